@@ -1,0 +1,75 @@
+# pg_ismap — PGXS build of the ismap extension, plus the project's test,
+# fuzz and benchmark targets.  See docs/development.md.
+
+EXTENSION   = ismap
+EXTVERSION  = 0.1.0
+MODULE_big  = ismap
+
+CORE_SRCS   = $(sort $(wildcard src/core/*.c))
+PG_SRCS     = $(sort $(wildcard src/pg/*.c))
+OBJS        = $(CORE_SRCS:.c=.o) $(PG_SRCS:.c=.o)
+
+DATA        = $(sort $(wildcard migrations/ismap--*.sql))
+
+# Every sql/*.sql is a pg_regress test; each one creates the extension it
+# needs, so any of them can run alone (make installcheck REGRESS=ctrlid).
+REGRESS      = $(sort $(notdir $(basename $(wildcard sql/*.sql))))
+REGRESS_OPTS = --inputdir=. --outputdir=results_regress
+
+XML2_CFLAGS := $(shell xml2-config --cflags 2>/dev/null || pkg-config --cflags libxml-2.0)
+XML2_LIBS   := $(shell xml2-config --libs 2>/dev/null || pkg-config --libs libxml-2.0)
+
+PG_CPPFLAGS = -Isrc/core -Isrc/pg $(XML2_CFLAGS)
+SHLIB_LINK  = $(XML2_LIBS) -lm
+# Warnings are errors when WERROR=1 (the test script and CI set it).
+ifeq ($(WERROR),1)
+PG_CFLAGS  += -Werror
+endif
+
+EXTRA_CLEAN = test/unit/bin test/fuzz/bin results_regress jobs/ismap-jobs
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# ---- tests of the pure core, without a server ----
+CORE_CC      ?= gcc
+CORE_CFLAGS  ?= -O2 -g -std=c11 -Wall -Wextra -Wno-unused-parameter -Werror $(XML2_CFLAGS)
+UNIT_TESTS   = $(sort $(notdir $(basename $(wildcard test/unit/test_*.c))))
+
+.PHONY: unit unit-asan fuzz-replay fuzz jobs
+
+test/unit/bin/%: test/unit/%.c test/unit/unit.h $(CORE_SRCS) $(wildcard src/core/*.h)
+	@mkdir -p test/unit/bin
+	$(CORE_CC) $(CORE_CFLAGS) $(UNIT_EXTRA_CFLAGS) -Isrc/core -Itest/unit -o $@ $< $(CORE_SRCS) $(XML2_LIBS) -lm
+
+# Build and run every unit test; each prints "<name>: N passed, N failed".
+unit: $(addprefix test/unit/bin/,$(UNIT_TESTS))
+	@status=0; for t in $^; do (cd test/unit && ./bin/$$(basename $$t)) || status=1; done; exit $$status
+
+# The same under AddressSanitizer and UndefinedBehaviorSanitizer.
+unit-asan:
+	$(MAKE) -B unit UNIT_EXTRA_CFLAGS="-O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+
+# Replay every fuzz corpus with a plain main() under gcc (no clang needed).
+FUZZ_TARGETS = $(sort $(patsubst test/fuzz/%_fuzzer.c,%,$(wildcard test/fuzz/*_fuzzer.c)))
+
+test/fuzz/bin/%_replay: test/fuzz/%_fuzzer.c test/fuzz/replay.c $(CORE_SRCS) $(wildcard src/core/*.h)
+	@mkdir -p test/fuzz/bin
+	$(CORE_CC) $(CORE_CFLAGS) -Isrc/core -o $@ $< test/fuzz/replay.c $(CORE_SRCS) $(XML2_LIBS) -lm
+
+fuzz-replay: $(foreach t,$(FUZZ_TARGETS),test/fuzz/bin/$(t)_replay)
+	@status=0; for t in $(FUZZ_TARGETS); do test/fuzz/bin/$${t}_replay test/fuzz/corpus/$$t || status=1; done; exit $$status
+
+# Coverage-guided fuzzing with libFuzzer (clang); FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 60
+test/fuzz/bin/%_fuzzer: test/fuzz/%_fuzzer.c $(CORE_SRCS)
+	@mkdir -p test/fuzz/bin
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc/core $(XML2_CFLAGS) -o $@ $< $(CORE_SRCS) $(XML2_LIBS) -lm
+
+fuzz: $(foreach t,$(FUZZ_TARGETS),test/fuzz/bin/$(t)_fuzzer)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p test/fuzz/work/$$t; \
+		test/fuzz/bin/$${t}_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+			test/fuzz/work/$$t test/fuzz/corpus/$$t || exit 1; \
+	done

@@ -1,0 +1,40 @@
+-- catalog-level checks: opclasses validate, every function is labelled
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS ismap;
+RESET client_min_messages;
+
+-- amvalidate() on every operator class the extension owns
+SELECT opc.opcname, am.amname, amvalidate(opc.oid)
+FROM pg_opclass opc
+JOIN pg_am am ON am.oid = opc.opcmethod
+JOIN pg_depend d ON d.classid = 'pg_opclass'::regclass AND d.objid = opc.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
+ORDER BY opc.opcname, am.amname;
+
+-- functions that are not IMMUTABLE/STABLE-and-parallel-safe or lack a comment
+-- (operator implementation functions carry their operator's comment instead)
+SELECT p.oid::regprocedure AS function, p.provolatile, p.proparallel,
+       obj_description(p.oid, 'pg_proc') IS NOT NULL AS has_comment
+FROM pg_proc p
+JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
+WHERE p.proparallel <> 's'
+   OR (obj_description(p.oid, 'pg_proc') IS NULL
+       AND NOT EXISTS (SELECT 1 FROM pg_operator o WHERE o.oprcode = p.oid)
+       AND p.proname NOT LIKE '%\_in' AND p.proname NOT LIKE '%\_out'
+       AND p.proname NOT LIKE '%\_recv' AND p.proname NOT LIKE '%\_send')
+ORDER BY 1::text;
+
+-- the level domain and the model enums
+SELECT 1::ismap.level AS l1, 3::ismap.level AS l3;
+SELECT 4::ismap.level;
+\echo :LAST_ERROR_SQLSTATE
+SELECT 0::ismap.level;
+\echo :LAST_ERROR_SQLSTATE
+SELECT enum_range(NULL::ismap.delivery_model) AS delivery, enum_range(NULL::ismap.deployment_model) AS deployment;
+SELECT 'Serverless'::ismap.delivery_model;
+\echo :LAST_ERROR_SQLSTATE
+
+-- the extension's schema and relocatability are fixed
+SELECT extname, extversion, extrelocatable, extnamespace::regnamespace
+FROM pg_extension WHERE extname = 'ismap';

@@ -1,0 +1,35 @@
+/*
+ * ismap.h — declarations shared by the backend glue files
+ */
+#ifndef ISMAP_PG_H
+#define ISMAP_PG_H
+
+#include "postgres.h"
+
+#include "ctrlid.h"
+#include "cia.h"
+
+/*
+ * ctrlid on disk: a varlena holding the segment count, the key length, the
+ * order-preserving key, then the text as the user spelled it.  Every byte is
+ * uint8, so a short-header (unaligned) varlena can be read in place.
+ */
+#define CTRLID_HDRSZ 2
+#define CTRLID_NSEG(p)		(((const uint8 *) VARDATA_ANY(p))[0])
+#define CTRLID_KEYLEN(p)	(((const uint8 *) VARDATA_ANY(p))[1])
+#define CTRLID_KEY(p)		(((const uint8 *) VARDATA_ANY(p)) + CTRLID_HDRSZ)
+#define CTRLID_TEXT(p)		((const char *) CTRLID_KEY(p) + CTRLID_KEYLEN(p))
+#define CTRLID_TEXTLEN(p) \
+	(VARSIZE_ANY_EXHDR(p) - CTRLID_HDRSZ - CTRLID_KEYLEN(p))
+
+/* errors.c: the one place where core statuses become SQLSTATEs */
+extern void ismap_ctrlid_error(ctrlid_status st, const char *input,
+							   size_t len, size_t errpos) pg_attribute_noreturn();
+extern void ismap_cia_error(cia_status st, const char *input, size_t len,
+							size_t errpos, char which) pg_attribute_noreturn();
+extern void ismap_cia_range_error(char which, long value) pg_attribute_noreturn();
+
+/* ctrlid.c */
+extern struct varlena *ismap_ctrlid_from_text(const char *text, size_t len);
+
+#endif							/* ISMAP_PG_H */
