@@ -69,7 +69,7 @@ test/fuzz/bin/%_fuzzer: test/fuzz/%_fuzzer.c $(CORE_SRCS)
 
 fuzz: $(foreach t,$(FUZZ_TARGETS),test/fuzz/bin/$(t)_fuzzer)
 	@for t in $(FUZZ_TARGETS); do \
-		mkdir -p test/fuzz/work/$$t; \
+		mkdir -p test/fuzz/findings/$$t; \
 		test/fuzz/bin/$${t}_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-			test/fuzz/work/$$t test/fuzz/corpus/$$t || exit 1; \
+			test/fuzz/findings/$$t test/fuzz/corpus/$$t || exit 1; \
 	done

@@ -295,3 +295,92 @@ COMMENT ON TYPE ismap.delivery_model IS 'cloud delivery model';
 
 CREATE TYPE ismap.deployment_model AS ENUM ('public', 'private', 'community', 'hybrid');
 COMMENT ON TYPE ismap.deployment_model IS 'cloud deployment model';
+
+-------------------------------------------------------------------------------
+-- control standards: frameworks, controls, baselines, mappings
+-- (DESIGN §3.2; the importers and query functions come with their sections)
+-------------------------------------------------------------------------------
+
+CREATE TABLE ismap.framework (
+	framework_id	pg_catalog.text PRIMARY KEY
+		CONSTRAINT framework_id_format CHECK (framework_id OPERATOR(pg_catalog.~) '^[a-z0-9][a-z0-9_.-]{0,62}$'),
+	title			pg_catalog.text NOT NULL,
+	version			pg_catalog.text,
+	publisher		pg_catalog.text,
+	source			pg_catalog.text,
+	created_at		pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE ismap.framework IS 'a control catalog: the ISMAP control standard, ISO/IEC 27001/27017, NIST SP 800-53, ...';
+
+CREATE TABLE ismap.control (
+	framework_id	pg_catalog.text NOT NULL REFERENCES ismap.framework ON DELETE CASCADE,
+	control_id		ismap.ctrlid NOT NULL,
+	label			pg_catalog.text,
+	title			pg_catalog.text NOT NULL,
+	statement		pg_catalog.text,
+	parent_id		ismap.ctrlid,
+	class			pg_catalog.text,
+	withdrawn		pg_catalog.bool NOT NULL DEFAULT false,
+	mandatory		pg_catalog.bool NOT NULL DEFAULT false,
+	PRIMARY KEY (framework_id, control_id),
+	CONSTRAINT control_parent_exists FOREIGN KEY (framework_id, parent_id)
+		REFERENCES ismap.control (framework_id, control_id) ON DELETE CASCADE
+		DEFERRABLE INITIALLY DEFERRED,
+	CONSTRAINT control_not_own_parent CHECK (parent_id OPERATOR(ismap.<>) control_id)
+);
+COMMENT ON TABLE ismap.control IS 'one control of a framework: a control objective (depth 3), a detailed control (depth 4), a NIST control or enhancement, ...';
+CREATE INDEX control_parent_idx ON ismap.control (framework_id, parent_id);
+
+CREATE TABLE ismap.baseline (
+	baseline_id		pg_catalog.text PRIMARY KEY
+		CONSTRAINT baseline_id_format CHECK (baseline_id OPERATOR(pg_catalog.~) '^[a-z0-9][a-z0-9_.-]{0,62}$'),
+	framework_id	pg_catalog.text NOT NULL REFERENCES ismap.framework ON DELETE CASCADE,
+	title			pg_catalog.text NOT NULL,
+	level			ismap.level,
+	source			pg_catalog.text,
+	created_at		pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	UNIQUE (baseline_id, framework_id)
+);
+COMMENT ON TABLE ismap.baseline IS 'a selection of a framework''s controls, e.g. the controls required at a registry level';
+
+CREATE TABLE ismap.baseline_control (
+	baseline_id		pg_catalog.text NOT NULL,
+	framework_id	pg_catalog.text NOT NULL,
+	control_id		ismap.ctrlid NOT NULL,
+	PRIMARY KEY (baseline_id, control_id),
+	FOREIGN KEY (baseline_id, framework_id) REFERENCES ismap.baseline (baseline_id, framework_id)
+		ON DELETE CASCADE ON UPDATE CASCADE,
+	FOREIGN KEY (framework_id, control_id) REFERENCES ismap.control (framework_id, control_id)
+		ON DELETE CASCADE
+);
+COMMENT ON TABLE ismap.baseline_control IS 'the controls a baseline selects (framework_id repeats the baseline''s, so the control must belong to it)';
+
+CREATE TABLE ismap.control_mapping (
+	mapping_id			pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	source_framework	pg_catalog.text NOT NULL,
+	source_control		ismap.ctrlid NOT NULL,
+	target_framework	pg_catalog.text NOT NULL,
+	target_control		ismap.ctrlid NOT NULL,
+	relationship		pg_catalog.text NOT NULL
+		CONSTRAINT mapping_relationship CHECK (relationship OPERATOR(pg_catalog.=) ANY
+			(ARRAY['equal', 'subset', 'superset', 'intersects', 'not_related']::pg_catalog.text[])),
+	strength			pg_catalog.int2
+		CONSTRAINT mapping_strength CHECK (strength OPERATOR(pg_catalog.>=) 1 AND strength OPERATOR(pg_catalog.<=) 10),
+	rationale			pg_catalog.text,
+	provenance			pg_catalog.text NOT NULL,
+	UNIQUE (source_framework, source_control, target_framework, target_control),
+	FOREIGN KEY (source_framework, source_control) REFERENCES ismap.control (framework_id, control_id) ON DELETE CASCADE,
+	FOREIGN KEY (target_framework, target_control) REFERENCES ismap.control (framework_id, control_id) ON DELETE CASCADE,
+	CONSTRAINT mapping_not_to_itself CHECK (source_framework OPERATOR(pg_catalog.<>) target_framework
+		OR source_control OPERATOR(ismap.<>) target_control)
+);
+COMMENT ON TABLE ismap.control_mapping IS 'source control relates to target control: equal, subset (source within target), superset, intersects, not_related (NIST IR 8477)';
+CREATE INDEX control_mapping_target_idx ON ismap.control_mapping (target_framework, target_control);
+
+-- pg_dump keeps the rows of extension tables only when they are registered.
+SELECT pg_catalog.pg_extension_config_dump('ismap.framework', '');
+SELECT pg_catalog.pg_extension_config_dump('ismap.control', '');
+SELECT pg_catalog.pg_extension_config_dump('ismap.baseline', '');
+SELECT pg_catalog.pg_extension_config_dump('ismap.baseline_control', '');
+SELECT pg_catalog.pg_extension_config_dump('ismap.control_mapping', '');
+SELECT pg_catalog.pg_extension_config_dump('ismap.control_mapping_mapping_id_seq', '');

@@ -40,6 +40,14 @@ ismap_install_deps() {
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# Several checkouts on one machine (git worktrees) share the one PostgreSQL
+# tree that "make install" writes: hold this lock from install to the end of
+# the run so that each run tests the build it installed.
+ismap_lock_install() {
+	exec 9>/tmp/ismap-pg-install.lock
+	flock 9
+}
+
 # Build with warnings as errors and install into the PostgreSQL tree.
 ismap_build() {
 	log "building and installing the extension"
