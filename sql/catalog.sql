@@ -11,18 +11,23 @@ JOIN pg_depend d ON d.classid = 'pg_opclass'::regclass AND d.objid = opc.oid AND
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
 ORDER BY opc.opcname, am.amname;
 
--- functions that are not IMMUTABLE/STABLE-and-parallel-safe or lack a comment
--- (operator implementation functions carry their operator's comment instead)
-SELECT p.oid::regprocedure AS function, p.provolatile, p.proparallel,
-       obj_description(p.oid, 'pg_proc') IS NOT NULL AS has_comment
+-- every function carries a COMMENT (operator implementation functions carry
+-- their operator's comment, type I/O functions their type's)
+SELECT p.oid::regprocedure AS function_without_comment
 FROM pg_proc p
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
-WHERE p.proparallel <> 's'
-   OR (obj_description(p.oid, 'pg_proc') IS NULL
-       AND NOT EXISTS (SELECT 1 FROM pg_operator o WHERE o.oprcode = p.oid)
-       AND p.proname NOT LIKE '%\_in' AND p.proname NOT LIKE '%\_out'
-       AND p.proname NOT LIKE '%\_recv' AND p.proname NOT LIKE '%\_send')
+WHERE obj_description(p.oid, 'pg_proc') IS NULL
+  AND NOT EXISTS (SELECT 1 FROM pg_operator o WHERE o.oprcode = p.oid)
+  AND NOT EXISTS (SELECT 1 FROM pg_type t WHERE p.oid IN (t.typinput, t.typoutput, t.typreceive, t.typsend))
+ORDER BY 1::text;
+
+-- a function that only reads (IMMUTABLE or STABLE) is labelled PARALLEL SAFE
+SELECT p.oid::regprocedure AS readonly_function_not_parallel_safe
+FROM pg_proc p
+JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
+WHERE p.provolatile IN ('i', 's') AND p.proparallel <> 's' AND p.prokind = 'f'
 ORDER BY 1::text;
 
 -- the level domain and the model enums
