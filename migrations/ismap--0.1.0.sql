@@ -139,6 +139,12 @@ CREATE FUNCTION ismap.subpath(ismap.ctrlid, pg_catalog.int4) RETURNS ismap.ctrli
 	AS 'MODULE_PATHNAME', 'ctrlid_subpath_to_end' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.subpath(ismap.ctrlid, pg_catalog.int4) IS 'segments from offset to the end';
 
+CREATE FUNCTION ismap.ctrlid(pg_catalog.text) RETURNS ismap.ctrlid
+	AS 'MODULE_PATHNAME', 'ctrlid_from_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ismap.ctrlid(pg_catalog.text) IS 'parse text as a control identifier (the text-to-ctrlid cast)';
+CREATE CAST (pg_catalog.text AS ismap.ctrlid) WITH FUNCTION ismap.ctrlid(pg_catalog.text);
+CREATE CAST (pg_catalog.varchar AS ismap.ctrlid) WITH FUNCTION ismap.ctrlid(pg_catalog.text);
+
 CREATE FUNCTION ismap.ctrlid_is_valid(pg_catalog.text) RETURNS pg_catalog.bool
 	AS 'MODULE_PATHNAME', 'ctrlid_is_valid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.ctrlid_is_valid(pg_catalog.text) IS 'true when the text is a valid control identifier (never raises)';

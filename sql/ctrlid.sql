@@ -83,8 +83,15 @@ WHERE (x.s::ctrlid = y.s::ctrlid) <> (ctrlid_hash(x.s::ctrlid) = ctrlid_hash(y.s
 -- natural order
 SELECT s::ctrlid AS sorted FROM (VALUES ('6.1.10'), ('6.1.9'), ('A.1'), ('6.1'),
   ('AC-2(1)'), ('AC-10'), ('AC-2'), ('6.2'), ('10'), ('9'), ('A'), ('6.1.1.1'),
-  ('AC-2(a)'), ('AC-2(10)'), ('CLD.6.3.1')) v(s)
+  ('AC-2(a)'), ('AC-2(10)'), ('CLD.6.3.1'), ('1.127.1'), ('1.126.5'), ('1.1000'),
+  ('1.999'), ('1.125.9')) v(s)
 ORDER BY 1;
+
+-- the text and varchar casts parse directly and raise the same errors
+SELECT 'AC-2 (1)'::text::ctrlid AS from_text, ctrlid('6.1.1') AS by_function,
+       'cld.6.3.1'::varchar::ctrlid AS from_varchar;
+SELECT 'x..y'::text::ctrlid;
+\echo :LAST_ERROR_SQLSTATE
 
 -- hierarchy functions
 SELECT subpath('AC-2(1)(a)'::ctrlid, 0, 2) AS s1, subpath('AC-2(1)(a)'::ctrlid, 1, 2) AS s2,

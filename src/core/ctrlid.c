@@ -261,6 +261,53 @@ ctrlid_key_is_prefix(const uint8_t *a, size_t alen,
 	return alen <= blen && (alen == 0 || memcmp(a, b, alen) == 0);
 }
 
+uint64_t
+ctrlid_key_abbrev(const uint8_t *key, size_t keylen)
+{
+	uint64_t	out = 0;
+	int			nbytes = 0;
+	size_t		i = 0;
+
+#define EMIT(b) do { out |= (uint64_t) (b) << (56 - 8 * nbytes); nbytes++; } while (0)
+
+	while (i < keylen && nbytes < 8)
+	{
+		uint8_t		tag = key[i];
+
+		if (tag == CTRLID_TAG_WORD)
+		{
+			/* tag, letters and terminator, as far as they fit */
+			do
+			{
+				EMIT(key[i]);
+			} while (key[i++] != 0x00 && i < keylen && nbytes < 8);
+		}
+		else
+		{
+			int			d = tag - CTRLID_TAG_NUMBER;
+			unsigned	v = 0;
+			int			k;
+
+			for (k = 0; k < d && d <= 3; k++)
+			{
+				uint8_t		b = key[i + 1 + k / 2];
+
+				v = v * 10 + ((k % 2 == 0) ? (b >> 4) : (b & 0x0F));
+			}
+			if (d > 3 || v >= 126)
+			{
+				/* larger numbers tie here; the full comparison decides */
+				EMIT(0x7F);
+				break;
+			}
+			EMIT(v + 1);
+			i += 1 + (size_t) (d + 1) / 2;
+		}
+	}
+#undef EMIT
+	return out;
+}
+
 int
 ctrlid_key_nseg(const uint8_t *key, size_t keylen)
 {

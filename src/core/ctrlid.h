@@ -101,6 +101,16 @@ extern int	ctrlid_key_cmp(const uint8_t *a, size_t alen,
 extern bool ctrlid_key_is_prefix(const uint8_t *a, size_t alen,
 								 const uint8_t *b, size_t blen);
 
+/*
+ * A 64-bit abbreviation of a key for sorting: if key a sorts before key b
+ * then abbrev(a) <= abbrev(b), and equal keys give equal abbreviations, so
+ * ties alone need the full comparison.  Numbers below 126 take one byte
+ * each (v + 1), so ids like 14.3.27.118 are told apart by the abbreviation
+ * alone; a larger number is written 0x7F and ends the abbreviation; words
+ * are copied as in the key; unused bytes are 0, below every segment.
+ */
+extern uint64_t ctrlid_key_abbrev(const uint8_t *key, size_t keylen);
+
 /* Number of segments encoded in a key (-1 if the key is malformed). */
 extern int	ctrlid_key_nseg(const uint8_t *key, size_t keylen);
 

@@ -275,7 +275,12 @@ random_id(char *buf)
 		if (rng() % 3 == 0)
 			strcpy(seg, words[rng() % 10]);
 		else
-			snprintf(seg, sizeof(seg), "%s%d", rng() % 8 == 0 ? "0" : "", (int) (rng() % 13));
+		{
+			static const int big[] = {118, 125, 126, 127, 999, 1000, 99999};
+
+			snprintf(seg, sizeof(seg), "%s%d", rng() % 8 == 0 ? "0" : "",
+					 rng() % 6 == 0 ? big[rng() % 7] : (int) (rng() % 13));
+		}
 		if (i > 0 && !paren)
 			strcat(buf, seps[rng() % 4]);
 		if (paren)
@@ -313,6 +318,12 @@ TEST(order_laws_on_generated_ids)
 			/* equal keys <=> equal ids, so a hash over the key agrees with = */
 			CHECK((c == 0) == (ps[i].keylen == ps[j].keylen &&
 							   memcmp(ps[i].key, ps[j].key, ps[i].keylen) == 0));
+			/* the sort abbreviation never contradicts the order */
+			if (c < 0)
+				CHECKF(ctrlid_key_abbrev(ps[i].key, ps[i].keylen) <= ctrlid_key_abbrev(ps[j].key, ps[j].keylen),
+					   "abbrev(\"%s\") > abbrev(\"%s\")", ids[i], ids[j]);
+			if (c == 0)
+				CHECK(ctrlid_key_abbrev(ps[i].key, ps[i].keylen) == ctrlid_key_abbrev(ps[j].key, ps[j].keylen));
 			/* an ancestor sorts before (or equals) its descendants */
 			if (pre)
 				CHECK(c <= 0 && ps[i].nseg <= ps[j].nseg);
@@ -365,6 +376,25 @@ TEST(respell_round_trips_on_generated_ids)
 	}
 }
 
+TEST(abbreviation_separates_small_numbers)
+{
+	ctrlid_parsed a, b;
+	size_t		e;
+
+	parse("14.3.27.118", &a, &e);
+	parse("14.3.27.119", &b, &e);
+	CHECK(ctrlid_key_abbrev(a.key, a.keylen) < ctrlid_key_abbrev(b.key, b.keylen));
+	CHECK(ctrlid_key_abbrev(a.key, a.keylen) == 0x0F041C7700000000ull);
+	/* large numbers stop the abbreviation: a tie left to the full compare */
+	parse("1.126.5", &a, &e);
+	parse("1.127.1", &b, &e);
+	CHECK(ctrlid_key_abbrev(a.key, a.keylen) == ctrlid_key_abbrev(b.key, b.keylen));
+	/* words keep their letters */
+	parse("A.1", &a, &e);
+	parse("AB", &b, &e);
+	CHECK(ctrlid_key_abbrev(a.key, a.keylen) < ctrlid_key_abbrev(b.key, b.keylen));
+}
+
 TEST(malformed_keys_are_detected)
 {
 	const uint8_t bad1[] = {0x80, 'A'};		/* unterminated word */
@@ -389,6 +419,7 @@ main(void)
 	RUN(respell_keeps_spelling_and_balances);
 	RUN(order_laws_on_generated_ids);
 	RUN(respell_round_trips_on_generated_ids);
+	RUN(abbreviation_separates_small_numbers);
 	RUN(malformed_keys_are_detected);
 	return UNIT_DONE("unit ctrlid");
 }
