@@ -7,7 +7,8 @@
  *     segment count, and respelling all segments gives the input back;
  *   - every prefix range of an accepted id parses, is an ancestor (key
  *     prefix) and sorts at or before it;
- *   - splitting the input in two and comparing both halves is antisymmetric.
+ *   - splitting the input in two and comparing both halves is antisymmetric,
+ *     and the sort abbreviation agrees with the comparison.
  */
 #include "ctrlid.h"
 
@@ -70,6 +71,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			int			ba = ctrlid_key_cmp(b.key, b.keylen, a.key, a.keylen);
 
 			REQUIRE(ab == -ba);
+			/* the sort abbreviation never contradicts the order */
+			if (ab < 0)
+				REQUIRE(ctrlid_key_abbrev(a.key, a.keylen) <= ctrlid_key_abbrev(b.key, b.keylen));
+			if (ab == 0)
+				REQUIRE(ctrlid_key_abbrev(a.key, a.keylen) == ctrlid_key_abbrev(b.key, b.keylen));
 			if (ctrlid_key_is_prefix(a.key, a.keylen, b.key, b.keylen))
 				REQUIRE(ab <= 0);
 		}
