@@ -92,9 +92,11 @@ ismap_cluster_start() {
 			--encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
 			{ cat "$dir/initdb.log" >&2; die "initdb failed"; }
 	fi
+	# 9>&- : the server must not inherit the install lock, or a cluster left
+	# running (the demo's) would hold it for ever.
 	as_owner "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
 		-o "-c listen_addresses='' -c unix_socket_directories='$dir' -p $port -c fsync=off -c max_connections=40" \
-		start >/dev/null || { tail -20 "$dir/server.log" >&2; die "could not start the cluster in $dir"; }
+		start >/dev/null 9>&- || { tail -20 "$dir/server.log" >&2; die "could not start the cluster in $dir"; }
 	export PGHOST=$dir PGPORT=$port PGUSER=postgres
 }
 
