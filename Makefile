@@ -16,6 +16,10 @@ DATA        = $(sort $(wildcard migrations/ismap--*.sql))
 REGRESS      = $(sort $(notdir $(basename $(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=. --outputdir=results_regress
 
+# Every specs/*.spec is an isolation test (concurrent sessions).
+ISOLATION      = $(sort $(notdir $(basename $(wildcard specs/*.spec))))
+ISOLATION_OPTS = --inputdir=. --outputdir=results_isolation
+
 XML2_CFLAGS := $(shell xml2-config --cflags 2>/dev/null || pkg-config --cflags libxml-2.0)
 XML2_LIBS   := $(shell xml2-config --libs 2>/dev/null || pkg-config --libs libxml-2.0)
 
@@ -26,7 +30,7 @@ ifeq ($(WERROR),1)
 PG_CFLAGS  += -Werror
 endif
 
-EXTRA_CLEAN = test/unit/bin test/fuzz/bin results_regress jobs/ismap-jobs
+EXTRA_CLEAN = test/unit/bin test/fuzz/bin results_regress results_isolation jobs/ismap-jobs
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

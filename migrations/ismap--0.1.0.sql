@@ -449,7 +449,7 @@ CREATE TABLE ismap.information_system (
 	override			ismap.cia,
 	override_reason		pg_catalog.text,
 	CONSTRAINT system_override_needs_reason CHECK (override IS NULL OR
-		pg_catalog.length(pg_catalog.btrim(override_reason)) OPERATOR(pg_catalog.>) 0),
+		COALESCE(pg_catalog.length(pg_catalog.btrim(override_reason)), 0) OPERATOR(pg_catalog.>) 0),
 	UNIQUE (org_id, name, business_function),
 	UNIQUE (system_id, org_id)
 );
@@ -582,7 +582,7 @@ CREATE TABLE ismap.audit_body_selection (
 	status_reason	pg_catalog.text,
 	CONSTRAINT selection_period CHECK (valid_until OPERATOR(pg_catalog.>) valid_from),
 	CONSTRAINT selection_end_needs_reason CHECK (status OPERATOR(pg_catalog.<>) ALL (ARRAY['suspended', 'revoked']::pg_catalog.text[])
-		OR pg_catalog.length(pg_catalog.btrim(status_reason)) OPERATOR(pg_catalog.>) 0)
+		OR COALESCE(pg_catalog.length(pg_catalog.btrim(status_reason)), 0) OPERATOR(pg_catalog.>) 0)
 );
 COMMENT ON TABLE ismap.audit_body_selection IS 'the government''s selection of an audit body for a term of several years, with monitoring reports due during it';
 CREATE INDEX audit_body_selection_body_idx ON ismap.audit_body_selection (audit_body_id, valid_from);
@@ -1161,7 +1161,7 @@ BEGIN
 
 	IF sys.override IS NOT NULL THEN
 		computed := ismap.cia(LEAST(COALESCE(max_c, 1) + CASE WHEN sys.aggregation_raises THEN 1 ELSE 0 END, 3), 2, sys.availability);
-		IF computed <> sys.override THEN
+		IF computed OPERATOR(ismap.<>) sys.override THEN
 			code := CASE WHEN ismap.conf(sys.override) < ismap.conf(computed) OR ismap.avail(sys.override) < ismap.avail(computed)
 				THEN 'OVERRIDE_BELOW_COMPUTED' ELSE 'OVERRIDE_IN_EFFECT' END;
 			severity := CASE WHEN code = 'OVERRIDE_BELOW_COMPUTED' THEN 'query' ELSE 'warning' END;
