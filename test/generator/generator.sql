@@ -94,6 +94,9 @@ DECLARE
 	audit_id_ bigint;
 	victim bigint;
 BEGIN
+	IF services < 3 OR years < 1 THEN
+		RAISE EXCEPTION 'the generator needs at least 3 services and 1 year' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
 	PERFORM setseed(seed);
 	IF NOT EXISTS (SELECT 1 FROM ismap.control WHERE framework_id = fw) THEN
 		PERFORM ismap_gen.synthetic_standard(fw);
@@ -153,9 +156,6 @@ BEGIN
 				ELSE '{"provider": ["application", "operation"], "customer": ["accounts", "data classification"]}'::jsonb END)
 	FROM (SELECT i, CASE WHEN i <= n_iaas THEN 'IaaS' WHEN i <= n_paas THEN 'PaaS' ELSE 'SaaS' END AS tier
 		  FROM generate_series(1, services) i) t;
-	IF services < 3 THEN
-		RAISE EXCEPTION 'the generator needs at least 3 services' USING ERRCODE = 'invalid_parameter_value';
-	END IF;
 
 	-- platforms: PaaS on one IaaS; SaaS on one or two IaaS/PaaS (ids
 	-- base_svc+1 .. n_iaas are IaaS, up to n_paas PaaS)
@@ -219,8 +219,12 @@ BEGIN
 			INSERT INTO gen_plan VALUES (svc.service_id, svc.body,
 				(SELECT a.auditor_id FROM ismap.auditor a WHERE a.audit_body_id = svc.body
 				 ORDER BY a.experience_years DESC, a.auditor_id LIMIT 1),
-				svc.level, p_start, p_end, p_end + 45, p_end + 55, p_end + 55 + 20 + floor(random() * 40)::int,
+				svc.level, p_start, p_end, p_end + 45, p_end + 50 + floor(random() * 45)::int, NULL,
 				CASE WHEN k = 0 THEN 'new' ELSE 'renewal' END, svc.stops);
+			-- the decision comes 5-20 days after the application, before the
+			-- registration it renews runs out (period end + 4 months)
+			UPDATE gen_plan SET decide_on = submitted_on + 5 + floor(random() * 15)::int
+			WHERE gen_plan.service_id = svc.service_id AND gen_plan.period_start = p_start;
 			k := k + 1;
 			EXIT WHEN svc.stops AND k >= 2;
 			p_start := p_end + 1;
@@ -239,20 +243,21 @@ BEGIN
 	-- baseline (all controls when there are no baselines); a few left out
 	-- with a reason; results mostly effective
 	INSERT INTO ismap.statement_item (audit_id, framework_id, control_id, selected, exclusion_reason)
-	SELECT a.audit_id, fw, c.control_id, NOT x.out_, CASE WHEN x.out_ THEN 'not applicable to the service''s scope' END
-	FROM ismap.audit a
-	JOIN ismap.control c ON c.framework_id = fw AND NOT c.withdrawn
-	CROSS JOIN LATERAL (SELECT random() < 0.03 AND NOT c.mandatory AS out_) x
-	WHERE a.audit_id > base_audit
+	SELECT x.audit_id, fw, x.control_id, NOT x.out_, CASE WHEN x.out_ THEN 'not applicable to the service''s scope' END
+	FROM (SELECT a.audit_id, a.target_level, c.control_id, random() < 0.03 AND NOT c.mandatory AS out_
+		  FROM ismap.audit a
+		  JOIN ismap.control c ON c.framework_id = fw AND NOT c.withdrawn
+		  WHERE a.audit_id > base_audit) x
+	WHERE true
 	  AND (NOT EXISTS (SELECT 1 FROM ismap.baseline b WHERE b.framework_id = fw AND b.level IS NOT NULL)
 		   OR EXISTS (SELECT 1 FROM ismap.baseline_control bc JOIN ismap.baseline b USING (baseline_id, framework_id)
-					  WHERE b.framework_id = fw AND b.level <= a.target_level AND bc.control_id = c.control_id));
+					  WHERE b.framework_id = fw AND b.level <= x.target_level AND bc.control_id = x.control_id));
 	INSERT INTO ismap.audit_result (audit_id, control_id, result, rationale)
-	SELECT si.audit_id, si.control_id,
-		   CASE WHEN r < 0.005 THEN 'ineffective' WHEN r < 0.01 THEN 'not_tested' ELSE 'effective' END,
-		   CASE WHEN r < 0.005 THEN 'deviations above the tolerable rate in the sample' END
-	FROM ismap.statement_item si CROSS JOIN LATERAL (SELECT random() AS r) x
-	WHERE si.audit_id > base_audit AND si.selected;
+	SELECT x.audit_id, x.control_id,
+		   CASE WHEN x.r < 0.005 THEN 'ineffective' WHEN x.r < 0.01 THEN 'not_tested' ELSE 'effective' END,
+		   CASE WHEN x.r < 0.005 THEN 'deviations above the tolerable rate in the sample' END
+	FROM (SELECT si.audit_id, si.control_id, random() AS r FROM ismap.statement_item si
+		  WHERE si.audit_id > base_audit AND si.selected) x;
 
 	-- a few dependencies were evaluated by the dependent service's own audit
 	UPDATE ismap.service_dependency d SET self_assessed_audit_id = (
@@ -263,7 +268,7 @@ BEGIN
 	INSERT INTO ismap.application (service_id, audit_id, requested_level, kind, submitted_on)
 	SELECT a.service_id, a.audit_id, a.target_level, p.kind, p.submitted_on
 	FROM ismap.audit a JOIN gen_plan p ON p.service_id = a.service_id AND p.period_start = a.period_start
-	WHERE a.audit_id > base_audit
+	WHERE a.audit_id > base_audit AND p.submitted_on <= until
 	ORDER BY p.submitted_on, a.audit_id;
 
 	-- decisions in date order through the registry's own function; an
