@@ -953,7 +953,7 @@ BEGIN
 	PERFORM pg_catalog.set_config('ismap.event_context', pg_catalog.jsonb_build_object(
 		'action', 'register', 'application_id', app.application_id, 'application_kind', app.kind,
 		'audit_id', app.audit_id, 'as_of', p_as_of,
-		'acknowledged', NULLIF(pg_catalog.current_setting('ismap.acknowledged', true), ''))::pg_catalog.text, true);
+		'acknowledged', NULLIF(pg_catalog.current_setting('ismap.acknowledged', true), '')::pg_catalog.jsonb)::pg_catalog.text, true);
 	IF live.registration_id IS NOT NULL THEN
 		UPDATE ismap.registration
 		SET status = 'expired', ended_on = p_as_of,
@@ -1347,3 +1347,149 @@ SELECT pg_catalog.pg_extension_config_dump('ismap.registration', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.registration_registration_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.registry_event', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.registry_event_event_id_seq', '');
+
+-- ==== Validation ====
+-------------------------------------------------------------------------------
+-- validation and decisions (DESIGN §3.5; seed §3.3.3(4), §3.3.2, §3.3.4)
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION ismap.validate_application(application_id pg_catalog.int8)
+RETURNS TABLE (code pg_catalog.text, severity pg_catalog.text, control_id ismap.ctrlid, message pg_catalog.text)
+AS 'MODULE_PATHNAME', 'validate_application'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ismap.validate_application(pg_catalog.int8) IS 'every finding of the government''s check of an application (code, severity error/query/warning, control, message); see docs/validation.md';
+
+CREATE FUNCTION ismap.validation_rules()
+RETURNS TABLE (code pg_catalog.text, severity pg_catalog.text, description pg_catalog.text)
+AS 'MODULE_PATHNAME', 'validation_rules'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ismap.validation_rules() IS 'the codes validate_application can report, with their usual severity and meaning';
+
+-- SARIF 2.1.0: error -> "error", query -> "warning" (blocks approval until
+-- acknowledged), warning -> "note"; the scheme's own severity is kept in
+-- each result's properties.
+CREATE FUNCTION ismap.validate_application_sarif(application_id pg_catalog.int8) RETURNS pg_catalog.jsonb
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH rules AS (
+		SELECT r.code, r.severity, r.description, (pg_catalog.row_number() OVER (ORDER BY r.ord) - 1)::pg_catalog.int4 AS idx
+		FROM ismap.validation_rules() WITH ORDINALITY AS r(code, severity, description, ord)
+	),
+	findings AS (
+		SELECT f.*, pg_catalog.row_number() OVER () AS n FROM ismap.validate_application($1) f
+	)
+	SELECT pg_catalog.jsonb_build_object(
+		'$schema', 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
+		'version', '2.1.0',
+		'runs', pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+			'tool', pg_catalog.jsonb_build_object('driver', pg_catalog.jsonb_build_object(
+				'name', 'pg_ismap',
+				'version', (SELECT e.extversion FROM pg_catalog.pg_extension e WHERE e.extname = 'ismap'),
+				'informationUri', 'https://github.com/pg-ismap/pg_ismap/blob/main/docs/validation.md',
+				'rules', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+						'id', r.code,
+						'shortDescription', pg_catalog.jsonb_build_object('text', r.description),
+						'defaultConfiguration', pg_catalog.jsonb_build_object('level',
+							CASE r.severity WHEN 'error' THEN 'error' WHEN 'query' THEN 'warning' ELSE 'note' END),
+						'properties', pg_catalog.jsonb_build_object('severity', r.severity))
+					ORDER BY r.idx) FROM rules r))),
+			'automationDetails', pg_catalog.jsonb_build_object('id', 'ismap/application/' OPERATOR(pg_catalog.||) $1),
+			'results', COALESCE((SELECT pg_catalog.jsonb_agg(
+					pg_catalog.jsonb_build_object(
+						'ruleId', f.code,
+						'ruleIndex', r.idx,
+						'level', CASE f.severity WHEN 'error' THEN 'error' WHEN 'query' THEN 'warning' ELSE 'note' END,
+						'message', pg_catalog.jsonb_build_object('text', f.message),
+						'properties', pg_catalog.jsonb_build_object('severity', f.severity))
+					OPERATOR(pg_catalog.||) CASE WHEN f.control_id IS NULL THEN '{}'::pg_catalog.jsonb ELSE
+						pg_catalog.jsonb_build_object('locations', pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+							'logicalLocations', pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+								'name', f.control_id::pg_catalog.text,
+								'fullyQualifiedName', (ismap.policy_value('control_standard') OPERATOR(pg_catalog.#>>) '{}')
+									OPERATOR(pg_catalog.||) '/' OPERATOR(pg_catalog.||) f.control_id::pg_catalog.text,
+								'kind', 'element'))))) END
+					ORDER BY f.n)
+				FROM findings f JOIN rules r ON r.code = f.code), '[]'::pg_catalog.jsonb),
+			'properties', pg_catalog.jsonb_build_object('application_id', $1)))
+	)
+$$;
+COMMENT ON FUNCTION ismap.validate_application_sarif(pg_catalog.int8) IS 'the findings of validate_application as a SARIF 2.1.0 log (one run, tool pg_ismap, one rule per code)';
+
+CREATE FUNCTION ismap.approve_application(p_application_id pg_catalog.int8,
+	p_acknowledged pg_catalog.text[] DEFAULT '{}', p_as_of pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS ismap.registration
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	blocking pg_catalog.text[];
+	unacknowledged pg_catalog.text[];
+	acknowledged pg_catalog.text[];
+	res ismap.registration;
+BEGIN
+	IF p_application_id IS NULL OR p_as_of IS NULL THEN
+		RAISE EXCEPTION 'application and date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- lock first, so the findings cannot change between the check and the decision
+	PERFORM 1 FROM ismap.application WHERE application_id = p_application_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'application % does not exist', p_application_id USING ERRCODE = 'undefined_object';
+	END IF;
+	SELECT pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'error'),
+		   pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'query'
+				AND f.code <> ALL (COALESCE(p_acknowledged, '{}'))),
+		   pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'query'
+				AND f.code = ANY (COALESCE(p_acknowledged, '{}')))
+	INTO blocking, unacknowledged, acknowledged
+	FROM ismap.validate_application(p_application_id) f;
+	IF blocking IS NOT NULL THEN
+		RAISE EXCEPTION 'application % cannot be approved: % error finding(s) remain', p_application_id,
+			(SELECT pg_catalog.count(*) FROM ismap.validate_application(p_application_id) f WHERE f.severity = 'error')
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'Blocking codes: ' OPERATOR(pg_catalog.||) pg_catalog.array_to_string(blocking, ', ') OPERATOR(pg_catalog.||) '.',
+				  HINT = 'See ismap.validate_application() for what is wrong and how to fix it.';
+	END IF;
+	IF unacknowledged IS NOT NULL THEN
+		RAISE EXCEPTION 'application % cannot be approved: query finding(s) not acknowledged', p_application_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'Codes to acknowledge: ' OPERATOR(pg_catalog.||) pg_catalog.array_to_string(unacknowledged, ', ') OPERATOR(pg_catalog.||) '.',
+				  HINT = 'Pass the codes the registrar accepts in the acknowledged argument.';
+	END IF;
+	PERFORM pg_catalog.set_config('ismap.acknowledged', COALESCE(pg_catalog.array_to_json(acknowledged)::pg_catalog.text, '[]'), true);
+	res := ismap.register(p_application_id, p_as_of);
+	PERFORM pg_catalog.set_config('ismap.acknowledged', '', true);
+	RETURN res;
+END
+$$;
+COMMENT ON FUNCTION ismap.approve_application(pg_catalog.int8, pg_catalog.text[], pg_catalog.date) IS 'validate and register an application: refused (55000) while an error finding remains or a query code is not acknowledged; the acknowledgements go into the event';
+
+CREATE FUNCTION ismap.reject_application(p_application_id pg_catalog.int8, p_reason pg_catalog.text)
+RETURNS ismap.application
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	app ismap.application;
+BEGIN
+	IF p_reason IS NULL OR pg_catalog.btrim(p_reason) = '' THEN
+		RAISE EXCEPTION 'a rejection needs a reason' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT * INTO app FROM ismap.application WHERE application_id = p_application_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'application % does not exist', p_application_id USING ERRCODE = 'undefined_object';
+	END IF;
+	IF app.status <> 'submitted' THEN
+		RAISE EXCEPTION 'application % is %, not submitted', p_application_id, app.status
+			USING ERRCODE = 'object_not_in_prerequisite_state';
+	END IF;
+	UPDATE ismap.application SET status = 'rejected', decided_on = CURRENT_DATE, decision_reason = p_reason
+	WHERE application_id = p_application_id RETURNING * INTO app;
+	PERFORM ismap.append_event('application_rejected', NULL, app.service_id,
+		pg_catalog.jsonb_build_object('application_id', app.application_id, 'reason', p_reason,
+			'findings', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('code', f.code, 'severity', f.severity))
+						 FROM ismap.validate_application(p_application_id) f)));
+	RETURN app;
+END
+$$;
+COMMENT ON FUNCTION ismap.reject_application(pg_catalog.int8, pg_catalog.text) IS 'reject a submitted application with a reason; the decision and the findings at that time go into the event log';

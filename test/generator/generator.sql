@@ -36,9 +36,12 @@ LANGUAGE sql VOLATILE AS $$
 	SELECT words[1 + floor(random() * array_length(words, 1))::int]
 $$;
 
--- a synthetic control standard in the shape of the ISMAP one: governance
--- (3.x), management (4.x) and control objectives with detailed controls
--- (5.x.y / 5.x.y.z), baselines per level
+-- a synthetic control standard in the shape of the ISMAP one: clauses
+-- (5..8), categories (5.1), control objectives (5.1.1, depth 3) and
+-- detailed controls (5.1.1.1, depth 4; the first of each objective is
+-- mandatory), with a baseline per level: level 1 has every objective and
+-- the first two detailed controls of each, level 2 the third too, level 3
+-- all of them
 CREATE OR REPLACE FUNCTION ismap_gen.synthetic_standard(fw text) RETURNS int
 LANGUAGE plpgsql SET search_path = ismap_gen, ismap, pg_catalog, pg_temp AS $$
 DECLARE
@@ -47,24 +50,27 @@ BEGIN
 	INSERT INTO ismap.framework (framework_id, title, version, publisher, source)
 	VALUES (fw, 'Synthetic control standard (generator)', 'gen-1', 'pg_ismap generator', 'test/generator/generator.sql');
 	INSERT INTO ismap.control (framework_id, control_id, title, class)
-	SELECT fw, format('%s', g)::ismap.ctrlid, format('Clause %s', g), 'clause' FROM generate_series(3, 6) g;
+	SELECT fw, format('%s', g)::ismap.ctrlid, format('Clause %s', g), 'clause' FROM generate_series(5, 8) g;
 	INSERT INTO ismap.control (framework_id, control_id, title, parent_id, class)
-	SELECT fw, format('%s.%s', g, s)::ismap.ctrlid, format('Objective %s.%s', g, s), format('%s', g)::ismap.ctrlid, 'objective'
-	FROM generate_series(3, 6) g, generate_series(1, 6) s;
+	SELECT fw, format('%s.%s', g, c)::ismap.ctrlid, format('Category %s.%s', g, c), format('%s', g)::ismap.ctrlid, 'category'
+	FROM generate_series(5, 8) g, generate_series(1, 3) c;
+	INSERT INTO ismap.control (framework_id, control_id, title, parent_id, class)
+	SELECT fw, format('%s.%s.%s', g, c, o)::ismap.ctrlid, format('Control objective %s.%s.%s', g, c, o),
+		   format('%s.%s', g, c)::ismap.ctrlid, 'objective'
+	FROM generate_series(5, 8) g, generate_series(1, 3) c, generate_series(1, 2) o;
 	INSERT INTO ismap.control (framework_id, control_id, title, parent_id, class, mandatory)
-	SELECT fw, format('%s.%s.%s', g, s, d)::ismap.ctrlid, format('Detailed control %s.%s.%s', g, s, d),
-		   format('%s.%s', g, s)::ismap.ctrlid, 'detailed', g < 5
-	FROM generate_series(3, 6) g, generate_series(1, 6) s, generate_series(1, 4) d;
+	SELECT fw, format('%s.%s.%s.%s', g, c, o, d)::ismap.ctrlid, format('Detailed control %s.%s.%s.%s', g, c, o, d),
+		   format('%s.%s.%s', g, c, o)::ismap.ctrlid, 'detailed', d = 1
+	FROM generate_series(5, 8) g, generate_series(1, 3) c, generate_series(1, 2) o, generate_series(1, 4) d;
 	GET DIAGNOSTICS n = ROW_COUNT;
 	INSERT INTO ismap.baseline (baseline_id, framework_id, title, level)
 	SELECT format('%s-level%s', fw, l), fw, format('Level %s', l), l FROM generate_series(1, 3) l;
-	-- level 1: the first two detailed controls of each objective; level 2
-	-- adds the third, level 3 all
 	INSERT INTO ismap.baseline_control (baseline_id, framework_id, control_id)
 	SELECT format('%s-level%s', fw, l), fw, c.control_id
 	FROM ismap.control c, generate_series(1, 3) l
-	WHERE c.framework_id = fw AND c.class = 'detailed'
-	  AND split_part(c.control_id::text, '.', 3)::int <= l + 1;
+	WHERE c.framework_id = fw
+	  AND ((l = 1 AND (c.class = 'objective' OR (c.class = 'detailed' AND split_part(c.control_id::text, '.', 4)::int <= 2)))
+		OR (l > 1 AND c.class = 'detailed' AND split_part(c.control_id::text, '.', 4)::int = l + 1));
 	RETURN n;
 END
 $$;
@@ -98,6 +104,17 @@ BEGIN
 		RAISE EXCEPTION 'the generator needs at least 3 services and 1 year' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	PERFORM setseed(seed);
+	-- rows inserted with explicit ids leave their identity sequences behind:
+	-- move each past the largest id, so generated rows never collide
+	PERFORM setval(pg_get_serial_sequence('ismap.' || t.tab, t.col),
+				   greatest(coalesce(x.maxid, 0), 1), x.maxid IS NOT NULL)
+	FROM (VALUES ('organization', 'org_id'), ('information_asset', 'asset_id'),
+				 ('information_system', 'system_id'), ('csp', 'csp_id'), ('service', 'service_id'),
+				 ('audit_body', 'audit_body_id'), ('auditor', 'auditor_id'),
+				 ('audit_body_selection', 'selection_id'), ('audit', 'audit_id'),
+				 ('application', 'application_id'), ('registration', 'registration_id')) t(tab, col)
+	CROSS JOIN LATERAL (SELECT (xpath('/row/m/text()',
+			query_to_xml(format('SELECT max(%I) AS m FROM ismap.%I', t.col, t.tab), false, true, '')))[1]::text::bigint AS maxid) x;
 	IF NOT EXISTS (SELECT 1 FROM ismap.control WHERE framework_id = fw) THEN
 		PERFORM ismap_gen.synthetic_standard(fw);
 	END IF;
@@ -206,8 +223,9 @@ BEGIN
 	FOR svc IN
 		SELECT s.service_id,
 			   base_body + 1 + floor(random() * n_body)::bigint AS body,
-			   CASE WHEN s.delivery_models = '{SaaS}' AND random() < 0.3 THEN 1
-					WHEN random() < 0.25 THEN 3 ELSE 2 END AS level,
+			   CASE WHEN s.delivery_models = '{IaaS}' THEN 3
+					WHEN s.delivery_models = '{PaaS}' THEN CASE WHEN random() < 0.6 THEN 3 ELSE 2 END
+					ELSE CASE WHEN random() < 0.3 THEN 1 WHEN random() < 0.7 THEN 2 ELSE 3 END END AS level,
 			   make_date(first_year + floor(random() * greatest(1, years - 1))::int, 1 + floor(random() * 12)::int, 1) AS start_,
 			   random() < 0.05 AS stops
 		FROM ismap.service s WHERE s.service_id > base_svc ORDER BY s.service_id
@@ -232,6 +250,16 @@ BEGIN
 		END LOOP;
 	END LOOP;
 
+	-- a service is audited at most at the level of the platforms it runs on
+	LOOP
+		UPDATE gen_plan p SET level = m.lvl
+		FROM (SELECT d.service_id, min(b.level) AS lvl
+			  FROM ismap.service_dependency d JOIN gen_plan b ON b.service_id = d.base_service_id
+			  GROUP BY d.service_id) m
+		WHERE m.service_id = p.service_id AND p.level > m.lvl;
+		EXIT WHEN NOT FOUND;
+	END LOOP;
+
 	INSERT INTO ismap.audit (service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id,
 		period_start, period_end, report_date, scope)
 	SELECT p.service_id, p.audit_body_id, p.lead, CASE WHEN p.level = 1 AND random() < 0.2 THEN 'internal_review' ELSE 'external' END,
@@ -244,7 +272,7 @@ BEGIN
 	-- with a reason; results mostly effective
 	INSERT INTO ismap.statement_item (audit_id, framework_id, control_id, selected, exclusion_reason)
 	SELECT x.audit_id, fw, x.control_id, NOT x.out_, CASE WHEN x.out_ THEN 'not applicable to the service''s scope' END
-	FROM (SELECT a.audit_id, a.target_level, c.control_id, random() < 0.03 AND NOT c.mandatory AS out_
+	FROM (SELECT a.audit_id, a.target_level, c.control_id, random() < 0.03 AND NOT c.mandatory AND ismap.depth(c.control_id) = 4 AS out_
 		  FROM ismap.audit a
 		  JOIN ismap.control c ON c.framework_id = fw AND NOT c.withdrawn
 		  WHERE a.audit_id > base_audit) x
@@ -253,10 +281,15 @@ BEGIN
 		   OR EXISTS (SELECT 1 FROM ismap.baseline_control bc JOIN ismap.baseline b USING (baseline_id, framework_id)
 					  WHERE b.framework_id = fw AND b.level <= x.target_level AND bc.control_id = x.control_id));
 	INSERT INTO ismap.audit_result (audit_id, control_id, result, rationale)
+	-- (only detailed controls that are not mandatory fail: an application
+	-- the registry approved had its objectives and mandatory controls met)
 	SELECT x.audit_id, x.control_id,
-		   CASE WHEN x.r < 0.005 THEN 'ineffective' WHEN x.r < 0.01 THEN 'not_tested' ELSE 'effective' END,
-		   CASE WHEN x.r < 0.005 THEN 'deviations above the tolerable rate in the sample' END
-	FROM (SELECT si.audit_id, si.control_id, random() AS r FROM ismap.statement_item si
+		   CASE WHEN x.weak AND x.r < 0.01 THEN 'ineffective' WHEN x.weak AND x.r < 0.02 THEN 'not_tested' ELSE 'effective' END,
+		   CASE WHEN x.weak AND x.r < 0.01 THEN 'deviations above the tolerable rate in the sample' END
+	FROM (SELECT si.audit_id, si.control_id, random() AS r,
+				 ismap.depth(si.control_id) = 4 AND NOT coalesce(c.mandatory, false) AS weak
+		  FROM ismap.statement_item si
+		  LEFT JOIN ismap.control c ON c.framework_id = si.framework_id AND c.control_id = si.control_id
 		  WHERE si.audit_id > base_audit AND si.selected) x;
 
 	-- a few dependencies were evaluated by the dependent service's own audit

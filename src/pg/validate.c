@@ -1,0 +1,427 @@
+/*
+ * validate.c — ismap.validate_application: fetch with SPI, judge in core
+ *
+ * A handful of set-based queries bring in what one application needs (the
+ * application with its audit, service, lead auditor and the policy; the
+ * audit body's selections; the auditor's qualifications; one row per
+ * control that is required or stated, with its result; the control tests;
+ * the platforms), then src/core/validate.c evaluates every rule in memory
+ * and each finding becomes a row.
+ */
+#include "ismap.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/tuplestore.h"
+
+#include "validate.h"
+
+/* column n (1-based) of row r of the last SPI result */
+static Datum
+col(int r, int n, bool *isnull)
+{
+	return SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, n, isnull);
+}
+
+static char *
+col_text(int r, int n)
+{
+	bool		isnull;
+	Datum		d = col(r, n, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+static int32
+col_date(int r, int n)
+{
+	bool		isnull;
+	Datum		d = col(r, n, &isnull);
+
+	return isnull ? VL_NO_DATE : (int32) DatumGetDateADT(d);
+}
+
+static int64
+col_int(int r, int n)
+{
+	bool		isnull;
+	Datum		d = col(r, n, &isnull);
+
+	if (isnull)
+		return 0;
+	switch (SPI_gettypeid(SPI_tuptable->tupdesc, n))
+	{
+		case INT2OID:
+			return DatumGetInt16(d);
+		case INT4OID:
+			return DatumGetInt32(d);
+		default:
+			return DatumGetInt64(d);
+	}
+}
+
+static bool
+col_bool(int r, int n)
+{
+	bool		isnull;
+	Datum		d = col(r, n, &isnull);
+
+	return !isnull && DatumGetBool(d);
+}
+
+static double
+col_float(int r, int n)
+{
+	bool		isnull;
+	Datum		d = col(r, n, &isnull);
+
+	return isnull ? 0.0 : DatumGetFloat8(d);
+}
+
+static void
+run(const char *sql, int nargs, Oid *types, Datum *values)
+{
+	int			rc = SPI_execute_with_args(sql, nargs, types, values, NULL, true, 0);
+
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "validation query failed: %s", SPI_result_code_string(rc));
+}
+
+static const char q_application[] =
+"SELECT ap.requested_level, a.target_level, a.kind OPERATOR(pg_catalog.=) 'internal_review',"
+"       ap.submitted_on, a.period_start, a.period_end, a.report_date,"
+"       (a.period_start OPERATOR(pg_catalog.+) (ismap.policy_value('audit_period_max') OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.interval)::pg_catalog.date OPERATOR(pg_catalog.-) 1,"
+"       ismap.policy_value('audit_period_max') OPERATOR(pg_catalog.#>>) '{}',"
+"       (a.period_end OPERATOR(pg_catalog.+) (ismap.policy_value('registration_validity') OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.interval)::pg_catalog.date,"
+"       a.scope, s.scope, 'SaaS'::ismap.delivery_model OPERATOR(pg_catalog.=) ANY (s.delivery_models),"
+"       b.name, au.name, au.nationality, au.experience_years,"
+"       (ismap.policy_value('auditor_min_experience_years') OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.int4,"
+"       ismap.policy_value('auditor_nationality') OPERATOR(pg_catalog.#>>) '{}',"
+"       a.audit_id, a.audit_body_id, a.lead_auditor_id, a.framework_id,"
+"       ismap.policy_value('control_standard') OPERATOR(pg_catalog.#>>) '{}',"
+"       COALESCE((SELECT (p.value OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.float8 FROM ismap.policy p"
+"                 WHERE p.name OPERATOR(pg_catalog.=) 'sampling_tolerable_rate'), 0.10),"
+"       COALESCE((SELECT (p.value OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.float8 FROM ismap.policy p"
+"                 WHERE p.name OPERATOR(pg_catalog.=) 'sampling_confidence'), 0.90),"
+"       ap.service_id"
+" FROM ismap.application ap"
+" JOIN ismap.audit a ON a.audit_id OPERATOR(pg_catalog.=) ap.audit_id"
+" JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) ap.service_id"
+" JOIN ismap.audit_body b ON b.audit_body_id OPERATOR(pg_catalog.=) a.audit_body_id"
+" JOIN ismap.auditor au ON au.auditor_id OPERATOR(pg_catalog.=) a.lead_auditor_id"
+" WHERE ap.application_id OPERATOR(pg_catalog.=) $1";
+
+static const char q_accepted[] =
+"SELECT q FROM pg_catalog.jsonb_array_elements_text(ismap.policy_value('auditor_qualifications')) AS q";
+
+static const char q_selections[] =
+"SELECT valid_from, valid_until, status OPERATOR(pg_catalog.=) ANY ('{active,expired}'::pg_catalog.text[]), status"
+" FROM ismap.audit_body_selection WHERE audit_body_id OPERATOR(pg_catalog.=) $1"
+" ORDER BY valid_from, selection_id";
+
+static const char q_qualifications[] =
+"SELECT qualification, valid_until FROM ismap.auditor_qualification"
+" WHERE auditor_id OPERATOR(pg_catalog.=) $1 ORDER BY qualification";
+
+/* $1 audit, $2 the audit's framework, $3 the policy standard, $4 level */
+static const char q_controls[] =
+"WITH req AS ("
+"   SELECT bc.control_id FROM ismap.baseline b"
+"   JOIN ismap.baseline_control bc ON bc.baseline_id OPERATOR(pg_catalog.=) b.baseline_id"
+"   WHERE b.framework_id OPERATOR(pg_catalog.=) $3 AND b.level OPERATOR(pg_catalog.<=) $4"
+"     AND $2 OPERATOR(pg_catalog.=) $3),"
+" st AS (SELECT control_id FROM ismap.statement_item WHERE audit_id OPERATOR(pg_catalog.=) $1),"
+" ids AS (SELECT control_id FROM req UNION SELECT control_id FROM st)"
+" SELECT ids.control_id,"
+"        EXISTS (SELECT 1 FROM req WHERE req.control_id OPERATOR(ismap.=) ids.control_id),"
+"        COALESCE(c.mandatory, false), si.control_id IS NOT NULL, COALESCE(si.selected, false),"
+"        COALESCE(pg_catalog.btrim(si.exclusion_reason), '') OPERATOR(pg_catalog.<>) '',"
+"        r.result, COALESCE(pg_catalog.btrim(r.rationale), '') OPERATOR(pg_catalog.<>) ''"
+" FROM ids"
+" LEFT JOIN ismap.control c ON c.framework_id OPERATOR(pg_catalog.=) $2 AND c.control_id OPERATOR(ismap.=) ids.control_id"
+" LEFT JOIN ismap.statement_item si ON si.audit_id OPERATOR(pg_catalog.=) $1 AND si.control_id OPERATOR(ismap.=) ids.control_id"
+" LEFT JOIN ismap.audit_result r ON r.audit_id OPERATOR(pg_catalog.=) $1 AND r.control_id OPERATOR(ismap.=) ids.control_id"
+" ORDER BY ids.control_id USING OPERATOR(ismap.<)";
+
+/* $1 audit, $2 confidence */
+static const char q_tests[] =
+"SELECT t.control_id::pg_catalog.text, t.frequency, COALESCE(t.population, -1), t.sample_size, t.deviations,"
+"       COALESCE(st.min_sample, -1),"
+"       ismap.upper_deviation_limit(t.sample_size, t.deviations, $2, t.population),"
+"       COALESCE(r.result OPERATOR(pg_catalog.=) 'effective', false)"
+" FROM ismap.control_test t"
+" LEFT JOIN ismap.sampling_table st ON st.frequency OPERATOR(pg_catalog.=) t.frequency"
+" LEFT JOIN ismap.audit_result r ON r.audit_id OPERATOR(pg_catalog.=) t.audit_id AND r.control_id OPERATOR(ismap.=) t.control_id"
+" WHERE t.audit_id OPERATOR(pg_catalog.=) $1"
+" ORDER BY t.control_id USING OPERATOR(ismap.<), t.frequency";
+
+/* $1 service, $2 audit */
+static const char q_deps[] =
+"SELECT d.base_service_id, bs.name, d.self_assessed_audit_id IS NOT DISTINCT FROM $2, COALESCE(r.level, 0), r.registration_number"
+" FROM ismap.service_dependency d"
+" JOIN ismap.service bs ON bs.service_id OPERATOR(pg_catalog.=) d.base_service_id"
+" LEFT JOIN ismap.registration r ON r.service_id OPERATOR(pg_catalog.=) d.base_service_id"
+"      AND r.status OPERATOR(pg_catalog.=) 'active'"
+" WHERE d.service_id OPERATOR(pg_catalog.=) $1"
+" ORDER BY d.base_service_id";
+
+typedef struct emit_state
+{
+	Tuplestorestate *store;
+	TupleDesc	desc;
+} emit_state;
+
+static void
+emit_row(void *arg, vl_code code, vl_severity severity, const char *control_id,
+		 const char *message)
+{
+	emit_state *st = (emit_state *) arg;
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+
+	values[0] = CStringGetTextDatum(vl_code_name(code));
+	values[1] = CStringGetTextDatum(vl_severity_name(severity));
+	if (control_id != NULL)
+		values[2] = PointerGetDatum(ismap_ctrlid_from_text(control_id, strlen(control_id)));
+	else
+		nulls[2] = true;
+	values[3] = CStringGetTextDatum(message);
+	tuplestore_putvalues(st->store, st->desc, values, nulls);
+}
+
+static vl_result
+parse_result(const char *s)
+{
+	if (s == NULL)
+		return VL_RESULT_NONE;
+	if (strcmp(s, "effective") == 0)
+		return VL_RESULT_EFFECTIVE;
+	if (strcmp(s, "ineffective") == 0)
+		return VL_RESULT_INEFFECTIVE;
+	return VL_RESULT_NOT_TESTED;
+}
+
+PG_FUNCTION_INFO_V1(validate_application);
+Datum
+validate_application(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int64		application_id = PG_GETARG_INT64(0);
+	vl_input	in;
+	emit_state	st;
+	Oid			types[4];
+	Datum		values[4];
+	int64		audit_id,
+				audit_body_id,
+				lead_id,
+				service_id;
+	char	   *audit_fw,
+			   *policy_fw;
+	uint64		n;
+
+	InitMaterializedSRF(fcinfo, 0);
+	st.store = rsinfo->setResult;
+	st.desc = rsinfo->setDesc;
+	memset(&in, 0, sizeof(in));
+
+	SPI_connect();
+
+	types[0] = INT8OID;
+	values[0] = Int64GetDatum(application_id);
+	run(q_application, 1, types, values);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("application %lld does not exist", (long long) application_id)));
+	in.requested_level = (int) col_int(0, 1);
+	in.target_level = (int) col_int(0, 2);
+	in.internal_review = col_bool(0, 3);
+	in.submitted_on = col_date(0, 4);
+	in.period_start = col_date(0, 5);
+	in.period_end = col_date(0, 6);
+	in.report_date = col_date(0, 7);
+	in.period_limit_end = col_date(0, 8);
+	in.period_max = col_text(0, 9);
+	in.registration_end = col_date(0, 10);
+	in.audit_scope = col_text(0, 11);
+	in.service_scope = col_text(0, 12);
+	in.saas = col_bool(0, 13);
+	in.audit_body = col_text(0, 14);
+	in.auditor = col_text(0, 15);
+	in.nationality = col_text(0, 16);
+	in.experience_years = (int) col_int(0, 17);
+	in.min_experience = (int) col_int(0, 18);
+	in.required_nationality = col_text(0, 19);
+	audit_id = col_int(0, 20);
+	audit_body_id = col_int(0, 21);
+	lead_id = col_int(0, 22);
+	audit_fw = col_text(0, 23);
+	policy_fw = col_text(0, 24);
+	in.tolerable_rate = col_float(0, 25);
+	in.confidence = col_float(0, 26);
+	service_id = col_int(0, 27);
+
+	/* accepted qualifications */
+	run(q_accepted, 0, NULL, NULL);
+	n = SPI_processed;
+	{
+		const char **acc = palloc0(sizeof(char *) * (n + 1));
+
+		for (uint64 i = 0; i < n; i++)
+			acc[i] = col_text(i, 1);
+		in.accepted = acc;
+		in.naccepted = (int) n;
+	}
+
+	/* selections of the audit body */
+	values[0] = Int64GetDatum(audit_body_id);
+	run(q_selections, 1, types, values);
+	n = SPI_processed;
+	{
+		vl_selection *sel = palloc0(sizeof(vl_selection) * (n + 1));
+
+		for (uint64 i = 0; i < n; i++)
+		{
+			sel[i].valid_from = col_date(i, 1);
+			sel[i].valid_until = col_date(i, 2);
+			sel[i].counts = col_bool(i, 3);
+			sel[i].status = col_text(i, 4);
+		}
+		in.selections = sel;
+		in.nselections = (int) n;
+	}
+
+	/* the lead auditor's qualifications */
+	values[0] = Int64GetDatum(lead_id);
+	run(q_qualifications, 1, types, values);
+	n = SPI_processed;
+	{
+		vl_qualification *q = palloc0(sizeof(vl_qualification) * (n + 1));
+
+		for (uint64 i = 0; i < n; i++)
+		{
+			q[i].name = col_text(i, 1);
+			q[i].valid_until = col_date(i, 2);
+		}
+		in.qualifications = q;
+		in.nqualifications = (int) n;
+	}
+
+	/* one row per control that is required or stated, in ctrlid order */
+	types[0] = INT8OID;
+	values[0] = Int64GetDatum(audit_id);
+	types[1] = TEXTOID;
+	values[1] = CStringGetTextDatum(audit_fw);
+	types[2] = TEXTOID;
+	values[2] = CStringGetTextDatum(policy_fw);
+	types[3] = INT4OID;
+	values[3] = Int32GetDatum(in.requested_level);
+	run(q_controls, 4, types, values);
+	n = SPI_processed;
+	{
+		vl_control *c = palloc0(sizeof(vl_control) * (n + 1));
+
+		for (uint64 i = 0; i < n; i++)
+		{
+			bool		isnull;
+			struct varlena *id = (struct varlena *) PG_DETOAST_DATUM_PACKED(col(i, 1, &isnull));
+
+			c[i].key = CTRLID_KEY(id);
+			c[i].keylen = CTRLID_KEYLEN(id);
+			c[i].depth = CTRLID_NSEG(id);
+			c[i].id = pnstrdup(CTRLID_TEXT(id), CTRLID_TEXTLEN(id));
+			c[i].required = col_bool(i, 2);
+			c[i].mandatory = col_bool(i, 3);
+			c[i].stated = col_bool(i, 4);
+			c[i].selected = col_bool(i, 5);
+			c[i].has_reason = col_bool(i, 6);
+			c[i].result = parse_result(col_text(i, 7));
+			c[i].has_rationale = col_bool(i, 8);
+		}
+		in.controls = c;
+		in.ncontrols = (int) n;
+	}
+
+	/* control tests, with the sample table's minimum and the achieved limit */
+	types[0] = INT8OID;
+	values[0] = Int64GetDatum(audit_id);
+	types[1] = FLOAT8OID;
+	values[1] = Float8GetDatum(in.confidence);
+	/* (until the sampling module lands, an audit without control_test has no tests) */
+	run("SELECT pg_catalog.to_regclass('ismap.control_test') IS NOT NULL", 0, NULL, NULL);
+	if (col_bool(0, 1))
+	{
+		run(q_tests, 2, types, values);
+		n = SPI_processed;
+	}
+	else
+		n = 0;
+	{
+		vl_test    *t = palloc0(sizeof(vl_test) * (n + 1));
+
+		for (uint64 i = 0; i < n; i++)
+		{
+			t[i].control_id = col_text(i, 1);
+			t[i].frequency = col_text(i, 2);
+			t[i].population = col_int(i, 3);
+			t[i].sample_size = (int32) col_int(i, 4);
+			t[i].deviations = (int32) col_int(i, 5);
+			t[i].min_sample = (int32) col_int(i, 6);
+			t[i].upper_limit = col_float(i, 7);
+			t[i].result_effective = col_bool(i, 8);
+		}
+		in.tests = t;
+		in.ntests = (int) n;
+	}
+
+	/* platforms */
+	values[0] = Int64GetDatum(service_id);
+	types[1] = INT8OID;
+	values[1] = Int64GetDatum(audit_id);
+	run(q_deps, 2, types, values);
+	n = SPI_processed;
+	{
+		vl_dependency *d = palloc0(sizeof(vl_dependency) * (n + 1));
+
+		for (uint64 i = 0; i < n; i++)
+		{
+			d[i].base_service_id = col_int(i, 1);
+			d[i].base_name = col_text(i, 2);
+			d[i].self_assessed = col_bool(i, 3);
+			d[i].base_level = (int) col_int(i, 4);
+			d[i].base_number = col_text(i, 5);
+		}
+		in.deps = d;
+		in.ndeps = (int) n;
+	}
+
+	vl_validate(&in, emit_row, &st);
+
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/* ismap.validation_rules(): the codes, their usual severity and meaning */
+PG_FUNCTION_INFO_V1(validation_rules);
+Datum
+validation_rules(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (int c = 0; c < VL_NCODES; c++)
+	{
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+
+		values[0] = CStringGetTextDatum(vl_code_name((vl_code) c));
+		values[1] = CStringGetTextDatum(vl_severity_name(vl_code_severity((vl_code) c)));
+		values[2] = CStringGetTextDatum(vl_code_description((vl_code) c));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
