@@ -122,6 +122,21 @@ CREATE OPERATOR CLASS ismap.ctrlid_hash_ops
 		FUNCTION 1 ismap.ctrlid_hash(ismap.ctrlid),
 		FUNCTION 2 ismap.ctrlid_hash_extended(ismap.ctrlid, pg_catalog.int8);
 
+CREATE FUNCTION ismap.ctrlid_smaller(ismap.ctrlid, ismap.ctrlid) RETURNS ismap.ctrlid
+	AS 'MODULE_PATHNAME', 'ctrlid_smaller' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ismap.ctrlid_smaller(ismap.ctrlid, ismap.ctrlid) IS 'the identifier that sorts first (transition of min)';
+CREATE FUNCTION ismap.ctrlid_larger(ismap.ctrlid, ismap.ctrlid) RETURNS ismap.ctrlid
+	AS 'MODULE_PATHNAME', 'ctrlid_larger' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ismap.ctrlid_larger(ismap.ctrlid, ismap.ctrlid) IS 'the identifier that sorts last (transition of max)';
+CREATE AGGREGATE ismap.min(ismap.ctrlid) (
+	SFUNC = ismap.ctrlid_smaller, STYPE = ismap.ctrlid, SORTOP = OPERATOR(ismap.<),
+	COMBINEFUNC = ismap.ctrlid_smaller, PARALLEL = SAFE);
+COMMENT ON AGGREGATE ismap.min(ismap.ctrlid) IS 'the first control identifier in natural order';
+CREATE AGGREGATE ismap.max(ismap.ctrlid) (
+	SFUNC = ismap.ctrlid_larger, STYPE = ismap.ctrlid, SORTOP = OPERATOR(ismap.>),
+	COMBINEFUNC = ismap.ctrlid_larger, PARALLEL = SAFE);
+COMMENT ON AGGREGATE ismap.max(ismap.ctrlid) IS 'the last control identifier in natural order';
+
 CREATE FUNCTION ismap.depth(ismap.ctrlid) RETURNS pg_catalog.int4
 	AS 'MODULE_PATHNAME', 'ctrlid_depth' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.depth(ismap.ctrlid) IS 'number of segments: 3 for a control objective 6.1.1, 4 for a detailed control 6.1.1.1';

@@ -195,3 +195,7 @@ BEGIN
 END $$;
 \echo :LAST_ERROR_SQLSTATE
 \set VERBOSITY default
+
+-- min and max in natural order (an index on ctrlid answers them)
+SELECT min(id), max(id) FROM unnest(ARRAY['6.1.10', '6.1.9', 'A.1', '6.1.1.1', 'AC-2(1)']::ctrlid[]) id;
+SELECT min(id) IS NULL AS empty_min FROM unnest(ARRAY[]::ctrlid[]) id;

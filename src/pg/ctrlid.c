@@ -137,6 +137,27 @@ CTRLID_CMP_FN(ctrlid_le, BoolGetDatum(r <= 0))
 CTRLID_CMP_FN(ctrlid_gt, BoolGetDatum(r > 0))
 CTRLID_CMP_FN(ctrlid_ge, BoolGetDatum(r >= 0))
 
+/* transitions of the min and max aggregates: one of the arguments, as is */
+PG_FUNCTION_INFO_V1(ctrlid_smaller);
+Datum
+ctrlid_smaller(PG_FUNCTION_ARGS)
+{
+	struct varlena *a = PG_GETARG_CTRLID_PP(0);
+	struct varlena *b = PG_GETARG_CTRLID_PP(1);
+
+	PG_RETURN_POINTER(ctrlid_cmp_internal(a, b) <= 0 ? a : b);
+}
+
+PG_FUNCTION_INFO_V1(ctrlid_larger);
+Datum
+ctrlid_larger(PG_FUNCTION_ARGS)
+{
+	struct varlena *a = PG_GETARG_CTRLID_PP(0);
+	struct varlena *b = PG_GETARG_CTRLID_PP(1);
+
+	PG_RETURN_POINTER(ctrlid_cmp_internal(a, b) >= 0 ? a : b);
+}
+
 /* ---- sort support with abbreviated keys ---- */
 
 static int

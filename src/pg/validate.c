@@ -82,11 +82,33 @@ col_float(int r, int n)
 	return isnull ? 0.0 : DatumGetFloat8(d);
 }
 
-static void
-run(const char *sql, int nargs, Oid *types, Datum *values)
+/*
+ * The queries are planned once per backend and kept (SPI_keepplan); the plan
+ * cache re-plans them when the objects they use change.
+ */
+enum
 {
-	int			rc = SPI_execute_with_args(sql, nargs, types, values, NULL, true, 0);
+	Q_APPLICATION, Q_ACCEPTED, Q_SELECTIONS, Q_QUALIFICATIONS, Q_STATED,
+	Q_REQUIRED, Q_HAS_TESTS, Q_TESTS, Q_DEPS, NQUERIES
+};
+static SPIPlanPtr plans[NQUERIES];
 
+static void
+run(int which, const char *sql, int nargs, Oid *types, Datum *values)
+{
+	int			rc;
+
+	if (plans[which] == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare(sql, nargs, types);
+
+		if (plan == NULL)
+			elog(ERROR, "could not prepare validation query: %s", SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not keep validation query plan");
+		plans[which] = plan;
+	}
+	rc = SPI_execute_plan(plans[which], values, NULL, true, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "validation query failed: %s", SPI_result_code_string(rc));
 }
@@ -127,25 +149,29 @@ static const char q_qualifications[] =
 "SELECT qualification, valid_until FROM ismap.auditor_qualification"
 " WHERE auditor_id OPERATOR(pg_catalog.=) $1 ORDER BY qualification";
 
-/* $1 audit, $2 the audit's framework, $3 the policy standard, $4 level */
-static const char q_controls[] =
-"WITH req AS ("
-"   SELECT bc.control_id FROM ismap.baseline b"
-"   JOIN ismap.baseline_control bc ON bc.baseline_id OPERATOR(pg_catalog.=) b.baseline_id"
-"   WHERE b.framework_id OPERATOR(pg_catalog.=) $3 AND b.level OPERATOR(pg_catalog.<=) $4"
-"     AND $2 OPERATOR(pg_catalog.=) $3),"
-" st AS (SELECT control_id FROM ismap.statement_item WHERE audit_id OPERATOR(pg_catalog.=) $1),"
-" ids AS (SELECT control_id FROM req UNION SELECT control_id FROM st)"
-" SELECT ids.control_id,"
-"        EXISTS (SELECT 1 FROM req WHERE req.control_id OPERATOR(ismap.=) ids.control_id),"
-"        COALESCE(c.mandatory, false), si.control_id IS NOT NULL, COALESCE(si.selected, false),"
-"        COALESCE(pg_catalog.btrim(si.exclusion_reason), '') OPERATOR(pg_catalog.<>) '',"
-"        r.result, COALESCE(pg_catalog.btrim(r.rationale), '') OPERATOR(pg_catalog.<>) ''"
-" FROM ids"
-" LEFT JOIN ismap.control c ON c.framework_id OPERATOR(pg_catalog.=) $2 AND c.control_id OPERATOR(ismap.=) ids.control_id"
-" LEFT JOIN ismap.statement_item si ON si.audit_id OPERATOR(pg_catalog.=) $1 AND si.control_id OPERATOR(ismap.=) ids.control_id"
-" LEFT JOIN ismap.audit_result r ON r.audit_id OPERATOR(pg_catalog.=) $1 AND r.control_id OPERATOR(ismap.=) ids.control_id"
-" ORDER BY ids.control_id USING OPERATOR(ismap.<)";
+/* the statement: $1 audit; in ctrlid order */
+static const char q_stated[] =
+"SELECT si.control_id, COALESCE(c.mandatory, false), si.selected,"
+"       COALESCE(pg_catalog.btrim(si.exclusion_reason), '') OPERATOR(pg_catalog.<>) '',"
+"       r.result, COALESCE(pg_catalog.btrim(r.rationale), '') OPERATOR(pg_catalog.<>) ''"
+" FROM ismap.statement_item si"
+" LEFT JOIN ismap.audit_result r ON r.audit_id OPERATOR(pg_catalog.=) si.audit_id"
+"      AND r.control_id OPERATOR(ismap.=) si.control_id"
+" LEFT JOIN ismap.control c ON c.framework_id OPERATOR(pg_catalog.=) si.framework_id"
+"      AND c.control_id OPERATOR(ismap.=) si.control_id"
+" WHERE si.audit_id OPERATOR(pg_catalog.=) $1"
+" ORDER BY si.control_id USING OPERATOR(ismap.<)";
+
+/* the baseline: $1 the policy standard, $2 level; in ctrlid order (a
+ * control in several baselines comes more than once) */
+static const char q_required[] =
+"SELECT bc.control_id, COALESCE(c.mandatory, false)"
+" FROM ismap.baseline b"
+" JOIN ismap.baseline_control bc ON bc.baseline_id OPERATOR(pg_catalog.=) b.baseline_id"
+" LEFT JOIN ismap.control c ON c.framework_id OPERATOR(pg_catalog.=) bc.framework_id"
+"      AND c.control_id OPERATOR(ismap.=) bc.control_id"
+" WHERE b.framework_id OPERATOR(pg_catalog.=) $1 AND b.level OPERATOR(pg_catalog.<=) $2"
+" ORDER BY bc.control_id USING OPERATOR(ismap.<)";
 
 /* $1 audit, $2 confidence */
 static const char q_tests[] =
@@ -232,7 +258,7 @@ validate_application(PG_FUNCTION_ARGS)
 
 	types[0] = INT8OID;
 	values[0] = Int64GetDatum(application_id);
-	run(q_application, 1, types, values);
+	run(Q_APPLICATION, q_application, 1, types, values);
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -266,7 +292,7 @@ validate_application(PG_FUNCTION_ARGS)
 	service_id = col_int(0, 27);
 
 	/* accepted qualifications */
-	run(q_accepted, 0, NULL, NULL);
+	run(Q_ACCEPTED, q_accepted, 0, NULL, NULL);
 	n = SPI_processed;
 	{
 		const char **acc = palloc0(sizeof(char *) * (n + 1));
@@ -279,7 +305,7 @@ validate_application(PG_FUNCTION_ARGS)
 
 	/* selections of the audit body */
 	values[0] = Int64GetDatum(audit_body_id);
-	run(q_selections, 1, types, values);
+	run(Q_SELECTIONS, q_selections, 1, types, values);
 	n = SPI_processed;
 	{
 		vl_selection *sel = palloc0(sizeof(vl_selection) * (n + 1));
@@ -297,7 +323,7 @@ validate_application(PG_FUNCTION_ARGS)
 
 	/* the lead auditor's qualifications */
 	values[0] = Int64GetDatum(lead_id);
-	run(q_qualifications, 1, types, values);
+	run(Q_QUALIFICATIONS, q_qualifications, 1, types, values);
 	n = SPI_processed;
 	{
 		vl_qualification *q = palloc0(sizeof(vl_qualification) * (n + 1));
@@ -311,39 +337,110 @@ validate_application(PG_FUNCTION_ARGS)
 		in.nqualifications = (int) n;
 	}
 
-	/* one row per control that is required or stated, in ctrlid order */
-	types[0] = INT8OID;
-	values[0] = Int64GetDatum(audit_id);
-	types[1] = TEXTOID;
-	values[1] = CStringGetTextDatum(audit_fw);
-	types[2] = TEXTOID;
-	values[2] = CStringGetTextDatum(policy_fw);
-	types[3] = INT4OID;
-	values[3] = Int32GetDatum(in.requested_level);
-	run(q_controls, 4, types, values);
-	n = SPI_processed;
+	/*
+	 * One entry per control that is stated or required: the statement and
+	 * the baseline, each in ctrlid order, merged on their keys.
+	 */
 	{
-		vl_control *c = palloc0(sizeof(vl_control) * (n + 1));
+		SPITupleTable *stated;
+		uint64		nstated,
+					nrequired,
+					i = 0,
+					j = 0,
+					k = 0;
+		vl_control *c;
+		bool		same_standard = strcmp(audit_fw, policy_fw) == 0;
 
-		for (uint64 i = 0; i < n; i++)
+		types[0] = INT8OID;
+		values[0] = Int64GetDatum(audit_id);
+		run(Q_STATED, q_stated, 1, types, values);
+		stated = SPI_tuptable;
+		nstated = SPI_processed;
+
+		/* an audit against another framework states none of the standard's controls */
+		types[0] = TEXTOID;
+		values[0] = CStringGetTextDatum(policy_fw);
+		types[1] = INT4OID;
+		values[1] = Int32GetDatum(in.requested_level);
+		run(Q_REQUIRED, q_required, 2, types, values);
+		nrequired = SPI_processed;
+
+		c = palloc0(sizeof(vl_control) * (nstated + nrequired + 1));
+		while (i < nstated || j < nrequired)
 		{
+			struct varlena *si = NULL,
+					   *rq = NULL;
 			bool		isnull;
-			struct varlena *id = (struct varlena *) PG_DETOAST_DATUM_PACKED(col(i, 1, &isnull));
+			int			cmp;
 
-			c[i].key = CTRLID_KEY(id);
-			c[i].keylen = CTRLID_KEYLEN(id);
-			c[i].depth = CTRLID_NSEG(id);
-			c[i].id = pnstrdup(CTRLID_TEXT(id), CTRLID_TEXTLEN(id));
-			c[i].required = col_bool(i, 2);
-			c[i].mandatory = col_bool(i, 3);
-			c[i].stated = col_bool(i, 4);
-			c[i].selected = col_bool(i, 5);
-			c[i].has_reason = col_bool(i, 6);
-			c[i].result = parse_result(col_text(i, 7));
-			c[i].has_rationale = col_bool(i, 8);
+			if (i < nstated)
+				si = (struct varlena *) PG_DETOAST_DATUM_PACKED(
+					SPI_getbinval(stated->vals[i], stated->tupdesc, 1, &isnull));
+			if (j < nrequired)
+				rq = (struct varlena *) PG_DETOAST_DATUM_PACKED(col(j, 1, &isnull));
+			if (si == NULL)
+				cmp = 1;
+			else if (rq == NULL)
+				cmp = -1;
+			else
+				cmp = ctrlid_key_cmp(CTRLID_KEY(si), CTRLID_KEYLEN(si), CTRLID_KEY(rq), CTRLID_KEYLEN(rq));
+
+			if (cmp <= 0)
+			{
+				/* a stated control, required when the baseline has it too */
+				HeapTuple	tup = stated->vals[i];
+				TupleDesc	td = stated->tupdesc;
+				Datum		d;
+
+				c[k].key = CTRLID_KEY(si);
+				c[k].keylen = CTRLID_KEYLEN(si);
+				c[k].depth = CTRLID_NSEG(si);
+				c[k].id = pnstrdup(CTRLID_TEXT(si), CTRLID_TEXTLEN(si));
+				c[k].stated = true;
+				d = SPI_getbinval(tup, td, 2, &isnull);
+				c[k].mandatory = !isnull && DatumGetBool(d);
+				d = SPI_getbinval(tup, td, 3, &isnull);
+				c[k].selected = !isnull && DatumGetBool(d);
+				d = SPI_getbinval(tup, td, 4, &isnull);
+				c[k].has_reason = !isnull && DatumGetBool(d);
+				d = SPI_getbinval(tup, td, 5, &isnull);
+				c[k].result = isnull ? VL_RESULT_NONE : parse_result(TextDatumGetCString(d));
+				d = SPI_getbinval(tup, td, 6, &isnull);
+				c[k].has_rationale = !isnull && DatumGetBool(d);
+				c[k].required = (cmp == 0 && same_standard);
+				i++;
+			}
+			else if (same_standard)
+			{
+				/* a required control missing from the statement */
+				c[k].key = CTRLID_KEY(rq);
+				c[k].keylen = CTRLID_KEYLEN(rq);
+				c[k].depth = CTRLID_NSEG(rq);
+				c[k].id = pnstrdup(CTRLID_TEXT(rq), CTRLID_TEXTLEN(rq));
+				c[k].mandatory = col_bool(j, 2);
+				c[k].required = true;
+			}
+			else
+				k--;			/* another framework: nothing required from it */
+			if (cmp >= 0)
+			{
+				/* skip the baseline rows of this key (it may be in several baselines) */
+				struct varlena *cur = rq;
+
+				while (j < nrequired)
+				{
+					struct varlena *next = (struct varlena *) PG_DETOAST_DATUM_PACKED(col(j, 1, &isnull));
+
+					if (ctrlid_key_cmp(CTRLID_KEY(next), CTRLID_KEYLEN(next),
+									   CTRLID_KEY(cur), CTRLID_KEYLEN(cur)) != 0)
+						break;
+					j++;
+				}
+			}
+			k++;
 		}
 		in.controls = c;
-		in.ncontrols = (int) n;
+		in.ncontrols = (int) k;
 	}
 
 	/* control tests, with the sample table's minimum and the achieved limit */
@@ -352,10 +449,10 @@ validate_application(PG_FUNCTION_ARGS)
 	types[1] = FLOAT8OID;
 	values[1] = Float8GetDatum(in.confidence);
 	/* (until the sampling module lands, an audit without control_test has no tests) */
-	run("SELECT pg_catalog.to_regclass('ismap.control_test') IS NOT NULL", 0, NULL, NULL);
+	run(Q_HAS_TESTS, "SELECT pg_catalog.to_regclass('ismap.control_test') IS NOT NULL", 0, NULL, NULL);
 	if (col_bool(0, 1))
 	{
-		run(q_tests, 2, types, values);
+		run(Q_TESTS, q_tests, 2, types, values);
 		n = SPI_processed;
 	}
 	else
@@ -382,7 +479,7 @@ validate_application(PG_FUNCTION_ARGS)
 	values[0] = Int64GetDatum(service_id);
 	types[1] = INT8OID;
 	values[1] = Int64GetDatum(audit_id);
-	run(q_deps, 2, types, values);
+	run(Q_DEPS, q_deps, 2, types, values);
 	n = SPI_processed;
 	{
 		vl_dependency *d = palloc0(sizeof(vl_dependency) * (n + 1));

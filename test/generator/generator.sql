@@ -75,6 +75,24 @@ BEGIN
 END
 $$;
 
+-- Rows inserted with explicit ids leave their identity sequences behind:
+-- move each past the largest id, so later rows (the generator's, or a
+-- user's) never collide.
+CREATE OR REPLACE FUNCTION ismap_gen.sync_sequences() RETURNS void
+LANGUAGE plpgsql SET search_path = ismap_gen, ismap, pg_catalog, pg_temp AS $$
+BEGIN
+	PERFORM setval(pg_get_serial_sequence('ismap.' || t.tab, t.col),
+				   greatest(coalesce(x.maxid, 0), 1), x.maxid IS NOT NULL)
+	FROM (VALUES ('organization', 'org_id'), ('information_asset', 'asset_id'),
+				 ('information_system', 'system_id'), ('csp', 'csp_id'), ('service', 'service_id'),
+				 ('audit_body', 'audit_body_id'), ('auditor', 'auditor_id'),
+				 ('audit_body_selection', 'selection_id'), ('audit', 'audit_id'),
+				 ('application', 'application_id'), ('registration', 'registration_id')) t(tab, col)
+	CROSS JOIN LATERAL (SELECT (xpath('/row/m/text()',
+			query_to_xml(format('SELECT max(%I) AS m FROM ismap.%I', t.col, t.tab), false, true, '')))[1]::text::bigint AS maxid) x;
+END
+$$;
+
 CREATE OR REPLACE FUNCTION ismap_gen.generate(services int DEFAULT 200, years int DEFAULT 5,
 	until date DEFAULT '2026-10-01', seed float8 DEFAULT 0.42,
 	OUT csps int, OUT services_made int, OUT audits int, OUT audit_results bigint,
@@ -104,17 +122,7 @@ BEGIN
 		RAISE EXCEPTION 'the generator needs at least 3 services and 1 year' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	PERFORM setseed(seed);
-	-- rows inserted with explicit ids leave their identity sequences behind:
-	-- move each past the largest id, so generated rows never collide
-	PERFORM setval(pg_get_serial_sequence('ismap.' || t.tab, t.col),
-				   greatest(coalesce(x.maxid, 0), 1), x.maxid IS NOT NULL)
-	FROM (VALUES ('organization', 'org_id'), ('information_asset', 'asset_id'),
-				 ('information_system', 'system_id'), ('csp', 'csp_id'), ('service', 'service_id'),
-				 ('audit_body', 'audit_body_id'), ('auditor', 'auditor_id'),
-				 ('audit_body_selection', 'selection_id'), ('audit', 'audit_id'),
-				 ('application', 'application_id'), ('registration', 'registration_id')) t(tab, col)
-	CROSS JOIN LATERAL (SELECT (xpath('/row/m/text()',
-			query_to_xml(format('SELECT max(%I) AS m FROM ismap.%I', t.col, t.tab), false, true, '')))[1]::text::bigint AS maxid) x;
+	PERFORM ismap_gen.sync_sequences();
 	IF NOT EXISTS (SELECT 1 FROM ismap.control WHERE framework_id = fw) THEN
 		PERFORM ismap_gen.synthetic_standard(fw);
 	END IF;
@@ -279,7 +287,8 @@ BEGIN
 	WHERE true
 	  AND (NOT EXISTS (SELECT 1 FROM ismap.baseline b WHERE b.framework_id = fw AND b.level IS NOT NULL)
 		   OR EXISTS (SELECT 1 FROM ismap.baseline_control bc JOIN ismap.baseline b USING (baseline_id, framework_id)
-					  WHERE b.framework_id = fw AND b.level <= x.target_level AND bc.control_id = x.control_id));
+					  WHERE b.framework_id = fw AND b.level <= x.target_level AND bc.control_id = x.control_id))
+	ORDER BY x.audit_id, x.control_id;	-- one statement is filed at once: its rows lie together
 	INSERT INTO ismap.audit_result (audit_id, control_id, result, rationale)
 	-- (only detailed controls that are not mandatory fail: an application
 	-- the registry approved had its objectives and mandatory controls met)
@@ -290,7 +299,8 @@ BEGIN
 				 ismap.depth(si.control_id) = 4 AND NOT coalesce(c.mandatory, false) AS weak
 		  FROM ismap.statement_item si
 		  LEFT JOIN ismap.control c ON c.framework_id = si.framework_id AND c.control_id = si.control_id
-		  WHERE si.audit_id > base_audit AND si.selected) x;
+		  WHERE si.audit_id > base_audit AND si.selected) x
+	ORDER BY x.audit_id, x.control_id;
 
 	-- a few dependencies were evaluated by the dependent service's own audit
 	UPDATE ismap.service_dependency d SET self_assessed_audit_id = (
@@ -335,6 +345,7 @@ BEGIN
 		END IF;
 	END LOOP;
 
+	PERFORM ismap_gen.sync_sequences();
 	csps := n_csp;
 	services_made := services;
 	SELECT count(*) INTO audits FROM ismap.audit WHERE audit_id > base_audit;
