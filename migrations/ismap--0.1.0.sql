@@ -1499,12 +1499,15 @@ BEGIN
 	END IF;
 	v_provenance := 'references in the CSV of control standard ' || fw;
 
-	CREATE TEMP TABLE IF NOT EXISTS ismap_csv_control (
-		line int, part text, id ismap.ctrlid, id_text text, depth int, mandatory bool,
-		level int, title text, statement text) ON COMMIT DROP;
-	CREATE TEMP TABLE IF NOT EXISTS ismap_csv_reference (
-		line int, id ismap.ctrlid, ref_framework text, ref_text text, ref ismap.ctrlid,
-		relationship text) ON COMMIT DROP;
+	-- scratch tables for set-based checks; gone at commit
+	IF pg_catalog.to_regclass('pg_temp.ismap_csv_control') IS NULL THEN
+		CREATE TEMP TABLE ismap_csv_control (
+			line int, part text, id ismap.ctrlid, id_text text, depth int, mandatory bool,
+			level int, title text, statement text) ON COMMIT DROP;
+		CREATE TEMP TABLE ismap_csv_reference (
+			line int, id ismap.ctrlid, ref_framework text, ref_text text, ref ismap.ctrlid,
+			relationship text) ON COMMIT DROP;
+	END IF;
 	TRUNCATE pg_temp.ismap_csv_control, pg_temp.ismap_csv_reference;
 
 	FOR rec IN SELECT p.line, p.fields FROM ismap.parse_csv(document) p LOOP
@@ -1898,10 +1901,13 @@ BEGIN
 		RAISE EXCEPTION 'the NIST and ISO frameworks must differ' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 
-	CREATE TEMP TABLE IF NOT EXISTS ismap_nist_t1 (line int, id ismap.ctrlid, id_text text, title text, status text) ON COMMIT DROP;
-	CREATE TEMP TABLE IF NOT EXISTS ismap_nist_t2 (line int, id ismap.ctrlid, id_text text, title text, kind text) ON COMMIT DROP;
-	CREATE TEMP TABLE IF NOT EXISTS ismap_nist_p1 (line int, nist ismap.ctrlid, iso ismap.ctrlid, partial bool) ON COMMIT DROP;
-	CREATE TEMP TABLE IF NOT EXISTS ismap_nist_p2 (line int, iso ismap.ctrlid, nist ismap.ctrlid, nist_text text, partial bool, entries int) ON COMMIT DROP;
+	-- scratch tables for set-based checks; gone at commit
+	IF pg_catalog.to_regclass('pg_temp.ismap_nist_t1') IS NULL THEN
+		CREATE TEMP TABLE ismap_nist_t1 (line int, id ismap.ctrlid, id_text text, title text, status text) ON COMMIT DROP;
+		CREATE TEMP TABLE ismap_nist_t2 (line int, id ismap.ctrlid, id_text text, title text, kind text) ON COMMIT DROP;
+		CREATE TEMP TABLE ismap_nist_p1 (line int, nist ismap.ctrlid, iso ismap.ctrlid, partial bool) ON COMMIT DROP;
+		CREATE TEMP TABLE ismap_nist_p2 (line int, iso ismap.ctrlid, nist ismap.ctrlid, nist_text text, partial bool, entries int) ON COMMIT DROP;
+	END IF;
 	TRUNCATE pg_temp.ismap_nist_t1, pg_temp.ismap_nist_t2, pg_temp.ismap_nist_p1, pg_temp.ismap_nist_p2;
 
 	FOR r IN SELECT * FROM ismap.mapping_csv_records(table1, 'mapping table 1',

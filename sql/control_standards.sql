@@ -238,3 +238,21 @@ INSERT INTO baseline_control (baseline_id, framework_id, control_id) VALUES ('is
 SELECT c.relname FROM pg_extension e, unnest(e.extconfig) AS t(relid) JOIN pg_class c ON c.oid = t.relid
 WHERE e.extname = 'ismap' AND c.relname IN ('framework', 'control', 'baseline', 'baseline_control', 'control_mapping', 'control_reference')
 ORDER BY 1;
+
+-- twice in one transaction, then again in the next: no notices, same result
+BEGIN;
+SELECT detailed FROM import_control_standard_csv(:'std', 'ismap');
+SELECT detailed FROM import_control_standard_csv(:'std', 'ismap');
+SELECT mappings FROM import_nist_iso27001_mapping(:'t1', :'p1', :'t2', :'p2');
+SELECT mappings FROM import_nist_iso27001_mapping(:'t1', :'p1', :'t2', :'p2');
+COMMIT;
+SELECT detailed FROM import_control_standard_csv(:'std', 'ismap');
+-- an error inside a transaction leaves the earlier import of that transaction intact
+BEGIN;
+SELECT detailed FROM import_control_standard_csv(:'std', 'ismap2');
+SAVEPOINT s;
+SELECT import_control_standard_csv('part,chapter,control_id,title', 'ismap3');
+ROLLBACK TO s;
+SELECT detailed FROM import_control_standard_csv(:'std', 'ismap3');
+COMMIT;
+SELECT framework_id, count(*) FROM control WHERE framework_id LIKE 'ismap%' GROUP BY 1 ORDER BY 1;
