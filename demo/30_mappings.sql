@@ -26,12 +26,12 @@ FROM control c WHERE c.framework_id = 'ismap' AND c.control_id <@ '9'
 ORDER BY c.control_id;
 
 \echo '== Mappings run both ways: NIST AC-2 to ISO/IEC 27001, and back =='
-SELECT * FROM mapped_controls('nist-sp800-53r5', 'AC-2', 'iso27001-2013');
-SELECT target_control, relationship FROM mapped_controls('iso27001-2013', 'A.9.2.1', 'nist-sp800-53r5');
+SELECT * FROM mapped_controls('nist-800-53-r5', 'AC-2', 'iso27001-2013');
+SELECT target_control, relationship FROM mapped_controls('iso27001-2013', 'A.9.2.1', 'nist-800-53-r5');
 
 \echo '== Over two hops, a detailed control of the standard reaches NIST through ISO/IEC 27001 =='
 SELECT target_control, relationship, hops, path
-FROM mapped_controls('ismap', '9.2.3.1', 'nist-sp800-53r5', 2);
+FROM mapped_controls('ismap', '9.2.3.1', 'nist-800-53-r5', 2);
 
 \echo '== "We hold ISO/IEC 27001": what it covers of each level =='
 SELECT l.level, c.coverage, count(*) AS controls,
@@ -49,5 +49,5 @@ WHERE c.coverage <> 'full'
 ORDER BY c.control_id;
 
 \echo '== Holding NIST SP 800-53 instead: two hops through ISO/IEC 27001 give far less =='
-SELECT coverage, count(*) FROM coverage('ismap-level2', ARRAY['nist-sp800-53r5'], 2)
+SELECT coverage, count(*) FROM coverage('ismap-level2', ARRAY['nist-800-53-r5'], 2)
 GROUP BY 1 ORDER BY 1;

@@ -1880,7 +1880,7 @@ COMMENT ON FUNCTION ismap.mapping_csv_records(pg_catalog.text, pg_catalog.text, 
 CREATE FUNCTION ismap.import_nist_iso27001_mapping(
 	table1 pg_catalog.text, table1_pairs pg_catalog.text,
 	table2 pg_catalog.text, table2_pairs pg_catalog.text,
-	nist_framework pg_catalog.text DEFAULT 'nist-sp800-53r5',
+	nist_framework pg_catalog.text DEFAULT 'nist-800-53-r5',
 	iso_framework pg_catalog.text DEFAULT 'iso27001-2013')
 RETURNS ismap.mapping_import
 LANGUAGE plpgsql VOLATILE

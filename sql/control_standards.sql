@@ -36,7 +36,7 @@ SELECT control_id, title, parent_id, class FROM control
 WHERE framework_id = 'iso27001-2013' AND control_id IN ('4', '7.5.1', 'A.9', 'A.9.2', 'A.9.2.1', 'A.12')
 ORDER BY control_id;
 SELECT control_id, title, parent_id, class FROM control
-WHERE framework_id = 'nist-sp800-53r5' AND control_id IN ('AC-2', 'SC-8', 'SC-8(1)', 'AC-13')
+WHERE framework_id = 'nist-800-53-r5' AND control_id IN ('AC-2', 'SC-8', 'SC-8(1)', 'AC-13')
 ORDER BY control_id;
 
 -- pairs in both tables, with no "*" and each the only entry, are equal

@@ -94,8 +94,8 @@ SELECT * FROM coverage('z-all', '{fx}', 0);
 \set p2 `cat data/mappings/iso27001-2013_to_nist-sp800-53r5_table2_pairs.csv`
 SELECT mappings FROM import_nist_iso27001_mapping(:'t1', :'p1', :'t2', :'p2');
 
-SELECT * FROM mapped_controls('nist-sp800-53r5', 'AC-2', 'iso27001-2013');
-SELECT * FROM mapped_controls('iso27001-2013', 'A.9.2.1', 'nist-sp800-53r5');
+SELECT * FROM mapped_controls('nist-800-53-r5', 'AC-2', 'iso27001-2013');
+SELECT * FROM mapped_controls('iso27001-2013', 'A.9.2.1', 'nist-800-53-r5');
 -- ISO controls related through one NIST control (2 hops)
 SELECT * FROM mapped_controls('iso27001-2013', 'A.9.2.1', 'iso27001-2013', 2) ORDER BY hops, target_control;
 
@@ -124,12 +124,12 @@ LANGUAGE sql STABLE AS $$
 	ORDER BY c, array_position(ARRAY['equal', 'subset', 'superset', 'intersects'], r)
 $$;
 SELECT s.control_id, h AS max_hops,
-	(SELECT count(*) FROM mapped_controls('nist-sp800-53r5', s.control_id::ctrlid, 'iso27001-2013', h)) AS found,
+	(SELECT count(*) FROM mapped_controls('nist-800-53-r5', s.control_id::ctrlid, 'iso27001-2013', h)) AS found,
 	(SELECT count(*) FROM (
-		(SELECT target_control::text, relationship, hops FROM mapped_controls('nist-sp800-53r5', s.control_id::ctrlid, 'iso27001-2013', h)
-		 EXCEPT SELECT target_control::text, relationship, hops FROM pg_temp.naive('nist-sp800-53r5', s.control_id::ctrlid, 'iso27001-2013', h))
+		(SELECT target_control::text, relationship, hops FROM mapped_controls('nist-800-53-r5', s.control_id::ctrlid, 'iso27001-2013', h)
+		 EXCEPT SELECT target_control::text, relationship, hops FROM pg_temp.naive('nist-800-53-r5', s.control_id::ctrlid, 'iso27001-2013', h))
 		UNION ALL
-		(SELECT target_control::text, relationship, hops FROM pg_temp.naive('nist-sp800-53r5', s.control_id::ctrlid, 'iso27001-2013', h)
-		 EXCEPT SELECT target_control::text, relationship, hops FROM mapped_controls('nist-sp800-53r5', s.control_id::ctrlid, 'iso27001-2013', h))) d) AS differences
+		(SELECT target_control::text, relationship, hops FROM pg_temp.naive('nist-800-53-r5', s.control_id::ctrlid, 'iso27001-2013', h)
+		 EXCEPT SELECT target_control::text, relationship, hops FROM mapped_controls('nist-800-53-r5', s.control_id::ctrlid, 'iso27001-2013', h))) d) AS differences
 FROM (VALUES ('AC-5'), ('IA-2'), ('CP-9'), ('SC-8(1)'), ('PE-3')) s(control_id), (VALUES (1), (3)) m(h)
 ORDER BY 1, 2;
