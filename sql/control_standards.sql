@@ -1,7 +1,9 @@
 -- control standards from CSV, the NIST SP 800-53r5 <-> ISO/IEC 27001 crosswalk
 -- (issue 3; DESIGN §3.2; docs/control-standards.md)
+-- a fresh extension: other suites in the same database may have loaded standards
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS ismap;
+DROP EXTENSION IF EXISTS ismap CASCADE;
+CREATE EXTENSION ismap;
 RESET client_min_messages;
 SET search_path = ismap, public;
 \set SHOW_CONTEXT never

@@ -1,7 +1,9 @@
 -- mapped_controls and coverage (DESIGN §3.2) on a small hand-made graph,
 -- then against a naive recursive CTE on NIST's crosswalk
+-- a fresh extension: other suites in the same database may have loaded standards
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS ismap;
+DROP EXTENSION IF EXISTS ismap CASCADE;
+CREATE EXTENSION ismap;
 RESET client_min_messages;
 SET search_path = ismap, public;
 \set SHOW_CONTEXT never
