@@ -1470,7 +1470,9 @@ DECLARE
 	fw			text := framework_id;
 	hdr			text[];
 	ncols		int;
-	col_part	int; col_chapter int; col_id int; col_title int;
+	col_part	int; col_chapter int; col_id int; col_title int; col_obj int; col_det int;
+	v_obj		text;
+	v_det		text;
 	col_mand	int; col_level int; col_stmt int;
 	ref_cols	int[] := '{}';
 	ref_fws		text[] := '{}';
@@ -1525,6 +1527,8 @@ BEGIN
 					WHEN h = 'part' THEN col_part := i;
 					WHEN h = 'chapter' THEN col_chapter := i;
 					WHEN h = 'control_id' THEN col_id := i;
+					WHEN h = 'objective' THEN col_obj := i;
+					WHEN h = 'detailed' THEN col_det := i;
 					WHEN h = 'title' THEN col_title := i;
 					WHEN h = 'mandatory' THEN col_mand := i;
 					WHEN h = 'level' THEN col_level := i;
@@ -1539,10 +1543,21 @@ BEGIN
 					ELSE
 						RAISE EXCEPTION 'control standard CSV line %: unknown column "%"', rec.line, h
 							USING ERRCODE = 'invalid_parameter_value',
-								  HINT = 'Columns are part, chapter, control_id, title, mandatory, level, statement and ref:<framework_id>.';
+								  HINT = 'Columns are part, chapter, control_id (or objective and detailed), title, mandatory, level, statement and ref:<framework_id>.';
 				END CASE;
 			END LOOP;
-			FOREACH h IN ARRAY ARRAY['part', 'chapter', 'control_id', 'title'] LOOP
+			-- the id is either one column, control_id, or the spreadsheet's
+			-- two: objective (3 segments) and detailed (4 segments, empty on
+			-- an objective's own row)
+			IF col_id IS NOT NULL AND (col_obj IS NOT NULL OR col_det IS NOT NULL) THEN
+				RAISE EXCEPTION 'control standard CSV line %: columns "control_id" and "objective"/"detailed" exclude each other', rec.line
+					USING ERRCODE = 'invalid_parameter_value';
+			END IF;
+			IF col_det IS NOT NULL AND col_obj IS NULL THEN
+				RAISE EXCEPTION 'control standard CSV line %: column "detailed" needs column "objective"', rec.line
+					USING ERRCODE = 'invalid_parameter_value';
+			END IF;
+			FOREACH h IN ARRAY ARRAY['part', 'chapter', CASE WHEN col_obj IS NULL THEN 'control_id' ELSE 'objective' END, 'title'] LOOP
 				IF NOT h = ANY (hdr) THEN
 					RAISE EXCEPTION 'control standard CSV line %: required column "%" is missing', rec.line, h
 						USING ERRCODE = 'invalid_parameter_value';
@@ -1557,7 +1572,19 @@ BEGIN
 				USING ERRCODE = 'invalid_parameter_value';
 		END IF;
 
-		v_id := btrim(rec.fields[col_id]);
+		IF col_id IS NOT NULL THEN
+			v_id := btrim(rec.fields[col_id]);
+		ELSE
+			v_obj := btrim(rec.fields[col_obj]);
+			v_det := CASE WHEN col_det IS NULL THEN '' ELSE btrim(rec.fields[col_det]) END;
+			v_id := CASE WHEN v_det = '' THEN v_obj ELSE v_det END;
+			IF v_det <> '' AND (NOT ismap.ctrlid_is_valid(v_obj) OR NOT ismap.ctrlid_is_valid(v_det)
+				OR NOT COALESCE(ismap.parent(v_det::ismap.ctrlid) OPERATOR(ismap.=) v_obj::ismap.ctrlid, false)) THEN
+				RAISE EXCEPTION 'control standard CSV line %: detailed control "%" is not under objective "%"', rec.line, v_det, v_obj
+					USING ERRCODE = 'invalid_parameter_value',
+						  DETAIL = 'A detailed control''s id extends its objective''s by one segment.';
+			END IF;
+		END IF;
 		IF NOT ismap.ctrlid_is_valid(v_id) THEN
 			RAISE EXCEPTION 'control standard CSV line %: invalid control id "%"', rec.line, v_id
 				USING ERRCODE = 'invalid_text_representation';
@@ -1673,7 +1700,10 @@ BEGIN
 	SELECT c.line, c.id_text, ismap.parent(c.id)::text AS parent_text, p.line AS parent_line, p.part AS parent_part, c.part INTO rec
 	FROM pg_temp.ismap_csv_control c
 	LEFT JOIN pg_temp.ismap_csv_control p ON p.id OPERATOR(ismap.=) ismap.parent(c.id)
-	WHERE c.depth > 1 AND (p.line IS NULL OR p.line > c.line OR p.part <> c.part)
+	WHERE c.depth > 1 AND (p.line > c.line OR p.part <> c.part
+		-- a missing parent: an error, except for an objective in a file
+		-- that lists no headings (chapters, sections) at all
+		OR (p.line IS NULL AND (c.depth <> 3 OR EXISTS (SELECT 1 FROM pg_temp.ismap_csv_control h WHERE h.depth <= 2))))
 	ORDER BY c.line LIMIT 1;
 	IF FOUND THEN
 		IF rec.parent_line IS NULL THEN
@@ -1752,7 +1782,9 @@ BEGIN
 
 	INSERT INTO ismap.control AS c (framework_id, control_id, label, title, statement, parent_id, class,
 		withdrawn, mandatory, part)
-	SELECT fw, x.id, x.id_text, x.title, x.statement, ismap.parent(x.id),
+	SELECT fw, x.id, x.id_text, x.title, x.statement,
+		CASE WHEN EXISTS (SELECT 1 FROM pg_temp.ismap_csv_control p WHERE p.id OPERATOR(ismap.=) ismap.parent(x.id))
+			 THEN ismap.parent(x.id) END,
 		CASE x.depth WHEN 1 THEN 'chapter' WHEN 2 THEN 'section' WHEN 3 THEN 'objective' ELSE 'detailed' END,
 		false, x.mandatory, x.part
 	FROM pg_temp.ismap_csv_control x ORDER BY x.line

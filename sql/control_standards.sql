@@ -258,3 +258,26 @@ ROLLBACK TO s;
 SELECT detailed FROM import_control_standard_csv(:'std', 'ismap3');
 COMMIT;
 SELECT framework_id, count(*) FROM control WHERE framework_id LIKE 'ismap%' GROUP BY 1 ORDER BY 1;
+
+-- the spreadsheet layout: objective and detailed columns instead of
+-- control_id; in a file without headings an objective has no parent
+SELECT * FROM import_control_standard_csv(
+'chapter,part,objective,detailed,mandatory,title,level
+9,control,9.2.1,,,Users are registered,1
+9,control,9.2.1,9.2.1.1,Y,One account per person,1
+9,control,9.2.1,9.2.1.2,N,Leavers are removed,2
+12,control,12.4.1,,,Logs are kept,2
+12,control,12.4.1,12.4.1.1,,Logs are kept a year,3', 'sheet');
+SELECT control_id, parent_id, class, mandatory FROM control WHERE framework_id = 'sheet' ORDER BY control_id;
+SELECT baseline_id, count(*) FROM baseline_control WHERE framework_id = 'sheet' GROUP BY 1 ORDER BY 1;
+SELECT import_control_standard_csv(E'chapter,part,objective,detailed,title\n9,control,9.2.1,,O\n9,control,9.2.1,9.2.2.1,D', 'sheet2');
+\echo :LAST_ERROR_SQLSTATE
+SELECT import_control_standard_csv(E'chapter,part,objective,detailed,title\n9,control,9.2.1,9.2.1.1,D', 'sheet2');
+\echo :LAST_ERROR_SQLSTATE
+-- headings are all or nothing
+SELECT import_control_standard_csv(E'chapter,part,objective,detailed,title\n9,control,9,,C\n9,control,9.2.1,,O', 'sheet2');
+\echo :LAST_ERROR_SQLSTATE
+SELECT import_control_standard_csv(E'chapter,part,control_id,objective,title\n9,control,9,9,C', 'sheet2');
+\echo :LAST_ERROR_SQLSTATE
+SELECT import_control_standard_csv(E'chapter,part,detailed,title\n9,control,9.2.1.1,D', 'sheet2');
+\echo :LAST_ERROR_SQLSTATE
