@@ -50,7 +50,9 @@ parse_csv(PG_FUNCTION_ARGS)
 																rec->end[i] - rec->start[i]));
 		values[0] = Int32GetDatum((int32) Min(rec->line, PG_INT32_MAX));
 		values[1] = PointerGetDatum(construct_array(elems, rec->nfields, TEXTOID, -1, false, TYPALIGN_INT));
+		/* the tuplestore keeps its own copy: free ours as we go */
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		pfree(DatumGetPointer(values[1]));
 		for (i = 0; i < rec->nfields; i++)
 			pfree(DatumGetPointer(elems[i]));
 	}
