@@ -1508,3 +1508,909 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION ismap.reject_application(pg_catalog.int8, pg_catalog.text) IS 'reject a submitted application with a reason; the decision and the findings at that time go into the event log';
+-- ==== Control standards and mappings ====
+-- DESIGN §3.2, issue 3 (everything but OSCAL): the CSV loader for standards
+-- published as spreadsheets (the ISMAP control standard), the NIST SP 800-53
+-- Rev. 5 <-> ISO/IEC 27001:2013 crosswalk, mapped_controls and coverage.
+-- See docs/control-standards.md.
+
+-- Which part of a control standard a control belongs to (seed §3.3.1): the
+-- governance standard, the management standard or the control standard
+-- proper (管理策基準).  NULL for catalogs that have no such parts.
+ALTER TABLE ismap.control ADD COLUMN part pg_catalog.text
+	CONSTRAINT control_part CHECK (part OPERATOR(pg_catalog.=) ANY
+		(ARRAY['governance', 'management', 'control']::pg_catalog.text[]));
+COMMENT ON COLUMN ismap.control.part IS 'governance, management or control (管理策基準) part of a control standard; NULL for other catalogs';
+-- A withdrawn control can be required of nobody.
+ALTER TABLE ismap.control ADD CONSTRAINT control_withdrawn_not_mandatory
+	CHECK (NOT (withdrawn AND mandatory));
+ALTER TABLE ismap.control ADD CONSTRAINT control_title_not_blank
+	CHECK (pg_catalog.btrim(title) OPERATOR(pg_catalog.<>) '');
+ALTER TABLE ismap.control_mapping ADD CONSTRAINT mapping_provenance_not_blank
+	CHECK (pg_catalog.btrim(provenance) OPERATOR(pg_catalog.<>) '');
+
+-- References of a spreadsheet-published standard to the standards it was
+-- built from (seed §3.3.1 I.), kept as published.  The ones that name a
+-- loaded framework also become rows of control_mapping.
+CREATE TABLE ismap.control_reference (
+	framework_id	pg_catalog.text NOT NULL,
+	control_id		ismap.ctrlid NOT NULL,
+	ref_framework	pg_catalog.text NOT NULL,
+	ref_control		pg_catalog.text NOT NULL,
+	relationship	pg_catalog.text NOT NULL
+		CONSTRAINT control_reference_relationship CHECK (relationship OPERATOR(pg_catalog.=) ANY
+			(ARRAY['equal', 'subset', 'superset', 'intersects', 'not_related']::pg_catalog.text[])),
+	line			pg_catalog.int4 NOT NULL,
+	PRIMARY KEY (framework_id, control_id, ref_framework, ref_control),
+	FOREIGN KEY (framework_id, control_id) REFERENCES ismap.control (framework_id, control_id) ON DELETE CASCADE
+);
+COMMENT ON TABLE ismap.control_reference IS 'references of a CSV-loaded standard''s controls to other standards, as published (also those to frameworks not loaded)';
+SELECT pg_catalog.pg_extension_config_dump('ismap.control_reference', '');
+
+-- A pair of controls is recorded once: the inverse direction is derived
+-- (subset <-> superset), so a second row the other way round could only
+-- repeat or contradict the first.
+CREATE FUNCTION ismap.control_mapping_refuse_inverse() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF EXISTS (SELECT 1 FROM ismap.control_mapping m
+			   WHERE m.source_framework OPERATOR(pg_catalog.=) NEW.target_framework
+				 AND m.source_control OPERATOR(ismap.=) NEW.target_control
+				 AND m.target_framework OPERATOR(pg_catalog.=) NEW.source_framework
+				 AND m.target_control OPERATOR(ismap.=) NEW.source_control) THEN
+		RAISE EXCEPTION 'mapping of %:% to %:% is already recorded in the other direction',
+			NEW.source_framework, NEW.source_control, NEW.target_framework, NEW.target_control
+			USING ERRCODE = 'unique_violation',
+				  DETAIL = 'A pair of controls is recorded once; mapped_controls derives the inverse relationship.';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION ismap.control_mapping_refuse_inverse() IS 'trigger: refuse a mapping whose inverse is already recorded';
+CREATE TRIGGER control_mapping_refuse_inverse
+	BEFORE INSERT OR UPDATE OF source_framework, source_control, target_framework, target_control
+	ON ismap.control_mapping
+	FOR EACH ROW EXECUTE FUNCTION ismap.control_mapping_refuse_inverse();
+
+CREATE FUNCTION ismap.parse_csv(document pg_catalog.text)
+RETURNS TABLE (line pg_catalog.int4, fields pg_catalog.text[])
+AS 'MODULE_PATHNAME', 'parse_csv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ismap.parse_csv(pg_catalog.text) IS
+	'the records of an RFC 4180 CSV document: the line each starts on and its fields (22P02 on malformed CSV, naming the line)';
+
+-- Relationship algebra of NIST IR 8477 set-theory mappings (DESIGN §3.2).
+CREATE FUNCTION ismap.inverse_relationship(relationship pg_catalog.text) RETURNS pg_catalog.text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE relationship WHEN 'subset' THEN 'superset' WHEN 'superset' THEN 'subset' ELSE relationship END;
+COMMENT ON FUNCTION ismap.inverse_relationship(pg_catalog.text) IS
+	'the relationship read from the other side: subset <-> superset; equal, intersects and not_related are symmetric';
+
+CREATE FUNCTION ismap.compose_relationships(first pg_catalog.text, second pg_catalog.text) RETURNS pg_catalog.text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE
+	WHEN first OPERATOR(pg_catalog.=) 'equal' THEN second
+	WHEN second OPERATOR(pg_catalog.=) 'equal' THEN first
+	WHEN first OPERATOR(pg_catalog.=) second AND first OPERATOR(pg_catalog.=) ANY (ARRAY['subset', 'superset']) THEN first
+	ELSE 'intersects' END;
+COMMENT ON FUNCTION ismap.compose_relationships(pg_catalog.text, pg_catalog.text) IS
+	'a r1 b and b r2 c give a r c: equal∘r = r, subset∘subset = subset, superset∘superset = superset, anything else intersects';
+
+-- a result row of import_control_standard_csv
+CREATE TYPE ismap.control_standard_import AS (
+	framework_id			pg_catalog.text,
+	headings				pg_catalog.int4,
+	objectives				pg_catalog.int4,
+	detailed				pg_catalog.int4,
+	mandatory				pg_catalog.int4,
+	baselines				pg_catalog.int4,
+	mappings				pg_catalog.int4,
+	unresolved_references	pg_catalog.int4
+);
+COMMENT ON TYPE ismap.control_standard_import IS 'what import_control_standard_csv loaded';
+
+-- Load a control standard published as a spreadsheet (CSV layout in
+-- docs/control-standards.md).  All or nothing (one statement), idempotent
+-- (the framework's controls, level baselines, references and reference
+-- mappings are replaced by the file's), every error names the CSV line.
+CREATE FUNCTION ismap.import_control_standard_csv(
+	document pg_catalog.text,
+	framework_id pg_catalog.text DEFAULT 'ismap',
+	title pg_catalog.text DEFAULT NULL,
+	version pg_catalog.text DEFAULT NULL,
+	publisher pg_catalog.text DEFAULT NULL,
+	source pg_catalog.text DEFAULT NULL)
+RETURNS ismap.control_standard_import
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+	fw			text := framework_id;
+	hdr			text[];
+	ncols		int;
+	col_part	int; col_chapter int; col_id int; col_title int; col_obj int; col_det int;
+	v_obj		text;
+	v_det		text;
+	col_mand	int; col_level int; col_stmt int;
+	ref_cols	int[] := '{}';
+	ref_fws		text[] := '{}';
+	rec			record;
+	r2			record;
+	h			text;
+	i			int;
+	v_part		text;
+	v_mand		bool;
+	v_level		int;
+	v_id		text;
+	cell		text;
+	item		text;
+	rel			text;
+	v_provenance	text;
+	fw_title	text;
+	result		ismap.control_standard_import;
+	nrows		int := 0;
+BEGIN
+	IF document IS NULL OR fw IS NULL THEN
+		RAISE EXCEPTION 'document and framework_id must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF fw !~ '^[a-z0-9][a-z0-9_.-]{0,62}$' THEN
+		RAISE EXCEPTION 'invalid framework id "%"', fw USING ERRCODE = 'invalid_parameter_value',
+			DETAIL = 'A framework id is 1 to 63 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit.';
+	END IF;
+	v_provenance := 'references in the CSV of control standard ' || fw;
+
+	-- scratch tables for set-based checks; gone at commit
+	IF pg_catalog.to_regclass('pg_temp.ismap_csv_control') IS NULL THEN
+		CREATE TEMP TABLE ismap_csv_control (
+			line int, part text, id ismap.ctrlid, id_text text, depth int, mandatory bool,
+			level int, title text, statement text) ON COMMIT DROP;
+		CREATE TEMP TABLE ismap_csv_reference (
+			line int, id ismap.ctrlid, ref_framework text, ref_text text, ref ismap.ctrlid,
+			relationship text) ON COMMIT DROP;
+	END IF;
+	TRUNCATE pg_temp.ismap_csv_control, pg_temp.ismap_csv_reference;
+
+	FOR rec IN SELECT p.line, p.fields FROM ismap.parse_csv(document) p LOOP
+		IF hdr IS NULL THEN
+			-- the header: names are case-insensitive, order is free
+			hdr := ARRAY(SELECT lower(btrim(x)) FROM unnest(rec.fields) x);
+			ncols := cardinality(hdr);
+			FOR i IN 1..ncols LOOP
+				h := hdr[i];
+				IF array_position(hdr, h) <> i THEN
+					RAISE EXCEPTION 'control standard CSV line %: column "%" appears twice', rec.line, h
+						USING ERRCODE = 'invalid_parameter_value';
+				END IF;
+				CASE
+					WHEN h = 'part' THEN col_part := i;
+					WHEN h = 'chapter' THEN col_chapter := i;
+					WHEN h = 'control_id' THEN col_id := i;
+					WHEN h = 'objective' THEN col_obj := i;
+					WHEN h = 'detailed' THEN col_det := i;
+					WHEN h = 'title' THEN col_title := i;
+					WHEN h = 'mandatory' THEN col_mand := i;
+					WHEN h = 'level' THEN col_level := i;
+					WHEN h = 'statement' THEN col_stmt := i;
+					WHEN h ~ '^ref:[a-z0-9][a-z0-9_.-]{0,62}$' THEN
+						IF substr(h, 5) = fw THEN
+							RAISE EXCEPTION 'control standard CSV line %: column "%" refers to the standard itself', rec.line, h
+								USING ERRCODE = 'invalid_parameter_value';
+						END IF;
+						ref_cols := ref_cols || i;
+						ref_fws := ref_fws || substr(h, 5);
+					ELSE
+						RAISE EXCEPTION 'control standard CSV line %: unknown column "%"', rec.line, h
+							USING ERRCODE = 'invalid_parameter_value',
+								  HINT = 'Columns are part, chapter, control_id (or objective and detailed), title, mandatory, level, statement and ref:<framework_id>.';
+				END CASE;
+			END LOOP;
+			-- the id is either one column, control_id, or the spreadsheet's
+			-- two: objective (3 segments) and detailed (4 segments, empty on
+			-- an objective's own row)
+			IF col_id IS NOT NULL AND (col_obj IS NOT NULL OR col_det IS NOT NULL) THEN
+				RAISE EXCEPTION 'control standard CSV line %: columns "control_id" and "objective"/"detailed" exclude each other', rec.line
+					USING ERRCODE = 'invalid_parameter_value';
+			END IF;
+			IF col_det IS NOT NULL AND col_obj IS NULL THEN
+				RAISE EXCEPTION 'control standard CSV line %: column "detailed" needs column "objective"', rec.line
+					USING ERRCODE = 'invalid_parameter_value';
+			END IF;
+			FOREACH h IN ARRAY ARRAY['part', 'chapter', CASE WHEN col_obj IS NULL THEN 'control_id' ELSE 'objective' END, 'title'] LOOP
+				IF NOT h = ANY (hdr) THEN
+					RAISE EXCEPTION 'control standard CSV line %: required column "%" is missing', rec.line, h
+						USING ERRCODE = 'invalid_parameter_value';
+				END IF;
+			END LOOP;
+			CONTINUE;
+		END IF;
+
+		nrows := nrows + 1;
+		IF cardinality(rec.fields) <> ncols THEN
+			RAISE EXCEPTION 'control standard CSV line %: % fields where the header has %', rec.line, cardinality(rec.fields), ncols
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+
+		IF col_id IS NOT NULL THEN
+			v_id := btrim(rec.fields[col_id]);
+		ELSE
+			v_obj := btrim(rec.fields[col_obj]);
+			v_det := CASE WHEN col_det IS NULL THEN '' ELSE btrim(rec.fields[col_det]) END;
+			v_id := CASE WHEN v_det = '' THEN v_obj ELSE v_det END;
+			IF v_det <> '' AND (NOT ismap.ctrlid_is_valid(v_obj) OR NOT ismap.ctrlid_is_valid(v_det)
+				OR NOT COALESCE(ismap.parent(v_det::ismap.ctrlid) OPERATOR(ismap.=) v_obj::ismap.ctrlid, false)) THEN
+				RAISE EXCEPTION 'control standard CSV line %: detailed control "%" is not under objective "%"', rec.line, v_det, v_obj
+					USING ERRCODE = 'invalid_parameter_value',
+						  DETAIL = 'A detailed control''s id extends its objective''s by one segment.';
+			END IF;
+		END IF;
+		IF NOT ismap.ctrlid_is_valid(v_id) THEN
+			RAISE EXCEPTION 'control standard CSV line %: invalid control id "%"', rec.line, v_id
+				USING ERRCODE = 'invalid_text_representation';
+		END IF;
+
+		v_part := CASE lower(btrim(rec.fields[col_part]))
+			WHEN 'governance' THEN 'governance' WHEN 'ガバナンス基準' THEN 'governance'
+			WHEN 'management' THEN 'management' WHEN 'マネジメント基準' THEN 'management'
+			WHEN 'control' THEN 'control' WHEN '管理策基準' THEN 'control' END;
+		IF v_part IS NULL THEN
+			RAISE EXCEPTION 'control standard CSV line %: control "%" has unknown part "%"', rec.line, v_id, rec.fields[col_part]
+				USING ERRCODE = 'invalid_parameter_value',
+					  HINT = 'The part is governance, management or control (or ガバナンス基準, マネジメント基準, 管理策基準).';
+		END IF;
+
+		IF btrim(rec.fields[col_chapter]) = '' OR NOT ismap.ctrlid_is_valid(btrim(rec.fields[col_chapter]))
+		   OR ismap.depth(btrim(rec.fields[col_chapter])::ismap.ctrlid) <> 1
+		   OR btrim(rec.fields[col_chapter])::ismap.ctrlid OPERATOR(ismap.<>) ismap.subpath(v_id::ismap.ctrlid, 0, 1) THEN
+			RAISE EXCEPTION 'control standard CSV line %: control "%" is not in chapter "%"', rec.line, v_id, rec.fields[col_chapter]
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = 'The chapter column repeats the first segment of the control id.';
+		END IF;
+
+		IF ismap.depth(v_id::ismap.ctrlid) > 4 THEN
+			RAISE EXCEPTION 'control standard CSV line %: control "%" is deeper than a detailed control', rec.line, v_id
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = 'Ids have 1 (chapter), 2 (section), 3 (control objective) or 4 (detailed control) segments.';
+		END IF;
+
+		IF btrim(rec.fields[col_title]) = '' THEN
+			RAISE EXCEPTION 'control standard CSV line %: control "%" has no title', rec.line, v_id
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+
+		v_mand := false;
+		IF col_mand IS NOT NULL THEN
+			v_mand := CASE upper(btrim(rec.fields[col_mand]))
+				WHEN '' THEN false WHEN 'N' THEN false WHEN 'NO' THEN false WHEN 'FALSE' THEN false
+				WHEN '0' THEN false WHEN '-' THEN false
+				WHEN 'Y' THEN true WHEN 'YES' THEN true WHEN 'TRUE' THEN true WHEN '1' THEN true
+				WHEN '○' THEN true WHEN '◯' THEN true WHEN '●' THEN true END;
+			IF v_mand IS NULL THEN
+				RAISE EXCEPTION 'control standard CSV line %: control "%" has mandatory flag "%"', rec.line, v_id, rec.fields[col_mand]
+					USING ERRCODE = 'invalid_parameter_value',
+						  HINT = 'Write Y or N (also yes/no, true/false, 1/0, ○, or leave it empty for no).';
+			END IF;
+		END IF;
+
+		v_level := NULL;
+		IF col_level IS NOT NULL AND btrim(rec.fields[col_level]) <> '' THEN
+			IF btrim(rec.fields[col_level]) !~ '^[123]$' THEN
+				RAISE EXCEPTION 'control standard CSV line %: control "%" has level "%"', rec.line, v_id, rec.fields[col_level]
+					USING ERRCODE = 'invalid_parameter_value',
+						  DETAIL = 'The level is the lowest registry level (1, 2 or 3) that requires the control, or empty.';
+			END IF;
+			v_level := btrim(rec.fields[col_level])::int;
+		END IF;
+
+		INSERT INTO pg_temp.ismap_csv_control VALUES (rec.line, v_part, v_id::ismap.ctrlid, v_id,
+			ismap.depth(v_id::ismap.ctrlid), v_mand, v_level, btrim(rec.fields[col_title]),
+			NULLIF(btrim(CASE WHEN col_stmt IS NOT NULL THEN rec.fields[col_stmt] END), ''));
+
+		-- references: ids separated by "," or ";", each with an optional
+		-- relationship mark (docs/control-standards.md)
+		FOR i IN 1..cardinality(ref_cols) LOOP
+			cell := rec.fields[ref_cols[i]];
+			FOREACH item IN ARRAY regexp_split_to_array(cell, '[,;]') LOOP
+				item := btrim(item);
+				CONTINUE WHEN item = '';
+				rel := CASE left(item, 1) WHEN '=' THEN 'equal' WHEN '<' THEN 'subset'
+					WHEN '>' THEN 'superset' WHEN '~' THEN 'intersects' WHEN '!' THEN 'not_related' END;
+				IF rel IS NOT NULL THEN
+					item := btrim(substr(item, 2));
+				ELSIF right(item, 1) = '*' THEN
+					rel := 'intersects';
+					item := btrim(left(item, -1));
+				ELSE
+					rel := 'intersects';
+				END IF;
+				IF NOT ismap.ctrlid_is_valid(item) THEN
+					RAISE EXCEPTION 'control standard CSV line %: control "%" has invalid reference "%" in column "ref:%"',
+						rec.line, v_id, item, ref_fws[i]
+						USING ERRCODE = 'invalid_text_representation';
+				END IF;
+				SELECT x.relationship INTO r2 FROM pg_temp.ismap_csv_reference x
+				WHERE x.line = rec.line AND x.ref_framework = ref_fws[i] AND x.ref OPERATOR(ismap.=) item::ismap.ctrlid;
+				IF FOUND THEN
+					IF r2.relationship <> rel THEN
+						RAISE EXCEPTION 'control standard CSV line %: control "%" lists reference "%" twice with different relationships',
+							rec.line, v_id, item USING ERRCODE = 'invalid_parameter_value';
+					END IF;
+					CONTINUE;
+				END IF;
+				INSERT INTO pg_temp.ismap_csv_reference VALUES (rec.line, v_id::ismap.ctrlid, ref_fws[i], item, item::ismap.ctrlid, rel);
+			END LOOP;
+		END LOOP;
+	END LOOP;
+
+	IF hdr IS NULL OR nrows = 0 THEN
+		RAISE EXCEPTION 'control standard CSV has no controls' USING ERRCODE = 'invalid_parameter_value',
+			DETAIL = 'The first record is the header; each further record is one control.';
+	END IF;
+
+	-- the hierarchy: unique ids, each parent on an earlier line, in the same part
+	SELECT a.line, a.id_text, b.line AS first_line INTO rec
+	FROM pg_temp.ismap_csv_control a JOIN pg_temp.ismap_csv_control b ON b.id OPERATOR(ismap.=) a.id AND b.line < a.line
+	ORDER BY a.line, b.line LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'control standard CSV line %: control "%" is already defined on line %', rec.line, rec.id_text, rec.first_line
+			USING ERRCODE = 'unique_violation';
+	END IF;
+
+	SELECT c.line, c.id_text, ismap.parent(c.id)::text AS parent_text, p.line AS parent_line, p.part AS parent_part, c.part INTO rec
+	FROM pg_temp.ismap_csv_control c
+	LEFT JOIN pg_temp.ismap_csv_control p ON p.id OPERATOR(ismap.=) ismap.parent(c.id)
+	WHERE c.depth > 1 AND (p.line > c.line OR p.part <> c.part
+		-- a missing parent: an error, except for an objective in a file
+		-- that lists no headings (chapters, sections) at all
+		OR (p.line IS NULL AND (c.depth <> 3 OR EXISTS (SELECT 1 FROM pg_temp.ismap_csv_control h WHERE h.depth <= 2))))
+	ORDER BY c.line LIMIT 1;
+	IF FOUND THEN
+		IF rec.parent_line IS NULL THEN
+			RAISE EXCEPTION 'control standard CSV line %: the parent "%" of control "%" is not defined', rec.line, rec.parent_text, rec.id_text
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = 'Every section, control objective and detailed control follows the row of its parent.';
+		ELSIF rec.parent_line > rec.line THEN
+			RAISE EXCEPTION 'control standard CSV line %: the parent "%" of control "%" is defined later, on line %', rec.line, rec.parent_text, rec.id_text, rec.parent_line
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = 'Every section, control objective and detailed control follows the row of its parent.';
+		ELSE
+			RAISE EXCEPTION 'control standard CSV line %: control "%" is in part "%" but its parent "%" in part "%"', rec.line, rec.id_text, rec.part, rec.parent_text, rec.parent_part
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+	END IF;
+
+	SELECT c.line, c.id_text INTO rec FROM pg_temp.ismap_csv_control c
+	WHERE c.mandatory AND c.depth <> 4 ORDER BY c.line LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'control standard CSV line %: control "%" is marked mandatory but is not a detailed control', rec.line, rec.id_text
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'Only 4-segment detailed controls are designated mandatory (the basic statement requirements).';
+	END IF;
+
+	SELECT c.line, c.id_text INTO rec FROM pg_temp.ismap_csv_control c
+	WHERE c.level IS NOT NULL AND c.depth < 3 ORDER BY c.line LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'control standard CSV line %: heading "%" has a level', rec.line, rec.id_text
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'Only control objectives and detailed controls belong to level baselines.';
+	END IF;
+
+	SELECT c.line, c.id_text INTO rec FROM pg_temp.ismap_csv_control c
+	WHERE c.mandatory AND c.level IS NULL ORDER BY c.line LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'control standard CSV line %: mandatory control "%" has no level', rec.line, rec.id_text
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'A mandatory control is required from some level on.';
+	END IF;
+
+	SELECT c.line, c.id_text, c.level, p.id_text AS parent_text, p.level AS parent_level INTO rec
+	FROM pg_temp.ismap_csv_control c
+	JOIN pg_temp.ismap_csv_control p ON p.id OPERATOR(ismap.=) ismap.parent(c.id)
+	WHERE c.depth = 4 AND c.level IS NOT NULL AND (p.level IS NULL OR p.level > c.level)
+	ORDER BY c.line LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'control standard CSV line %: detailed control "%" is required from level % but its control objective "%" %',
+			rec.line, rec.id_text, rec.level, rec.parent_text,
+			CASE WHEN rec.parent_level IS NULL THEN 'at no level' ELSE 'only from level ' || rec.parent_level END
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+
+	-- references into loaded frameworks must name existing controls
+	SELECT x.line, x.id, x.ref_framework, x.ref_text INTO rec
+	FROM pg_temp.ismap_csv_reference x
+	WHERE EXISTS (SELECT 1 FROM ismap.framework f WHERE f.framework_id = x.ref_framework)
+	  AND NOT EXISTS (SELECT 1 FROM ismap.control t WHERE t.framework_id = x.ref_framework AND t.control_id OPERATOR(ismap.=) x.ref)
+	ORDER BY x.line, x.ref_framework, x.ref LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'control standard CSV line %: control "%" refers to "%", which framework "%" does not have', rec.line, rec.id, rec.ref_text, rec.ref_framework
+			USING ERRCODE = 'undefined_object';
+	END IF;
+
+	-- write: the framework, its controls, baselines, references, mappings
+	SELECT f.title INTO fw_title FROM ismap.framework f WHERE f.framework_id = fw FOR UPDATE;
+	fw_title := COALESCE(title, fw_title, fw);
+	INSERT INTO ismap.framework AS f (framework_id, title, version, publisher, source)
+	VALUES (fw, fw_title, version, publisher, COALESCE(source, 'CSV import'))
+	ON CONFLICT (framework_id) DO UPDATE SET title = EXCLUDED.title,
+		version = COALESCE(EXCLUDED.version, f.version),
+		publisher = COALESCE(EXCLUDED.publisher, f.publisher),
+		source = CASE WHEN import_control_standard_csv.source IS NULL THEN f.source ELSE EXCLUDED.source END;
+
+	DELETE FROM ismap.control c WHERE c.framework_id = fw
+	  AND NOT EXISTS (SELECT 1 FROM pg_temp.ismap_csv_control x WHERE x.id OPERATOR(ismap.=) c.control_id);
+
+	INSERT INTO ismap.control AS c (framework_id, control_id, label, title, statement, parent_id, class,
+		withdrawn, mandatory, part)
+	SELECT fw, x.id, x.id_text, x.title, x.statement,
+		CASE WHEN EXISTS (SELECT 1 FROM pg_temp.ismap_csv_control p WHERE p.id OPERATOR(ismap.=) ismap.parent(x.id))
+			 THEN ismap.parent(x.id) END,
+		CASE x.depth WHEN 1 THEN 'chapter' WHEN 2 THEN 'section' WHEN 3 THEN 'objective' ELSE 'detailed' END,
+		false, x.mandatory, x.part
+	FROM pg_temp.ismap_csv_control x ORDER BY x.line
+	ON CONFLICT (framework_id, control_id) DO UPDATE SET control_id = EXCLUDED.control_id,
+		label = EXCLUDED.label, title = EXCLUDED.title, statement = EXCLUDED.statement,
+		parent_id = EXCLUDED.parent_id, class = EXCLUDED.class, withdrawn = false,
+		mandatory = EXCLUDED.mandatory, part = EXCLUDED.part;
+
+	-- one cumulative baseline per level: <framework>-level<L> holds every
+	-- control required at level L (level column <= L)
+	SELECT b.baseline_id, b.framework_id INTO rec FROM ismap.baseline b
+	WHERE b.baseline_id = ANY (ARRAY[fw || '-level1', fw || '-level2', fw || '-level3'])
+	  AND b.framework_id <> fw LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'baseline "%" already belongs to framework "%"', rec.baseline_id, rec.framework_id
+			USING ERRCODE = 'unique_violation';
+	END IF;
+	result.baselines := 0;
+	IF EXISTS (SELECT 1 FROM pg_temp.ismap_csv_control x WHERE x.level IS NOT NULL) THEN
+		FOR i IN 1..3 LOOP
+			INSERT INTO ismap.baseline AS b (baseline_id, framework_id, title, level, source)
+			VALUES (fw || '-level' || i, fw, fw_title || ' — level ' || i, i::ismap.level,
+				'level column of the control standard CSV')
+			ON CONFLICT (baseline_id) DO UPDATE SET title = EXCLUDED.title, level = EXCLUDED.level, source = EXCLUDED.source;
+			DELETE FROM ismap.baseline_control bc WHERE bc.baseline_id = fw || '-level' || i;
+			INSERT INTO ismap.baseline_control (baseline_id, framework_id, control_id)
+			SELECT fw || '-level' || i, fw, x.id FROM pg_temp.ismap_csv_control x WHERE x.level <= i;
+			result.baselines := result.baselines + 1;
+		END LOOP;
+	ELSE
+		DELETE FROM ismap.baseline b WHERE b.framework_id = fw
+		  AND b.baseline_id = ANY (ARRAY[fw || '-level1', fw || '-level2', fw || '-level3']);
+	END IF;
+
+	DELETE FROM ismap.control_reference r WHERE r.framework_id = fw;
+	INSERT INTO ismap.control_reference (framework_id, control_id, ref_framework, ref_control, relationship, line)
+	SELECT fw, x.id, x.ref_framework, x.ref_text, x.relationship, x.line FROM pg_temp.ismap_csv_reference x;
+
+	DELETE FROM ismap.control_mapping m WHERE m.source_framework = fw AND m.provenance = v_provenance;
+	INSERT INTO ismap.control_mapping (source_framework, source_control, target_framework, target_control,
+		relationship, rationale, provenance)
+	SELECT fw, x.id, t.framework_id, t.control_id, x.relationship,
+		'listed in column ref:' || x.ref_framework || ' on line ' || x.line,
+		v_provenance
+	FROM pg_temp.ismap_csv_reference x
+	JOIN ismap.control t ON t.framework_id = x.ref_framework AND t.control_id OPERATOR(ismap.=) x.ref
+	ORDER BY x.line, x.ref_framework, x.ref;
+	GET DIAGNOSTICS result.mappings = ROW_COUNT;
+
+	result.framework_id := fw;
+	SELECT count(*) FILTER (WHERE x.depth <= 2), count(*) FILTER (WHERE x.depth = 3),
+		   count(*) FILTER (WHERE x.depth = 4), count(*) FILTER (WHERE x.mandatory)
+	INTO result.headings, result.objectives, result.detailed, result.mandatory
+	FROM pg_temp.ismap_csv_control x;
+	SELECT count(*) INTO result.unresolved_references FROM pg_temp.ismap_csv_reference x
+	WHERE NOT EXISTS (SELECT 1 FROM ismap.framework f WHERE f.framework_id = x.ref_framework);
+	TRUNCATE pg_temp.ismap_csv_control, pg_temp.ismap_csv_reference;
+	RETURN result;
+END
+$$;
+COMMENT ON FUNCTION ismap.import_control_standard_csv(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
+	'load a control standard published as a spreadsheet (CSV: part, chapter, control_id, title, mandatory, level, statement, ref:<framework>); idempotent, all or nothing, errors name the line';
+
+-- a result row of import_nist_iso27001_mapping
+CREATE TYPE ismap.mapping_import AS (
+	nist_controls	pg_catalog.int4,
+	iso_controls	pg_catalog.int4,
+	mappings		pg_catalog.int4,
+	equal			pg_catalog.int4,
+	subset			pg_catalog.int4,
+	superset		pg_catalog.int4,
+	intersects		pg_catalog.int4,
+	skipped			pg_catalog.int4
+);
+COMMENT ON TYPE ismap.mapping_import IS 'what import_nist_iso27001_mapping loaded';
+
+-- The records of one of the four CSVs of NIST's SP 800-53 Rev. 5 <->
+-- ISO/IEC 27001:2013 crosswalk, header checked (internal helper).
+CREATE FUNCTION ismap.mapping_csv_records(document pg_catalog.text, what pg_catalog.text, header pg_catalog.text[])
+RETURNS TABLE (line pg_catalog.int4, fields pg_catalog.text[])
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+	r record;
+	first bool := true;
+BEGIN
+	FOR r IN SELECT p.line, p.fields FROM ismap.parse_csv(document) p LOOP
+		IF first THEN
+			IF r.fields IS DISTINCT FROM header THEN
+				RAISE EXCEPTION '% line %: the header is not "%"', what, r.line, array_to_string(header, ',')
+					USING ERRCODE = 'invalid_parameter_value';
+			END IF;
+			first := false;
+			CONTINUE;
+		END IF;
+		IF cardinality(r.fields) <> cardinality(header) THEN
+			RAISE EXCEPTION '% line %: % fields where the header has %', what, r.line, cardinality(r.fields), cardinality(header)
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		line := r.line;
+		fields := r.fields;
+		RETURN NEXT;
+	END LOOP;
+	IF first THEN
+		RAISE EXCEPTION '% is empty', what USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION ismap.mapping_csv_records(pg_catalog.text, pg_catalog.text, pg_catalog.text[]) IS
+	'internal: the data records of a CSV whose header must be exactly the one given';
+
+-- Load NIST's crosswalk "NIST SP 800-53, Revision 5 Control Mappings to
+-- ISO/IEC 27001" from the four CSVs shipped in data/mappings/ (README there).
+-- The two frameworks are created from the tables when missing (ids, titles
+-- as NIST printed them); controls already present are left as they are.
+-- Relationships, per pair of controls (docs/control-standards.md):
+--   Table 1 (NIST -> ISO): a "*" means the ISO control(s) do not fully satisfy
+--   the NIST control: intersects; the only ISO entry without "*" satisfies it:
+--   NIST subset ISO; one of several entries: intersects.
+--   Table 2 (ISO -> NIST) likewise: the only NIST entry: ISO subset NIST.
+--   A pair in both tables combines: subset both ways is equal, a subset
+--   beats an intersects.
+CREATE FUNCTION ismap.import_nist_iso27001_mapping(
+	table1 pg_catalog.text, table1_pairs pg_catalog.text,
+	table2 pg_catalog.text, table2_pairs pg_catalog.text,
+	nist_framework pg_catalog.text DEFAULT 'nist-800-53-r5',
+	iso_framework pg_catalog.text DEFAULT 'iso27001-2013')
+RETURNS ismap.mapping_import
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+	prov	text := 'NIST SP 800-53 Rev. 5 control mappings to ISO/IEC 27001:2013 (NIST, 2020), Tables 1 and 2';
+	result	ismap.mapping_import;
+	r		record;
+	iso_ref	text;
+BEGIN
+	IF table1 IS NULL OR table1_pairs IS NULL OR table2 IS NULL OR table2_pairs IS NULL
+	   OR nist_framework IS NULL OR iso_framework IS NULL THEN
+		RAISE EXCEPTION 'no argument of import_nist_iso27001_mapping may be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF nist_framework = iso_framework THEN
+		RAISE EXCEPTION 'the NIST and ISO frameworks must differ' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+
+	-- scratch tables for set-based checks; gone at commit
+	IF pg_catalog.to_regclass('pg_temp.ismap_nist_t1') IS NULL THEN
+		CREATE TEMP TABLE ismap_nist_t1 (line int, id ismap.ctrlid, id_text text, title text, status text) ON COMMIT DROP;
+		CREATE TEMP TABLE ismap_nist_t2 (line int, id ismap.ctrlid, id_text text, title text, kind text) ON COMMIT DROP;
+		CREATE TEMP TABLE ismap_nist_p1 (line int, nist ismap.ctrlid, iso ismap.ctrlid, partial bool) ON COMMIT DROP;
+		CREATE TEMP TABLE ismap_nist_p2 (line int, iso ismap.ctrlid, nist ismap.ctrlid, nist_text text, partial bool, entries int) ON COMMIT DROP;
+	END IF;
+	TRUNCATE pg_temp.ismap_nist_t1, pg_temp.ismap_nist_t2, pg_temp.ismap_nist_p1, pg_temp.ismap_nist_p2;
+
+	FOR r IN SELECT * FROM ismap.mapping_csv_records(table1, 'mapping table 1',
+			ARRAY['nist_control', 'oscal_id', 'nist_title', 'status', 'iso_refs_as_published']) LOOP
+		IF NOT ismap.ctrlid_is_valid(r.fields[1]) OR r.fields[4] NOT IN ('mapped', 'none', 'withdrawn') THEN
+			RAISE EXCEPTION 'mapping table 1 line %: invalid control "%" or status "%"', r.line, r.fields[1], r.fields[4]
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		INSERT INTO pg_temp.ismap_nist_t1 VALUES (r.line, r.fields[1]::ismap.ctrlid, r.fields[1], r.fields[3], r.fields[4]);
+	END LOOP;
+	FOR r IN SELECT * FROM ismap.mapping_csv_records(table2, 'mapping table 2',
+			ARRAY['iso_ref', 'iso_short_title', 'kind', 'nist_refs_as_published']) LOOP
+		IF NOT ismap.ctrlid_is_valid(r.fields[1])
+		   OR r.fields[3] NOT IN ('clause', 'subclause', 'annex_a_section', 'annex_a_objective', 'annex_a_control') THEN
+			RAISE EXCEPTION 'mapping table 2 line %: invalid reference "%" or kind "%"', r.line, r.fields[1], r.fields[3]
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		INSERT INTO pg_temp.ismap_nist_t2 VALUES (r.line, r.fields[1]::ismap.ctrlid, r.fields[1], r.fields[2], r.fields[3]);
+	END LOOP;
+
+	FOR r IN SELECT * FROM ismap.mapping_csv_records(table1_pairs, 'mapping table 1 pairs',
+			ARRAY['nist_control', 'oscal_id', 'iso_ref', 'partial']) LOOP
+		-- "A.12.x" (SC-38) is NIST's way of naming all of section A.12
+		iso_ref := r.fields[3];
+		IF iso_ref ~ '^A\.[0-9]+\.x$' THEN
+			iso_ref := left(iso_ref, -2);
+		END IF;
+		IF NOT ismap.ctrlid_is_valid(r.fields[1]) OR NOT ismap.ctrlid_is_valid(iso_ref) OR r.fields[4] NOT IN ('Y', 'N') THEN
+			RAISE EXCEPTION 'mapping table 1 pairs line %: invalid pair "%", "%", "%"', r.line, r.fields[1], r.fields[3], r.fields[4]
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		INSERT INTO pg_temp.ismap_nist_p1 VALUES (r.line, r.fields[1]::ismap.ctrlid, iso_ref::ismap.ctrlid, r.fields[4] = 'Y');
+	END LOOP;
+
+	result.skipped := 0;
+	FOR r IN SELECT * FROM ismap.mapping_csv_records(table2_pairs, 'mapping table 2 pairs',
+			ARRAY['iso_ref', 'nist_ref', 'oscal_id', 'partial']) LOOP
+		IF NOT ismap.ctrlid_is_valid(r.fields[1]) OR r.fields[4] NOT IN ('Y', 'N') THEN
+			RAISE EXCEPTION 'mapping table 2 pairs line %: invalid pair "%", "%", "%"', r.line, r.fields[1], r.fields[2], r.fields[4]
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		IF r.fields[2] = 'All XX-1 controls' THEN
+			-- every family's policy-and-procedures control
+			INSERT INTO pg_temp.ismap_nist_p2
+			SELECT r.line, r.fields[1]::ismap.ctrlid, t.id, t.id_text, r.fields[4] = 'Y', NULL
+			FROM pg_temp.ismap_nist_t1 t WHERE t.id_text ~ '^[A-Z]{2}-1$' AND t.status <> 'withdrawn';
+		ELSIF r.fields[2] = 'Appendix J Privacy controls' THEN
+			-- a Rev. 4 appendix that Rev. 5 no longer has: nothing to map to
+			result.skipped := result.skipped + 1;
+		ELSIF ismap.ctrlid_is_valid(r.fields[2]) THEN
+			INSERT INTO pg_temp.ismap_nist_p2 VALUES (r.line, r.fields[1]::ismap.ctrlid, r.fields[2]::ismap.ctrlid, r.fields[2], r.fields[4] = 'Y', NULL);
+		ELSE
+			RAISE EXCEPTION 'mapping table 2 pairs line %: invalid NIST reference "%"', r.line, r.fields[2]
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+	END LOOP;
+
+	-- every pair names a control of its table
+	SELECT p.line, p.nist::text AS nist INTO r FROM pg_temp.ismap_nist_p1 p
+	WHERE NOT EXISTS (SELECT 1 FROM pg_temp.ismap_nist_t1 t WHERE t.id OPERATOR(ismap.=) p.nist) ORDER BY p.line LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'mapping table 1 pairs line %: control "%" is not in table 1', r.line, r.nist USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT p.line, p.iso::text AS iso INTO r FROM (
+		SELECT line, iso FROM pg_temp.ismap_nist_p1 UNION ALL SELECT line, iso FROM pg_temp.ismap_nist_p2) p
+	WHERE NOT EXISTS (SELECT 1 FROM pg_temp.ismap_nist_t2 t WHERE t.id OPERATOR(ismap.=) p.iso) ORDER BY p.line LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'mapping pairs line %: ISO/IEC 27001 reference "%" is not in table 2', r.line, r.iso USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT p.line, p.nist_text INTO r FROM pg_temp.ismap_nist_p2 p
+	WHERE NOT EXISTS (SELECT 1 FROM pg_temp.ismap_nist_t1 t WHERE t.id OPERATOR(ismap.=) p.nist)
+	  AND NOT EXISTS (SELECT 1 FROM pg_temp.ismap_nist_t1 t WHERE t.id OPERATOR(ismap.=) ismap.parent(p.nist))
+	ORDER BY p.line LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'mapping table 2 pairs line %: control "%" is neither in table 1 nor an enhancement of a control there', r.line, r.nist_text
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- how many NIST entries each ISO row listed (the "All XX-1" entry counts as many)
+	UPDATE pg_temp.ismap_nist_p2 p SET entries = n.cnt
+	FROM (SELECT iso, count(*) AS cnt FROM pg_temp.ismap_nist_p2 GROUP BY iso) n WHERE n.iso OPERATOR(ismap.=) p.iso;
+
+	-- the frameworks and controls, where missing
+	INSERT INTO ismap.framework (framework_id, title, version, publisher, source)
+	VALUES (nist_framework, 'NIST SP 800-53 Rev. 5 (controls named in NIST''s mapping to ISO/IEC 27001)', '5', 'NIST', prov),
+		   (iso_framework, 'ISO/IEC 27001:2013 (numbers and short titles as printed in NIST''s mapping)', '2013', 'ISO/IEC', prov)
+	ON CONFLICT (framework_id) DO NOTHING;
+
+	INSERT INTO ismap.control (framework_id, control_id, label, title, class, withdrawn)
+	SELECT nist_framework, t.id, t.id_text, t.title, 'control', t.status = 'withdrawn'
+	FROM pg_temp.ismap_nist_t1 t ORDER BY t.line
+	ON CONFLICT (framework_id, control_id) DO NOTHING;
+	-- enhancements named in table 2: the mapping gives no title
+	INSERT INTO ismap.control (framework_id, control_id, label, title, parent_id, class)
+	SELECT DISTINCT ON (p.nist) nist_framework, p.nist, p.nist_text,
+		p.nist_text || ' (enhancement of ' || t.id_text || '; no title in the mapping)', t.id, 'enhancement'
+	FROM pg_temp.ismap_nist_p2 p JOIN pg_temp.ismap_nist_t1 t ON t.id OPERATOR(ismap.=) ismap.parent(p.nist)
+	WHERE NOT EXISTS (SELECT 1 FROM pg_temp.ismap_nist_t1 x WHERE x.id OPERATOR(ismap.=) p.nist)
+	ORDER BY p.nist
+	ON CONFLICT (framework_id, control_id) DO NOTHING;
+
+	INSERT INTO ismap.control (framework_id, control_id, label, title, parent_id, class)
+	SELECT iso_framework, t.id, t.id_text, t.title,
+		(SELECT q.id FROM pg_temp.ismap_nist_t2 q WHERE q.id OPERATOR(ismap.=) ismap.parent(t.id)), t.kind
+	FROM pg_temp.ismap_nist_t2 t ORDER BY t.line
+	ON CONFLICT (framework_id, control_id) DO NOTHING;
+
+	-- the pairs, one row each, NIST -> ISO
+	DELETE FROM ismap.control_mapping m
+	WHERE m.provenance = prov
+	  AND ((m.source_framework = nist_framework AND m.target_framework = iso_framework)
+		OR (m.source_framework = iso_framework AND m.target_framework = nist_framework));
+
+	WITH t1 AS (
+		SELECT p.nist, p.iso, bool_or(p.partial) AS partial,
+			count(*) OVER (PARTITION BY p.nist) AS entries
+		FROM pg_temp.ismap_nist_p1 p GROUP BY p.nist, p.iso
+	), t2 AS (
+		SELECT p.nist, p.iso, bool_or(p.partial) AS partial, max(p.entries) AS entries
+		FROM pg_temp.ismap_nist_p2 p GROUP BY p.nist, p.iso
+	), judged AS (
+		SELECT COALESCE(t1.nist, t2.nist) AS nist, COALESCE(t1.iso, t2.iso) AS iso,
+			CASE WHEN t1.nist IS NULL THEN NULL WHEN t1.partial OR t1.entries > 1 THEN 'intersects' ELSE 'subset' END AS r1,
+			CASE WHEN t2.nist IS NULL THEN NULL WHEN t2.partial OR t2.entries > 1 THEN 'intersects' ELSE 'superset' END AS r2,
+			CASE WHEN t1.nist IS NULL THEN NULL
+				 WHEN t1.partial THEN 'Table 1 marks the ISO/IEC 27001 entries "*" (not fully satisfying the NIST control)'
+				 WHEN t1.entries > 1 THEN 'Table 1: one of ' || t1.entries || ' ISO/IEC 27001 entries that together satisfy the NIST control'
+				 ELSE 'Table 1: the only ISO/IEC 27001 entry, satisfying the NIST control' END AS why1,
+			CASE WHEN t2.nist IS NULL THEN NULL
+				 WHEN t2.partial THEN 'Table 2 marks the NIST entries "*" (not fully satisfying the ISO/IEC 27001 control)'
+				 WHEN t2.entries > 1 THEN 'Table 2: one of ' || t2.entries || ' NIST entries that together satisfy the ISO/IEC 27001 control'
+				 ELSE 'Table 2: the only NIST entry, satisfying the ISO/IEC 27001 control' END AS why2
+		FROM t1 FULL JOIN t2 ON t1.nist OPERATOR(ismap.=) t2.nist AND t1.iso OPERATOR(ismap.=) t2.iso
+	)
+	INSERT INTO ismap.control_mapping (source_framework, source_control, target_framework, target_control,
+		relationship, rationale, provenance)
+	SELECT nist_framework, n.control_id, iso_framework, i.control_id,
+		CASE WHEN j.r1 IS NULL THEN j.r2 WHEN j.r2 IS NULL THEN j.r1
+			 WHEN j.r1 = 'subset' AND j.r2 = 'superset' THEN 'equal'
+			 WHEN j.r1 = 'subset' THEN 'subset' WHEN j.r2 = 'superset' THEN 'superset'
+			 ELSE 'intersects' END,
+		concat_ws('; ', j.why1, j.why2), prov
+	FROM judged j
+	JOIN ismap.control n ON n.framework_id = nist_framework AND n.control_id OPERATOR(ismap.=) j.nist
+	JOIN ismap.control i ON i.framework_id = iso_framework AND i.control_id OPERATOR(ismap.=) j.iso
+	ORDER BY j.nist, j.iso;
+
+	SELECT count(*), count(*) FILTER (WHERE m.relationship = 'equal'), count(*) FILTER (WHERE m.relationship = 'subset'),
+		   count(*) FILTER (WHERE m.relationship = 'superset'), count(*) FILTER (WHERE m.relationship = 'intersects')
+	INTO result.mappings, result.equal, result.subset, result.superset, result.intersects
+	FROM ismap.control_mapping m WHERE m.provenance = prov AND m.source_framework = nist_framework AND m.target_framework = iso_framework;
+	SELECT count(*) INTO result.nist_controls FROM ismap.control c WHERE c.framework_id = nist_framework;
+	SELECT count(*) INTO result.iso_controls FROM ismap.control c WHERE c.framework_id = iso_framework;
+	TRUNCATE pg_temp.ismap_nist_t1, pg_temp.ismap_nist_t2, pg_temp.ismap_nist_p1, pg_temp.ismap_nist_p2;
+	RETURN result;
+END
+$$;
+COMMENT ON FUNCTION ismap.import_nist_iso27001_mapping(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
+	'load NIST''s SP 800-53 Rev. 5 <-> ISO/IEC 27001:2013 crosswalk from its four CSVs (data/mappings); idempotent, all or nothing';
+
+-- one state of the mapped_controls search (internal)
+CREATE TYPE ismap.mapping_step AS (
+	framework_id	pg_catalog.text,
+	control_id		ismap.ctrlid,
+	relationship	pg_catalog.text,
+	path			pg_catalog.text[]
+);
+COMMENT ON TYPE ismap.mapping_step IS 'internal: a control reached by mapped_controls, with the composed relationship and the path';
+
+-- Controls of target_framework related to (framework, control), following
+-- mappings both ways (the inverse of subset is superset) for up to max_hops
+-- hops and composing relationships along the way (compose_relationships).
+-- Breadth first, one layer of hops per query: a control is reached once, at
+-- its smallest number of hops, which also makes the search cycle-safe and
+-- keeps it linear in the mappings instead of in the paths.  One row per
+-- target control: the fewest hops; among paths that short the strongest
+-- relationship (equal, subset, superset, intersects, not_related), then the
+-- first path in text order.  A not_related mapping is reported only as a
+-- direct (1-hop) answer and never followed.
+CREATE FUNCTION ismap.mapped_controls(framework pg_catalog.text, control ismap.ctrlid,
+	target_framework pg_catalog.text, max_hops pg_catalog.int4 DEFAULT 1)
+RETURNS TABLE (target_control ismap.ctrlid, relationship pg_catalog.text, hops pg_catalog.int4, path pg_catalog.text[])
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+	start		ismap.ctrlid;
+	frontier	ismap.mapping_step[];
+	seen_fw		text[];
+	seen_ctl	ismap.ctrlid[];
+	k			int;
+BEGIN
+	IF max_hops < 1 OR max_hops > 10 THEN
+		RAISE EXCEPTION 'max_hops must be between 1 and 10, not %', max_hops USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM ismap.framework f WHERE f.framework_id = mapped_controls.framework) THEN
+		RAISE EXCEPTION 'framework "%" does not exist', mapped_controls.framework USING ERRCODE = 'undefined_object';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM ismap.framework f WHERE f.framework_id = mapped_controls.target_framework) THEN
+		RAISE EXCEPTION 'framework "%" does not exist', mapped_controls.target_framework USING ERRCODE = 'undefined_object';
+	END IF;
+	SELECT c.control_id INTO start FROM ismap.control c
+	WHERE c.framework_id = mapped_controls.framework AND c.control_id OPERATOR(ismap.=) mapped_controls.control;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'control "%" does not exist in framework "%"', mapped_controls.control, mapped_controls.framework
+			USING ERRCODE = 'undefined_object';
+	END IF;
+
+	frontier := ARRAY[ROW(mapped_controls.framework, start, 'equal',
+		ARRAY[mapped_controls.framework || ':' || start::text])::ismap.mapping_step];
+	seen_fw := ARRAY[mapped_controls.framework];
+	seen_ctl := ARRAY[start];
+
+	FOR k IN 1..max_hops LOOP
+		SELECT array_agg(ROW(g.fw, g.ctl, g.rel, g.path)::ismap.mapping_step)
+		INTO frontier
+		FROM (
+			SELECT n.fw, n.ctl, n.rel, min(n.path) AS path
+			FROM (
+				SELECT e.fw, e.ctl, ismap.compose_relationships(f.relationship, e.rel) AS rel,
+					f.path || (e.fw || ':' || e.ctl::text) AS path
+				FROM unnest(frontier) f
+				CROSS JOIN LATERAL (
+					SELECT m.target_framework AS fw, m.target_control AS ctl, m.relationship AS rel
+					FROM ismap.control_mapping m
+					WHERE m.source_framework = f.framework_id AND m.source_control OPERATOR(ismap.=) f.control_id
+					UNION ALL
+					SELECT m.source_framework, m.source_control, ismap.inverse_relationship(m.relationship)
+					FROM ismap.control_mapping m
+					WHERE m.target_framework = f.framework_id AND m.target_control OPERATOR(ismap.=) f.control_id
+				) e
+				WHERE f.relationship <> 'not_related' AND (e.rel <> 'not_related' OR k = 1)
+			) n
+			WHERE NOT EXISTS (SELECT 1 FROM unnest(seen_fw, seen_ctl) s(fw, ctl)
+							  WHERE s.fw = n.fw AND s.ctl OPERATOR(ismap.=) n.ctl)
+			GROUP BY n.fw, n.ctl, n.rel
+		) g;
+		EXIT WHEN frontier IS NULL;
+
+		SELECT seen_fw || array_agg(d.fw), seen_ctl || array_agg(d.ctl)
+		INTO seen_fw, seen_ctl
+		FROM (SELECT DISTINCT f.framework_id AS fw, f.control_id AS ctl FROM unnest(frontier) f) d;
+
+		RETURN QUERY
+		SELECT DISTINCT ON (f.control_id) f.control_id, f.relationship, k, f.path
+		FROM unnest(frontier) f
+		WHERE f.framework_id = mapped_controls.target_framework
+		ORDER BY f.control_id, array_position(ARRAY['equal', 'subset', 'superset', 'intersects', 'not_related'], f.relationship), f.path;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION ismap.mapped_controls(pg_catalog.text, ismap.ctrlid, pg_catalog.text, pg_catalog.int4) IS
+	'controls of target_framework related to a control, following mappings both ways over up to max_hops hops: (target_control, relationship, hops, path)';
+
+-- What holding certain frameworks (an ISO/IEC 27001 certification, say)
+-- already covers of a baseline (seed §3.3.1: use existing certifications).
+-- coverage: full when a held control is equal to or a superset of the
+-- baseline control (the baseline control is equal or subset), partial for
+-- superset/intersects, none otherwise; via lists the held controls behind
+-- the answer as framework:control.  A held framework that is the baseline's
+-- own covers it fully.
+CREATE FUNCTION ismap.coverage(baseline_id pg_catalog.text, held_frameworks pg_catalog.text[],
+	max_hops pg_catalog.int4 DEFAULT 1)
+RETURNS TABLE (control_id ismap.ctrlid, coverage pg_catalog.text, via pg_catalog.text[])
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+	v_baseline	text := $1;
+	v_held		text[] := $2;
+	v_hops		int := $3;
+	v_fw		text;
+	missing		text;
+BEGIN
+	SELECT b.framework_id INTO v_fw FROM ismap.baseline b WHERE b.baseline_id = v_baseline;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'baseline "%" does not exist', v_baseline USING ERRCODE = 'undefined_object';
+	END IF;
+	SELECT h INTO missing FROM unnest(v_held) h
+	WHERE h IS NULL OR NOT EXISTS (SELECT 1 FROM ismap.framework f WHERE f.framework_id = h) LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'framework "%" does not exist', missing USING ERRCODE = 'undefined_object';
+	END IF;
+	IF v_hops < 1 OR v_hops > 10 THEN
+		RAISE EXCEPTION 'max_hops must be between 1 and 10, not %', v_hops USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+
+	RETURN QUERY
+	WITH bc AS (
+		SELECT x.control_id FROM ismap.baseline_control x WHERE x.baseline_id = v_baseline
+	), hit AS (
+		SELECT bc.control_id, h.fw || ':' || m.target_control::text AS held,
+			CASE WHEN m.relationship IN ('equal', 'subset') THEN 2
+				 WHEN m.relationship IN ('superset', 'intersects') THEN 1 ELSE 0 END AS score
+		FROM bc
+		CROSS JOIN (SELECT DISTINCT u AS fw FROM unnest(v_held) u WHERE u <> v_fw) h
+		CROSS JOIN LATERAL ismap.mapped_controls(v_fw, bc.control_id, h.fw, v_hops) m
+		UNION ALL
+		SELECT bc.control_id, v_fw || ':' || bc.control_id::text, 2 FROM bc WHERE v_fw = ANY (v_held)
+	), best AS (
+		SELECT h.control_id, h.held, h.score, max(h.score) OVER (PARTITION BY h.control_id) AS top
+		FROM hit h
+	)
+	SELECT bc.control_id,
+		CASE max(b.top) WHEN 2 THEN 'full' WHEN 1 THEN 'partial' ELSE 'none' END,
+		array_agg(DISTINCT b.held ORDER BY b.held) FILTER (WHERE b.score = b.top AND b.top > 0)
+	FROM bc LEFT JOIN best b ON b.control_id OPERATOR(ismap.=) bc.control_id
+	GROUP BY bc.control_id
+	ORDER BY bc.control_id;
+END
+$$;
+COMMENT ON FUNCTION ismap.coverage(pg_catalog.text, pg_catalog.text[], pg_catalog.int4) IS
+	'what held frameworks (e.g. an ISO/IEC 27001 certification) cover of a baseline: (control_id, coverage full/partial/none, via held controls)';

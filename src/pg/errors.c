@@ -83,3 +83,18 @@ ismap_cia_range_error(char which, long value)
 					   which == 'C' ? CIA_C_MAX :
 					   which == 'I' ? CIA_I_MAX : CIA_A_MAX)));
 }
+
+/* A CSV document the reader refused; the message names the line. */
+void
+ismap_csv_error(csv_status st, long line)
+{
+	if (csv_status_is_limit(st))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("CSV record at line %ld exceeds a limit", line),
+				 errdetail("%s", csv_status_text(st))));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid CSV at line %ld", line),
+			 errdetail("%s", csv_status_text(st))));
+}

@@ -8,6 +8,7 @@
 
 #include "ctrlid.h"
 #include "cia.h"
+#include "csv.h"
 
 /*
  * ctrlid on disk: a varlena holding the segment count, the key length, the
@@ -28,6 +29,7 @@ extern void ismap_ctrlid_error(ctrlid_status st, const char *input,
 extern void ismap_cia_error(cia_status st, const char *input, size_t len,
 							size_t errpos, char which) pg_attribute_noreturn();
 extern void ismap_cia_range_error(char which, long value) pg_attribute_noreturn();
+extern void ismap_csv_error(csv_status st, long line) pg_attribute_noreturn();
 
 /* ctrlid.c */
 extern struct varlena *ismap_ctrlid_from_text(const char *text, size_t len);
