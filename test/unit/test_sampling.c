@@ -221,6 +221,14 @@ TEST(expected_count_without_drift)
 {
 	CHECK(sampling_ceil_rate(400, 0.035) == 14);	/* 400 * 0.035 = 14.000000000000002 */
 	CHECK(sampling_ceil_rate(401, 0.035) == 15);
+	/* where the drift would change the answer (binary products give 423, 1313, 456) */
+	{
+		int64_t		n = -1;
+
+		CHECK(sampling_attribute_sample_size(0.90, 0.05, 0.035, -1, SAMPLING_BINOMIAL, &n) == SAMPLING_OK && n == 400);
+		CHECK(sampling_attribute_sample_size(0.90, 0.08, 0.07, -1, SAMPLING_BINOMIAL, &n) == SAMPLING_OK && n == 1300);
+		CHECK(sampling_attribute_sample_size(0.95, 0.17, 0.14, -1, SAMPLING_BINOMIAL, &n) == SAMPLING_OK && n == 450);
+	}
 	CHECK(sampling_ceil_rate(100, 0.07) == 7);	/* 7.000000000000001 */
 	CHECK(sampling_ceil_rate(1000, 0.0125) == 13);
 	CHECK(sampling_ceil_rate(800, 0.0125) == 10);
