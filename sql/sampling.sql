@@ -190,6 +190,8 @@ SELECT attribute_sample_size(0.95, 0.05, 0, 0, 'hypergeometric');
 \echo :LAST_ERROR_SQLSTATE
 SELECT attribute_sample_size(0.95, 0.05, 0, -5);
 \echo :LAST_ERROR_SQLSTATE
+SELECT attribute_sample_size(0.95, 0.05, 0, -1);
+\echo :LAST_ERROR_SQLSTATE
 SELECT attribute_sample_size(0.95, 0.05, 0, NULL, 'normal');
 \echo :LAST_ERROR_SQLSTATE
 SELECT attribute_sample_size(0.99, 0.0000001);
@@ -205,6 +207,8 @@ SELECT upper_deviation_limit(10, 11, 0.9);
 SELECT upper_deviation_limit(10, 1, 0.9, 9);
 \echo :LAST_ERROR_SQLSTATE
 SELECT upper_deviation_limit(10, 1, 0.9, 0);
+\echo :LAST_ERROR_SQLSTATE
+SELECT upper_deviation_limit(10, 1, 0.9, -1);
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM draw_sample(10, 11, 1);
 \echo :LAST_ERROR_SQLSTATE

@@ -50,7 +50,7 @@
 #define SAMPLING_RATE_DECIMALS	9
 
 /* No population given (the SQL NULL). */
-#define SAMPLING_NO_POPULATION	(-1)
+#define SAMPLING_NO_POPULATION	INT64_MIN
 
 typedef enum sampling_model
 {

@@ -225,9 +225,9 @@ TEST(expected_count_without_drift)
 	{
 		int64_t		n = -1;
 
-		CHECK(sampling_attribute_sample_size(0.90, 0.05, 0.035, -1, SAMPLING_BINOMIAL, &n) == SAMPLING_OK && n == 400);
-		CHECK(sampling_attribute_sample_size(0.90, 0.08, 0.07, -1, SAMPLING_BINOMIAL, &n) == SAMPLING_OK && n == 1300);
-		CHECK(sampling_attribute_sample_size(0.95, 0.17, 0.14, -1, SAMPLING_BINOMIAL, &n) == SAMPLING_OK && n == 450);
+		CHECK(sampling_attribute_sample_size(0.90, 0.05, 0.035, SAMPLING_NO_POPULATION, SAMPLING_BINOMIAL, &n) == SAMPLING_OK && n == 400);
+		CHECK(sampling_attribute_sample_size(0.90, 0.08, 0.07, SAMPLING_NO_POPULATION, SAMPLING_BINOMIAL, &n) == SAMPLING_OK && n == 1300);
+		CHECK(sampling_attribute_sample_size(0.95, 0.17, 0.14, SAMPLING_NO_POPULATION, SAMPLING_BINOMIAL, &n) == SAMPLING_OK && n == 450);
 	}
 	CHECK(sampling_ceil_rate(100, 0.07) == 7);	/* 7.000000000000001 */
 	CHECK(sampling_ceil_rate(1000, 0.0125) == 13);
@@ -643,26 +643,29 @@ TEST(bad_arguments)
 	int64_t		n;
 	double		l;
 
-	CHECK(sampling_attribute_sample_size(0, 0.05, 0, -1, SAMPLING_BINOMIAL, &n) == SAMPLING_BAD_CONFIDENCE);
-	CHECK(sampling_attribute_sample_size(1, 0.05, 0, -1, SAMPLING_BINOMIAL, &n) == SAMPLING_BAD_CONFIDENCE);
-	CHECK(sampling_attribute_sample_size(NAN, 0.05, 0, -1, SAMPLING_BINOMIAL, &n) == SAMPLING_BAD_CONFIDENCE);
-	CHECK(sampling_attribute_sample_size(0.9, 0, 0, -1, SAMPLING_BINOMIAL, &n) == SAMPLING_BAD_TOLERABLE);
-	CHECK(sampling_attribute_sample_size(0.9, 1, 0, -1, SAMPLING_BINOMIAL, &n) == SAMPLING_BAD_TOLERABLE);
-	CHECK(sampling_attribute_sample_size(0.9, 0.05, -0.01, -1, SAMPLING_BINOMIAL, &n) == SAMPLING_BAD_EXPECTED);
-	CHECK(sampling_attribute_sample_size(0.9, 0.05, 0.05, -1, SAMPLING_BINOMIAL, &n) == SAMPLING_EXPECTED_NOT_BELOW);
-	CHECK(sampling_attribute_sample_size(0.9, 0.05, 0.06, -1, SAMPLING_BINOMIAL, &n) == SAMPLING_EXPECTED_NOT_BELOW);
-	CHECK(sampling_attribute_sample_size(0.9, 0.05, 0, -1, SAMPLING_HYPERGEOMETRIC, &n) == SAMPLING_NEED_POPULATION);
+	CHECK(sampling_attribute_sample_size(0, 0.05, 0, SAMPLING_NO_POPULATION, SAMPLING_BINOMIAL, &n) == SAMPLING_BAD_CONFIDENCE);
+	CHECK(sampling_attribute_sample_size(1, 0.05, 0, SAMPLING_NO_POPULATION, SAMPLING_BINOMIAL, &n) == SAMPLING_BAD_CONFIDENCE);
+	CHECK(sampling_attribute_sample_size(NAN, 0.05, 0, SAMPLING_NO_POPULATION, SAMPLING_BINOMIAL, &n) == SAMPLING_BAD_CONFIDENCE);
+	CHECK(sampling_attribute_sample_size(0.9, 0, 0, SAMPLING_NO_POPULATION, SAMPLING_BINOMIAL, &n) == SAMPLING_BAD_TOLERABLE);
+	CHECK(sampling_attribute_sample_size(0.9, 1, 0, SAMPLING_NO_POPULATION, SAMPLING_BINOMIAL, &n) == SAMPLING_BAD_TOLERABLE);
+	CHECK(sampling_attribute_sample_size(0.9, 0.05, -0.01, SAMPLING_NO_POPULATION, SAMPLING_BINOMIAL, &n) == SAMPLING_BAD_EXPECTED);
+	CHECK(sampling_attribute_sample_size(0.9, 0.05, 0.05, SAMPLING_NO_POPULATION, SAMPLING_BINOMIAL, &n) == SAMPLING_EXPECTED_NOT_BELOW);
+	CHECK(sampling_attribute_sample_size(0.9, 0.05, 0.06, SAMPLING_NO_POPULATION, SAMPLING_BINOMIAL, &n) == SAMPLING_EXPECTED_NOT_BELOW);
+	CHECK(sampling_attribute_sample_size(0.9, 0.05, 0, SAMPLING_NO_POPULATION, SAMPLING_HYPERGEOMETRIC, &n) == SAMPLING_NEED_POPULATION);
 	CHECK(sampling_attribute_sample_size(0.9, 0.05, 0, 0, SAMPLING_HYPERGEOMETRIC, &n) == SAMPLING_BAD_POPULATION);
 	/* beyond the search limit */
-	CHECK(sampling_attribute_sample_size(0.99, 0.0000001, 0, -1, SAMPLING_BINOMIAL, &n) == SAMPLING_TOO_LARGE);
-	CHECK(sampling_attribute_sample_size(0.95, 0.05, 0.0499, -1, SAMPLING_BINOMIAL, &n) == SAMPLING_TOO_LARGE);
+	CHECK(sampling_attribute_sample_size(0.99, 0.0000001, 0, SAMPLING_NO_POPULATION, SAMPLING_BINOMIAL, &n) == SAMPLING_TOO_LARGE);
+	CHECK(sampling_attribute_sample_size(0.95, 0.05, 0.0499, SAMPLING_NO_POPULATION, SAMPLING_BINOMIAL, &n) == SAMPLING_TOO_LARGE);
 
-	CHECK(sampling_upper_limit(10, 1, 1.5, -1, &l) == SAMPLING_BAD_CONFIDENCE);
-	CHECK(sampling_upper_limit(0, 0, 0.9, -1, &l) == SAMPLING_BAD_SAMPLE);
-	CHECK(sampling_upper_limit(10, -1, 0.9, -1, &l) == SAMPLING_BAD_DEVIATIONS);
-	CHECK(sampling_upper_limit(10, 11, 0.9, -1, &l) == SAMPLING_DEVIATIONS_ABOVE_SAMPLE);
+	CHECK(sampling_upper_limit(10, 1, 1.5, SAMPLING_NO_POPULATION, &l) == SAMPLING_BAD_CONFIDENCE);
+	CHECK(sampling_upper_limit(0, 0, 0.9, SAMPLING_NO_POPULATION, &l) == SAMPLING_BAD_SAMPLE);
+	CHECK(sampling_upper_limit(10, -1, 0.9, SAMPLING_NO_POPULATION, &l) == SAMPLING_BAD_DEVIATIONS);
+	CHECK(sampling_upper_limit(10, 11, 0.9, SAMPLING_NO_POPULATION, &l) == SAMPLING_DEVIATIONS_ABOVE_SAMPLE);
 	CHECK(sampling_upper_limit(10, 1, 0.9, 9, &l) == SAMPLING_SAMPLE_ABOVE_POPULATION);
 	CHECK(sampling_upper_limit(10, 1, 0.9, 0, &l) == SAMPLING_BAD_POPULATION);
+	/* -1 is a bad population, not "none" */
+	CHECK(sampling_upper_limit(10, 1, 0.9, -1, &l) == SAMPLING_BAD_POPULATION);
+	CHECK(sampling_attribute_sample_size(0.9, 0.05, 0, -1, SAMPLING_BINOMIAL, &n) == SAMPLING_BAD_POPULATION);
 
 	{
 		int64_t		out[4];
