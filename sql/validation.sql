@@ -167,6 +167,19 @@ UPDATE application SET submitted_on = '2027-08-01' WHERE application_id = 6;
 SELECT code, message FROM validate_application(6);
 UPDATE application SET submitted_on = '2026-06-01' WHERE application_id = 6;
 
+-- sampling: a sample below the table's minimum, and an effective result
+-- whose deviations put the upper limit above the tolerable rate; a test of
+-- the whole population is never too small
+INSERT INTO control_test (audit_id, control_id, frequency, population, sample_size, deviations) VALUES
+	(6, '5.1.1.1', 'daily', 250, 20, 0),
+	(6, '5.1.1.2', 'weekly', 52, 10, 2),
+	(6, '5.1.2.1', 'quarterly', 4, 1, 0),
+	(6, '5.1.2.2', 'daily', 12, 12, 0);
+SELECT code, severity, control_id, message FROM validate_application(6) WHERE code LIKE 'SAMPLE%';
+-- the evaluation view agrees
+SELECT control_id, finding FROM control_test_evaluation WHERE audit_id = 6 ORDER BY control_id;
+DELETE FROM control_test WHERE audit_id = 6;
+
 -- an unknown application
 SELECT * FROM validate_application(999);
 \echo :LAST_ERROR_SQLSTATE

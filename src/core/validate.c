@@ -447,9 +447,10 @@ check_tests(const vl_input *in, vl_ctx *cx)
 		if (t->min_sample >= 0 && t->sample_size < t->min_sample &&
 			!(t->population >= 0 && t->sample_size >= t->population))
 			report(cx, VL_SAMPLE_TOO_SMALL, VL_ERROR, t->control_id,
-				   "control %s was tested on %d items; the sample table asks for at least %d for a %s control; test more items",
-				   t->control_id, t->sample_size, t->min_sample, t->frequency);
-		if (t->result_effective && t->upper_limit > in->tolerable_rate)
+				   "control %s was tested on %d item%s; the sample table asks for at least %d for a %s control; test more items",
+				   t->control_id, t->sample_size, t->sample_size == 1 ? "" : "s", t->min_sample, t->frequency);
+		/* with no deviation found, the sample table alone decides */
+		if (t->result_effective && t->deviations > 0 && t->upper_limit > in->tolerable_rate)
 			report(cx, VL_SAMPLE_LIMIT_EXCEEDED, VL_WARNING, t->control_id,
 				   "control %s is reported effective, but %d deviations in %d items give an upper deviation limit of %.1f%% at %.0f%% confidence, above the tolerable %.1f%%",
 				   t->control_id, t->deviations, t->sample_size, t->upper_limit * 100.0,

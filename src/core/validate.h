@@ -97,6 +97,8 @@ typedef struct vl_test
 	int32_t		min_sample;		/* from the sample table; -1 unknown frequency */
 	double		upper_limit;	/* achieved upper deviation limit, 0..1 */
 	bool		result_effective;	/* the control's result says effective */
+	/* SAMPLE_LIMIT_EXCEEDED needs deviations > 0: without any, the sample
+	 * table alone decides whether the sample is enough */
 } vl_test;
 
 typedef struct vl_selection

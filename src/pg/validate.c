@@ -89,7 +89,7 @@ col_float(int r, int n)
 enum
 {
 	Q_APPLICATION, Q_ACCEPTED, Q_SELECTIONS, Q_QUALIFICATIONS, Q_STATED,
-	Q_REQUIRED, Q_HAS_TESTS, Q_TESTS, Q_DEPS, NQUERIES
+	Q_REQUIRED, Q_TESTS, Q_DEPS, NQUERIES
 };
 static SPIPlanPtr plans[NQUERIES];
 
@@ -448,15 +448,8 @@ validate_application(PG_FUNCTION_ARGS)
 	values[0] = Int64GetDatum(audit_id);
 	types[1] = FLOAT8OID;
 	values[1] = Float8GetDatum(in.confidence);
-	/* (until the sampling module lands, an audit without control_test has no tests) */
-	run(Q_HAS_TESTS, "SELECT pg_catalog.to_regclass('ismap.control_test') IS NOT NULL", 0, NULL, NULL);
-	if (col_bool(0, 1))
-	{
-		run(Q_TESTS, q_tests, 2, types, values);
-		n = SPI_processed;
-	}
-	else
-		n = 0;
+	run(Q_TESTS, q_tests, 2, types, values);
+	n = SPI_processed;
 	{
 		vl_test    *t = palloc0(sizeof(vl_test) * (n + 1));
 
