@@ -414,22 +414,63 @@ CREATE TABLE ismap.policy (
 	name		pg_catalog.text PRIMARY KEY,
 	value		pg_catalog.jsonb NOT NULL,
 	description	pg_catalog.text NOT NULL,
-	updated_at	pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+	builtin		pg_catalog.bool NOT NULL DEFAULT false,
+	updated_at	pg_catalog.timestamptz DEFAULT pg_catalog.now()
 );
 COMMENT ON TABLE ismap.policy IS 'the scheme''s parameters as data: validity, notice windows, grace periods, auditor requirements, sampling tolerances';
 
+COMMENT ON COLUMN ismap.policy.builtin IS 'true while the row is the default shipped with the extension; any edit makes it false';
+
+-- Defaults shipped with the extension are inserted with builtin = true and
+-- are not dumped (pg_extension_config_dump ... WHERE NOT builtin): CREATE
+-- EXTENSION makes them again.  An edited row is the registrar's own and is
+-- dumped; restoring it over a fresh default replaces the default instead of
+-- colliding with it.  The same trigger serves the other tables of defaults.
+CREATE FUNCTION ismap.default_row_edit() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	key pg_catalog.text := TG_ARGV[0];
+	replaced pg_catalog.int8;
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		-- a key that is still a default: the new row takes its place
+		EXECUTE pg_catalog.format('DELETE FROM %I.%I WHERE %I = ($1).%I AND builtin',
+			TG_TABLE_SCHEMA, TG_TABLE_NAME, key, key) USING NEW;
+		GET DIAGNOSTICS replaced = ROW_COUNT;
+		IF replaced > 0 THEN
+			NEW.builtin := false;
+		END IF;
+		-- a default carries no time; a restored row keeps its own
+		IF NEW.builtin THEN
+			NEW.updated_at := NULL;
+		END IF;
+	ELSE
+		NEW.builtin := false;
+		IF NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at THEN
+			NEW.updated_at := pg_catalog.now();
+		END IF;
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION ismap.default_row_edit() IS 'trigger: an edited default becomes the registrar''s own (dumped); inserting a key that is still a default replaces the default';
+CREATE TRIGGER policy_edit BEFORE INSERT OR UPDATE ON ismap.policy
+	FOR EACH ROW EXECUTE FUNCTION ismap.default_row_edit('name');
+
 -- Parameters read by the registry functions.  Durations are interval text.
-INSERT INTO ismap.policy (name, value, description) VALUES
-	('registration_validity', '"1 year 4 months"', 'a registration is valid until the end of the audited period plus this'),
-	('audit_period_max', '"1 year"', 'longest audited period accepted'),
-	('notice_windows_days', '[90, 30, 7]', 'days before valid_until at which a renewal notice is written, once each'),
-	('cascade_grace', '"30 days"', 'how long a service may stay registered after its platform lost its registration'),
-	('auditor_qualifications', '["CISSP", "CISA", "情報処理安全確保支援士", "公認情報セキュリティ主任監査人"]', 'qualifications of which a lead auditor must hold at least one, valid at the report date'),
-	('auditor_min_experience_years', '3', 'minimum years of audit practice of a lead auditor'),
-	('auditor_nationality', '"JP"', 'nationality (ISO 3166-1 alpha-2) required of a lead auditor; null for none'),
-	('control_standard', '"ismap"', 'framework_id of the control standard that statements and validation use'),
-	('high_water_mark_share', '0.2', 'classification finding: the confidentiality is set by at most this share of a system''s assets'),
-	('audit_body_report_interval', '"1 year"', 'how often a selected audit body reports during its selection term');
+INSERT INTO ismap.policy (name, value, description, builtin) VALUES
+	('registration_validity', '"1 year 4 months"', 'a registration is valid until the end of the audited period plus this', true),
+	('audit_period_max', '"1 year"', 'longest audited period accepted', true),
+	('notice_windows_days', '[90, 30, 7]', 'days before valid_until at which a renewal notice is written, once each', true),
+	('cascade_grace', '"30 days"', 'how long a service may stay registered after its platform lost its registration', true),
+	('auditor_qualifications', '["CISSP", "CISA", "情報処理安全確保支援士", "公認情報セキュリティ主任監査人"]', 'qualifications of which a lead auditor must hold at least one, valid at the report date', true),
+	('auditor_min_experience_years', '3', 'minimum years of audit practice of a lead auditor', true),
+	('auditor_nationality', '"JP"', 'nationality (ISO 3166-1 alpha-2) required of a lead auditor; null for none', true),
+	('control_standard', '"ismap"', 'framework_id of the control standard that statements and validation use', true),
+	('high_water_mark_share', '0.2', 'classification finding: the confidentiality is set by at most this share of a system''s assets', true),
+	('audit_body_report_interval', '"1 year"', 'how often a selected audit body reports during its selection term', true);
 
 -------------------------------------------------------------------------------
 -- classification (DESIGN §3.3; seed §2)
@@ -488,13 +529,17 @@ CREATE TABLE ismap.sla_template (
 		CONSTRAINT sla_uptime_range CHECK (uptime_pct OPERATOR(pg_catalog.>) 0 AND uptime_pct OPERATOR(pg_catalog.<=) 100),
 	rto				pg_catalog.interval NOT NULL,
 	rpo				pg_catalog.interval NOT NULL,
-	backup			pg_catalog.text NOT NULL
+	backup			pg_catalog.text NOT NULL,
+	builtin			pg_catalog.bool NOT NULL DEFAULT false,
+	updated_at		pg_catalog.timestamptz DEFAULT pg_catalog.now()
 );
 COMMENT ON TABLE ismap.sla_template IS 'what a system of each availability rating asks of a service through the procurement specification or SLA (§2.3); editable';
-INSERT INTO ismap.sla_template VALUES
-	(1, 99.000, '72 hours', '24 hours', 'daily backup, kept 7 days'),
-	(2, 99.500, '24 hours', '1 hour', 'daily backup kept 30 days, point-in-time recovery'),
-	(3, 99.900, '4 hours', '5 minutes', 'continuous replication to a second site, daily backup kept 90 days');
+CREATE TRIGGER sla_template_edit BEFORE INSERT OR UPDATE ON ismap.sla_template
+	FOR EACH ROW EXECUTE FUNCTION ismap.default_row_edit('availability');
+INSERT INTO ismap.sla_template (availability, uptime_pct, rto, rpo, backup, builtin) VALUES
+	(1, 99.000, '72 hours', '24 hours', 'daily backup, kept 7 days', true),
+	(2, 99.500, '24 hours', '1 hour', 'daily backup kept 30 days, point-in-time recovery', true),
+	(3, 99.900, '4 hours', '5 minutes', 'continuous replication to a second site, daily backup kept 90 days', true);
 
 -------------------------------------------------------------------------------
 -- parties: providers, services, audit bodies (DESIGN §3.4; seed §3.3.2, §3.3.4)
@@ -840,6 +885,13 @@ DECLARE
 	kind pg_catalog.text;
 	ctx pg_catalog.jsonb := NULLIF(pg_catalog.current_setting('ismap.event_context', true), '')::pg_catalog.jsonb;
 BEGIN
+	-- Rows that arrive by COPY are a restore (pg_dump writes table data as
+	-- COPY): their events come back with ismap.registry_event's own data,
+	-- and writing new ones would fork the chain.  The registry functions
+	-- never COPY.
+	IF TG_OP = 'INSERT' AND pg_catalog.current_query() OPERATOR(pg_catalog.~*) '^\s*copy\s' THEN
+		RETURN NULL;
+	END IF;
 	IF TG_OP = 'INSERT' THEN
 		kind := 'registered';
 	ELSIF NEW.status IS DISTINCT FROM OLD.status THEN
@@ -1330,7 +1382,7 @@ $$;
 COMMENT ON FUNCTION ismap.dependency_dot(pg_catalog.int8) IS 'Graphviz DOT of services and the platforms they run on (all services, or those connected to one), coloured by registration status';
 
 -- pg_dump keeps the rows of these tables (user data, not extension objects)
-SELECT pg_catalog.pg_extension_config_dump('ismap.policy', '');
+SELECT pg_catalog.pg_extension_config_dump('ismap.policy', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('ismap.organization', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.organization_org_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.information_asset', '');
@@ -1338,7 +1390,7 @@ SELECT pg_catalog.pg_extension_config_dump('ismap.information_asset_asset_id_seq
 SELECT pg_catalog.pg_extension_config_dump('ismap.information_system', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.information_system_system_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.system_asset', '');
-SELECT pg_catalog.pg_extension_config_dump('ismap.sla_template', '');
+SELECT pg_catalog.pg_extension_config_dump('ismap.sla_template', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('ismap.csp', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.csp_csp_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.service', '');
@@ -2437,18 +2489,18 @@ CREATE TABLE ismap.sampling_table (
 	description				pg_catalog.text,
 	source					pg_catalog.text,
 	builtin					pg_catalog.bool NOT NULL DEFAULT false,
-	updated_at				pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+	updated_at				pg_catalog.timestamptz DEFAULT pg_catalog.now()
 );
 COMMENT ON TABLE ismap.sampling_table IS 'the sample table (サンプルテーブル, §3.3.3(2)③): the minimum sample for testing a control, by how often the control operates; editable by the registrar';
 COMMENT ON COLUMN ismap.sampling_table.builtin IS 'true while the row is the default shipped with the extension; any edit makes it false';
 
-INSERT INTO ismap.sampling_table (frequency, min_sample, occurrences_per_year, description, source, builtin) VALUES
-	('annual', 1, 1, 'operates once a year', 'ISACA IT Control Objectives for Sarbanes-Oxley 2nd ed. (2006) Fig. 7; METI システム管理基準 追補版 (2007) 付録5', true),
-	('quarterly', 2, 4, 'operates once a quarter', 'ISACA IT Control Objectives for Sarbanes-Oxley 2nd ed. (2006) Fig. 7; METI システム管理基準 追補版 (2007) 付録5', true),
-	('monthly', 2, 12, 'operates once a month', 'ISACA IT Control Objectives for Sarbanes-Oxley 2nd ed. (2006) Fig. 7; METI システム管理基準 追補版 (2007) 付録5', true),
-	('weekly', 5, 52, 'operates once a week', 'ISACA IT Control Objectives for Sarbanes-Oxley 2nd ed. (2006) Fig. 7; METI システム管理基準 追補版 (2007) 付録5', true),
-	('daily', 25, 250, 'operates once a working day', 'ISACA IT Control Objectives for Sarbanes-Oxley 2nd ed. (2006) Fig. 7; METI システム管理基準 追補版 (2007) 付録5', true),
-	('multiple_daily', 25, NULL, 'operates several times a day, or whenever an event occurs', 'ISACA IT Control Objectives for Sarbanes-Oxley 2nd ed. (2006) Fig. 7 (multiple times per day); METI システム管理基準 追補版 (2007) 付録5 (daily or ad hoc)', true);
+INSERT INTO ismap.sampling_table (frequency, min_sample, occurrences_per_year, description, source, builtin, updated_at) VALUES
+	('annual', 1, 1, 'operates once a year', 'ISACA IT Control Objectives for Sarbanes-Oxley 2nd ed. (2006) Fig. 7; METI システム管理基準 追補版 (2007) 付録5', true, NULL),
+	('quarterly', 2, 4, 'operates once a quarter', 'ISACA IT Control Objectives for Sarbanes-Oxley 2nd ed. (2006) Fig. 7; METI システム管理基準 追補版 (2007) 付録5', true, NULL),
+	('monthly', 2, 12, 'operates once a month', 'ISACA IT Control Objectives for Sarbanes-Oxley 2nd ed. (2006) Fig. 7; METI システム管理基準 追補版 (2007) 付録5', true, NULL),
+	('weekly', 5, 52, 'operates once a week', 'ISACA IT Control Objectives for Sarbanes-Oxley 2nd ed. (2006) Fig. 7; METI システム管理基準 追補版 (2007) 付録5', true, NULL),
+	('daily', 25, 250, 'operates once a working day', 'ISACA IT Control Objectives for Sarbanes-Oxley 2nd ed. (2006) Fig. 7; METI システム管理基準 追補版 (2007) 付録5', true, NULL),
+	('multiple_daily', 25, NULL, 'operates several times a day, or whenever an event occurs', 'ISACA IT Control Objectives for Sarbanes-Oxley 2nd ed. (2006) Fig. 7 (multiple times per day); METI システム管理基準 追補版 (2007) 付録5 (daily or ad hoc)', true, NULL);
 
 CREATE FUNCTION ismap.sampling_table_edit() RETURNS trigger
 LANGUAGE plpgsql
@@ -2459,14 +2511,22 @@ BEGIN
 		-- a frequency that is still a default: the new row replaces it
 		UPDATE ismap.sampling_table s
 		SET min_sample = NEW.min_sample, occurrences_per_year = NEW.occurrences_per_year,
-			description = NEW.description, source = NEW.source
+			description = NEW.description, source = NEW.source,
+			updated_at = COALESCE(NEW.updated_at, now())
 		WHERE s.frequency = NEW.frequency AND s.builtin;
 		IF FOUND THEN
 			RETURN NULL;
 		END IF;
+		-- a default carries no time; a restored row keeps its own
+		IF NEW.builtin THEN
+			NEW.updated_at := NULL;
+		END IF;
+		RETURN NEW;
 	END IF;
 	NEW.builtin := false;
-	NEW.updated_at := now();
+	IF NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at THEN
+		NEW.updated_at := now();
+	END IF;
 	RETURN NEW;
 END
 $$;
@@ -2475,10 +2535,10 @@ CREATE TRIGGER sampling_table_edit BEFORE INSERT OR UPDATE ON ismap.sampling_tab
 	FOR EACH ROW EXECUTE FUNCTION ismap.sampling_table_edit();
 
 -- Tolerances used to evaluate control tests (DESIGN §3.5 SAMPLE_LIMIT_EXCEEDED).
-INSERT INTO ismap.policy (name, value, description) VALUES
-	('sampling_confidence', '0.90', 'confidence of the upper deviation limit when control tests are evaluated (1 - risk of overreliance)'),
-	('sampling_tolerable_rate', '0.10', 'tolerable deviation rate: a control test whose upper deviation limit exceeds it after deviations were found is flagged'),
-	('sampling_expected_rate', '0', 'expected deviation rate used for the statistical sample size shown next to each control test');
+INSERT INTO ismap.policy (name, value, description, builtin) VALUES
+	('sampling_confidence', '0.90', 'confidence of the upper deviation limit when control tests are evaluated (1 - risk of overreliance)', true),
+	('sampling_tolerable_rate', '0.10', 'tolerable deviation rate: a control test whose upper deviation limit exceeds it after deviations were found is flagged', true),
+	('sampling_expected_rate', '0', 'expected deviation rate used for the statistical sample size shown next to each control test', true);
 
 -- The minimum sample of a frequency from the sample table.
 CREATE FUNCTION ismap.sample_size(p_frequency pg_catalog.text) RETURNS pg_catalog.int4

@@ -355,3 +355,15 @@ SELECT length(dependency_dot()) > 0 AS whole_graph;
 SELECT name, value FROM policy ORDER BY name;
 SELECT policy_value('no_such_parameter');
 \echo :LAST_ERROR_SQLSTATE
+
+-- defaults are builtin (not dumped); an edit makes a row the registrar's
+-- own; inserting a key that is still a default replaces it (a restore),
+-- inserting one that was edited is a duplicate
+SELECT count(*) FILTER (WHERE builtin) AS builtin, count(*) FILTER (WHERE updated_at IS NULL) AS untimed FROM policy;
+UPDATE policy SET value = '"45 days"' WHERE name = 'cascade_grace';
+SELECT name, value, builtin, updated_at IS NOT NULL AS timed FROM policy WHERE NOT builtin;
+INSERT INTO policy (name, value, description) VALUES ('audit_period_max', '"9 months"', 'restored');
+SELECT name, value, builtin FROM policy WHERE name = 'audit_period_max';
+INSERT INTO policy (name, value, description) VALUES ('cascade_grace', '"1 day"', 'again');
+\echo :LAST_ERROR_SQLSTATE
+SELECT availability, builtin FROM sla_template ORDER BY 1;
