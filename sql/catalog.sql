@@ -20,7 +20,7 @@ JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
 WHERE obj_description(p.oid, 'pg_proc') IS NULL
   AND NOT EXISTS (SELECT 1 FROM pg_operator o WHERE o.oprcode = p.oid)
   AND NOT EXISTS (SELECT 1 FROM pg_type t WHERE p.oid IN (t.typinput, t.typoutput, t.typreceive, t.typsend))
-ORDER BY 1::text;
+ORDER BY p.oid::regprocedure::text COLLATE "C";
 
 -- a function that only reads (IMMUTABLE or STABLE) is labelled PARALLEL SAFE
 SELECT p.oid::regprocedure AS readonly_function_not_parallel_safe
@@ -28,7 +28,7 @@ FROM pg_proc p
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
 WHERE p.provolatile IN ('i', 's') AND p.proparallel <> 's' AND p.prokind = 'f'
-ORDER BY 1::text;
+ORDER BY p.oid::regprocedure::text COLLATE "C";
 
 -- the level domain and the model enums
 SELECT 1::ismap.level AS l1, 3::ismap.level AS l3;
