@@ -2655,12 +2655,12 @@ SELECT pg_catalog.pg_extension_config_dump('ismap.control_test', '');
 -------------------------------------------------------------------------------
 -- roles, principals, row-level security, grants (DESIGN §3.9; docs/security.md)
 --
--- The roles are global objects, so CREATE EXTENSION does not make them:
--- ismap.create_roles() (a superuser, once per cluster and database) creates
--- ismap_reader, ismap_registrar, ismap_auditor, ismap_csp and ismap_jobs,
--- grants each what it needs and creates the row-level policies.  Until then
--- only the owner can use the registry: the schema gives PUBLIC no USAGE, and
--- every function that is not part of a type is revoked from PUBLIC below.
+-- ismap.create_roles() creates ismap_reader, ismap_registrar,
+-- ismap_auditor, ismap_csp and ismap_jobs if missing, grants each what it
+-- needs and creates the row-level policies; the install script calls it at
+-- its very end.  The schema gives PUBLIC no USAGE, and every function that
+-- is not part of a type is revoked from PUBLIC below.  This section stays
+-- the last of the script, so that it sees every function.
 -------------------------------------------------------------------------------
 
 CREATE TABLE ismap.principal_binding (
@@ -2964,3 +2964,9 @@ BEGIN
 	END LOOP;
 END
 $$;
+
+-- The roles, grants and policies are made at install too: then they are
+-- part of what CREATE EXTENSION builds, so a restore (which re-runs it)
+-- brings them back, and pg_dump needs to carry only later changes.  Roles
+-- are global: DROP EXTENSION leaves them for the next install.
+SELECT ismap.create_roles();
