@@ -2,7 +2,7 @@
 # fuzz and benchmark targets.  See docs/development.md.
 
 EXTENSION   = ismap
-EXTVERSION  = 0.1.0
+EXTVERSION  = 0.2.0
 MODULE_big  = ismap
 
 CORE_SRCS   = $(sort $(wildcard src/core/*.c))

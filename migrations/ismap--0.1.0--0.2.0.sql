@@ -1,0 +1,328 @@
+-- ismap 0.1.0 -> 0.2.0: roles, row-level security, hardened functions
+--
+-- 0.1.0 is the first frozen release; never edit ismap--0.1.0.sql again.
+-- A fresh CREATE EXTENSION ismap installs 0.1.0 and runs this script, so a
+-- new database and an upgraded one are built by the same statements; the
+-- upgrade test (test/upgrade/run) checks that the two schemas are identical
+-- and that an upgrade keeps every row.
+\echo Use "ALTER EXTENSION ismap UPDATE TO '0.2.0'" to load this file. \quit
+
+-- ==== Roles and security ====
+-------------------------------------------------------------------------------
+-- roles, principals, row-level security, grants (DESIGN §3.9; docs/security.md)
+--
+-- ismap.create_roles() creates ismap_reader, ismap_registrar,
+-- ismap_auditor, ismap_csp and ismap_jobs if missing, grants each what it
+-- needs and creates the row-level policies; the install script calls it at
+-- its very end.  The schema gives PUBLIC no USAGE, and every function that
+-- is not part of a type is revoked from PUBLIC below.  This section stays
+-- the last of the script, so that it sees every function.
+-------------------------------------------------------------------------------
+
+CREATE TABLE ismap.principal_binding (
+	role_name		pg_catalog.name PRIMARY KEY,
+	audit_body_id	pg_catalog.int8 REFERENCES ismap.audit_body ON DELETE CASCADE,
+	csp_id			pg_catalog.int8 REFERENCES ismap.csp ON DELETE CASCADE,
+	bound_at		pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	CONSTRAINT principal_one_party CHECK ((audit_body_id IS NULL) OPERATOR(pg_catalog.<>) (csp_id IS NULL))
+);
+COMMENT ON TABLE ismap.principal_binding IS 'which audit body or provider a login role acts for; read by the row-level policies';
+SELECT pg_catalog.pg_extension_config_dump('ismap.principal_binding', '');
+
+-- The party of a role, for the policies.  SECURITY DEFINER so that the
+-- policies need no privilege on the tables they consult; the policies pass
+-- current_user, which is the querying role there.
+CREATE FUNCTION ismap.principal_audit_body(p_role pg_catalog.name) RETURNS pg_catalog.int8
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT b.audit_body_id FROM ismap.principal_binding b WHERE b.role_name = p_role $$;
+COMMENT ON FUNCTION ismap.principal_audit_body(pg_catalog.name) IS 'the audit body a role acts for (row-level policies)';
+
+CREATE FUNCTION ismap.principal_csp(p_role pg_catalog.name) RETURNS pg_catalog.int8
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT b.csp_id FROM ismap.principal_binding b WHERE b.role_name = p_role $$;
+COMMENT ON FUNCTION ismap.principal_csp(pg_catalog.name) IS 'the provider a role acts for (row-level policies)';
+
+CREATE FUNCTION ismap.audit_party(p_audit_id pg_catalog.int8, OUT audit_body_id pg_catalog.int8,
+	OUT csp_id pg_catalog.int8, OUT open pg_catalog.bool)
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT a.audit_body_id, s.csp_id,
+		   NOT EXISTS (SELECT 1 FROM ismap.application ap
+					   WHERE ap.audit_id = a.audit_id AND ap.status <> 'submitted')
+	FROM ismap.audit a JOIN ismap.service s ON s.service_id = a.service_id
+	WHERE a.audit_id = p_audit_id
+$$;
+COMMENT ON FUNCTION ismap.audit_party(pg_catalog.int8) IS 'the audit body and provider of an audit, and whether it is still open (no application decided or withdrawn on it)';
+
+CREATE FUNCTION ismap.service_csp(p_service_id pg_catalog.int8) RETURNS pg_catalog.int8
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT s.csp_id FROM ismap.service s WHERE s.service_id = p_service_id $$;
+COMMENT ON FUNCTION ismap.service_csp(pg_catalog.int8) IS 'the provider of a service (row-level policies)';
+
+-- Tie a login role to the audit body or provider it acts for.
+CREATE FUNCTION ismap.principal(p_role_name pg_catalog.name, p_audit_body_id pg_catalog.int8 DEFAULT NULL,
+	p_csp_id pg_catalog.int8 DEFAULT NULL) RETURNS ismap.principal_binding
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	res ismap.principal_binding;
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = p_role_name) THEN
+		RAISE EXCEPTION 'role "%" does not exist', p_role_name USING ERRCODE = 'undefined_object';
+	END IF;
+	IF (p_audit_body_id IS NULL) = (p_csp_id IS NULL) THEN
+		RAISE EXCEPTION 'a principal acts for exactly one audit body or one provider'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	INSERT INTO ismap.principal_binding AS b (role_name, audit_body_id, csp_id)
+	VALUES (p_role_name, p_audit_body_id, p_csp_id)
+	ON CONFLICT (role_name) DO UPDATE SET audit_body_id = EXCLUDED.audit_body_id, csp_id = EXCLUDED.csp_id,
+		bound_at = pg_catalog.now()
+	RETURNING * INTO res;
+	RETURN res;
+END
+$$;
+COMMENT ON FUNCTION ismap.principal(pg_catalog.name, pg_catalog.int8, pg_catalog.int8) IS 'tie a login role to the audit body or provider it acts for (registrar)';
+
+-- Decisions run with the owner's rights, so the registrar needs no write
+-- privilege on registrations or events; EXECUTE is the authorization.
+ALTER FUNCTION ismap.register(pg_catalog.int8, pg_catalog.date) SECURITY DEFINER;
+ALTER FUNCTION ismap.approve_application(pg_catalog.int8, pg_catalog.text[], pg_catalog.date) SECURITY DEFINER;
+ALTER FUNCTION ismap.reject_application(pg_catalog.int8, pg_catalog.text) SECURITY DEFINER;
+ALTER FUNCTION ismap.delist(pg_catalog.int8, pg_catalog.text, pg_catalog.date) SECURITY DEFINER;
+
+-- The published registry is a view with the owner's rights over the
+-- registrations (all of which are public); security_barrier keeps a
+-- caller's functions from seeing rows before the view's own filters.
+ALTER VIEW ismap.registry SET (security_invoker = false, security_barrier = true);
+
+ALTER TABLE ismap.audit ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ismap.statement_item ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ismap.audit_result ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ismap.control_test ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ismap.application ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ismap.service ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ismap.service_dependency ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ismap.csp ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ismap.auditor ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ismap.auditor_qualification ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ismap.principal_binding ENABLE ROW LEVEL SECURITY;
+-- FORCE: even a non-superuser owner obeys the policies of the parties'
+-- work (the owner's own SECURITY DEFINER functions have policies below)
+ALTER TABLE ismap.statement_item FORCE ROW LEVEL SECURITY;
+ALTER TABLE ismap.audit_result FORCE ROW LEVEL SECURITY;
+ALTER TABLE ismap.control_test FORCE ROW LEVEL SECURITY;
+
+CREATE FUNCTION ismap.create_roles() RETURNS pg_catalog.text[]
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	made pg_catalog.text[] := '{}';
+	r pg_catalog.text;
+	f pg_catalog.regprocedure;
+	owner pg_catalog.name;
+BEGIN
+	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
+		RAISE EXCEPTION 'ismap.create_roles() must be run by a superuser' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	FOREACH r IN ARRAY ARRAY['ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs'] LOOP
+		IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+			EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
+			made := made || r;
+		END IF;
+		EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA ismap TO %I', r);
+	END LOOP;
+	SELECT pg_catalog.pg_get_userbyid(n.nspowner) INTO owner FROM pg_catalog.pg_namespace n WHERE n.nspname = 'ismap';
+
+	-- everyone: the catalogs, the published registry and its reports, the policy
+	GRANT SELECT ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
+		ismap.control_mapping, ismap.control_reference, ismap.policy, ismap.sla_template,
+		ismap.sampling_table, ismap.registry, ismap.registration, ismap.registry_event,
+		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency
+		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
+	-- the registrar: every table to read; edits the catalogs, the policy,
+	-- the parties and the classification; decides through the functions
+	GRANT SELECT ON ALL TABLES IN SCHEMA ismap TO ismap_registrar;
+	GRANT INSERT, UPDATE, DELETE ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
+		ismap.control_mapping, ismap.control_reference, ismap.sla_template, ismap.sampling_table,
+		ismap.audit_body, ismap.auditor, ismap.auditor_qualification, ismap.audit_body_selection,
+		ismap.csp, ismap.organization, ismap.information_asset, ismap.information_system, ismap.system_asset
+		TO ismap_registrar;
+	GRANT INSERT, UPDATE ON ismap.policy TO ismap_registrar;
+	GRANT SELECT ON ismap.organization, ismap.information_asset, ismap.information_system,
+		ismap.system_asset TO ismap_reader;
+	-- an auditor: its own body's people and audits; statements, results
+	-- and control tests of its own audits while they are open
+	GRANT SELECT ON ismap.auditor, ismap.auditor_qualification, ismap.audit, ismap.application,
+		ismap.statement_item, ismap.audit_result, ismap.control_test, ismap.control_test_evaluation TO ismap_auditor;
+	GRANT INSERT, UPDATE, DELETE ON ismap.audit_result, ismap.control_test TO ismap_auditor;
+	GRANT INSERT, UPDATE ON ismap.audit TO ismap_auditor;
+	-- a provider: its own services, platforms, statements and applications
+	GRANT INSERT, UPDATE ON ismap.service TO ismap_csp;
+	GRANT INSERT, UPDATE, DELETE ON ismap.service_dependency, ismap.statement_item TO ismap_csp;
+	GRANT SELECT, INSERT ON ismap.application TO ismap_csp;
+	GRANT UPDATE (status, decided_on, decision_reason) ON ismap.application TO ismap_csp;
+	GRANT SELECT ON ismap.audit, ismap.statement_item, ismap.audit_result, ismap.control_test,
+		ismap.control_test_evaluation TO ismap_csp;
+	GRANT UPDATE (name, address) ON ismap.csp TO ismap_csp;
+	GRANT USAGE ON ALL SEQUENCES IN SCHEMA ismap TO ismap_registrar, ismap_auditor, ismap_csp;
+	-- jobs: read what the batch functions read
+	GRANT SELECT ON ALL TABLES IN SCHEMA ismap TO ismap_jobs;
+
+	-- functions: everything that only reads, to every role; what writes,
+	-- to the one role that needs it
+	FOR f IN
+		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'e'
+		JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
+		WHERE p.provolatile IN ('i', 's') AND p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs', f);
+	END LOOP;
+	FOR f, r IN
+		SELECT p.oid::pg_catalog.regprocedure, g.role FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace AND n.nspname = 'ismap'
+		JOIN (VALUES ('register', 'ismap_registrar'), ('approve_application', 'ismap_registrar'),
+					 ('reject_application', 'ismap_registrar'), ('delist', 'ismap_registrar'),
+					 ('principal', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
+					 ('import_nist_iso27001_mapping', 'ismap_registrar'), ('import_oscal_catalog', 'ismap_registrar'),
+					 ('import_oscal_profile', 'ismap_registrar'),
+					 ('run_renewals', 'ismap_jobs'), ('expire_audit_body_selections', 'ismap_jobs'),
+					 ('cascade_delistings', 'ismap_jobs'), ('run_changes', 'ismap_jobs')) g(fn, role)
+		  ON g.fn = p.proname
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', f, r);
+	END LOOP;
+
+	-- row-level policies (re-created, so a second run changes nothing)
+	PERFORM ismap.create_policies();
+	RETURN made;
+END
+$$;
+COMMENT ON FUNCTION ismap.create_roles() IS 'superuser: create the five ismap roles if missing, grant them least privilege and create the row-level policies; idempotent; returns the roles it created';
+
+CREATE FUNCTION ismap.create_policies() RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p record;
+BEGIN
+	FOR p IN
+		SELECT pol.polname, c.relname FROM pg_catalog.pg_policy pol
+		JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
+		JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'ismap'
+	LOOP
+		EXECUTE pg_catalog.format('DROP POLICY %I ON ismap.%I', p.polname, p.relname);
+	END LOOP;
+
+	-- the owner's SECURITY DEFINER functions and the registrar and jobs see all
+	CREATE POLICY staff ON ismap.audit TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.statement_item TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.audit_result TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.control_test TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.application TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.auditor TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.auditor_qualification TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.principal_binding TO ismap_registrar, ismap_jobs USING (true);
+	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.statement_item TO %I USING (true)',
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.statement_item'::pg_catalog.regclass));
+	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.audit_result TO %I USING (true)',
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.audit_result'::pg_catalog.regclass));
+	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.control_test TO %I USING (true)',
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.control_test'::pg_catalog.regclass));
+
+	-- everyone reads the public parts of these
+	CREATE POLICY published ON ismap.service FOR SELECT TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs USING (true);
+	CREATE POLICY published ON ismap.service_dependency FOR SELECT TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs USING (true);
+	CREATE POLICY published ON ismap.csp FOR SELECT TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs USING (true);
+	CREATE POLICY registrar ON ismap.csp TO ismap_registrar USING (true);
+
+	-- an auditor: its own body
+	CREATE POLICY own_body ON ismap.auditor TO ismap_auditor
+		USING (audit_body_id = ismap.principal_audit_body(current_user));
+	CREATE POLICY own_body ON ismap.auditor_qualification FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.auditor a WHERE a.auditor_id = auditor_qualification.auditor_id));
+	CREATE POLICY own_body ON ismap.audit TO ismap_auditor
+		USING (audit_body_id = ismap.principal_audit_body(current_user))
+		WITH CHECK (audit_body_id = ismap.principal_audit_body(current_user)
+			AND (SELECT o.open FROM ismap.audit_party(audit_id) o) IS NOT false);
+	CREATE POLICY own_body ON ismap.application FOR SELECT TO ismap_auditor
+		USING ((SELECT o.audit_body_id FROM ismap.audit_party(audit_id) o) = ismap.principal_audit_body(current_user));
+	CREATE POLICY own_open_audit ON ismap.statement_item FOR SELECT TO ismap_auditor
+		USING ((SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY own_open_audit ON ismap.audit_result TO ismap_auditor
+		USING ((SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY own_open_audit ON ismap.control_test TO ismap_auditor
+		USING ((SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+
+	-- a provider: its own services, platforms, statements, applications;
+	-- it reads its own audits' results
+	CREATE POLICY own_row ON ismap.csp FOR UPDATE TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.service FOR INSERT TO ismap_csp
+		WITH CHECK (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_update ON ismap.service FOR UPDATE TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.service_dependency FOR INSERT TO ismap_csp
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_update ON ismap.service_dependency FOR UPDATE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_delete ON ismap.service_dependency FOR DELETE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_audits ON ismap.audit FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
+	CREATE POLICY own_open_statement ON ismap.statement_item TO ismap_csp
+		USING ((SELECT o.csp_id = ismap.principal_csp(current_user) FROM ismap.audit_party(audit_id) o))
+		WITH CHECK ((SELECT o.csp_id = ismap.principal_csp(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY own_results ON ismap.audit_result FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
+	CREATE POLICY own_tests ON ismap.control_test FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
+	CREATE POLICY own_applications ON ismap.application FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	-- a provider files applications (submitted) and may withdraw them; it
+	-- never decides
+	CREATE POLICY file_own ON ismap.application FOR INSERT TO ismap_csp
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user) AND status = 'submitted');
+	CREATE POLICY withdraw_own ON ismap.application FOR UPDATE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user) AND status = 'submitted')
+		WITH CHECK (status = 'withdrawn');
+	CREATE POLICY own_binding ON ismap.principal_binding FOR SELECT TO ismap_auditor, ismap_csp
+		USING (role_name = current_user);
+END
+$$;
+COMMENT ON FUNCTION ismap.create_policies() IS 'superuser: (re)create the row-level policies of the ismap roles (called by create_roles)';
+
+-- PUBLIC keeps only what the types need (I/O, operators, support functions,
+-- aggregates' parts): every other function is revoked and granted by role.
+DO $$
+DECLARE
+	f pg_catalog.regprocedure;
+BEGIN
+	FOR f IN
+		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'e'
+		JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
+		WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type t WHERE p.oid IN (t.typinput, t.typoutput, t.typreceive, t.typsend))
+		  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_operator o WHERE o.oprcode = p.oid)
+		  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_amproc a WHERE a.amproc = p.oid)
+		  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_aggregate g WHERE p.oid IN (g.aggfnoid, g.aggtransfn, g.aggcombinefn, g.aggfinalfn))
+		  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_cast c WHERE c.castfunc = p.oid)
+	LOOP
+		EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
+	END LOOP;
+END
+$$;
+
+-- The roles, grants and policies are made at install too: then they are
+-- part of what CREATE EXTENSION builds, so a restore (which re-runs it)
+-- brings them back, and pg_dump needs to carry only later changes.  Roles
+-- are global: DROP EXTENSION leaves them for the next install.
+SELECT ismap.create_roles();
