@@ -180,6 +180,101 @@ SELECT code, severity, control_id, message FROM validate_application(6) WHERE co
 SELECT control_id, finding FROM control_test_evaluation WHERE audit_id = 6 ORDER BY control_id;
 DELETE FROM control_test WHERE audit_id = 6;
 
+-------------------------------------------------------------------------------
+-- boundaries: each rule just avoided, then just triggered (application 4:
+-- S on P at level 3, clean)
+-------------------------------------------------------------------------------
+CREATE FUNCTION pg_temp.codes(app bigint) RETURNS text LANGUAGE sql AS
+$$ SELECT coalesce(string_agg(code || '/' || severity, ', ' ORDER BY code), 'none') FROM ismap.validate_application(app) $$;
+-- a period of exactly one year; one day more
+SELECT 'period 2025-04-01..2026-03-31' AS "case", pg_temp.codes(4);
+UPDATE audit SET period_end = '2026-04-01' WHERE audit_id = 4;
+SELECT 'period 2025-04-01..2026-04-01' AS "case", pg_temp.codes(4);
+UPDATE audit SET period_end = '2026-03-31' WHERE audit_id = 4;
+-- submitted on the last day a registration would be valid; a day later
+UPDATE application SET submitted_on = '2027-07-31' WHERE application_id = 4;
+SELECT 'submitted 2027-07-31' AS "case", pg_temp.codes(4);
+UPDATE application SET submitted_on = '2027-08-01' WHERE application_id = 4;
+SELECT 'submitted 2027-08-01' AS "case", pg_temp.codes(4);
+UPDATE application SET submitted_on = '2026-06-01' WHERE application_id = 4;
+-- report on the last day of the selection; a day later
+UPDATE audit SET report_date = '2028-03-31' WHERE audit_id = 4;
+SELECT 'report 2028-03-31' AS "case", pg_temp.codes(4);
+UPDATE audit SET report_date = '2028-04-01' WHERE audit_id = 4;
+SELECT 'report 2028-04-01' AS "case", pg_temp.codes(4);
+UPDATE audit SET report_date = '2026-05-15' WHERE audit_id = 4;
+-- a qualification valid until the report date; until the day before
+UPDATE auditor_qualification SET valid_until = '2026-05-15' WHERE auditor_id = 1;
+SELECT 'CISA valid until 2026-05-15' AS "case", pg_temp.codes(4);
+UPDATE auditor_qualification SET valid_until = '2026-05-14' WHERE auditor_id = 1;
+SELECT 'CISA valid until 2026-05-14' AS "case", pg_temp.codes(4);
+UPDATE auditor_qualification SET valid_until = NULL WHERE auditor_id = 1;
+-- experience at the policy's minimum; one year less
+UPDATE auditor SET experience_years = 3 WHERE auditor_id = 1;
+SELECT '3 years of experience' AS "case", pg_temp.codes(4);
+UPDATE auditor SET experience_years = 2 WHERE auditor_id = 1;
+SELECT '2 years of experience' AS "case", pg_temp.codes(4);
+UPDATE auditor SET experience_years = 10 WHERE auditor_id = 1;
+-- the level audited; one above it
+UPDATE audit SET target_level = 2 WHERE audit_id = 4;
+UPDATE application SET requested_level = 2 WHERE application_id = 4;
+SELECT 'requested 2, audited 2' AS "case", pg_temp.codes(4);
+UPDATE application SET requested_level = 3 WHERE application_id = 4;
+SELECT 'requested 3, audited 2' AS "case", pg_temp.codes(4);
+-- a review of an internal audit at level 1; at level 2
+UPDATE audit SET kind = 'internal_review', target_level = 1 WHERE audit_id = 4;
+UPDATE application SET requested_level = 1 WHERE application_id = 4;
+SELECT 'internal review, level 1' AS "case", pg_temp.codes(4);
+UPDATE audit SET target_level = 2 WHERE audit_id = 4;
+UPDATE application SET requested_level = 2 WHERE application_id = 4;
+SELECT 'internal review, level 2' AS "case", pg_temp.codes(4);
+UPDATE audit SET kind = 'external', target_level = 3 WHERE audit_id = 4;
+UPDATE application SET requested_level = 3 WHERE application_id = 4;
+-- a platform at the requested level; one below it
+SELECT 'P at level 3' AS "case", pg_temp.codes(4);
+INSERT INTO service_dependency (service_id, base_service_id) VALUES (4, 2);
+SELECT 'P at 3 and Q at 1' AS "case", pg_temp.codes(4);
+DELETE FROM service_dependency WHERE service_id = 4 AND base_service_id = 2;
+-- a daily control tested on 25 items; on 24
+INSERT INTO control_test (audit_id, control_id, frequency, sample_size, deviations) VALUES (4, '5.1.1.1', 'daily', 25, 0);
+SELECT 'daily, 25 items' AS "case", pg_temp.codes(4);
+UPDATE control_test SET sample_size = 24 WHERE audit_id = 4;
+SELECT 'daily, 24 items' AS "case", pg_temp.codes(4);
+-- one deviation in 38 items: limit 9.9 %; in 37: 10.1 % (tolerable 10 %)
+UPDATE control_test SET frequency = 'weekly', sample_size = 38, deviations = 1 WHERE audit_id = 4;
+SELECT '1 deviation in 38' AS "case", pg_temp.codes(4);
+UPDATE control_test SET sample_size = 37 WHERE audit_id = 4;
+SELECT '1 deviation in 37' AS "case", pg_temp.codes(4);
+DELETE FROM control_test WHERE audit_id = 4;
+-- a detailed control excluded with a reason; with a blank one
+UPDATE statement_item SET selected = false, exclusion_reason = 'not offered' WHERE audit_id = 4 AND control_id = '5.1.2.2';
+SELECT 'excluded with a reason' AS "case", pg_temp.codes(4);
+UPDATE statement_item SET exclusion_reason = '' WHERE audit_id = 4 AND control_id = '5.1.2.2';
+SELECT 'excluded, blank reason' AS "case", pg_temp.codes(4);
+UPDATE statement_item SET selected = true, exclusion_reason = NULL WHERE audit_id = 4 AND control_id = '5.1.2.2';
+SELECT 'restored' AS "case", pg_temp.codes(4);
+
+-------------------------------------------------------------------------------
+-- the whole flow: statement, audit, application, validation,
+-- acknowledgement, approval, the published registry
+-------------------------------------------------------------------------------
+INSERT INTO service (service_id, csp_id, name, scope, delivery_models, deployment_models)
+VALUES (7, 2, 'W records', 'records service', '{SaaS}', '{public}');
+INSERT INTO service_dependency (service_id, base_service_id) VALUES (7, 1);
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id,
+	period_start, period_end, report_date, scope)
+VALUES (70, 7, 1, 1, 2, 'ismap', '2025-10-01', '2026-09-30', '2026-11-10', 'records service');
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected, exclusion_reason)
+SELECT 70, 'ismap', control_id, control_id <> '5.1.3', CASE WHEN control_id = '5.1.3' THEN 'no third objective' END
+FROM control WHERE depth(control_id) >= 3;
+INSERT INTO audit_result (audit_id, control_id, result)
+SELECT 70, control_id, 'effective' FROM statement_item WHERE audit_id = 70 AND selected;
+INSERT INTO application (application_id, service_id, audit_id, requested_level, kind, submitted_on)
+VALUES (70, 7, 70, 2, 'new', '2026-11-20');
+SELECT code, severity, control_id FROM validate_application(70);
+SELECT registration_number, level, valid_until FROM approve_application(70, '{OBJECTIVE_EXCLUDED}', '2026-11-30');
+SELECT registration_number, service_name, csp_name, level, status, audit_body FROM registry WHERE service_id = 7;
+
 -- an unknown application
 SELECT * FROM validate_application(999);
 \echo :LAST_ERROR_SQLSTATE
