@@ -954,6 +954,28 @@ END
 $$;
 COMMENT ON FUNCTION ismap.policy_value(pg_catalog.text) IS 'the value of a policy parameter; 42704 when it does not exist';
 
+-- Lock an application for a decision: it must exist (42704) and still be
+-- submitted (55000).  Used by every function that decides one.
+CREATE FUNCTION ismap.lock_submitted_application(p_application_id pg_catalog.int8) RETURNS ismap.application
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	app ismap.application;
+BEGIN
+	SELECT * INTO app FROM ismap.application WHERE application_id = p_application_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'application % does not exist', p_application_id USING ERRCODE = 'undefined_object';
+	END IF;
+	IF app.status <> 'submitted' THEN
+		RAISE EXCEPTION 'application % is %, not submitted', p_application_id, app.status
+			USING ERRCODE = 'object_not_in_prerequisite_state';
+	END IF;
+	RETURN app;
+END
+$$;
+COMMENT ON FUNCTION ismap.lock_submitted_application(pg_catalog.int8) IS 'lock an application for a decision: 42704 when it does not exist, 55000 when it is no longer submitted';
+
 CREATE FUNCTION ismap.register(p_application_id pg_catalog.int8, p_as_of pg_catalog.date DEFAULT CURRENT_DATE)
 RETURNS ismap.registration
 LANGUAGE plpgsql VOLATILE
@@ -972,14 +994,7 @@ BEGIN
 	IF p_application_id IS NULL OR p_as_of IS NULL THEN
 		RAISE EXCEPTION 'application and date must not be null' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	SELECT * INTO app FROM ismap.application WHERE application_id = p_application_id FOR UPDATE;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'application % does not exist', p_application_id USING ERRCODE = 'undefined_object';
-	END IF;
-	IF app.status <> 'submitted' THEN
-		RAISE EXCEPTION 'application % is %, not submitted', p_application_id, app.status
-			USING ERRCODE = 'object_not_in_prerequisite_state';
-	END IF;
+	app := ismap.lock_submitted_application(p_application_id);
 	IF p_as_of < app.submitted_on THEN
 		RAISE EXCEPTION 'cannot register application % on %, before it was submitted on %', p_application_id, p_as_of, app.submitted_on
 			USING ERRCODE = 'invalid_parameter_value';
@@ -1542,14 +1557,7 @@ BEGIN
 	IF p_reason IS NULL OR pg_catalog.btrim(p_reason) = '' THEN
 		RAISE EXCEPTION 'a rejection needs a reason' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	SELECT * INTO app FROM ismap.application WHERE application_id = p_application_id FOR UPDATE;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'application % does not exist', p_application_id USING ERRCODE = 'undefined_object';
-	END IF;
-	IF app.status <> 'submitted' THEN
-		RAISE EXCEPTION 'application % is %, not submitted', p_application_id, app.status
-			USING ERRCODE = 'object_not_in_prerequisite_state';
-	END IF;
+	app := ismap.lock_submitted_application(p_application_id);
 	UPDATE ismap.application SET status = 'rejected', decided_on = CURRENT_DATE, decision_reason = p_reason
 	WHERE application_id = p_application_id RETURNING * INTO app;
 	PERFORM ismap.append_event('application_rejected', NULL, app.service_id,
