@@ -18,6 +18,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
 
 /* props in no namespace or in NIST's own namespace are OSCAL's own */
 #define OSCAL_PROP_NS "http://csrc.nist.gov/ns/oscal"
@@ -34,6 +35,11 @@ typedef struct read_state
 {
 	bool		doctype;
 	long		doctype_line;
+	bool		seen_root;
+	oscal_status foreign;		/* WRONG_NAMESPACE or FOREIGN_ELEMENT */
+	long		foreign_line;
+	char		foreign_name[128];
+	char		foreign_ns[128];
 	bool		quiet;
 	bool		have_error;
 	oscal_error *err;
@@ -54,6 +60,37 @@ doctype_hook(void *ctx, const xmlChar *name, const xmlChar *external_id,
 	st->doctype = true;
 	st->doctype_line = ctxt->input ? ctxt->input->line : 0;
 	xmlStopParser(ctxt);
+}
+
+/*
+ * SAX startElementNs: every element must be in the OSCAL namespace, so
+ * nothing foreign (XInclude, XSLT, ...) ever reaches the tree and a typo in
+ * the namespace shows at once.  Checking here, while the element is hot in
+ * the cache, costs far less than a second pass over the tree.
+ */
+static void
+element_hook(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+			 const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+			 int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr) ctx;
+	read_state *st = (read_state *) ctxt->_private;
+
+	if (uri == NULL || strcmp((const char *) uri, OSCAL_NS) != 0)
+	{
+		st->foreign = st->seen_root ? OSCAL_FOREIGN_ELEMENT : OSCAL_WRONG_NAMESPACE;
+		st->foreign_line = ctxt->input ? ctxt->input->line : 0;
+		snprintf(st->foreign_name, sizeof(st->foreign_name), "%s%s%s",
+				 prefix ? (const char *) prefix : "", prefix ? ":" : "",
+				 (const char *) localname);
+		snprintf(st->foreign_ns, sizeof(st->foreign_ns), "%s",
+				 uri ? (const char *) uri : "");
+		xmlStopParser(ctxt);
+		return;
+	}
+	st->seen_root = true;
+	xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces,
+						  namespaces, nb_attributes, nb_defaulted, attributes);
 }
 
 static void
@@ -132,9 +169,10 @@ oscal_read(const char *buf, size_t len, int flags, xmlDocPtr *doc,
 	ctxt->_private = &st;
 	/* the input is UTF-8 already (the caller converted it) */
 	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_IGNORE_ENC |
-					  XML_PARSE_BIG_LINES);
+					  XML_PARSE_BIG_LINES | XML_PARSE_COMPACT);
 	/* ctxt->sax is this context's own copy: nothing global changes */
 	ctxt->sax->internalSubset = doctype_hook;
+	ctxt->sax->startElementNs = element_hook;
 	if (st.quiet)
 		ctxt->sax->serror = quiet_error;
 
@@ -148,6 +186,15 @@ oscal_read(const char *buf, size_t len, int flags, xmlDocPtr *doc,
 		xmlFreeParserCtxt(ctxt);
 		set_error(err, OSCAL_DOCTYPE, st.doctype_line, NULL, NULL);
 		return OSCAL_DOCTYPE;
+	}
+	if (st.foreign != OSCAL_OK)
+	{
+		if (ctxt->myDoc)
+			xmlFreeDoc(ctxt->myDoc);
+		ctxt->myDoc = NULL;
+		xmlFreeParserCtxt(ctxt);
+		set_error(err, st.foreign, st.foreign_line, st.foreign_name, st.foreign_ns);
+		return st.foreign;
 	}
 	if (!ctxt->wellFormed || !ctxt->nsWellFormed || ctxt->myDoc == NULL)
 	{
@@ -231,6 +278,10 @@ attr(const xmlNode *n, const char *name)
 {
 	const xmlAttr *a;
 
+	/* only elements have attributes; with XML_PARSE_COMPACT a text node
+	 * keeps its content where an element keeps its attributes */
+	if (n->type != XML_ELEMENT_NODE)
+		return NULL;
 	for (a = n->properties; a != NULL; a = a->next)
 	{
 		if (a->ns == NULL && strcmp((const char *) a->name, name) == 0)
@@ -661,39 +712,6 @@ text_of(walker *w, const xmlNode *n, oscal_status *st)
 
 /* ------------------------------------------------------- the tree walk */
 
-/* every element must be in the OSCAL namespace: nothing foreign is ever
- * processed (XInclude, XSLT, ...), and a typo in the namespace shows */
-static oscal_status
-check_namespaces(walker *w, const xmlNode *root)
-{
-	const xmlNode *n = root;
-
-	while (n != NULL)
-	{
-		if (n->type == XML_ELEMENT_NODE && !is_oscal_elem(n))
-		{
-			char		name[128];
-
-			snprintf(name, sizeof(name), "%s%s%s",
-					 n->ns && n->ns->prefix ? (const char *) n->ns->prefix : "",
-					 n->ns && n->ns->prefix ? ":" : "", (const char *) n->name);
-			return fail(w, OSCAL_FOREIGN_ELEMENT, n, name,
-						n->ns && n->ns->href ? (const char *) n->ns->href : "");
-		}
-		if (n->type == XML_ELEMENT_NODE && n->children != NULL)
-		{
-			n = n->children;
-			continue;
-		}
-		while (n != NULL && n != root && n->next == NULL)
-			n = n->parent;
-		if (n == NULL || n == root)
-			break;
-		n = n->next;
-	}
-	return OSCAL_OK;
-}
-
 static oscal_status
 check_root(walker *w, const xmlNode *root, const char *want)
 {
@@ -706,7 +724,8 @@ check_root(walker *w, const xmlNode *root, const char *want)
 					(const char *) root->ns->href);
 	if (strcmp((const char *) root->name, want) != 0)
 		return fail(w, OSCAL_WRONG_ROOT, root, (const char *) root->name, want);
-	return check_namespaces(w, root);
+	/* oscal_read refused any element outside the OSCAL namespace */
+	return OSCAL_OK;
 }
 
 static oscal_status

@@ -8,6 +8,7 @@
 
 #include "ctrlid.h"
 #include "cia.h"
+#include "oscal.h"
 
 /*
  * ctrlid on disk: a varlena holding the segment count, the key length, the
@@ -28,6 +29,11 @@ extern void ismap_ctrlid_error(ctrlid_status st, const char *input,
 extern void ismap_cia_error(cia_status st, const char *input, size_t len,
 							size_t errpos, char which) pg_attribute_noreturn();
 extern void ismap_cia_range_error(char which, long value) pg_attribute_noreturn();
+
+extern void ismap_oscal_error(const oscal_error *err, const char *kind) pg_attribute_noreturn();
+
+/* oscal.c: ismap.max_document_size in kB (a GUC defined in module.c) */
+extern int	ismap_max_document_size;
 
 /* ctrlid.c */
 extern struct varlena *ismap_ctrlid_from_text(const char *text, size_t len);
