@@ -148,7 +148,9 @@ ismap_oscal_error(const oscal_error *err, const char *kind)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_XML_DOCUMENT),
 					 errmsg("element \"%s\" at line %ld is not an OSCAL element", err->name, err->line),
-					 errdetail("Its namespace is \"%s\". %s", err->detail, why)));
+					 err->detail[0] ?
+					 errdetail("Its namespace is \"%s\". %s", err->detail, why) :
+					 errdetail("It has no namespace (an undeclared prefix?). %s", why)));
 			break;
 		case OSCAL_MISSING_ID:
 			ereport(ERROR,

@@ -1219,7 +1219,7 @@ ismap_export_oscal_catalog(PG_FUNCTION_ARGS)
 			 " COALESCE(f.oscal_version, '1.1.2'),"
 			 " COALESCE(f.oscal_last_modified,"
 			 "   pg_catalog.to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')),"
-			 " pg_catalog.md5(f.framework_id OPERATOR(pg_catalog.||) ':publisher')::pg_catalog.uuid::pg_catalog.text"
+			 " pg_catalog.md5(COALESCE(f.oscal_uuid, f.framework_id) OPERATOR(pg_catalog.||) ':publisher')::pg_catalog.uuid::pg_catalog.text"
 			 " FROM ismap.framework f WHERE f.framework_id OPERATOR(pg_catalog.=) $1",
 			 1, types, v, NULL, SPI_OK_SELECT);
 	if (SPI_processed == 0)

@@ -1,0 +1,213 @@
+-- OSCAL import and export with the real NIST SP 800-53 rev4 and FedRAMP rev4
+-- documents shipped in data/oscal (public domain, see data/oscal/README.md)
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS ismap;
+RESET client_min_messages;
+SET search_path = ismap, public;
+\set VERBOSITY default
+
+-- the rev4 catalog: 18 families, 256 controls + 666 enhancements, 96 withdrawn, 853 params
+\set cat `cat data/oscal/NIST_SP-800-53_rev4_catalog.xml`
+SELECT * FROM import_oscal_catalog(:'cat', 'nist-800-53-r4');
+
+SELECT framework_id, title, version, publisher, source, oscal_uuid, oscal_version, oscal_last_modified,
+       length(document_sha256) AS sha_len
+FROM framework WHERE framework_id = 'nist-800-53-r4';
+
+-- a sample of ids, labels, titles, parents and groups
+SELECT control_id, label, title, parent_id, group_id, class, withdrawn, sort_id
+FROM control
+WHERE framework_id = 'nist-800-53-r4'
+  AND control_id IN ('ac-1', 'ac-2', 'ac-2.1', 'ac-2.10', 'AC-2(13)', 'au-2.1', 'sc-7.3',
+                     'sc-8.1', 'pm-16', 'si-4.24', 'ia-2.12')
+ORDER BY control_id;
+
+-- counts per family, depth and withdrawn status
+SELECT group_id, count(*) FILTER (WHERE parent_id IS NULL) AS controls,
+       count(*) FILTER (WHERE parent_id IS NOT NULL) AS enhancements,
+       count(*) FILTER (WHERE withdrawn) AS withdrawn
+FROM control WHERE framework_id = 'nist-800-53-r4'
+GROUP BY group_id ORDER BY min(sort_order);
+
+SELECT group_id, title, class, parent_group_id FROM control_group
+WHERE framework_id = 'nist-800-53-r4' ORDER BY sort_order LIMIT 5;
+
+-- statements are plain text: one line per paragraph, item labels kept,
+-- parameters shown as [Assignment: ...] or [Selection: ...]
+SELECT control_id, statement FROM control
+WHERE framework_id = 'nist-800-53-r4' AND control_id IN ('ac-1', 'ac-2.2', 'ac-4.4', 'ac-2.10')
+ORDER BY control_id;
+-- withdrawn controls have no statement
+SELECT count(*) AS withdrawn_with_statement FROM control
+WHERE framework_id = 'nist-800-53-r4' AND withdrawn AND statement IS NOT NULL;
+
+SELECT param_id, control_id, label, how_many, choices FROM control_param
+WHERE framework_id = 'nist-800-53-r4' AND param_id IN ('ac-1_prm_1', 'ac-2.2_prm_1', 'ac-4.4_prm_1', 'ac-4.4_prm_2')
+ORDER BY param_id;
+
+-- idempotent: the same document again leaves the same rows
+CREATE TEMP TABLE fingerprint AS
+SELECT (SELECT md5(string_agg(c::text, '|' ORDER BY c.control_id)) FROM control c WHERE framework_id = 'nist-800-53-r4') AS controls,
+       (SELECT md5(string_agg(g::text, '|' ORDER BY g.group_id)) FROM control_group g WHERE framework_id = 'nist-800-53-r4') AS groups,
+       (SELECT md5(string_agg(p::text, '|' ORDER BY p.param_id)) FROM control_param p WHERE framework_id = 'nist-800-53-r4') AS params,
+       (SELECT md5(f::text) FROM framework f WHERE framework_id = 'nist-800-53-r4') AS framework;
+SELECT * FROM import_oscal_catalog(:'cat', 'nist-800-53-r4');
+SELECT (SELECT md5(string_agg(c::text, '|' ORDER BY c.control_id)) FROM control c WHERE framework_id = 'nist-800-53-r4') = controls AS same_controls,
+       (SELECT md5(string_agg(g::text, '|' ORDER BY g.group_id)) FROM control_group g WHERE framework_id = 'nist-800-53-r4') = groups AS same_groups,
+       (SELECT md5(string_agg(p::text, '|' ORDER BY p.param_id)) FROM control_param p WHERE framework_id = 'nist-800-53-r4') = params AS same_params,
+       (SELECT md5(f::text) FROM framework f WHERE framework_id = 'nist-800-53-r4') = framework AS same_framework
+FROM fingerprint;
+
+-- without framework_id the id is made from the catalog title
+SELECT * FROM import_oscal_catalog(:'cat');
+DELETE FROM framework WHERE framework_id LIKE 'nist-special-publication-800-53%';
+-- a bad framework id is refused before anything is written
+SELECT * FROM import_oscal_catalog(:'cat', 'NIST 800-53');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM import_oscal_catalog(NULL, 'x');
+\echo :LAST_ERROR_SQLSTATE
+
+-- profiles: NIST LOW/MODERATE/HIGH (124/261/343), FedRAMP LOW/MODERATE/HIGH/LI-SaaS
+-- (125/325/421/126); each selection equals the publisher's own resolved catalog
+\set p `cat data/oscal/NIST_SP-800-53_rev4_LOW-baseline_profile.xml`
+SELECT * FROM import_oscal_profile(:'p', 'nist-r4-low', 'nist-800-53-r4');
+\set p `cat data/oscal/NIST_SP-800-53_rev4_MODERATE-baseline_profile.xml`
+SELECT * FROM import_oscal_profile(:'p', 'nist-r4-moderate', 'nist-800-53-r4');
+\set p `cat data/oscal/NIST_SP-800-53_rev4_HIGH-baseline_profile.xml`
+SELECT * FROM import_oscal_profile(:'p', 'nist-r4-high', 'nist-800-53-r4');
+\set p `cat data/oscal/FedRAMP_rev4_LOW-baseline_profile.xml`
+SELECT * FROM import_oscal_profile(:'p', 'fedramp-r4-low', 'nist-800-53-r4');
+\set p `cat data/oscal/FedRAMP_rev4_MODERATE-baseline_profile.xml`
+SELECT * FROM import_oscal_profile(:'p', 'fedramp-r4-moderate', 'nist-800-53-r4');
+\set p `cat data/oscal/FedRAMP_rev4_HIGH-baseline_profile.xml`
+SELECT * FROM import_oscal_profile(:'p', 'fedramp-r4-high', 'nist-800-53-r4');
+\set p `cat data/oscal/FedRAMP_rev4_LI-SaaS-baseline_profile.xml`
+SELECT * FROM import_oscal_profile(:'p', 'fedramp-r4-li-saas', 'nist-800-53-r4');
+
+\set r `cat data/oscal/NIST_SP-800-53_rev4_LOW-baseline-resolved-profile_catalog.xml`
+SELECT * FROM import_oscal_catalog(:'r', 'resolved-nist-r4-low');
+\set r `cat data/oscal/NIST_SP-800-53_rev4_MODERATE-baseline-resolved-profile_catalog.xml`
+SELECT * FROM import_oscal_catalog(:'r', 'resolved-nist-r4-moderate');
+\set r `cat data/oscal/NIST_SP-800-53_rev4_HIGH-baseline-resolved-profile_catalog.xml`
+SELECT * FROM import_oscal_catalog(:'r', 'resolved-nist-r4-high');
+\set r `cat data/oscal/FedRAMP_rev4_LOW-baseline-resolved-profile_catalog.xml`
+SELECT * FROM import_oscal_catalog(:'r', 'resolved-fedramp-r4-low');
+\set r `cat data/oscal/FedRAMP_rev4_MODERATE-baseline-resolved-profile_catalog.xml`
+SELECT * FROM import_oscal_catalog(:'r', 'resolved-fedramp-r4-moderate');
+\set r `cat data/oscal/FedRAMP_rev4_HIGH-baseline-resolved-profile_catalog.xml`
+SELECT * FROM import_oscal_catalog(:'r', 'resolved-fedramp-r4-high');
+\set r `cat data/oscal/FedRAMP_rev4_LI-SaaS-baseline-resolved-profile_catalog.xml`
+SELECT * FROM import_oscal_catalog(:'r', 'resolved-fedramp-r4-li-saas');
+
+SELECT b.baseline_id, b.framework_id, b.title, b.source,
+       (SELECT count(*) FROM baseline_control bc WHERE bc.baseline_id = b.baseline_id) AS selected,
+       (SELECT count(*) FROM (
+          (SELECT control_id FROM baseline_control bc WHERE bc.baseline_id = b.baseline_id
+           EXCEPT SELECT control_id FROM control c WHERE c.framework_id = 'resolved-' || b.baseline_id)
+          UNION ALL
+          (SELECT control_id FROM control c WHERE c.framework_id = 'resolved-' || b.baseline_id
+           EXCEPT SELECT control_id FROM baseline_control bc WHERE bc.baseline_id = b.baseline_id)) d) AS differences
+FROM baseline b ORDER BY b.baseline_id;
+
+-- FedRAMP keeps more of the family than NIST at HIGH: a few ids
+SELECT control_id FROM baseline_control WHERE baseline_id = 'fedramp-r4-high'
+EXCEPT SELECT control_id FROM baseline_control WHERE baseline_id = 'nist-r4-high'
+ORDER BY 1 LIMIT 5;
+
+-- a profile imported again gives the same selection
+\set p `cat data/oscal/NIST_SP-800-53_rev4_LOW-baseline_profile.xml`
+SELECT * FROM import_oscal_profile(:'p', 'nist-r4-low', 'nist-800-53-r4');
+
+-- include-all, with-child-controls, matching and exclude-controls
+SELECT * FROM import_oscal_profile($$<profile xmlns="http://csrc.nist.gov/ns/oscal/1.0" uuid="p-1">
+  <metadata><title>Access control, less two</title><version>1</version><oscal-version>1.1.1</oscal-version></metadata>
+  <import href="https://example.invalid/never-fetched.xml">
+    <include-controls with-child-controls="yes"><with-id>ac-2</with-id></include-controls>
+    <include-controls><matching pattern="ac-1?"/></include-controls>
+    <exclude-controls><with-id>ac-2.7</with-id><matching pattern="ac-2.1*"/></exclude-controls>
+  </import>
+</profile>$$, 'ac-sample', 'nist-800-53-r4');
+SELECT string_agg(control_id::text, ' ' ORDER BY control_id) FROM baseline_control WHERE baseline_id = 'ac-sample';
+SELECT * FROM import_oscal_profile($$<profile xmlns="http://csrc.nist.gov/ns/oscal/1.0">
+  <metadata><title>Everything but PM</title></metadata>
+  <import href="#x"><include-all/><exclude-controls with-child-controls="yes"><matching pattern="pm-*"/></exclude-controls></import>
+</profile>$$, 'all-but-pm', 'nist-800-53-r4');
+DELETE FROM baseline WHERE baseline_id IN ('ac-sample', 'all-but-pm');
+
+-- an unknown control id is an error naming it and its line; nothing changes
+\set p `cat test/fixtures/oscal/profile_unknown_id.xml`
+SELECT * FROM import_oscal_profile(:'p', 'nist-r4-low', 'nist-800-53-r4');
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS still_124 FROM baseline_control WHERE baseline_id = 'nist-r4-low';
+SELECT * FROM import_oscal_profile(:'p', 'x', 'no-such-framework');
+\echo :LAST_ERROR_SQLSTATE
+\set p `cat test/fixtures/oscal/profile_no_import.xml`
+SELECT * FROM import_oscal_profile(:'p', 'x', 'nist-800-53-r4');
+\echo :LAST_ERROR_SQLSTATE
+\set p `cat test/fixtures/oscal/profile_no_selection.xml`
+SELECT * FROM import_oscal_profile(:'p', 'x', 'nist-800-53-r4');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM import_oscal_profile(:'cat', 'x', 'nist-800-53-r4');
+\echo :LAST_ERROR_SQLSTATE
+
+-- re-importing the catalog keeps the baselines of the controls it still has
+SELECT * FROM import_oscal_catalog(:'cat', 'nist-800-53-r4');
+SELECT count(*) AS high_after_reimport FROM baseline_control WHERE baseline_id = 'nist-r4-high';
+
+-- export: a well-formed OSCAL catalog that re-imports to the same rows
+SELECT export_oscal_catalog('nist-800-53-r4') AS exported \gset
+SELECT xml_is_well_formed_document(:'exported') AS well_formed,
+       (xpath('count(//o:control)', :'exported'::xml, ARRAY[ARRAY['o', 'http://csrc.nist.gov/ns/oscal/1.0']]))[1]::text AS controls,
+       (xpath('count(//o:group)', :'exported'::xml, ARRAY[ARRAY['o', 'http://csrc.nist.gov/ns/oscal/1.0']]))[1]::text AS groups,
+       (xpath('count(//o:param)', :'exported'::xml, ARRAY[ARRAY['o', 'http://csrc.nist.gov/ns/oscal/1.0']]))[1]::text AS params;
+SELECT * FROM import_oscal_catalog(:'exported', 'nist-r4-roundtrip');
+SELECT count(*) AS control_differences FROM (
+  (SELECT control_id::text, label, title, statement, parent_id::text, class, withdrawn, mandatory, group_id, sort_id, sort_order
+   FROM control WHERE framework_id = 'nist-800-53-r4'
+   EXCEPT
+   SELECT control_id::text, label, title, statement, parent_id::text, class, withdrawn, mandatory, group_id, sort_id, sort_order
+   FROM control WHERE framework_id = 'nist-r4-roundtrip')
+  UNION ALL
+  (SELECT control_id::text, label, title, statement, parent_id::text, class, withdrawn, mandatory, group_id, sort_id, sort_order
+   FROM control WHERE framework_id = 'nist-r4-roundtrip'
+   EXCEPT
+   SELECT control_id::text, label, title, statement, parent_id::text, class, withdrawn, mandatory, group_id, sort_id, sort_order
+   FROM control WHERE framework_id = 'nist-800-53-r4')) d;
+SELECT count(*) AS group_differences FROM (
+  (SELECT group_id, parent_group_id, title, class, sort_order FROM control_group WHERE framework_id = 'nist-800-53-r4'
+   EXCEPT SELECT group_id, parent_group_id, title, class, sort_order FROM control_group WHERE framework_id = 'nist-r4-roundtrip')
+  UNION ALL
+  (SELECT group_id, parent_group_id, title, class, sort_order FROM control_group WHERE framework_id = 'nist-r4-roundtrip'
+   EXCEPT SELECT group_id, parent_group_id, title, class, sort_order FROM control_group WHERE framework_id = 'nist-800-53-r4')) d;
+SELECT count(*) AS param_differences FROM (
+  (SELECT param_id, control_id::text, group_id, label, how_many, choices, value, sort_order FROM control_param WHERE framework_id = 'nist-800-53-r4'
+   EXCEPT SELECT param_id, control_id::text, group_id, label, how_many, choices, value, sort_order FROM control_param WHERE framework_id = 'nist-r4-roundtrip')
+  UNION ALL
+  (SELECT param_id, control_id::text, group_id, label, how_many, choices, value, sort_order FROM control_param WHERE framework_id = 'nist-r4-roundtrip'
+   EXCEPT SELECT param_id, control_id::text, group_id, label, how_many, choices, value, sort_order FROM control_param WHERE framework_id = 'nist-800-53-r4')) d;
+SELECT (SELECT (title, version, publisher, oscal_uuid, oscal_version, oscal_last_modified) FROM framework WHERE framework_id = 'nist-800-53-r4')
+     = (SELECT (title, version, publisher, oscal_uuid, oscal_version, oscal_last_modified) FROM framework WHERE framework_id = 'nist-r4-roundtrip')
+  AS same_framework_metadata;
+-- and exporting the copy gives the same document
+SELECT export_oscal_catalog('nist-r4-roundtrip')::text = export_oscal_catalog('nist-800-53-r4')::text AS same_export;
+-- the start of an export
+SELECT string_agg(line, E'\n') FROM (
+  SELECT line FROM regexp_split_to_table(:'exported', E'\n') WITH ORDINALITY AS t(line, n) ORDER BY n LIMIT 32) s;
+SELECT export_oscal_catalog('no-such-framework');
+\echo :LAST_ERROR_SQLSTATE
+
+-- a framework without OSCAL metadata (hand-made) exports and round-trips too
+INSERT INTO framework (framework_id, title) VALUES ('hand-made', 'A <hand-made> "catalog" & more');
+INSERT INTO control (framework_id, control_id, title, statement, parent_id, label) VALUES
+  ('hand-made', '5.1', 'Policies', 'Line one.' || E'\n' || 'b. Line <two> & "three"', NULL, '5.1'),
+  ('hand-made', '5.1.1', 'Policy set', NULL, '5.1', NULL);
+SELECT export_oscal_catalog('hand-made') AS hm \gset
+SELECT * FROM import_oscal_catalog(:'hm', 'hand-made-copy');
+SELECT control_id, title, statement, parent_id, label FROM control WHERE framework_id = 'hand-made-copy' ORDER BY control_id;
+
+-- the importers are not for everyone
+SELECT has_function_privilege('public', 'ismap.import_oscal_catalog(text, text)', 'execute') AS public_import,
+       has_function_privilege('public', 'ismap.export_oscal_catalog(text)', 'execute') AS public_export;
+
+DELETE FROM framework WHERE framework_id IN ('nist-r4-roundtrip', 'hand-made', 'hand-made-copy')
+   OR framework_id LIKE 'resolved-%';
