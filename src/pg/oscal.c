@@ -328,6 +328,19 @@ spi_exec(const char *sql, int nargs, Oid *types, Datum *values,
 		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
 }
 
+/*
+ * An upsert statement, or for a framework created by this very import the
+ * plain INSERT before its ON CONFLICT clause: there is nothing to conflict
+ * with, and a plain insert skips the speculative-insertion work.
+ */
+static const char *
+upsert(bool fresh, const char *sql)
+{
+	const char *oc = strstr(sql, " ON CONFLICT");
+
+	return fresh && oc ? pnstrdup(sql, oc - sql) : sql;
+}
+
 /* ----------------------------------------------- duplicate detection */
 
 typedef struct keyed
@@ -381,6 +394,8 @@ write_catalog(const char *fw, walk_state *st, const char *sha)
 	const char **a1, **a2, **a3, **a4, **a5, **a6, **a7, **a8;
 	int		   *o;
 	bool	   *wd;
+	bool		fresh;
+	bool		isnull;
 
 	/* the framework row */
 	{
@@ -401,8 +416,11 @@ write_catalog(const char *fw, walk_state *st, const char *sha)
 				 " version = EXCLUDED.version, publisher = EXCLUDED.publisher, source = EXCLUDED.source,"
 				 " oscal_uuid = EXCLUDED.oscal_uuid, oscal_version = EXCLUDED.oscal_version,"
 				 " oscal_last_modified = EXCLUDED.oscal_last_modified,"
-				 " document_sha256 = EXCLUDED.document_sha256",
-				 8, types, v, nulls, SPI_OK_INSERT);
+				 " document_sha256 = EXCLUDED.document_sha256"
+				 " RETURNING f.xmax OPERATOR(pg_catalog.=) 0",
+				 8, types, v, nulls, SPI_OK_INSERT_RETURNING);
+		/* a row inserted now (not updated) has xmax 0: nothing to merge with */
+		fresh = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	}
 
 	/* groups: upsert, parents first (document order) */
@@ -431,12 +449,12 @@ write_catalog(const char *fw, walk_state *st, const char *sha)
 	v[3] = text_array(a3, ng);
 	v[4] = text_array(a4, ng);
 	v[5] = int4_array(o, ng);
-	spi_exec("INSERT INTO ismap.control_group AS g (framework_id, group_id, parent_group_id, title, class, sort_order)"
+	spi_exec(upsert(fresh, "INSERT INTO ismap.control_group AS g (framework_id, group_id, parent_group_id, title, class, sort_order)"
 			 " SELECT $1, u.* FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6)) AS u"
 			 " ON CONFLICT (framework_id, group_id) DO UPDATE SET parent_group_id = EXCLUDED.parent_group_id,"
 			 " title = EXCLUDED.title, class = EXCLUDED.class, sort_order = EXCLUDED.sort_order"
 			 " WHERE (g.parent_group_id, g.title, g.class, g.sort_order) IS DISTINCT FROM"
-			 " (EXCLUDED.parent_group_id, EXCLUDED.title, EXCLUDED.class, EXCLUDED.sort_order)",
+			 " (EXCLUDED.parent_group_id, EXCLUDED.title, EXCLUDED.class, EXCLUDED.sort_order)"),
 			 6, types, v, NULL, SPI_OK_INSERT);
 
 	/* controls: upsert, so that baselines and mappings of kept controls stay */
@@ -479,10 +497,11 @@ write_catalog(const char *fw, walk_state *st, const char *sha)
 	v[8] = text_array(a8, nc);
 	v[9] = bool_array(wd, nc);
 	v[10] = int4_array(o, nc);
-	spi_exec("DELETE FROM ismap.control c WHERE c.framework_id OPERATOR(pg_catalog.=) $1"
-			 " AND NOT c.control_id OPERATOR(ismap.=) ANY (SELECT pg_catalog.unnest($2::ismap.ctrlid[]))",
-			 2, types, v, NULL, SPI_OK_DELETE);
-	spi_exec("INSERT INTO ismap.control AS c (framework_id, control_id, label, title, statement, parent_id,"
+	if (!fresh)
+		spi_exec("DELETE FROM ismap.control c WHERE c.framework_id OPERATOR(pg_catalog.=) $1"
+				 " AND NOT c.control_id OPERATOR(ismap.=) ANY (SELECT pg_catalog.unnest($2::ismap.ctrlid[]))",
+				 2, types, v, NULL, SPI_OK_DELETE);
+	spi_exec(upsert(fresh, "INSERT INTO ismap.control AS c (framework_id, control_id, label, title, statement, parent_id,"
 			 " class, group_id, sort_id, withdrawn, sort_order)"
 			 " SELECT $1, u.id::ismap.ctrlid, u.label, u.title, u.statement, u.parent::ismap.ctrlid,"
 			 " u.class, u.grp, u.sort_id, u.withdrawn, u.ord"
@@ -495,7 +514,7 @@ write_catalog(const char *fw, walk_state *st, const char *sha)
 			 " WHERE (c.label, c.title, c.statement, c.parent_id::pg_catalog.text, c.class, c.group_id,"
 			 " c.sort_id, c.withdrawn, c.sort_order) IS DISTINCT FROM (EXCLUDED.label, EXCLUDED.title,"
 			 " EXCLUDED.statement, EXCLUDED.parent_id::pg_catalog.text, EXCLUDED.class, EXCLUDED.group_id,"
-			 " EXCLUDED.sort_id, EXCLUDED.withdrawn, EXCLUDED.sort_order)",
+			 " EXCLUDED.sort_id, EXCLUDED.withdrawn, EXCLUDED.sort_order)"),
 			 11, types, v, NULL, SPI_OK_INSERT);
 
 	/* params: upsert, then drop those the document no longer has */
@@ -549,10 +568,11 @@ write_catalog(const char *fw, walk_state *st, const char *sha)
 	v[6] = text_array(a6, np);
 	v[7] = text_array(a7, np);
 	v[8] = int4_array(o, np);
-	spi_exec("DELETE FROM ismap.control_param p WHERE p.framework_id OPERATOR(pg_catalog.=) $1"
-			 " AND NOT p.param_id OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2))",
-			 2, types, v, NULL, SPI_OK_DELETE);
-	spi_exec("INSERT INTO ismap.control_param AS p (framework_id, param_id, control_id, group_id, label,"
+	if (!fresh)
+		spi_exec("DELETE FROM ismap.control_param p WHERE p.framework_id OPERATOR(pg_catalog.=) $1"
+				 " AND NOT p.param_id OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2))",
+				 2, types, v, NULL, SPI_OK_DELETE);
+	spi_exec(upsert(fresh, "INSERT INTO ismap.control_param AS p (framework_id, param_id, control_id, group_id, label,"
 			 " how_many, choices, value, sort_order)"
 			 " SELECT $1, u.id, u.ctl::ismap.ctrlid, u.grp, u.label, u.how_many,"
 			 " pg_catalog.string_to_array(u.choices, E'\\x1f'), u.value, u.ord"
@@ -564,7 +584,7 @@ write_catalog(const char *fw, walk_state *st, const char *sha)
 			 " choices = EXCLUDED.choices, value = EXCLUDED.value, sort_order = EXCLUDED.sort_order"
 			 " WHERE (p.control_id::pg_catalog.text, p.group_id, p.label, p.how_many, p.choices, p.value,"
 			 " p.sort_order) IS DISTINCT FROM (EXCLUDED.control_id::pg_catalog.text, EXCLUDED.group_id,"
-			 " EXCLUDED.label, EXCLUDED.how_many, EXCLUDED.choices, EXCLUDED.value, EXCLUDED.sort_order)",
+			 " EXCLUDED.label, EXCLUDED.how_many, EXCLUDED.choices, EXCLUDED.value, EXCLUDED.sort_order)"),
 			 9, types, v, NULL, SPI_OK_INSERT);
 
 	/* groups the document no longer has (their controls were moved above) */
@@ -573,9 +593,10 @@ write_catalog(const char *fw, walk_state *st, const char *sha)
 		a1[i] = RECVEC_AT(&st->groups, oscal_group, i).id;
 	types[1] = TEXTARRAYOID;
 	v[1] = text_array(a1, ng);
-	spi_exec("DELETE FROM ismap.control_group g WHERE g.framework_id OPERATOR(pg_catalog.=) $1"
-			 " AND NOT g.group_id OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2))",
-			 2, types, v, NULL, SPI_OK_DELETE);
+	if (!fresh)
+		spi_exec("DELETE FROM ismap.control_group g WHERE g.framework_id OPERATOR(pg_catalog.=) $1"
+				 " AND NOT g.group_id OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2))",
+				 2, types, v, NULL, SPI_OK_DELETE);
 }
 
 /* control ids: valid (the walker checked) and distinct as ctrlids */
