@@ -129,10 +129,11 @@ set_error(oscal_error *err, oscal_status st, long line, const char *name,
 }
 
 oscal_status
-oscal_read(const char *buf, size_t len, int flags, xmlDocPtr *doc,
-		   oscal_error *err)
+oscal_read(const char *buf, size_t len, int flags, xmlParserCtxtPtr *ctxtp,
+		   xmlDocPtr *doc, oscal_error *err)
 {
 	xmlParserCtxtPtr ctxt;
+	xmlParserCtxtPtr local = NULL;
 	read_state	st;
 	size_t		i;
 	bool		blank = true;
@@ -157,7 +158,10 @@ oscal_read(const char *buf, size_t len, int flags, xmlDocPtr *doc,
 		return OSCAL_TEXT_TOO_LONG;
 	}
 
-	ctxt = xmlCreateMemoryParserCtxt(buf, (int) len);
+	if (ctxtp == NULL)
+		ctxtp = &local;
+	/* published at once, so that a caller's error handler can free it */
+	*ctxtp = ctxt = xmlCreateMemoryParserCtxt(buf, (int) len);
 	if (ctxt == NULL)
 	{
 		set_error(err, OSCAL_NO_MEMORY, 0, NULL, NULL);
@@ -183,6 +187,7 @@ oscal_read(const char *buf, size_t len, int flags, xmlDocPtr *doc,
 		if (ctxt->myDoc)
 			xmlFreeDoc(ctxt->myDoc);
 		ctxt->myDoc = NULL;
+		*ctxtp = NULL;
 		xmlFreeParserCtxt(ctxt);
 		set_error(err, OSCAL_DOCTYPE, st.doctype_line, NULL, NULL);
 		return OSCAL_DOCTYPE;
@@ -192,6 +197,7 @@ oscal_read(const char *buf, size_t len, int flags, xmlDocPtr *doc,
 		if (ctxt->myDoc)
 			xmlFreeDoc(ctxt->myDoc);
 		ctxt->myDoc = NULL;
+		*ctxtp = NULL;
 		xmlFreeParserCtxt(ctxt);
 		set_error(err, st.foreign, st.foreign_line, st.foreign_name, st.foreign_ns);
 		return st.foreign;
@@ -209,13 +215,27 @@ oscal_read(const char *buf, size_t len, int flags, xmlDocPtr *doc,
 		if (ctxt->myDoc)
 			xmlFreeDoc(ctxt->myDoc);
 		ctxt->myDoc = NULL;
+		*ctxtp = NULL;
 		xmlFreeParserCtxt(ctxt);
 		return OSCAL_XML_ERROR;
 	}
 	*doc = ctxt->myDoc;
 	ctxt->myDoc = NULL;
+	*ctxtp = NULL;
 	xmlFreeParserCtxt(ctxt);
 	return OSCAL_OK;
+}
+
+void
+oscal_read_abandon(xmlParserCtxtPtr *ctxtp)
+{
+	if (ctxtp == NULL || *ctxtp == NULL)
+		return;
+	if ((*ctxtp)->myDoc)
+		xmlFreeDoc((*ctxtp)->myDoc);
+	(*ctxtp)->myDoc = NULL;
+	xmlFreeParserCtxt(*ctxtp);
+	*ctxtp = NULL;
 }
 
 void

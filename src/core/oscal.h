@@ -33,6 +33,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #define OSCAL_NS "http://csrc.nist.gov/ns/oscal/1.0"
@@ -185,8 +186,16 @@ typedef struct oscal_counts
 #define OSCAL_READ_QUIET	0x01	/* collect libxml2 errors in the error
 									 * struct instead of the global handler */
 
+/*
+ * ctxtp (may be NULL) holds the parser context while oscal_read runs and is
+ * NULL again when it returns.  A caller whose error handler can longjmp out
+ * of libxml2 (a backend: the error callbacks may ereport) passes it and
+ * calls oscal_read_abandon(ctxtp) in its handler, so nothing leaks.
+ */
 extern oscal_status oscal_read(const char *buf, size_t len, int flags,
-							   xmlDocPtr *doc, oscal_error *err);
+							   xmlParserCtxtPtr *ctxtp, xmlDocPtr *doc,
+							   oscal_error *err);
+extern void oscal_read_abandon(xmlParserCtxtPtr *ctxtp);
 extern void oscal_free(xmlDocPtr doc);
 
 extern oscal_status oscal_walk_catalog(xmlDocPtr doc, const oscal_limits *lim,

@@ -165,6 +165,7 @@ read_and_walk(const char *buf, size_t len, const oscal_catalog_cb *ccb,
 {
 	PgXmlErrorContext *volatile errcxt;
 	volatile	xmlDocPtr doc = NULL;
+	volatile	xmlParserCtxtPtr ctxt = NULL;
 	oscal_limits lim = OSCAL_DEFAULT_LIMITS;
 	oscal_alloc al = {pg_oscal_alloc, CurrentMemoryContext};
 	oscal_error err;
@@ -173,7 +174,8 @@ read_and_walk(const char *buf, size_t len, const oscal_catalog_cb *ccb,
 	PG_TRY();
 	{
 		xmlDocPtr	d;
-		oscal_status s = oscal_read(buf, len, 0, &d, &err);
+		oscal_status s = oscal_read(buf, len, 0, (xmlParserCtxtPtr *) &ctxt,
+									&d, &err);
 
 		doc = d;
 		if (s == OSCAL_XML_ERROR && pg_xml_error_occurred(errcxt))
@@ -190,6 +192,8 @@ read_and_walk(const char *buf, size_t len, const oscal_catalog_cb *ccb,
 	}
 	PG_CATCH();
 	{
+		/* an ereport from libxml2's error callback leaves the parser */
+		oscal_read_abandon((xmlParserCtxtPtr *) &ctxt);
 		oscal_free(doc);
 		pg_xml_done(errcxt, true);
 		PG_RE_THROW();

@@ -189,7 +189,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fstate		f1, f2;
 	oscal_counts c1, c2;
 
-	st = oscal_read((const char *) data, size, OSCAL_READ_QUIET, &doc, &err);
+	st = oscal_read((const char *) data, size, OSCAL_READ_QUIET, NULL, &doc, &err);
 	REQUIRE(oscal_status_text(st) != NULL);
 	if (st != OSCAL_OK)
 	{

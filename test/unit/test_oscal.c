@@ -95,7 +95,7 @@ catalog(const char *doc, size_t len, oscal_counts *cnt, oscal_error *err)
 	memset(&R, 0, sizeof(R));
 	arena_free_all(&A);
 	A.cap = 256u << 20;
-	st = oscal_read(doc, len, OSCAL_READ_QUIET, &d, err);
+	st = oscal_read(doc, len, OSCAL_READ_QUIET, NULL, &d, err);
 	if (st != OSCAL_OK)
 		return st;
 	st = oscal_walk_catalog(d, &lim, &al, &CCB, &R, cnt ? cnt : &dummy, err);
@@ -120,7 +120,7 @@ profile(const char *doc, oscal_error *err)
 	memset(&R, 0, sizeof(R));
 	arena_free_all(&A);
 	A.cap = 256u << 20;
-	st = oscal_read(doc, strlen(doc), OSCAL_READ_QUIET, &d, err);
+	st = oscal_read(doc, strlen(doc), OSCAL_READ_QUIET, NULL, &d, err);
 	if (st != OSCAL_OK)
 		return st;
 	st = oscal_walk_profile(d, &lim, &al, &PCB, &R, err);
