@@ -205,6 +205,73 @@ SELECT export_oscal_catalog('hand-made') AS hm \gset
 SELECT * FROM import_oscal_catalog(:'hm', 'hand-made-copy');
 SELECT control_id, title, statement, parent_id, label FROM control WHERE framework_id = 'hand-made-copy' ORDER BY control_id;
 
+-- written to the OSCAL model, not to the rev4 files: a rev5-style catalog of
+-- another publisher (nested groups, a control outside any group, labels with
+-- a class, lower-case withdrawn, params inserted in choices, lists, 3 levels)
+SELECT * FROM import_oscal_catalog($$<?xml version="1.0" encoding="UTF-8"?>
+<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0" uuid="7e1b2c3d-0000-4000-8000-000000000001">
+  <metadata>
+    <title>Example Cloud Control Catalog</title>
+    <last-modified>2024-01-01T00:00:00Z</last-modified>
+    <version>5.0.0</version>
+    <oscal-version>1.1.2</oscal-version>
+    <role id="publisher"><title>Publisher</title></role>
+    <party uuid="11111111-2222-4333-8444-555555555555" type="organization"><name>Example Standards Body</name></party>
+    <responsible-party role-id="publisher"><party-uuid>11111111-2222-4333-8444-555555555555</party-uuid></responsible-party>
+  </metadata>
+  <param id="org_name"><label>organization name</label></param>
+  <control id="gov-1" class="governance">
+    <title>Governance <em>charter</em></title>
+    <part name="statement" id="gov-1_smt"><p><insert type="param" id-ref="org_name"/> adopts a charter.</p></part>
+  </control>
+  <group id="op" class="domain">
+    <title>Operations</title>
+    <group id="op.log" class="subdomain">
+      <title>Logging</title>
+      <control id="op-2" class="base">
+        <title>Event Logging</title>
+        <param id="op-02_odp.01"><label>event types</label></param>
+        <param id="op-02_odp.02"><select how-many="one-or-more"><choice>hourly</choice><choice><insert type="param" id-ref="op-02_odp.01"/> based</choice></select></param>
+        <prop name="label" value="OP-02" class="assessment"/>
+        <prop name="label" value="OP-2"/>
+        <prop name="sort-id" value="op-02"/>
+        <part name="statement" id="op-2_smt">
+          <part name="item" id="op-2_smt.a"><prop name="label" value="a."/><p>Log <insert type="param" id-ref="op-02_odp.01"/>, reviewed <insert type="param" id-ref="op-02_odp.02"/>:</p>
+            <ol><li>at the source;</li><li>centrally.</li></ol>
+          </part>
+        </part>
+        <part name="guidance"><p>Not imported.</p></part>
+        <control id="op-2.1" class="enhancement">
+          <title>Central Review</title>
+          <prop name="label" value="OP-2(1)"/>
+          <prop name="status" value="withdrawn"/>
+          <link rel="incorporated-into" href="#op-2"/>
+        </control>
+        <control id="op-2.2" class="enhancement">
+          <title>Integrity</title>
+          <prop name="label" value="OP-2(2)"/>
+          <control id="op-2.2.1"><title>Signed Logs</title><prop name="label" value="OP-2(2)(a)"/></control>
+        </control>
+      </control>
+    </group>
+  </group>
+</catalog>$$, 'example-cloud');
+SELECT control_id, label, title, parent_id, group_id, class, withdrawn, sort_order, statement
+FROM control WHERE framework_id = 'example-cloud' ORDER BY sort_order;
+SELECT group_id, parent_group_id, title, class FROM control_group WHERE framework_id = 'example-cloud' ORDER BY sort_order;
+SELECT param_id, control_id, label, how_many, choices FROM control_param WHERE framework_id = 'example-cloud' ORDER BY sort_order;
+SELECT title, version, publisher, oscal_version FROM framework WHERE framework_id = 'example-cloud';
+SELECT export_oscal_catalog('example-cloud') AS ex \gset
+SELECT * FROM import_oscal_catalog(:'ex', 'example-cloud-copy');
+SELECT count(*) AS differences FROM (
+  (SELECT control_id::text, label, title, statement, parent_id::text, class, withdrawn, group_id, sort_id, sort_order FROM control WHERE framework_id = 'example-cloud'
+   EXCEPT SELECT control_id::text, label, title, statement, parent_id::text, class, withdrawn, group_id, sort_id, sort_order FROM control WHERE framework_id = 'example-cloud-copy')
+  UNION ALL
+  (SELECT control_id::text, label, title, statement, parent_id::text, class, withdrawn, group_id, sort_id, sort_order FROM control WHERE framework_id = 'example-cloud-copy'
+   EXCEPT SELECT control_id::text, label, title, statement, parent_id::text, class, withdrawn, group_id, sort_id, sort_order FROM control WHERE framework_id = 'example-cloud')) d;
+SELECT export_oscal_catalog('example-cloud-copy')::text = export_oscal_catalog('example-cloud')::text AS same_export;
+DELETE FROM framework WHERE framework_id IN ('example-cloud', 'example-cloud-copy');
+
 -- the importers are not for everyone
 SELECT has_function_privilege('public', 'ismap.import_oscal_catalog(text, text)', 'execute') AS public_import,
        has_function_privilege('public', 'ismap.export_oscal_catalog(text)', 'execute') AS public_export;

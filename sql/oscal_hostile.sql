@@ -133,6 +133,21 @@ SELECT * FROM import_oscal_catalog(:'doc', 'hostile-target');
 SELECT control_id, title, group_id FROM control WHERE framework_id = 'hostile-target' ORDER BY control_id;
 DELETE FROM framework WHERE framework_id = 'hostile-target';
 
+-- refused imports leave no memory behind in the backend's contexts (the
+-- libxml2 tree is freed by the PG_CATCH; palloc'd work goes with the error)
+SELECT sum(total_bytes) AS before FROM pg_backend_memory_contexts \gset
+\set VERBOSITY terse
+\set doc `cat test/fixtures/oscal/truncated.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\set doc `cat test/fixtures/oscal/late_error.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\set VERBOSITY default
+SELECT sum(total_bytes) - :before < 262144 AS contexts_did_not_grow FROM pg_backend_memory_contexts;
+
 -- nothing was written, and the server is still here
 SELECT count(*) AS hostile_frameworks FROM framework WHERE framework_id LIKE 'hostile%';
 SELECT count(*) AS hostile_baselines FROM baseline WHERE baseline_id LIKE 'hostile%';
