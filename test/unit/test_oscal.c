@@ -322,6 +322,84 @@ TEST(nist_rev4_catalog)
 	free(doc);
 }
 
+/* every hostile fixture of test/fixtures/oscal, as the core sees it */
+TEST(fixtures)
+{
+	static const struct
+	{
+		const char *file;
+		oscal_status want;		/* as a catalog */
+	}			cases[] = {
+		{"bad_control_id.xml", OSCAL_BAD_CONTROL_ID},
+		{"billion_laughs.xml", OSCAL_DOCTYPE},
+		{"deep_controls.xml", OSCAL_TOO_DEEP},
+		{"deep_nesting.xml", OSCAL_XML_ERROR},
+		/* duplicates are found by the backend glue, over ctrlid keys */
+		{"duplicate_ids.xml", OSCAL_OK},
+		{"duplicate_ids_spelling.xml", OSCAL_OK},
+		{"duplicate_param_ids.xml", OSCAL_OK},
+		{"empty.xml", OSCAL_EMPTY},
+		{"external_dtd.xml", OSCAL_DOCTYPE},
+		{"foreign_element.xml", OSCAL_FOREIGN_ELEMENT},
+		{"invalid_utf8.xml", OSCAL_XML_ERROR},
+		{"late_error.xml", OSCAL_OK},
+		{"missing_id.xml", OSCAL_MISSING_ID},
+		{"missing_namespace.xml", OSCAL_WRONG_NAMESPACE},
+		{"missing_title.xml", OSCAL_MISSING_TITLE},
+		{"not_xml.xml", OSCAL_XML_ERROR},
+		{"nul_byte.xml", OSCAL_NUL_BYTE},
+		{"parameter_entity.xml", OSCAL_DOCTYPE},
+		{"profile_no_import.xml", OSCAL_WRONG_ROOT},
+		{"profile_no_selection.xml", OSCAL_WRONG_ROOT},
+		{"profile_unknown_id.xml", OSCAL_WRONG_ROOT},
+		{"quadratic_blowup.xml", OSCAL_DOCTYPE},
+		{"truncated.xml", OSCAL_XML_ERROR},
+		{"two_roots.xml", OSCAL_XML_ERROR},
+		{"undeclared_prefix.xml", OSCAL_FOREIGN_ELEMENT},
+		{"undefined_entity.xml", OSCAL_XML_ERROR},
+		{"wrong_namespace.xml", OSCAL_WRONG_NAMESPACE},
+		{"wrong_root.xml", OSCAL_WRONG_ROOT},
+		{"xinclude.xml", OSCAL_FOREIGN_ELEMENT},
+		{"xxe_file.xml", OSCAL_DOCTYPE},
+		{"xxe_url.xml", OSCAL_DOCTYPE},
+	};
+	size_t		i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		char		path[256];
+		size_t		len = 0;
+		char	   *doc;
+		oscal_error err;
+		oscal_status st;
+
+		snprintf(path, sizeof(path), "../fixtures/oscal/%s", cases[i].file);
+		doc = unit_slurp(path, &len);
+		CHECKF(doc != NULL, "%s", path);
+		if (!doc)
+			continue;
+		st = catalog(doc, len, NULL, &err);
+		CHECKF(st == cases[i].want, "%s: status %d, want %d (%s)", cases[i].file,
+			   (int) st, (int) cases[i].want, err.name);
+		free(doc);
+	}
+	/* the profile fixtures as profiles */
+	{
+		size_t		len;
+		char	   *doc = unit_slurp("../fixtures/oscal/profile_no_import.xml", &len);
+		oscal_error err;
+
+		CHECK(doc && profile(doc, &err) == OSCAL_NO_IMPORT);
+		free(doc);
+		doc = unit_slurp("../fixtures/oscal/profile_no_selection.xml", &len);
+		CHECK(doc && profile(doc, &err) == OSCAL_NO_SELECTION);
+		free(doc);
+		doc = unit_slurp("../fixtures/oscal/profile_unknown_id.xml", &len);
+		CHECK(doc && profile(doc, &err) == OSCAL_OK && R.nsel == 2);
+		free(doc);
+	}
+}
+
 int
 main(void)
 {
@@ -331,6 +409,7 @@ main(void)
 	RUN(limits);
 	RUN(profile_selections);
 	RUN(nist_rev4_catalog);
+	RUN(fixtures);
 	arena_free_all(&A);
 	return UNIT_DONE("test_oscal");
 }
