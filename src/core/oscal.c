@@ -43,6 +43,7 @@ typedef struct read_state
 	bool		quiet;
 	bool		have_error;
 	oscal_error *err;
+	long		skip_depth;		/* > 0 inside an element left out of the tree */
 } read_state;
 
 /*
@@ -60,6 +61,41 @@ doctype_hook(void *ctx, const xmlChar *name, const xmlChar *external_id,
 	st->doctype = true;
 	st->doctype_line = ctxt->input ? ctxt->input->line : 0;
 	xmlStopParser(ctxt);
+}
+
+/*
+ * Elements the walkers never read are left out of the tree: links,
+ * back-matter, a profile's merge and modify, and a control's parts other
+ * than its statement (guidance, assessment objectives and methods, which are
+ * most of a catalog).  The parser still reads and checks every byte; only
+ * the tree is smaller, so it is built and freed faster.
+ */
+static bool
+left_out(xmlParserCtxtPtr ctxt, const xmlChar *localname, int nb_attributes,
+		 const xmlChar **attributes)
+{
+	const char *name = (const char *) localname;
+	const xmlNode *parent = ctxt->node;
+	int			i;
+
+	if (strcmp(name, "link") == 0 || strcmp(name, "back-matter") == 0)
+		return true;
+	if (parent == NULL || parent->type != XML_ELEMENT_NODE)
+		return false;
+	if ((strcmp(name, "modify") == 0 || strcmp(name, "merge") == 0) &&
+		strcmp((const char *) parent->name, "profile") == 0)
+		return true;
+	if (strcmp(name, "part") != 0 || strcmp((const char *) parent->name, "control") != 0)
+		return false;
+	/* attributes come as (localname, prefix, URI, value, end) quintuples */
+	for (i = 0; i < nb_attributes; i++)
+	{
+		const xmlChar **a = attributes + 5 * i;
+
+		if (a[2] == NULL && strcmp((const char *) a[0], "name") == 0)
+			return !((a[4] - a[3]) == 9 && memcmp(a[3], "statement", 9) == 0);
+	}
+	return false;
 }
 
 /*
@@ -88,9 +124,65 @@ element_hook(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		xmlStopParser(ctxt);
 		return;
 	}
+	if (st->skip_depth > 0 ||
+		(st->seen_root && left_out(ctxt, localname, nb_attributes, attributes)))
+	{
+		st->skip_depth++;
+		return;
+	}
 	st->seen_root = true;
 	xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces,
 						  namespaces, nb_attributes, nb_defaulted, attributes);
+}
+
+static void
+end_element_hook(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+				 const xmlChar *uri)
+{
+	xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr) ctx;
+	read_state *st = (read_state *) ctxt->_private;
+
+	if (st->skip_depth > 0)
+		st->skip_depth--;
+	else
+		xmlSAX2EndElementNs(ctx, localname, prefix, uri);
+}
+
+/* text, comments and processing instructions inside a left-out element */
+static void
+characters_hook(void *ctx, const xmlChar *ch, int len)
+{
+	xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr) ctx;
+
+	if (((read_state *) ctxt->_private)->skip_depth == 0)
+		xmlSAX2Characters(ctx, ch, len);
+}
+
+static void
+cdata_hook(void *ctx, const xmlChar *ch, int len)
+{
+	xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr) ctx;
+
+	if (((read_state *) ctxt->_private)->skip_depth == 0)
+		xmlSAX2CDataBlock(ctx, ch, len);
+}
+
+static void
+comment_hook(void *ctx, const xmlChar *value)
+{
+	xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr) ctx;
+
+	if (((read_state *) ctxt->_private)->skip_depth == 0)
+		xmlSAX2Comment(ctx, value);
+}
+
+static void
+pi_hook(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr) ctx;
+
+	if (((read_state *) ctxt->_private)->skip_depth == 0)
+		xmlSAX2ProcessingInstruction(ctx, target, data);
 }
 
 static void
@@ -177,6 +269,12 @@ oscal_read(const char *buf, size_t len, int flags, xmlParserCtxtPtr *ctxtp,
 	/* ctxt->sax is this context's own copy: nothing global changes */
 	ctxt->sax->internalSubset = doctype_hook;
 	ctxt->sax->startElementNs = element_hook;
+	ctxt->sax->endElementNs = end_element_hook;
+	ctxt->sax->characters = characters_hook;
+	ctxt->sax->ignorableWhitespace = characters_hook;
+	ctxt->sax->cdataBlock = cdata_hook;
+	ctxt->sax->comment = comment_hook;
+	ctxt->sax->processingInstruction = pi_hook;
 	if (st.quiet)
 		ctxt->sax->serror = quiet_error;
 
