@@ -1215,7 +1215,8 @@ walk_selection(walker *w, const oscal_profile_cb *cb, void *arg,
 		{
 			s.kind = OSCAL_SELECT_PATTERN;
 			s.value = attr_dup(w, c, "pattern", &st);
-			if (st == OSCAL_OK && s.value == NULL)
+			/* an empty pattern would select nothing, silently */
+			if (st == OSCAL_OK && (s.value == NULL || *s.value == '\0'))
 				st = fail(w, OSCAL_MISSING_ID, c, "matching", NULL);
 		}
 		else

@@ -295,6 +295,8 @@ TEST(profile_selections)
 	CHECK(profile("<profile " NS ">" META "<import href=\"#x\"/></profile>", &err) == OSCAL_NO_SELECTION);
 	CHECK(profile("<profile " NS ">" META "<import href=\"#x\"><include-controls><with-id/></include-controls></import></profile>", &err) == OSCAL_MISSING_ID);
 	CHECK(profile("<catalog " NS ">" META "</catalog>", &err) == OSCAL_WRONG_ROOT);
+	/* found by the fuzzer: an empty pattern */
+	CHECK(profile("<profile " NS ">" META "<import href=\"#x\"><include-controls><matching pattern=\"\"/></include-controls></import></profile>", &err) == OSCAL_MISSING_ID);
 }
 
 /* the real NIST SP 800-53 rev4 catalog shipped in data/oscal */
