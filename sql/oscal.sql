@@ -278,3 +278,28 @@ SELECT has_function_privilege('public', 'ismap.import_oscal_catalog(text, text)'
 
 DELETE FROM framework WHERE framework_id IN ('nist-r4-roundtrip', 'hand-made', 'hand-made-copy')
    OR framework_id LIKE 'resolved-%';
+
+-- another database encoding: the document is converted to UTF-8 for the
+-- parser, the rows back to the database encoding, the export re-imports
+SELECT current_database() AS regression_db \gset
+SET client_min_messages = warning;
+DROP DATABASE IF EXISTS ismap_oscal_latin1;
+CREATE DATABASE ismap_oscal_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;
+\c ismap_oscal_latin1
+SET client_encoding = 'UTF8';
+SET search_path = ismap, public;
+SET client_min_messages = warning;
+CREATE EXTENSION ismap;
+RESET client_min_messages;
+SELECT * FROM ismap.import_oscal_catalog($$<?xml version="1.0" encoding="UTF-8"?>
+<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0"><metadata><title>Référentiel</title></metadata>
+<control id="a-1"><title>Contrôle d'accès</title><part name="statement"><p>Gérer les accès.</p></part></control></catalog>$$, 'latin1');
+SELECT title, statement, encode(convert_to(title, 'LATIN1'), 'hex') AS latin1_bytes FROM ismap.control;
+SELECT ismap.export_oscal_catalog('latin1') AS l1 \gset
+SELECT * FROM ismap.import_oscal_catalog(:'l1', 'latin1-copy');
+SELECT c.title = d.title AND c.statement = d.statement AS same_text
+FROM ismap.control c JOIN ismap.control d ON d.framework_id = 'latin1-copy' AND d.control_id = c.control_id
+WHERE c.framework_id = 'latin1';
+\c :regression_db
+SET client_min_messages = warning;
+DROP DATABASE ismap_oscal_latin1;

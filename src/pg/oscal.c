@@ -146,9 +146,16 @@ document_utf8(FunctionCallInfo fcinfo, size_t *lenp)
 	s = VARDATA_ANY(t);
 	if (GetDatabaseEncoding() != PG_UTF8)
 	{
-		s = (char *) pg_do_encoding_conversion((unsigned char *) s, len,
-											   GetDatabaseEncoding(), PG_UTF8);
-		len = strlen(s);
+		/* returns its input (not NUL-terminated) when there is nothing to do,
+		 * e.g. from SQL_ASCII, else a converted NUL-terminated copy */
+		char	   *conv = (char *) pg_do_encoding_conversion((unsigned char *) s, len,
+															  GetDatabaseEncoding(), PG_UTF8);
+
+		if (conv != s)
+		{
+			s = conv;
+			len = strlen(conv);
+		}
 	}
 	*lenp = (size_t) len;
 	return s;
@@ -278,6 +285,15 @@ slug(const char *title)
 
 /* ------------------------------------------------------- SPI helpers */
 
+/* a string of the walk (libxml2 gives UTF-8) as text in the server encoding */
+static Datum
+utf8_text(const char *s)
+{
+	if (GetDatabaseEncoding() == PG_UTF8)
+		return CStringGetTextDatum(s);
+	return CStringGetTextDatum(pg_any_to_server(s, strlen(s), PG_UTF8));
+}
+
 static Datum
 text_array(const char **vals, int n)
 {
@@ -290,7 +306,7 @@ text_array(const char **vals, int n)
 	for (i = 0; i < n; i++)
 	{
 		nulls[i] = vals[i] == NULL;
-		d[i] = nulls[i] ? (Datum) 0 : CStringGetTextDatum(vals[i]);
+		d[i] = nulls[i] ? (Datum) 0 : utf8_text(vals[i]);
 	}
 	return PointerGetDatum(construct_md_array(d, nulls, 1, dims, lbs, TEXTOID,
 											  -1, false, TYPALIGN_INT));
@@ -410,7 +426,7 @@ write_catalog(const char *fw, walk_state *st, const char *sha)
 		for (i = 0; i < 8; i++)
 		{
 			types[i] = TEXTOID;
-			v[i] = vals[i] ? CStringGetTextDatum(vals[i]) : (Datum) 0;
+			v[i] = vals[i] ? utf8_text(vals[i]) : (Datum) 0;
 			nulls[i] = vals[i] ? ' ' : 'n';
 		}
 		spi_exec("INSERT INTO ismap.framework AS f (framework_id, title, version, publisher, source,"
@@ -866,8 +882,8 @@ ismap_import_oscal_profile(PG_FUNCTION_ARGS)
 	types[3] = TEXTOID;
 	types[4] = TEXTOID;
 	v[1] = CStringGetTextDatum(baseline);
-	v[2] = CStringGetTextDatum(st.meta.title);
-	v[3] = st.meta.uuid ? CStringGetTextDatum(st.meta.uuid) : (Datum) 0;
+	v[2] = utf8_text(st.meta.title);
+	v[3] = st.meta.uuid ? utf8_text(st.meta.uuid) : (Datum) 0;
 	v[4] = CStringGetTextDatum(sha256_hex(buf, len));
 	memset(vnulls, ' ', sizeof(vnulls));
 	vnulls[3] = st.meta.uuid ? ' ' : 'n';
@@ -1255,7 +1271,7 @@ ismap_export_oscal_catalog(PG_FUNCTION_ARGS)
 	fwtd = SPI_tuptable->tupdesc;
 
 	initStringInfo(&es.out);
-	appendStringInfoString(&es.out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	appendStringInfoString(&es.out, "<?xml version=\"1.0\"?>\n"
 						   "<catalog xmlns=\"" OSCAL_NS "\" uuid=\"");
 	append_xml(&es.out, col(fwrow, fwtd, 4), true);
 	appendStringInfoString(&es.out, "\">\n  <metadata>\n");
