@@ -102,6 +102,11 @@ SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
 SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
 \echo :LAST_ERROR_SQLSTATE
 
+-- a title of white space and empty markup is no title
+SELECT * FROM import_oscal_catalog('<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0"><metadata><title>t</title></metadata>
+<control id="h-1"><title> <em> </em> </title></control></catalog>', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+
 -- limits: our nesting limit and the size cap (54000); libxml2's own depth
 -- and text limits, kept on because XML_PARSE_HUGE is never used (2200M)
 \set doc `cat test/fixtures/oscal/deep_controls.xml`

@@ -876,6 +876,8 @@ walk_meta(walker *w, const xmlNode *root, oscal_meta *m)
 	if (md == NULL || first_child(md, "title") == NULL)
 		return fail(w, OSCAL_MISSING_TITLE, md ? md : root, "metadata", NULL);
 	m->title = child_text(w, md, "title", &st);
+	if (st == OSCAL_OK && m->title[0] == '\0')
+		return fail(w, OSCAL_MISSING_TITLE, md, "metadata", NULL);
 	m->version = child_text(w, md, "version", &st);
 	m->oscal_version = child_text(w, md, "oscal-version", &st);
 	m->last_modified = child_text(w, md, "last-modified", &st);
@@ -1026,6 +1028,9 @@ walk_control(walker *w, const xmlNode *n, const char *parent_id,
 	if (first_child(n, "title") == NULL)
 		return fail(w, OSCAL_MISSING_TITLE, n, c.id, NULL);
 	c.title = child_text(w, n, "title", &st);
+	/* a title of nothing but white space or empty markup is no title */
+	if (st == OSCAL_OK && c.title[0] == '\0')
+		return fail(w, OSCAL_MISSING_TITLE, n, c.id, NULL);
 	if (st == OSCAL_OK)
 		c.class_ = attr_dup(w, n, "class", &st);
 	if (st != OSCAL_OK)
@@ -1108,6 +1113,8 @@ walk_group(walker *w, const xmlNode *n, const char *parent_id, int depth)
 	if (first_child(n, "title") == NULL)
 		return fail(w, OSCAL_MISSING_TITLE, n, g.id, NULL);
 	g.title = child_text(w, n, "title", &st);
+	if (st == OSCAL_OK && g.title[0] == '\0')
+		return fail(w, OSCAL_MISSING_TITLE, n, g.id, NULL);
 	if (st == OSCAL_OK)
 		g.class_ = attr_dup(w, n, "class", &st);
 	if (st != OSCAL_OK)

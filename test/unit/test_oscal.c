@@ -250,6 +250,9 @@ TEST(hostile_documents)
 	CHECK(cat_str("<catalog " NS ">" META "<control id=\"a_b\"><title>t</title></control></catalog>", &err) == OSCAL_BAD_CONTROL_ID);
 	CHECK(strcmp(err.name, "a_b") == 0);
 	CHECK(cat_str("<catalog " NS ">" META "<control id=\"a-1\"></control></catalog>", &err) == OSCAL_MISSING_TITLE);
+	CHECK(cat_str("<catalog " NS ">" META "<control id=\"a-1\"><title> <em> </em>\n</title></control></catalog>", &err) == OSCAL_MISSING_TITLE);
+	CHECK(cat_str("<catalog " NS ">" META "<group><title/></group></catalog>", &err) == OSCAL_MISSING_TITLE);
+	CHECK(cat_str("<catalog " NS "><metadata><title> </title></metadata></catalog>", &err) == OSCAL_MISSING_TITLE);
 }
 
 TEST(limits)
