@@ -142,7 +142,7 @@ BEGIN
 
 	-- everyone: the catalogs, the published registry and its reports, the policy
 	GRANT SELECT ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
-		ismap.control_mapping, ismap.control_reference, ismap.policy, ismap.sla_template,
+		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param, ismap.policy, ismap.sla_template,
 		ismap.sampling_table, ismap.registry, ismap.registration, ismap.registry_event,
 		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency
 		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
@@ -150,7 +150,8 @@ BEGIN
 	-- the parties and the classification; decides through the functions
 	GRANT SELECT ON ALL TABLES IN SCHEMA ismap TO ismap_registrar;
 	GRANT INSERT, UPDATE, DELETE ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
-		ismap.control_mapping, ismap.control_reference, ismap.sla_template, ismap.sampling_table,
+		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param,
+		ismap.sla_template, ismap.sampling_table,
 		ismap.audit_body, ismap.auditor, ismap.auditor_qualification, ismap.audit_body_selection,
 		ismap.csp, ismap.organization, ismap.information_asset, ismap.information_system, ismap.system_asset
 		TO ismap_registrar;

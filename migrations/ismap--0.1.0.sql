@@ -2658,3 +2658,102 @@ COMMENT ON FUNCTION ismap.control_test_items(pg_catalog.int8, ismap.ctrlid) IS '
 
 SELECT pg_catalog.pg_extension_config_dump('ismap.sampling_table', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('ismap.control_test', '');
+
+-- ==== OSCAL ====
+-------------------------------------------------------------------------------
+-- OSCAL catalog and profile import/export (DESIGN §3.2, docs/oscal-import.md)
+-- The parser and tree walk are C (src/core/oscal.c, src/pg/oscal.c); these
+-- columns and tables keep what an OSCAL catalog says beyond the contract's
+-- columns, so that an export re-imports to the same rows.
+-------------------------------------------------------------------------------
+
+ALTER TABLE ismap.framework
+	ADD COLUMN oscal_uuid			pg_catalog.text,
+	ADD COLUMN oscal_version		pg_catalog.text,
+	ADD COLUMN oscal_last_modified	pg_catalog.text,
+	ADD COLUMN document_sha256		pg_catalog.text
+		CONSTRAINT framework_sha256_hex CHECK (document_sha256 OPERATOR(pg_catalog.~) '^[0-9a-f]{64}$');
+COMMENT ON COLUMN ismap.framework.oscal_uuid IS 'uuid of the imported OSCAL catalog document';
+COMMENT ON COLUMN ismap.framework.oscal_version IS 'oscal-version the imported catalog declared';
+COMMENT ON COLUMN ismap.framework.oscal_last_modified IS 'metadata last-modified of the imported catalog, as written';
+COMMENT ON COLUMN ismap.framework.document_sha256 IS 'SHA-256 (hex) of the last imported document, as UTF-8';
+
+CREATE TABLE ismap.control_group (
+	framework_id	pg_catalog.text NOT NULL REFERENCES ismap.framework ON DELETE CASCADE,
+	group_id		pg_catalog.text NOT NULL,
+	parent_group_id	pg_catalog.text,
+	title			pg_catalog.text NOT NULL,
+	class			pg_catalog.text,
+	sort_order		pg_catalog.int4 NOT NULL,
+	PRIMARY KEY (framework_id, group_id),
+	CONSTRAINT control_group_parent_exists FOREIGN KEY (framework_id, parent_group_id)
+		REFERENCES ismap.control_group (framework_id, group_id) ON DELETE CASCADE
+		DEFERRABLE INITIALLY DEFERRED,
+	CONSTRAINT control_group_not_own_parent CHECK (parent_group_id OPERATOR(pg_catalog.<>) group_id)
+);
+COMMENT ON TABLE ismap.control_group IS 'a group of a catalog''s controls, e.g. a NIST SP 800-53 family (OSCAL group); groups may nest';
+
+ALTER TABLE ismap.control
+	ADD COLUMN group_id		pg_catalog.text,
+	ADD COLUMN sort_id		pg_catalog.text,
+	ADD COLUMN sort_order	pg_catalog.int4,
+	ADD CONSTRAINT control_group_exists FOREIGN KEY (framework_id, group_id)
+		REFERENCES ismap.control_group (framework_id, group_id) DEFERRABLE INITIALLY DEFERRED;
+COMMENT ON COLUMN ismap.control.group_id IS 'the nearest enclosing group (OSCAL), enhancements included';
+COMMENT ON COLUMN ismap.control.sort_id IS 'the publisher''s sort key (OSCAL prop sort-id), e.g. ac-02.01';
+COMMENT ON COLUMN ismap.control.sort_order IS 'position in the imported document, groups and controls counted together';
+CREATE INDEX control_group_idx ON ismap.control (framework_id, group_id);
+
+CREATE TABLE ismap.control_param (
+	framework_id	pg_catalog.text NOT NULL REFERENCES ismap.framework ON DELETE CASCADE,
+	param_id		pg_catalog.text NOT NULL,
+	control_id		ismap.ctrlid,
+	group_id		pg_catalog.text,
+	label			pg_catalog.text,
+	how_many		pg_catalog.text,
+	choices			pg_catalog.text[],
+	value			pg_catalog.text,
+	sort_order		pg_catalog.int4 NOT NULL,
+	PRIMARY KEY (framework_id, param_id),
+	FOREIGN KEY (framework_id, control_id) REFERENCES ismap.control (framework_id, control_id)
+		ON DELETE CASCADE,
+	FOREIGN KEY (framework_id, group_id) REFERENCES ismap.control_group (framework_id, group_id)
+		ON DELETE CASCADE
+);
+COMMENT ON TABLE ismap.control_param IS 'an OSCAL parameter of a control (or of a group or the catalog): an assignment label or a selection of choices';
+CREATE INDEX control_param_control_idx ON ismap.control_param (framework_id, control_id);
+
+ALTER TABLE ismap.baseline
+	ADD COLUMN oscal_uuid		pg_catalog.text,
+	ADD COLUMN document_sha256	pg_catalog.text
+		CONSTRAINT baseline_sha256_hex CHECK (document_sha256 OPERATOR(pg_catalog.~) '^[0-9a-f]{64}$');
+COMMENT ON COLUMN ismap.baseline.oscal_uuid IS 'uuid of the imported OSCAL profile document';
+COMMENT ON COLUMN ismap.baseline.document_sha256 IS 'SHA-256 (hex) of the last imported profile, as UTF-8';
+
+SELECT pg_catalog.pg_extension_config_dump('ismap.control_group', '');
+SELECT pg_catalog.pg_extension_config_dump('ismap.control_param', '');
+
+CREATE FUNCTION ismap.import_oscal_catalog(document pg_catalog.text, framework_id pg_catalog.text DEFAULT NULL,
+	OUT framework_id pg_catalog.text, OUT groups pg_catalog.int4, OUT controls pg_catalog.int4,
+	OUT enhancements pg_catalog.int4, OUT withdrawn pg_catalog.int4, OUT params pg_catalog.int4)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'ismap_import_oscal_catalog' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION ismap.import_oscal_catalog(pg_catalog.text, pg_catalog.text) IS
+	'import an OSCAL 1.0/1.1 XML catalog into framework, control, control_group and control_param (idempotent, all or nothing, never reads files or the network)';
+
+CREATE FUNCTION ismap.import_oscal_profile(document pg_catalog.text, baseline_id pg_catalog.text, framework_id pg_catalog.text,
+	OUT baseline_id pg_catalog.text, OUT selected pg_catalog.int4)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'ismap_import_oscal_profile' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION ismap.import_oscal_profile(pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
+	'import an OSCAL XML profile as a baseline of an already imported framework: include-all, include-controls, exclude-controls';
+
+CREATE FUNCTION ismap.export_oscal_catalog(framework_id pg_catalog.text)
+	RETURNS pg_catalog.xml
+	AS 'MODULE_PATHNAME', 'ismap_export_oscal_catalog' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ismap.export_oscal_catalog(pg_catalog.text) IS
+	'a framework as an OSCAL 1.1 XML catalog; importing it again yields the same rows';
+
+-- The importers parse untrusted documents: only roles granted it may run them.
+REVOKE ALL ON FUNCTION ismap.import_oscal_catalog(pg_catalog.text, pg_catalog.text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION ismap.import_oscal_profile(pg_catalog.text, pg_catalog.text, pg_catalog.text) FROM PUBLIC;

@@ -199,3 +199,106 @@ ismap_sampling_model_error(const char *name)
 			 errmsg("unknown sampling model \"%s\"", name),
 			 errdetail("The models are \"binomial\", \"poisson\" and \"hypergeometric\".")));
 }
+
+/*
+ * OSCAL import: a status of the core walk.  Parse errors reported by
+ * libxml2 itself go through xml_ereport (src/pg/oscal.c); everything here
+ * names the line and, where there is one, the id concerned.
+ */
+void
+ismap_oscal_error(const oscal_error *err, const char *kind)
+{
+	const char *why = oscal_status_text(err->status);
+
+	switch (err->status)
+	{
+		case OSCAL_TOO_DEEP:
+		case OSCAL_TOO_MANY:
+		case OSCAL_TEXT_TOO_LONG:
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("OSCAL %s exceeds a limit at line %ld (\"%s\")", kind, err->line, err->name),
+					 errdetail("%s", why)));
+			break;
+		case OSCAL_NO_MEMORY:
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory while reading an OSCAL %s", kind)));
+			break;
+		case OSCAL_XML_ERROR:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_XML_DOCUMENT),
+					 errmsg("could not parse OSCAL document"),
+					 errdetail("line %ld: %s", err->line, err->name)));
+			break;
+		case OSCAL_EMPTY:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_XML_DOCUMENT),
+					 errmsg("OSCAL document is empty")));
+			break;
+		case OSCAL_NUL_BYTE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_XML_DOCUMENT),
+					 errmsg("OSCAL document contains a NUL byte")));
+			break;
+		case OSCAL_DOCTYPE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_XML_DOCUMENT),
+					 errmsg("OSCAL document contains a DOCTYPE declaration at line %ld", err->line),
+					 errdetail("%s", why)));
+			break;
+		case OSCAL_WRONG_NAMESPACE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_XML_DOCUMENT),
+					 errmsg("root element \"%s\" is not in the OSCAL namespace", err->name),
+					 err->detail[0] ?
+					 errdetail("Its namespace is \"%s\"; OSCAL 1.0 and 1.1 use \"%s\".", err->detail, OSCAL_NS) :
+					 errdetail("It has no namespace; OSCAL 1.0 and 1.1 use \"%s\".", OSCAL_NS)));
+			break;
+		case OSCAL_WRONG_ROOT:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_XML_DOCUMENT),
+					 errmsg("OSCAL document is not a %s: its root element is \"%s\"", kind, err->name)));
+			break;
+		case OSCAL_FOREIGN_ELEMENT:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_XML_DOCUMENT),
+					 errmsg("element \"%s\" at line %ld is not an OSCAL element", err->name, err->line),
+					 err->detail[0] ?
+					 errdetail("Its namespace is \"%s\". %s", err->detail, why) :
+					 errdetail("It has no namespace (an undeclared prefix?). %s", why)));
+			break;
+		case OSCAL_MISSING_ID:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_XML_DOCUMENT),
+					 errmsg("%s at line %ld has no id", err->name, err->line)));
+			break;
+		case OSCAL_MISSING_TITLE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_XML_DOCUMENT),
+					 errmsg("\"%s\" at line %ld has no title", err->name, err->line)));
+			break;
+		case OSCAL_BAD_CONTROL_ID:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_XML_DOCUMENT),
+					 errmsg("control id \"%s\" at line %ld is not a valid control identifier", err->name, err->line),
+					 errdetail("%s", why)));
+			break;
+		case OSCAL_NO_IMPORT:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_XML_DOCUMENT),
+					 errmsg("OSCAL profile imports no catalog"),
+					 errdetail("%s", why)));
+			break;
+		case OSCAL_NO_SELECTION:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_XML_DOCUMENT),
+					 errmsg("import at line %ld selects no controls", err->line),
+					 errdetail("%s", why)));
+			break;
+		case OSCAL_OK:
+		case OSCAL_ABORTED:
+			break;
+	}
+	elog(ERROR, "unexpected OSCAL status %d", (int) err->status);
+}

@@ -10,6 +10,7 @@
 #include "cia.h"
 #include "csv.h"
 #include "sampling.h"
+#include "oscal.h"
 
 /*
  * ctrlid on disk: a varlena holding the segment count, the key length, the
@@ -47,6 +48,11 @@ typedef struct ismap_sampling_args
 extern void ismap_sampling_error(sampling_status st,
 								 const ismap_sampling_args *a) pg_attribute_noreturn();
 extern void ismap_sampling_model_error(const char *name) pg_attribute_noreturn();
+
+extern void ismap_oscal_error(const oscal_error *err, const char *kind) pg_attribute_noreturn();
+
+/* oscal.c: ismap.max_document_size in kB (a GUC defined in module.c) */
+extern int	ismap_max_document_size;
 
 /* ctrlid.c */
 extern struct varlena *ismap_ctrlid_from_text(const char *text, size_t len);

@@ -1,0 +1,163 @@
+-- OSCAL import: hostile and malformed documents (test/fixtures/oscal).
+-- Each is refused with a clear error, writes nothing, and the server stays up.
+SET client_min_messages = warning;
+-- the previous test's backend may still be dropping its temp objects (which
+-- can depend on ismap types): wait for it before dropping the extension
+DO $$ BEGIN FOR i IN 1..400 LOOP EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'); PERFORM pg_sleep(0.05); END LOOP; END $$;
+DROP EXTENSION IF EXISTS ismap CASCADE;
+CREATE EXTENSION ismap;
+RESET client_min_messages;
+SET search_path = ismap, public;
+\set VERBOSITY default
+
+-- entity tricks: any DOCTYPE is refused before a declaration is read (2200M)
+\set doc `cat test/fixtures/oscal/billion_laughs.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+\set doc `cat test/fixtures/oscal/quadratic_blowup.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+\set doc `cat test/fixtures/oscal/xxe_file.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+\set doc `cat test/fixtures/oscal/xxe_url.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+\set doc `cat test/fixtures/oscal/parameter_entity.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+\set doc `cat test/fixtures/oscal/external_dtd.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+-- the profile importer reads the same way
+SELECT * FROM import_oscal_profile(:'doc', 'hostile', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+
+-- foreign elements are refused, never processed
+\set doc `cat test/fixtures/oscal/xinclude.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+\set doc `cat test/fixtures/oscal/foreign_element.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+\set doc `cat test/fixtures/oscal/wrong_namespace.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+\set doc `cat test/fixtures/oscal/missing_namespace.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+\set doc `cat test/fixtures/oscal/undeclared_prefix.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+\set doc `cat test/fixtures/oscal/wrong_root.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+
+-- not well-formed: libxml2's message names the line
+\set doc `cat test/fixtures/oscal/truncated.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+\set doc `cat test/fixtures/oscal/two_roots.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+\set doc `cat test/fixtures/oscal/undefined_entity.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+\set doc `cat test/fixtures/oscal/not_xml.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+\set doc `cat test/fixtures/oscal/empty.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM import_oscal_catalog(E' \n\t', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+-- psql stops a variable at a NUL byte: what arrives is truncated
+\set doc `cat test/fixtures/oscal/nul_byte.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+-- invalid UTF-8 and NUL bytes never become text in a UTF-8 database (the
+-- core refuses them too: test/unit/test_oscal.c, and the fuzz corpus)
+SELECT * FROM import_oscal_catalog(convert_from(
+  convert_to('<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0"><metadata><title>', 'UTF8')
+  || '\xc328ff'::bytea || convert_to('</title></metadata></catalog>', 'UTF8'), 'UTF8'), 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM import_oscal_catalog(convert_from(
+  convert_to('<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0"><metadata><title>a', 'UTF8')
+  || '\x00'::bytea || convert_to('</title></metadata></catalog>', 'UTF8'), 'UTF8'), 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+
+-- the OSCAL model: errors name the line and the id
+\set doc `cat test/fixtures/oscal/duplicate_ids.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+\set doc `cat test/fixtures/oscal/duplicate_ids_spelling.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+\set doc `cat test/fixtures/oscal/duplicate_param_ids.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+\set doc `cat test/fixtures/oscal/bad_control_id.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+\set doc `cat test/fixtures/oscal/missing_id.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+\set doc `cat test/fixtures/oscal/missing_title.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+
+-- a title of white space and empty markup is no title
+SELECT * FROM import_oscal_catalog('<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0"><metadata><title>t</title></metadata>
+<control id="h-1"><title> <em> </em> </title></control></catalog>', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+
+-- limits: our nesting limit and the size cap (54000); libxml2's own depth
+-- and text limits, kept on because XML_PARSE_HUGE is never used (2200M)
+\set doc `cat test/fixtures/oscal/deep_controls.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+\set doc `cat test/fixtures/oscal/deep_nesting.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+-- an 11 MB attribute: over libxml2's 10 MB limit, which HUGE would lift
+SELECT * FROM import_oscal_catalog(
+  '<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0" uuid="' || repeat('x', 11000000) ||
+  '"><metadata><title>t</title></metadata></catalog>', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+SHOW ismap.max_document_size;
+SET ismap.max_document_size = '1MB';
+\set doc `cat data/oscal/NIST_SP-800-53_rev4_catalog.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+RESET ismap.max_document_size;
+
+-- all or nothing: a document that fails late changes nothing
+SELECT * FROM import_oscal_catalog($$<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0">
+  <metadata><title>Small</title></metadata>
+  <group id="g"><title>G</title><control id="h-1"><title>One</title></control></group>
+</catalog>$$, 'hostile-target');
+\set doc `cat test/fixtures/oscal/late_error.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile-target');
+\echo :LAST_ERROR_SQLSTATE
+SELECT control_id, title, group_id FROM control WHERE framework_id = 'hostile-target' ORDER BY control_id;
+DELETE FROM framework WHERE framework_id = 'hostile-target';
+
+-- refused imports leave no memory behind in the backend's contexts (the
+-- libxml2 tree is freed by the PG_CATCH; palloc'd work goes with the error)
+SELECT sum(total_bytes) AS before FROM pg_backend_memory_contexts \gset
+\set VERBOSITY terse
+\set doc `cat test/fixtures/oscal/truncated.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\set doc `cat test/fixtures/oscal/late_error.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\set VERBOSITY default
+SELECT sum(total_bytes) - :before < 262144 AS contexts_did_not_grow FROM pg_backend_memory_contexts;
+
+-- nothing was written, and the server is still here
+SELECT count(*) AS hostile_frameworks FROM framework WHERE framework_id LIKE 'hostile%';
+SELECT count(*) AS hostile_baselines FROM baseline WHERE baseline_id LIKE 'hostile%';
+SELECT 1 AS alive;

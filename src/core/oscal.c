@@ -1,0 +1,1359 @@
+/*
+ * oscal.c — OSCAL XML catalog and profile tree walk (pure C + libxml2)
+ *
+ * See oscal.h for the contract and the security posture.  The walker is
+ * written to the OSCAL model rather than to particular files: groups nest,
+ * controls nest (enhancements, and their enhancements), a control may stand
+ * directly in the catalog, labels and withdrawn status are props, and prose
+ * is markup (p, lists, tables, inline emphasis, param inserts) that is
+ * flattened to plain text here.
+ */
+#include "oscal.h"
+#include "ctrlid.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
+
+/* props in no namespace or in NIST's own namespace are OSCAL's own */
+#define OSCAL_PROP_NS "http://csrc.nist.gov/ns/oscal"
+
+/* Lookups of inserted params walk up the tree; this caps their total work
+ * so that a document of many params and many inserts stays linear-ish. */
+#define OSCAL_LOOKUP_BUDGET 50000000L
+/* a choice may insert a param whose choices insert params ... */
+#define OSCAL_MAX_INSERT_DEPTH 4
+
+/* ---------------------------------------------------------------- read */
+
+typedef struct read_state
+{
+	bool		doctype;
+	long		doctype_line;
+	bool		seen_root;
+	oscal_status foreign;		/* WRONG_NAMESPACE or FOREIGN_ELEMENT */
+	long		foreign_line;
+	char		foreign_name[128];
+	char		foreign_ns[128];
+	bool		quiet;
+	bool		have_error;
+	oscal_error *err;
+	long		skip_depth;		/* > 0 inside an element left out of the tree */
+} read_state;
+
+/*
+ * SAX internalSubset: called when "<!DOCTYPE name ..." has been read and
+ * before the internal subset "[...]" is parsed.  Stopping here means no
+ * entity, parameter entity or external subset is ever declared or loaded.
+ */
+static void
+doctype_hook(void *ctx, const xmlChar *name, const xmlChar *external_id,
+			 const xmlChar *system_id)
+{
+	xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr) ctx;
+	read_state *st = (read_state *) ctxt->_private;
+
+	st->doctype = true;
+	st->doctype_line = ctxt->input ? ctxt->input->line : 0;
+	xmlStopParser(ctxt);
+}
+
+/*
+ * Elements the walkers never read are left out of the tree: links,
+ * back-matter, a profile's merge and modify, and a control's parts other
+ * than its statement (guidance, assessment objectives and methods, which are
+ * most of a catalog).  The parser still reads and checks every byte; only
+ * the tree is smaller, so it is built and freed faster.
+ */
+static bool
+left_out(xmlParserCtxtPtr ctxt, const xmlChar *localname, int nb_attributes,
+		 const xmlChar **attributes)
+{
+	const char *name = (const char *) localname;
+	const xmlNode *parent = ctxt->node;
+	int			i;
+
+	if (strcmp(name, "link") == 0 || strcmp(name, "back-matter") == 0)
+		return true;
+	if (parent == NULL || parent->type != XML_ELEMENT_NODE)
+		return false;
+	if ((strcmp(name, "modify") == 0 || strcmp(name, "merge") == 0) &&
+		strcmp((const char *) parent->name, "profile") == 0)
+		return true;
+	if (strcmp(name, "part") != 0 || strcmp((const char *) parent->name, "control") != 0)
+		return false;
+	/* attributes come as (localname, prefix, URI, value, end) quintuples */
+	for (i = 0; i < nb_attributes; i++)
+	{
+		const xmlChar **a = attributes + 5 * i;
+
+		if (a[2] == NULL && strcmp((const char *) a[0], "name") == 0)
+			return !((a[4] - a[3]) == 9 && memcmp(a[3], "statement", 9) == 0);
+	}
+	return false;
+}
+
+/*
+ * SAX startElementNs: every element must be in the OSCAL namespace, so
+ * nothing foreign (XInclude, XSLT, ...) ever reaches the tree and a typo in
+ * the namespace shows at once.  Checking here, while the element is hot in
+ * the cache, costs far less than a second pass over the tree.
+ */
+static void
+element_hook(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+			 const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+			 int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr) ctx;
+	read_state *st = (read_state *) ctxt->_private;
+
+	if (uri == NULL || strcmp((const char *) uri, OSCAL_NS) != 0)
+	{
+		st->foreign = st->seen_root ? OSCAL_FOREIGN_ELEMENT : OSCAL_WRONG_NAMESPACE;
+		st->foreign_line = ctxt->input ? ctxt->input->line : 0;
+		snprintf(st->foreign_name, sizeof(st->foreign_name), "%s%s%s",
+				 prefix ? (const char *) prefix : "", prefix ? ":" : "",
+				 (const char *) localname);
+		snprintf(st->foreign_ns, sizeof(st->foreign_ns), "%s",
+				 uri ? (const char *) uri : "");
+		xmlStopParser(ctxt);
+		return;
+	}
+	if (st->skip_depth > 0 ||
+		(st->seen_root && left_out(ctxt, localname, nb_attributes, attributes)))
+	{
+		st->skip_depth++;
+		return;
+	}
+	st->seen_root = true;
+	xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces,
+						  namespaces, nb_attributes, nb_defaulted, attributes);
+}
+
+static void
+end_element_hook(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+				 const xmlChar *uri)
+{
+	xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr) ctx;
+	read_state *st = (read_state *) ctxt->_private;
+
+	if (st->skip_depth > 0)
+		st->skip_depth--;
+	else
+		xmlSAX2EndElementNs(ctx, localname, prefix, uri);
+}
+
+/* text, comments and processing instructions inside a left-out element */
+static void
+characters_hook(void *ctx, const xmlChar *ch, int len)
+{
+	xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr) ctx;
+
+	if (((read_state *) ctxt->_private)->skip_depth == 0)
+		xmlSAX2Characters(ctx, ch, len);
+}
+
+static void
+cdata_hook(void *ctx, const xmlChar *ch, int len)
+{
+	xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr) ctx;
+
+	if (((read_state *) ctxt->_private)->skip_depth == 0)
+		xmlSAX2CDataBlock(ctx, ch, len);
+}
+
+static void
+comment_hook(void *ctx, const xmlChar *value)
+{
+	xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr) ctx;
+
+	if (((read_state *) ctxt->_private)->skip_depth == 0)
+		xmlSAX2Comment(ctx, value);
+}
+
+static void
+pi_hook(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr) ctx;
+
+	if (((read_state *) ctxt->_private)->skip_depth == 0)
+		xmlSAX2ProcessingInstruction(ctx, target, data);
+}
+
+static void
+copy_message(oscal_error *err, const xmlError *e)
+{
+	size_t		n;
+
+	err->line = e->line;
+	snprintf(err->name, sizeof(err->name), "%s", e->message ? e->message : "");
+	n = strlen(err->name);
+	while (n > 0 && (err->name[n - 1] == '\n' || err->name[n - 1] == ' '))
+		err->name[--n] = '\0';
+}
+
+/* per-context structured error handler of quiet mode: keep the first */
+static void
+quiet_error(void *ud, xmlErrorPtr e)
+{
+	xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr) ud;
+	read_state *st = (read_state *) ctxt->_private;
+
+	if (st == NULL || st->have_error || e == NULL || e->level < XML_ERR_ERROR)
+		return;
+	st->have_error = true;
+	copy_message(st->err, e);
+}
+
+static void
+set_error(oscal_error *err, oscal_status st, long line, const char *name,
+		  const char *detail)
+{
+	err->status = st;
+	err->line = line;
+	snprintf(err->name, sizeof(err->name), "%s", name ? name : "");
+	snprintf(err->detail, sizeof(err->detail), "%s", detail ? detail : "");
+}
+
+oscal_status
+oscal_read(const char *buf, size_t len, int flags, xmlParserCtxtPtr *ctxtp,
+		   xmlDocPtr *doc, oscal_error *err)
+{
+	xmlParserCtxtPtr ctxt;
+	xmlParserCtxtPtr local = NULL;
+	read_state	st;
+	size_t		i;
+	bool		blank = true;
+
+	*doc = NULL;
+	memset(err, 0, sizeof(*err));
+	if (memchr(buf, '\0', len) != NULL)
+	{
+		set_error(err, OSCAL_NUL_BYTE, 0, NULL, NULL);
+		return OSCAL_NUL_BYTE;
+	}
+	for (i = 0; i < len && blank; i++)
+		blank = (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r');
+	if (blank)
+	{
+		set_error(err, OSCAL_EMPTY, 0, NULL, NULL);
+		return OSCAL_EMPTY;
+	}
+	if (len > INT_MAX)
+	{
+		set_error(err, OSCAL_TEXT_TOO_LONG, 0, NULL, NULL);
+		return OSCAL_TEXT_TOO_LONG;
+	}
+
+	if (ctxtp == NULL)
+		ctxtp = &local;
+	/* published at once, so that a caller's error handler can free it */
+	*ctxtp = ctxt = xmlCreateMemoryParserCtxt(buf, (int) len);
+	if (ctxt == NULL)
+	{
+		set_error(err, OSCAL_NO_MEMORY, 0, NULL, NULL);
+		return OSCAL_NO_MEMORY;
+	}
+	memset(&st, 0, sizeof(st));
+	st.err = err;
+	st.quiet = (flags & OSCAL_READ_QUIET) != 0;
+	ctxt->_private = &st;
+	/* the input is UTF-8 already (the caller converted it) */
+	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_IGNORE_ENC |
+					  XML_PARSE_BIG_LINES | XML_PARSE_COMPACT);
+	/* ctxt->sax is this context's own copy: nothing global changes */
+	ctxt->sax->internalSubset = doctype_hook;
+	ctxt->sax->startElementNs = element_hook;
+	ctxt->sax->endElementNs = end_element_hook;
+	ctxt->sax->characters = characters_hook;
+	ctxt->sax->ignorableWhitespace = characters_hook;
+	ctxt->sax->cdataBlock = cdata_hook;
+	ctxt->sax->comment = comment_hook;
+	ctxt->sax->processingInstruction = pi_hook;
+	if (st.quiet)
+		ctxt->sax->serror = quiet_error;
+
+	xmlParseDocument(ctxt);
+
+	if (st.doctype)
+	{
+		if (ctxt->myDoc)
+			xmlFreeDoc(ctxt->myDoc);
+		ctxt->myDoc = NULL;
+		*ctxtp = NULL;
+		xmlFreeParserCtxt(ctxt);
+		set_error(err, OSCAL_DOCTYPE, st.doctype_line, NULL, NULL);
+		return OSCAL_DOCTYPE;
+	}
+	if (st.foreign != OSCAL_OK)
+	{
+		if (ctxt->myDoc)
+			xmlFreeDoc(ctxt->myDoc);
+		ctxt->myDoc = NULL;
+		*ctxtp = NULL;
+		xmlFreeParserCtxt(ctxt);
+		set_error(err, st.foreign, st.foreign_line, st.foreign_name, st.foreign_ns);
+		return st.foreign;
+	}
+	if (!ctxt->wellFormed || !ctxt->nsWellFormed || ctxt->myDoc == NULL)
+	{
+		if (!st.have_error)
+		{
+			xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
+
+			if (e != NULL)
+				copy_message(err, e);
+		}
+		err->status = OSCAL_XML_ERROR;
+		if (ctxt->myDoc)
+			xmlFreeDoc(ctxt->myDoc);
+		ctxt->myDoc = NULL;
+		*ctxtp = NULL;
+		xmlFreeParserCtxt(ctxt);
+		return OSCAL_XML_ERROR;
+	}
+	*doc = ctxt->myDoc;
+	ctxt->myDoc = NULL;
+	*ctxtp = NULL;
+	xmlFreeParserCtxt(ctxt);
+	return OSCAL_OK;
+}
+
+void
+oscal_read_abandon(xmlParserCtxtPtr *ctxtp)
+{
+	if (ctxtp == NULL || *ctxtp == NULL)
+		return;
+	if ((*ctxtp)->myDoc)
+		xmlFreeDoc((*ctxtp)->myDoc);
+	(*ctxtp)->myDoc = NULL;
+	xmlFreeParserCtxt(*ctxtp);
+	*ctxtp = NULL;
+}
+
+void
+oscal_free(xmlDocPtr doc)
+{
+	if (doc != NULL)
+		xmlFreeDoc(doc);
+}
+
+/* ----------------------------------------------------------- helpers */
+
+typedef struct textbuf
+{
+	char	   *data;
+	size_t		len;
+	size_t		cap;
+	size_t		line_start;		/* offset where the current line begins */
+	bool		space_pending;
+} textbuf;
+
+typedef struct walker
+{
+	const oscal_limits *lim;
+	const oscal_alloc *al;
+	oscal_error *err;
+	textbuf		tb;				/* scratch for the value being built */
+	long		items;
+	long		lookup_work;
+	int			order;
+	int			param_order;
+	int			group_seq;
+	oscal_counts counts;
+	/* callbacks of a catalog walk */
+	const oscal_catalog_cb *cb;
+	void	   *arg;
+} walker;
+
+static bool
+is_oscal_elem(const xmlNode *n)
+{
+	return n->type == XML_ELEMENT_NODE && n->ns != NULL && n->ns->href != NULL &&
+		strcmp((const char *) n->ns->href, OSCAL_NS) == 0;
+}
+
+static bool
+is_elem(const xmlNode *n, const char *name)
+{
+	return is_oscal_elem(n) && strcmp((const char *) n->name, name) == 0;
+}
+
+static long
+line_of(const xmlNode *n)
+{
+	return n ? xmlGetLineNo((xmlNodePtr) n) : 0;
+}
+
+/* value of an attribute in no namespace, without copying, or NULL */
+static const char *
+attr(const xmlNode *n, const char *name)
+{
+	const xmlAttr *a;
+
+	/* only elements have attributes; with XML_PARSE_COMPACT a text node
+	 * keeps its content where an element keeps its attributes */
+	if (n->type != XML_ELEMENT_NODE)
+		return NULL;
+	for (a = n->properties; a != NULL; a = a->next)
+	{
+		if (a->ns == NULL && strcmp((const char *) a->name, name) == 0)
+		{
+			if (a->children && a->children->content)
+				return (const char *) a->children->content;
+			return "";
+		}
+	}
+	return NULL;
+}
+
+static const xmlNode *
+first_child(const xmlNode *n, const char *name)
+{
+	const xmlNode *c;
+
+	for (c = n->children; c != NULL; c = c->next)
+		if (is_elem(c, name))
+			return c;
+	return NULL;
+}
+
+static char *
+dup_len(walker *w, const char *s, size_t len)
+{
+	char	   *p = w->al->alloc(w->al->ctx, len + 1);
+
+	if (p == NULL)
+		return NULL;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+static oscal_status
+fail(walker *w, oscal_status st, const xmlNode *n, const char *name,
+	 const char *detail)
+{
+	set_error(w->err, st, line_of(n), name, detail);
+	return st;
+}
+
+/* a copy of an attribute value or NULL; *st set on allocation failure */
+static const char *
+attr_dup(walker *w, const xmlNode *n, const char *name, oscal_status *st)
+{
+	const char *v = attr(n, name);
+	char	   *p;
+
+	if (v == NULL)
+		return NULL;
+	if (strlen(v) > w->lim->max_text)
+	{
+		*st = fail(w, OSCAL_TEXT_TOO_LONG, n, name, NULL);
+		return NULL;
+	}
+	p = dup_len(w, v, strlen(v));
+	if (p == NULL)
+		*st = fail(w, OSCAL_NO_MEMORY, n, NULL, NULL);
+	return p;
+}
+
+/* ---- the scratch text buffer: white space normalized, one line at a time */
+
+static void
+tb_reset(textbuf *tb)
+{
+	tb->len = 0;
+	tb->line_start = 0;
+	tb->space_pending = false;
+}
+
+static oscal_status
+tb_reserve(walker *w, size_t extra)
+{
+	textbuf    *tb = &w->tb;
+	size_t		need = tb->len + extra + 1;
+	size_t		cap;
+	char	   *p;
+
+	if (need <= tb->cap)
+		return OSCAL_OK;
+	if (need > w->lim->max_text + 1)
+		return OSCAL_TEXT_TOO_LONG;
+	cap = tb->cap ? tb->cap : 256;
+	while (cap < need)
+		cap *= 2;
+	if (cap > w->lim->max_text + 1)
+		cap = w->lim->max_text + 1;
+	p = w->al->alloc(w->al->ctx, cap);
+	if (p == NULL)
+		return OSCAL_NO_MEMORY;
+	if (tb->len)
+		memcpy(p, tb->data, tb->len);
+	tb->data = p;
+	tb->cap = cap;
+	return OSCAL_OK;
+}
+
+static inline bool
+xml_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* append text, collapsing runs of white space and dropping it at line starts */
+static oscal_status
+tb_text(walker *w, const char *s, size_t n)
+{
+	textbuf    *tb = &w->tb;
+	size_t		i;
+	oscal_status st;
+
+	/* every space written stands for at least one white-space byte read,
+	 * plus one pending from before: n + 1 bytes always suffice */
+	if ((st = tb_reserve(w, n + 1)) != OSCAL_OK)
+		return st;
+	for (i = 0; i < n; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (xml_space(c))
+		{
+			if (tb->len > tb->line_start)
+				tb->space_pending = true;
+			continue;
+		}
+		if (tb->space_pending)
+		{
+			tb->data[tb->len++] = ' ';
+			tb->space_pending = false;
+		}
+		tb->data[tb->len++] = (char) c;
+	}
+	return OSCAL_OK;
+}
+
+static oscal_status
+tb_str(walker *w, const char *s)
+{
+	return tb_text(w, s, strlen(s));
+}
+
+/* begin a new line; returns the mark to pass to tb_end_line */
+static size_t
+tb_begin_line(walker *w, oscal_status *st)
+{
+	textbuf    *tb = &w->tb;
+	size_t		mark = tb->len;
+
+	tb->space_pending = false;
+	if (tb->len > 0)
+	{
+		if ((*st = tb_reserve(w, 1)) != OSCAL_OK)
+			return mark;
+		tb->data[tb->len++] = '\n';
+	}
+	tb->line_start = tb->len;
+	return mark;
+}
+
+/* end a line: an empty line is taken back */
+static void
+tb_end_line(walker *w, size_t mark)
+{
+	textbuf    *tb = &w->tb;
+
+	if (tb->len == tb->line_start)
+		tb->len = mark;
+	tb->space_pending = false;
+	tb->line_start = tb->len;
+}
+
+/* the buffer's contents as a fresh string (NULL for empty when allowed) */
+static const char *
+tb_take(walker *w, bool empty_is_null, oscal_status *st)
+{
+	char	   *p;
+
+	if (w->tb.len == 0 && empty_is_null)
+		return NULL;
+	p = dup_len(w, w->tb.data ? w->tb.data : "", w->tb.len);
+	if (p == NULL)
+		*st = OSCAL_NO_MEMORY;
+	return p;
+}
+
+/* ---- prose */
+
+static oscal_status inline_text(walker *w, const xmlNode *n, int depth);
+
+/* the param an insert names: searched in the enclosing elements' children */
+static const xmlNode *
+find_param(walker *w, const xmlNode *from, const char *id)
+{
+	const xmlNode *n;
+	const xmlNode *c;
+
+	for (n = from; n != NULL && n->type == XML_ELEMENT_NODE; n = n->parent)
+	{
+		for (c = n->children; c != NULL; c = c->next)
+		{
+			const char *pid;
+
+			if (++w->lookup_work > OSCAL_LOOKUP_BUDGET)
+				return NULL;
+			if (!is_elem(c, "param"))
+				continue;
+			pid = attr(c, "id");
+			if (pid && strcmp(pid, id) == 0)
+				return c;
+		}
+	}
+	return NULL;
+}
+
+/* "[Assignment: label]", "[Selection (one or more): a; b]" or "[id]" */
+static oscal_status
+render_param(walker *w, const xmlNode *param, const char *id, int depth)
+{
+	const xmlNode *label;
+	const xmlNode *sel;
+	oscal_status st;
+
+	if (param == NULL || depth > OSCAL_MAX_INSERT_DEPTH)
+	{
+		if ((st = tb_str(w, "[")) != OSCAL_OK || (st = tb_str(w, id)) != OSCAL_OK)
+			return st;
+		return tb_str(w, "]");
+	}
+	label = first_child(param, "label");
+	sel = first_child(param, "select");
+	if (label == NULL && sel != NULL)
+	{
+		const char *how = attr(sel, "how-many");
+		const xmlNode *c;
+		bool		first = true;
+
+		st = tb_str(w, how && strcmp(how, "one-or-more") == 0 ?
+					"[Selection (one or more): " : "[Selection: ");
+		if (st != OSCAL_OK)
+			return st;
+		for (c = sel->children; c != NULL; c = c->next)
+		{
+			if (!is_elem(c, "choice"))
+				continue;
+			if (!first && (st = tb_str(w, "; ")) != OSCAL_OK)
+				return st;
+			first = false;
+			if ((st = inline_text(w, c, depth + 1)) != OSCAL_OK)
+				return st;
+		}
+		return tb_str(w, "]");
+	}
+	if ((st = tb_str(w, "[Assignment: ")) != OSCAL_OK)
+		return st;
+	if (label != NULL)
+		st = inline_text(w, label, depth + 1);
+	else
+		st = tb_str(w, id);
+	if (st != OSCAL_OK)
+		return st;
+	return tb_str(w, "]");
+}
+
+/* text of an element's content: text nodes, inline markup, inserts */
+static oscal_status
+inline_text(walker *w, const xmlNode *n, int depth)
+{
+	const xmlNode *c;
+	oscal_status st;
+
+	for (c = n->children; c != NULL; c = c->next)
+	{
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
+		{
+			if (c->content && (st = tb_str(w, (const char *) c->content)) != OSCAL_OK)
+				return st;
+		}
+		else if (is_elem(c, "insert"))
+		{
+			const char *id = attr(c, "id-ref");
+
+			if (id == NULL)
+				id = attr(c, "param-id");	/* OSCAL 1.0 milestones */
+			if (id == NULL)
+				continue;
+			if ((st = render_param(w, find_param(w, c, id), id, depth)) != OSCAL_OK)
+				return st;
+		}
+		else if (c->type == XML_ELEMENT_NODE)
+		{
+			if ((st = inline_text(w, c, depth)) != OSCAL_OK)
+				return st;
+		}
+	}
+	return OSCAL_OK;
+}
+
+/* value of the OSCAL prop of that name; prefer one without a class */
+static const char *
+prop_value(const xmlNode *n, const char *name)
+{
+	const xmlNode *c;
+	const char *found = NULL;
+
+	for (c = n->children; c != NULL; c = c->next)
+	{
+		const char *pn;
+		const char *ns;
+
+		if (!is_elem(c, "prop"))
+			continue;
+		pn = attr(c, "name");
+		ns = attr(c, "ns");
+		if (pn == NULL || strcmp(pn, name) != 0)
+			continue;
+		if (ns != NULL && strcmp(ns, OSCAL_PROP_NS) != 0)
+			continue;
+		if (attr(c, "class") == NULL)
+			return attr(c, "value");
+		if (found == NULL)
+			found = attr(c, "value");
+	}
+	return found;
+}
+
+static bool
+is_prose_skip(const xmlNode *c)
+{
+	static const char *const skip[] = {"prop", "link", "title", "param", NULL};
+	int			i;
+
+	for (i = 0; skip[i]; i++)
+		if (strcmp((const char *) c->name, skip[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A part as plain text lines: each paragraph (or list item, table row) is
+ * a line; a labelled part's label starts its first line ("a. ...").
+ */
+static oscal_status
+part_lines(walker *w, const xmlNode *part, int depth)
+{
+	const char *label = prop_value(part, "label");
+	bool		label_done = (label == NULL || *label == '\0');
+	const xmlNode *c;
+	oscal_status st = OSCAL_OK;
+	size_t		mark;
+
+	for (c = part->children; c != NULL; c = c->next)
+	{
+		if (!is_oscal_elem(c) || is_prose_skip(c))
+			continue;
+		if (strcmp((const char *) c->name, "part") == 0)
+		{
+			if (!label_done)
+			{
+				mark = tb_begin_line(w, &st);
+				if (st != OSCAL_OK || (st = tb_str(w, label)) != OSCAL_OK)
+					return st;
+				tb_end_line(w, mark);
+				label_done = true;
+			}
+			if ((st = part_lines(w, c, depth + 1)) != OSCAL_OK)
+				return st;
+		}
+		else if (strcmp((const char *) c->name, "ol") == 0 ||
+				 strcmp((const char *) c->name, "ul") == 0 ||
+				 strcmp((const char *) c->name, "table") == 0)
+		{
+			const xmlNode *li;
+
+			for (li = c->children; li != NULL; li = li->next)
+			{
+				if (li->type != XML_ELEMENT_NODE)
+					continue;
+				mark = tb_begin_line(w, &st);
+				if (st != OSCAL_OK || (st = inline_text(w, li, 0)) != OSCAL_OK)
+					return st;
+				tb_end_line(w, mark);
+			}
+		}
+		else
+		{
+			mark = tb_begin_line(w, &st);
+			if (st != OSCAL_OK)
+				return st;
+			if (!label_done)
+			{
+				if ((st = tb_str(w, label)) != OSCAL_OK || (st = tb_str(w, " ")) != OSCAL_OK)
+					return st;
+				w->tb.space_pending = true;
+				label_done = true;
+			}
+			if ((st = inline_text(w, c, 0)) != OSCAL_OK)
+				return st;
+			tb_end_line(w, mark);
+		}
+	}
+	if (!label_done)
+	{
+		mark = tb_begin_line(w, &st);
+		if (st != OSCAL_OK || (st = tb_str(w, label)) != OSCAL_OK)
+			return st;
+		tb_end_line(w, mark);
+	}
+	return OSCAL_OK;
+}
+
+/* inline text of an element as a fresh string, white space normalized */
+static const char *
+text_of(walker *w, const xmlNode *n, oscal_status *st)
+{
+	oscal_status s;
+
+	tb_reset(&w->tb);
+	if ((s = inline_text(w, n, 0)) != OSCAL_OK)
+	{
+		*st = fail(w, s, n, (const char *) n->name, NULL);
+		return NULL;
+	}
+	return tb_take(w, false, st);
+}
+
+/* ------------------------------------------------------- the tree walk */
+
+static oscal_status
+check_root(walker *w, const xmlNode *root, const char *want)
+{
+	if (root == NULL)
+		return fail(w, OSCAL_WRONG_ROOT, NULL, "", NULL);
+	if (root->ns == NULL || root->ns->href == NULL)
+		return fail(w, OSCAL_WRONG_NAMESPACE, root, (const char *) root->name, "");
+	if (strcmp((const char *) root->ns->href, OSCAL_NS) != 0)
+		return fail(w, OSCAL_WRONG_NAMESPACE, root, (const char *) root->name,
+					(const char *) root->ns->href);
+	if (strcmp((const char *) root->name, want) != 0)
+		return fail(w, OSCAL_WRONG_ROOT, root, (const char *) root->name, want);
+	/* oscal_read refused any element outside the OSCAL namespace */
+	return OSCAL_OK;
+}
+
+static oscal_status
+count_item(walker *w, const xmlNode *n)
+{
+	if (++w->items > w->lim->max_items)
+		return fail(w, OSCAL_TOO_MANY, n, (const char *) n->name, NULL);
+	return OSCAL_OK;
+}
+
+/* a child element's text, or NULL when absent */
+static const char *
+child_text(walker *w, const xmlNode *n, const char *name, oscal_status *st)
+{
+	const xmlNode *c = first_child(n, name);
+
+	return c ? text_of(w, c, st) : NULL;
+}
+
+static oscal_status
+walk_meta(walker *w, const xmlNode *root, oscal_meta *m)
+{
+	const xmlNode *md = first_child(root, "metadata");
+	oscal_status st = OSCAL_OK;
+	const xmlNode *c;
+	int			pass;
+
+	memset(m, 0, sizeof(*m));
+	m->uuid = attr_dup(w, root, "uuid", &st);
+	if (md == NULL || first_child(md, "title") == NULL)
+		return fail(w, OSCAL_MISSING_TITLE, md ? md : root, "metadata", NULL);
+	m->title = child_text(w, md, "title", &st);
+	if (st == OSCAL_OK && m->title[0] == '\0')
+		return fail(w, OSCAL_MISSING_TITLE, md, "metadata", NULL);
+	m->version = child_text(w, md, "version", &st);
+	m->oscal_version = child_text(w, md, "oscal-version", &st);
+	m->last_modified = child_text(w, md, "last-modified", &st);
+	if (st != OSCAL_OK)
+		return st;
+	/* publisher: the party of role "publisher", else of role "creator" */
+	for (pass = 0; pass < 2 && m->publisher == NULL; pass++)
+	{
+		const char *role = pass == 0 ? "publisher" : "creator";
+
+		for (c = md->children; c != NULL && m->publisher == NULL; c = c->next)
+		{
+			const char *rid;
+			const xmlNode *pu;
+			const xmlNode *p;
+
+			if (!is_elem(c, "responsible-party"))
+				continue;
+			rid = attr(c, "role-id");
+			pu = first_child(c, "party-uuid");
+			if (rid == NULL || strcmp(rid, role) != 0 || pu == NULL ||
+				pu->children == NULL || pu->children->content == NULL)
+				continue;
+			for (p = md->children; p != NULL; p = p->next)
+			{
+				const char *uuid = attr(p, "uuid");
+				char		want[64];
+				size_t		k = 0;
+				const char *s = (const char *) pu->children->content;
+
+				/* trim the party-uuid text */
+				while (*s && xml_space((unsigned char) *s))
+					s++;
+				while (s[k] && !xml_space((unsigned char) s[k]) && k < sizeof(want) - 1)
+				{
+					want[k] = s[k];
+					k++;
+				}
+				want[k] = '\0';
+				if (is_elem(p, "party") && uuid && strcmp(uuid, want) == 0 &&
+					first_child(p, "name"))
+				{
+					m->publisher = child_text(w, p, "name", &st);
+					break;
+				}
+			}
+		}
+	}
+	return st;
+}
+
+static oscal_status
+walk_param(walker *w, const xmlNode *n, const char *control_id,
+		   const char *group_id)
+{
+	oscal_param p;
+	oscal_status st = OSCAL_OK;
+	const xmlNode *sel;
+
+	if ((st = count_item(w, n)) != OSCAL_OK)
+		return st;
+	memset(&p, 0, sizeof(p));
+	p.line = line_of(n);
+	p.control_id = control_id;
+	p.group_id = group_id;
+	p.id = attr_dup(w, n, "id", &st);
+	if (st != OSCAL_OK)
+		return st;
+	if (p.id == NULL || *p.id == '\0')
+		return fail(w, OSCAL_MISSING_ID, n, "param", NULL);
+	p.label = child_text(w, n, "label", &st);
+	if (st != OSCAL_OK)
+		return st;
+	sel = first_child(n, "select");
+	if (sel != NULL)
+	{
+		const xmlNode *c;
+		int			k = 0;
+
+		p.how_many = attr_dup(w, sel, "how-many", &st);
+		if (p.how_many == NULL && st == OSCAL_OK)
+			p.how_many = dup_len(w, "one", 3);
+		for (c = sel->children; c != NULL; c = c->next)
+			if (is_elem(c, "choice"))
+				p.nchoices++;
+		if (p.nchoices > 0)
+		{
+			p.choices = w->al->alloc(w->al->ctx, sizeof(char *) * (size_t) p.nchoices);
+			if (p.choices == NULL)
+				return fail(w, OSCAL_NO_MEMORY, n, NULL, NULL);
+			for (c = sel->children; c != NULL && st == OSCAL_OK; c = c->next)
+				if (is_elem(c, "choice"))
+					p.choices[k++] = text_of(w, c, &st);
+		}
+	}
+	if (st == OSCAL_OK)
+		p.value = child_text(w, n, "value", &st);
+	if (st != OSCAL_OK)
+		return st;
+	p.order = ++w->param_order;
+	w->counts.params++;
+	if (w->cb->param && w->cb->param(w->arg, &p) != 0)
+		return fail(w, OSCAL_ABORTED, n, p.id, NULL);
+	return OSCAL_OK;
+}
+
+static oscal_status
+walk_params(walker *w, const xmlNode *n, const char *control_id,
+			const char *group_id)
+{
+	const xmlNode *c;
+	oscal_status st;
+
+	for (c = n->children; c != NULL; c = c->next)
+		if (is_elem(c, "param") &&
+			(st = walk_param(w, c, control_id, group_id)) != OSCAL_OK)
+			return st;
+	return OSCAL_OK;
+}
+
+static oscal_status
+walk_control(walker *w, const xmlNode *n, const char *parent_id,
+			 const char *group_id, int depth)
+{
+	oscal_control c;
+	oscal_status st = OSCAL_OK;
+	const xmlNode *k;
+	const char *status;
+	ctrlid_parsed parsed;
+	size_t		errpos;
+
+	if (depth > w->lim->max_depth)
+		return fail(w, OSCAL_TOO_DEEP, n, attr(n, "id"), NULL);
+	if ((st = count_item(w, n)) != OSCAL_OK)
+		return st;
+	memset(&c, 0, sizeof(c));
+	c.line = line_of(n);
+	c.depth = depth;
+	c.parent_id = parent_id;
+	c.group_id = group_id;
+	c.id = attr_dup(w, n, "id", &st);
+	if (st != OSCAL_OK)
+		return st;
+	if (c.id == NULL || *c.id == '\0')
+		return fail(w, OSCAL_MISSING_ID, n, "control", NULL);
+	if (ctrlid_parse(c.id, strlen(c.id), &parsed, &errpos) != CTRLID_OK)
+		return fail(w, OSCAL_BAD_CONTROL_ID, n, c.id, NULL);
+	if (first_child(n, "title") == NULL)
+		return fail(w, OSCAL_MISSING_TITLE, n, c.id, NULL);
+	c.title = child_text(w, n, "title", &st);
+	/* a title of nothing but white space or empty markup is no title */
+	if (st == OSCAL_OK && c.title[0] == '\0')
+		return fail(w, OSCAL_MISSING_TITLE, n, c.id, NULL);
+	if (st == OSCAL_OK)
+		c.class_ = attr_dup(w, n, "class", &st);
+	if (st != OSCAL_OK)
+		return st;
+	if (prop_value(n, "label"))
+		c.label = dup_len(w, prop_value(n, "label"), strlen(prop_value(n, "label")));
+	if (prop_value(n, "sort-id"))
+		c.sort_id = dup_len(w, prop_value(n, "sort-id"), strlen(prop_value(n, "sort-id")));
+	status = prop_value(n, "status");
+	c.withdrawn = status != NULL && strcasecmp(status, "withdrawn") == 0;
+
+	/* the statement part (the first one, if a publisher repeats it) */
+	for (k = n->children; k != NULL; k = k->next)
+	{
+		const char *name;
+
+		if (!is_elem(k, "part"))
+			continue;
+		name = attr(k, "name");
+		if (name && strcmp(name, "statement") == 0)
+		{
+			oscal_status s;
+
+			tb_reset(&w->tb);
+			if ((s = part_lines(w, k, 0)) != OSCAL_OK)
+				return fail(w, s, k, c.id, NULL);
+			c.statement = tb_take(w, true, &st);
+			break;
+		}
+	}
+	if (st != OSCAL_OK)
+		return fail(w, st, n, c.id, NULL);
+
+	c.order = ++w->order;
+	if (depth == 1)
+		w->counts.controls++;
+	else
+		w->counts.enhancements++;
+	if (c.withdrawn)
+		w->counts.withdrawn++;
+	if (w->cb->control && w->cb->control(w->arg, &c) != 0)
+		return fail(w, OSCAL_ABORTED, n, c.id, NULL);
+
+	if ((st = walk_params(w, n, c.id, NULL)) != OSCAL_OK)
+		return st;
+	for (k = n->children; k != NULL; k = k->next)
+		if (is_elem(k, "control") &&
+			(st = walk_control(w, k, c.id, group_id, depth + 1)) != OSCAL_OK)
+			return st;
+	return OSCAL_OK;
+}
+
+static oscal_status
+walk_group(walker *w, const xmlNode *n, const char *parent_id, int depth)
+{
+	oscal_group g;
+	oscal_status st = OSCAL_OK;
+	const xmlNode *k;
+
+	if (depth > w->lim->max_depth)
+		return fail(w, OSCAL_TOO_DEEP, n, attr(n, "id"), NULL);
+	if ((st = count_item(w, n)) != OSCAL_OK)
+		return st;
+	memset(&g, 0, sizeof(g));
+	g.line = line_of(n);
+	g.depth = depth;
+	g.parent_id = parent_id;
+	g.id = attr_dup(w, n, "id", &st);
+	if (st != OSCAL_OK)
+		return st;
+	w->group_seq++;
+	if (g.id == NULL || *g.id == '\0')
+	{
+		char		buf[32];
+
+		/* OSCAL makes a group's id optional; number the anonymous ones */
+		snprintf(buf, sizeof(buf), "group-%d", w->group_seq);
+		g.id = dup_len(w, buf, strlen(buf));
+	}
+	if (first_child(n, "title") == NULL)
+		return fail(w, OSCAL_MISSING_TITLE, n, g.id, NULL);
+	g.title = child_text(w, n, "title", &st);
+	if (st == OSCAL_OK && g.title[0] == '\0')
+		return fail(w, OSCAL_MISSING_TITLE, n, g.id, NULL);
+	if (st == OSCAL_OK)
+		g.class_ = attr_dup(w, n, "class", &st);
+	if (st != OSCAL_OK)
+		return st;
+	g.order = ++w->order;
+	w->counts.groups++;
+	if (w->cb->group && w->cb->group(w->arg, &g) != 0)
+		return fail(w, OSCAL_ABORTED, n, g.id, NULL);
+	if ((st = walk_params(w, n, NULL, g.id)) != OSCAL_OK)
+		return st;
+	for (k = n->children; k != NULL; k = k->next)
+	{
+		if (is_elem(k, "group"))
+			st = walk_group(w, k, g.id, depth + 1);
+		else if (is_elem(k, "control"))
+			st = walk_control(w, k, NULL, g.id, 1);
+		if (st != OSCAL_OK)
+			return st;
+	}
+	return OSCAL_OK;
+}
+
+static void
+walker_init(walker *w, const oscal_limits *lim, const oscal_alloc *al,
+			oscal_error *err)
+{
+	memset(w, 0, sizeof(*w));
+	w->lim = lim;
+	w->al = al;
+	w->err = err;
+	memset(err, 0, sizeof(*err));
+}
+
+oscal_status
+oscal_walk_catalog(xmlDocPtr doc, const oscal_limits *lim,
+				   const oscal_alloc *al, const oscal_catalog_cb *cb,
+				   void *arg, oscal_counts *counts, oscal_error *err)
+{
+	walker		w;
+	const xmlNode *root = xmlDocGetRootElement(doc);
+	const xmlNode *k;
+	oscal_meta	m;
+	oscal_status st;
+
+	walker_init(&w, lim, al, err);
+	w.cb = cb;
+	w.arg = arg;
+	memset(counts, 0, sizeof(*counts));
+	if ((st = check_root(&w, root, "catalog")) != OSCAL_OK)
+		return st;
+	if ((st = walk_meta(&w, root, &m)) != OSCAL_OK)
+		return st;
+	if (cb->meta && cb->meta(arg, &m) != 0)
+		return fail(&w, OSCAL_ABORTED, root, "metadata", NULL);
+	if ((st = walk_params(&w, root, NULL, NULL)) != OSCAL_OK)
+		return st;
+	for (k = root->children; k != NULL; k = k->next)
+	{
+		if (is_elem(k, "group"))
+			st = walk_group(&w, k, NULL, 1);
+		else if (is_elem(k, "control"))
+			st = walk_control(&w, k, NULL, NULL, 1);
+		if (st != OSCAL_OK)
+			return st;
+	}
+	*counts = w.counts;
+	return OSCAL_OK;
+}
+
+/* with-id text: trimmed; white space inside is kept (and then fails later) */
+static const char *
+id_text(walker *w, const xmlNode *n, oscal_status *st)
+{
+	const char *t = text_of(w, n, st);
+
+	if (*st == OSCAL_OK && (t == NULL || *t == '\0'))
+		*st = fail(w, OSCAL_MISSING_ID, n, "with-id", NULL);
+	return t;
+}
+
+static oscal_status
+walk_selection(walker *w, const oscal_profile_cb *cb, void *arg,
+			   const xmlNode *n, bool include, int import_no)
+{
+	const char *wc = attr(n, "with-child-controls");
+	bool		with_children = wc != NULL && strcmp(wc, "yes") == 0;
+	const xmlNode *c;
+	oscal_status st = OSCAL_OK;
+
+	for (c = n->children; c != NULL; c = c->next)
+	{
+		oscal_selection s;
+
+		memset(&s, 0, sizeof(s));
+		s.include = include;
+		s.with_children = with_children;
+		s.import_no = import_no;
+		s.line = line_of(c);
+		if (is_elem(c, "with-id"))
+		{
+			s.kind = OSCAL_SELECT_ID;
+			s.value = id_text(w, c, &st);
+		}
+		else if (is_elem(c, "matching"))
+		{
+			s.kind = OSCAL_SELECT_PATTERN;
+			s.value = attr_dup(w, c, "pattern", &st);
+			/* an empty pattern would select nothing, silently */
+			if (st == OSCAL_OK && (s.value == NULL || *s.value == '\0'))
+				st = fail(w, OSCAL_MISSING_ID, c, "matching", NULL);
+		}
+		else
+			continue;
+		if (st != OSCAL_OK)
+			return st;
+		if ((st = count_item(w, c)) != OSCAL_OK)
+			return st;
+		if (cb->select && cb->select(arg, &s) != 0)
+			return fail(w, OSCAL_ABORTED, c, s.value, NULL);
+	}
+	return OSCAL_OK;
+}
+
+oscal_status
+oscal_walk_profile(xmlDocPtr doc, const oscal_limits *lim,
+				   const oscal_alloc *al, const oscal_profile_cb *cb,
+				   void *arg, oscal_error *err)
+{
+	walker		w;
+	const xmlNode *root = xmlDocGetRootElement(doc);
+	const xmlNode *k;
+	oscal_meta	m;
+	oscal_status st;
+	int			nimport = 0;
+
+	walker_init(&w, lim, al, err);
+	if ((st = check_root(&w, root, "profile")) != OSCAL_OK)
+		return st;
+	if ((st = walk_meta(&w, root, &m)) != OSCAL_OK)
+		return st;
+	if (cb->meta && cb->meta(arg, &m) != 0)
+		return fail(&w, OSCAL_ABORTED, root, "metadata", NULL);
+	for (k = root->children; k != NULL; k = k->next)
+	{
+		const xmlNode *c;
+		bool		selects = false;
+		const char *href;
+
+		if (!is_elem(k, "import"))
+			continue;
+		nimport++;
+		href = attr_dup(&w, k, "href", &st);
+		if (st != OSCAL_OK)
+			return st;
+		if (cb->import && cb->import(arg, href ? href : "", nimport, line_of(k)) != 0)
+			return fail(&w, OSCAL_ABORTED, k, href, NULL);
+		for (c = k->children; c != NULL; c = c->next)
+		{
+			if (is_elem(c, "include-all"))
+			{
+				oscal_selection s;
+
+				memset(&s, 0, sizeof(s));
+				s.include = true;
+				s.kind = OSCAL_SELECT_ALL;
+				s.import_no = nimport;
+				s.line = line_of(c);
+				selects = true;
+				if ((st = count_item(&w, c)) != OSCAL_OK)
+					return st;
+				if (cb->select && cb->select(arg, &s) != 0)
+					return fail(&w, OSCAL_ABORTED, c, "include-all", NULL);
+			}
+			else if (is_elem(c, "include-controls"))
+			{
+				selects = true;
+				st = walk_selection(&w, cb, arg, c, true, nimport);
+			}
+			else if (is_elem(c, "exclude-controls"))
+				st = walk_selection(&w, cb, arg, c, false, nimport);
+			if (st != OSCAL_OK)
+				return st;
+		}
+		if (!selects)
+			return fail(&w, OSCAL_NO_SELECTION, k, href, NULL);
+	}
+	if (nimport == 0)
+		return fail(&w, OSCAL_NO_IMPORT, root, "profile", NULL);
+	return OSCAL_OK;
+}
+
+const char *
+oscal_status_text(oscal_status st)
+{
+	switch (st)
+	{
+		case OSCAL_OK:
+			return "No error.";
+		case OSCAL_XML_ERROR:
+			return "The document is not well-formed XML.";
+		case OSCAL_EMPTY:
+			return "The document is empty.";
+		case OSCAL_NUL_BYTE:
+			return "The document contains a NUL byte.";
+		case OSCAL_DOCTYPE:
+			return "Documents with a DOCTYPE declaration are rejected, so that no entity is ever declared, expanded or loaded.";
+		case OSCAL_WRONG_NAMESPACE:
+			return "The root element must be in the OSCAL namespace \"" OSCAL_NS "\".";
+		case OSCAL_WRONG_ROOT:
+			return "The root element is not of the expected kind.";
+		case OSCAL_FOREIGN_ELEMENT:
+			return "Every element must be in the OSCAL namespace; foreign elements (XInclude among them) are never processed.";
+		case OSCAL_MISSING_ID:
+			return "A required identifier is missing.";
+		case OSCAL_MISSING_TITLE:
+			return "A required title is missing.";
+		case OSCAL_BAD_CONTROL_ID:
+			return "A control id must be a valid control identifier (segments of letters or digits separated by \".\", \"-\" or parentheses).";
+		case OSCAL_NO_IMPORT:
+			return "A profile must import a catalog.";
+		case OSCAL_NO_SELECTION:
+			return "An import must contain include-all or include-controls.";
+		case OSCAL_TOO_DEEP:
+			return "Controls or groups are nested deeper than the limit.";
+		case OSCAL_TOO_MANY:
+			return "The document has more controls, groups, parameters and selections than the limit.";
+		case OSCAL_TEXT_TOO_LONG:
+			return "A text value is longer than the limit.";
+		case OSCAL_NO_MEMORY:
+			return "Out of memory.";
+		case OSCAL_ABORTED:
+			return "The walk was stopped by the caller.";
+	}
+	return "Unknown status.";
+}
+
+bool
+oscal_status_is_limit(oscal_status st)
+{
+	return st == OSCAL_TOO_DEEP || st == OSCAL_TOO_MANY ||
+		st == OSCAL_TEXT_TOO_LONG;
+}

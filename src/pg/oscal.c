@@ -1,0 +1,1404 @@
+/*
+ * oscal.c — ismap.import_oscal_catalog, import_oscal_profile,
+ *           export_oscal_catalog
+ *
+ * The document is parsed and walked by src/core/oscal.c inside the pattern
+ * of PostgreSQL's own xml.c: pg_xml_init(PG_XML_STRICTNESS_ALL), and a
+ * PG_TRY whose PG_CATCH frees the document and calls pg_xml_done, so no
+ * error — ours, libxml2's or an out-of-memory — leaks the tree or leaves
+ * libxml2's error handler pointing at a dead context.  The callbacks only
+ * copy records into palloc'd arrays; the database is written afterwards,
+ * with libxml2 out of the picture, in a handful of set-based statements
+ * (one per table, the rows passed as arrays).  Any error aborts the
+ * statement, so an import is all or nothing.
+ */
+#include "ismap.h"
+
+#include "oscal.h"
+
+#include "access/detoast.h"
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "common/cryptohash.h"
+#include "common/sha2.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "portability/instr_time.h"
+#include "utils/memutils.h"
+#include "utils/xml.h"
+
+/* ismap.max_document_size, in kB (module.c defines the GUC) */
+int			ismap_max_document_size = 64 * 1024;
+
+/* ------------------------------------------------------------ reading */
+
+static void *
+pg_oscal_alloc(void *ctx, size_t size)
+{
+	return MemoryContextAllocHuge((MemoryContext) ctx, size);
+}
+
+/* growable array of fixed-size records in a memory context */
+typedef struct recvec
+{
+	char	   *data;
+	int			n;
+	int			cap;
+	size_t		size;
+} recvec;
+
+static void
+recvec_push(recvec *v, const void *rec)
+{
+	if (v->n == v->cap)
+	{
+		v->cap = v->cap ? v->cap * 2 : 64;
+		v->data = v->data ? repalloc_huge(v->data, v->size * v->cap)
+			: palloc_extended(v->size * v->cap, MCXT_ALLOC_HUGE);
+	}
+	memcpy(v->data + v->size * v->n, rec, v->size);
+	v->n++;
+}
+
+#define RECVEC_AT(v, type, i) (((type *) (v)->data)[i])
+
+typedef struct walk_state
+{
+	oscal_meta	meta;
+	recvec		groups;
+	recvec		controls;
+	recvec		params;
+	recvec		selections;
+	int			nimports;
+} walk_state;
+
+static int
+cb_meta(void *arg, const oscal_meta *m)
+{
+	((walk_state *) arg)->meta = *m;
+	return 0;
+}
+
+static int
+cb_group(void *arg, const oscal_group *g)
+{
+	recvec_push(&((walk_state *) arg)->groups, g);
+	return 0;
+}
+
+static int
+cb_control(void *arg, const oscal_control *c)
+{
+	recvec_push(&((walk_state *) arg)->controls, c);
+	return 0;
+}
+
+static int
+cb_param(void *arg, const oscal_param *p)
+{
+	recvec_push(&((walk_state *) arg)->params, p);
+	return 0;
+}
+
+static int
+cb_import(void *arg, const char *href, int no, long line)
+{
+	/* the catalog is named by the caller: href is never followed */
+	((walk_state *) arg)->nimports = no;
+	return 0;
+}
+
+static int
+cb_select(void *arg, const oscal_selection *s)
+{
+	recvec_push(&((walk_state *) arg)->selections, s);
+	return 0;
+}
+
+/*
+ * The document as UTF-8 after the size cap: the cap is checked on the raw
+ * (possibly compressed) datum, so an oversized document is refused before
+ * it is even decompressed.
+ */
+static char *
+document_utf8(FunctionCallInfo fcinfo, size_t *lenp)
+{
+	Datum		d = PG_GETARG_DATUM(0);
+	Size		raw = toast_raw_datum_size(d) - VARHDRSZ;
+	text	   *t;
+	char	   *s;
+	int			len;
+
+	if (raw > (Size) ismap_max_document_size * 1024)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("OSCAL document is too large"),
+				 errdetail("The document has %zu bytes; ismap.max_document_size allows %zu.",
+						   (size_t) raw, (size_t) ismap_max_document_size * 1024),
+				 errhint("A superuser can raise ismap.max_document_size.")));
+	t = DatumGetTextPP(d);
+	len = VARSIZE_ANY_EXHDR(t);
+	s = VARDATA_ANY(t);
+	if (GetDatabaseEncoding() != PG_UTF8)
+	{
+		/* returns its input (not NUL-terminated) when there is nothing to do,
+		 * e.g. from SQL_ASCII, else a converted NUL-terminated copy */
+		char	   *conv = (char *) pg_do_encoding_conversion((unsigned char *) s, len,
+															  GetDatabaseEncoding(), PG_UTF8);
+
+		if (conv != s)
+		{
+			s = conv;
+			len = strlen(conv);
+		}
+	}
+	*lenp = (size_t) len;
+	return s;
+}
+
+/*
+ * Parse and walk: a catalog when ccb is given, else a profile.  Records go
+ * to st (allocated in the current memory context).
+ */
+static void
+read_and_walk(const char *buf, size_t len, const oscal_catalog_cb *ccb,
+			  const oscal_profile_cb *pcb, walk_state *st,
+			  oscal_counts *counts)
+{
+	PgXmlErrorContext *volatile errcxt;
+	volatile	xmlDocPtr doc = NULL;
+	volatile	xmlParserCtxtPtr ctxt = NULL;
+	oscal_limits lim = OSCAL_DEFAULT_LIMITS;
+	oscal_alloc al = {pg_oscal_alloc, CurrentMemoryContext};
+	oscal_error err;
+
+	errcxt = pg_xml_init(PG_XML_STRICTNESS_ALL);
+	PG_TRY();
+	{
+		xmlDocPtr	d;
+		oscal_status s = oscal_read(buf, len, 0, (xmlParserCtxtPtr *) &ctxt,
+									&d, &err);
+
+		doc = d;
+		if (s == OSCAL_XML_ERROR && pg_xml_error_occurred(errcxt))
+			xml_ereport(errcxt, ERROR, ERRCODE_INVALID_XML_DOCUMENT,
+						"could not parse OSCAL document");
+		if (s != OSCAL_OK)
+			ismap_oscal_error(&err, ccb ? "catalog" : "profile");
+		if (ccb)
+			s = oscal_walk_catalog(doc, &lim, &al, ccb, st, counts, &err);
+		else
+			s = oscal_walk_profile(doc, &lim, &al, pcb, st, &err);
+		if (s != OSCAL_OK)
+			ismap_oscal_error(&err, ccb ? "catalog" : "profile");
+	}
+	PG_CATCH();
+	{
+		/* an ereport from libxml2's error callback leaves the parser */
+		oscal_read_abandon((xmlParserCtxtPtr *) &ctxt);
+		oscal_free(doc);
+		pg_xml_done(errcxt, true);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	oscal_free(doc);
+	pg_xml_done(errcxt, false);
+}
+
+static char *
+sha256_hex(const char *buf, size_t len)
+{
+	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+	uint8		digest[PG_SHA256_DIGEST_LENGTH];
+	char	   *hex = palloc(PG_SHA256_DIGEST_LENGTH * 2 + 1);
+	int			i;
+
+	if (ctx == NULL || pg_cryptohash_init(ctx) < 0 ||
+		pg_cryptohash_update(ctx, (const uint8 *) buf, len) < 0 ||
+		pg_cryptohash_final(ctx, digest, sizeof(digest)) < 0)
+		elog(ERROR, "could not compute SHA-256 digest");
+	pg_cryptohash_free(ctx);
+	for (i = 0; i < PG_SHA256_DIGEST_LENGTH; i++)
+		sprintf(hex + 2 * i, "%02x", digest[i]);
+	return hex;
+}
+
+/* framework and baseline ids: the tables' own check, with a clear error */
+static void
+check_id(const char *what, const char *id)
+{
+	size_t		n = strlen(id);
+	size_t		i;
+	bool		ok = n >= 1 && n <= 63 &&
+		((id[0] >= 'a' && id[0] <= 'z') || (id[0] >= '0' && id[0] <= '9'));
+
+	for (i = 1; ok && i < n; i++)
+		ok = (id[i] >= 'a' && id[i] <= 'z') || (id[i] >= '0' && id[i] <= '9') ||
+			id[i] == '_' || id[i] == '.' || id[i] == '-';
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid %s id: \"%s\"", what, id),
+				 errdetail("An id is 1 to 63 characters: lower-case letters, digits, \"_\", \".\" and \"-\", starting with a letter or digit.")));
+}
+
+/* a framework id made from a catalog title: "nist-special-publication-800-53-..." */
+static char *
+slug(const char *title)
+{
+	char	   *out = palloc(64);
+	int			n = 0;
+	bool		dash = false;
+	const char *p;
+
+	for (p = title; *p && n < 63; p++)
+	{
+		char		c = *p;
+
+		if (c >= 'A' && c <= 'Z')
+			c = c - 'A' + 'a';
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.')
+		{
+			if (dash && n > 0 && n < 62)
+				out[n++] = '-';
+			dash = false;
+			out[n++] = c;
+		}
+		else
+			dash = true;
+	}
+	while (n > 0 && (out[n - 1] == '-' || out[n - 1] == '.'))
+		n--;
+	out[n] = '\0';
+	if (n == 0 || out[0] == '.')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot derive a framework id from the catalog title \"%s\"", title),
+				 errhint("Pass framework_id.")));
+	return out;
+}
+
+/* ------------------------------------------------------- SPI helpers */
+
+/* a string of the walk (libxml2 gives UTF-8) as text in the server encoding */
+static Datum
+utf8_text(const char *s)
+{
+	if (GetDatabaseEncoding() == PG_UTF8)
+		return CStringGetTextDatum(s);
+	return CStringGetTextDatum(pg_any_to_server(s, strlen(s), PG_UTF8));
+}
+
+static Datum
+text_array(const char **vals, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+	bool	   *nulls = palloc(sizeof(bool) * Max(n, 1));
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		nulls[i] = vals[i] == NULL;
+		d[i] = nulls[i] ? (Datum) 0 : utf8_text(vals[i]);
+	}
+	return PointerGetDatum(construct_md_array(d, nulls, 1, dims, lbs, TEXTOID,
+											  -1, false, TYPALIGN_INT));
+}
+
+static Datum
+int4_array(const int *vals, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+		d[i] = Int32GetDatum(vals[i]);
+	return PointerGetDatum(construct_array(d, n, INT4OID, 4, true, TYPALIGN_INT));
+}
+
+static Datum
+bool_array(const bool *vals, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+		d[i] = BoolGetDatum(vals[i]);
+	return PointerGetDatum(construct_array(d, n, BOOLOID, 1, true, TYPALIGN_CHAR));
+}
+
+#define MAXARGS 12
+
+/* run a statement with arguments; NULL arguments are given as NULL */
+static void
+spi_exec(const char *sql, int nargs, Oid *types, Datum *values,
+		 const char *nulls, int expect)
+{
+	int			rc = SPI_execute_with_args(sql, nargs, types, values, nulls,
+										   false, 0);
+
+	if (rc != expect)
+		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+}
+
+/*
+ * An upsert statement, or for a framework created by this very import the
+ * plain INSERT before its ON CONFLICT clause: there is nothing to conflict
+ * with, and a plain insert skips the speculative-insertion work.
+ */
+static const char *
+upsert(bool fresh, const char *sql)
+{
+	const char *oc = strstr(sql, " ON CONFLICT");
+
+	return fresh && oc ? pnstrdup(sql, oc - sql) : sql;
+}
+
+/* ----------------------------------------------- duplicate detection */
+
+typedef struct keyed
+{
+	const char *id;
+	long		line;
+	ctrlid_parsed *p;
+} keyed;
+
+static int
+keyed_ctrlid_cmp(const void *a, const void *b)
+{
+	const keyed *x = a;
+	const keyed *y = b;
+
+	return ctrlid_key_cmp(x->p->key, x->p->keylen, y->p->key, y->p->keylen);
+}
+
+static int
+keyed_str_cmp(const void *a, const void *b)
+{
+	return strcmp(((const keyed *) a)->id, ((const keyed *) b)->id);
+}
+
+static void
+duplicate_error(const char *what, const keyed *a, const keyed *b)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_XML_DOCUMENT),
+			 errmsg("duplicate %s id \"%s\" in OSCAL document", what, b->id),
+			 errdetail("The %s at line %ld (\"%s\") and the one at line %ld (\"%s\") have the same id.",
+					   what, Min(a->line, b->line), a->line < b->line ? a->id : b->id,
+					   Max(a->line, b->line), a->line < b->line ? b->id : a->id)));
+}
+
+/* ------------------------------------------------ import_oscal_catalog */
+
+static const oscal_catalog_cb catalog_cb = {cb_meta, cb_group, cb_control, cb_param};
+static const oscal_profile_cb profile_cb = {cb_meta, cb_import, cb_select};
+
+static void
+write_catalog(const char *fw, walk_state *st, const char *sha)
+{
+	int			ng = st->groups.n;
+	int			nc = st->controls.n;
+	int			np = st->params.n;
+	int			i;
+	Oid			types[MAXARGS];
+	Datum		v[MAXARGS];
+	char		nulls[MAXARGS];
+	const char **a1, **a2, **a3, **a4, **a5, **a6, **a7, **a8;
+	int		   *o;
+	bool	   *wd;
+	bool		fresh;
+	bool		isnull;
+
+	/* the framework row */
+	{
+		const char *vals[8] = {fw, st->meta.title, st->meta.version,
+			st->meta.publisher, st->meta.uuid, st->meta.oscal_version,
+		st->meta.last_modified, sha};
+
+		for (i = 0; i < 8; i++)
+		{
+			types[i] = TEXTOID;
+			v[i] = vals[i] ? utf8_text(vals[i]) : (Datum) 0;
+			nulls[i] = vals[i] ? ' ' : 'n';
+		}
+		spi_exec("INSERT INTO ismap.framework AS f (framework_id, title, version, publisher, source,"
+				 " oscal_uuid, oscal_version, oscal_last_modified, document_sha256)"
+				 " VALUES ($1, $2, $3, $4, 'OSCAL catalog', $5, $6, $7, $8)"
+				 " ON CONFLICT (framework_id) DO UPDATE SET title = EXCLUDED.title,"
+				 " version = EXCLUDED.version, publisher = EXCLUDED.publisher, source = EXCLUDED.source,"
+				 " oscal_uuid = EXCLUDED.oscal_uuid, oscal_version = EXCLUDED.oscal_version,"
+				 " oscal_last_modified = EXCLUDED.oscal_last_modified,"
+				 " document_sha256 = EXCLUDED.document_sha256"
+				 " RETURNING f.xmax OPERATOR(pg_catalog.=) 0",
+				 8, types, v, nulls, SPI_OK_INSERT_RETURNING);
+		/* a row inserted now (not updated) has xmax 0: nothing to merge with */
+		fresh = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	}
+
+	/* groups: upsert, parents first (document order) */
+	a1 = palloc(sizeof(char *) * Max(ng, 1));
+	a2 = palloc(sizeof(char *) * Max(ng, 1));
+	a3 = palloc(sizeof(char *) * Max(ng, 1));
+	a4 = palloc(sizeof(char *) * Max(ng, 1));
+	o = palloc(sizeof(int) * Max(ng, 1));
+	for (i = 0; i < ng; i++)
+	{
+		oscal_group *g = &RECVEC_AT(&st->groups, oscal_group, i);
+
+		a1[i] = g->id;
+		a2[i] = g->parent_id;
+		a3[i] = g->title;
+		a4[i] = g->class_;
+		o[i] = g->order;
+	}
+	types[0] = TEXTOID;
+	v[0] = CStringGetTextDatum(fw);
+	for (i = 1; i <= 4; i++)
+		types[i] = TEXTARRAYOID;
+	types[5] = INT4ARRAYOID;
+	v[1] = text_array(a1, ng);
+	v[2] = text_array(a2, ng);
+	v[3] = text_array(a3, ng);
+	v[4] = text_array(a4, ng);
+	v[5] = int4_array(o, ng);
+	spi_exec(upsert(fresh, "INSERT INTO ismap.control_group AS g (framework_id, group_id, parent_group_id, title, class, sort_order)"
+			 " SELECT $1, u.* FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6)) AS u"
+			 " ON CONFLICT (framework_id, group_id) DO UPDATE SET parent_group_id = EXCLUDED.parent_group_id,"
+			 " title = EXCLUDED.title, class = EXCLUDED.class, sort_order = EXCLUDED.sort_order"
+			 " WHERE (g.parent_group_id, g.title, g.class, g.sort_order) IS DISTINCT FROM"
+			 " (EXCLUDED.parent_group_id, EXCLUDED.title, EXCLUDED.class, EXCLUDED.sort_order)"),
+			 6, types, v, NULL, SPI_OK_INSERT);
+
+	/* controls: upsert, so that baselines and mappings of kept controls stay */
+	a1 = palloc(sizeof(char *) * Max(nc, 1));
+	a2 = palloc(sizeof(char *) * Max(nc, 1));
+	a3 = palloc(sizeof(char *) * Max(nc, 1));
+	a4 = palloc(sizeof(char *) * Max(nc, 1));
+	a5 = palloc(sizeof(char *) * Max(nc, 1));
+	a6 = palloc(sizeof(char *) * Max(nc, 1));
+	a7 = palloc(sizeof(char *) * Max(nc, 1));
+	a8 = palloc(sizeof(char *) * Max(nc, 1));
+	o = palloc(sizeof(int) * Max(nc, 1));
+	wd = palloc(sizeof(bool) * Max(nc, 1));
+	for (i = 0; i < nc; i++)
+	{
+		oscal_control *c = &RECVEC_AT(&st->controls, oscal_control, i);
+
+		a1[i] = c->id;
+		a2[i] = c->label;
+		a3[i] = c->title;
+		a4[i] = c->statement;
+		a5[i] = c->parent_id;
+		a6[i] = c->class_;
+		a7[i] = c->group_id;
+		a8[i] = c->sort_id;
+		o[i] = c->order;
+		wd[i] = c->withdrawn;
+	}
+	for (i = 1; i <= 8; i++)
+		types[i] = TEXTARRAYOID;
+	types[9] = BOOLARRAYOID;
+	types[10] = INT4ARRAYOID;
+	v[1] = text_array(a1, nc);
+	v[2] = text_array(a2, nc);
+	v[3] = text_array(a3, nc);
+	v[4] = text_array(a4, nc);
+	v[5] = text_array(a5, nc);
+	v[6] = text_array(a6, nc);
+	v[7] = text_array(a7, nc);
+	v[8] = text_array(a8, nc);
+	v[9] = bool_array(wd, nc);
+	v[10] = int4_array(o, nc);
+	if (!fresh)
+		spi_exec("DELETE FROM ismap.control c WHERE c.framework_id OPERATOR(pg_catalog.=) $1"
+				 " AND NOT c.control_id OPERATOR(ismap.=) ANY (SELECT pg_catalog.unnest($2::ismap.ctrlid[]))",
+				 2, types, v, NULL, SPI_OK_DELETE);
+	spi_exec(upsert(fresh, "INSERT INTO ismap.control AS c (framework_id, control_id, label, title, statement, parent_id,"
+			 " class, group_id, sort_id, withdrawn, sort_order)"
+			 " SELECT $1, u.id::ismap.ctrlid, u.label, u.title, u.statement, u.parent::ismap.ctrlid,"
+			 " u.class, u.grp, u.sort_id, u.withdrawn, u.ord"
+			 " FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6), pg_catalog.unnest($7), pg_catalog.unnest($8), pg_catalog.unnest($9), pg_catalog.unnest($10), pg_catalog.unnest($11))"
+			 " AS u(id, label, title, statement, parent, class, grp, sort_id, withdrawn, ord)"
+			 " ON CONFLICT (framework_id, control_id) DO UPDATE SET label = EXCLUDED.label,"
+			 " title = EXCLUDED.title, statement = EXCLUDED.statement, parent_id = EXCLUDED.parent_id,"
+			 " class = EXCLUDED.class, group_id = EXCLUDED.group_id, sort_id = EXCLUDED.sort_id,"
+			 " withdrawn = EXCLUDED.withdrawn, sort_order = EXCLUDED.sort_order"
+			 " WHERE (c.label, c.title, c.statement, c.parent_id::pg_catalog.text, c.class, c.group_id,"
+			 " c.sort_id, c.withdrawn, c.sort_order) IS DISTINCT FROM (EXCLUDED.label, EXCLUDED.title,"
+			 " EXCLUDED.statement, EXCLUDED.parent_id::pg_catalog.text, EXCLUDED.class, EXCLUDED.group_id,"
+			 " EXCLUDED.sort_id, EXCLUDED.withdrawn, EXCLUDED.sort_order)"),
+			 11, types, v, NULL, SPI_OK_INSERT);
+
+	/* params: upsert, then drop those the document no longer has */
+	if (np > 0)
+	{
+		a1 = palloc(sizeof(char *) * np);
+		a2 = palloc(sizeof(char *) * np);
+		a3 = palloc(sizeof(char *) * np);
+		a4 = palloc(sizeof(char *) * np);
+		a5 = palloc(sizeof(char *) * np);
+		a6 = palloc(sizeof(char *) * np);
+		a7 = palloc(sizeof(char *) * np);
+		o = palloc(sizeof(int) * np);
+		for (i = 0; i < np; i++)
+		{
+			oscal_param *p = &RECVEC_AT(&st->params, oscal_param, i);
+
+			a1[i] = p->id;
+			a2[i] = p->control_id;
+			a3[i] = p->group_id;
+			a4[i] = p->label;
+			a5[i] = p->how_many;
+			a7[i] = p->value;
+			o[i] = p->order;
+			a6[i] = NULL;
+			if (p->nchoices > 0)
+			{
+				/* choices joined by U+001F, which XML text cannot contain */
+				StringInfoData s;
+				int			k;
+
+				initStringInfo(&s);
+				for (k = 0; k < p->nchoices; k++)
+				{
+					if (k)
+						appendStringInfoChar(&s, '\x1f');
+					appendStringInfoString(&s, p->choices[k]);
+				}
+				a6[i] = s.data;
+			}
+		}
+	}
+	for (i = 1; i <= 7; i++)
+		types[i] = TEXTARRAYOID;
+	types[8] = INT4ARRAYOID;
+	v[1] = text_array(a1, np);
+	v[2] = text_array(a2, np);
+	v[3] = text_array(a3, np);
+	v[4] = text_array(a4, np);
+	v[5] = text_array(a5, np);
+	v[6] = text_array(a6, np);
+	v[7] = text_array(a7, np);
+	v[8] = int4_array(o, np);
+	if (!fresh)
+		spi_exec("DELETE FROM ismap.control_param p WHERE p.framework_id OPERATOR(pg_catalog.=) $1"
+				 " AND NOT p.param_id OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2))",
+				 2, types, v, NULL, SPI_OK_DELETE);
+	spi_exec(upsert(fresh, "INSERT INTO ismap.control_param AS p (framework_id, param_id, control_id, group_id, label,"
+			 " how_many, choices, value, sort_order)"
+			 " SELECT $1, u.id, u.ctl::ismap.ctrlid, u.grp, u.label, u.how_many,"
+			 " pg_catalog.string_to_array(u.choices, E'\\x1f'), u.value, u.ord"
+			 " FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4),"
+			 " pg_catalog.unnest($5), pg_catalog.unnest($6), pg_catalog.unnest($7), pg_catalog.unnest($8),"
+			 " pg_catalog.unnest($9)) AS u(id, ctl, grp, label, how_many, choices, value, ord)"
+			 " ON CONFLICT (framework_id, param_id) DO UPDATE SET control_id = EXCLUDED.control_id,"
+			 " group_id = EXCLUDED.group_id, label = EXCLUDED.label, how_many = EXCLUDED.how_many,"
+			 " choices = EXCLUDED.choices, value = EXCLUDED.value, sort_order = EXCLUDED.sort_order"
+			 " WHERE (p.control_id::pg_catalog.text, p.group_id, p.label, p.how_many, p.choices, p.value,"
+			 " p.sort_order) IS DISTINCT FROM (EXCLUDED.control_id::pg_catalog.text, EXCLUDED.group_id,"
+			 " EXCLUDED.label, EXCLUDED.how_many, EXCLUDED.choices, EXCLUDED.value, EXCLUDED.sort_order)"),
+			 9, types, v, NULL, SPI_OK_INSERT);
+
+	/* groups the document no longer has (their controls were moved above) */
+	a1 = palloc(sizeof(char *) * Max(ng, 1));
+	for (i = 0; i < ng; i++)
+		a1[i] = RECVEC_AT(&st->groups, oscal_group, i).id;
+	types[1] = TEXTARRAYOID;
+	v[1] = text_array(a1, ng);
+	if (!fresh)
+		spi_exec("DELETE FROM ismap.control_group g WHERE g.framework_id OPERATOR(pg_catalog.=) $1"
+				 " AND NOT g.group_id OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2))",
+				 2, types, v, NULL, SPI_OK_DELETE);
+}
+
+/* control ids: valid (the walker checked) and distinct as ctrlids */
+static void
+check_duplicates(walk_state *st)
+{
+	int			n = st->controls.n;
+	keyed	   *k = palloc(sizeof(keyed) * Max(n, 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		oscal_control *c = &RECVEC_AT(&st->controls, oscal_control, i);
+		size_t		errpos;
+
+		k[i].id = c->id;
+		k[i].line = c->line;
+		k[i].p = palloc(sizeof(ctrlid_parsed));
+		if (ctrlid_parse(c->id, strlen(c->id), k[i].p, &errpos) != CTRLID_OK)
+			elog(ERROR, "control id \"%s\" passed the walker but does not parse", c->id);
+	}
+	qsort(k, n, sizeof(keyed), keyed_ctrlid_cmp);
+	for (i = 1; i < n; i++)
+		if (keyed_ctrlid_cmp(&k[i - 1], &k[i]) == 0)
+			duplicate_error("control", &k[i - 1], &k[i]);
+
+	n = st->groups.n;
+	k = palloc(sizeof(keyed) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		k[i].id = RECVEC_AT(&st->groups, oscal_group, i).id;
+		k[i].line = RECVEC_AT(&st->groups, oscal_group, i).line;
+	}
+	qsort(k, n, sizeof(keyed), keyed_str_cmp);
+	for (i = 1; i < n; i++)
+		if (strcmp(k[i - 1].id, k[i].id) == 0)
+			duplicate_error("group", &k[i - 1], &k[i]);
+
+	n = st->params.n;
+	k = palloc(sizeof(keyed) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		k[i].id = RECVEC_AT(&st->params, oscal_param, i).id;
+		k[i].line = RECVEC_AT(&st->params, oscal_param, i).line;
+	}
+	qsort(k, n, sizeof(keyed), keyed_str_cmp);
+	for (i = 1; i < n; i++)
+		if (strcmp(k[i - 1].id, k[i].id) == 0)
+			duplicate_error("param", &k[i - 1], &k[i]);
+}
+
+static void
+walk_state_init(walk_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->groups.size = sizeof(oscal_group);
+	st->controls.size = sizeof(oscal_control);
+	st->params.size = sizeof(oscal_param);
+	st->selections.size = sizeof(oscal_selection);
+}
+
+PG_FUNCTION_INFO_V1(ismap_import_oscal_catalog);
+Datum
+ismap_import_oscal_catalog(PG_FUNCTION_ARGS)
+{
+	TupleDesc	tupdesc;
+	size_t		len;
+	char	   *buf;
+	walk_state	st;
+	oscal_counts counts;
+	const char *fw;
+	Datum		values[6];
+	bool		nulls[6] = {false};
+	MemoryContext work;
+	MemoryContext old;
+	instr_time	t0, t1, t2;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("OSCAL document must not be null")));
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+
+	/* everything of the walk lives here and goes at the end */
+	work = AllocSetContextCreate(CurrentMemoryContext, "OSCAL import",
+								 ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(work);
+	INSTR_TIME_SET_CURRENT(t0);
+	buf = document_utf8(fcinfo, &len);
+	walk_state_init(&st);
+	read_and_walk(buf, len, &catalog_cb, NULL, &st, &counts);
+	check_duplicates(&st);
+	INSTR_TIME_SET_CURRENT(t1);
+
+	fw = PG_ARGISNULL(1) ? slug(st.meta.title) : text_to_cstring(PG_GETARG_TEXT_PP(1));
+	check_id("framework", fw);
+
+	SPI_connect();
+	write_catalog(fw, &st, sha256_hex(buf, len));
+	SPI_finish();
+	INSTR_TIME_SET_CURRENT(t2);
+	INSTR_TIME_SUBTRACT(t2, t1);
+	INSTR_TIME_SUBTRACT(t1, t0);
+	elog(DEBUG1, "OSCAL catalog import: parse and walk %.1f ms, write %.1f ms",
+		 INSTR_TIME_GET_MILLISEC(t1), INSTR_TIME_GET_MILLISEC(t2));
+
+	MemoryContextSwitchTo(old);
+	values[0] = CStringGetTextDatum(fw);
+	values[1] = Int32GetDatum((int32) counts.groups);
+	values[2] = Int32GetDatum((int32) counts.controls);
+	values[3] = Int32GetDatum((int32) counts.enhancements);
+	values[4] = Int32GetDatum((int32) counts.withdrawn);
+	values[5] = Int32GetDatum((int32) counts.params);
+	MemoryContextDelete(work);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
+}
+
+/* ------------------------------------------------ import_oscal_profile */
+
+/* an OSCAL matching pattern (a glob: * and ?) as a LIKE pattern */
+static char *
+glob_to_like(const char *g)
+{
+	StringInfoData s;
+
+	initStringInfo(&s);
+	for (; *g; g++)
+	{
+		if (*g == '*')
+			appendStringInfoChar(&s, '%');
+		else if (*g == '?')
+			appendStringInfoChar(&s, '_');
+		else
+		{
+			if (*g == '%' || *g == '_' || *g == '\\')
+				appendStringInfoChar(&s, '\\');
+			appendStringInfoChar(&s, *g);
+		}
+	}
+	return s.data;
+}
+
+PG_FUNCTION_INFO_V1(ismap_import_oscal_profile);
+Datum
+ismap_import_oscal_profile(PG_FUNCTION_ARGS)
+{
+	TupleDesc	tupdesc;
+	size_t		len;
+	char	   *buf;
+	walk_state	st;
+	const char *baseline;
+	const char *fw;
+	Datum		values[2];
+	bool		nulls[2] = {false};
+	MemoryContext work;
+	MemoryContext old;
+	int			n, nid = 0, npat = 0, i;
+	const char **ids, **pats;
+	bool	   *id_inc, *id_ch, *pat_inc, *pat_ch;
+	bool		all = false;
+	Oid			types[MAXARGS];
+	Datum		v[MAXARGS];
+	char		vnulls[MAXARGS];
+	uint64		selected;
+	bool		isnull;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("document, baseline_id and framework_id must not be null")));
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	work = AllocSetContextCreate(CurrentMemoryContext, "OSCAL import",
+								 ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(work);
+	baseline = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	fw = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	check_id("baseline", baseline);
+
+	buf = document_utf8(fcinfo, &len);
+	walk_state_init(&st);
+	read_and_walk(buf, len, NULL, &profile_cb, &st, NULL);
+
+	/* split the selections into ids (checked now) and patterns */
+	n = st.selections.n;
+	ids = palloc(sizeof(char *) * Max(n, 1));
+	pats = palloc(sizeof(char *) * Max(n, 1));
+	id_inc = palloc(sizeof(bool) * Max(n, 1));
+	id_ch = palloc(sizeof(bool) * Max(n, 1));
+	pat_inc = palloc(sizeof(bool) * Max(n, 1));
+	pat_ch = palloc(sizeof(bool) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		oscal_selection *s = &RECVEC_AT(&st.selections, oscal_selection, i);
+		ctrlid_parsed p;
+		size_t		errpos;
+
+		if (s->kind == OSCAL_SELECT_ALL)
+			all = true;
+		else if (s->kind == OSCAL_SELECT_PATTERN)
+		{
+			pats[npat] = glob_to_like(s->value);
+			pat_inc[npat] = s->include;
+			pat_ch[npat++] = s->with_children;
+		}
+		else
+		{
+			if (ctrlid_parse(s->value, strlen(s->value), &p, &errpos) != CTRLID_OK)
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_OBJECT),
+						 errmsg("control \"%s\" selected by the profile does not exist in framework \"%s\"",
+								s->value, fw),
+						 errdetail("The with-id at line %ld is not a valid control identifier.", s->line)));
+			ids[nid] = s->value;
+			id_inc[nid] = s->include;
+			id_ch[nid++] = s->with_children;
+		}
+	}
+
+	SPI_connect();
+	types[0] = TEXTOID;
+	v[0] = CStringGetTextDatum(fw);
+	spi_exec("SELECT 1 FROM ismap.framework WHERE framework_id OPERATOR(pg_catalog.=) $1 FOR KEY SHARE",
+			 1, types, v, NULL, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("framework \"%s\" does not exist", fw),
+				 errhint("Import the catalog the profile names with ismap.import_oscal_catalog first.")));
+
+	/* an unknown with-id is an error naming it (and its line) */
+	types[1] = TEXTARRAYOID;
+	v[1] = text_array(ids, nid);
+	spi_exec("SELECT u.id, u.n FROM pg_catalog.unnest($2) WITH ORDINALITY AS u(id, n)"
+			 " WHERE NOT EXISTS (SELECT 1 FROM ismap.control c WHERE c.framework_id OPERATOR(pg_catalog.=) $1"
+			 " AND c.control_id OPERATOR(ismap.=) u.id::ismap.ctrlid) ORDER BY u.n LIMIT 1",
+			 2, types, v, NULL, SPI_OK_SELECT);
+	if (SPI_processed > 0)
+	{
+		char	   *missing = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		int64		no = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+		long		line = 0;
+		int			k, seen = 0;
+
+		for (k = 0; k < n; k++)
+		{
+			oscal_selection *s = &RECVEC_AT(&st.selections, oscal_selection, k);
+
+			if (s->kind == OSCAL_SELECT_ID && ++seen == no)
+				line = s->line;
+		}
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("control \"%s\" selected by the profile does not exist in framework \"%s\"",
+						missing, fw),
+				 errdetail("The with-id is at line %ld of the profile.", line)));
+	}
+
+	/* the baseline row, then its controls (replaced) */
+	types[1] = TEXTOID;
+	types[2] = TEXTOID;
+	types[3] = TEXTOID;
+	types[4] = TEXTOID;
+	v[1] = CStringGetTextDatum(baseline);
+	v[2] = utf8_text(st.meta.title);
+	v[3] = st.meta.uuid ? utf8_text(st.meta.uuid) : (Datum) 0;
+	v[4] = CStringGetTextDatum(sha256_hex(buf, len));
+	memset(vnulls, ' ', sizeof(vnulls));
+	vnulls[3] = st.meta.uuid ? ' ' : 'n';
+	spi_exec("DELETE FROM ismap.baseline_control WHERE baseline_id OPERATOR(pg_catalog.=) $2",
+			 2, types, v, vnulls, SPI_OK_DELETE);
+	spi_exec("INSERT INTO ismap.baseline AS b (baseline_id, framework_id, title, source, oscal_uuid, document_sha256)"
+			 " VALUES ($2, $1, $3, 'OSCAL profile', $4, $5)"
+			 " ON CONFLICT (baseline_id) DO UPDATE SET framework_id = EXCLUDED.framework_id,"
+			 " title = EXCLUDED.title, source = EXCLUDED.source, oscal_uuid = EXCLUDED.oscal_uuid,"
+			 " document_sha256 = EXCLUDED.document_sha256",
+			 5, types, v, vnulls, SPI_OK_INSERT);
+
+	types[2] = TEXTARRAYOID;
+	types[3] = BOOLARRAYOID;
+	types[4] = BOOLARRAYOID;
+	types[5] = TEXTARRAYOID;
+	types[6] = BOOLARRAYOID;
+	types[7] = BOOLARRAYOID;
+	types[8] = BOOLOID;
+	v[2] = text_array(ids, nid);
+	v[3] = bool_array(id_inc, nid);
+	v[4] = bool_array(id_ch, nid);
+	v[5] = text_array(pats, npat);
+	v[6] = bool_array(pat_inc, npat);
+	v[7] = bool_array(pat_ch, npat);
+	v[8] = BoolGetDatum(all);
+
+	/*
+	 * Seeds are the controls each selection names; with-child-controls adds
+	 * their descendants; the baseline is what is included and not excluded.
+	 */
+	spi_exec("WITH RECURSIVE seed(control_id, incl, ch) AS ("
+			 "  SELECT c.control_id, u.incl, u.ch FROM ROWS FROM (pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5)) AS u(id, incl, ch)"
+			 "  JOIN ismap.control c ON c.framework_id OPERATOR(pg_catalog.=) $1"
+			 "   AND c.control_id OPERATOR(ismap.=) u.id::ismap.ctrlid"
+			 "  UNION ALL"
+			 "  SELECT c.control_id, u.incl, u.ch FROM ROWS FROM (pg_catalog.unnest($6), pg_catalog.unnest($7), pg_catalog.unnest($8)) AS u(pat, incl, ch)"
+			 "  JOIN ismap.control c ON c.framework_id OPERATOR(pg_catalog.=) $1"
+			 "   AND c.control_id::pg_catalog.text OPERATOR(pg_catalog.~~) u.pat"
+			 "  UNION ALL"
+			 "  SELECT c.control_id, true, false FROM ismap.control c"
+			 "  WHERE $9 AND c.framework_id OPERATOR(pg_catalog.=) $1),"
+			 " closure(control_id, incl, ch) AS ("
+			 "  SELECT control_id, incl, ch FROM seed"
+			 "  UNION"
+			 "  SELECT c.control_id, k.incl, true FROM closure k"
+			 "  JOIN ismap.control c ON c.framework_id OPERATOR(pg_catalog.=) $1"
+			 "   AND c.parent_id OPERATOR(ismap.=) k.control_id WHERE k.ch)"
+			 " INSERT INTO ismap.baseline_control (baseline_id, framework_id, control_id)"
+			 " SELECT $2, $1, s.control_id FROM ("
+			 "  SELECT control_id FROM closure WHERE incl"
+			 "  EXCEPT SELECT control_id FROM closure WHERE NOT incl) AS s",
+			 9, types, v, NULL, SPI_OK_INSERT);
+	selected = SPI_processed;
+	SPI_finish();
+
+	MemoryContextSwitchTo(old);
+	values[0] = CStringGetTextDatum(baseline);
+	values[1] = Int32GetDatum((int32) selected);
+	MemoryContextDelete(work);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
+}
+
+/* ------------------------------------------------- export_oscal_catalog */
+
+/* text escaped for XML content (attr: also quotes and white space) */
+static void
+append_xml(StringInfo s, const char *t, bool attr)
+{
+	for (; *t; t++)
+	{
+		switch (*t)
+		{
+			case '&':
+				appendStringInfoString(s, "&amp;");
+				break;
+			case '<':
+				appendStringInfoString(s, "&lt;");
+				break;
+			case '>':
+				appendStringInfoString(s, "&gt;");
+				break;
+			case '"':
+				appendStringInfoString(s, attr ? "&quot;" : "\"");
+				break;
+			case '\r':
+				appendStringInfoString(s, "&#13;");
+				break;
+			case '\n':
+			case '\t':
+				if (attr)
+					appendStringInfo(s, "&#%d;", *t);
+				else
+					appendStringInfoChar(s, *t);
+				break;
+			default:
+				appendStringInfoChar(s, *t);
+		}
+	}
+}
+
+static void
+indent(StringInfo s, int depth)
+{
+	appendStringInfoSpaces(s, 2 * depth);
+}
+
+/* <name>text</name> on its own line */
+static void
+elem(StringInfo s, int depth, const char *name, const char *text)
+{
+	indent(s, depth);
+	appendStringInfo(s, "<%s>", name);
+	append_xml(s, text, false);
+	appendStringInfo(s, "</%s>\n", name);
+}
+
+static void
+prop(StringInfo s, int depth, const char *name, const char *value)
+{
+	indent(s, depth);
+	appendStringInfo(s, "<prop name=\"%s\" value=\"", name);
+	append_xml(s, value, true);
+	appendStringInfoString(s, "\"/>\n");
+}
+
+/* one exported node: a group or a control, with its children in order */
+typedef struct xnode
+{
+	bool		is_group;
+	HeapTuple	tup;			/* row of the group or control query */
+	int			order;
+	char	   *id;
+	struct xnode *first_child;
+	struct xnode *last_child;
+	struct xnode *next;
+	int			first_param;	/* index chain of params owned */
+	int			last_param;
+} xnode;
+
+typedef struct xentry
+{
+	char		key[256];
+	xnode	   *node;
+} xentry;
+
+typedef struct export_state
+{
+	StringInfoData out;
+	SPITupleTable *groups;
+	SPITupleTable *controls;
+	SPITupleTable *params;
+	int		   *param_next;		/* chain of params of one owner */
+	int			root_first_param;
+	int			root_last_param;
+} export_state;
+
+static char *
+col(HeapTuple tup, TupleDesc td, int n)
+{
+	return SPI_getvalue(tup, td, n);
+}
+
+static void
+link_param(export_state *es, int *first, int *last, int i)
+{
+	if (*first < 0)
+		*first = i;
+	else
+		es->param_next[*last] = i;
+	*last = i;
+}
+
+static void
+write_params(export_state *es, int first, int depth)
+{
+	TupleDesc	td = es->params->tupdesc;
+	int			i;
+
+	for (i = first; i >= 0; i = es->param_next[i])
+	{
+		HeapTuple	t = es->params->vals[i];
+		char	   *label = col(t, td, 4);
+		char	   *how = col(t, td, 5);
+		char	   *value = col(t, td, 7);
+		bool		isnull;
+		Datum		choices = SPI_getbinval(t, td, 6, &isnull);
+
+		indent(&es->out, depth);
+		appendStringInfoString(&es->out, "<param id=\"");
+		append_xml(&es->out, col(t, td, 1), true);
+		appendStringInfoString(&es->out, "\">\n");
+		if (label)
+			elem(&es->out, depth + 1, "label", label);
+		if (how)
+		{
+			indent(&es->out, depth + 1);
+			if (strcmp(how, "one") == 0)
+				appendStringInfoString(&es->out, "<select>\n");
+			else
+			{
+				appendStringInfoString(&es->out, "<select how-many=\"");
+				append_xml(&es->out, how, true);
+				appendStringInfoString(&es->out, "\">\n");
+			}
+			if (!isnull)
+			{
+				ArrayType  *arr = DatumGetArrayTypeP(choices);
+				Datum	   *elems;
+				bool	   *enulls;
+				int			ne, k;
+
+				deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &enulls, &ne);
+				for (k = 0; k < ne; k++)
+					if (!enulls[k])
+						elem(&es->out, depth + 2, "choice", TextDatumGetCString(elems[k]));
+			}
+			indent(&es->out, depth + 1);
+			appendStringInfoString(&es->out, "</select>\n");
+		}
+		else if (value)
+			elem(&es->out, depth + 1, "value", value);
+		indent(&es->out, depth);
+		appendStringInfoString(&es->out, "</param>\n");
+	}
+}
+
+static void
+write_node(export_state *es, xnode *n, int depth)
+{
+	StringInfo	s = &es->out;
+	xnode	   *c;
+
+	if (n->is_group)
+	{
+		TupleDesc	td = es->groups->tupdesc;
+		char	   *cls = col(n->tup, td, 4);
+
+		indent(s, depth);
+		appendStringInfoString(s, "<group id=\"");
+		append_xml(s, n->id, true);
+		if (cls)
+		{
+			appendStringInfoString(s, "\" class=\"");
+			append_xml(s, cls, true);
+		}
+		appendStringInfoString(s, "\">\n");
+		elem(s, depth + 1, "title", col(n->tup, td, 3));
+		write_params(es, n->first_param, depth + 1);
+	}
+	else
+	{
+		TupleDesc	td = es->controls->tupdesc;
+		char	   *cls = col(n->tup, td, 4);
+		char	   *label = col(n->tup, td, 5);
+		char	   *sort_id = col(n->tup, td, 6);
+		char	   *statement = col(n->tup, td, 7);
+		char	   *withdrawn = col(n->tup, td, 8);
+
+		indent(s, depth);
+		appendStringInfoString(s, "<control id=\"");
+		append_xml(s, n->id, true);
+		if (cls)
+		{
+			appendStringInfoString(s, "\" class=\"");
+			append_xml(s, cls, true);
+		}
+		appendStringInfoString(s, "\">\n");
+		elem(s, depth + 1, "title", col(n->tup, td, 3));
+		write_params(es, n->first_param, depth + 1);
+		if (label)
+			prop(s, depth + 1, "label", label);
+		if (sort_id)
+			prop(s, depth + 1, "sort-id", sort_id);
+		if (withdrawn && strcmp(withdrawn, "t") == 0)
+			prop(s, depth + 1, "status", "withdrawn");
+		if (statement)
+		{
+			char	   *line = statement;
+
+			indent(s, depth + 1);
+			appendStringInfoString(s, "<part id=\"");
+			append_xml(s, n->id, true);
+			appendStringInfoString(s, "_smt\" name=\"statement\">\n");
+			/* one paragraph per line of the plain text */
+			while (line)
+			{
+				char	   *nl = strchr(line, '\n');
+
+				if (nl)
+					*nl = '\0';
+				if (*line)
+					elem(s, depth + 2, "p", line);
+				line = nl ? nl + 1 : NULL;
+			}
+			indent(s, depth + 1);
+			appendStringInfoString(s, "</part>\n");
+		}
+	}
+	for (c = n->first_child; c; c = c->next)
+		write_node(es, c, depth + 1);
+	indent(s, depth);
+	appendStringInfoString(s, n->is_group ? "</group>\n" : "</control>\n");
+}
+
+static HTAB *
+make_index(const char *name, long n)
+{
+	HASHCTL		ctl;
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(((xentry *) 0)->key);
+	ctl.entrysize = sizeof(xentry);
+	ctl.hcxt = CurrentMemoryContext;
+	return hash_create(name, Max(n, 16), &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+}
+
+static void
+index_put(HTAB *h, const char *id, xnode *node)
+{
+	xentry	   *e;
+	bool		found;
+
+	if (strlen(id) >= sizeof(e->key))
+		return;
+	e = hash_search(h, id, HASH_ENTER, &found);
+	e->node = node;
+}
+
+static xnode *
+index_get(HTAB *h, const char *id)
+{
+	xentry	   *e;
+
+	if (id == NULL || strlen(id) >= sizeof(e->key))
+		return NULL;
+	e = hash_search(h, id, HASH_FIND, NULL);
+	return e ? e->node : NULL;
+}
+
+static void
+add_child(xnode *parent, xnode *child)
+{
+	if (parent->last_child)
+		parent->last_child->next = child;
+	else
+		parent->first_child = child;
+	parent->last_child = child;
+}
+
+PG_FUNCTION_INFO_V1(ismap_export_oscal_catalog);
+Datum
+ismap_export_oscal_catalog(PG_FUNCTION_ARGS)
+{
+	text	   *fwt = PG_GETARG_TEXT_PP(0);
+	export_state es;
+	Oid			types[1] = {TEXTOID};
+	Datum		v[1];
+	HeapTuple	fwrow;
+	TupleDesc	fwtd;
+	HTAB	   *gidx, *cidx;
+	xnode	   *nodes;
+	xnode		root;
+	int			ng, nc, np, i, gi, ci, nn = 0;
+	char	   *publisher;
+	char	   *version;
+	text	   *result;
+	MemoryContext caller = CurrentMemoryContext;
+
+	v[0] = PointerGetDatum(fwt);
+	SPI_connect();
+	spi_exec("SELECT f.title, f.version, f.publisher,"
+			 " COALESCE(f.oscal_uuid, pg_catalog.md5(f.framework_id)::pg_catalog.uuid::pg_catalog.text),"
+			 " COALESCE(f.oscal_version, '1.1.2'),"
+			 " COALESCE(f.oscal_last_modified,"
+			 "   pg_catalog.to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')),"
+			 " pg_catalog.md5(COALESCE(f.oscal_uuid, f.framework_id) OPERATOR(pg_catalog.||) ':publisher')::pg_catalog.uuid::pg_catalog.text"
+			 " FROM ismap.framework f WHERE f.framework_id OPERATOR(pg_catalog.=) $1",
+			 1, types, v, NULL, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("framework \"%s\" does not exist", text_to_cstring(fwt))));
+	fwrow = SPI_tuptable->vals[0];
+	fwtd = SPI_tuptable->tupdesc;
+
+	initStringInfo(&es.out);
+	appendStringInfoString(&es.out, "<?xml version=\"1.0\"?>\n"
+						   "<catalog xmlns=\"" OSCAL_NS "\" uuid=\"");
+	append_xml(&es.out, col(fwrow, fwtd, 4), true);
+	appendStringInfoString(&es.out, "\">\n  <metadata>\n");
+	elem(&es.out, 2, "title", col(fwrow, fwtd, 1));
+	elem(&es.out, 2, "last-modified", col(fwrow, fwtd, 6));
+	version = col(fwrow, fwtd, 2);
+	if (version)
+		elem(&es.out, 2, "version", version);
+	elem(&es.out, 2, "oscal-version", col(fwrow, fwtd, 5));
+	publisher = col(fwrow, fwtd, 3);
+	if (publisher)
+	{
+		char	   *uuid = col(fwrow, fwtd, 7);
+
+		appendStringInfoString(&es.out, "    <role id=\"publisher\">\n");
+		elem(&es.out, 3, "title", "Publisher");
+		appendStringInfo(&es.out, "    </role>\n    <party uuid=\"%s\" type=\"organization\">\n", uuid);
+		elem(&es.out, 3, "name", publisher);
+		appendStringInfo(&es.out, "    </party>\n    <responsible-party role-id=\"publisher\">\n");
+		elem(&es.out, 3, "party-uuid", uuid);
+		appendStringInfoString(&es.out, "    </responsible-party>\n");
+	}
+	appendStringInfoString(&es.out, "  </metadata>\n");
+
+	/* the three result sets stay until SPI_finish */
+	spi_exec("SELECT g.group_id, g.parent_group_id, g.title, g.class, g.sort_order"
+			 " FROM ismap.control_group g WHERE g.framework_id OPERATOR(pg_catalog.=) $1"
+			 " ORDER BY g.sort_order, g.group_id",
+			 1, types, v, NULL, SPI_OK_SELECT);
+	es.groups = SPI_tuptable;
+	ng = (int) SPI_processed;
+	spi_exec("SELECT c.control_id::pg_catalog.text, p.control_id::pg_catalog.text, c.title, c.class,"
+			 " c.label, c.sort_id, c.statement, c.withdrawn, c.group_id, c.sort_order"
+			 " FROM ismap.control c LEFT JOIN ismap.control p"
+			 " ON p.framework_id OPERATOR(pg_catalog.=) c.framework_id AND p.control_id OPERATOR(ismap.=) c.parent_id"
+			 " WHERE c.framework_id OPERATOR(pg_catalog.=) $1"
+			 " ORDER BY c.sort_order NULLS LAST, c.control_id",
+			 1, types, v, NULL, SPI_OK_SELECT);
+	es.controls = SPI_tuptable;
+	nc = (int) SPI_processed;
+	spi_exec("SELECT p.param_id, p.control_id::pg_catalog.text, p.group_id, p.label, p.how_many,"
+			 " p.choices, p.value FROM ismap.control_param p"
+			 " WHERE p.framework_id OPERATOR(pg_catalog.=) $1 ORDER BY p.sort_order, p.param_id",
+			 1, types, v, NULL, SPI_OK_SELECT);
+	es.params = SPI_tuptable;
+	np = (int) SPI_processed;
+
+	/* nodes in document order: merge groups and controls by sort_order */
+	nodes = palloc0(sizeof(xnode) * Max(ng + nc, 1));
+	gidx = make_index("OSCAL export groups", ng);
+	cidx = make_index("OSCAL export controls", nc);
+	gi = ci = 0;
+	while (gi < ng || ci < nc)
+	{
+		bool		isnull;
+		int			go = gi < ng ? DatumGetInt32(SPI_getbinval(es.groups->vals[gi], es.groups->tupdesc, 5, &isnull)) : 0;
+		Datum		cod = ci < nc ? SPI_getbinval(es.controls->vals[ci], es.controls->tupdesc, 10, &isnull) : (Datum) 0;
+		int			co = (ci < nc && !isnull) ? DatumGetInt32(cod) : INT_MAX;
+		xnode	   *x = &nodes[nn++];
+
+		x->first_param = x->last_param = -1;
+		if (gi < ng && (ci >= nc || go <= co))
+		{
+			x->is_group = true;
+			x->tup = es.groups->vals[gi++];
+			x->id = col(x->tup, es.groups->tupdesc, 1);
+			index_put(gidx, x->id, x);
+		}
+		else
+		{
+			x->tup = es.controls->vals[ci++];
+			x->id = col(x->tup, es.controls->tupdesc, 1);
+			index_put(cidx, x->id, x);
+		}
+	}
+
+	/* the tree: a control hangs under its parent control, else its group */
+	memset(&root, 0, sizeof(root));
+	root.first_param = root.last_param = -1;
+	for (i = 0; i < nn; i++)
+	{
+		xnode	   *x = &nodes[i];
+		xnode	   *parent = NULL;
+
+		if (x->is_group)
+			parent = index_get(gidx, col(x->tup, es.groups->tupdesc, 2));
+		else
+		{
+			parent = index_get(cidx, col(x->tup, es.controls->tupdesc, 2));
+			if (parent == NULL)
+				parent = index_get(gidx, col(x->tup, es.controls->tupdesc, 9));
+		}
+		add_child(parent ? parent : &root, x);
+	}
+	es.param_next = palloc(sizeof(int) * Max(np, 1));
+	for (i = 0; i < np; i++)
+	{
+		xnode	   *owner;
+
+		es.param_next[i] = -1;
+		owner = index_get(cidx, col(es.params->vals[i], es.params->tupdesc, 2));
+		if (owner == NULL)
+			owner = index_get(gidx, col(es.params->vals[i], es.params->tupdesc, 3));
+		if (owner == NULL)
+			owner = &root;
+		link_param(&es, &owner->first_param, &owner->last_param, i);
+	}
+
+	/* catalog: params, then its own controls, then groups (OSCAL's order) */
+	write_params(&es, root.first_param, 1);
+	for (i = 0; i < 2; i++)
+	{
+		xnode	   *c;
+
+		for (c = root.first_child; c; c = c->next)
+			if (c->is_group == (i == 1))
+				write_node(&es, c, 1);
+	}
+	appendStringInfoString(&es.out, "</catalog>\n");
+
+	/* the result must outlive SPI's memory */
+	{
+		MemoryContext spi = MemoryContextSwitchTo(caller);
+
+		result = cstring_to_text_with_len(es.out.data, es.out.len);
+		MemoryContextSwitchTo(spi);
+	}
+	SPI_finish();
+	PG_RETURN_XML_P((xmltype *) result);
+}
