@@ -235,6 +235,7 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 	const char *status = "succeeded";
 	char		sqlstate[6] = "";
 	char		errmsg[1024] = "";
+	char		errdetail[1024] = "";
 	double		t0 = now_seconds();
 
 	if (opts.verbose)
@@ -327,9 +328,8 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 			snprintf(sqlstate, sizeof(sqlstate), "%s", state ? state : "");
 			snprintf(errmsg, sizeof(errmsg), "%s",
 					 primary ? primary : trim_message(PQerrorMessage(conn), buf, sizeof(buf)));
+			snprintf(errdetail, sizeof(errdetail), "%s", detail ? detail : "");
 			status = strcmp(sqlstate, "55P03") == 0 ? "skipped" : "failed";
-			if (detail != NULL && strcmp(status, "skipped") == 0 && !opts.quiet)
-				log_detail("%s", detail);
 		}
 		PQclear(res);
 	}
@@ -358,7 +358,11 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 	{
 		rc = EXIT_LOCKED;
 		if (!opts.quiet)
+		{
 			log_info("%s: skipped: %s", job->name, errmsg);
+			if (errdetail[0])
+				log_detail("%s", errdetail);
+		}
 		finish_run(conn, run_id, "skipped", errmsg);
 	}
 	else if (strcmp(status, "failed") == 0)
@@ -368,6 +372,8 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 			log_error("%s failed: %s (SQLSTATE %s)", job->name, errmsg, sqlstate);
 		else
 			log_error("%s failed: %s", job->name, errmsg);
+		if (errdetail[0])
+			log_detail("%s", errdetail);
 		if (PQstatus(conn) != CONNECTION_OK)
 			log_detail("The connection was lost; the next run marks this run failed and does its work again.");
 		finish_run(conn, run_id, "failed", errmsg);
