@@ -739,11 +739,15 @@ $$;
 COMMENT ON FUNCTION ismap.event_digest_input(ismap.registry_event) IS 'canonical bytes of an event covered by its hash: id|time (UTC, microseconds)|kind|registration|service|payload|actor';
 
 -- Append one event to the chain.  The advisory lock serializes writers, so
--- each event links to the one committed before it.
+-- each event links to the one committed before it.  enable_seqscan = off:
+-- the head lookup's plan is cached per session; planned while the log was
+-- (nearly) empty it would stay a scan and sort of the whole log, and a
+-- statement changing many registrations would take quadratic time.
 CREATE FUNCTION ismap.append_event(p_kind pg_catalog.text, p_registration_id pg_catalog.int8,
 	p_service_id pg_catalog.int8, p_payload pg_catalog.jsonb) RETURNS pg_catalog.int8
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = off
 AS $$
 DECLARE
 	e ismap.registry_event;
