@@ -78,6 +78,9 @@ typedef struct ActionCount
 
 static Options opts;
 static bool json_first_job = true;
+static double job_t0;			/* when the current job started, for -v */
+
+static double now_seconds(void);
 
 static void
 usage(void)
@@ -134,7 +137,7 @@ notice_receiver(void *arg, const PGresult *res)
 	if (severity != NULL && strcmp(severity, "WARNING") == 0)
 		log_warning("%s", msg ? msg : "");
 	else if (opts.verbose)
-		fprintf(stderr, "%s: progress: %s\n", progname, msg ? msg : "");
+		fprintf(stderr, "%s: progress: [%.3f s] %s\n", progname, now_seconds() - job_t0, msg ? msg : "");
 }
 
 /* Run a query that must succeed (setup); on error report and exit 1. */
@@ -237,6 +240,8 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 	char		errmsg[1024] = "";
 	char		errdetail[1024] = "";
 	double		t0 = now_seconds();
+
+	job_t0 = t0;
 
 	if (opts.verbose)
 		fprintf(stderr, "%s: progress: %s: starting (as of %s%s)\n", progname, job->name, as_of,
