@@ -1911,60 +1911,63 @@ BEGIN
 		'action', 'cascade', 'job', 'cascade', 'run_id', run, 'as_of', d, 'grace', grace)::pg_catalog.text, true);
 	RETURN QUERY
 	WITH RECURSIVE
-	newest AS (
-		SELECT DISTINCT ON (r.service_id) r.service_id, r.registration_id, r.registration_number, r.status, r.ended_on
-		FROM ismap.registration r
-		WHERE r.service_id IN (SELECT dep.base_service_id FROM ismap.service_dependency dep
-							   WHERE dep.self_assessed_audit_id IS NULL)
-		ORDER BY r.service_id, r.registered_on DESC, r.registration_id DESC
-	),
+	-- platforms that lapsed: no live registration, and the newest of their
+	-- ended ones ended long enough ago (only ended registrations are read,
+	-- and the live check is a probe of the one-live-per-service index)
 	lapsed AS (
-		SELECT n.* FROM newest n
-		WHERE n.status OPERATOR(pg_catalog.=) ANY (ARRAY['expired', 'delisted'])
-		  AND (n.ended_on OPERATOR(pg_catalog.+) grace)::pg_catalog.date OPERATOR(pg_catalog.<=) d
+		SELECT n.* FROM (
+			SELECT DISTINCT ON (r.service_id) r.service_id, r.registration_id, r.registration_number, r.ended_on
+			FROM ismap.registration r
+			WHERE r.status = ANY (ARRAY['expired', 'delisted'])
+			  AND EXISTS (SELECT 1 FROM ismap.service_dependency dep
+						  WHERE dep.base_service_id = r.service_id AND dep.self_assessed_audit_id IS NULL)
+			  AND NOT EXISTS (SELECT 1 FROM ismap.registration live
+							  WHERE live.service_id = r.service_id AND live.status = ANY (ARRAY['active', 'suspended']))
+			ORDER BY r.service_id, r.registered_on DESC, r.registration_id DESC) n
+		WHERE (n.ended_on + grace)::pg_catalog.date <= d
 	),
 	-- from_registration: the registration through which a service was
 	-- reached, the lapsed platform's last one or the base delisted now
-	walk (service_id, registration_id, depth, via, root, from_registration) AS (
-		SELECT l.service_id, l.registration_id, 0, ARRAY[]::pg_catalog.int8[], l.service_id, NULL::pg_catalog.int8
+	walk (service_id, registration_id, registration_number, depth, via, root, from_registration) AS (
+		SELECT l.service_id, l.registration_id, l.registration_number, 0, ARRAY[]::pg_catalog.int8[], l.service_id, NULL::pg_catalog.int8
 		FROM lapsed l
 		UNION ALL
-		SELECT dep.service_id, r.registration_id, w.depth OPERATOR(pg_catalog.+) 1,
-			   w.via OPERATOR(pg_catalog.||) w.service_id, w.root, w.registration_id
+		SELECT dep.service_id, r.registration_id, r.registration_number, w.depth + 1,
+			   w.via || w.service_id, w.root, w.registration_id
 		FROM walk w
-		JOIN ismap.service_dependency dep ON dep.base_service_id OPERATOR(pg_catalog.=) w.service_id
-		JOIN ismap.registration r ON r.service_id OPERATOR(pg_catalog.=) dep.service_id
-			AND r.status OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'suspended'])
+		JOIN ismap.service_dependency dep ON dep.base_service_id = w.service_id
+		JOIN ismap.registration r ON r.service_id = dep.service_id
+			AND r.status = ANY (ARRAY['active', 'suspended'])
 		WHERE dep.self_assessed_audit_id IS NULL
-		  AND dep.service_id OPERATOR(pg_catalog.<>) ALL (w.via OPERATOR(pg_catalog.||) w.service_id)
-	),
-	hit AS (
-		SELECT DISTINCT ON (w.service_id) w.*
-		FROM walk w
-		WHERE w.depth OPERATOR(pg_catalog.>) 0
-		ORDER BY w.service_id, w.depth, w.via
+		  AND dep.service_id <> ALL (w.via || w.service_id)
 	),
 	plan AS (
-		SELECT h.*, x.registration_number, l.registration_number AS root_number, l.ended_on AS root_ended,
+		SELECT DISTINCT ON (w.service_id) w.*,
 			   pg_catalog.format('platform %s (service %s) has had no registration since %s; grace of %s passed',
 				   l.registration_number, l.service_id, l.ended_on, grace) AS reason
-		FROM hit h
-		JOIN ismap.registration x ON x.registration_id OPERATOR(pg_catalog.=) h.registration_id
-		JOIN lapsed l ON l.service_id OPERATOR(pg_catalog.=) h.root
+		FROM walk w
+		JOIN lapsed l ON l.service_id = w.root
+		WHERE w.depth > 0
+		ORDER BY w.service_id, w.depth, w.via
 	),
 	upd AS (
 		UPDATE ismap.registration r
 		SET status = 'delisted', ended_on = d, end_reason = p.reason,
 			cascaded_from = p.from_registration, cascade_path = p.via
 		FROM plan p
-		WHERE NOT dry AND r.registration_id OPERATOR(pg_catalog.=) p.registration_id
-		  AND r.status OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'suspended'])
-		RETURNING r.registration_id
+		WHERE NOT dry AND r.registration_id = p.registration_id
+		  AND r.status = ANY (ARRAY['active', 'suspended'])
+		RETURNING r.registration_id, r.registration_number, r.service_id, r.end_reason, r.cascade_path
 	)
+	SELECT 'delisted', u.registration_id,
+		   pg_catalog.format('%s (service %s): %s; chain %s', u.registration_number, u.service_id, u.end_reason,
+			   pg_catalog.array_to_string(u.cascade_path || u.service_id, ' -> '))
+	FROM upd u
+	UNION ALL
 	SELECT 'delisted', p.registration_id,
 		   pg_catalog.format('%s (service %s): %s; chain %s', p.registration_number, p.service_id, p.reason,
-			   pg_catalog.array_to_string(p.via OPERATOR(pg_catalog.||) p.service_id, ' -> '))
-	FROM plan p WHERE dry OR p.registration_id IN (SELECT u.registration_id FROM upd u)
+			   pg_catalog.array_to_string(p.via || p.service_id, ' -> '))
+	FROM plan p WHERE dry
 	ORDER BY 2;
 	GET DIAGNOSTICS n_delisted = ROW_COUNT;
 	PERFORM pg_catalog.set_config('ismap.event_context', '', true);
