@@ -1620,7 +1620,8 @@ BEGIN
 	PERFORM ismap.job_try_lock('renewals');
 	run := ismap.job_begin('renewals', d, dry);
 	BEGIN
-		SELECT pg_catalog.array_agg(w::pg_catalog.int4 ORDER BY w::pg_catalog.int4)
+		-- an empty array is allowed: no notices
+		SELECT COALESCE(pg_catalog.array_agg(w::pg_catalog.int4 ORDER BY w::pg_catalog.int4), '{}')
 		INTO STRICT windows
 		FROM pg_catalog.jsonb_array_elements_text(ismap.policy_value('notice_windows_days')) AS e(w);
 	EXCEPTION WHEN OTHERS THEN

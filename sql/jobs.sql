@@ -71,6 +71,9 @@ SELECT count(*) AS held FROM pg_locks WHERE locktype = 'advisory' AND classid = 
 UPDATE policy SET value = '"ninety"' WHERE name = 'notice_windows_days';
 SELECT * FROM run_renewals('2026-03-02');
 \echo :LAST_ERROR_SQLSTATE
+-- an empty list means no notices
+UPDATE policy SET value = '[]' WHERE name = 'notice_windows_days';
+SELECT * FROM run_renewals('2026-03-02', dry_run => true);
 UPDATE policy SET value = '[90, 30, 7]' WHERE name = 'notice_windows_days';
 
 -------------------------------------------------------------------------------
