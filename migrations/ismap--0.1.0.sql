@@ -2041,6 +2041,8 @@ REVOKE EXECUTE ON FUNCTION ismap.job_start(pg_catalog.text, pg_catalog.date) FRO
 REVOKE EXECUTE ON FUNCTION ismap.job_finish(pg_catalog.int8, pg_catalog.text, pg_catalog.text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION ismap.job_mark_stale(pg_catalog.text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION ismap.prune_job_runs(pg_catalog.interval) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION ismap.job_begin(pg_catalog.text, pg_catalog.date, pg_catalog.bool) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION ismap.job_end(pg_catalog.int8, pg_catalog.jsonb) FROM PUBLIC;
 
 SELECT pg_catalog.pg_extension_config_dump('ismap.job_run', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.job_run_run_id_seq', '');
