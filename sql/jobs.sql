@@ -128,6 +128,33 @@ SELECT registration_id, status, ended_on, end_reason FROM registration WHERE ser
 -- every notice, once
 SELECT kind, object_id, occasion, window_days, as_of FROM notice ORDER BY notice_id;
 
+-- no cascade from a platform registered again within the grace, nor from
+-- one never registered: Q (7) with T (8) on it; U (9), never registered,
+-- with V (10) on it
+INSERT INTO service (service_id, csp_id, name, scope, delivery_models, deployment_models)
+SELECT i, 1, n, 'service ' || n, CASE WHEN i IN (7, 9) THEN '{PaaS}' ELSE '{SaaS}' END::delivery_model[], '{public}'
+FROM unnest(ARRAY['Q db', 'T forms', 'U queue', 'V mail']) WITH ORDINALITY u(n, k), LATERAL (SELECT k + 6 AS i) x;
+INSERT INTO service_dependency (service_id, base_service_id) VALUES (8, 7), (10, 9);
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id,
+	period_start, period_end, report_date, scope)
+SELECT 100 + s.service_id, s.service_id, 1, 1, 2, 'ismap', '2025-07-01',
+	   CASE WHEN s.service_id = 7 THEN date '2026-03-31' ELSE date '2026-06-30' END, '2026-07-31', s.scope
+FROM service s WHERE s.service_id IN (7, 8, 10);
+INSERT INTO application (application_id, service_id, audit_id, requested_level, kind, submitted_on)
+SELECT 100 + s.service_id, s.service_id, 100 + s.service_id, 2, 'new', '2026-08-15' FROM service s WHERE s.service_id IN (7, 8, 10);
+SELECT r.registration_id, r.service_id, r.valid_until
+FROM application a CROSS JOIN LATERAL register(a.application_id, '2026-09-01') r WHERE a.application_id > 100 ORDER BY 1;
+SELECT * FROM run_renewals('2027-08-01');
+-- Q is audited again and registered anew within the grace
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id,
+	period_start, period_end, report_date, scope)
+VALUES (117, 7, 1, 1, 2, 'ismap', '2026-04-01', '2027-06-30', '2027-07-31', 'service Q db');
+INSERT INTO application (application_id, service_id, audit_id, requested_level, kind, submitted_on)
+VALUES (117, 7, 117, 2, 'new', '2027-08-05');
+SELECT registration_number, status, valid_until FROM register(117, '2027-08-15');
+SELECT * FROM cascade_delistings('2027-09-15');
+SELECT service_id, status FROM registration WHERE service_id >= 7 ORDER BY registration_id;
+
 -------------------------------------------------------------------------------
 -- audit-body selections
 -------------------------------------------------------------------------------
