@@ -272,12 +272,22 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 
 	/* 2. the job in one transaction, adopting the running row */
 	res = PQexec(conn, "BEGIN");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	{
+		snprintf(errmsg, sizeof(errmsg), "%s", trim_message(PQerrorMessage(conn), buf, sizeof(buf)));
+		status = "failed";
+	}
 	PQclear(res);
-	if (run_id != NULL)
+	if (run_id != NULL && strcmp(status, "failed") != 0)
 	{
 		params[0] = run_id;
 		res = PQexecParams(conn, "SELECT pg_catalog.set_config('ismap.job_run_id', $1, true)",
 						   1, NULL, params, NULL, NULL, 0);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		{
+			snprintf(errmsg, sizeof(errmsg), "%s", trim_message(PQerrorMessage(conn), buf, sizeof(buf)));
+			status = "failed";
+		}
 		PQclear(res);
 	}
 	snprintf(sql, sizeof(sql),
@@ -285,7 +295,8 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 			 job->function);
 	params[0] = as_of;
 	params[1] = opts.dry_run ? "true" : "false";
-	if (!PQsendQueryParams(conn, sql, 2, NULL, params, NULL, NULL, 0) || !PQsetSingleRowMode(conn))
+	if (strcmp(status, "failed") != 0 &&
+		(!PQsendQueryParams(conn, sql, 2, NULL, params, NULL, NULL, 0) || !PQsetSingleRowMode(conn)))
 	{
 		snprintf(errmsg, sizeof(errmsg), "%s", trim_message(PQerrorMessage(conn), buf, sizeof(buf)));
 		status = "failed";
