@@ -41,7 +41,19 @@ CORE_CC      ?= gcc
 CORE_CFLAGS  ?= -O2 -g -std=c11 -Wall -Wextra -Wno-unused-parameter -Werror $(XML2_CFLAGS)
 UNIT_TESTS   = $(sort $(notdir $(basename $(wildcard test/unit/test_*.c))))
 
-.PHONY: unit unit-asan fuzz-replay fuzz jobs
+.PHONY: unit unit-asan fuzz-replay fuzz jobs install-jobs
+
+# ---- ismap-jobs, the batch program (jobs/, own Makefile, libpq) ----
+# "make" builds it with the extension and "make install" puts it into
+# PostgreSQL's bindir ($(bindir)), next to psql.
+all: jobs
+install: install-jobs
+
+jobs:
+	$(MAKE) -C jobs PG_CONFIG='$(PG_CONFIG)' WERROR='$(WERROR)' ISMAP_VERSION='$(EXTVERSION)'
+
+install-jobs: jobs
+	$(MAKE) -C jobs install PG_CONFIG='$(PG_CONFIG)' ISMAP_VERSION='$(EXTVERSION)' DESTDIR='$(DESTDIR)' bindir='$(bindir)'
 
 test/unit/bin/%: test/unit/%.c test/unit/unit.h $(CORE_SRCS) $(wildcard src/core/*.h)
 	@mkdir -p test/unit/bin

@@ -95,6 +95,15 @@ ALTER FUNCTION ismap.register(pg_catalog.int8, pg_catalog.date) SECURITY DEFINER
 ALTER FUNCTION ismap.approve_application(pg_catalog.int8, pg_catalog.text[], pg_catalog.date) SECURITY DEFINER;
 ALTER FUNCTION ismap.reject_application(pg_catalog.int8, pg_catalog.text) SECURITY DEFINER;
 ALTER FUNCTION ismap.delist(pg_catalog.int8, pg_catalog.text, pg_catalog.date) SECURITY DEFINER;
+-- The batch functions write registrations, events and notices for the jobs
+-- role, which holds no write privilege itself.
+ALTER FUNCTION ismap.run_renewals(pg_catalog.date, pg_catalog.bool) SECURITY DEFINER;
+ALTER FUNCTION ismap.expire_audit_body_selections(pg_catalog.date, pg_catalog.bool) SECURITY DEFINER;
+ALTER FUNCTION ismap.cascade_delistings(pg_catalog.date, pg_catalog.bool) SECURITY DEFINER;
+ALTER FUNCTION ismap.job_start(pg_catalog.text, pg_catalog.date) SECURITY DEFINER;
+ALTER FUNCTION ismap.job_finish(pg_catalog.int8, pg_catalog.text, pg_catalog.text) SECURITY DEFINER;
+ALTER FUNCTION ismap.job_mark_stale(pg_catalog.text) SECURITY DEFINER;
+ALTER FUNCTION ismap.prune_job_runs(pg_catalog.interval) SECURITY DEFINER;
 
 -- The published registry is a view with the owner's rights over the
 -- registrations (all of which are public); security_barrier keeps a
@@ -195,7 +204,9 @@ BEGIN
 					 ('import_nist_iso27001_mapping', 'ismap_registrar'), ('import_oscal_catalog', 'ismap_registrar'),
 					 ('import_oscal_profile', 'ismap_registrar'),
 					 ('run_renewals', 'ismap_jobs'), ('expire_audit_body_selections', 'ismap_jobs'),
-					 ('cascade_delistings', 'ismap_jobs'), ('run_changes', 'ismap_jobs')) g(fn, role)
+					 ('cascade_delistings', 'ismap_jobs'), ('run_changes', 'ismap_jobs'),
+					 ('job_start', 'ismap_jobs'), ('job_finish', 'ismap_jobs'), ('job_mark_stale', 'ismap_jobs'),
+					 ('prune_job_runs', 'ismap_jobs')) g(fn, role)
 		  ON g.fn = p.proname
 	LOOP
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', f, r);

@@ -20,6 +20,14 @@ void		_PG_init(void);
 static char *event_context = NULL;
 static char *acknowledged = NULL;
 
+/*
+ * Set by ismap-jobs for the run it started (ismap.job_run_id, the job_run
+ * row the batch function adopts) and for progress messages
+ * (ismap.job_progress); see docs/jobs.md.
+ */
+static char *job_run_id = NULL;
+static bool job_progress = false;
+
 void
 _PG_init(void)
 {
@@ -47,5 +55,16 @@ _PG_init(void)
 							   PGC_USERSET,
 							   GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
 							   NULL, NULL, NULL);
+	DefineCustomStringVariable("ismap.job_run_id",
+							   "The job_run row a batch function adopts (set by ismap-jobs).",
+							   NULL, &job_run_id, "",
+							   PGC_USERSET,
+							   GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
+							   NULL, NULL, NULL);
+	DefineCustomBoolVariable("ismap.job_progress",
+							 "Batch functions report their progress as NOTICE messages.",
+							 NULL, &job_progress, false,
+							 PGC_USERSET, GUC_NOT_IN_SAMPLE,
+							 NULL, NULL, NULL);
 	MarkGUCPrefixReserved("ismap");
 }

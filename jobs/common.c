@@ -1,0 +1,149 @@
+/*
+ * jobs/common.c — messages, JSON strings and date checks for ismap-jobs.
+ *
+ * Messages follow the PostgreSQL client programs (vacuumdb, pg_dump):
+ * "prog: error: text", then "prog: detail: ..." and "prog: hint: ...".
+ */
+#include "common.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+const char *progname = "ismap-jobs";
+
+static void
+log_with(const char *level, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s", progname, level);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+log_error(const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	log_with("error: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_detail(const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	log_with("detail: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_hint(const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	log_with("hint: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warning(const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	log_with("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	log_with("", fmt, ap);
+	va_end(ap);
+}
+
+const char *
+trim_message(const char *msg, char *buf, size_t size)
+{
+	size_t		len;
+
+	if (msg == NULL)
+		msg = "";
+	len = strlen(msg);
+	/* libpq ends its messages with a newline; ours add one themselves */
+	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+		len--;
+	if (len >= size)
+		len = size - 1;
+	memcpy(buf, msg, len);
+	buf[len] = '\0';
+	return buf;
+}
+
+void
+json_string(FILE *out, const char *s)
+{
+	const unsigned char *p;
+
+	fputc('"', out);
+	for (p = (const unsigned char *) (s ? s : ""); *p; p++)
+	{
+		switch (*p)
+		{
+			case '"':
+				fputs("\\\"", out);
+				break;
+			case '\\':
+				fputs("\\\\", out);
+				break;
+			case '\n':
+				fputs("\\n", out);
+				break;
+			case '\r':
+				fputs("\\r", out);
+				break;
+			case '\t':
+				fputs("\\t", out);
+				break;
+			default:
+				/* other control characters as \u00XX; UTF-8 passes through */
+				if (*p < 0x20)
+					fprintf(out, "\\u%04x", *p);
+				else
+					fputc(*p, out);
+		}
+	}
+	fputc('"', out);
+}
+
+bool
+valid_iso_date(const char *s)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int			y,
+				m,
+				d,
+				i;
+
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return false;
+	/* 29 February only in leap years */
+	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return false;
+	return true;
+}

@@ -1,0 +1,35 @@
+/*
+ * jobs/common.h — helpers of ismap-jobs that know nothing of the jobs:
+ * PostgreSQL-client-style messages, JSON string output, date checks.
+ */
+#ifndef ISMAP_JOBS_COMMON_H
+#define ISMAP_JOBS_COMMON_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* exit codes: the contract of DESIGN §3.7 */
+#define EXIT_DONE		0	/* done, nothing to do, or a hot standby */
+#define EXIT_USAGE		1	/* usage, connection or version mismatch */
+#define EXIT_FAILED		2	/* a job failed during the run */
+#define EXIT_LOCKED		3	/* skipped: another run holds the lock */
+
+extern const char *progname;
+
+/* "ismap-jobs: error: ..." and friends, on stderr */
+void		log_error(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+void		log_detail(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+void		log_hint(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+void		log_warning(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+void		log_info(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+
+/* a server message without its trailing newline, for log_* */
+const char *trim_message(const char *msg, char *buf, size_t size);
+
+/* s as a JSON string literal, quotes included */
+void		json_string(FILE *out, const char *s);
+
+/* true when s is a calendar date written YYYY-MM-DD */
+bool		valid_iso_date(const char *s);
+
+#endif

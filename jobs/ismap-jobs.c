@@ -1,0 +1,699 @@
+/*
+ * ismap-jobs — run the scheduled jobs of the ismap registry.
+ *
+ *   ismap-jobs [options] renewals|auditor-expiry|cascade|all
+ *
+ * A thin client on purpose (DESIGN §2): the logic lives in the SQL
+ * functions ismap.run_renewals, ismap.expire_audit_body_selections and
+ * ismap.cascade_delistings.  This program connects, checks that it talks
+ * to the extension version it was built for, records the run in
+ * ismap.job_run, calls the function in one transaction, prints what it did
+ * and maps the outcome to an exit code:
+ *
+ *   0  done (also: nothing to do, or connected to a hot standby)
+ *   1  usage, connection or version mismatch
+ *   2  a job failed during the run
+ *   3  skipped: another run of the job holds its lock
+ *
+ * Why a running row is committed before the job: the job's own work and
+ * its "succeeded" mark are one transaction, so a failure rolls both back.
+ * The row committed first survives, and this program marks it failed or
+ * skipped afterwards; if the program or the backend is killed, the next
+ * run finds the row's session gone and marks it failed (stale).
+ */
+#include "common.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+
+#ifndef ISMAP_JOBS_VERSION
+#define ISMAP_JOBS_VERSION "0.1.0"
+#endif
+
+/* libpq 10 brought the SCRAM and target_session_attrs we rely on */
+#define MIN_LIBPQ_VERSION	100000
+#define MIN_SERVER_VERSION	150000
+
+typedef struct JobDef
+{
+	const char *name;			/* as on the command line and in job_run */
+	const char *function;		/* the SQL function, schema-qualified */
+} JobDef;
+
+static const JobDef jobs[] = {
+	{"renewals", "ismap.run_renewals"},
+	{"auditor-expiry", "ismap.expire_audit_body_selections"},
+	{"cascade", "ismap.cascade_delistings"},
+};
+#define NJOBS ((int) (sizeof(jobs) / sizeof(jobs[0])))
+
+typedef enum OutputFormat
+{
+	FORMAT_TEXT,
+	FORMAT_JSON
+} OutputFormat;
+
+typedef struct Options
+{
+	const char *dbname;
+	const char *as_of;			/* NULL: the server's current date */
+	bool		dry_run;
+	OutputFormat format;
+	bool		quiet;
+	bool		verbose;
+} Options;
+
+/* counts per action name of one job; a job has a handful of actions */
+#define MAX_ACTION_KINDS 16
+typedef struct ActionCount
+{
+	char		name[64];
+	long		count;
+} ActionCount;
+
+static Options opts;
+static bool json_first_job = true;
+static double job_t0;			/* when the current job started, for -v */
+
+static double now_seconds(void);
+
+static void
+usage(void)
+{
+	printf("%s runs the scheduled jobs of the ismap registry.\n\n", progname);
+	printf("Usage:\n  %s [OPTION]... JOB\n\n", progname);
+	printf("Jobs:\n");
+	printf("  renewals        expire registrations past their validity, write renewal notices\n");
+	printf("  auditor-expiry  expire audit-body selections, flag overdue reports and unselected bodies\n");
+	printf("  cascade         delist services whose platform lost its registration (after the grace)\n");
+	printf("  all             the three, in this order\n\n");
+	printf("Options:\n");
+	printf("  -d, --dbname=CONNSTR   database to connect to (a name or a connection string)\n");
+	printf("      --as-of=DATE       run as of DATE (YYYY-MM-DD; default: the server's current date)\n");
+	printf("  -n, --dry-run          show what the job would do, change nothing\n");
+	printf("      --format=FORMAT    output format: text (default) or json\n");
+	printf("  -q, --quiet            print nothing but errors\n");
+	printf("  -v, --verbose          print progress\n");
+	printf("  -V, --version          output version information, then exit\n");
+	printf("  -?, --help             show this help, then exit\n\n");
+	printf("Connection options come from the connection string and the PG* environment\n");
+	printf("variables (PGHOST, PGPORT, PGUSER, PGDATABASE, ...).\n\n");
+	printf("Exit status: 0 done or nothing to do (also on a hot standby, which is left\n");
+	printf("unchanged), 1 usage, connection or version error, 2 a job failed,\n");
+	printf("3 skipped because another run holds the job's lock.\n");
+}
+
+static void usage_error(const char *fmt,...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void
+usage_error(const char *fmt,...)
+{
+	va_list		ap;
+
+	fprintf(stderr, "%s: error: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fprintf(stderr, "%s: hint: Try \"%s --help\" for more information.\n", progname, progname);
+	exit(EXIT_USAGE);
+}
+
+/*
+ * Notices from the server: the batch functions send their progress as
+ * NOTICE when ismap.job_progress is on (with -v); warnings always show.
+ */
+static void
+notice_receiver(void *arg, const PGresult *res)
+{
+	const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+	if (severity != NULL && strcmp(severity, "WARNING") == 0)
+		log_warning("%s", msg ? msg : "");
+	else if (opts.verbose)
+		fprintf(stderr, "%s: progress: [%.3f s] %s\n", progname, now_seconds() - job_t0, msg ? msg : "");
+}
+
+/* Run a query that must succeed (setup); on error report and exit 1. */
+static PGresult *
+must_query(PGconn *conn, const char *what, const char *sql, int nparams, const char *const *params)
+{
+	PGresult   *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	char		buf[1024];
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
+	{
+		log_error("%s failed: %s", what, trim_message(PQerrorMessage(conn), buf, sizeof(buf)));
+		PQclear(res);
+		PQfinish(conn);
+		exit(EXIT_USAGE);
+	}
+	return res;
+}
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+static void
+count_action(ActionCount *counts, int *ncounts, const char *action)
+{
+	int			i;
+
+	for (i = 0; i < *ncounts; i++)
+		if (strcmp(counts[i].name, action) == 0)
+		{
+			counts[i].count++;
+			return;
+		}
+	if (*ncounts < MAX_ACTION_KINDS)
+	{
+		snprintf(counts[*ncounts].name, sizeof(counts[*ncounts].name), "%s", action);
+		counts[*ncounts].count = 1;
+		(*ncounts)++;
+	}
+}
+
+/* "2 expired, 4 kept" or "nothing to do" */
+static void
+print_summary(FILE *out, const ActionCount *counts, int ncounts)
+{
+	int			i;
+
+	if (ncounts == 0)
+	{
+		fputs("nothing to do", out);
+		return;
+	}
+	for (i = 0; i < ncounts; i++)
+		fprintf(out, "%s%ld %s", i ? ", " : "", counts[i].count, counts[i].name);
+}
+
+/* Finish a recorded run as failed or skipped, in its own transaction. */
+static void
+finish_run(PGconn *conn, const char *run_id, const char *status, const char *message)
+{
+	const char *params[3] = {run_id, status, message};
+	PGresult   *res;
+	char		buf[1024];
+
+	if (run_id == NULL || PQstatus(conn) != CONNECTION_OK)
+		return;
+	res = PQexecParams(conn, "SELECT ismap.job_finish($1::pg_catalog.int8, $2, $3)",
+					   3, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		log_warning("could not record the run as %s: %s", status,
+					trim_message(PQerrorMessage(conn), buf, sizeof(buf)));
+	PQclear(res);
+}
+
+/*
+ * Run one job; returns its exit code.  Rows stream in single-row mode, so
+ * a run that expires a million registrations does not need them all in
+ * memory here, and -v can count them as they come.
+ */
+static int
+run_job(PGconn *conn, const JobDef *job, const char *as_of)
+{
+	char		sql[256];
+	char		buf[2048];
+	char	   *run_id = NULL;
+	const char *params[2];
+	PGresult   *res;
+	ActionCount counts[MAX_ACTION_KINDS];
+	int			ncounts = 0;
+	long		nrows = 0;
+	int			rc = EXIT_DONE;
+	const char *status = "succeeded";
+	char		sqlstate[6] = "";
+	char		errmsg[1024] = "";
+	char		errdetail[1024] = "";
+	double		t0 = now_seconds();
+
+	job_t0 = t0;
+
+	if (opts.verbose)
+		fprintf(stderr, "%s: progress: %s: starting (as of %s%s)\n", progname, job->name, as_of,
+				opts.dry_run ? ", dry run" : "");
+
+	/* 1. a committed running row (a dry run records nothing) */
+	if (!opts.dry_run)
+	{
+		params[0] = job->name;
+		params[1] = as_of;
+		res = PQexecParams(conn, "SELECT ismap.job_start($1, $2::pg_catalog.date)",
+						   2, NULL, params, NULL, NULL, 0);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		{
+			log_error("%s: could not record the run: %s", job->name,
+					  trim_message(PQerrorMessage(conn), buf, sizeof(buf)));
+			PQclear(res);
+			return EXIT_FAILED;
+		}
+		run_id = strdup(PQgetvalue(res, 0, 0));
+		PQclear(res);
+		if (run_id == NULL)
+		{
+			log_error("out of memory");
+			return EXIT_FAILED;
+		}
+	}
+
+	/* 2. the job in one transaction, adopting the running row */
+	res = PQexec(conn, "BEGIN");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	{
+		snprintf(errmsg, sizeof(errmsg), "%s", trim_message(PQerrorMessage(conn), buf, sizeof(buf)));
+		status = "failed";
+	}
+	PQclear(res);
+	if (run_id != NULL && strcmp(status, "failed") != 0)
+	{
+		params[0] = run_id;
+		res = PQexecParams(conn, "SELECT pg_catalog.set_config('ismap.job_run_id', $1, true)",
+						   1, NULL, params, NULL, NULL, 0);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		{
+			snprintf(errmsg, sizeof(errmsg), "%s", trim_message(PQerrorMessage(conn), buf, sizeof(buf)));
+			status = "failed";
+		}
+		PQclear(res);
+	}
+	snprintf(sql, sizeof(sql),
+			 "SELECT action, object_id, detail FROM %s($1::pg_catalog.date, $2::pg_catalog.bool)",
+			 job->function);
+	params[0] = as_of;
+	params[1] = opts.dry_run ? "true" : "false";
+	if (strcmp(status, "failed") != 0 &&
+		(!PQsendQueryParams(conn, sql, 2, NULL, params, NULL, NULL, 0) || !PQsetSingleRowMode(conn)))
+	{
+		snprintf(errmsg, sizeof(errmsg), "%s", trim_message(PQerrorMessage(conn), buf, sizeof(buf)));
+		status = "failed";
+	}
+
+	if (opts.format == FORMAT_JSON)
+	{
+		printf("%s\n  {\"job\": ", json_first_job ? "" : ",");
+		json_first_job = false;
+		json_string(stdout, job->name);
+		printf(", \"actions\": [");
+	}
+
+	while (strcmp(status, "failed") != 0 && (res = PQgetResult(conn)) != NULL)
+	{
+		ExecStatusType st = PQresultStatus(res);
+
+		if (st == PGRES_SINGLE_TUPLE)
+		{
+			const char *action = PQgetvalue(res, 0, 0);
+			const char *object_id = PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1);
+			const char *detail = PQgetvalue(res, 0, 2);
+
+			count_action(counts, &ncounts, action);
+			if (opts.format == FORMAT_JSON)
+			{
+				printf("%s\n    {\"action\": ", nrows ? "," : "");
+				json_string(stdout, action);
+				printf(", \"object_id\": %s, \"detail\": ", object_id ? object_id : "null");
+				json_string(stdout, detail);
+				putchar('}');
+			}
+			else if (!opts.quiet)
+				printf("%s\t%s\t%s\t%s\n", job->name, action, object_id ? object_id : "", detail);
+			nrows++;
+			if (opts.verbose && nrows % 100000 == 0)
+				fprintf(stderr, "%s: progress: %s: %ld actions so far\n", progname, job->name, nrows);
+		}
+		else if (st != PGRES_TUPLES_OK)
+		{
+			const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+			const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+			const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+
+			snprintf(sqlstate, sizeof(sqlstate), "%s", state ? state : "");
+			snprintf(errmsg, sizeof(errmsg), "%s",
+					 primary ? primary : trim_message(PQerrorMessage(conn), buf, sizeof(buf)));
+			snprintf(errdetail, sizeof(errdetail), "%s", detail ? detail : "");
+			status = strcmp(sqlstate, "55P03") == 0 ? "skipped" : "failed";
+		}
+		PQclear(res);
+	}
+	/* drain whatever is left after an error */
+	while ((res = PQgetResult(conn)) != NULL)
+		PQclear(res);
+
+	/* 3. commit, or roll back and record why */
+	if (strcmp(status, "succeeded") == 0)
+	{
+		res = PQexec(conn, opts.dry_run ? "ROLLBACK" : "COMMIT");
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		{
+			snprintf(errmsg, sizeof(errmsg), "%s", trim_message(PQerrorMessage(conn), buf, sizeof(buf)));
+			status = "failed";
+		}
+		PQclear(res);
+	}
+	else if (PQstatus(conn) == CONNECTION_OK)
+	{
+		res = PQexec(conn, "ROLLBACK");
+		PQclear(res);
+	}
+
+	if (strcmp(status, "skipped") == 0)
+	{
+		rc = EXIT_LOCKED;
+		if (!opts.quiet)
+		{
+			log_info("%s: skipped: %s", job->name, errmsg);
+			if (errdetail[0])
+				log_detail("%s", errdetail);
+		}
+		finish_run(conn, run_id, "skipped", errmsg);
+	}
+	else if (strcmp(status, "failed") == 0)
+	{
+		rc = EXIT_FAILED;
+		if (sqlstate[0])
+			log_error("%s failed: %s (SQLSTATE %s)", job->name, errmsg, sqlstate);
+		else
+			log_error("%s failed: %s", job->name, errmsg);
+		if (errdetail[0])
+			log_detail("%s", errdetail);
+		if (PQstatus(conn) != CONNECTION_OK)
+			log_detail("The connection was lost; the next run marks this run failed and does its work again.");
+		finish_run(conn, run_id, "failed", errmsg);
+	}
+
+	if (opts.format == FORMAT_JSON)
+	{
+		int			i;
+
+		printf("%s], \"status\": ", nrows ? "\n  " : "");
+		json_string(stdout, opts.dry_run && rc == EXIT_DONE ? "dry run" : status);
+		printf(", \"run_id\": %s, \"counts\": {", run_id ? run_id : "null");
+		for (i = 0; i < ncounts; i++)
+		{
+			printf("%s", i ? ", " : "");
+			json_string(stdout, counts[i].name);
+			printf(": %ld", counts[i].count);
+		}
+		putchar('}');
+		if (rc != EXIT_DONE)
+		{
+			printf(", \"sqlstate\": ");
+			if (sqlstate[0])
+				json_string(stdout, sqlstate);
+			else
+				printf("null");
+			printf(", \"error\": ");
+			json_string(stdout, errmsg);
+		}
+		printf(", \"seconds\": %.3f}", now_seconds() - t0);
+	}
+	else if (rc == EXIT_DONE && !opts.quiet)
+	{
+		printf("%s: ", job->name);
+		print_summary(stdout, counts, ncounts);
+		if (opts.dry_run)
+			printf(" (dry run as of %s: nothing was changed)\n", as_of);
+		else
+			printf(" (as of %s, run %s)\n", as_of, run_id);
+	}
+	if (opts.verbose)
+		fprintf(stderr, "%s: progress: %s: %s after %.3f s\n", progname, job->name, status,
+				now_seconds() - t0);
+	free(run_id);
+	return rc;
+}
+
+/* Major and minor of "0.1.0" must match; the patch level may differ. */
+static bool
+versions_compatible(const char *a, const char *b)
+{
+	const char *pa = strchr(a, '.');
+	const char *pb = strchr(b, '.');
+
+	if (pa == NULL || pb == NULL)
+		return strcmp(a, b) == 0;
+	pa = strchr(pa + 1, '.');
+	pb = strchr(pb + 1, '.');
+	if (pa == NULL)
+		pa = a + strlen(a);
+	if (pb == NULL)
+		pb = b + strlen(b);
+	return (pa - a) == (pb - b) && strncmp(a, b, (size_t) (pa - a)) == 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{"dbname", required_argument, NULL, 'd'},
+		{"as-of", required_argument, NULL, 'a'},
+		{"dry-run", no_argument, NULL, 'n'},
+		{"format", required_argument, NULL, 'f'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, '?'},
+		{NULL, 0, NULL, 0}
+	};
+	const char *keywords[3];
+	const char *values[3];
+	const char *jobname;
+	const char *params[1];
+	PGconn	   *conn;
+	PGresult   *res;
+	char		as_of[16];
+	char		buf[1024];
+	int			c;
+	int			i;
+	int			rc = EXIT_DONE;
+	bool		any_failed = false;
+	bool		any_skipped = false;
+
+	/* --help and --version work alone, like the PostgreSQL programs */
+	if (argc > 1)
+	{
+		if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-?") == 0)
+		{
+			usage();
+			return EXIT_DONE;
+		}
+		if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
+		{
+			printf("%s (pg_ismap) %s\n", progname, ISMAP_JOBS_VERSION);
+			return EXIT_DONE;
+		}
+	}
+
+	opts.format = FORMAT_TEXT;
+	opterr = 0;					/* our own messages, in our own style */
+	while ((c = getopt_long(argc, argv, "d:nqvV?", long_options, NULL)) != -1)
+	{
+		switch (c)
+		{
+			case 'd':
+				opts.dbname = optarg;
+				break;
+			case 'a':
+				if (!valid_iso_date(optarg))
+					usage_error("invalid date \"%s\" for --as-of: use YYYY-MM-DD", optarg);
+				opts.as_of = optarg;
+				break;
+			case 'n':
+				opts.dry_run = true;
+				break;
+			case 'f':
+				if (strcmp(optarg, "text") == 0)
+					opts.format = FORMAT_TEXT;
+				else if (strcmp(optarg, "json") == 0)
+					opts.format = FORMAT_JSON;
+				else
+					usage_error("invalid output format \"%s\": use text or json", optarg);
+				break;
+			case 'q':
+				opts.quiet = true;
+				break;
+			case 'v':
+				opts.verbose = true;
+				break;
+			case 'V':
+				printf("%s (pg_ismap) %s\n", progname, ISMAP_JOBS_VERSION);
+				return EXIT_DONE;
+			case '?':
+				if (optopt == 0 && strcmp(argv[optind - 1], "-?") == 0)
+				{
+					usage();
+					return EXIT_DONE;
+				}
+				if (optopt == 0 && strcmp(argv[optind - 1], "--help") == 0)
+				{
+					usage();
+					return EXIT_DONE;
+				}
+				if (optopt == 'd')
+					usage_error("%s", "option -d/--dbname needs an argument");
+				if (optopt == 'a')
+					usage_error("%s", "option --as-of needs an argument");
+				if (optopt == 'f')
+					usage_error("%s", "option --format needs an argument");
+				if (optopt != 0)
+					usage_error("invalid option -- '%c'", optopt);
+				usage_error("invalid or incomplete option \"%s\"", argv[optind - 1]);
+			default:
+				fprintf(stderr, "%s: hint: Try \"%s --help\" for more information.\n", progname, progname);
+				return EXIT_USAGE;
+		}
+	}
+	if (opts.quiet && opts.verbose)
+		usage_error("%s", "options -q/--quiet and -v/--verbose cannot be used together");
+	if (optind >= argc)
+		usage_error("%s", "no job given: use renewals, auditor-expiry, cascade or all");
+	if (optind + 1 < argc)
+		usage_error("too many command-line arguments (first is \"%s\")", argv[optind + 1]);
+	jobname = argv[optind];
+	if (strcmp(jobname, "all") != 0)
+	{
+		for (i = 0; i < NJOBS; i++)
+			if (strcmp(jobname, jobs[i].name) == 0)
+				break;
+		if (i == NJOBS)
+			usage_error("unknown job \"%s\": use renewals, auditor-expiry, cascade or all", jobname);
+	}
+
+	if (PQlibVersion() < MIN_LIBPQ_VERSION)
+	{
+		log_error("libpq version %d is too old", PQlibVersion());
+		log_detail("This program needs libpq %d or later.", MIN_LIBPQ_VERSION);
+		return EXIT_USAGE;
+	}
+
+	/* connect: a conninfo or a name in -d, the rest from PG* variables */
+	keywords[0] = "dbname";
+	values[0] = opts.dbname;
+	keywords[1] = "fallback_application_name";
+	values[1] = progname;
+	keywords[2] = NULL;
+	values[2] = NULL;
+	conn = PQconnectdbParams(keywords, values, true);
+	if (conn == NULL || PQstatus(conn) != CONNECTION_OK)
+	{
+		log_error("connection to database failed: %s",
+				  trim_message(conn ? PQerrorMessage(conn) : "out of memory", buf, sizeof(buf)));
+		PQfinish(conn);
+		return EXIT_USAGE;
+	}
+	PQsetNoticeReceiver(conn, notice_receiver, NULL);
+
+	/* nothing the session's search_path holds can stand in for our objects */
+	res = must_query(conn, "emptying search_path",
+					 "SELECT pg_catalog.set_config('search_path', '', false)", 0, NULL);
+	PQclear(res);
+
+	if (PQserverVersion(conn) < MIN_SERVER_VERSION)
+	{
+		log_error("server version %d is not supported", PQserverVersion(conn));
+		log_detail("This program needs PostgreSQL 15 or later.");
+		PQfinish(conn);
+		return EXIT_USAGE;
+	}
+
+	/* the version handshake: the extension this program was built for */
+	res = must_query(conn, "reading the extension version",
+					 "SELECT extversion FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'ismap'",
+					 0, NULL);
+	if (PQntuples(res) == 0)
+	{
+		log_error("extension \"ismap\" is not installed in database \"%s\"", PQdb(conn));
+		log_hint("Run CREATE EXTENSION ismap, or connect to the registry's database with -d.");
+		PQclear(res);
+		PQfinish(conn);
+		return EXIT_USAGE;
+	}
+	if (!versions_compatible(PQgetvalue(res, 0, 0), ISMAP_JOBS_VERSION))
+	{
+		log_error("extension \"ismap\" version %s does not match %s version %s",
+				  PQgetvalue(res, 0, 0), progname, ISMAP_JOBS_VERSION);
+		log_hint("Install the ismap-jobs built with the extension, or ALTER EXTENSION ismap UPDATE.");
+		PQclear(res);
+		PQfinish(conn);
+		return EXIT_USAGE;
+	}
+	PQclear(res);
+
+	/* one date for every job of this invocation */
+	params[0] = opts.as_of;
+	res = must_query(conn, "resolving the date",
+					 "SELECT COALESCE($1::pg_catalog.date, CURRENT_DATE)::pg_catalog.text, pg_catalog.pg_is_in_recovery()",
+					 1, params);
+	snprintf(as_of, sizeof(as_of), "%s", PQgetvalue(res, 0, 0));
+
+	/* a hot standby: advisory locks would be local to it and every write fails */
+	if (strcmp(PQgetvalue(res, 0, 1), "t") == 0)
+	{
+		PQclear(res);
+		if (opts.format == FORMAT_JSON)
+		{
+			printf("{\"as_of\": ");
+			json_string(stdout, as_of);
+			printf(", \"dry_run\": %s, \"standby\": true, \"jobs\": []}\n", opts.dry_run ? "true" : "false");
+		}
+		else if (!opts.quiet)
+			printf("%s: connected to a hot standby (server in recovery): nothing was changed\n", progname);
+		PQfinish(conn);
+		return EXIT_DONE;
+	}
+	PQclear(res);
+
+	if (opts.verbose)
+	{
+		res = must_query(conn, "enabling progress messages",
+						 "SELECT pg_catalog.set_config('ismap.job_progress', 'on', false)", 0, NULL);
+		PQclear(res);
+	}
+
+	if (opts.format == FORMAT_JSON)
+	{
+		printf("{\"as_of\": ");
+		json_string(stdout, as_of);
+		printf(", \"dry_run\": %s, \"standby\": false, \"jobs\": [", opts.dry_run ? "true" : "false");
+	}
+	for (i = 0; i < NJOBS; i++)
+	{
+		int			job_rc;
+
+		if (strcmp(jobname, "all") != 0 && strcmp(jobname, jobs[i].name) != 0)
+			continue;
+		job_rc = run_job(conn, &jobs[i], as_of);
+		if (job_rc == EXIT_FAILED)
+			any_failed = true;
+		else if (job_rc == EXIT_LOCKED)
+			any_skipped = true;
+		/* without a connection the remaining jobs cannot run */
+		if (PQstatus(conn) != CONNECTION_OK)
+			break;
+	}
+	if (opts.format == FORMAT_JSON)
+		printf("\n]}\n");
+	fflush(stdout);
+	PQfinish(conn);
+
+	/* a failure outranks a skip: both mean the work was not done */
+	if (any_failed)
+		rc = EXIT_FAILED;
+	else if (any_skipped)
+		rc = EXIT_LOCKED;
+	return rc;
+}
