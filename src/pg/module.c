@@ -1,9 +1,10 @@
 /*
  * module.c — the one PG_MODULE_MAGIC of ismap.so, and its settings
  */
-#include "postgres.h"
+#include "ismap.h"
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/guc.h"
 
 PG_MODULE_MAGIC;
@@ -23,6 +24,8 @@ static char *acknowledged = NULL;
 void
 _PG_init(void)
 {
+	/* error messages in the language of lc_messages (po/, "make install") */
+	pg_bindtextdomain(TEXTDOMAIN);
 	DefineCustomStringVariable("ismap.event_context",
 							   "Context the registry functions add to registry events (internal).",
 							   NULL, &event_context, "",
