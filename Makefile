@@ -23,6 +23,10 @@ ISOLATION_OPTS = --inputdir=. --outputdir=results_isolation
 XML2_CFLAGS := $(shell xml2-config --cflags 2>/dev/null || pkg-config --cflags libxml-2.0)
 XML2_LIBS   := $(shell xml2-config --libs 2>/dev/null || pkg-config --libs libxml-2.0)
 
+# The extension's messages live in their own gettext domain (TEXTDOMAIN in
+# src/pg/ismap.h: "ismap-" and the major version); po/*.po are compiled to
+# .mo and installed under the server's locale directory.
+TEXTDOMAIN  = ismap-$(shell $(PG_CONFIG) --version | sed -E 's/^[^0-9]*([0-9]+).*/\1/')
 PG_CPPFLAGS = -Isrc/core -Isrc/pg $(XML2_CFLAGS)
 SHLIB_LINK  = $(XML2_LIBS) -lm
 # Warnings are errors when WERROR=1 (the test script and CI set it).
@@ -30,7 +34,7 @@ ifeq ($(WERROR),1)
 PG_CFLAGS  += -Werror
 endif
 
-EXTRA_CLEAN = test/unit/bin test/fuzz/bin results_regress results_isolation jobs/ismap-jobs
+EXTRA_CLEAN = po/*.mo test/unit/bin test/fuzz/bin results_regress results_isolation jobs/ismap-jobs
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -89,3 +93,31 @@ fuzz: $(foreach t,$(FUZZ_TARGETS),test/fuzz/bin/$(t)_fuzzer)
 		test/fuzz/bin/$${t}_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 			test/fuzz/findings/$$t test/fuzz/corpus/$$t || exit 1; \
 	done
+
+# ---- message catalogues (gettext) ----
+LANGUAGES   = $(sort $(notdir $(basename $(wildcard po/*.po))))
+LOCALEDIR  := $(shell $(PG_CONFIG) --localedir)
+MSGFMT     ?= msgfmt
+
+.PHONY: po-update install-po
+
+all: $(addprefix po/,$(addsuffix .mo,$(LANGUAGES)))
+
+po/%.mo: po/%.po
+	$(MSGFMT) --check -o $@ $<
+
+install: install-po
+install-po: $(addprefix po/,$(addsuffix .mo,$(LANGUAGES)))
+	@for l in $(LANGUAGES); do \
+		$(INSTALL) -d '$(DESTDIR)$(LOCALEDIR)'/$$l/LC_MESSAGES && \
+		$(INSTALL_DATA) po/$$l.mo '$(DESTDIR)$(LOCALEDIR)'/$$l/LC_MESSAGES/$(TEXTDOMAIN).mo || exit 1; \
+	done
+
+# po/ismap.pot from the glue's ereport calls and the core texts marked
+# ISMAP_N_ (translators then merge it: msgmerge -U po/ja.po po/ismap.pot)
+po-update:
+	xgettext --language=C --from-code=UTF-8 -k -kerrmsg -kerrdetail -kerrhint -kISMAP_T -kISMAP_N_ \
+		--no-location --sort-output -o po/ismap.pot src/pg/*.c src/core/*.c
+
+# PGXS does not track headers: rebuild every object when one changes.
+$(OBJS): $(wildcard src/core/*.h src/pg/*.h)

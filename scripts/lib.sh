@@ -17,6 +17,7 @@ ISMAP_PACKAGES=(
 	postgresql-$PG_MAJOR postgresql-client-$PG_MAJOR postgresql-server-dev-$PG_MAJOR
 	libxml2-dev libxml2-utils libpq-dev pkg-config
 	graphviz python3 python3-jsonschema libipc-run-perl
+	gettext locales
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -27,7 +28,7 @@ ismap_install_deps() {
 	for p in "${ISMAP_PACKAGES[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
 	done
-	[ ${#missing[@]} -eq 0 ] && return 0
+	[ ${#missing[@]} -eq 0 ] && { ismap_install_locales; return 0; }
 	if [ "$(id -u)" -ne 0 ]; then
 		die "missing packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})"
 	fi
@@ -38,6 +39,23 @@ ismap_install_deps() {
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	ismap_install_locales
+}
+
+# The Japanese messages are tested under ja_JP.UTF-8: generate that locale
+# when it is missing (Debian: /etc/locale.gen and locale-gen).
+ismap_install_locales() {
+	locale -a 2>/dev/null | grep -qix 'ja_JP.utf8' && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		die "locale ja_JP.UTF-8 is missing (as root: enable it in /etc/locale.gen, then run locale-gen)"
+	fi
+	log "generating locale ja_JP.UTF-8"
+	if grep -q '^# *ja_JP.UTF-8 UTF-8' /etc/locale.gen; then
+		sed -i 's/^# *ja_JP.UTF-8 UTF-8/ja_JP.UTF-8 UTF-8/' /etc/locale.gen
+	else
+		echo 'ja_JP.UTF-8 UTF-8' >> /etc/locale.gen
+	fi
+	locale-gen >/dev/null
 }
 
 # Several checkouts on one machine (git worktrees) share the one PostgreSQL

@@ -30,6 +30,39 @@ JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
 WHERE p.provolatile IN ('i', 's') AND p.proparallel <> 's' AND p.prokind = 'f'
 ORDER BY p.oid::regprocedure::text COLLATE "C";
 
+-- volatility and PARALLEL labels follow what a function does.  A function
+-- "writes" when its body changes data or settings (INSERT, UPDATE, DELETE,
+-- set_config, sequences, locks, dynamic SQL); a writer must be VOLATILE and
+-- PARALLEL UNSAFE (it would otherwise run on a hot standby's planner path or
+-- in a parallel worker), and a VOLATILE function that only reads is a finding
+-- (it should be STABLE, so that it plans well and reads one snapshot).
+-- Trigger functions are VOLATILE by nature; row locks, advisory locks,
+-- notices and clock_timestamp() are reasons to be VOLATILE too; C functions
+-- cannot be read here (their labels are checked by their own tests).
+CREATE TEMP VIEW ismap_fn AS
+SELECT p.oid, p.provolatile, p.proparallel, p.prorettype = 'trigger'::regtype AS is_trigger,
+       l.lanname IN ('sql', 'plpgsql') AS inspectable,
+       l.lanname IN ('sql', 'plpgsql')
+       AND p.prosrc ~* '\m(insert\s+into|update\s+\S+(\s+(as\s+)?\w+)?\s+set|delete\s+from|set_config|nextval|setval|truncate|lock\s+table|execute\s)' AS writes,
+       -- not writes, but reasons to be VOLATILE all the same
+       p.prosrc ~* '\m(for\s+update|advisory|raise\s+(notice|info|warning)|clock_timestamp)' AS side_effects
+FROM pg_proc p
+JOIN pg_language l ON l.oid = p.prolang
+JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
+WHERE p.prokind = 'f';
+SELECT oid::regprocedure AS writing_function_not_volatile FROM ismap_fn
+WHERE writes AND provolatile <> 'v' ORDER BY oid::regprocedure::text;
+SELECT oid::regprocedure AS writing_function_not_parallel_unsafe FROM ismap_fn
+WHERE (writes OR provolatile = 'v') AND proparallel <> 'u' ORDER BY oid::regprocedure::text;
+SELECT oid::regprocedure AS readonly_function_volatile FROM ismap_fn
+WHERE provolatile = 'v' AND inspectable AND NOT writes AND NOT side_effects AND NOT is_trigger
+ORDER BY oid::regprocedure::text;
+-- the writers found, for the record: each must fail with 25006 on a standby
+-- (test/replica/run)
+SELECT oid::regprocedure AS writer FROM ismap_fn WHERE writes AND NOT is_trigger ORDER BY oid::regprocedure::text;
+DROP VIEW ismap_fn;
+
 -- the level domain and the model enums
 SELECT 1::ismap.level AS l1, 3::ismap.level AS l3;
 SELECT 4::ismap.level;

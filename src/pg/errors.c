@@ -36,7 +36,7 @@ ismap_ctrlid_error(ctrlid_status st, const char *input, size_t len,
 				 errmsg("control identifier exceeds a limit: \"%s\"",
 						quoted_input(input, Min(len, 200))),
 				 errdetail("%s The limit is reached at character %d.",
-						   ctrlid_status_text(st),
+						   ISMAP_T(ctrlid_status_text(st)),
 						   char_position(input, len, errpos))));
 
 	ereport(ERROR,
@@ -44,7 +44,7 @@ ismap_ctrlid_error(ctrlid_status st, const char *input, size_t len,
 			 errmsg("invalid input syntax for type %s: \"%s\"", "ctrlid",
 					quoted_input(input, len)),
 			 errdetail("%s The error is at character %d.",
-					   ctrlid_status_text(st),
+					   ISMAP_T(ctrlid_status_text(st)),
 					   char_position(input, len, errpos))));
 }
 
@@ -92,11 +92,11 @@ ismap_csv_error(csv_status st, long line)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("CSV record at line %ld exceeds a limit", line),
-				 errdetail("%s", csv_status_text(st))));
+				 errdetail("%s", ISMAP_T(csv_status_text(st)))));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid CSV at line %ld", line),
-			 errdetail("%s", csv_status_text(st))));
+			 errdetail("%s", ISMAP_T(csv_status_text(st)))));
 }
 
 /*
@@ -143,41 +143,41 @@ ismap_sampling_error(sampling_status st, const ismap_sampling_args *a)
 		case SAMPLING_BAD_POPULATION:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid population \"" INT64_FORMAT "\"", a->population),
+					 errmsg("invalid population \"%lld\"", (long long) a->population),
 					 a->draw ? errdetail("The population cannot be negative.") :
 					 errdetail("A population holds at least one item.")));
 			break;
 		case SAMPLING_BAD_SAMPLE:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid sample size \"" INT64_FORMAT "\"", a->sample_size),
+					 errmsg("invalid sample size \"%lld\"", (long long) a->sample_size),
 					 a->draw ? errdetail("The sample size cannot be negative.") :
 					 errdetail("An upper deviation limit needs a sample of at least one item.")));
 			break;
 		case SAMPLING_BAD_DEVIATIONS:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid number of deviations \"" INT64_FORMAT "\"", a->deviations),
+					 errmsg("invalid number of deviations \"%lld\"", (long long) a->deviations),
 					 errdetail("The number of deviations cannot be negative.")));
 			break;
 		case SAMPLING_DEVIATIONS_ABOVE_SAMPLE:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("deviations \"" INT64_FORMAT "\" exceed the sample size \"" INT64_FORMAT "\"",
-							a->deviations, a->sample_size)));
+					 errmsg("deviations \"%lld\" exceed the sample size \"%lld\"",
+							(long long) a->deviations, (long long) a->sample_size)));
 			break;
 		case SAMPLING_SAMPLE_ABOVE_POPULATION:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("sample size \"" INT64_FORMAT "\" exceeds the population \"" INT64_FORMAT "\"",
-							a->sample_size, a->population),
+					 errmsg("sample size \"%lld\" exceeds the population \"%lld\"",
+							(long long) a->sample_size, (long long) a->population),
 					 errdetail("Items are drawn without replacement, so a sample cannot be larger than its population.")));
 			break;
 		case SAMPLING_TOO_LARGE:
 			if (a->draw)
 				ereport(ERROR,
 						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("sample size \"" INT64_FORMAT "\" exceeds the limit of a draw", a->sample_size),
+						 errmsg("sample size \"%lld\" exceeds the limit of a draw", (long long) a->sample_size),
 						 errdetail("At most %d items can be drawn at once.", SAMPLING_DRAW_MAX_N)));
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

@@ -6,6 +6,14 @@
 
 #include "postgres.h"
 
+/*
+ * The extension's gettext domain, "ismap-15" on PostgreSQL 15 (as PL/pgSQL
+ * does with "plpgsql-15"): every ereport of the glue looks its messages up
+ * there.  Each glue file includes this header right after postgres.h.
+ */
+#undef TEXTDOMAIN
+#define TEXTDOMAIN PG_TEXTDOMAIN("ismap")
+
 #include "ctrlid.h"
 #include "cia.h"
 #include "csv.h"
@@ -24,6 +32,15 @@
 #define CTRLID_TEXT(p)		((const char *) CTRLID_KEY(p) + CTRLID_KEYLEN(p))
 #define CTRLID_TEXTLEN(p) \
 	(VARSIZE_ANY_EXHDR(p) - CTRLID_HDRSZ - CTRLID_KEYLEN(p))
+
+/*
+ * Messages follow lc_messages through the extension's own gettext domain
+ * (TEXTDOMAIN above; bound in _PG_init).  ereport's
+ * errmsg/errdetail/errhint look their format up there by themselves; a text
+ * that comes from the pure core (a status description) is looked up with
+ * ISMAP_T.  Without NLS, dgettext is the identity.
+ */
+#define ISMAP_T(s) dgettext(TEXTDOMAIN, (s))
 
 /* errors.c: the one place where core statuses become SQLSTATEs */
 extern void ismap_ctrlid_error(ctrlid_status st, const char *input,

@@ -4,6 +4,7 @@
 #include "ismap.h"
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/guc.h"
 
 PG_MODULE_MAGIC;
@@ -31,6 +32,8 @@ static bool job_progress = false;
 void
 _PG_init(void)
 {
+	/* error messages in the language of lc_messages (po/, "make install") */
+	pg_bindtextdomain(TEXTDOMAIN);
 	/*
 	 * The largest OSCAL document the importers accept, checked before the
 	 * document is parsed (or even decompressed).  The rev4 catalog is 3.5 MB.

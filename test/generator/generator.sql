@@ -116,6 +116,9 @@ DECLARE
 	lvl int;
 	k int;
 	audit_id_ bigint;
+	submitted date;
+	lead_ bigint;
+	decided date;
 	victim bigint;
 BEGIN
 	IF services < 3 OR years < 1 THEN
@@ -238,19 +241,20 @@ BEGIN
 			   random() < 0.05 AS stops
 		FROM ismap.service s WHERE s.service_id > base_svc ORDER BY s.service_id
 	LOOP
+		SELECT a.auditor_id INTO lead_ FROM ismap.auditor a WHERE a.audit_body_id = svc.body
+		ORDER BY a.experience_years DESC, a.auditor_id LIMIT 1;
 		p_start := svc.start_;
 		p_end := (p_start + (6 + floor(random() * 7)::int) * interval '1 month')::date - 1;
 		k := 0;
 		WHILE p_end + 45 < until LOOP
-			INSERT INTO gen_plan VALUES (svc.service_id, svc.body,
-				(SELECT a.auditor_id FROM ismap.auditor a WHERE a.audit_body_id = svc.body
-				 ORDER BY a.experience_years DESC, a.auditor_id LIMIT 1),
-				svc.level, p_start, p_end, p_end + 45, p_end + 50 + floor(random() * 45)::int, NULL,
-				CASE WHEN k = 0 THEN 'new' ELSE 'renewal' END, svc.stops);
 			-- the decision comes 5-20 days after the application, before the
-			-- registration it renews runs out (period end + 4 months)
-			UPDATE gen_plan SET decide_on = submitted_on + 5 + floor(random() * 15)::int
-			WHERE gen_plan.service_id = svc.service_id AND gen_plan.period_start = p_start;
+			-- registration it renews runs out (period end + 4 months); drawn
+			-- in this order so that a seed gives the registry it always gave
+			submitted := p_end + 50 + floor(random() * 45)::int;
+			decided := submitted + 5 + floor(random() * 15)::int;
+			INSERT INTO gen_plan VALUES (svc.service_id, svc.body, lead_,
+				svc.level, p_start, p_end, p_end + 45, submitted, decided,
+				CASE WHEN k = 0 THEN 'new' ELSE 'renewal' END, svc.stops);
 			k := k + 1;
 			EXIT WHEN svc.stops AND k >= 2;
 			p_start := p_end + 1;
