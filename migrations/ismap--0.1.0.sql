@@ -2056,3 +2056,179 @@ SELECT pg_catalog.pg_extension_config_dump('ismap.job_run', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.job_run_run_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.notice', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.notice_notice_id_seq', '');
+
+-- ==== Sampling ====
+-------------------------------------------------------------------------------
+-- sampling: the sample table, statistical sample sizes, upper deviation
+-- limits, reproducible selection and the evaluation of control tests
+-- (DESIGN §3.6; seed §3.3.3(2)③ and footnote 18; docs/sampling.md)
+-------------------------------------------------------------------------------
+
+-- The sample table: minimum samples by how often a control operates.
+-- Rows shipped here are marked builtin; editing a row (or inserting a
+-- frequency that is still a builtin default) makes it the registrar's own,
+-- and only such rows are dumped, so a restore over a fresh CREATE EXTENSION
+-- replaces the defaults instead of colliding with them.
+CREATE TABLE ismap.sampling_table (
+	frequency				pg_catalog.text PRIMARY KEY
+		CONSTRAINT sampling_table_frequency_name CHECK (frequency OPERATOR(pg_catalog.~) '^[a-z][a-z0-9_]*$'),
+	min_sample				pg_catalog.int4 NOT NULL
+		CONSTRAINT sampling_table_min_sample CHECK (min_sample OPERATOR(pg_catalog.>=) 1),
+	occurrences_per_year	pg_catalog.int4
+		CONSTRAINT sampling_table_occurrences CHECK (occurrences_per_year OPERATOR(pg_catalog.>=) 1),
+	description				pg_catalog.text,
+	source					pg_catalog.text,
+	builtin					pg_catalog.bool NOT NULL DEFAULT false,
+	updated_at				pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE ismap.sampling_table IS 'the sample table (サンプルテーブル, §3.3.3(2)③): the minimum sample for testing a control, by how often the control operates; editable by the registrar';
+COMMENT ON COLUMN ismap.sampling_table.builtin IS 'true while the row is the default shipped with the extension; any edit makes it false';
+
+INSERT INTO ismap.sampling_table (frequency, min_sample, occurrences_per_year, description, source, builtin) VALUES
+	('annual', 1, 1, 'operates once a year', 'ISACA IT Control Objectives for Sarbanes-Oxley 2nd ed. (2006) Fig. 7; METI システム管理基準 追補版 (2007) 付録5', true),
+	('quarterly', 2, 4, 'operates once a quarter', 'ISACA IT Control Objectives for Sarbanes-Oxley 2nd ed. (2006) Fig. 7; METI システム管理基準 追補版 (2007) 付録5', true),
+	('monthly', 2, 12, 'operates once a month', 'ISACA IT Control Objectives for Sarbanes-Oxley 2nd ed. (2006) Fig. 7; METI システム管理基準 追補版 (2007) 付録5', true),
+	('weekly', 5, 52, 'operates once a week', 'ISACA IT Control Objectives for Sarbanes-Oxley 2nd ed. (2006) Fig. 7; METI システム管理基準 追補版 (2007) 付録5', true),
+	('daily', 25, 250, 'operates once a working day', 'ISACA IT Control Objectives for Sarbanes-Oxley 2nd ed. (2006) Fig. 7; METI システム管理基準 追補版 (2007) 付録5', true),
+	('multiple_daily', 25, NULL, 'operates several times a day, or whenever an event occurs', 'ISACA IT Control Objectives for Sarbanes-Oxley 2nd ed. (2006) Fig. 7 (multiple times per day); METI システム管理基準 追補版 (2007) 付録5 (daily or ad hoc)', true);
+
+CREATE FUNCTION ismap.sampling_table_edit() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		-- a frequency that is still a default: the new row replaces it
+		UPDATE ismap.sampling_table s
+		SET min_sample = NEW.min_sample, occurrences_per_year = NEW.occurrences_per_year,
+			description = NEW.description, source = NEW.source
+		WHERE s.frequency = NEW.frequency AND s.builtin;
+		IF FOUND THEN
+			RETURN NULL;
+		END IF;
+	END IF;
+	NEW.builtin := false;
+	NEW.updated_at := now();
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION ismap.sampling_table_edit() IS 'trigger: an edited sample-table row becomes the registrar''s own (dumped, no longer builtin); inserting a frequency that is still a default replaces the default';
+CREATE TRIGGER sampling_table_edit BEFORE INSERT OR UPDATE ON ismap.sampling_table
+	FOR EACH ROW EXECUTE FUNCTION ismap.sampling_table_edit();
+
+-- Tolerances used to evaluate control tests (DESIGN §3.5 SAMPLE_LIMIT_EXCEEDED).
+INSERT INTO ismap.policy (name, value, description) VALUES
+	('sampling_confidence', '0.90', 'confidence of the upper deviation limit when control tests are evaluated (1 - risk of overreliance)'),
+	('sampling_tolerable_rate', '0.10', 'tolerable deviation rate: a control test whose upper deviation limit exceeds it after deviations were found is flagged'),
+	('sampling_expected_rate', '0', 'expected deviation rate used for the statistical sample size shown next to each control test');
+
+-- The minimum sample of a frequency from the sample table.
+CREATE FUNCTION ismap.sample_size(p_frequency pg_catalog.text) RETURNS pg_catalog.int4
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	n pg_catalog.int4;
+BEGIN
+	SELECT s.min_sample INTO n FROM ismap.sampling_table s WHERE s.frequency = p_frequency;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'unknown control frequency "%"', p_frequency
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = pg_catalog.format('The sample table knows: %s.',
+					(SELECT pg_catalog.string_agg(s.frequency, ', ' ORDER BY s.occurrences_per_year NULLS LAST, s.frequency)
+					 FROM ismap.sampling_table s));
+	END IF;
+	RETURN n;
+END
+$$;
+COMMENT ON FUNCTION ismap.sample_size(pg_catalog.text) IS 'the minimum sample for a control of this frequency, from ismap.sampling_table; 22023 naming the known frequencies when it is not there';
+
+CREATE FUNCTION ismap.attribute_sample_size(
+	confidence pg_catalog.float8, tolerable_rate pg_catalog.float8,
+	expected_rate pg_catalog.float8 DEFAULT 0, population pg_catalog.int8 DEFAULT NULL,
+	model pg_catalog.text DEFAULT 'binomial') RETURNS pg_catalog.int4
+	AS 'MODULE_PATHNAME', 'attribute_sample_size' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ismap.attribute_sample_size(pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.int8, pg_catalog.text) IS
+	'statistical sample size for a test of controls: the smallest n with P(X <= ceil(n * expected_rate)) <= 1 - confidence at the tolerable rate; models binomial (exact, AICPA A-1/A-2), poisson, hypergeometric (needs population); never more than the population';
+
+CREATE FUNCTION ismap.upper_deviation_limit(
+	sample_size pg_catalog.int4, deviations pg_catalog.int4, confidence pg_catalog.float8,
+	population pg_catalog.int8 DEFAULT NULL) RETURNS pg_catalog.float8
+	AS 'MODULE_PATHNAME', 'upper_deviation_limit' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ismap.upper_deviation_limit(pg_catalog.int4, pg_catalog.int4, pg_catalog.float8, pg_catalog.int8) IS
+	'exact one-sided upper confidence limit of the deviation rate after finding deviations in a sample: binomial (Clopper-Pearson, AICPA A-3/A-4), or hypergeometric K_U / N with a population';
+
+CREATE FUNCTION ismap.draw_sample(population pg_catalog.int8, n pg_catalog.int4, seed pg_catalog.int8)
+	RETURNS SETOF pg_catalog.int8
+	AS 'MODULE_PATHNAME', 'draw_sample' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 25;
+COMMENT ON FUNCTION ismap.draw_sample(pg_catalog.int8, pg_catalog.int4, pg_catalog.int8) IS
+	'n distinct item numbers of 1..population, ascending, chosen by the published algorithm (SplitMix64 from seed, rejection-bounded integers, sparse Fisher-Yates); the same seed always gives the same items, and a larger n keeps them';
+
+-- Control tests: the operating-effectiveness test of one stated control.
+CREATE TABLE ismap.control_test (
+	audit_id	pg_catalog.int8 NOT NULL,
+	control_id	ismap.ctrlid NOT NULL,
+	frequency	pg_catalog.text NOT NULL REFERENCES ismap.sampling_table ON UPDATE CASCADE,
+	population	pg_catalog.int8
+		CONSTRAINT control_test_population CHECK (population OPERATOR(pg_catalog.>=) 1),
+	sample_size	pg_catalog.int4 NOT NULL
+		CONSTRAINT control_test_sample_size CHECK (sample_size OPERATOR(pg_catalog.>=) 0),
+	deviations	pg_catalog.int4 NOT NULL DEFAULT 0
+		CONSTRAINT control_test_deviations CHECK (deviations OPERATOR(pg_catalog.>=) 0
+			AND deviations OPERATOR(pg_catalog.<=) sample_size),
+	seed		pg_catalog.int8,
+	CONSTRAINT control_test_sample_in_population CHECK (sample_size OPERATOR(pg_catalog.<=) population),
+	PRIMARY KEY (audit_id, control_id),
+	FOREIGN KEY (audit_id, control_id) REFERENCES ismap.statement_item (audit_id, control_id) ON DELETE CASCADE
+);
+COMMENT ON TABLE ismap.control_test IS 'the test of a stated control''s operation over the audit period: its frequency, the population of occurrences, the sample examined, the deviations found, and the seed of the selection (ismap.draw_sample)';
+COMMENT ON COLUMN ismap.control_test.population IS 'occurrences of the control in the audit period, when known (NULL: treated as large)';
+COMMENT ON COLUMN ismap.control_test.seed IS 'seed of ismap.draw_sample(population, sample_size, seed) when the items were selected by it';
+
+-- Each control test against the sample table and the policy tolerances.
+CREATE VIEW ismap.control_test_evaluation WITH (security_invoker = true) AS
+SELECT t.audit_id, t.control_id, t.frequency, t.population, t.sample_size, t.deviations, t.seed,
+	e.required_minimum,
+	t.sample_size OPERATOR(pg_catalog.>=) e.required_minimum AS sample_ok,
+	p.confidence, p.tolerable_rate,
+	e.upper_limit,
+	e.limit_exceeded,
+	ismap.attribute_sample_size(p.confidence, p.tolerable_rate, p.expected_rate, t.population,
+		CASE WHEN t.population IS NULL THEN 'binomial' ELSE 'hypergeometric' END) AS statistical_sample_size,
+	r.result,
+	t.sample_size OPERATOR(pg_catalog.>=) e.required_minimum AND NOT e.limit_exceeded AS passes,
+	CASE WHEN t.sample_size OPERATOR(pg_catalog.<) e.required_minimum THEN 'SAMPLE_TOO_SMALL'
+		 WHEN e.limit_exceeded AND r.result OPERATOR(pg_catalog.=) 'effective' THEN 'SAMPLE_LIMIT_EXCEEDED'
+	END AS finding
+FROM ismap.control_test t
+JOIN ismap.sampling_table s ON s.frequency OPERATOR(pg_catalog.=) t.frequency
+CROSS JOIN LATERAL (SELECT
+	(ismap.policy_value('sampling_confidence') OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.float8 AS confidence,
+	(ismap.policy_value('sampling_tolerable_rate') OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.float8 AS tolerable_rate,
+	(ismap.policy_value('sampling_expected_rate') OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.float8 AS expected_rate) p
+CROSS JOIN LATERAL (SELECT
+	-- a population smaller than the table's minimum is tested in full
+	LEAST(s.min_sample::pg_catalog.int8, COALESCE(t.population, s.min_sample)) AS required_minimum,
+	u.upper_limit,
+	COALESCE(t.deviations OPERATOR(pg_catalog.>) 0 AND u.upper_limit OPERATOR(pg_catalog.>) p.tolerable_rate, false) AS limit_exceeded
+	FROM (SELECT CASE WHEN t.sample_size OPERATOR(pg_catalog.>) 0
+		THEN ismap.upper_deviation_limit(t.sample_size, t.deviations, p.confidence, t.population) END AS upper_limit) u) e
+LEFT JOIN ismap.audit_result r
+	ON r.audit_id OPERATOR(pg_catalog.=) t.audit_id AND r.control_id OPERATOR(ismap.=) t.control_id;
+COMMENT ON VIEW ismap.control_test_evaluation IS 'each control test against the sample table (required_minimum, sample_ok) and the policy tolerances (upper_limit at sampling_confidence, limit_exceeded when deviations push it above sampling_tolerable_rate); finding is SAMPLE_TOO_SMALL or SAMPLE_LIMIT_EXCEEDED (the latter only while the result says effective)';
+
+-- The items a control test selected, redrawn from its seed.
+CREATE FUNCTION ismap.control_test_items(p_audit_id pg_catalog.int8, p_control_id ismap.ctrlid)
+RETURNS SETOF pg_catalog.int8
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+AS $$
+	SELECT d.item
+	FROM ismap.control_test t
+	CROSS JOIN LATERAL ismap.draw_sample(t.population, t.sample_size, t.seed) AS d(item)
+	WHERE t.audit_id OPERATOR(pg_catalog.=) p_audit_id AND t.control_id OPERATOR(ismap.=) p_control_id
+	ORDER BY d.item
+$$;
+COMMENT ON FUNCTION ismap.control_test_items(pg_catalog.int8, ismap.ctrlid) IS 'the item numbers a control test examines, redrawn with ismap.draw_sample from its population, sample size and seed (none when either is missing)';
+
+SELECT pg_catalog.pg_extension_config_dump('ismap.sampling_table', 'WHERE NOT builtin');
+SELECT pg_catalog.pg_extension_config_dump('ismap.control_test', '');

@@ -8,6 +8,7 @@
 
 #include "ctrlid.h"
 #include "cia.h"
+#include "sampling.h"
 
 /*
  * ctrlid on disk: a varlena holding the segment count, the key length, the
@@ -28,6 +29,22 @@ extern void ismap_ctrlid_error(ctrlid_status st, const char *input,
 extern void ismap_cia_error(cia_status st, const char *input, size_t len,
 							size_t errpos, char which) pg_attribute_noreturn();
 extern void ismap_cia_range_error(char which, long value) pg_attribute_noreturn();
+
+/* The arguments of a sampling function, for the error messages. */
+typedef struct ismap_sampling_args
+{
+	double		confidence;
+	double		tolerable_rate;
+	double		expected_rate;
+	int64		population;		/* SAMPLING_NO_POPULATION for none */
+	int64		sample_size;
+	int64		deviations;
+	bool		draw;			/* draw_sample (population 0 is allowed) */
+} ismap_sampling_args;
+
+extern void ismap_sampling_error(sampling_status st,
+								 const ismap_sampling_args *a) pg_attribute_noreturn();
+extern void ismap_sampling_model_error(const char *name) pg_attribute_noreturn();
 
 /* ctrlid.c */
 extern struct varlena *ismap_ctrlid_from_text(const char *text, size_t len);
