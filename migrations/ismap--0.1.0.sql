@@ -2356,6 +2356,12 @@ BEGIN
 	IF TG_OP = 'UPDATE' AND NEW.covered_by IS NOT DISTINCT FROM OLD.covered_by THEN
 		RETURN NULL;
 	END IF;
+	-- Rows that arrive by COPY are a restore (pg_dump writes table data as
+	-- COPY): their events come back with ismap.registry_event's own rows,
+	-- and new ones would fork the chain.  Changes are reported by INSERT.
+	IF TG_OP = 'INSERT' AND pg_catalog.current_query() OPERATOR(pg_catalog.~*) '^\s*copy\s' THEN
+		RETURN NULL;
+	END IF;
 	SELECT r.registration_id INTO live FROM ismap.registration r
 	WHERE r.service_id = NEW.service_id AND r.status = ANY (ARRAY['active', 'suspended']);
 	PERFORM ismap.append_event(CASE WHEN TG_OP = 'INSERT' THEN 'change_reported' ELSE 'change_covered' END,
@@ -2470,7 +2476,11 @@ CREATE TABLE ismap.evidence (
 COMMENT ON TABLE ismap.evidence IS 'one observation of a control from a provider''s continuous monitoring: pass or fail; partitioned by month (UTC) of occurred_at, partitions made by ismap.ensure_evidence_partitions';
 COMMENT ON COLUMN ismap.evidence.source IS 'the system that observed it (a monitoring tool, a scanner, a log pipeline)';
 COMMENT ON COLUMN ismap.evidence.reference IS 'where the observation can be looked up in the source (a ticket, a run, a log position)';
-CREATE INDEX evidence_service_idx ON ismap.evidence (service_id, occurred_at);
+-- The index (service_id, occurred_at) is made on each partition by
+-- ismap.ensure_evidence_partitions, not on the parent: a partitioned index
+-- made here would be a member of the extension, exist before a restore
+-- attaches the dumped partitions, index them on ATTACH, and make the
+-- dump's own CREATE INDEX of each partition fail ("already exists").
 
 -- Crossings of the limit seen by the changes job: open while the control
 -- exceeds, cleared when it no longer does; one notice per row.
@@ -2521,6 +2531,7 @@ BEGIN
 			EXECUTE pg_catalog.format('CREATE TABLE ismap.%I PARTITION OF ismap.evidence FOR VALUES FROM (%L) TO (%L)',
 				part, pg_catalog.to_char(m, 'YYYY-MM-DD') || ' 00:00:00+00',
 				pg_catalog.to_char((m + '1 month'::pg_catalog.interval)::pg_catalog.date, 'YYYY-MM-DD') || ' 00:00:00+00');
+			EXECUTE pg_catalog.format('CREATE INDEX %I ON ismap.%I (service_id, occurred_at)', part || '_service_idx', part);
 			EXECUTE pg_catalog.format('COMMENT ON TABLE ismap.%I IS %L', part,
 				pg_catalog.format('control evidence of %s (UTC); a partition of ismap.evidence', pg_catalog.to_char(m, 'YYYY-MM')));
 			RETURN NEXT 'ismap.' || part;
@@ -2529,7 +2540,7 @@ BEGIN
 	END LOOP;
 END
 $$;
-COMMENT ON FUNCTION ismap.ensure_evidence_partitions(pg_catalog.date, pg_catalog.date) IS 'create the missing monthly partitions ismap.evidence_YYYY_MM of ismap.evidence from from_date''s month to to_date''s; returns the names made';
+COMMENT ON FUNCTION ismap.ensure_evidence_partitions(pg_catalog.date, pg_catalog.date) IS 'create the missing monthly partitions ismap.evidence_YYYY_MM of ismap.evidence (with their index on service_id, occurred_at) from from_date''s month to to_date''s; returns the names made';
 
 -- Per control of a service: the evidence of the window ending with as_of
 -- (days in the session's time zone), the upper deviation limit at the

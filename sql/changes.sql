@@ -206,3 +206,14 @@ FROM pg_proc p WHERE p.pronamespace = 'ismap'::regnamespace
   AND p.proname IN ('run_changes', 'run_change_checks', 'ensure_evidence_partitions', 'control_health', 'change_status')
 ORDER BY 1;
 SELECT * FROM verify_event_chain();
+-- rows that arrive by COPY are a restore: their events come with the
+-- event log's own rows, so the trigger writes none (changes are reported
+-- by INSERT)
+SELECT count(*) AS events_before FROM registry_event \gset
+COPY service_change (change_id, service_id, kind, effective_on, description, reported_by, reported_on) FROM stdin;
+3	5	minor	2025-10-01	a restored row	Platform KK	2025-09-30
+\.
+SELECT count(*) - :events_before AS events_written_by_copy FROM registry_event;
+INSERT INTO service_change (change_id, service_id, kind, effective_on, description, reported_by, reported_on)
+VALUES (4, 5, 'minor', '2025-10-02', 'an inserted row', 'Platform KK', '2025-10-01');
+SELECT count(*) - :events_before AS events_written_by_insert FROM registry_event;
