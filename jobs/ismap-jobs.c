@@ -1,11 +1,11 @@
 /*
  * ismap-jobs — run the scheduled jobs of the ismap registry.
  *
- *   ismap-jobs [options] renewals|auditor-expiry|cascade|all
+ *   ismap-jobs [options] renewals|auditor-expiry|cascade|changes|all
  *
  * A thin client on purpose (DESIGN §2): the logic lives in the SQL
- * functions ismap.run_renewals, ismap.expire_audit_body_selections and
- * ismap.cascade_delistings.  This program connects, checks that it talks
+ * functions ismap.run_renewals, ismap.expire_audit_body_selections,
+ * ismap.cascade_delistings and ismap.run_changes.  This program connects, checks that it talks
  * to the extension version it was built for, records the run in
  * ismap.job_run, calls the function in one transaction, prints what it did
  * and maps the outcome to an exit code:
@@ -49,6 +49,7 @@ static const JobDef jobs[] = {
 	{"renewals", "ismap.run_renewals"},
 	{"auditor-expiry", "ismap.expire_audit_body_selections"},
 	{"cascade", "ismap.cascade_delistings"},
+	{"changes", "ismap.run_changes"},
 };
 #define NJOBS ((int) (sizeof(jobs) / sizeof(jobs[0])))
 
@@ -91,7 +92,9 @@ usage(void)
 	printf("  renewals        expire registrations past their validity, write renewal notices\n");
 	printf("  auditor-expiry  expire audit-body selections, flag overdue reports and unselected bodies\n");
 	printf("  cascade         delist services whose platform lost its registration (after the grace)\n");
-	printf("  all             the three, in this order\n\n");
+	printf("  changes         suspend services with a material change left unaudited, watch\n");
+	printf("                  control evidence, create evidence partitions ahead\n");
+	printf("  all             the four, in this order\n\n");
 	printf("Options:\n");
 	printf("  -d, --dbname=CONNSTR   database to connect to (a name or a connection string)\n");
 	printf("      --as-of=DATE       run as of DATE (YYYY-MM-DD; default: the server's current date)\n");
@@ -560,7 +563,7 @@ main(int argc, char **argv)
 	if (opts.quiet && opts.verbose)
 		usage_error("%s", "options -q/--quiet and -v/--verbose cannot be used together");
 	if (optind >= argc)
-		usage_error("%s", "no job given: use renewals, auditor-expiry, cascade or all");
+		usage_error("%s", "no job given: use renewals, auditor-expiry, cascade, changes or all");
 	if (optind + 1 < argc)
 		usage_error("too many command-line arguments (first is \"%s\")", argv[optind + 1]);
 	jobname = argv[optind];
@@ -570,7 +573,7 @@ main(int argc, char **argv)
 			if (strcmp(jobname, jobs[i].name) == 0)
 				break;
 		if (i == NJOBS)
-			usage_error("unknown job \"%s\": use renewals, auditor-expiry, cascade or all", jobname);
+			usage_error("unknown job \"%s\": use renewals, auditor-expiry, cascade, changes or all", jobname);
 	}
 
 	if (PQlibVersion() < MIN_LIBPQ_VERSION)

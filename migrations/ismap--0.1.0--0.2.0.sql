@@ -104,6 +104,9 @@ ALTER FUNCTION ismap.job_start(pg_catalog.text, pg_catalog.date) SECURITY DEFINE
 ALTER FUNCTION ismap.job_finish(pg_catalog.int8, pg_catalog.text, pg_catalog.text) SECURITY DEFINER;
 ALTER FUNCTION ismap.job_mark_stale(pg_catalog.text) SECURITY DEFINER;
 ALTER FUNCTION ismap.prune_job_runs(pg_catalog.interval) SECURITY DEFINER;
+ALTER FUNCTION ismap.run_changes(pg_catalog.date, pg_catalog.bool) SECURITY DEFINER;
+ALTER FUNCTION ismap.run_change_checks(pg_catalog.date, pg_catalog.bool) SECURITY DEFINER;
+ALTER FUNCTION ismap.ensure_evidence_partitions(pg_catalog.date, pg_catalog.date) SECURITY DEFINER;
 
 -- The published registry is a view with the owner's rights over the
 -- registrations (all of which are public); security_barrier keeps a
@@ -121,6 +124,8 @@ ALTER TABLE ismap.csp ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ismap.auditor ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ismap.auditor_qualification ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ismap.principal_binding ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ismap.service_change ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ismap.evidence ENABLE ROW LEVEL SECURITY;
 -- FORCE: even a non-superuser owner obeys the policies of the parties'
 -- work (the owner's own SECURITY DEFINER functions have policies below)
 ALTER TABLE ismap.statement_item FORCE ROW LEVEL SECURITY;
@@ -151,7 +156,8 @@ BEGIN
 
 	-- everyone: the catalogs, the published registry and its reports, the policy
 	GRANT SELECT ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
-		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param, ismap.policy, ismap.sla_template,
+		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param, ismap.policy,
+		ismap.service_change, ismap.sla_template,
 		ismap.sampling_table, ismap.registry, ismap.registration, ismap.registry_event,
 		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency
 		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
@@ -181,6 +187,9 @@ BEGIN
 	GRANT SELECT ON ismap.audit, ismap.statement_item, ismap.audit_result, ismap.control_test,
 		ismap.control_test_evaluation TO ismap_csp;
 	GRANT UPDATE (name, address) ON ismap.csp TO ismap_csp;
+	-- a provider reports its own services' changes and feeds their evidence
+	GRANT SELECT, INSERT ON ismap.service_change, ismap.evidence TO ismap_csp;
+	GRANT INSERT ON ismap.service_change TO ismap_registrar;
 	GRANT USAGE ON ALL SEQUENCES IN SCHEMA ismap TO ismap_registrar, ismap_auditor, ismap_csp;
 	-- jobs: read what the batch functions read
 	GRANT SELECT ON ALL TABLES IN SCHEMA ismap TO ismap_jobs;
@@ -206,7 +215,8 @@ BEGIN
 					 ('run_renewals', 'ismap_jobs'), ('expire_audit_body_selections', 'ismap_jobs'),
 					 ('cascade_delistings', 'ismap_jobs'), ('run_changes', 'ismap_jobs'),
 					 ('job_start', 'ismap_jobs'), ('job_finish', 'ismap_jobs'), ('job_mark_stale', 'ismap_jobs'),
-					 ('prune_job_runs', 'ismap_jobs')) g(fn, role)
+					 ('prune_job_runs', 'ismap_jobs'), ('run_change_checks', 'ismap_jobs'),
+					 ('ensure_evidence_partitions', 'ismap_jobs'), ('ensure_evidence_partitions', 'ismap_registrar')) g(fn, role)
 		  ON g.fn = p.proname
 	LOOP
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', f, r);
@@ -308,6 +318,15 @@ BEGIN
 		WITH CHECK (status = 'withdrawn');
 	CREATE POLICY own_binding ON ismap.principal_binding FOR SELECT TO ismap_auditor, ismap_csp
 		USING (role_name = current_user);
+	CREATE POLICY staff ON ismap.service_change TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY published ON ismap.service_change FOR SELECT TO ismap_reader, ismap_auditor USING (true);
+	CREATE POLICY own_services ON ismap.service_change TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY staff ON ismap.evidence TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY own_services ON ismap.evidence TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
 END
 $$;
 COMMENT ON FUNCTION ismap.create_policies() IS 'superuser: (re)create the row-level policies of the ismap roles (called by create_roles)';

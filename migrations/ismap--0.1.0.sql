@@ -3486,3 +3486,715 @@ CREATE INDEX analyst_audit_result_ineffective_idx ON ismap.audit_result (audit_i
 -- index alone (cookbook 8)
 CREATE INDEX analyst_statement_item_excluded_idx ON ismap.statement_item (control_id)
 	INCLUDE (exclusion_reason) WHERE NOT selected;
+
+-- ==== Change management ====
+-- DESIGN §3.10; seed §4.2, §5 and footnote 26: a scope extension, an
+-- architecture update or a governance change of a registered service needs
+-- a new audit.  Changes are reported into ismap.service_change (every row
+-- an event in the hash chain); the changes job (ismap.run_changes, run by
+-- ismap-jobs changes) writes notices before a change's audit window ends,
+-- suspends the registration once it has passed without an audit covering
+-- the change, cascades the suspension along the dependencies with the
+-- walk of ismap.delisting_impact, and reinstates what it suspended once an
+-- audit covers the change.  Continuous control evidence from a provider's
+-- own monitoring goes into ismap.evidence, partitioned by month;
+-- ismap.control_health evaluates it with the sampling functions, and the
+-- job writes one notice each time a control crosses the policy's limit.
+-- This section widens three things of the batch jobs section: the job
+-- names of job_run, the notice kinds, job_lock_key and job_health.
+
+INSERT INTO ismap.policy (name, value, description, builtin) VALUES
+	('change_audit_window', '"6 months"', 'how long after its effective date a material change may stay without an audit covering it before the registration is suspended', true),
+	('change_notice_days', '[60, 30, 7]', 'days before the end of a material change''s audit window at which a notice is written, once each', true),
+	('evidence_window', '"90 days"', 'the window of control evidence the changes job evaluates for limit crossings', true),
+	('evidence_months_ahead', '3', 'how many months after the current one the changes job keeps evidence partitions created for', true);
+
+ALTER TABLE ismap.job_run DROP CONSTRAINT job_run_job;
+ALTER TABLE ismap.job_run ADD CONSTRAINT job_run_job
+	CHECK (job OPERATOR(pg_catalog.=) ANY (ARRAY['renewals', 'auditor-expiry', 'cascade', 'changes']::pg_catalog.text[]));
+ALTER TABLE ismap.notice DROP CONSTRAINT notice_kind;
+ALTER TABLE ismap.notice ADD CONSTRAINT notice_kind
+	CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['renewal_due', 'renewal_pending', 'report_overdue', 'body_not_selected',
+		'change_audit_due', 'control_limit_exceeded']::pg_catalog.text[]));
+COMMENT ON COLUMN ismap.notice.object_id IS 'registration_id (renewal_due, renewal_pending), selection_id (report_overdue), application_id (body_not_selected), change_id (change_audit_due) or crossing_id (control_limit_exceeded)';
+COMMENT ON COLUMN ismap.notice.occasion IS 'the date the notice is about: valid_until minus the window (renewal_due), valid_until (renewal_pending), the report due date (report_overdue), the audit report date (body_not_selected), the end of the change''s audit window minus the window (change_audit_due), the day the limit was crossed (control_limit_exceeded)';
+
+CREATE OR REPLACE FUNCTION ismap.job_lock_key(p_job pg_catalog.text) RETURNS pg_catalog.int4
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RETURN CASE p_job WHEN 'renewals' THEN 101 WHEN 'auditor-expiry' THEN 102 WHEN 'cascade' THEN 103 WHEN 'changes' THEN 104 END;
+END
+$$;
+COMMENT ON FUNCTION ismap.job_lock_key(pg_catalog.text) IS 'second key of a job''s advisory lock (the first is 1769172321): renewals 101, auditor-expiry 102, cascade 103, changes 104; NULL for an unknown job';
+
+CREATE OR REPLACE VIEW ismap.job_health WITH (security_invoker = true) AS
+SELECT j.job,
+	   ok.run_id AS last_success_run_id,
+	   ok.as_of AS last_success_as_of,
+	   ok.finished_at AS last_success_at,
+	   pg_catalog.now() OPERATOR(pg_catalog.-) ok.finished_at AS age,
+	   last.status AS last_status,
+	   last.started_at AS last_started_at,
+	   last.message AS last_message,
+	   (SELECT pg_catalog.count(*) FROM ismap.job_run f
+		WHERE f.job OPERATOR(pg_catalog.=) j.job AND f.status OPERATOR(pg_catalog.=) 'failed'
+		  AND f.started_at OPERATOR(pg_catalog.>) COALESCE(ok.finished_at, '-infinity')) AS failures_since_success,
+	   EXISTS (SELECT 1 FROM ismap.job_run x
+			   WHERE x.job OPERATOR(pg_catalog.=) j.job AND x.status OPERATOR(pg_catalog.=) 'running') AS running
+FROM (VALUES ('renewals'::pg_catalog.text), ('auditor-expiry'), ('cascade'), ('changes')) AS j(job)
+LEFT JOIN LATERAL (
+	SELECT r.run_id, r.as_of, r.finished_at FROM ismap.job_run r
+	WHERE r.job OPERATOR(pg_catalog.=) j.job AND r.status OPERATOR(pg_catalog.=) 'succeeded'
+	ORDER BY r.finished_at DESC, r.run_id DESC LIMIT 1) ok ON true
+LEFT JOIN LATERAL (
+	SELECT r.status, r.started_at, r.message FROM ismap.job_run r
+	WHERE r.job OPERATOR(pg_catalog.=) j.job
+	ORDER BY r.started_at DESC, r.run_id DESC LIMIT 1) last ON true;
+COMMENT ON VIEW ismap.job_health IS 'per batch job: the last successful run, its age, the last run''s status and message, failures since the last success, whether one is running';
+
+-------------------------------------------------------------------------------
+-- service changes
+-------------------------------------------------------------------------------
+
+CREATE TABLE ismap.service_change (
+	change_id		pg_catalog.int8 GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+	service_id		pg_catalog.int8 NOT NULL REFERENCES ismap.service,
+	kind			pg_catalog.text NOT NULL
+		CONSTRAINT service_change_kind CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['scope_extension', 'architecture', 'governance', 'minor']::pg_catalog.text[])),
+	effective_on	pg_catalog.date NOT NULL,
+	description		pg_catalog.text NOT NULL
+		CONSTRAINT service_change_described CHECK (pg_catalog.length(pg_catalog.btrim(description)) OPERATOR(pg_catalog.>) 0),
+	reported_by		pg_catalog.text NOT NULL
+		CONSTRAINT service_change_reporter CHECK (pg_catalog.length(pg_catalog.btrim(reported_by)) OPERATOR(pg_catalog.>) 0),
+	reported_on		pg_catalog.date NOT NULL DEFAULT CURRENT_DATE,
+	material		pg_catalog.bool NOT NULL GENERATED ALWAYS AS (kind OPERATOR(pg_catalog.<>) 'minor') STORED,
+	covered_by		pg_catalog.int8 REFERENCES ismap.registration,
+	covered_on		pg_catalog.date,
+	recorded_at		pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	CONSTRAINT service_change_cover CHECK ((covered_by IS NULL) OPERATOR(pg_catalog.=) (covered_on IS NULL)
+		AND (covered_by IS NULL OR material))
+);
+COMMENT ON TABLE ismap.service_change IS 'a change of a service reported by its provider: scope_extension, architecture and governance are material (a new audit is needed, seed footnote 26), minor is recorded only; every row is an event of the registry log';
+COMMENT ON COLUMN ismap.service_change.covered_by IS 'set by the changes job: the first registration of the service whose audit period ends on or after effective_on';
+CREATE INDEX service_change_service_idx ON ismap.service_change (service_id, effective_on);
+CREATE INDEX service_change_open_idx ON ismap.service_change (service_id) WHERE material AND covered_by IS NULL;
+
+-- Why a registration is suspended: one row per (change, registration) the
+-- changes job suspended, depth and chain as in ismap.delisting_impact.  A
+-- registration is reinstated when every row of it is lifted.
+CREATE TABLE ismap.change_suspension (
+	change_id		pg_catalog.int8 NOT NULL REFERENCES ismap.service_change,
+	registration_id	pg_catalog.int8 NOT NULL REFERENCES ismap.registration,
+	depth			pg_catalog.int4 NOT NULL,
+	via				pg_catalog.int8[] NOT NULL,
+	suspended_on	pg_catalog.date NOT NULL,
+	lifted_on		pg_catalog.date,
+	run_id			pg_catalog.int8 REFERENCES ismap.job_run ON DELETE SET NULL,
+	PRIMARY KEY (change_id, registration_id)
+);
+COMMENT ON TABLE ismap.change_suspension IS 'the changes job''s ledger: a registration suspended because of a material change of its service (depth 0) or of a platform below it (depth > 0, via the chain of base services); lifted_on once an audit covers the change';
+CREATE INDEX change_suspension_open_idx ON ismap.change_suspension (registration_id) WHERE lifted_on IS NULL;
+
+-- Every reported change, and its coverage by an audit, is an event.  The
+-- reported facts cannot be edited or the row deleted: a correction is a
+-- new change.
+CREATE FUNCTION ismap.service_change_event_trigger() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	live pg_catalog.int8;
+BEGIN
+	IF TG_OP = 'UPDATE' AND NEW.covered_by IS NOT DISTINCT FROM OLD.covered_by THEN
+		RETURN NULL;
+	END IF;
+	-- Rows that arrive by COPY are a restore (pg_dump writes table data as
+	-- COPY): their events come back with ismap.registry_event's own rows,
+	-- and new ones would fork the chain.  Changes are reported by INSERT.
+	IF TG_OP = 'INSERT' AND pg_catalog.current_query() OPERATOR(pg_catalog.~*) '^\s*copy\s' THEN
+		RETURN NULL;
+	END IF;
+	SELECT r.registration_id INTO live FROM ismap.registration r
+	WHERE r.service_id = NEW.service_id AND r.status = ANY (ARRAY['active', 'suspended']);
+	PERFORM ismap.append_event(CASE WHEN TG_OP = 'INSERT' THEN 'change_reported' ELSE 'change_covered' END,
+		live, NEW.service_id,
+		pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+			'change_id', NEW.change_id,
+			'kind', NEW.kind,
+			'material', NEW.material,
+			'effective_on', NEW.effective_on,
+			'description', CASE WHEN TG_OP = 'INSERT' THEN NEW.description END,
+			'reported_by', CASE WHEN TG_OP = 'INSERT' THEN NEW.reported_by END,
+			'reported_on', CASE WHEN TG_OP = 'INSERT' THEN NEW.reported_on END,
+			'covered_by', NEW.covered_by,
+			'covered_on', NEW.covered_on,
+			'context', NULLIF(pg_catalog.current_setting('ismap.event_context', true), '')::pg_catalog.jsonb)));
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap.service_change_event_trigger() IS 'trigger: writes a registry event (change_reported, change_covered) for a reported change and for its coverage by an audit';
+CREATE TRIGGER service_change_events AFTER INSERT OR UPDATE ON ismap.service_change
+	FOR EACH ROW EXECUTE FUNCTION ismap.service_change_event_trigger();
+ALTER TABLE ismap.service_change ENABLE ALWAYS TRIGGER service_change_events;
+
+CREATE FUNCTION ismap.service_change_guard() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF TG_OP = ANY (ARRAY['DELETE', 'TRUNCATE']) THEN
+		RAISE EXCEPTION 'reported changes are never deleted'
+			USING ERRCODE = 'insufficient_privilege', HINT = 'Report a correction as a new change.';
+	END IF;
+	IF NEW.change_id IS DISTINCT FROM OLD.change_id OR NEW.service_id IS DISTINCT FROM OLD.service_id
+	   OR NEW.kind IS DISTINCT FROM OLD.kind OR NEW.effective_on IS DISTINCT FROM OLD.effective_on
+	   OR NEW.description IS DISTINCT FROM OLD.description OR NEW.reported_by IS DISTINCT FROM OLD.reported_by
+	   OR NEW.reported_on IS DISTINCT FROM OLD.reported_on OR NEW.recorded_at IS DISTINCT FROM OLD.recorded_at THEN
+		RAISE EXCEPTION 'the reported facts of change % cannot be edited', OLD.change_id
+			USING ERRCODE = 'insufficient_privilege', HINT = 'Report a correction as a new change.';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION ismap.service_change_guard() IS 'trigger: refuses deleting a reported change and editing what was reported (only the coverage columns change)';
+CREATE TRIGGER service_change_guard BEFORE UPDATE OR DELETE ON ismap.service_change
+	FOR EACH ROW EXECUTE FUNCTION ismap.service_change_guard();
+CREATE TRIGGER service_change_no_truncate BEFORE TRUNCATE ON ismap.service_change
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap.service_change_guard();
+ALTER TABLE ismap.service_change ENABLE ALWAYS TRIGGER service_change_guard;
+ALTER TABLE ismap.service_change ENABLE ALWAYS TRIGGER service_change_no_truncate;
+
+-- The state of each change reported by as_of.  An audit covers a material
+-- change when its audited period ends on or after the effective date and a
+-- registration was made from it by as_of (renewal or new registration):
+-- that is the "new audit" of footnote 26.
+CREATE FUNCTION ismap.change_status(as_of pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS TABLE (change_id pg_catalog.int8, service_id pg_catalog.int8, kind pg_catalog.text, material pg_catalog.bool,
+	effective_on pg_catalog.date, due_on pg_catalog.date, covered_by pg_catalog.int8, covered_on pg_catalog.date,
+	status pg_catalog.text)
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT c.change_id, c.service_id, c.kind, c.material, c.effective_on,
+		   CASE WHEN c.material THEN (c.effective_on OPERATOR(pg_catalog.+) w.win)::pg_catalog.date END,
+		   cov.registration_id, cov.registered_on,
+		   CASE WHEN NOT c.material THEN 'recorded'
+				WHEN cov.registration_id IS NOT NULL THEN 'covered'
+				WHEN (c.effective_on OPERATOR(pg_catalog.+) w.win)::pg_catalog.date OPERATOR(pg_catalog.<) $1 THEN 'overdue'
+				ELSE 'audit_required' END
+	FROM ismap.service_change c
+	CROSS JOIN (SELECT (ismap.policy_value('change_audit_window') OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.interval AS win) w
+	LEFT JOIN LATERAL (
+		SELECT r.registration_id, r.registered_on
+		FROM ismap.registration r
+		JOIN ismap.application a ON a.application_id OPERATOR(pg_catalog.=) r.application_id
+		JOIN ismap.audit au ON au.audit_id OPERATOR(pg_catalog.=) a.audit_id
+		WHERE c.material AND r.service_id OPERATOR(pg_catalog.=) c.service_id
+		  AND r.registered_on OPERATOR(pg_catalog.<=) $1
+		  AND au.period_end OPERATOR(pg_catalog.>=) c.effective_on
+		ORDER BY r.registered_on, r.registration_id
+		LIMIT 1) cov ON true
+	WHERE c.reported_on OPERATOR(pg_catalog.<=) $1
+$$;
+COMMENT ON FUNCTION ismap.change_status(pg_catalog.date) IS 'each change reported by as_of: due_on (effective_on plus the policy change_audit_window, material changes), the registration whose audit covers it, and status recorded (minor), audit_required, overdue or covered';
+
+-------------------------------------------------------------------------------
+-- continuous control evidence
+-------------------------------------------------------------------------------
+
+-- Partitioned by month of occurred_at (months in UTC).  There is no default
+-- partition on purpose: a row for a month nobody created a partition for
+-- fails with 23514 ("no partition of relation "evidence" found for row")
+-- and the whole COPY is rolled back, so nothing is lost unnoticed.  No
+-- foreign keys either: evidence arrives by the million from providers'
+-- monitoring, and a per-row check would cost more than the load itself.
+-- The partitions are made at run time by ismap.ensure_evidence_partitions
+-- (the changes job keeps evidence_months_ahead months ready); they are not
+-- members of the extension, so pg_dump dumps them, rows and all, as
+-- partitions of this table, which CREATE EXTENSION makes.  That is why the
+-- parent itself is not marked with pg_extension_config_dump: it holds no
+-- rows of its own.  Never call ensure_evidence_partitions from an
+-- extension script: partitions made there would be members, left out of
+-- dumps.
+CREATE TABLE ismap.evidence (
+	service_id		pg_catalog.int8 NOT NULL,
+	control_id		ismap.ctrlid NOT NULL,
+	occurred_at		pg_catalog.timestamptz NOT NULL,
+	outcome			pg_catalog.text NOT NULL
+		CONSTRAINT evidence_outcome CHECK (outcome OPERATOR(pg_catalog.=) ANY (ARRAY['pass', 'fail']::pg_catalog.text[])),
+	source			pg_catalog.text NOT NULL,
+	reference		pg_catalog.text
+) PARTITION BY RANGE (occurred_at);
+COMMENT ON TABLE ismap.evidence IS 'one observation of a control from a provider''s continuous monitoring: pass or fail; partitioned by month (UTC) of occurred_at, partitions made by ismap.ensure_evidence_partitions';
+COMMENT ON COLUMN ismap.evidence.source IS 'the system that observed it (a monitoring tool, a scanner, a log pipeline)';
+COMMENT ON COLUMN ismap.evidence.reference IS 'where the observation can be looked up in the source (a ticket, a run, a log position)';
+-- The index (service_id, occurred_at) is made on each partition by
+-- ismap.ensure_evidence_partitions, not on the parent: a partitioned index
+-- made here would be a member of the extension, exist before a restore
+-- attaches the dumped partitions, index them on ATTACH, and make the
+-- dump's own CREATE INDEX of each partition fail ("already exists").
+
+-- Crossings of the limit seen by the changes job: open while the control
+-- exceeds, cleared when it no longer does; one notice per row.
+CREATE TABLE ismap.control_crossing (
+	crossing_id		pg_catalog.int8 GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+	service_id		pg_catalog.int8 NOT NULL,
+	control_id		ismap.ctrlid NOT NULL,
+	crossed_on		pg_catalog.date NOT NULL,
+	observations	pg_catalog.int8 NOT NULL,
+	deviations		pg_catalog.int8 NOT NULL,
+	upper_limit		pg_catalog.float8 NOT NULL,
+	cleared_on		pg_catalog.date,
+	run_id			pg_catalog.int8 REFERENCES ismap.job_run ON DELETE SET NULL,
+	CONSTRAINT control_crossing_order CHECK (cleared_on IS NULL OR cleared_on OPERATOR(pg_catalog.>=) crossed_on)
+);
+COMMENT ON TABLE ismap.control_crossing IS 'a control whose evidence went above the policy''s tolerable rate (upper deviation limit with deviations found), from the day the changes job saw it to the day it saw it back within';
+CREATE UNIQUE INDEX control_crossing_open ON ismap.control_crossing (service_id, control_id) WHERE cleared_on IS NULL;
+
+-- Create the monthly partitions of ismap.evidence for every month from
+-- from_date's to to_date's that has none; returns the partitions made.
+CREATE FUNCTION ismap.ensure_evidence_partitions(from_date pg_catalog.date, to_date pg_catalog.date)
+RETURNS SETOF pg_catalog.text
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	m pg_catalog.date;
+	part pg_catalog.text;
+BEGIN
+	IF from_date IS NULL OR to_date IS NULL THEN
+		RAISE EXCEPTION 'from_date and to_date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT pg_catalog.isfinite(from_date) OR NOT pg_catalog.isfinite(to_date) OR to_date < from_date THEN
+		RAISE EXCEPTION 'invalid range of months from % to %', from_date, to_date
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Give two finite dates, the first not after the second.';
+	END IF;
+	IF (pg_catalog.date_part('year', to_date) - pg_catalog.date_part('year', from_date)) * 12
+	   + pg_catalog.date_part('month', to_date) - pg_catalog.date_part('month', from_date) >= 1200 THEN
+		RAISE EXCEPTION 'too many evidence partitions from % to %', from_date, to_date
+			USING ERRCODE = 'program_limit_exceeded', DETAIL = 'At most 1200 months are made in one call.';
+	END IF;
+	-- two callers would race for the same names
+	PERFORM pg_catalog.pg_advisory_xact_lock(1769172321, 105);
+	m := pg_catalog.date_trunc('month', from_date)::pg_catalog.date;
+	WHILE m <= to_date LOOP
+		part := pg_catalog.format('evidence_%s', pg_catalog.to_char(m, 'YYYY_MM'));
+		IF pg_catalog.to_regclass(pg_catalog.format('ismap.%I', part)) IS NULL THEN
+			EXECUTE pg_catalog.format('CREATE TABLE ismap.%I PARTITION OF ismap.evidence FOR VALUES FROM (%L) TO (%L)',
+				part, pg_catalog.to_char(m, 'YYYY-MM-DD') || ' 00:00:00+00',
+				pg_catalog.to_char((m + '1 month'::pg_catalog.interval)::pg_catalog.date, 'YYYY-MM-DD') || ' 00:00:00+00');
+			EXECUTE pg_catalog.format('CREATE INDEX %I ON ismap.%I (service_id, occurred_at)', part || '_service_idx', part);
+			EXECUTE pg_catalog.format('COMMENT ON TABLE ismap.%I IS %L', part,
+				pg_catalog.format('control evidence of %s (UTC); a partition of ismap.evidence', pg_catalog.to_char(m, 'YYYY-MM')));
+			RETURN NEXT 'ismap.' || part;
+		END IF;
+		m := (m + '1 month'::pg_catalog.interval)::pg_catalog.date;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION ismap.ensure_evidence_partitions(pg_catalog.date, pg_catalog.date) IS 'create the missing monthly partitions ismap.evidence_YYYY_MM of ismap.evidence (with their index on service_id, occurred_at) from from_date''s month to to_date''s; returns the names made';
+
+-- Per control of a service: the evidence of the window ending with as_of
+-- (days in the session's time zone), the upper deviation limit at the
+-- policy's sampling_confidence, and whether it exceeds the policy's
+-- sampling_tolerable_rate after deviations were found — the rule of
+-- ismap.control_test_evaluation.
+CREATE FUNCTION ismap.control_health(service_id pg_catalog.int8, as_of pg_catalog.date DEFAULT CURRENT_DATE,
+	"window" pg_catalog.interval DEFAULT '1 year')
+RETURNS TABLE (control_id ismap.ctrlid, observations pg_catalog.int8, deviations pg_catalog.int8,
+	upper_limit pg_catalog.float8, exceeds pg_catalog.bool)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	sid pg_catalog.int8 := control_health.service_id;
+	hi pg_catalog.timestamptz;
+	conf pg_catalog.float8 := (ismap.policy_value('sampling_confidence') #>> '{}')::pg_catalog.float8;
+	tol pg_catalog.float8 := (ismap.policy_value('sampling_tolerable_rate') #>> '{}')::pg_catalog.float8;
+BEGIN
+	IF sid IS NULL OR control_health.as_of IS NULL OR control_health."window" IS NULL THEN
+		RAISE EXCEPTION 'service_id, as_of and window must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT pg_catalog.isfinite(control_health.as_of) OR control_health."window" <= '0'::pg_catalog.interval THEN
+		RAISE EXCEPTION 'as_of must be a finite date and window a positive interval'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM ismap.service s WHERE s.service_id = sid) THEN
+		RAISE EXCEPTION 'service % does not exist', sid USING ERRCODE = 'undefined_object';
+	END IF;
+	hi := (control_health.as_of + 1)::pg_catalog.timestamptz;
+	RETURN QUERY
+	SELECT g.control_id, g.n, g.dev, u.ul, (g.dev > 0 AND u.ul > tol)
+	FROM (SELECT e.control_id, pg_catalog.count(*) AS n,
+				 pg_catalog.count(*) FILTER (WHERE e.outcome = 'fail') AS dev
+		  FROM ismap.evidence e
+		  WHERE e.service_id = sid
+			AND e.occurred_at >= hi - control_health."window" AND e.occurred_at < hi
+		  GROUP BY e.control_id) g
+	CROSS JOIN LATERAL (SELECT ismap.upper_deviation_limit(LEAST(g.n, 2147483647)::pg_catalog.int4,
+		LEAST(g.dev, 2147483647)::pg_catalog.int4, conf) AS ul) u
+	ORDER BY g.control_id;
+END
+$$;
+COMMENT ON FUNCTION ismap.control_health(pg_catalog.int8, pg_catalog.date, pg_catalog.interval) IS 'per control of a service, the evidence of the window ending with as_of: observations, deviations (fail), the upper deviation limit at the policy sampling_confidence, and exceeds (deviations found and the limit above sampling_tolerable_rate)';
+
+-------------------------------------------------------------------------------
+-- the changes job
+-------------------------------------------------------------------------------
+
+-- In this order: evidence partitions ahead; changes newly covered by an
+-- audit (an event each); suspensions lifted and registrations reinstated
+-- once no uncovered change holds them; material changes past their window
+-- suspend the service's live registration and, with the walk of
+-- ismap.delisting_impact, every live registration built on it; notices
+-- before a window ends; controls crossing the limit and back.  The ledger
+-- (covered_by, change_suspension, registration status, notice, the open
+-- control_crossing) is written in the same transaction, so a rerun with
+-- the same date does nothing.
+CREATE FUNCTION ismap.run_changes(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '64MB'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := run_changes.as_of;
+	dry pg_catalog.bool := run_changes.dry_run;
+	run pg_catalog.int8;
+	windows pg_catalog.int4[];
+	ahead pg_catalog.int4;
+	ev_window pg_catalog.interval := (ismap.policy_value('evidence_window') #>> '{}')::pg_catalog.interval;
+	conf pg_catalog.float8 := (ismap.policy_value('sampling_confidence') #>> '{}')::pg_catalog.float8;
+	tol pg_catalog.float8 := (ismap.policy_value('sampling_tolerable_rate') #>> '{}')::pg_catalog.float8;
+	hi pg_catalog.timestamptz;
+	n_parts pg_catalog.int8 := 0;
+	n_covered pg_catalog.int8;
+	n_reinstated pg_catalog.int8;
+	n_suspended pg_catalog.int8;
+	n_notices pg_catalog.int8;
+	n_crossed pg_catalog.int8 := 0;
+	n_cleared pg_catalog.int8 := 0;
+	m pg_catalog.date;
+	part pg_catalog.text;
+	rec record;
+BEGIN
+	PERFORM ismap.job_check_args(d, dry);
+	PERFORM ismap.job_try_lock('changes');
+	run := ismap.job_begin('changes', d, dry);
+	BEGIN
+		SELECT COALESCE(pg_catalog.array_agg(w::pg_catalog.int4 ORDER BY w::pg_catalog.int4), '{}')
+		INTO STRICT windows
+		FROM pg_catalog.jsonb_array_elements_text(ismap.policy_value('change_notice_days')) AS e(w);
+	EXCEPTION WHEN OTHERS THEN
+		windows := NULL;
+	END;
+	IF windows IS NULL OR pg_catalog.array_position(windows, NULL) IS NOT NULL
+	   OR EXISTS (SELECT 1 FROM pg_catalog.unnest(windows) w WHERE w < 0) THEN
+		RAISE EXCEPTION 'policy parameter "change_notice_days" must be an array of days, not %',
+			(SELECT p.value FROM ismap.policy p WHERE p.name = 'change_notice_days')
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'For example [60, 30, 7].';
+	END IF;
+	BEGIN
+		ahead := (ismap.policy_value('evidence_months_ahead') #>> '{}')::pg_catalog.int4;
+	EXCEPTION WHEN data_exception THEN
+		ahead := NULL;
+	END;
+	IF ahead IS NULL OR ahead < 0 OR ahead > 120 THEN
+		RAISE EXCEPTION 'policy parameter "evidence_months_ahead" must be a number of months from 0 to 120'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF ev_window IS NULL OR ev_window <= '0'::pg_catalog.interval THEN
+		RAISE EXCEPTION 'policy parameter "evidence_window" must be a positive interval' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+
+	-- 1. evidence partitions: the month of as_of and the months ahead
+	PERFORM ismap.job_progress(pg_catalog.format('changes: evidence partitions to %s months ahead of %s', ahead, d));
+	IF NOT dry THEN
+		FOR part IN SELECT * FROM ismap.ensure_evidence_partitions(d, (d + pg_catalog.make_interval(months => ahead))::pg_catalog.date) LOOP
+			action := 'partition_created'; object_id := NULL; detail := part;
+			RETURN NEXT;
+			n_parts := n_parts + 1;
+		END LOOP;
+	ELSE
+		m := pg_catalog.date_trunc('month', d)::pg_catalog.date;
+		WHILE m <= (d + pg_catalog.make_interval(months => ahead))::pg_catalog.date LOOP
+			part := pg_catalog.format('evidence_%s', pg_catalog.to_char(m, 'YYYY_MM'));
+			IF pg_catalog.to_regclass(pg_catalog.format('ismap.%I', part)) IS NULL THEN
+				action := 'partition_created'; object_id := NULL; detail := 'ismap.' || part;
+				RETURN NEXT;
+				n_parts := n_parts + 1;
+			END IF;
+			m := (m + '1 month'::pg_catalog.interval)::pg_catalog.date;
+		END LOOP;
+	END IF;
+
+	-- 2. material changes an audit now covers (the trigger writes the event)
+	PERFORM pg_catalog.set_config('ismap.event_context', pg_catalog.jsonb_build_object(
+		'action', 'cover', 'job', 'changes', 'run_id', run, 'as_of', d)::pg_catalog.text, true);
+	RETURN QUERY
+	WITH cov AS (
+		SELECT s.change_id, s.service_id, s.kind, s.effective_on, s.covered_by, s.covered_on, r.registration_number
+		FROM ismap.change_status(d) s
+		JOIN ismap.service_change c ON c.change_id = s.change_id
+		JOIN ismap.registration r ON r.registration_id = s.covered_by
+		WHERE s.status = 'covered' AND c.covered_by IS NULL
+	),
+	upd AS (
+		UPDATE ismap.service_change c SET covered_by = cov.covered_by, covered_on = cov.covered_on
+		FROM cov WHERE NOT dry AND c.change_id = cov.change_id AND c.covered_by IS NULL
+		RETURNING c.change_id
+	)
+	SELECT 'covered', cov.change_id,
+		   pg_catalog.format('change %s of service %s (%s, effective %s): covered by the audit of %s, registered on %s',
+			   cov.change_id, cov.service_id, cov.kind, cov.effective_on, cov.registration_number, cov.covered_on)
+	FROM cov WHERE dry OR cov.change_id IN (SELECT u.change_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_covered = ROW_COUNT;
+
+	-- 3. suspensions of covered changes are lifted; a registration none
+	-- holds any more is active again (a suspended registration that no
+	-- change of this job holds was suspended by someone else: left alone)
+	PERFORM pg_catalog.set_config('ismap.event_context', pg_catalog.jsonb_build_object(
+		'action', 'reinstate', 'job', 'changes', 'run_id', run, 'as_of', d)::pg_catalog.text, true);
+	RETURN QUERY
+	WITH cov AS (
+		SELECT s.change_id FROM ismap.change_status(d) s WHERE s.status = 'covered'
+	),
+	lift AS (
+		UPDATE ismap.change_suspension cs SET lifted_on = d
+		WHERE NOT dry AND cs.lifted_on IS NULL AND cs.change_id IN (SELECT cov.change_id FROM cov)
+		RETURNING cs.registration_id
+	),
+	back AS (
+		SELECT r.registration_id, r.registration_number, r.service_id,
+			   (SELECT pg_catalog.string_agg(cs.change_id::pg_catalog.text, ', ' ORDER BY cs.change_id)
+				FROM ismap.change_suspension cs
+				WHERE cs.registration_id = r.registration_id AND cs.lifted_on IS NULL) AS changes
+		FROM ismap.registration r
+		WHERE r.status = 'suspended'
+		  AND EXISTS (SELECT 1 FROM ismap.change_suspension cs
+					  WHERE cs.registration_id = r.registration_id AND cs.lifted_on IS NULL
+						AND cs.change_id IN (SELECT cov.change_id FROM cov))
+		  AND NOT EXISTS (SELECT 1 FROM ismap.change_suspension cs
+						  WHERE cs.registration_id = r.registration_id AND cs.lifted_on IS NULL
+							AND cs.change_id NOT IN (SELECT cov.change_id FROM cov))
+	),
+	upd AS (
+		UPDATE ismap.registration r
+		SET status = 'active', end_reason = NULL, cascaded_from = NULL, cascade_path = NULL
+		FROM back
+		WHERE NOT dry AND r.registration_id = back.registration_id AND r.status = 'suspended'
+		  AND (SELECT pg_catalog.count(*) FROM lift) >= 0
+		RETURNING r.registration_id
+	)
+	SELECT 'reinstated', back.registration_id,
+		   pg_catalog.format('%s (service %s): active again, change %s covered by an audit',
+			   back.registration_number, back.service_id, back.changes)
+	FROM back WHERE dry OR back.registration_id IN (SELECT u.registration_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_reinstated = ROW_COUNT;
+
+	-- 4. material changes past their window without an audit: suspend the
+	-- service's live registration and what is built on it
+	PERFORM ismap.job_progress(pg_catalog.format('changes: %s covered, %s reinstated; suspending for changes due before %s', n_covered, n_reinstated, d));
+	PERFORM pg_catalog.set_config('ismap.event_context', pg_catalog.jsonb_build_object(
+		'action', 'suspend', 'job', 'changes', 'run_id', run, 'as_of', d)::pg_catalog.text, true);
+	RETURN QUERY
+	WITH overdue AS (
+		SELECT s.change_id, s.service_id AS root_service, s.kind, s.effective_on, s.due_on,
+			   root.registration_number AS root_number
+		FROM ismap.change_status(d) s
+		JOIN ismap.registration root ON root.service_id = s.service_id
+			AND root.status = ANY (ARRAY['active', 'suspended'])
+		WHERE s.status = 'overdue'
+	),
+	hit AS (
+		SELECT o.*, i.registration_id, i.service_id, i.depth, i.via, r.registration_number, r.status,
+			   base.registration_id AS base_registration_id
+		FROM overdue o
+		CROSS JOIN LATERAL ismap.delisting_impact(o.root_service) i
+		JOIN ismap.registration r ON r.registration_id = i.registration_id
+		LEFT JOIN ismap.registration base
+		  ON i.depth > 0 AND base.service_id = i.via[pg_catalog.array_upper(i.via, 1)]
+		 AND base.status = ANY (ARRAY['active', 'suspended'])
+		WHERE NOT EXISTS (SELECT 1 FROM ismap.change_suspension cs
+						  WHERE cs.change_id = o.change_id AND cs.registration_id = i.registration_id)
+		  -- active, or suspended by this job (a change it holds for)
+		  AND (r.status = 'active'
+			   OR EXISTS (SELECT 1 FROM ismap.change_suspension cs
+						  WHERE cs.registration_id = i.registration_id AND cs.lifted_on IS NULL))
+	),
+	ins AS (
+		INSERT INTO ismap.change_suspension (change_id, registration_id, depth, via, suspended_on, run_id)
+		SELECT h.change_id, h.registration_id, h.depth, h.via, d, run FROM hit h WHERE NOT dry
+		RETURNING change_suspension.registration_id
+	),
+	pick AS (
+		SELECT DISTINCT ON (h.registration_id) h.*,
+			   CASE WHEN h.depth = 0
+					THEN pg_catalog.format('material change %s (%s, effective %s) not covered by an audit by %s',
+						h.change_id, h.kind, h.effective_on, h.due_on)
+					ELSE pg_catalog.format('platform suspended: %s (service %s) has material change %s (%s, effective %s) not covered by an audit by %s',
+						h.root_number, h.root_service, h.change_id, h.kind, h.effective_on, h.due_on) END AS reason
+		FROM hit h
+		WHERE h.status = 'active'
+		ORDER BY h.registration_id, h.depth, h.change_id
+	),
+	upd AS (
+		UPDATE ismap.registration r
+		SET status = 'suspended', end_reason = p.reason,
+			cascaded_from = CASE WHEN p.depth = 0 THEN NULL ELSE p.base_registration_id END,
+			cascade_path = CASE WHEN p.depth = 0 THEN NULL ELSE p.via END
+		FROM pick p
+		WHERE NOT dry AND r.registration_id = p.registration_id AND r.status = 'active'
+		  AND (SELECT pg_catalog.count(*) FROM ins) >= 0
+		RETURNING r.registration_id
+	)
+	SELECT 'suspended', p.registration_id,
+		   pg_catalog.format('%s (service %s): %s%s', p.registration_number, p.service_id, p.reason,
+			   CASE WHEN p.depth > 0 THEN ' ; chain ' || pg_catalog.array_to_string(p.via || p.service_id, ' -> ') ELSE '' END)
+	FROM pick p WHERE dry OR p.registration_id IN (SELECT u.registration_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_suspended = ROW_COUNT;
+	PERFORM pg_catalog.set_config('ismap.event_context', '', true);
+
+	-- 5. notices before a change's window ends: the latest window reached,
+	-- once; none once an audit covers the change
+	RETURN QUERY
+	WITH cand AS (
+		SELECT s.change_id, s.service_id, s.kind, s.effective_on, s.due_on, w.days,
+			   (s.due_on - w.days) AS occasion
+		FROM ismap.change_status(d) s
+		CROSS JOIN LATERAL (SELECT pg_catalog.min(x) AS days FROM pg_catalog.unnest(windows) x
+							WHERE x >= (s.due_on - d)) w
+		WHERE s.status = 'audit_required' AND s.due_on >= d
+	),
+	fresh AS (
+		SELECT c.*, pg_catalog.format('change %s of service %s (%s, effective %s) needs an audit by %s (%s days); %s-day notice',
+				   c.change_id, c.service_id, c.kind, c.effective_on, c.due_on, c.due_on - d, c.days) AS what
+		FROM cand c
+		WHERE c.days IS NOT NULL
+		  AND NOT EXISTS (SELECT 1 FROM ismap.notice n
+						  WHERE n.kind = 'change_audit_due' AND n.object_id = c.change_id AND n.occasion = c.occasion)
+	),
+	ins AS (
+		INSERT INTO ismap.notice (kind, object_id, occasion, window_days, as_of, detail, run_id)
+		SELECT 'change_audit_due', f.change_id, f.occasion, f.days, d, f.what, run FROM fresh f WHERE NOT dry
+		ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+		RETURNING notice.object_id, notice.detail
+	)
+	SELECT 'notice', i.object_id, i.detail FROM ins i
+	UNION ALL
+	SELECT 'notice', f.change_id, f.what FROM fresh f WHERE dry
+	ORDER BY 2;
+	GET DIAGNOSTICS n_notices = ROW_COUNT;
+
+	-- 6. control evidence of the policy window: a control that crosses the
+	-- limit opens a crossing and gets one notice; one back within closes it
+	PERFORM ismap.job_progress(pg_catalog.format('changes: %s suspended, %s notices; control evidence of %s to %s', n_suspended, n_notices, ev_window, d));
+	hi := (d + 1)::pg_catalog.timestamptz;
+	FOR rec IN
+		WITH g AS (
+			SELECT e.service_id, e.control_id, pg_catalog.count(*) AS n,
+				   pg_catalog.count(*) FILTER (WHERE e.outcome = 'fail') AS dev
+			FROM ismap.evidence e
+			WHERE e.occurred_at >= hi - ev_window AND e.occurred_at < hi
+			GROUP BY e.service_id, e.control_id
+		),
+		h AS (
+			SELECT g.*, ismap.upper_deviation_limit(LEAST(g.n, 2147483647)::pg_catalog.int4,
+				LEAST(g.dev, 2147483647)::pg_catalog.int4, conf) AS ul
+			FROM g WHERE g.dev > 0
+		),
+		bad AS (SELECT h.* FROM h WHERE h.ul > tol),
+		opened AS (
+			SELECT b.* FROM bad b
+			WHERE NOT EXISTS (SELECT 1 FROM ismap.control_crossing c
+							  WHERE c.cleared_on IS NULL AND c.service_id = b.service_id
+								AND c.control_id OPERATOR(ismap.=) b.control_id)
+		),
+		closed AS (
+			SELECT c.crossing_id, c.service_id, c.control_id, c.crossed_on,
+				   COALESCE(g.n, 0) AS n, COALESCE(g.dev, 0) AS dev
+			FROM ismap.control_crossing c
+			LEFT JOIN g ON g.service_id = c.service_id AND g.control_id OPERATOR(ismap.=) c.control_id
+			WHERE c.cleared_on IS NULL
+			  AND NOT EXISTS (SELECT 1 FROM bad b
+							  WHERE b.service_id = c.service_id AND b.control_id OPERATOR(ismap.=) c.control_id)
+		),
+		insc AS (
+			INSERT INTO ismap.control_crossing (service_id, control_id, crossed_on, observations, deviations, upper_limit, run_id)
+			SELECT o.service_id, o.control_id, d, o.n, o.dev, o.ul, run FROM opened o WHERE NOT dry
+			RETURNING control_crossing.*
+		),
+		insn AS (
+			INSERT INTO ismap.notice (kind, object_id, occasion, as_of, detail, run_id)
+			SELECT 'control_limit_exceeded', i.crossing_id, d, d,
+				   pg_catalog.format('service %s control %s: %s deviations in %s observations from %s to %s; upper deviation limit %s above the tolerable rate %s',
+					   i.service_id, i.control_id, i.deviations, i.observations, (d - ev_window)::pg_catalog.date + 1, d,
+					   pg_catalog.round(i.upper_limit::pg_catalog.numeric, 4), tol), run
+			FROM insc i
+			RETURNING notice.object_id, notice.detail
+		),
+		updc AS (
+			UPDATE ismap.control_crossing c SET cleared_on = d
+			FROM closed x WHERE NOT dry AND c.crossing_id = x.crossing_id
+			RETURNING c.crossing_id
+		)
+		SELECT 'limit_exceeded' AS act, i.object_id AS id, i.detail AS what FROM insn i
+		UNION ALL
+		SELECT 'limit_exceeded', NULL,
+			   pg_catalog.format('service %s control %s: %s deviations in %s observations from %s to %s; upper deviation limit %s above the tolerable rate %s',
+				   o.service_id, o.control_id, o.dev, o.n, (d - ev_window)::pg_catalog.date + 1, d,
+				   pg_catalog.round(o.ul::pg_catalog.numeric, 4), tol)
+		FROM opened o WHERE dry
+		UNION ALL
+		SELECT 'limit_cleared', x.crossing_id,
+			   pg_catalog.format('service %s control %s: back within the limit (%s deviations in %s observations), over it since %s',
+				   x.service_id, x.control_id, x.dev, x.n, x.crossed_on)
+		FROM closed x WHERE dry OR x.crossing_id IN (SELECT u.crossing_id FROM updc u)
+		ORDER BY 1, 3
+	LOOP
+		action := rec.act;
+		object_id := rec.id;
+		detail := rec.what;
+		RETURN NEXT;
+		IF rec.act = 'limit_exceeded' THEN
+			n_crossed := n_crossed + 1;
+		ELSE
+			n_cleared := n_cleared + 1;
+		END IF;
+	END LOOP;
+
+	PERFORM ismap.job_end(run, pg_catalog.jsonb_build_object('partition_created', n_parts, 'covered', n_covered,
+		'reinstated', n_reinstated, 'suspended', n_suspended, 'notice', n_notices,
+		'limit_exceeded', n_crossed, 'limit_cleared', n_cleared));
+END
+$$;
+COMMENT ON FUNCTION ismap.run_changes(pg_catalog.date, pg_catalog.bool) IS 'changes job: make evidence partitions ahead, record changes an audit covers, reinstate what they held, suspend (with the delisting walk) registrations whose service has a material change past the policy change_audit_window, write notices before the window ends and one notice per crossing of the control-evidence limit; idempotent';
+
+-- the name of DESIGN §3.10
+CREATE FUNCTION ismap.run_change_checks(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM ismap.run_changes($1, $2)
+$$;
+COMMENT ON FUNCTION ismap.run_change_checks(pg_catalog.date, pg_catalog.bool) IS 'the same as ismap.run_changes (the name DESIGN §3.10 gives it)';
+
+REVOKE EXECUTE ON FUNCTION ismap.run_changes(pg_catalog.date, pg_catalog.bool) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION ismap.run_change_checks(pg_catalog.date, pg_catalog.bool) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION ismap.ensure_evidence_partitions(pg_catalog.date, pg_catalog.date) FROM PUBLIC;
+
+SELECT pg_catalog.pg_extension_config_dump('ismap.service_change', '');
+SELECT pg_catalog.pg_extension_config_dump('ismap.service_change_change_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('ismap.change_suspension', '');
+SELECT pg_catalog.pg_extension_config_dump('ismap.control_crossing', '');
+SELECT pg_catalog.pg_extension_config_dump('ismap.control_crossing_crossing_id_seq', '');

@@ -37,7 +37,8 @@ ORDER BY p.oid::regprocedure::text COLLATE "C";
 -- in a parallel worker), and a VOLATILE function that only reads is a finding
 -- (it should be STABLE, so that it plans well and reads one snapshot).
 -- Trigger functions are VOLATILE by nature; row locks, advisory locks,
--- notices and clock_timestamp() are reasons to be VOLATILE too; C functions
+-- notices, clock_timestamp() and calling a batch function are reasons to be
+-- VOLATILE too; C functions
 -- cannot be read here (their labels are checked by their own tests).
 CREATE TEMP VIEW ismap_fn AS
 SELECT p.oid, p.provolatile, p.proparallel, p.prorettype = 'trigger'::regtype AS is_trigger,
@@ -45,7 +46,7 @@ SELECT p.oid, p.provolatile, p.proparallel, p.prorettype = 'trigger'::regtype AS
        l.lanname IN ('sql', 'plpgsql')
        AND p.prosrc ~* '\m(insert\s+into|update\s+\S+(\s+(as\s+)?\w+)?\s+set|delete\s+from|set_config|nextval|setval|truncate|lock\s+table|execute\s)' AS writes,
        -- not writes, but reasons to be VOLATILE all the same
-       p.prosrc ~* '\m(for\s+update|advisory|raise\s+(notice|info|warning)|clock_timestamp)' AS side_effects
+       p.prosrc ~* '\m(for\s+update|advisory|raise\s+(notice|info|warning)|clock_timestamp|ismap\.run_\w+\()' AS side_effects
 FROM pg_proc p
 JOIN pg_language l ON l.oid = p.prolang
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'

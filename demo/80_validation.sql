@@ -1,4 +1,4 @@
--- demo/70_validation.sql — the government's check of an application:
+-- demo/80_validation.sql — the government's check of an application:
 -- findings, a fix, acknowledgement and approval
 \pset footer off
 SET search_path = ismap, public;
