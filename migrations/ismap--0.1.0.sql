@@ -2842,7 +2842,7 @@ DECLARE
 BEGIN
 	IF k IS NULL THEN
 		RAISE EXCEPTION 'unknown job "%"', p_job
-			USING ERRCODE = 'invalid_parameter_value', HINT = 'The jobs are renewals, auditor-expiry and cascade.';
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The jobs are renewals, auditor-expiry, cascade and changes.';
 	END IF;
 	IF NOT pg_catalog.pg_try_advisory_xact_lock(1769172321, k) THEN
 		SELECT l.pid INTO holder FROM pg_catalog.pg_locks l
@@ -2895,7 +2895,7 @@ DECLARE
 BEGIN
 	IF ismap.job_lock_key(p_job) IS NULL THEN
 		RAISE EXCEPTION 'unknown job "%"', p_job
-			USING ERRCODE = 'invalid_parameter_value', HINT = 'The jobs are renewals, auditor-expiry and cascade.';
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The jobs are renewals, auditor-expiry, cascade and changes.';
 	END IF;
 	IF p_as_of IS NULL THEN
 		RAISE EXCEPTION 'the job date must not be null' USING ERRCODE = 'null_value_not_allowed';
