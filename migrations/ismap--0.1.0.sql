@@ -820,7 +820,10 @@ BEGIN
 	e.registration_id := p_registration_id;
 	e.service_id := p_service_id;
 	e.payload := COALESCE(p_payload, '{}');
-	e.actor := CURRENT_USER;
+	-- the person who acted: the role set with SET ROLE, else the login role
+	-- (CURRENT_USER would name the owner inside SECURITY DEFINER functions)
+	e.actor := CASE WHEN pg_catalog.current_setting('role') IN ('none', '') THEN SESSION_USER
+					ELSE pg_catalog.current_setting('role')::pg_catalog.name END;
 	e.hash := pg_catalog.sha256(COALESCE(e.prev_hash, '\x'::pg_catalog.bytea) OPERATOR(pg_catalog.||) ismap.event_digest_input(e));
 	INSERT INTO ismap.registry_event SELECT e.*;
 	RETURN e.event_id;
@@ -893,7 +896,11 @@ BEGIN
 	-- COPY): their events come back with ismap.registry_event's own data,
 	-- and writing new ones would fork the chain.  The registry functions
 	-- never COPY.
-	IF TG_OP = 'INSERT' AND pg_catalog.current_query() OPERATOR(pg_catalog.~*) '^\s*copy\s' THEN
+	-- (the whole query must be one COPY ... FROM STDIN, run by a superuser:
+	-- a restore, never a multi-statement query that merely starts with COPY)
+	IF TG_OP = 'INSERT'
+	   AND pg_catalog.current_query() OPERATOR(pg_catalog.~*) '^\s*copy\s[^;]*\sfrom\s+stdin\s*;?\s*$'
+	   AND (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER) THEN
 		RETURN NULL;
 	END IF;
 	IF TG_OP = 'INSERT' THEN
@@ -3613,7 +3620,11 @@ BEGIN
 	-- Rows that arrive by COPY are a restore (pg_dump writes table data as
 	-- COPY): their events come back with ismap.registry_event's own rows,
 	-- and new ones would fork the chain.  Changes are reported by INSERT.
-	IF TG_OP = 'INSERT' AND pg_catalog.current_query() OPERATOR(pg_catalog.~*) '^\s*copy\s' THEN
+	-- (the whole query must be one COPY ... FROM STDIN, run by a superuser:
+	-- a restore, never a multi-statement query that merely starts with COPY)
+	IF TG_OP = 'INSERT'
+	   AND pg_catalog.current_query() OPERATOR(pg_catalog.~*) '^\s*copy\s[^;]*\sfrom\s+stdin\s*;?\s*$'
+	   AND (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER) THEN
 		RETURN NULL;
 	END IF;
 	SELECT r.registration_id INTO live FROM ismap.registration r

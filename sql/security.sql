@@ -262,3 +262,23 @@ RESET ROLE;
 
 DROP FUNCTION public.peek(text);
 DROP SCHEMA evil CASCADE;
+
+-- a provider cannot delete the statement of a decided audit (results and
+-- tests would go with it)
+SET ROLE sec_csp_a;
+WITH d AS (DELETE FROM statement_item WHERE audit_id = 3 RETURNING 1) SELECT count(*) AS deleted_of_decided_audit FROM d;
+RESET ROLE;
+SELECT count(*) AS results_of_decided_audit FROM audit_result WHERE audit_id = 3;
+
+-- a query that merely starts with COPY still writes its events
+COPY (SELECT 'copy first') TO STDOUT \; SELECT registration_number FROM register(2, '2026-06-22');
+SELECT count(*) AS registered_events_of_service_2 FROM registry_event WHERE service_id = 2 AND kind = 'registered';
+SELECT ok FROM verify_event_chain();
+
+-- a broken policy value is an error, never a crash
+UPDATE policy SET value = 'null' WHERE name = 'control_standard';
+SELECT count(*) FROM validate_application(2);
+\echo :LAST_ERROR_SQLSTATE
+UPDATE policy SET value = '"ismap"' WHERE name = 'control_standard';
+UPDATE policy SET value = '[null, "CISA"]' WHERE name = 'auditor_qualifications';
+SELECT count(*) AS findings FROM validate_application(2);

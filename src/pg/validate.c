@@ -187,7 +187,7 @@ static const char q_tests[] =
 
 /* $1 service, $2 audit */
 static const char q_deps[] =
-"SELECT d.base_service_id, bs.name, d.self_assessed_audit_id IS NOT DISTINCT FROM $2, COALESCE(r.level, 0), r.registration_number"
+"SELECT d.base_service_id, bs.name, COALESCE(d.self_assessed_audit_id OPERATOR(pg_catalog.=) $2, false), COALESCE(r.level, 0), r.registration_number"
 " FROM ismap.service_dependency d"
 " JOIN ismap.service bs ON bs.service_id OPERATOR(pg_catalog.=) d.base_service_id"
 " LEFT JOIN ismap.registration r ON r.service_id OPERATOR(pg_catalog.=) d.base_service_id"
@@ -287,6 +287,13 @@ validate_application(PG_FUNCTION_ARGS)
 	lead_id = col_int(0, 22);
 	audit_fw = col_text(0, 23);
 	policy_fw = col_text(0, 24);
+	if (policy_fw == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("policy parameter \"control_standard\" must name a framework"),
+				 errhint("UPDATE ismap.policy SET value = '\"ismap\"' WHERE name = 'control_standard'")));
+	if (in.period_max == NULL)
+		in.period_max = "(no maximum)";
 	in.tolerable_rate = col_float(0, 25);
 	in.confidence = col_float(0, 26);
 	service_id = col_int(0, 27);
@@ -297,10 +304,18 @@ validate_application(PG_FUNCTION_ARGS)
 	{
 		const char **acc = palloc0(sizeof(char *) * (n + 1));
 
+		int			k = 0;
+
+		/* a JSON null in the list names no qualification */
 		for (uint64 i = 0; i < n; i++)
-			acc[i] = col_text(i, 1);
+		{
+			char	   *q = col_text(i, 1);
+
+			if (q != NULL)
+				acc[k++] = q;
+		}
 		in.accepted = acc;
-		in.naccepted = (int) n;
+		in.naccepted = k;
 	}
 
 	/* selections of the audit body */
