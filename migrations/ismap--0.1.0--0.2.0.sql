@@ -180,8 +180,15 @@ BEGIN
 	GRANT INSERT, UPDATE, DELETE ON ismap.audit_result, ismap.control_test TO ismap_auditor;
 	GRANT INSERT, UPDATE ON ismap.audit TO ismap_auditor;
 	-- a provider: its own services, platforms, statements and applications
-	GRANT INSERT, UPDATE ON ismap.service TO ismap_csp;
-	GRANT INSERT, UPDATE, DELETE ON ismap.service_dependency, ismap.statement_item TO ismap_csp;
+	-- a registered service's scope and models change only through a reported
+	-- change and a new audit, and only an audit decides that a platform was
+	-- assessed: the provider holds no privilege on those columns
+	GRANT INSERT ON ismap.service TO ismap_csp;
+	GRANT UPDATE (name, responsibility) ON ismap.service TO ismap_csp;
+	GRANT INSERT (service_id, base_service_id) ON ismap.service_dependency TO ismap_csp;
+	GRANT DELETE ON ismap.service_dependency TO ismap_csp;
+	GRANT INSERT, UPDATE, DELETE ON ismap.statement_item TO ismap_csp;
+	GRANT UPDATE (self_assessed_audit_id) ON ismap.service_dependency TO ismap_auditor, ismap_registrar;
 	GRANT SELECT, INSERT ON ismap.application TO ismap_csp;
 	GRANT UPDATE (status, decided_on, decision_reason) ON ismap.application TO ismap_csp;
 	GRANT SELECT ON ismap.audit, ismap.statement_item, ismap.audit_result, ismap.control_test,

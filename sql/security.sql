@@ -282,3 +282,14 @@ SELECT count(*) FROM validate_application(2);
 UPDATE policy SET value = '"ismap"' WHERE name = 'control_standard';
 UPDATE policy SET value = '[null, "CISA"]' WHERE name = 'auditor_qualifications';
 SELECT count(*) AS findings FROM validate_application(2);
+
+-- a provider can neither widen its registered scope nor mark a platform
+-- as assessed by itself
+SET ROLE sec_csp_a;
+UPDATE service SET scope = 'everything, unaudited' WHERE service_id = 1;
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO service_dependency (service_id, base_service_id, self_assessed_audit_id) VALUES (3, 1, 3);
+\echo :LAST_ERROR_SQLSTATE
+UPDATE service SET name = 'A cloud (renamed)' WHERE service_id = 1;
+RESET ROLE;
+SELECT service_id, name, scope FROM service WHERE service_id = 1;
