@@ -1525,10 +1525,7 @@ BEGIN
 		RAISE EXCEPTION 'application and date must not be null' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	-- lock first, so the findings cannot change between the check and the decision
-	PERFORM 1 FROM ismap.application WHERE application_id = p_application_id FOR UPDATE;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'application % does not exist', p_application_id USING ERRCODE = 'undefined_object';
-	END IF;
+	PERFORM ismap.lock_submitted_application(p_application_id);
 	SELECT pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'error'),
 		   pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'query'
 				AND f.code <> ALL (COALESCE(p_acknowledged, '{}'))),
