@@ -1,11 +1,12 @@
 /*
  * ismap-jobs — run the scheduled jobs of the ismap registry.
  *
- *   ismap-jobs [options] renewals|auditor-expiry|cascade|changes|all
+ *   ismap-jobs [options] renewals|auditor-expiry|cascade|changes|chain|all
  *
  * A thin client on purpose (DESIGN §2): the logic lives in the SQL
  * functions ismap.run_renewals, ismap.expire_audit_body_selections,
- * ismap.cascade_delistings and ismap.run_changes.  This program connects, checks that it talks
+ * ismap.cascade_delistings, ismap.run_changes and ismap.seal_event_chain.
+ * This program connects, checks that it talks
  * to the extension version it was built for, records the run in
  * ismap.job_run, calls the function in one transaction, prints what it did
  * and maps the outcome to an exit code:
@@ -50,6 +51,7 @@ static const JobDef jobs[] = {
 	{"auditor-expiry", "ismap.expire_audit_body_selections"},
 	{"cascade", "ismap.cascade_delistings"},
 	{"changes", "ismap.run_changes"},
+	{"chain", "ismap.seal_event_chain"},
 };
 #define NJOBS ((int) (sizeof(jobs) / sizeof(jobs[0])))
 
@@ -94,7 +96,8 @@ usage(void)
 	printf("  cascade         delist services whose platform lost its registration (after the grace)\n");
 	printf("  changes         suspend services with a material change left unaudited, watch\n");
 	printf("                  control evidence, create evidence partitions ahead\n");
-	printf("  all             the four, in this order\n\n");
+	printf("  chain           check every hash of the event log and seal it (fails if broken)\n");
+	printf("  all             the five, in this order\n\n");
 	printf("Options:\n");
 	printf("  -d, --dbname=CONNSTR   database to connect to (a name or a connection string)\n");
 	printf("      --as-of=DATE       run as of DATE (YYYY-MM-DD; default: the server's current date)\n");
@@ -563,7 +566,7 @@ main(int argc, char **argv)
 	if (opts.quiet && opts.verbose)
 		usage_error("%s", "options -q/--quiet and -v/--verbose cannot be used together");
 	if (optind >= argc)
-		usage_error("%s", "no job given: use renewals, auditor-expiry, cascade, changes or all");
+		usage_error("%s", "no job given: use renewals, auditor-expiry, cascade, changes, chain or all");
 	if (optind + 1 < argc)
 		usage_error("too many command-line arguments (first is \"%s\")", argv[optind + 1]);
 	jobname = argv[optind];
@@ -573,7 +576,7 @@ main(int argc, char **argv)
 			if (strcmp(jobname, jobs[i].name) == 0)
 				break;
 		if (i == NJOBS)
-			usage_error("unknown job \"%s\": use renewals, auditor-expiry, cascade, changes or all", jobname);
+			usage_error("unknown job \"%s\": use renewals, auditor-expiry, cascade, changes, chain or all", jobname);
 	}
 
 	if (PQlibVersion() < MIN_LIBPQ_VERSION)

@@ -7,6 +7,191 @@
 -- and that an upgrade keeps every row.
 \echo Use "ALTER EXTENSION ismap UPDATE TO '0.2.0'" to load this file. \quit
 
+-- ==== Event chain ====
+-------------------------------------------------------------------------------
+-- verify_event_chain recomputes every hash of the log; in PL/pgSQL that took
+-- seconds on a ten-year registry.  Now it is C (src/pg/events.c), hashing
+-- the same bytes as ismap.event_digest_input, and it starts from a seal: the
+-- chain job ("ismap-jobs chain", ismap.seal_event_chain) checks the whole
+-- log every night and records its newest event, that event's hash and a
+-- fingerprint of the stored bytes of every event up to it.  Events up to the
+-- seal are then checked by the fingerprint (no JSON printing), the ones
+-- after it by their hashes; any difference in the sealed part falls back to
+-- the full check.  docs/registry.md, "The event log".
+-------------------------------------------------------------------------------
+
+CREATE TABLE ismap.event_chain_seal (
+	event_id		pg_catalog.int8 PRIMARY KEY,
+	hash			pg_catalog.bytea NOT NULL
+		CONSTRAINT event_chain_seal_hash CHECK (pg_catalog.length(hash) OPERATOR(pg_catalog.=) 32),
+	fingerprint		pg_catalog.bytea NOT NULL
+		CONSTRAINT event_chain_seal_fingerprint CHECK (pg_catalog.length(fingerprint) OPERATOR(pg_catalog.=) 32),
+	events_checked	pg_catalog.int8 NOT NULL,
+	sealed_at		pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+	run_id			pg_catalog.int8 REFERENCES ismap.job_run ON DELETE SET NULL
+);
+COMMENT ON TABLE ismap.event_chain_seal IS 'after a full check of the event log found it intact: its newest event, that event''s hash and a SHA-256 fingerprint of the stored events up to it (written by the chain job)';
+SELECT pg_catalog.pg_extension_config_dump('ismap.event_chain_seal', '');
+CREATE INDEX event_chain_seal_run_idx ON ismap.event_chain_seal (run_id);
+
+CREATE OR REPLACE FUNCTION ismap.verify_event_chain(OUT ok pg_catalog.bool, OUT first_bad_event pg_catalog.int8)
+LANGUAGE C STABLE PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'ismap_verify_event_chain';
+COMMENT ON FUNCTION ismap.verify_event_chain() IS 'check the event chain (from the newest seal, else in full): the first event whose content, link or order was altered, or whose predecessor was removed; the sealed event if the log was cut or rewritten after the seal';
+
+CREATE FUNCTION ismap.event_chain_full_check(OUT ok pg_catalog.bool, OUT first_bad_event pg_catalog.int8,
+	OUT events_checked pg_catalog.int8, OUT head_event pg_catalog.int8, OUT head_hash pg_catalog.bytea,
+	OUT fingerprint pg_catalog.bytea)
+LANGUAGE C STABLE PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'ismap_event_chain_full_check';
+COMMENT ON FUNCTION ismap.event_chain_full_check() IS 'recompute every hash of the event chain, whatever the seal; when intact, the newest event, its hash and the fingerprint up to it';
+
+ALTER TABLE ismap.job_run DROP CONSTRAINT job_run_job;
+ALTER TABLE ismap.job_run ADD CONSTRAINT job_run_job
+	CHECK (job OPERATOR(pg_catalog.=) ANY (ARRAY['renewals', 'auditor-expiry', 'cascade', 'changes', 'chain']::pg_catalog.text[]));
+
+CREATE OR REPLACE FUNCTION ismap.job_lock_key(p_job pg_catalog.text) RETURNS pg_catalog.int4
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RETURN CASE p_job WHEN 'renewals' THEN 101 WHEN 'auditor-expiry' THEN 102 WHEN 'cascade' THEN 103
+		WHEN 'changes' THEN 104 WHEN 'chain' THEN 105 END;
+END
+$$;
+COMMENT ON FUNCTION ismap.job_lock_key(pg_catalog.text) IS 'second key of a job''s advisory lock (the first is 1769172321): renewals 101, auditor-expiry 102, cascade 103, changes 104, chain 105; NULL for an unknown job';
+
+CREATE OR REPLACE FUNCTION ismap.job_try_lock(p_job pg_catalog.text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	k pg_catalog.int4 := ismap.job_lock_key(p_job);
+	holder pg_catalog.int4;
+BEGIN
+	IF k IS NULL THEN
+		RAISE EXCEPTION 'unknown job "%"', p_job
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The jobs are renewals, auditor-expiry, cascade, changes and chain.';
+	END IF;
+	IF NOT pg_catalog.pg_try_advisory_xact_lock(1769172321, k) THEN
+		SELECT l.pid INTO holder FROM pg_catalog.pg_locks l
+		WHERE l.locktype OPERATOR(pg_catalog.=) 'advisory' AND l.granted
+		  AND l.classid OPERATOR(pg_catalog.=) 1769172321::pg_catalog.oid
+		  AND l.objid OPERATOR(pg_catalog.=) k::pg_catalog.oid AND l.objsubid OPERATOR(pg_catalog.=) 2
+		LIMIT 1;
+		RAISE EXCEPTION 'job "%" is already running', p_job
+			USING ERRCODE = 'lock_not_available',
+				  DETAIL = pg_catalog.format('The advisory lock (1769172321, %s) is held by the session with process ID %s.', k, COALESCE(holder::pg_catalog.text, 'unknown')),
+				  HINT = 'Wait for that run to end; a rerun with the same date does nothing twice.';
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION ismap.job_try_lock(pg_catalog.text) IS 'take a job''s transaction-level advisory lock; 55P03 when another run holds it';
+
+CREATE OR REPLACE FUNCTION ismap.job_start(p_job pg_catalog.text, p_as_of pg_catalog.date) RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	id pg_catalog.int8;
+BEGIN
+	IF ismap.job_lock_key(p_job) IS NULL THEN
+		RAISE EXCEPTION 'unknown job "%"', p_job
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The jobs are renewals, auditor-expiry, cascade, changes and chain.';
+	END IF;
+	IF p_as_of IS NULL THEN
+		RAISE EXCEPTION 'the job date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	PERFORM ismap.job_mark_stale(p_job);
+	INSERT INTO ismap.job_run (job, as_of, backend_start, application_name)
+	SELECT p_job, p_as_of, a.backend_start, NULLIF(pg_catalog.current_setting('application_name'), '')
+	FROM (SELECT pg_catalog.max(s.backend_start) AS backend_start FROM pg_catalog.pg_stat_activity s
+		  WHERE s.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()) a
+	RETURNING run_id INTO id;
+	RETURN id;
+END
+$$;
+COMMENT ON FUNCTION ismap.job_start(pg_catalog.text, pg_catalog.date) IS 'record the start of a job run (status running) and return its run_id; marks stale runs of the job failed';
+
+CREATE OR REPLACE VIEW ismap.job_health WITH (security_invoker = true) AS
+SELECT j.job,
+	   ok.run_id AS last_success_run_id,
+	   ok.as_of AS last_success_as_of,
+	   ok.finished_at AS last_success_at,
+	   pg_catalog.now() OPERATOR(pg_catalog.-) ok.finished_at AS age,
+	   last.status AS last_status,
+	   last.started_at AS last_started_at,
+	   last.message AS last_message,
+	   (SELECT pg_catalog.count(*) FROM ismap.job_run f
+		WHERE f.job OPERATOR(pg_catalog.=) j.job AND f.status OPERATOR(pg_catalog.=) 'failed'
+		  AND f.started_at OPERATOR(pg_catalog.>) COALESCE(ok.finished_at, '-infinity')) AS failures_since_success,
+	   EXISTS (SELECT 1 FROM ismap.job_run x
+			   WHERE x.job OPERATOR(pg_catalog.=) j.job AND x.status OPERATOR(pg_catalog.=) 'running') AS running
+FROM (VALUES ('renewals'::pg_catalog.text), ('auditor-expiry'), ('cascade'), ('changes'), ('chain')) AS j(job)
+LEFT JOIN LATERAL (
+	SELECT r.run_id, r.as_of, r.finished_at FROM ismap.job_run r
+	WHERE r.job OPERATOR(pg_catalog.=) j.job AND r.status OPERATOR(pg_catalog.=) 'succeeded'
+	ORDER BY r.finished_at DESC, r.run_id DESC LIMIT 1) ok ON true
+LEFT JOIN LATERAL (
+	SELECT r.status, r.started_at, r.message FROM ismap.job_run r
+	WHERE r.job OPERATOR(pg_catalog.=) j.job
+	ORDER BY r.started_at DESC, r.run_id DESC LIMIT 1) last ON true;
+COMMENT ON VIEW ismap.job_health IS 'per batch job: the last successful run, its age, the last run''s status and message, failures since the last success, whether one is running';
+
+-- The chain job: a full check; when intact, a seal of its newest event (a
+-- second run with no new event seals nothing new).  A broken chain fails
+-- the job with 'data_corrupted' (XX001), so cron mail and job_health show it.
+CREATE FUNCTION ismap.seal_event_chain(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := seal_event_chain.as_of;
+	dry pg_catalog.bool := seal_event_chain.dry_run;
+	run pg_catalog.int8;
+	c record;
+	last_seal record;
+	n pg_catalog.int8 := 0;
+BEGIN
+	PERFORM ismap.job_check_args(d, dry);
+	PERFORM ismap.job_try_lock('chain');
+	run := ismap.job_begin('chain', d, dry);
+	PERFORM ismap.job_progress('chain: recomputing every hash of the event log');
+	SELECT * INTO STRICT c FROM ismap.event_chain_full_check();
+	IF NOT c.ok THEN
+		RAISE EXCEPTION 'the registry event chain is broken at event %', c.first_bad_event
+			USING ERRCODE = 'data_corrupted',
+				  DETAIL = 'The event''s content, link or order was altered, its predecessor was removed, or the log was cut or rewritten after the newest seal.',
+				  HINT = 'Compare the log with a backup and with the newest published head (ismap.event_chain_head); no seal is written while the chain is broken.';
+	END IF;
+	-- a new seal when there are new events, or when the sealed events were
+	-- moved without being changed (VACUUM FULL, a restore): the full check
+	-- has just shown them intact
+	SELECT s.event_id, s.fingerprint INTO last_seal FROM ismap.event_chain_seal s ORDER BY s.event_id DESC LIMIT 1;
+	IF c.head_event IS NOT NULL
+	   AND (c.head_event IS DISTINCT FROM last_seal.event_id OR c.fingerprint IS DISTINCT FROM last_seal.fingerprint) THEN
+		IF NOT dry THEN
+			INSERT INTO ismap.event_chain_seal AS s (event_id, hash, fingerprint, events_checked, run_id)
+			VALUES (c.head_event, c.head_hash, c.fingerprint, c.events_checked, run)
+			ON CONFLICT (event_id) DO UPDATE
+			SET fingerprint = excluded.fingerprint, events_checked = excluded.events_checked,
+				sealed_at = excluded.sealed_at, run_id = excluded.run_id;
+		END IF;
+		n := 1;
+		action := CASE WHEN c.head_event IS DISTINCT FROM last_seal.event_id THEN 'sealed' ELSE 'resealed' END;
+		object_id := c.head_event;
+		detail := pg_catalog.format('%s events checked; sealed at event %s, hash %s',
+			c.events_checked, c.head_event, pg_catalog.encode(c.head_hash, 'hex'));
+		RETURN NEXT;
+	END IF;
+	PERFORM ismap.job_end(run, pg_catalog.jsonb_build_object('sealed', n, 'events_checked', c.events_checked));
+END
+$$;
+COMMENT ON FUNCTION ismap.seal_event_chain(pg_catalog.date, pg_catalog.bool) IS 'chain job: recompute every hash of the event log; if intact, seal its newest event (hash and fingerprint) so that verify_event_chain checks only what came after; XX001 if broken';
+
 -- ==== Roles and security ====
 -------------------------------------------------------------------------------
 -- roles, principals, row-level security, grants (DESIGN §3.9; docs/security.md)
@@ -106,6 +291,7 @@ ALTER FUNCTION ismap.job_mark_stale(pg_catalog.text) SECURITY DEFINER;
 ALTER FUNCTION ismap.prune_job_runs(pg_catalog.interval) SECURITY DEFINER;
 ALTER FUNCTION ismap.run_changes(pg_catalog.date, pg_catalog.bool) SECURITY DEFINER;
 ALTER FUNCTION ismap.run_change_checks(pg_catalog.date, pg_catalog.bool) SECURITY DEFINER;
+ALTER FUNCTION ismap.seal_event_chain(pg_catalog.date, pg_catalog.bool) SECURITY DEFINER;
 ALTER FUNCTION ismap.ensure_evidence_partitions(pg_catalog.date, pg_catalog.date) SECURITY DEFINER;
 
 -- The published registry is a view with the owner's rights over the
@@ -158,7 +344,7 @@ BEGIN
 	GRANT SELECT ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
 		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param, ismap.policy,
 		ismap.service_change, ismap.sla_template,
-		ismap.sampling_table, ismap.registry, ismap.registration, ismap.registry_event,
+		ismap.sampling_table, ismap.registry, ismap.registration, ismap.registry_event, ismap.event_chain_seal,
 		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency
 		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
 	-- the registrar: every table to read; edits the catalogs, the policy,
@@ -223,7 +409,7 @@ BEGIN
 					 ('run_renewals', 'ismap_jobs'), ('expire_audit_body_selections', 'ismap_jobs'),
 					 ('cascade_delistings', 'ismap_jobs'), ('run_changes', 'ismap_jobs'),
 					 ('job_start', 'ismap_jobs'), ('job_finish', 'ismap_jobs'), ('job_mark_stale', 'ismap_jobs'),
-					 ('prune_job_runs', 'ismap_jobs'), ('run_change_checks', 'ismap_jobs'),
+					 ('prune_job_runs', 'ismap_jobs'), ('run_change_checks', 'ismap_jobs'), ('seal_event_chain', 'ismap_jobs'),
 					 ('ensure_evidence_partitions', 'ismap_jobs'), ('ensure_evidence_partitions', 'ismap_registrar')) g(fn, role)
 		  ON g.fn = p.proname
 	LOOP

@@ -329,6 +329,115 @@ UPDATE registry_event e SET hash = sha256(COALESCE(e.prev_hash, '\x') || event_d
 SELECT * FROM verify_event_chain();
 ROLLBACK;
 SELECT * FROM verify_event_chain();
+-- verify_event_chain (C) hashes exactly the bytes of event_digest_input
+-- (SQL): events far in the past and future, infinite times, missing
+-- registration or service, non-ASCII payloads and actors, in any time zone
+BEGIN;
+SET LOCAL timezone = 'Asia/Tokyo';
+DO $$
+DECLARE
+	e registry_event;
+	h record;
+	v record;
+BEGIN
+	FOR v IN SELECT * FROM (VALUES
+		('0044-03-15 12:00:00.000001 BC'::timestamptz, NULL::int8, NULL::int8,
+		 '{"登録簿": "言明書", "n": [1, 2.50, null, 1e3], "s": "a\"b\\c\u0001"}'::jsonb, 'o''brien'::name),
+		('12345-06-07 08:09:10+09', 1, NULL, '{}', 'x'),
+		('infinity', NULL, 7, '[]', 'y'),
+		('-infinity', 2, 3, '"str"', 'z'),
+		('2026-11-27 03:00:00.5+09', NULL, NULL, '{"a": {"b": [{}, true, false]}}', 'Ä|b'),
+		('0001-01-01 00:00:00+00', 4, 5, 'null', 'w')) t(at, reg, svc, payload, actor)
+	LOOP
+		SELECT * INTO h FROM event_chain_head();
+		e.event_id := h.event_id + 1;
+		e.occurred_at := v.at;
+		e.kind := 'edge';
+		e.registration_id := v.reg;
+		e.service_id := v.svc;
+		e.payload := v.payload;
+		e.actor := v.actor;
+		e.prev_hash := h.hash;
+		e.hash := sha256(h.hash || event_digest_input(e));
+		INSERT INTO registry_event SELECT e.*;
+	END LOOP;
+END
+$$;
+SELECT count(*) AS edge_events FROM registry_event WHERE kind = 'edge';
+SELECT * FROM verify_event_chain();
+-- and a change to one of them is found at that event
+ALTER TABLE registry_event DISABLE TRIGGER registry_event_append_only;
+UPDATE registry_event SET payload = '{}' WHERE kind = 'edge' AND payload = '[]';
+SELECT ok, first_bad_event = (SELECT event_id FROM registry_event WHERE kind = 'edge' AND payload = '{}' AND occurred_at = 'infinity') AS found_the_changed_event
+FROM verify_event_chain();
+ROLLBACK;
+
+-- the chain job seals the checked log; verify_event_chain then checks the
+-- sealed part by its fingerprint and the events after it by their hashes
+BEGIN;
+SELECT action, object_id = (SELECT max(event_id) FROM registry_event) AS at_head,
+       detail ~ '^\d+ events checked; sealed at event \d+, hash [0-9a-f]{64}$' AS detail_ok
+FROM seal_event_chain('2026-11-27');
+SELECT count(*) AS seals, bool_and(events_checked = (SELECT count(*) FROM registry_event)) AS all_checked,
+       bool_and(hash = (SELECT hash FROM registry_event ORDER BY event_id DESC LIMIT 1)) AS head_hash
+FROM event_chain_seal;
+-- nothing new: nothing sealed, the job still succeeds
+SELECT count(*) AS rows_of_second_run FROM seal_event_chain('2026-11-27');
+SELECT job, status, actions FROM job_run WHERE job = 'chain' ORDER BY run_id;
+SELECT * FROM verify_event_chain();
+-- a dry run checks and reports, seals nothing
+SELECT count(*) AS dry_rows FROM seal_event_chain('2026-11-27', dry_run => true);
+-- events after the seal are checked by their hashes
+SELECT count(*) AS delisted_after_seal FROM delist(8, 'provider ended the service', '2027-01-10');
+SELECT (SELECT max(event_id) FROM registry_event) > (SELECT max(event_id) FROM event_chain_seal) AS events_after_seal;
+SELECT * FROM verify_event_chain();
+SAVEPOINT s;
+ALTER TABLE registry_event DISABLE TRIGGER registry_event_append_only;
+UPDATE registry_event SET actor = 'mallory' WHERE event_id = (SELECT max(event_id) FROM registry_event);
+SELECT ok, first_bad_event = (SELECT max(event_id) FROM registry_event) AS after_seal_found FROM verify_event_chain();
+ROLLBACK TO s;
+-- a sealed event changed: the fingerprint differs and the full check names it
+ALTER TABLE registry_event DISABLE TRIGGER registry_event_append_only;
+UPDATE registry_event SET payload = jsonb_set(payload, '{level}', '1') WHERE event_id = 5;
+SELECT * FROM verify_event_chain();
+SELECT * FROM event_chain_full_check() LIMIT 0;
+ROLLBACK TO s;
+-- a sealed event rewritten with every later hash recomputed: every link
+-- holds, but the sealed event's hash is no longer the sealed one, and both
+-- checks name the sealed event
+ALTER TABLE registry_event DISABLE TRIGGER registry_event_append_only;
+UPDATE registry_event SET actor = 'mallory' WHERE event_id = 5;
+DO $$
+DECLARE
+	e registry_event;
+	prev bytea;
+BEGIN
+	FOR e IN SELECT * FROM registry_event ORDER BY event_id LOOP
+		e.prev_hash := prev;
+		e.hash := sha256(COALESCE(prev, '\x') || event_digest_input(e));
+		UPDATE registry_event SET prev_hash = e.prev_hash, hash = e.hash WHERE event_id = e.event_id;
+		prev := e.hash;
+	END LOOP;
+END
+$$;
+SELECT ok, first_bad_event = (SELECT max(event_id) FROM event_chain_seal) AS sealed_event_named FROM event_chain_full_check();
+SELECT ok, first_bad_event = (SELECT max(event_id) FROM event_chain_seal) AS sealed_event_named FROM verify_event_chain();
+-- and the job refuses to seal it
+SELECT * FROM seal_event_chain('2026-11-28');
+ROLLBACK TO s;
+-- the log cut below the seal
+ALTER TABLE registry_event DISABLE TRIGGER registry_event_append_only;
+DELETE FROM registry_event WHERE event_id >= (SELECT max(event_id) FROM event_chain_seal);
+SELECT ok, first_bad_event = (SELECT max(event_id) FROM event_chain_seal) AS sealed_event_named FROM verify_event_chain();
+ROLLBACK TO s;
+-- a broken chain fails the job (XX001) and writes no seal
+ALTER TABLE registry_event DISABLE TRIGGER registry_event_append_only;
+UPDATE registry_event SET kind = 'forged' WHERE event_id = 3;
+SELECT * FROM seal_event_chain('2026-11-28');
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK TO s;
+SELECT count(*) AS seals FROM event_chain_seal;
+ROLLBACK;
 
 -------------------------------------------------------------------------------
 -- eligible services for a system, and the reports

@@ -1,0 +1,584 @@
+/*
+ * events.c — checking the hash chain of the registry's event log
+ *
+ * Each event's hash is sha256(previous hash || canonical bytes), the
+ * canonical bytes being ismap.event_digest_input(e):
+ *
+ *     event_id|occurred_at (UTC, YYYY-MM-DDTHH:MI:SS.USZ)|kind|
+ *     registration_id|service_id|payload (jsonb text)|actor
+ *
+ * joined with concat_ws, so a NULL field is left out together with its
+ * separator, and converted to UTF-8.  Checking the chain means walking the
+ * log in event order and recomputing every hash; done in PL/pgSQL it spent
+ * most of its time in the per-row SQL calls, so it is done here, with the
+ * same bytes (sql/registry.sql checks the two against each other,
+ * timestamps far from today included).
+ *
+ * The log is read through SPI, so row-level security and the caller's
+ * privileges apply as they did to the PL/pgSQL version; the rows go to a
+ * DestReceiver of ours and are never copied.
+ *
+ * Recomputing every hash costs about 3 µs an event (printing the payload as
+ * JSON text is most of it), so a ten-year log of 200,000 events takes over
+ * half a second.  The chain job (ismap.seal_event_chain) therefore records,
+ * after a full check, a seal: the newest event, its hash, and a fingerprint
+ * of the events up to it — of each event's id, row version (xmin and ctid)
+ * and stored hash, which needs neither the payload nor printing, nor even
+ * the events in order (fingerprint_row).
+ * verify_event_chain() then checks the sealed part by its fingerprint and
+ * recomputes the hashes only after it.  Any UPDATE, DELETE or INSERT of a
+ * sealed event changes the fingerprint and falls back to the full check,
+ * which names the first bad event; if the full check passes but the sealed
+ * event is gone or has another hash, the log was cut or rewritten after the
+ * seal and that event is reported.  The answer is the full check's, or
+ * stricter.  A change below SQL (a data file edited, a storage fault) keeps
+ * the fingerprint: the nightly job's full check is what finds it.
+ */
+#include "ismap.h"
+
+#include "access/htup_details.h"
+#include "common/cryptohash.h"
+#include "common/hashfn.h"
+#include "executor/tuptable.h"
+#include "common/sha2.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "catalog/pg_type.h"
+#include "mb/pg_wchar.h"
+#include "nodes/params.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+
+/* the columns of check_query, 0-based as in a slot */
+enum
+{
+	EV_ID, EV_AT, EV_KIND, EV_REG, EV_SERVICE, EV_PAYLOAD, EV_ACTOR,
+	EV_PREV, EV_HASH, EV_XMIN, EV_CTID, EV_NCOLS
+};
+
+/* the columns of sealed_query */
+enum
+{
+	SE_ID, SE_XMIN, SE_CTID, SE_HASH, SE_NCOLS
+};
+
+#define DIGEST_LEN PG_SHA256_DIGEST_LENGTH
+/* the two seeds of the fingerprint's row hashes ("isma", "seal") */
+#define FP_SEED1 UINT64CONST(0x69736d61)
+#define FP_SEED2 UINT64CONST(0x7365616c)
+
+/* the events after a given one, to recompute their hashes */
+static const char *const check_query =
+"SELECT event_id, occurred_at, kind, registration_id, service_id, payload, actor, prev_hash, hash, xmin, ctid"
+" FROM ismap.registry_event WHERE event_id > $1 ORDER BY event_id";
+
+/* the events up to the seal, for their fingerprint (in any order) */
+static const char *const sealed_query =
+"SELECT event_id, xmin, ctid, hash FROM ismap.registry_event WHERE event_id <= $1";
+
+/*
+ * to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), byte for
+ * byte: YYYY is the year without era (1 BC is 0001), at least four digits.
+ * Returns false where to_char returns NULL (infinite timestamps), so the
+ * field is left out as concat_ws leaves out a NULL.
+ */
+static bool
+append_utc_time(StringInfo buf, TimestampTz ts)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			year;
+
+	if (TIMESTAMP_NOT_FINITE(ts))
+		return false;
+	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	year = tm.tm_year <= 0 ? 1 - tm.tm_year : tm.tm_year;
+	appendStringInfo(buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+					 year, tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min,
+					 tm.tm_sec, (int) fsec);
+	return true;
+}
+
+static void
+append_int8(StringInfo buf, int64 v)
+{
+	char		digits[MAXINT8LEN + 1];
+	int			len = pg_lltoa(v, digits);
+
+	appendBinaryStringInfo(buf, digits, len);
+}
+
+/* concat_ws('|', ...): a separator before every field present but the first */
+static void
+append_sep(StringInfo buf)
+{
+	appendStringInfoChar(buf, '|');
+}
+
+/* bytea datum equal to a digest (a NULL bytea equals nothing) */
+static bool
+bytea_equals(Datum d, bool isnull, const uint8 *bytes, int len)
+{
+	bytea	   *b;
+
+	if (isnull)
+		return false;
+	b = DatumGetByteaPP(d);
+	return VARSIZE_ANY_EXHDR(b) == len && memcmp(VARDATA_ANY(b), bytes, len) == 0;
+}
+
+static void
+hash_or_die(int rc, pg_cryptohash_ctx *ctx)
+{
+	if (rc < 0)
+		elog(ERROR, "could not compute a SHA-256 digest: %s", pg_cryptohash_error(ctx));
+}
+
+/* The state of one pass over the log: a DestReceiver with our fields. */
+typedef struct ChainPass
+{
+	DestReceiver pub;
+
+	/* the newest seal, if any */
+	bool		have_seal;
+	int64		seal_event;
+	uint8		seal_hash[DIGEST_LEN];
+	uint8		seal_fp[DIGEST_LEN];
+
+	/* what the current pass does */
+	bool		sealed_pass;	/* sealed_query: fingerprint only */
+	bool		full;			/* check_query from the start: fingerprint too */
+
+	/* results */
+	int64		bad;			/* first bad event, or -1 */
+	bool		seen_sealed_event;	/* the seal's event exists */
+	bool		sealed_event_hash_ok;	/* ... with the sealed hash */
+	int64		head_event;		/* the newest event, -1 for none */
+	int64		rehashed;		/* events whose hash was recomputed */
+
+	/* the link: hash of the previous event */
+	uint8		prev[DIGEST_LEN];
+	bool		have_prev;
+
+	/* fingerprint of the events passed: two sums of row hashes, count, last */
+	uint64		fp_sum;
+	uint64		fp_xor;
+	int64		fp_count;
+	int64		fp_max;
+	uint8		fingerprint[DIGEST_LEN];
+
+	pg_cryptohash_ctx *sha;
+	StringInfoData buf;
+	bool		utf8;
+	MemoryContext rowcxt;
+} ChainPass;
+
+/*
+ * One event's part of the fingerprint: its id, the row version that holds
+ * it (xmin and ctid: any UPDATE, DELETE or INSERT changes them, VACUUM does
+ * not) and its stored hash, hashed twice (PostgreSQL's 64-bit hash_bytes,
+ * two seeds) and added and xor-ed into the totals, so that the events may
+ * come in any order (a sequential scan, no sort).  A change made through
+ * SQL thus changes the fingerprint without the content being read or
+ * printed.  It is a change detector, not a commitment: whoever can rewrite
+ * events can rewrite the seal too, as he can recompute the chain; against
+ * him only a published head helps (docs/registry.md).  A change below SQL
+ * (a data file edited, a storage fault) keeps the fingerprint and is the
+ * nightly full check's to find.
+ */
+static void
+fingerprint_row(ChainPass *p, Datum id, Datum xmin, Datum ctid, Datum hash, bool hash_null)
+{
+	unsigned char rec[sizeof(int64) + sizeof(TransactionId) + sizeof(ItemPointerData) + 1 + DIGEST_LEN];
+	int			n = 0;
+	int64		v = DatumGetInt64(id);
+	TransactionId x = DatumGetTransactionId(xmin);
+	ItemPointer tid = (ItemPointer) DatumGetPointer(ctid);
+
+	memcpy(rec + n, &v, sizeof(v));
+	n += sizeof(v);
+	memcpy(rec + n, &x, sizeof(x));
+	n += sizeof(x);
+	memcpy(rec + n, tid, sizeof(ItemPointerData));
+	n += sizeof(ItemPointerData);
+	if (hash_null)
+		rec[n++] = 0xff;
+	else
+	{
+		bytea	   *h = DatumGetByteaPP(hash);
+		int			len = Min(VARSIZE_ANY_EXHDR(h), DIGEST_LEN);
+
+		rec[n++] = (unsigned char) len;
+		memcpy(rec + n, VARDATA_ANY(h), len);
+		n += len;
+	}
+	p->fp_sum += hash_bytes_extended(rec, n, FP_SEED1);
+	p->fp_xor ^= hash_bytes_extended(rec, n, FP_SEED2);
+	p->fp_count++;
+	p->fp_max = Max(p->fp_max, v);
+	if (p->have_seal && v == p->seal_event)
+	{
+		p->seen_sealed_event = true;
+		p->sealed_event_hash_ok = bytea_equals(hash, hash_null, p->seal_hash, DIGEST_LEN);
+	}
+}
+
+static void
+fingerprint_start(ChainPass *p)
+{
+	p->fp_sum = p->fp_xor = 0;
+	p->fp_count = 0;
+	p->fp_max = PG_INT64_MIN;
+	p->seen_sealed_event = p->sealed_event_hash_ok = false;
+}
+
+static void
+fingerprint_final(ChainPass *p)
+{
+	memcpy(p->fingerprint, &p->fp_sum, 8);
+	memcpy(p->fingerprint + 8, &p->fp_xor, 8);
+	memcpy(p->fingerprint + 16, &p->fp_count, 8);
+	memcpy(p->fingerprint + 24, &p->fp_max, 8);
+}
+
+/* Recompute one event's hash and check its link; false if it is bad. */
+static bool
+check_row(ChainPass *p, TupleTableSlot *slot)
+{
+	StringInfo	buf = &p->buf;
+	Datum	   *values = slot->tts_values;
+	bool	   *nulls = slot->tts_isnull;
+	const char *bytes;
+	int			nbytes;
+	uint8		digest[DIGEST_LEN];
+
+	/* the link: prev_hash IS NOT DISTINCT FROM the previous hash */
+	if (p->have_prev ? !bytea_equals(values[EV_PREV], nulls[EV_PREV], p->prev, DIGEST_LEN)
+		: !nulls[EV_PREV])
+		return false;
+
+	/* concat_ws('|', ...) of event_digest_input; a NULL is left out */
+	resetStringInfo(buf);
+	append_int8(buf, DatumGetInt64(values[EV_ID]));
+	if (!nulls[EV_AT])
+	{
+		int			mark = buf->len;
+
+		append_sep(buf);
+		if (!append_utc_time(buf, DatumGetTimestampTz(values[EV_AT])))
+		{
+			buf->len = mark;
+			buf->data[mark] = '\0';
+		}
+	}
+	if (!nulls[EV_KIND])
+	{
+		text	   *t = DatumGetTextPP(values[EV_KIND]);
+
+		append_sep(buf);
+		appendBinaryStringInfo(buf, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+	}
+	if (!nulls[EV_REG])
+	{
+		append_sep(buf);
+		append_int8(buf, DatumGetInt64(values[EV_REG]));
+	}
+	if (!nulls[EV_SERVICE])
+	{
+		append_sep(buf);
+		append_int8(buf, DatumGetInt64(values[EV_SERVICE]));
+	}
+	if (!nulls[EV_PAYLOAD])
+	{
+		Jsonb	   *jb = DatumGetJsonbP(values[EV_PAYLOAD]);
+
+		append_sep(buf);
+		(void) JsonbToCString(buf, &jb->root, VARSIZE(jb));
+	}
+	if (!nulls[EV_ACTOR])
+	{
+		append_sep(buf);
+		appendStringInfoString(buf, NameStr(*DatumGetName(values[EV_ACTOR])));
+	}
+
+	/* convert_to(..., 'UTF8') */
+	bytes = buf->data;
+	nbytes = buf->len;
+	if (!p->utf8)
+	{
+		char	   *conv = pg_server_to_any(buf->data, buf->len, PG_UTF8);
+
+		if (conv != buf->data)
+		{
+			bytes = conv;
+			nbytes = strlen(conv);
+		}
+	}
+
+	/* hash = sha256(COALESCE(prev_hash, '') || bytes) */
+	hash_or_die(pg_cryptohash_init(p->sha), p->sha);
+	if (p->have_prev)
+		hash_or_die(pg_cryptohash_update(p->sha, p->prev, DIGEST_LEN), p->sha);
+	hash_or_die(pg_cryptohash_update(p->sha, (const uint8 *) bytes, nbytes), p->sha);
+	hash_or_die(pg_cryptohash_final(p->sha, digest, DIGEST_LEN), p->sha);
+	p->rehashed++;
+	if (!bytea_equals(values[EV_HASH], nulls[EV_HASH], digest, DIGEST_LEN))
+		return false;
+	memcpy(p->prev, digest, DIGEST_LEN);
+	p->have_prev = true;
+	return true;
+}
+
+static bool
+chain_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	ChainPass  *p = (ChainPass *) self;
+	MemoryContext oldcxt;
+	int64		event_id;
+	bool		go_on = true;
+
+	slot_getallattrs(slot);
+	oldcxt = MemoryContextSwitchTo(p->rowcxt);
+	if (p->sealed_pass)
+	{
+		fingerprint_row(p, slot->tts_values[SE_ID], slot->tts_values[SE_XMIN],
+						slot->tts_values[SE_CTID], slot->tts_values[SE_HASH],
+						slot->tts_isnull[SE_HASH]);
+	}
+	else
+	{
+		event_id = DatumGetInt64(slot->tts_values[EV_ID]);
+		p->head_event = event_id;
+		if (p->full)
+			fingerprint_row(p, slot->tts_values[EV_ID], slot->tts_values[EV_XMIN],
+							slot->tts_values[EV_CTID], slot->tts_values[EV_HASH],
+							slot->tts_isnull[EV_HASH]);
+		if (!check_row(p, slot))
+		{
+			p->bad = event_id;
+			go_on = false;
+		}
+	}
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextReset(p->rowcxt);
+	return go_on;
+}
+
+static void
+chain_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+	ChainPass  *p = (ChainPass *) self;
+
+	if (typeinfo->natts != (p->sealed_pass ? SE_NCOLS : EV_NCOLS))
+		elog(ERROR, "unexpected shape of the event query");
+}
+
+static void
+chain_noop(DestReceiver *self)
+{
+}
+
+/* The newest seal, if there is one (and the caller may read it). */
+static bool
+read_seal(ChainPass *p)
+{
+	bool		isnull;
+	Datum		d;
+	bytea	   *b;
+
+	if (SPI_execute("SELECT event_id, hash, fingerprint FROM ismap.event_chain_seal"
+					" ORDER BY event_id DESC LIMIT 1", true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the event chain seal");
+	if (SPI_processed == 0)
+		return false;
+	p->seal_event = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+	b = DatumGetByteaPP(d);
+	if (VARSIZE_ANY_EXHDR(b) != DIGEST_LEN)
+		elog(ERROR, "malformed event chain seal");
+	memcpy(p->seal_hash, VARDATA_ANY(b), DIGEST_LEN);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull);
+	b = DatumGetByteaPP(d);
+	if (VARSIZE_ANY_EXHDR(b) != DIGEST_LEN)
+		elog(ERROR, "malformed event chain seal");
+	memcpy(p->seal_fp, VARDATA_ANY(b), DIGEST_LEN);
+	SPI_freetuptable(SPI_tuptable);
+	return true;
+}
+
+/* One pass over the events after (or up to) "from", in event order. */
+static void
+run_pass(ChainPass *p, SPIPlanPtr plan, int64 from)
+{
+	SPIExecuteOptions options;
+	ParamListInfo params = makeParamList(1);
+
+	params->params[0].value = Int64GetDatum(from);
+	params->params[0].isnull = false;
+	params->params[0].pflags = PARAM_FLAG_CONST;
+	params->params[0].ptype = INT8OID;
+
+	fingerprint_start(p);
+
+	memset(&options, 0, sizeof(options));
+	options.params = params;
+	options.read_only = true;
+	options.dest = &p->pub;
+	if (SPI_execute_plan_extended(plan, &options) < 0)
+		elog(ERROR, "could not read the registry events");
+	if (p->sealed_pass || (p->full && p->bad < 0))
+		fingerprint_final(p);
+}
+
+static SPIPlanPtr
+prepare(const char *query)
+{
+	Oid			argtypes[1] = {INT8OID};
+	SPIPlanPtr	plan = SPI_prepare(query, 1, argtypes);
+
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	return plan;
+}
+
+/*
+ * Check the chain: from the newest seal unless full; on return p holds the
+ * answer (bad < 0: intact) and, after a full pass that found it intact, the
+ * newest event and the fingerprint up to it.
+ */
+static void
+check_chain(ChainPass *p, bool full)
+{
+	memset(p, 0, sizeof(*p));
+	p->pub.receiveSlot = chain_receive;
+	p->pub.rStartup = chain_startup;
+	p->pub.rShutdown = chain_noop;
+	p->pub.rDestroy = chain_noop;
+	p->pub.mydest = DestNone;
+	p->utf8 = GetDatabaseEncoding() == PG_UTF8;
+	p->bad = -1;
+	p->head_event = -1;
+	initStringInfo(&p->buf);
+	p->rowcxt = AllocSetContextCreate(CurrentMemoryContext, "ismap event row",
+									  ALLOCSET_DEFAULT_SIZES);
+	p->sha = pg_cryptohash_create(PG_SHA256);
+	if (p->sha == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory")));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	p->have_seal = read_seal(p);
+
+	if (p->have_seal && !full)
+	{
+		/* the sealed part, by its fingerprint */
+		p->sealed_pass = true;
+		run_pass(p, prepare(sealed_query), p->seal_event);
+		p->sealed_pass = false;
+		if (p->seen_sealed_event && p->sealed_event_hash_ok &&
+			memcmp(p->fingerprint, p->seal_fp, DIGEST_LEN) == 0)
+		{
+			/* unchanged: recompute the hashes after it */
+			memcpy(p->prev, p->seal_hash, DIGEST_LEN);
+			p->have_prev = true;
+			p->head_event = p->seal_event;
+			run_pass(p, prepare(check_query), p->seal_event);
+			goto out;
+		}
+	}
+
+	/* every hash, from the first event */
+	p->full = true;
+	p->have_prev = false;
+	p->head_event = -1;
+	run_pass(p, prepare(check_query), PG_INT64_MIN);
+	/* intact as a chain, yet the sealed event is gone or changed its hash */
+	if (p->bad < 0 && p->have_seal && !(p->seen_sealed_event && p->sealed_event_hash_ok))
+		p->bad = p->seal_event;
+out:
+	SPI_finish();
+	pg_cryptohash_free(p->sha);
+	p->sha = NULL;
+}
+
+/*
+ * ismap.verify_event_chain(OUT ok bool, OUT first_bad_event int8): true and
+ * NULL when every event links to the one before it and its hash covers its
+ * content; else false and the first event whose content, link or order was
+ * altered, or whose predecessor was removed (or the sealed event, when the
+ * log was cut or rewritten after the newest seal).
+ */
+PG_FUNCTION_INFO_V1(ismap_verify_event_chain);
+Datum
+ismap_verify_event_chain(PG_FUNCTION_ARGS)
+{
+	TupleDesc	resdesc;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+	ChainPass	p;
+
+	if (get_call_result_type(fcinfo, NULL, &resdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	resdesc = BlessTupleDesc(resdesc);
+
+	check_chain(&p, false);
+
+	values[0] = BoolGetDatum(p.bad < 0);
+	if (p.bad < 0)
+		nulls[1] = true;
+	else
+		values[1] = Int64GetDatum(p.bad);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(resdesc, values, nulls)));
+}
+
+/*
+ * ismap.event_chain_full_check(OUT ok bool, OUT first_bad_event int8,
+ * OUT events_checked int8, OUT head_event int8, OUT head_hash bytea,
+ * OUT fingerprint bytea): every hash recomputed, seal or not; when intact,
+ * the newest event, its hash and the fingerprint up to it, for a new seal.
+ */
+PG_FUNCTION_INFO_V1(ismap_event_chain_full_check);
+Datum
+ismap_event_chain_full_check(PG_FUNCTION_ARGS)
+{
+	TupleDesc	resdesc;
+	Datum		values[6];
+	bool		nulls[6] = {false, false, false, true, true, true};
+	ChainPass	p;
+
+	if (get_call_result_type(fcinfo, NULL, &resdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	resdesc = BlessTupleDesc(resdesc);
+
+	check_chain(&p, true);
+
+	values[0] = BoolGetDatum(p.bad < 0);
+	if (p.bad < 0)
+		nulls[1] = true;
+	else
+		values[1] = Int64GetDatum(p.bad);
+	values[2] = Int64GetDatum(p.rehashed);
+	if (p.bad < 0 && p.head_event >= 0)
+	{
+		bytea	   *h = palloc(VARHDRSZ + DIGEST_LEN);
+		bytea	   *f = palloc(VARHDRSZ + DIGEST_LEN);
+
+		SET_VARSIZE(h, VARHDRSZ + DIGEST_LEN);
+		memcpy(VARDATA(h), p.prev, DIGEST_LEN);
+		SET_VARSIZE(f, VARHDRSZ + DIGEST_LEN);
+		memcpy(VARDATA(f), p.fingerprint, DIGEST_LEN);
+		values[3] = Int64GetDatum(p.head_event);
+		values[4] = PointerGetDatum(h);
+		values[5] = PointerGetDatum(f);
+		nulls[3] = nulls[4] = nulls[5] = false;
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(resdesc, values, nulls)));
+}
