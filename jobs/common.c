@@ -6,16 +6,32 @@
  */
 #include "common.h"
 
+#include <locale.h>
 #include <stdarg.h>
 #include <string.h>
 
+#ifndef ISMAP_JOBS_LOCALEDIR
+#define ISMAP_JOBS_LOCALEDIR "/usr/share/locale"
+#endif
+
 const char *progname = "ismap-jobs";
+
+void
+init_nls(void)
+{
+	setlocale(LC_ALL, "");
+	/* numbers and dates printed for scripts keep the C conventions */
+	setlocale(LC_NUMERIC, "C");
+	bindtextdomain(ISMAP_JOBS_TEXTDOMAIN, ISMAP_JOBS_LOCALEDIR);
+	bind_textdomain_codeset(ISMAP_JOBS_TEXTDOMAIN, "UTF-8");
+	textdomain(ISMAP_JOBS_TEXTDOMAIN);
+}
 
 static void
 log_with(const char *level, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: %s", progname, level);
-	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "%s: %s", progname, level[0] ? _(level) : "");
+	vfprintf(stderr, _(fmt), ap);
 	fputc('\n', stderr);
 }
 
@@ -25,7 +41,7 @@ log_error(const char *fmt,...)
 	va_list		ap;
 
 	va_start(ap, fmt);
-	log_with("error: ", fmt, ap);
+	log_with(N_("error: "), fmt, ap);
 	va_end(ap);
 }
 
@@ -35,7 +51,7 @@ log_detail(const char *fmt,...)
 	va_list		ap;
 
 	va_start(ap, fmt);
-	log_with("detail: ", fmt, ap);
+	log_with(N_("detail: "), fmt, ap);
 	va_end(ap);
 }
 
@@ -45,7 +61,7 @@ log_hint(const char *fmt,...)
 	va_list		ap;
 
 	va_start(ap, fmt);
-	log_with("hint: ", fmt, ap);
+	log_with(N_("hint: "), fmt, ap);
 	va_end(ap);
 }
 
@@ -55,7 +71,7 @@ log_warning(const char *fmt,...)
 	va_list		ap;
 
 	va_start(ap, fmt);
-	log_with("warning: ", fmt, ap);
+	log_with(N_("warning: "), fmt, ap);
 	va_end(ap);
 }
 

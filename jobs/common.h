@@ -5,8 +5,24 @@
 #ifndef ISMAP_JOBS_COMMON_H
 #define ISMAP_JOBS_COMMON_H
 
+#include <libintl.h>
 #include <stdbool.h>
 #include <stdio.h>
+
+/*
+ * Messages for people follow LANG / LC_MESSAGES through gettext, in the
+ * text domain "ismap-jobs" (the .po files of jobs/po, installed under PostgreSQL's
+ * locale directory).  What scripts read stays untranslated: the TSV and
+ * JSON output, action names, SQLSTATEs and exit codes.  The log_* and
+ * usage_error functions translate their format themselves; other texts
+ * are marked with _().
+ */
+#define ISMAP_JOBS_TEXTDOMAIN "ismap-jobs"
+#define _(s) gettext(s)
+#define N_(s) (s)
+
+/* bind the text domain and take the locale from the environment */
+void		init_nls(void);
 
 /* exit codes: the contract of DESIGN §3.7 */
 #define EXIT_DONE		0	/* done, nothing to do, or a hot standby */

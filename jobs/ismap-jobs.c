@@ -88,30 +88,30 @@ static double now_seconds(void);
 static void
 usage(void)
 {
-	printf("%s runs the scheduled jobs of the ismap registry.\n\n", progname);
-	printf("Usage:\n  %s [OPTION]... JOB\n\n", progname);
-	printf("Jobs:\n");
-	printf("  renewals        expire registrations past their validity, write renewal notices\n");
-	printf("  auditor-expiry  expire audit-body selections, flag overdue reports and unselected bodies\n");
-	printf("  cascade         delist services whose platform lost its registration (after the grace)\n");
-	printf("  changes         suspend services with a material change left unaudited, watch\n");
-	printf("                  control evidence, create evidence partitions ahead\n");
-	printf("  chain           check every hash of the event log and seal it (fails if broken)\n");
-	printf("  all             the five, in this order\n\n");
-	printf("Options:\n");
-	printf("  -d, --dbname=CONNSTR   database to connect to (a name or a connection string)\n");
-	printf("      --as-of=DATE       run as of DATE (YYYY-MM-DD; default: the server's current date)\n");
-	printf("  -n, --dry-run          show what the job would do, change nothing\n");
-	printf("      --format=FORMAT    output format: text (default) or json\n");
-	printf("  -q, --quiet            print nothing but errors\n");
-	printf("  -v, --verbose          print progress\n");
-	printf("  -V, --version          output version information, then exit\n");
-	printf("  -?, --help             show this help, then exit\n\n");
-	printf("Connection options come from the connection string and the PG* environment\n");
-	printf("variables (PGHOST, PGPORT, PGUSER, PGDATABASE, ...).\n\n");
-	printf("Exit status: 0 done or nothing to do (also on a hot standby, which is left\n");
-	printf("unchanged), 1 usage, connection or version error, 2 a job failed,\n");
-	printf("3 skipped because another run holds the job's lock.\n");
+	printf(_("%s runs the scheduled jobs of the ismap registry.\n\n"), progname);
+	printf(_("Usage:\n  %s [OPTION]... JOB\n\n"), progname);
+	printf(_("Jobs:\n"));
+	printf(_("  renewals        expire registrations past their validity, write renewal notices\n"));
+	printf(_("  auditor-expiry  expire audit-body selections, flag overdue reports and unselected bodies\n"));
+	printf(_("  cascade         delist services whose platform lost its registration (after the grace)\n"));
+	printf(_("  changes         suspend services with a material change left unaudited, watch\n"));
+	printf(_("                  control evidence, create evidence partitions ahead\n"));
+	printf(_("  chain           check every hash of the event log and seal it (fails if broken)\n"));
+	printf(_("  all             the five, in this order\n\n"));
+	printf(_("Options:\n"));
+	printf(_("  -d, --dbname=CONNSTR   database to connect to (a name or a connection string)\n"));
+	printf(_("      --as-of=DATE       run as of DATE (YYYY-MM-DD; default: the server's current date)\n"));
+	printf(_("  -n, --dry-run          show what the job would do, change nothing\n"));
+	printf(_("      --format=FORMAT    output format: text (default) or json\n"));
+	printf(_("  -q, --quiet            print nothing but errors\n"));
+	printf(_("  -v, --verbose          print progress\n"));
+	printf(_("  -V, --version          output version information, then exit\n"));
+	printf(_("  -?, --help             show this help, then exit\n\n"));
+	printf(_("Connection options come from the connection string and the PG* environment\n"));
+	printf(_("variables (PGHOST, PGPORT, PGUSER, PGDATABASE, ...).\n\n"));
+	printf(_("Exit status: 0 done or nothing to do (also on a hot standby, which is left\n"));
+	printf(_("unchanged), 1 usage, connection or version error, 2 a job failed,\n"));
+	printf(_("3 skipped because another run holds the job's lock.\n"));
 }
 
 static void usage_error(const char *fmt,...) __attribute__((format(printf, 1, 2), noreturn));
@@ -121,12 +121,12 @@ usage_error(const char *fmt,...)
 {
 	va_list		ap;
 
-	fprintf(stderr, "%s: error: ", progname);
+	fprintf(stderr, "%s: %s", progname, _("error: "));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	fprintf(stderr, "%s: hint: Try \"%s --help\" for more information.\n", progname, progname);
+	log_hint("Try \"%s --help\" for more information.", progname);
 	exit(EXIT_USAGE);
 }
 
@@ -143,7 +143,7 @@ notice_receiver(void *arg, const PGresult *res)
 	if (severity != NULL && strcmp(severity, "WARNING") == 0)
 		log_warning("%s", msg ? msg : "");
 	else if (opts.verbose)
-		fprintf(stderr, "%s: progress: [%.3f s] %s\n", progname, now_seconds() - job_t0, msg ? msg : "");
+		fprintf(stderr, _("%s: progress: [%.3f s] %s\n"), progname, now_seconds() - job_t0, msg ? msg : "");
 }
 
 /* Run a query that must succeed (setup); on error report and exit 1. */
@@ -199,7 +199,7 @@ print_summary(FILE *out, const ActionCount *counts, int ncounts)
 
 	if (ncounts == 0)
 	{
-		fputs("nothing to do", out);
+		fputs(_("nothing to do"), out);
 		return;
 	}
 	for (i = 0; i < ncounts; i++)
@@ -250,8 +250,8 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 	job_t0 = t0;
 
 	if (opts.verbose)
-		fprintf(stderr, "%s: progress: %s: starting (as of %s%s)\n", progname, job->name, as_of,
-				opts.dry_run ? ", dry run" : "");
+		fprintf(stderr, opts.dry_run ? _("%s: progress: %s: starting (as of %s, dry run)\n")
+				: _("%s: progress: %s: starting (as of %s)\n"), progname, job->name, as_of);
 
 	/* 1. a committed running row (a dry run records nothing) */
 	if (!opts.dry_run)
@@ -339,7 +339,7 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 				printf("%s\t%s\t%s\t%s\n", job->name, action, object_id ? object_id : "", detail);
 			nrows++;
 			if (opts.verbose && nrows % 100000 == 0)
-				fprintf(stderr, "%s: progress: %s: %ld actions so far\n", progname, job->name, nrows);
+				fprintf(stderr, _("%s: progress: %s: %ld actions so far\n"), progname, job->name, nrows);
 		}
 		else if (st != PGRES_TUPLES_OK)
 		{
@@ -432,12 +432,12 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 		printf("%s: ", job->name);
 		print_summary(stdout, counts, ncounts);
 		if (opts.dry_run)
-			printf(" (dry run as of %s: nothing was changed)\n", as_of);
+			printf(_(" (dry run as of %s: nothing was changed)\n"), as_of);
 		else
-			printf(" (as of %s, run %s)\n", as_of, run_id);
+			printf(_(" (as of %s, run %s)\n"), as_of, run_id);
 	}
 	if (opts.verbose)
-		fprintf(stderr, "%s: progress: %s: %s after %.3f s\n", progname, job->name, status,
+		fprintf(stderr, _("%s: progress: %s: %s after %.3f s\n"), progname, job->name, status,
 				now_seconds() - t0);
 	free(run_id);
 	return rc;
@@ -488,6 +488,8 @@ main(int argc, char **argv)
 	int			rc = EXIT_DONE;
 	bool		any_failed = false;
 	bool		any_skipped = false;
+
+	init_nls();
 
 	/* --help and --version work alone, like the PostgreSQL programs */
 	if (argc > 1)
@@ -559,7 +561,7 @@ main(int argc, char **argv)
 					usage_error("invalid option -- '%c'", optopt);
 				usage_error("invalid or incomplete option \"%s\"", argv[optind - 1]);
 			default:
-				fprintf(stderr, "%s: hint: Try \"%s --help\" for more information.\n", progname, progname);
+				log_hint("Try \"%s --help\" for more information.", progname);
 				return EXIT_USAGE;
 		}
 	}
@@ -657,7 +659,7 @@ main(int argc, char **argv)
 			printf(", \"dry_run\": %s, \"standby\": true, \"jobs\": []}\n", opts.dry_run ? "true" : "false");
 		}
 		else if (!opts.quiet)
-			printf("%s: connected to a hot standby (server in recovery): nothing was changed\n", progname);
+			printf(_("%s: connected to a hot standby (server in recovery): nothing was changed\n"), progname);
 		PQfinish(conn);
 		return EXIT_DONE;
 	}

@@ -446,6 +446,16 @@ SELECT registration_number, service_name, level, required_level, availability, u
 FROM eligible_services(2, '2027-07-15');
 SELECT count(*) FROM eligible_services(1, '2027-07-15');
 
+-- a registration carries its application's audit and audit body (the
+-- registry view reads them there); an edit of either is put right
+SELECT count(*) AS registrations,
+       count(*) FILTER (WHERE r.audit_id = ap.audit_id AND r.audit_body_id = a.audit_body_id) AS consistent
+FROM registration r JOIN application ap USING (application_id) JOIN audit a ON a.audit_id = ap.audit_id;
+BEGIN;
+UPDATE registration SET audit_body_id = (SELECT max(audit_body_id) FROM audit_body) + 0, audit_id = NULL
+WHERE registration_id = (SELECT min(registration_id) FROM registration)
+RETURNING audit_id = (SELECT ap.audit_id FROM application ap WHERE ap.application_id = registration.application_id) AS audit_put_right;
+ROLLBACK;
 SELECT registration_number, service_name, csp_name, level, delivery_models, status, audit_body
 FROM registry ORDER BY registration_number, registered_on;
 
