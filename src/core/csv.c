@@ -9,6 +9,15 @@
 
 #include <string.h>
 
+/*
+ * A status text for people: xgettext collects it (make po-update, keyword
+ * ISMAP_N_) and the backend glue looks it up in the extension's catalogue
+ * with ISMAP_T; here it is the text itself.
+ */
+#ifndef ISMAP_N_
+#define ISMAP_N_(s) (s)
+#endif
+
 void
 csv_reader_init(csv_reader *r, const char *data, size_t len)
 {
@@ -162,25 +171,25 @@ csv_status_text(csv_status st)
 	switch (st)
 	{
 		case CSV_OK:
-			return "No error.";
+			return ISMAP_N_("No error.");
 		case CSV_END:
-			return "The input has no more records.";
+			return ISMAP_N_("The input has no more records.");
 		case CSV_QUOTE_IN_FIELD:
-			return "A double quote may only appear in a field enclosed in double quotes.";
+			return ISMAP_N_("A double quote may only appear in a field enclosed in double quotes.");
 		case CSV_TEXT_AFTER_QUOTE:
-			return "A closing double quote must be followed by a comma or a line end.";
+			return ISMAP_N_("A closing double quote must be followed by a comma or a line end.");
 		case CSV_UNTERMINATED_QUOTE:
-			return "A field enclosed in double quotes is never closed.";
+			return ISMAP_N_("A field enclosed in double quotes is never closed.");
 		case CSV_BARE_CR:
-			return "A carriage return must be followed by a line feed.";
+			return ISMAP_N_("A carriage return must be followed by a line feed.");
 		case CSV_NUL_BYTE:
-			return "The input contains a zero byte.";
+			return ISMAP_N_("The input contains a zero byte.");
 		case CSV_TOO_MANY_FIELDS:
-			return "A record has more fields than the limit of 64.";
+			return ISMAP_N_("A record has more fields than the limit of 64.");
 		case CSV_RECORD_TOO_LONG:
-			return "A record holds more than the limit of 65536 bytes of field text.";
+			return ISMAP_N_("A record holds more than the limit of 65536 bytes of field text.");
 	}
-	return "Unknown status.";
+	return ISMAP_N_("Unknown status.");
 }
 
 int

@@ -9,6 +9,15 @@
 
 #include <string.h>
 
+/*
+ * A status text for people: xgettext collects it (make po-update, keyword
+ * ISMAP_N_) and the backend glue looks it up in the extension's catalogue
+ * with ISMAP_T; here it is the text itself.
+ */
+#ifndef ISMAP_N_
+#define ISMAP_N_(s) (s)
+#endif
+
 /* What the parser saw last; separators are only valid between segments. */
 typedef enum
 {
@@ -202,39 +211,39 @@ ctrlid_status_text(ctrlid_status st)
 	switch (st)
 	{
 		case CTRLID_OK:
-			return "No error.";
+			return ISMAP_N_("No error.");
 		case CTRLID_EMPTY:
-			return "A control identifier needs at least one segment.";
+			return ISMAP_N_("A control identifier needs at least one segment.");
 		case CTRLID_BAD_CHAR:
-			return "Only ASCII letters, digits, \".\", \"-\", \"(\", \")\" and single spaces are allowed.";
+			return ISMAP_N_("Only ASCII letters, digits, \".\", \"-\", \"(\", \")\" and single spaces are allowed.");
 		case CTRLID_LEADING_SEPARATOR:
-			return "A control identifier must start with a letter or a digit.";
+			return ISMAP_N_("A control identifier must start with a letter or a digit.");
 		case CTRLID_TRAILING_SEPARATOR:
-			return "A control identifier must end with a segment or \")\".";
+			return ISMAP_N_("A control identifier must end with a segment or \")\".");
 		case CTRLID_DOUBLE_SPACE:
-			return "Segments are separated by single spaces only.";
+			return ISMAP_N_("Segments are separated by single spaces only.");
 		case CTRLID_DOUBLE_SEPARATOR:
-			return "Only one \".\" or \"-\" may stand between two segments.";
+			return ISMAP_N_("Only one \".\" or \"-\" may stand between two segments.");
 		case CTRLID_NESTED_PAREN:
-			return "Parentheses cannot be nested.";
+			return ISMAP_N_("Parentheses cannot be nested.");
 		case CTRLID_UNMATCHED_CLOSE:
-			return "\")\" has no matching \"(\".";
+			return ISMAP_N_("\")\" has no matching \"(\".");
 		case CTRLID_UNCLOSED_PAREN:
-			return "\"(\" is never closed.";
+			return ISMAP_N_("\"(\" is never closed.");
 		case CTRLID_EMPTY_PAREN:
-			return "Parentheses must enclose exactly one segment, with nothing else inside.";
+			return ISMAP_N_("Parentheses must enclose exactly one segment, with nothing else inside.");
 		case CTRLID_PAREN_TWO_SEGMENTS:
-			return "Parentheses must enclose exactly one segment.";
+			return ISMAP_N_("Parentheses must enclose exactly one segment.");
 		case CTRLID_TOO_LONG:
-			return "A control identifier is at most 128 bytes long.";
+			return ISMAP_N_("A control identifier is at most 128 bytes long.");
 		case CTRLID_TOO_MANY_SEGMENTS:
-			return "A control identifier has at most 16 segments.";
+			return ISMAP_N_("A control identifier has at most 16 segments.");
 		case CTRLID_NUMBER_TOO_LONG:
-			return "A number segment has at most 18 significant digits.";
+			return ISMAP_N_("A number segment has at most 18 significant digits.");
 		case CTRLID_WORD_TOO_LONG:
-			return "A word segment has at most 32 letters.";
+			return ISMAP_N_("A word segment has at most 32 letters.");
 	}
-	return "Unknown error.";
+	return ISMAP_N_("Unknown error.");
 }
 
 int
