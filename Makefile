@@ -65,7 +65,8 @@ test/unit/bin/%: test/unit/%.c test/unit/unit.h $(CORE_SRCS) $(wildcard src/core
 
 # Build and run every unit test; each prints "<name>: N passed, N failed".
 unit: $(addprefix test/unit/bin/,$(UNIT_TESTS))
-	@status=0; for t in $^; do (cd test/unit && ./bin/$$(basename $$t)) || status=1; done; exit $$status
+	@status=0; for t in $^; do (cd test/unit && ./bin/$$(basename $$t)) || status=1; done; \
+	python3 scripts/raise-messages --check || status=1; exit $$status
 
 # The same under AddressSanitizer and UndefinedBehaviorSanitizer.
 unit-asan:
@@ -114,10 +115,16 @@ install-po: $(addprefix po/,$(addsuffix .mo,$(LANGUAGES)))
 	done
 
 # po/ismap.pot from the glue's ereport calls and the core texts marked
-# ISMAP_N_ (translators then merge it: msgmerge -U po/ja.po po/ismap.pot)
+# ISMAP_N_ (translators then merge it: msgmerge -U po/ja.po po/ismap.pot),
+# and the texts of the PL/pgSQL RAISE statements of the migrations
+# (scripts/raise-messages; src/pg/messages.c translates them when sent)
 po-update:
 	xgettext --language=C --from-code=UTF-8 -k -kerrmsg -kerrdetail -kerrhint -kISMAP_T -kISMAP_N_ \
-		--no-location --sort-output -o po/ismap.pot src/pg/*.c src/core/*.c
+		--no-location --sort-output -o po/ismap-c.pot src/pg/*.c src/core/*.c
+	python3 scripts/raise-messages --pot po/ismap-raise.pot
+	python3 scripts/raise-messages --header src/pg/raise_templates.h
+	msgcat --use-first -o po/ismap.pot po/ismap-c.pot po/ismap-raise.pot
+	rm -f po/ismap-c.pot po/ismap-raise.pot
 
 # PGXS does not track headers: rebuild every object when one changes.
 $(OBJS): $(wildcard src/core/*.h src/pg/*.h)

@@ -71,6 +71,9 @@ extern void ismap_oscal_error(const oscal_error *err, const char *kind) pg_attri
 /* oscal.c: ismap.max_document_size in kB (a GUC defined in module.c) */
 extern int	ismap_max_document_size;
 
+/* messages.c: translate the PL/pgSQL messages of the extension (_PG_init) */
+extern void ismap_install_message_hook(void);
+
 /* ctrlid.c */
 extern struct varlena *ismap_ctrlid_from_text(const char *text, size_t len);
 

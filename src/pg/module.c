@@ -34,6 +34,7 @@ _PG_init(void)
 {
 	/* error messages in the language of lc_messages (po/, "make install") */
 	pg_bindtextdomain(TEXTDOMAIN);
+	ismap_install_message_hook();
 	/*
 	 * The largest OSCAL document the importers accept, checked before the
 	 * document is parsed (or even decompressed).  The rev4 catalog is 3.5 MB.
