@@ -24,7 +24,8 @@
  * after a full check, a seal: the newest event, its hash, and a fingerprint
  * of the events up to it — of each event's id, row version (xmin and ctid)
  * and stored hash, which needs neither the payload nor printing, nor even
- * the events in order (fingerprint_row).
+ * the events in order (fp_add), so that it is an aggregate PostgreSQL can
+ * run in parallel.
  * verify_event_chain() then checks the sealed part by its fingerprint and
  * recomputes the hashes only after it.  Any UPDATE, DELETE or INSERT of a
  * sealed event changes the fingerprint and falls back to the full check,
@@ -37,16 +38,18 @@
 #include "ismap.h"
 
 #include "access/htup_details.h"
+#include "catalog/pg_type.h"
 #include "common/cryptohash.h"
 #include "common/hashfn.h"
-#include "executor/tuptable.h"
 #include "common/sha2.h"
 #include "executor/spi.h"
+#include "executor/tuptable.h"
 #include "fmgr.h"
 #include "funcapi.h"
-#include "catalog/pg_type.h"
 #include "mb/pg_wchar.h"
 #include "nodes/params.h"
+#include "nodes/parsenodes.h"
+#include "storage/itemptr.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/jsonb.h"
@@ -59,11 +62,6 @@ enum
 	EV_PREV, EV_HASH, EV_XMIN, EV_CTID, EV_NCOLS
 };
 
-/* the columns of sealed_query */
-enum
-{
-	SE_ID, SE_XMIN, SE_CTID, SE_HASH, SE_NCOLS
-};
 
 #define DIGEST_LEN PG_SHA256_DIGEST_LENGTH
 /* the two seeds of the fingerprint's row hashes ("isma", "seal") */
@@ -75,9 +73,12 @@ static const char *const check_query =
 "SELECT event_id, occurred_at, kind, registration_id, service_id, payload, actor, prev_hash, hash, xmin, ctid"
 " FROM ismap.registry_event WHERE event_id > $1 ORDER BY event_id";
 
-/* the events up to the seal, for their fingerprint (in any order) */
+/* the fingerprint of the events up to the seal, and whether the sealed
+ * event is there with the sealed hash */
 static const char *const sealed_query =
-"SELECT event_id, xmin, ctid, hash FROM ismap.registry_event WHERE event_id <= $1";
+"SELECT ismap.event_chain_fingerprint(event_id, xmin, ctid, hash),"
+" COALESCE(bool_or(event_id = $1 AND hash = $2), false)"
+" FROM ismap.registry_event WHERE event_id <= $1";
 
 /*
  * to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), byte for
@@ -140,6 +141,69 @@ hash_or_die(int rc, pg_cryptohash_ctx *ctx)
 		elog(ERROR, "could not compute a SHA-256 digest: %s", pg_cryptohash_error(ctx));
 }
 
+/*
+ * The fingerprint of a set of events: two sums of 64-bit row hashes (one
+ * added, one xor-ed), the count and the largest event id.  Its 32 bytes, in
+ * this order, are what a seal stores.  Order-independent and combinable, so
+ * that ismap.event_chain_fingerprint() can be a parallel aggregate.
+ */
+typedef struct FpState
+{
+	uint64		sum;
+	uint64		xor;
+	int64		count;
+	int64		max;
+} FpState;
+
+StaticAssertDecl(sizeof(FpState) == DIGEST_LEN, "a fingerprint is 32 bytes");
+
+static void
+fp_init(FpState *st)
+{
+	st->sum = st->xor = 0;
+	st->count = 0;
+	st->max = PG_INT64_MIN;
+}
+
+/*
+ * One event's part of the fingerprint: its id, the row version that holds
+ * it (xmin and ctid: any UPDATE, DELETE or INSERT changes them, VACUUM does
+ * not) and its stored hash, hashed twice (PostgreSQL's 64-bit hash_bytes,
+ * two seeds).  A change made through SQL thus changes the fingerprint
+ * without the content being read or printed.  It is a change detector, not
+ * a commitment: whoever can rewrite events can rewrite the seal too, as he
+ * can recompute the chain; against him only a published head helps
+ * (docs/registry.md).  A change below SQL (a data file edited, a storage
+ * fault) keeps the fingerprint and is the nightly full check's to find.
+ */
+static void
+fp_add(FpState *st, int64 id, TransactionId xmin, ItemPointer tid,
+	   const char *hash, int hashlen)
+{
+	unsigned char rec[sizeof(int64) + sizeof(TransactionId) + sizeof(ItemPointerData) + 1 + DIGEST_LEN];
+	int			n = 0;
+
+	memcpy(rec + n, &id, sizeof(id));
+	n += sizeof(id);
+	memcpy(rec + n, &xmin, sizeof(xmin));
+	n += sizeof(xmin);
+	memcpy(rec + n, tid, sizeof(ItemPointerData));
+	n += sizeof(ItemPointerData);
+	if (hash == NULL)
+		rec[n++] = 0xff;
+	else
+	{
+		hashlen = Min(hashlen, DIGEST_LEN);
+		rec[n++] = (unsigned char) hashlen;
+		memcpy(rec + n, hash, hashlen);
+		n += hashlen;
+	}
+	st->sum += hash_bytes_extended(rec, n, FP_SEED1);
+	st->xor ^= hash_bytes_extended(rec, n, FP_SEED2);
+	st->count++;
+	st->max = Max(st->max, id);
+}
+
 /* The state of one pass over the log: a DestReceiver with our fields. */
 typedef struct ChainPass
 {
@@ -152,7 +216,6 @@ typedef struct ChainPass
 	uint8		seal_fp[DIGEST_LEN];
 
 	/* what the current pass does */
-	bool		sealed_pass;	/* sealed_query: fingerprint only */
 	bool		full;			/* check_query from the start: fingerprint too */
 
 	/* results */
@@ -166,11 +229,8 @@ typedef struct ChainPass
 	uint8		prev[DIGEST_LEN];
 	bool		have_prev;
 
-	/* fingerprint of the events passed: two sums of row hashes, count, last */
-	uint64		fp_sum;
-	uint64		fp_xor;
-	int64		fp_count;
-	int64		fp_max;
+	/* fingerprint of the events passed (a full pass) */
+	FpState		fp;
 	uint8		fingerprint[DIGEST_LEN];
 
 	pg_cryptohash_ctx *sha;
@@ -179,72 +239,21 @@ typedef struct ChainPass
 	MemoryContext rowcxt;
 } ChainPass;
 
-/*
- * One event's part of the fingerprint: its id, the row version that holds
- * it (xmin and ctid: any UPDATE, DELETE or INSERT changes them, VACUUM does
- * not) and its stored hash, hashed twice (PostgreSQL's 64-bit hash_bytes,
- * two seeds) and added and xor-ed into the totals, so that the events may
- * come in any order (a sequential scan, no sort).  A change made through
- * SQL thus changes the fingerprint without the content being read or
- * printed.  It is a change detector, not a commitment: whoever can rewrite
- * events can rewrite the seal too, as he can recompute the chain; against
- * him only a published head helps (docs/registry.md).  A change below SQL
- * (a data file edited, a storage fault) keeps the fingerprint and is the
- * nightly full check's to find.
- */
 static void
-fingerprint_row(ChainPass *p, Datum id, Datum xmin, Datum ctid, Datum hash, bool hash_null)
+fingerprint_row(ChainPass *p, TupleTableSlot *slot)
 {
-	unsigned char rec[sizeof(int64) + sizeof(TransactionId) + sizeof(ItemPointerData) + 1 + DIGEST_LEN];
-	int			n = 0;
-	int64		v = DatumGetInt64(id);
-	TransactionId x = DatumGetTransactionId(xmin);
-	ItemPointer tid = (ItemPointer) DatumGetPointer(ctid);
+	int64		id = DatumGetInt64(slot->tts_values[EV_ID]);
+	bytea	   *h = slot->tts_isnull[EV_HASH] ? NULL : DatumGetByteaPP(slot->tts_values[EV_HASH]);
 
-	memcpy(rec + n, &v, sizeof(v));
-	n += sizeof(v);
-	memcpy(rec + n, &x, sizeof(x));
-	n += sizeof(x);
-	memcpy(rec + n, tid, sizeof(ItemPointerData));
-	n += sizeof(ItemPointerData);
-	if (hash_null)
-		rec[n++] = 0xff;
-	else
-	{
-		bytea	   *h = DatumGetByteaPP(hash);
-		int			len = Min(VARSIZE_ANY_EXHDR(h), DIGEST_LEN);
-
-		rec[n++] = (unsigned char) len;
-		memcpy(rec + n, VARDATA_ANY(h), len);
-		n += len;
-	}
-	p->fp_sum += hash_bytes_extended(rec, n, FP_SEED1);
-	p->fp_xor ^= hash_bytes_extended(rec, n, FP_SEED2);
-	p->fp_count++;
-	p->fp_max = Max(p->fp_max, v);
-	if (p->have_seal && v == p->seal_event)
+	fp_add(&p->fp, id, DatumGetTransactionId(slot->tts_values[EV_XMIN]),
+		   (ItemPointer) DatumGetPointer(slot->tts_values[EV_CTID]),
+		   h ? VARDATA_ANY(h) : NULL, h ? VARSIZE_ANY_EXHDR(h) : 0);
+	if (p->have_seal && id == p->seal_event)
 	{
 		p->seen_sealed_event = true;
-		p->sealed_event_hash_ok = bytea_equals(hash, hash_null, p->seal_hash, DIGEST_LEN);
+		p->sealed_event_hash_ok = h != NULL && VARSIZE_ANY_EXHDR(h) == DIGEST_LEN &&
+			memcmp(VARDATA_ANY(h), p->seal_hash, DIGEST_LEN) == 0;
 	}
-}
-
-static void
-fingerprint_start(ChainPass *p)
-{
-	p->fp_sum = p->fp_xor = 0;
-	p->fp_count = 0;
-	p->fp_max = PG_INT64_MIN;
-	p->seen_sealed_event = p->sealed_event_hash_ok = false;
-}
-
-static void
-fingerprint_final(ChainPass *p)
-{
-	memcpy(p->fingerprint, &p->fp_sum, 8);
-	memcpy(p->fingerprint + 8, &p->fp_xor, 8);
-	memcpy(p->fingerprint + 16, &p->fp_count, 8);
-	memcpy(p->fingerprint + 24, &p->fp_max, 8);
 }
 
 /* Recompute one event's hash and check its link; false if it is bad. */
@@ -345,25 +354,14 @@ chain_receive(TupleTableSlot *slot, DestReceiver *self)
 
 	slot_getallattrs(slot);
 	oldcxt = MemoryContextSwitchTo(p->rowcxt);
-	if (p->sealed_pass)
+	event_id = DatumGetInt64(slot->tts_values[EV_ID]);
+	p->head_event = event_id;
+	if (p->full)
+		fingerprint_row(p, slot);
+	if (!check_row(p, slot))
 	{
-		fingerprint_row(p, slot->tts_values[SE_ID], slot->tts_values[SE_XMIN],
-						slot->tts_values[SE_CTID], slot->tts_values[SE_HASH],
-						slot->tts_isnull[SE_HASH]);
-	}
-	else
-	{
-		event_id = DatumGetInt64(slot->tts_values[EV_ID]);
-		p->head_event = event_id;
-		if (p->full)
-			fingerprint_row(p, slot->tts_values[EV_ID], slot->tts_values[EV_XMIN],
-							slot->tts_values[EV_CTID], slot->tts_values[EV_HASH],
-							slot->tts_isnull[EV_HASH]);
-		if (!check_row(p, slot))
-		{
-			p->bad = event_id;
-			go_on = false;
-		}
+		p->bad = event_id;
+		go_on = false;
 	}
 	MemoryContextSwitchTo(oldcxt);
 	MemoryContextReset(p->rowcxt);
@@ -373,9 +371,7 @@ chain_receive(TupleTableSlot *slot, DestReceiver *self)
 static void
 chain_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 {
-	ChainPass  *p = (ChainPass *) self;
-
-	if (typeinfo->natts != (p->sealed_pass ? SE_NCOLS : EV_NCOLS))
+	if (typeinfo->natts != EV_NCOLS)
 		elog(ERROR, "unexpected shape of the event query");
 }
 
@@ -424,7 +420,8 @@ run_pass(ChainPass *p, SPIPlanPtr plan, int64 from)
 	params->params[0].pflags = PARAM_FLAG_CONST;
 	params->params[0].ptype = INT8OID;
 
-	fingerprint_start(p);
+	fp_init(&p->fp);
+	p->seen_sealed_event = p->sealed_event_hash_ok = false;
 
 	memset(&options, 0, sizeof(options));
 	options.params = params;
@@ -432,8 +429,8 @@ run_pass(ChainPass *p, SPIPlanPtr plan, int64 from)
 	options.dest = &p->pub;
 	if (SPI_execute_plan_extended(plan, &options) < 0)
 		elog(ERROR, "could not read the registry events");
-	if (p->sealed_pass || (p->full && p->bad < 0))
-		fingerprint_final(p);
+	if (p->full && p->bad < 0)
+		memcpy(p->fingerprint, &p->fp, DIGEST_LEN);
 }
 
 static SPIPlanPtr
@@ -445,6 +442,43 @@ prepare(const char *query)
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 	return plan;
+}
+
+/*
+ * The events up to the seal, by their fingerprint: one aggregate over a
+ * scan in any order, which PostgreSQL may run in parallel workers.  True
+ * when the fingerprint is the sealed one and the sealed event is there with
+ * the sealed hash.
+ */
+static bool
+sealed_part_unchanged(ChainPass *p)
+{
+	Oid			argtypes[2] = {INT8OID, BYTEAOID};
+	Datum		values[2];
+	SPIPlanPtr	plan;
+	bool		isnull;
+	Datum		d;
+	bytea	   *fp;
+	bytea	   *h = palloc(VARHDRSZ + DIGEST_LEN);
+
+	SET_VARSIZE(h, VARHDRSZ + DIGEST_LEN);
+	memcpy(VARDATA(h), p->seal_hash, DIGEST_LEN);
+	values[0] = Int64GetDatum(p->seal_event);
+	values[1] = PointerGetDatum(h);
+	plan = SPI_prepare_cursor(sealed_query, 2, argtypes, CURSOR_OPT_PARALLEL_OK);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	if (SPI_execute_plan(plan, values, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not fingerprint the sealed events");
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+	if (isnull || !DatumGetBool(d))
+		return false;			/* the sealed event is gone or changed */
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+		return false;
+	fp = DatumGetByteaPP(d);
+	return VARSIZE_ANY_EXHDR(fp) == DIGEST_LEN &&
+		memcmp(VARDATA_ANY(fp), p->seal_fp, DIGEST_LEN) == 0;
 }
 
 /*
@@ -477,22 +511,14 @@ check_chain(ChainPass *p, bool full)
 		elog(ERROR, "SPI_connect failed");
 	p->have_seal = read_seal(p);
 
-	if (p->have_seal && !full)
+	if (p->have_seal && !full && sealed_part_unchanged(p))
 	{
-		/* the sealed part, by its fingerprint */
-		p->sealed_pass = true;
-		run_pass(p, prepare(sealed_query), p->seal_event);
-		p->sealed_pass = false;
-		if (p->seen_sealed_event && p->sealed_event_hash_ok &&
-			memcmp(p->fingerprint, p->seal_fp, DIGEST_LEN) == 0)
-		{
-			/* unchanged: recompute the hashes after it */
-			memcpy(p->prev, p->seal_hash, DIGEST_LEN);
-			p->have_prev = true;
-			p->head_event = p->seal_event;
-			run_pass(p, prepare(check_query), p->seal_event);
-			goto out;
-		}
+		/* recompute the hashes after the seal only */
+		memcpy(p->prev, p->seal_hash, DIGEST_LEN);
+		p->have_prev = true;
+		p->head_event = p->seal_event;
+		run_pass(p, prepare(check_query), p->seal_event);
+		goto out;
 	}
 
 	/* every hash, from the first event */
@@ -581,4 +607,70 @@ ismap_event_chain_full_check(PG_FUNCTION_ARGS)
 		nulls[3] = nulls[4] = nulls[5] = false;
 	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(resdesc, values, nulls)));
+}
+
+/*
+ * ismap.event_chain_fingerprint(event_id, xmin, ctid, hash): the fingerprint
+ * (FpState, as bytea) of the events aggregated.  The transition function
+ * updates its state in place when called as an aggregate.
+ */
+PG_FUNCTION_INFO_V1(ismap_event_fingerprint_step);
+Datum
+ismap_event_fingerprint_step(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	bytea	   *state;
+	FpState		st;
+	bytea	   *h;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "ismap_event_fingerprint_step called outside an aggregate");
+	if (PG_ARGISNULL(0))
+	{
+		state = MemoryContextAlloc(aggcxt, VARHDRSZ + DIGEST_LEN);
+		SET_VARSIZE(state, VARHDRSZ + DIGEST_LEN);
+		fp_init(&st);
+	}
+	else
+	{
+		state = PG_GETARG_BYTEA_P(0);
+		memcpy(&st, VARDATA(state), DIGEST_LEN);
+	}
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		elog(ERROR, "event id, xmin and ctid must not be null");
+	h = PG_ARGISNULL(4) ? NULL : PG_GETARG_BYTEA_PP(4);
+	fp_add(&st, PG_GETARG_INT64(1), DatumGetTransactionId(PG_GETARG_DATUM(2)),
+		   (ItemPointer) PG_GETARG_POINTER(3), h ? VARDATA_ANY(h) : NULL, h ? VARSIZE_ANY_EXHDR(h) : 0);
+	memcpy(VARDATA(state), &st, DIGEST_LEN);
+	PG_RETURN_BYTEA_P(state);
+}
+
+/* two partial fingerprints (parallel workers) into one */
+PG_FUNCTION_INFO_V1(ismap_event_fingerprint_combine);
+Datum
+ismap_event_fingerprint_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	FpState		a;
+	FpState		b;
+	bytea	   *out;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "ismap_event_fingerprint_combine called outside an aggregate");
+	if (PG_ARGISNULL(0) && PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	fp_init(&a);
+	fp_init(&b);
+	if (!PG_ARGISNULL(0))
+		memcpy(&a, VARDATA(PG_GETARG_BYTEA_P(0)), DIGEST_LEN);
+	if (!PG_ARGISNULL(1))
+		memcpy(&b, VARDATA(PG_GETARG_BYTEA_P(1)), DIGEST_LEN);
+	a.sum += b.sum;
+	a.xor ^= b.xor;
+	a.count += b.count;
+	a.max = Max(a.max, b.max);
+	out = MemoryContextAlloc(aggcxt, VARHDRSZ + DIGEST_LEN);
+	SET_VARSIZE(out, VARHDRSZ + DIGEST_LEN);
+	memcpy(VARDATA(out), &a, DIGEST_LEN);
+	PG_RETURN_BYTEA_P(out);
 }
