@@ -36,23 +36,23 @@ CREATE INDEX event_chain_seal_run_idx ON ismap.event_chain_seal (run_id);
 
 -- the fingerprint of a set of events (src/pg/events.c, fp_add): order-free
 -- and combinable, so that the scan of the sealed events may run in parallel
-CREATE FUNCTION ismap.event_fingerprint_step(pg_catalog.bytea, pg_catalog.int8, pg_catalog.xid, pg_catalog.tid, pg_catalog.bytea)
+CREATE FUNCTION ismap.event_fingerprint_step(pg_catalog.bytea, pg_catalog.int8, pg_catalog.xid, pg_catalog.tid)
 RETURNS pg_catalog.bytea
 LANGUAGE C IMMUTABLE PARALLEL SAFE
 AS 'MODULE_PATHNAME', 'ismap_event_fingerprint_step';
-COMMENT ON FUNCTION ismap.event_fingerprint_step(pg_catalog.bytea, pg_catalog.int8, pg_catalog.xid, pg_catalog.tid, pg_catalog.bytea) IS 'transition function of event_chain_fingerprint';
+COMMENT ON FUNCTION ismap.event_fingerprint_step(pg_catalog.bytea, pg_catalog.int8, pg_catalog.xid, pg_catalog.tid) IS 'transition function of event_chain_fingerprint';
 CREATE FUNCTION ismap.event_fingerprint_combine(pg_catalog.bytea, pg_catalog.bytea)
 RETURNS pg_catalog.bytea
 LANGUAGE C IMMUTABLE PARALLEL SAFE
 AS 'MODULE_PATHNAME', 'ismap_event_fingerprint_combine';
 COMMENT ON FUNCTION ismap.event_fingerprint_combine(pg_catalog.bytea, pg_catalog.bytea) IS 'combine function of event_chain_fingerprint';
-CREATE AGGREGATE ismap.event_chain_fingerprint(pg_catalog.int8, pg_catalog.xid, pg_catalog.tid, pg_catalog.bytea) (
+CREATE AGGREGATE ismap.event_chain_fingerprint(pg_catalog.int8, pg_catalog.xid, pg_catalog.tid) (
 	SFUNC = ismap.event_fingerprint_step,
 	STYPE = pg_catalog.bytea,
 	COMBINEFUNC = ismap.event_fingerprint_combine,
 	PARALLEL = SAFE
 );
-COMMENT ON AGGREGATE ismap.event_chain_fingerprint(pg_catalog.int8, pg_catalog.xid, pg_catalog.tid, pg_catalog.bytea) IS 'fingerprint of events (event_id, xmin, ctid, hash), as a seal stores it';
+COMMENT ON AGGREGATE ismap.event_chain_fingerprint(pg_catalog.int8, pg_catalog.xid, pg_catalog.tid) IS 'fingerprint of events (event_id, xmin, ctid), as a seal stores it';
 
 CREATE OR REPLACE FUNCTION ismap.verify_event_chain(OUT ok pg_catalog.bool, OUT first_bad_event pg_catalog.int8)
 LANGUAGE C STABLE PARALLEL SAFE

@@ -22,10 +22,10 @@
  * JSON text is most of it), so a ten-year log of 200,000 events takes over
  * half a second.  The chain job (ismap.seal_event_chain) therefore records,
  * after a full check, a seal: the newest event, its hash, and a fingerprint
- * of the events up to it — of each event's id, row version (xmin and ctid)
- * and stored hash, which needs neither the payload nor printing, nor even
- * the events in order (fp_add), so that it is an aggregate PostgreSQL can
- * run in parallel.
+ * of the events up to it — of each event's id and row version (xmin and
+ * ctid), which needs no column but the id, and not even the events in
+ * order (fp_add), so that it is an aggregate PostgreSQL can run in
+ * parallel.
  * verify_event_chain() then checks the sealed part by its fingerprint and
  * recomputes the hashes only after it.  Any UPDATE, DELETE or INSERT of a
  * sealed event changes the fingerprint and falls back to the full check,
@@ -64,9 +64,8 @@ enum
 
 
 #define DIGEST_LEN PG_SHA256_DIGEST_LENGTH
-/* the two seeds of the fingerprint's row hashes ("isma", "seal") */
-#define FP_SEED1 UINT64CONST(0x69736d61)
-#define FP_SEED2 UINT64CONST(0x7365616c)
+/* the seed of the fingerprint's row hashes ("seal") */
+#define FP_SEED UINT64CONST(0x7365616c)
 
 /* the events after a given one, to recompute their hashes */
 static const char *const check_query =
@@ -74,10 +73,10 @@ static const char *const check_query =
 " FROM ismap.registry_event WHERE event_id > $1 ORDER BY event_id";
 
 /* the fingerprint of the events up to the seal, and whether the sealed
- * event is there with the sealed hash */
+ * event is there with the sealed hash (by the primary key) */
 static const char *const sealed_query =
-"SELECT ismap.event_chain_fingerprint(event_id, xmin, ctid, hash),"
-" COALESCE(bool_or(event_id = $1 AND hash = $2), false)"
+"SELECT ismap.event_chain_fingerprint(event_id, xmin, ctid),"
+" EXISTS (SELECT FROM ismap.registry_event WHERE event_id = $1 AND hash = $2)"
 " FROM ismap.registry_event WHERE event_id <= $1";
 
 /*
@@ -166,40 +165,29 @@ fp_init(FpState *st)
 }
 
 /*
- * One event's part of the fingerprint: its id, the row version that holds
- * it (xmin and ctid: any UPDATE, DELETE or INSERT changes them, VACUUM does
- * not) and its stored hash, hashed twice (PostgreSQL's 64-bit hash_bytes,
- * two seeds).  A change made through SQL thus changes the fingerprint
- * without the content being read or printed.  It is a change detector, not
+ * One event's part of the fingerprint: its id and the row version that
+ * holds it (xmin and ctid).  Any UPDATE, DELETE or INSERT makes a new row
+ * version or removes one, so a change made through SQL changes the
+ * fingerprint without a column being read; VACUUM and freezing keep xmin
+ * and ctid.  The 64-bit row hash (PostgreSQL's hash_bytes) is added to one
+ * total and, rotated, xor-ed into the other.  It is a change detector, not
  * a commitment: whoever can rewrite events can rewrite the seal too, as he
  * can recompute the chain; against him only a published head helps
  * (docs/registry.md).  A change below SQL (a data file edited, a storage
  * fault) keeps the fingerprint and is the nightly full check's to find.
  */
 static void
-fp_add(FpState *st, int64 id, TransactionId xmin, ItemPointer tid,
-	   const char *hash, int hashlen)
+fp_add(FpState *st, int64 id, TransactionId xmin, ItemPointer tid)
 {
-	unsigned char rec[sizeof(int64) + sizeof(TransactionId) + sizeof(ItemPointerData) + 1 + DIGEST_LEN];
-	int			n = 0;
+	unsigned char rec[sizeof(int64) + sizeof(TransactionId) + sizeof(ItemPointerData)];
+	uint64		h;
 
-	memcpy(rec + n, &id, sizeof(id));
-	n += sizeof(id);
-	memcpy(rec + n, &xmin, sizeof(xmin));
-	n += sizeof(xmin);
-	memcpy(rec + n, tid, sizeof(ItemPointerData));
-	n += sizeof(ItemPointerData);
-	if (hash == NULL)
-		rec[n++] = 0xff;
-	else
-	{
-		hashlen = Min(hashlen, DIGEST_LEN);
-		rec[n++] = (unsigned char) hashlen;
-		memcpy(rec + n, hash, hashlen);
-		n += hashlen;
-	}
-	st->sum += hash_bytes_extended(rec, n, FP_SEED1);
-	st->xor ^= hash_bytes_extended(rec, n, FP_SEED2);
+	memcpy(rec, &id, sizeof(id));
+	memcpy(rec + sizeof(id), &xmin, sizeof(xmin));
+	memcpy(rec + sizeof(id) + sizeof(xmin), tid, sizeof(ItemPointerData));
+	h = hash_bytes_extended(rec, sizeof(rec), FP_SEED);
+	st->sum += h;
+	st->xor ^= (h << 29) | (h >> 35);
 	st->count++;
 	st->max = Max(st->max, id);
 }
@@ -243,16 +231,15 @@ static void
 fingerprint_row(ChainPass *p, TupleTableSlot *slot)
 {
 	int64		id = DatumGetInt64(slot->tts_values[EV_ID]);
-	bytea	   *h = slot->tts_isnull[EV_HASH] ? NULL : DatumGetByteaPP(slot->tts_values[EV_HASH]);
 
 	fp_add(&p->fp, id, DatumGetTransactionId(slot->tts_values[EV_XMIN]),
-		   (ItemPointer) DatumGetPointer(slot->tts_values[EV_CTID]),
-		   h ? VARDATA_ANY(h) : NULL, h ? VARSIZE_ANY_EXHDR(h) : 0);
+		   (ItemPointer) DatumGetPointer(slot->tts_values[EV_CTID]));
 	if (p->have_seal && id == p->seal_event)
 	{
 		p->seen_sealed_event = true;
-		p->sealed_event_hash_ok = h != NULL && VARSIZE_ANY_EXHDR(h) == DIGEST_LEN &&
-			memcmp(VARDATA_ANY(h), p->seal_hash, DIGEST_LEN) == 0;
+		p->sealed_event_hash_ok =
+			bytea_equals(slot->tts_values[EV_HASH], slot->tts_isnull[EV_HASH],
+						 p->seal_hash, DIGEST_LEN);
 	}
 }
 
@@ -610,7 +597,7 @@ ismap_event_chain_full_check(PG_FUNCTION_ARGS)
 }
 
 /*
- * ismap.event_chain_fingerprint(event_id, xmin, ctid, hash): the fingerprint
+ * ismap.event_chain_fingerprint(event_id, xmin, ctid): the fingerprint
  * (FpState, as bytea) of the events aggregated.  The transition function
  * updates its state in place when called as an aggregate.
  */
@@ -621,7 +608,6 @@ ismap_event_fingerprint_step(PG_FUNCTION_ARGS)
 	MemoryContext aggcxt;
 	bytea	   *state;
 	FpState		st;
-	bytea	   *h;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "ismap_event_fingerprint_step called outside an aggregate");
@@ -638,9 +624,8 @@ ismap_event_fingerprint_step(PG_FUNCTION_ARGS)
 	}
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		elog(ERROR, "event id, xmin and ctid must not be null");
-	h = PG_ARGISNULL(4) ? NULL : PG_GETARG_BYTEA_PP(4);
 	fp_add(&st, PG_GETARG_INT64(1), DatumGetTransactionId(PG_GETARG_DATUM(2)),
-		   (ItemPointer) PG_GETARG_POINTER(3), h ? VARDATA_ANY(h) : NULL, h ? VARSIZE_ANY_EXHDR(h) : 0);
+		   (ItemPointer) PG_GETARG_POINTER(3));
 	memcpy(VARDATA(state), &st, DIGEST_LEN);
 	PG_RETURN_BYTEA_P(state);
 }
