@@ -479,6 +479,55 @@ END
 $$;
 COMMENT ON FUNCTION ismap.principal(pg_catalog.name, pg_catalog.int8, pg_catalog.int8) IS 'tie a login role to the audit body or provider it acts for (registrar)';
 
+-- A provider reports its services' changes by INSERT; the trigger that
+-- writes the change's event runs with the owner's rights (the provider has
+-- no privilege on the event log), and the restore rule asks whether the
+-- one who inserted, not the owner, is a superuser.
+CREATE OR REPLACE FUNCTION ismap.service_change_event_trigger() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	live pg_catalog.int8;
+BEGIN
+	IF TG_OP = 'UPDATE' AND NEW.covered_by IS NOT DISTINCT FROM OLD.covered_by THEN
+		RETURN NULL;
+	END IF;
+	-- Rows that arrive by COPY are a restore (pg_dump writes table data as
+	-- COPY): their events come back with ismap.registry_event's own rows,
+	-- and new ones would fork the chain.  Changes are reported by INSERT.
+	-- (the whole query must be one COPY ... FROM STDIN, run by a superuser:
+	-- a restore, never a multi-statement query that merely starts with COPY)
+	-- (this function runs with the owner's rights: the one who inserted is
+	-- the role set with SET ROLE, else the login role)
+	IF TG_OP = 'INSERT'
+	   AND pg_catalog.current_query() OPERATOR(pg_catalog.~*) '^\s*copy\s[^;]*\sfrom\s+stdin\s*;?\s*$'
+	   AND (SELECT r.rolsuper FROM pg_catalog.pg_roles r
+			WHERE r.rolname OPERATOR(pg_catalog.=) CASE WHEN pg_catalog.current_setting('role') IN ('none', '')
+				THEN SESSION_USER ELSE pg_catalog.current_setting('role')::pg_catalog.name END) THEN
+		RETURN NULL;
+	END IF;
+	SELECT r.registration_id INTO live FROM ismap.registration r
+	WHERE r.service_id = NEW.service_id AND r.status = ANY (ARRAY['active', 'suspended']);
+	PERFORM ismap.append_event(CASE WHEN TG_OP = 'INSERT' THEN 'change_reported' ELSE 'change_covered' END,
+		live, NEW.service_id,
+		pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+			'change_id', NEW.change_id,
+			'kind', NEW.kind,
+			'material', NEW.material,
+			'effective_on', NEW.effective_on,
+			'description', CASE WHEN TG_OP = 'INSERT' THEN NEW.description END,
+			'reported_by', CASE WHEN TG_OP = 'INSERT' THEN NEW.reported_by END,
+			'reported_on', CASE WHEN TG_OP = 'INSERT' THEN NEW.reported_on END,
+			'covered_by', NEW.covered_by,
+			'covered_on', NEW.covered_on,
+			'context', NULLIF(pg_catalog.current_setting('ismap.event_context', true), '')::pg_catalog.jsonb)));
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap.service_change_event_trigger() IS 'trigger: writes a registry event (change_reported, change_covered) for a reported change and for its coverage by an audit';
+ALTER FUNCTION ismap.service_change_event_trigger() SECURITY DEFINER;
+
 -- Decisions run with the owner's rights, so the registrar needs no write
 -- privilege on registrations or events; EXECUTE is the authorization.
 ALTER FUNCTION ismap.register(pg_catalog.int8, pg_catalog.date) SECURITY DEFINER;
@@ -586,7 +635,11 @@ BEGIN
 		ismap.control_test_evaluation TO ismap_csp;
 	GRANT UPDATE (name, address) ON ismap.csp TO ismap_csp;
 	-- a provider reports its own services' changes and feeds their evidence
-	GRANT SELECT, INSERT ON ismap.service_change, ismap.evidence TO ismap_csp;
+	-- (what was reported: not its coverage, nor the reporting date)
+	GRANT SELECT ON ismap.service_change, ismap.evidence TO ismap_csp;
+	REVOKE INSERT ON ismap.service_change FROM ismap_csp;
+	GRANT INSERT (service_id, kind, effective_on, description, reported_by) ON ismap.service_change TO ismap_csp;
+	GRANT INSERT ON ismap.evidence TO ismap_csp;
 	GRANT INSERT ON ismap.service_change TO ismap_registrar;
 	GRANT USAGE ON ALL SEQUENCES IN SCHEMA ismap TO ismap_registrar, ismap_auditor, ismap_csp;
 	-- jobs: read what the batch functions read

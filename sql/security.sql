@@ -293,3 +293,28 @@ INSERT INTO service_dependency (service_id, base_service_id, self_assessed_audit
 UPDATE service SET name = 'A cloud (renamed)' WHERE service_id = 1;
 RESET ROLE;
 SELECT service_id, name, scope FROM service WHERE service_id = 1;
+
+-- a provider reports a change of its own service: the event is written, in
+-- its name (the trigger has the owner's rights); COPY is refused under
+-- row-level security, so no report goes without its event; not for another
+-- provider's service, and not already "covered" or backdated
+SET ROLE sec_csp_a;
+INSERT INTO service_change (service_id, kind, effective_on, description, reported_by)
+VALUES (1, 'architecture', '2026-06-25', 'a new region', 'ops A') RETURNING change_id IS NOT NULL AS reported;
+COPY service_change (service_id, kind, effective_on, description, reported_by) FROM STDIN;
+1	minor	2026-06-26	reported by COPY	ops A
+\.
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO service_change (service_id, kind, effective_on, description, reported_by)
+VALUES (2, 'minor', '2026-06-25', 'not mine', 'ops A');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO service_change (service_id, kind, effective_on, description, reported_by, covered_by, covered_on)
+VALUES (1, 'architecture', '2026-06-25', 'already covered?', 'ops A', 1, '2026-06-25');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO service_change (service_id, kind, effective_on, description, reported_by, reported_on)
+VALUES (1, 'architecture', '2026-06-25', 'backdated', 'ops A', '2020-01-01');
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+SELECT kind, payload->>'description' AS description, actor FROM registry_event
+WHERE kind = 'change_reported' ORDER BY event_id;
+SELECT ok FROM verify_event_chain();
