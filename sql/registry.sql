@@ -384,6 +384,19 @@ FROM event_chain_seal;
 -- nothing new: nothing sealed, the job still succeeds
 SELECT count(*) AS rows_of_second_run FROM seal_event_chain('2026-11-27');
 SELECT job, status, actions FROM job_run WHERE job = 'chain' ORDER BY run_id;
+-- the fingerprint is the same whether the aggregate runs in one process or
+-- is combined from parallel workers' partial states
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SET LOCAL max_parallel_workers_per_gather = 2;
+SET LOCAL parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT event_chain_fingerprint(event_id, xmin, ctid) FROM registry_event;
+SELECT event_chain_fingerprint(event_id, xmin, ctid) = (SELECT fingerprint FROM event_chain_seal) AS parallel_equals_seal
+FROM registry_event;
+SET LOCAL max_parallel_workers_per_gather = 0;
+SELECT event_chain_fingerprint(event_id, xmin, ctid) = (SELECT fingerprint FROM event_chain_seal) AS serial_equals_seal
+FROM registry_event;
 SELECT * FROM verify_event_chain();
 -- a dry run checks and reports, seals nothing
 SELECT count(*) AS dry_rows FROM seal_event_chain('2026-11-27', dry_run => true);
@@ -400,7 +413,7 @@ ROLLBACK TO s;
 ALTER TABLE registry_event DISABLE TRIGGER registry_event_append_only;
 UPDATE registry_event SET payload = jsonb_set(payload, '{level}', '1') WHERE event_id = 5;
 SELECT * FROM verify_event_chain();
-SELECT * FROM event_chain_full_check() LIMIT 0;
+SELECT ok, first_bad_event, head_event IS NULL AND fingerprint IS NULL AS nothing_to_seal FROM event_chain_full_check();
 ROLLBACK TO s;
 -- a sealed event rewritten with every later hash recomputed: every link
 -- holds, but the sealed event's hash is no longer the sealed one, and both

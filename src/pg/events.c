@@ -219,7 +219,6 @@ typedef struct ChainPass
 
 	/* fingerprint of the events passed (a full pass) */
 	FpState		fp;
-	uint8		fingerprint[DIGEST_LEN];
 
 	pg_cryptohash_ctx *sha;
 	StringInfoData buf;
@@ -416,8 +415,6 @@ run_pass(ChainPass *p, SPIPlanPtr plan, int64 from)
 	options.dest = &p->pub;
 	if (SPI_execute_plan_extended(plan, &options) < 0)
 		elog(ERROR, "could not read the registry events");
-	if (p->full && p->bad < 0)
-		memcpy(p->fingerprint, &p->fp, DIGEST_LEN);
 }
 
 static SPIPlanPtr
@@ -587,7 +584,7 @@ ismap_event_chain_full_check(PG_FUNCTION_ARGS)
 		SET_VARSIZE(h, VARHDRSZ + DIGEST_LEN);
 		memcpy(VARDATA(h), p.prev, DIGEST_LEN);
 		SET_VARSIZE(f, VARHDRSZ + DIGEST_LEN);
-		memcpy(VARDATA(f), p.fingerprint, DIGEST_LEN);
+		memcpy(VARDATA(f), &p.fp, DIGEST_LEN);
 		values[3] = Int64GetDatum(p.head_event);
 		values[4] = PointerGetDatum(h);
 		values[5] = PointerGetDatum(f);
