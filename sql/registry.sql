@@ -484,6 +484,56 @@ UPDATE service SET name = 'Quote"d \ name' WHERE service_id = 3;
 SELECT dependency_dot(2);
 SELECT length(dependency_dot()) > 0 AS whole_graph;
 
+-- the registry view reads a listing the triggers keep: after everything
+-- above (registrations, renewals, delistings, the cascade, expiries) and
+-- after each kind of edit of what it shows, it equals the join it stands for
+CREATE TEMP VIEW listing_drift AS
+WITH joined AS (
+	SELECT r.registration_number, r.registration_id, s.service_id, s.name AS service_name, c.csp_id,
+	       c.name AS csp_name, c.corporate_number, r.level, s.delivery_models, s.deployment_models, s.scope,
+	       r.registered_on, r.valid_until, r.status, r.ended_on, r.end_reason, b.name AS audit_body, r.audit_id
+	FROM registration r JOIN service s USING (service_id) JOIN csp c ON c.csp_id = s.csp_id
+	JOIN audit_body b ON b.audit_body_id = r.audit_body_id)
+SELECT (SELECT count(*) FROM registry) AS listed,
+       (SELECT count(*) FROM (TABLE joined EXCEPT ALL SELECT * FROM registry) x) AS missing,
+       (SELECT count(*) FROM (SELECT * FROM registry EXCEPT ALL TABLE joined) x) AS stale;
+SELECT * FROM listing_drift;
+BEGIN;
+UPDATE service SET name = name || ' (renamed)', scope = 'all of it', delivery_models = '{PaaS,SaaS}' WHERE service_id = 2;
+UPDATE csp SET name = 'Renamed provider' WHERE csp_id = (SELECT csp_id FROM service WHERE service_id = 1);
+UPDATE audit_body SET name = name || ' (renamed)';
+SELECT * FROM listing_drift;
+SELECT DISTINCT service_name, scope, delivery_models FROM registry WHERE service_id = 2;
+-- a service handed to another provider, and a provider's new corporate number
+UPDATE service SET csp_id = (SELECT max(csp_id) FROM csp) WHERE service_id = 2;
+UPDATE csp SET corporate_number = '5835678256246' WHERE csp_id = (SELECT max(csp_id) FROM csp);
+SELECT * FROM listing_drift;
+-- a registration's published columns (every row at once)
+UPDATE registration SET valid_until = valid_until + 1, end_reason = CASE WHEN ended_on IS NOT NULL THEN 'edited' END;
+SELECT * FROM listing_drift;
+ROLLBACK;
+-- nobody writes the listing but its triggers and its owner
+SET ROLE ismap_registrar;
+UPDATE registry_listing SET service_name = 'forged';
+\echo :LAST_ERROR_SQLSTATE
+SELECT refresh_registry_listing();
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+-- after a data-only restore with --disable-triggers, the owner refills it:
+-- a row lost, a row stale and a row with no registration are put right,
+-- and a second refresh finds nothing to do
+BEGIN;
+ALTER TABLE registry_listing DROP CONSTRAINT registry_listing_registration_id_fkey;
+DELETE FROM registry_listing WHERE registration_id = (SELECT min(registration_id) FROM registration);
+UPDATE registry_listing SET csp_name = 'stale' WHERE registration_id = (SELECT max(registration_id) FROM registration);
+INSERT INTO registry_listing SELECT -1, 'C26-9999-1', service_id, service_name, csp_id, csp_name, corporate_number,
+	level, delivery_models, deployment_models, scope, registered_on, valid_until, status, ended_on, end_reason,
+	audit_body_id, audit_body, audit_id FROM registry_listing LIMIT 1;
+SELECT * FROM listing_drift;
+SELECT refresh_registry_listing() AS put_right, refresh_registry_listing() AS again;
+SELECT * FROM listing_drift;
+ROLLBACK;
+
 -------------------------------------------------------------------------------
 -- policy
 -------------------------------------------------------------------------------
