@@ -175,6 +175,7 @@ DECLARE
 	c record;
 	last_seal record;
 	n pg_catalog.int8 := 0;
+	fixed pg_catalog.int8;
 BEGIN
 	PERFORM ismap.job_check_args(d, dry);
 	PERFORM ismap.job_try_lock('chain');
@@ -207,7 +208,24 @@ BEGIN
 			c.events_checked, c.head_event, pg_catalog.encode(c.head_hash, 'hex'));
 		RETURN NEXT;
 	END IF;
-	PERFORM ismap.job_end(run, pg_catalog.jsonb_build_object('sealed', n, 'events_checked', c.events_checked));
+	-- The published listing against its tables: a rename made under
+	-- REPEATABLE READ or SERIALIZABLE cannot see a registration committed
+	-- after its snapshot, and leaves that row with the old name; put right
+	-- here, and said (docs/registry.md, "The published list").
+	PERFORM ismap.job_progress('chain: comparing the published listing with its tables');
+	IF dry THEN
+		fixed := ismap.registry_listing_drift();
+	ELSE
+		fixed := ismap.refresh_registry_listing();
+	END IF;
+	IF fixed OPERATOR(pg_catalog.>) 0 THEN
+		action := 'listing_repaired';
+		object_id := NULL;
+		detail := pg_catalog.format('%s rows of the published listing differed from their registrations, services, providers and audit bodies', fixed);
+		RETURN NEXT;
+	END IF;
+	PERFORM ismap.job_end(run, pg_catalog.jsonb_build_object('sealed', n, 'events_checked', c.events_checked,
+		'listing_repaired', fixed));
 END
 $$;
 COMMENT ON FUNCTION ismap.seal_event_chain(pg_catalog.date, pg_catalog.bool) IS 'chain job: recompute every hash of the event log; if intact, seal its newest event (hash and fingerprint) so that verify_event_chain checks only what came after; XX001 if broken';
@@ -328,6 +346,17 @@ BEGIN
 	IF ids IS NULL THEN
 		ids := ARRAY(SELECT r.registration_id FROM ismap.registration r);
 	END IF;
+	-- A rename of the service, provider or audit body in progress is waited
+	-- for, and the rows below are read after it (a new statement, a new
+	-- snapshot); a rename that comes later waits for this transaction, and
+	-- its trigger then sees these rows.  Under REPEATABLE READ a rename
+	-- committed since the snapshot is a serialization failure (40001).
+	PERFORM FROM ismap.registration r
+	JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) r.service_id
+	JOIN ismap.csp c ON c.csp_id OPERATOR(pg_catalog.=) s.csp_id
+	JOIN ismap.audit_body b ON b.audit_body_id OPERATOR(pg_catalog.=) r.audit_body_id
+	WHERE r.registration_id OPERATOR(pg_catalog.=) ANY (ids)
+	FOR SHARE OF s, c, b;
 	INSERT INTO ismap.registry_listing AS l
 		(registration_id, registration_number, service_id, service_name, csp_id, csp_name,
 		 corporate_number, level, delivery_models, deployment_models, scope, registered_on,
@@ -361,6 +390,27 @@ END
 $$;
 COMMENT ON FUNCTION ismap.refresh_registry_listing(pg_catalog.int8[]) IS 'writes the published listing''s rows of the registrations named (NULL: all) afresh; returns the rows written or removed';
 
+-- How many registrations the registry view shows otherwise than their
+-- tables say (a row missing, stale, or without its registration); 0 when
+-- the listing is right.  It reads through the view, so everyone may ask.
+CREATE FUNCTION ismap.registry_listing_drift() RETURNS pg_catalog.int8
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH joined AS (
+		SELECT r.registration_number, r.registration_id, s.service_id, s.name AS service_name, c.csp_id,
+			   c.name AS csp_name, c.corporate_number, r.level, s.delivery_models, s.deployment_models, s.scope,
+			   r.registered_on, r.valid_until, r.status, r.ended_on, r.end_reason, b.name AS audit_body, r.audit_id
+		FROM ismap.registration r
+		JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) r.service_id
+		JOIN ismap.csp c ON c.csp_id OPERATOR(pg_catalog.=) s.csp_id
+		JOIN ismap.audit_body b ON b.audit_body_id OPERATOR(pg_catalog.=) r.audit_body_id),
+	listed AS (SELECT * FROM ismap.registry)
+	SELECT pg_catalog.count(DISTINCT x.registration_id) FROM (
+		(TABLE joined EXCEPT ALL TABLE listed) UNION ALL (TABLE listed EXCEPT ALL TABLE joined)) x
+$$;
+COMMENT ON FUNCTION ismap.registry_listing_drift() IS 'how many registrations the registry view shows otherwise than their tables say (0: the listing is right)';
+
 -- the registrations of a statement, inserted or updated: their rows afresh
 CREATE FUNCTION ismap.registry_listing_registrations() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
@@ -379,6 +429,10 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+	-- the providers' rows as their renames in progress leave them (as above)
+	PERFORM FROM changed s
+	JOIN ismap.csp c ON c.csp_id OPERATOR(pg_catalog.=) s.csp_id
+	FOR SHARE OF c;
 	UPDATE ismap.registry_listing l
 	SET service_name = s.name, csp_id = c.csp_id, csp_name = c.name, corporate_number = c.corporate_number,
 		delivery_models = s.delivery_models, deployment_models = s.deployment_models, scope = s.scope

@@ -299,6 +299,9 @@ SET ROLE sec_csp_a;
 UPDATE csp SET name = 'Provider A (renamed)' WHERE csp_id = 1;
 SET ROLE sec_reader;
 SELECT DISTINCT service_name, csp_name FROM registry WHERE service_id = 1;
+SELECT registry_listing_drift() AS drift_as_reader;
+SET ROLE sec_csp_a;
+SELECT registry_listing_drift() AS drift_as_provider;
 RESET ROLE;
 
 -- a provider reports a change of its own service: the event is written, in
