@@ -636,6 +636,80 @@ END
 $$;
 COMMENT ON FUNCTION ismap.classification_findings(pg_catalog.int8) IS 'findings on a system''s classification (code, severity, control_id, message), e.g. a high-water mark set by few assets';
 
+-- ==== Acknowledgements only from validation ====
+-------------------------------------------------------------------------------
+-- approve_application hands the query codes the registrar acknowledged to
+-- register through the setting ismap.acknowledged, and the registration's
+-- event records them.  A registrar could set it himself and call register
+-- directly: the event would show acknowledgements no validation asked for.
+-- The body of register is now register_decision, which only the extension's
+-- own functions call; register clears the setting before it, and
+-- approve_application calls register_decision.  An event of a registration
+-- made by register alone has no "acknowledged" in its context: no
+-- validation preceded it.  docs/validation.md.
+-------------------------------------------------------------------------------
+
+ALTER FUNCTION ismap.register(pg_catalog.int8, pg_catalog.date) RENAME TO register_decision;
+COMMENT ON FUNCTION ismap.register_decision(pg_catalog.int8, pg_catalog.date) IS 'the body of register and approve_application (number, validity, replacing the service''s registration on renewal, event); for the extension''s own functions';
+
+CREATE FUNCTION ismap.register(p_application_id pg_catalog.int8, p_as_of pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS ismap.registration
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	-- no validation, so nothing acknowledged, whatever the session set
+	PERFORM pg_catalog.set_config('ismap.acknowledged', '', true);
+	RETURN ismap.register_decision(p_application_id, p_as_of);
+END
+$$;
+COMMENT ON FUNCTION ismap.register(pg_catalog.int8, pg_catalog.date) IS 'registrar primitive: register a submitted application (number, validity, replacing the service''s registration on renewal, event)';
+
+CREATE OR REPLACE FUNCTION ismap.approve_application(p_application_id pg_catalog.int8,
+	p_acknowledged pg_catalog.text[] DEFAULT '{}', p_as_of pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS ismap.registration
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	blocking pg_catalog.text[];
+	unacknowledged pg_catalog.text[];
+	acknowledged pg_catalog.text[];
+	res ismap.registration;
+BEGIN
+	IF p_application_id IS NULL OR p_as_of IS NULL THEN
+		RAISE EXCEPTION 'application and date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- lock first, so the findings cannot change between the check and the decision
+	PERFORM ismap.lock_submitted_application(p_application_id);
+	SELECT pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'error'),
+		   pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'query'
+				AND f.code <> ALL (COALESCE(p_acknowledged, '{}'))),
+		   pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'query'
+				AND f.code = ANY (COALESCE(p_acknowledged, '{}')))
+	INTO blocking, unacknowledged, acknowledged
+	FROM ismap.validate_application(p_application_id) f;
+	IF blocking IS NOT NULL THEN
+		RAISE EXCEPTION 'application % cannot be approved: % error finding(s) remain', p_application_id,
+			(SELECT pg_catalog.count(*) FROM ismap.validate_application(p_application_id) f WHERE f.severity = 'error')
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'Blocking codes: ' OPERATOR(pg_catalog.||) pg_catalog.array_to_string(blocking, ', ') OPERATOR(pg_catalog.||) '.',
+				  HINT = 'See ismap.validate_application() for what is wrong and how to fix it.';
+	END IF;
+	IF unacknowledged IS NOT NULL THEN
+		RAISE EXCEPTION 'application % cannot be approved: query finding(s) not acknowledged', p_application_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'Codes to acknowledge: ' OPERATOR(pg_catalog.||) pg_catalog.array_to_string(unacknowledged, ', ') OPERATOR(pg_catalog.||) '.',
+				  HINT = 'Pass the codes the registrar accepts in the acknowledged argument.';
+	END IF;
+	PERFORM pg_catalog.set_config('ismap.acknowledged', COALESCE(pg_catalog.array_to_json(acknowledged)::pg_catalog.text, '[]'), true);
+	res := ismap.register_decision(p_application_id, p_as_of);
+	PERFORM pg_catalog.set_config('ismap.acknowledged', '', true);
+	RETURN res;
+END
+$$;
+COMMENT ON FUNCTION ismap.approve_application(pg_catalog.int8, pg_catalog.text[], pg_catalog.date) IS 'validate and register an application: refused (55000) while an error finding remains or a query code is not acknowledged; the acknowledgements go into the event';
+
 -- ==== Roles and security ====
 -------------------------------------------------------------------------------
 -- roles, principals, row-level security, grants (DESIGN §3.9; docs/security.md)

@@ -270,9 +270,19 @@ WITH d AS (DELETE FROM statement_item WHERE audit_id = 3 RETURNING 1) SELECT cou
 RESET ROLE;
 SELECT count(*) AS results_of_decided_audit FROM audit_result WHERE audit_id = 3;
 
+-- register() validates nothing, so its event acknowledges nothing, whatever
+-- the session set; its body is not the registrar's to call
+SET ROLE sec_registrar;
+SELECT register_decision(2, '2026-06-22');
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+SET ismap.acknowledged = '["FORGED_ACKNOWLEDGEMENT"]';
 -- a query that merely starts with COPY still writes its events
 COPY (SELECT 'copy first') TO STDOUT \; SELECT registration_number FROM register(2, '2026-06-22');
 SELECT count(*) AS registered_events_of_service_2 FROM registry_event WHERE service_id = 2 AND kind = 'registered';
+SELECT payload->'context' ? 'acknowledged' AS event_claims_acknowledgements
+FROM registry_event WHERE service_id = 2 AND kind = 'registered';
+RESET ismap.acknowledged;
 SELECT ok FROM verify_event_chain();
 
 -- a broken policy value is an error, never a crash
