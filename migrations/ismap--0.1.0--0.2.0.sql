@@ -123,8 +123,12 @@ BEGIN
 		RAISE EXCEPTION 'the job date must not be null' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	PERFORM ismap.job_mark_stale(p_job);
-	INSERT INTO ismap.job_run (job, as_of, backend_start, application_name)
-	SELECT p_job, p_as_of, a.backend_start, NULLIF(pg_catalog.current_setting('application_name'), '')
+	-- run_by: the one who runs it (the role set with SET ROLE, else the
+	-- login role), not the owner whose rights this function has
+	INSERT INTO ismap.job_run (job, as_of, backend_start, application_name, run_by)
+	SELECT p_job, p_as_of, a.backend_start, NULLIF(pg_catalog.current_setting('application_name'), ''),
+		   CASE WHEN pg_catalog.current_setting('role') IN ('none', '') THEN SESSION_USER
+				ELSE pg_catalog.current_setting('role')::pg_catalog.name END
 	FROM (SELECT pg_catalog.max(s.backend_start) AS backend_start FROM pg_catalog.pg_stat_activity s
 		  WHERE s.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()) a
 	RETURNING run_id INTO id;
@@ -710,6 +714,40 @@ END
 $$;
 COMMENT ON FUNCTION ismap.approve_application(pg_catalog.int8, pg_catalog.text[], pg_catalog.date) IS 'validate and register an application: refused (55000) while an error finding remains or a query code is not acknowledged; the acknowledgements go into the event';
 
+-- ==== A run is finished by its own session ====
+-------------------------------------------------------------------------------
+-- job_finish marked any running run failed or skipped, whoever had started
+-- it: one jobs session could end another's run while it worked.  It now
+-- finishes only a run of the calling session (ismap-jobs finishes its own
+-- run after a rollback); a run whose session is gone is marked failed by
+-- job_mark_stale, as before.
+-------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION ismap.job_finish(p_run_id pg_catalog.int8, p_status pg_catalog.text, p_message pg_catalog.text DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF p_status IS NULL OR p_status OPERATOR(pg_catalog.<>) ALL (ARRAY['failed', 'skipped']) THEN
+		RAISE EXCEPTION 'a run is finished by a client as failed or skipped, not "%"', p_status
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'A run succeeds only in the job''s own transaction.';
+	END IF;
+	UPDATE ismap.job_run SET status = p_status, finished_at = pg_catalog.clock_timestamp(), message = p_message
+	WHERE run_id OPERATOR(pg_catalog.=) p_run_id AND status OPERATOR(pg_catalog.=) 'running'
+	  AND backend_pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid();
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'job run % is not running', p_run_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = COALESCE((SELECT pg_catalog.format('It is %s; a run is finished by the session that started it (process %s).',
+											 r.status, r.backend_pid)
+									 FROM ismap.job_run r WHERE r.run_id OPERATOR(pg_catalog.=) p_run_id),
+									pg_catalog.format('There is no run %s.', p_run_id));
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION ismap.job_finish(pg_catalog.int8, pg_catalog.text, pg_catalog.text) IS 'finish a running job run as failed or skipped, with the error message (used by ismap-jobs after a rolled-back run)';
+
 -- ==== Roles and security ====
 -------------------------------------------------------------------------------
 -- roles, principals, row-level security, grants (DESIGN §3.9; docs/security.md)
@@ -955,8 +993,15 @@ BEGIN
 	GRANT INSERT ON ismap.evidence TO ismap_csp;
 	GRANT INSERT ON ismap.service_change TO ismap_registrar;
 	GRANT USAGE ON ALL SEQUENCES IN SCHEMA ismap TO ismap_registrar, ismap_auditor, ismap_csp;
+	-- but not the numbers of what only the extension's functions write:
+	-- nextval would burn event and registration ids, leaving gaps that
+	-- look like deleted rows
+	REVOKE USAGE ON SEQUENCE ismap.registry_event_event_id_seq, ismap.registration_registration_id_seq,
+		ismap.job_run_run_id_seq, ismap.notice_notice_id_seq FROM ismap_registrar, ismap_auditor, ismap_csp;
 	-- jobs: read what the batch functions read
-	GRANT SELECT ON ALL TABLES IN SCHEMA ismap TO ismap_jobs;
+	-- (the batch functions have the owner's rights; the role itself reads
+	-- only its runs and notices, besides what everyone reads)
+	GRANT SELECT ON ismap.job_run, ismap.notice, ismap.job_health TO ismap_jobs;
 
 	-- functions: everything that only reads, to every role; what writes,
 	-- to the one role that needs it
