@@ -283,6 +283,18 @@ SELECT count(*) AS registered_events_of_service_2 FROM registry_event WHERE serv
 SELECT payload->'context' ? 'acknowledged' AS event_claims_acknowledgements
 FROM registry_event WHERE service_id = 2 AND kind = 'registered';
 RESET ismap.acknowledged;
+-- the numbers of events, registrations, runs and notices are drawn only by
+-- the extension's functions: nobody can burn them and leave gaps
+SET ROLE sec_registrar;
+SELECT nextval('ismap.registry_event_event_id_seq');
+\echo :LAST_ERROR_SQLSTATE
+SELECT nextval('ismap.registration_registration_id_seq');
+\echo :LAST_ERROR_SQLSTATE
+SET ROLE sec_csp_a;
+SELECT nextval('ismap.registry_event_event_id_seq');
+\echo :LAST_ERROR_SQLSTATE
+SELECT nextval('ismap.service_service_id_seq') > 0 AS provider_numbers_its_services;
+RESET ROLE;
 SELECT ok FROM verify_event_chain();
 
 -- a broken policy value is an error, never a crash
