@@ -180,6 +180,8 @@ DECLARE
 	last_seal record;
 	n pg_catalog.int8 := 0;
 	fixed pg_catalog.int8;
+	stale pg_catalog.int8[];
+	saved_lock_timeout pg_catalog.text := pg_catalog.current_setting('lock_timeout');
 BEGIN
 	PERFORM ismap.job_check_args(d, dry);
 	PERFORM ismap.job_try_lock('chain');
@@ -216,16 +218,31 @@ BEGIN
 	-- REPEATABLE READ or SERIALIZABLE cannot see a registration committed
 	-- after its snapshot, and leaves that row with the old name; put right
 	-- here, and said (docs/registry.md, "The published list").
+	-- The comparison takes no row locks; only the rows found differing are
+	-- written (locking their service, provider and audit body as a
+	-- registration does), and a rename held open by someone else defers
+	-- the repair to the next run instead of stalling the job.
 	PERFORM ismap.job_progress('chain: comparing the published listing with its tables');
-	IF dry THEN
-		fixed := ismap.registry_listing_drift();
-	ELSE
-		fixed := ismap.refresh_registry_listing();
-	END IF;
+	stale := ARRAY(SELECT ismap.registry_listing_stale());
+	fixed := pg_catalog.cardinality(stale);
 	IF fixed OPERATOR(pg_catalog.>) 0 THEN
 		action := 'listing_repaired';
+		IF NOT dry THEN
+			BEGIN
+				PERFORM pg_catalog.set_config('lock_timeout', '10s', true);
+				PERFORM ismap.refresh_registry_listing(stale);
+				PERFORM pg_catalog.set_config('lock_timeout', saved_lock_timeout, true);
+			EXCEPTION WHEN lock_not_available THEN
+				PERFORM pg_catalog.set_config('lock_timeout', saved_lock_timeout, true);
+				action := 'listing_repair_deferred';
+				fixed := 0;
+			END;
+		END IF;
 		object_id := NULL;
-		detail := pg_catalog.format('%s rows of the published listing differed from their registrations, services, providers and audit bodies', fixed);
+		detail := pg_catalog.format('%s rows of the published listing differed from their registrations, services, providers and audit bodies', pg_catalog.cardinality(stale));
+		IF action OPERATOR(pg_catalog.=) 'listing_repair_deferred' THEN
+			detail := detail OPERATOR(pg_catalog.||) '; a rename held open elsewhere kept them locked: the next run tries again';
+		END IF;
 		RETURN NEXT;
 	END IF;
 	PERFORM ismap.job_end(run, pg_catalog.jsonb_build_object('sealed', n, 'events_checked', c.events_checked,
@@ -332,10 +349,11 @@ CREATE INDEX registry_listing_service_idx ON ismap.registry_listing (service_id)
 CREATE INDEX registry_listing_csp_idx ON ismap.registry_listing (csp_id);
 
 -- The listing's rows of the registrations named, or of every registration
--- (NULL), written afresh from the tables; rows whose registration is gone
--- go too.  Returns how many rows it wrote or removed (0: the listing was
--- right).  The triggers call it; the owner may call it after a data-only
--- restore with --disable-triggers, which switches the triggers off.
+-- (NULL), written afresh from the tables; a named row whose registration
+-- is gone (every such row, with NULL) goes.  Returns how many rows it wrote
+-- or removed (0: the listing was right).  The insert trigger and the chain
+-- job call it; the owner may call it after a data-only restore with
+-- --disable-triggers, which switches the triggers off.
 CREATE FUNCTION ismap.refresh_registry_listing(p_registration_ids pg_catalog.int8[] DEFAULT NULL)
 RETURNS pg_catalog.int8
 LANGUAGE plpgsql
@@ -383,12 +401,11 @@ BEGIN
 		audit_body_id = EXCLUDED.audit_body_id, audit_body = EXCLUDED.audit_body, audit_id = EXCLUDED.audit_id
 	WHERE l IS DISTINCT FROM EXCLUDED;
 	GET DIAGNOSTICS written = ROW_COUNT;
-	IF p_registration_ids IS NULL THEN
-		DELETE FROM ismap.registry_listing l
-		WHERE NOT EXISTS (SELECT FROM ismap.registration r
-						  WHERE r.registration_id OPERATOR(pg_catalog.=) l.registration_id);
-		GET DIAGNOSTICS removed = ROW_COUNT;
-	END IF;
+	DELETE FROM ismap.registry_listing l
+	WHERE (p_registration_ids IS NULL OR l.registration_id OPERATOR(pg_catalog.=) ANY (p_registration_ids))
+	  AND NOT EXISTS (SELECT FROM ismap.registration r
+					  WHERE r.registration_id OPERATOR(pg_catalog.=) l.registration_id);
+	GET DIAGNOSTICS removed = ROW_COUNT;
 	RETURN written OPERATOR(pg_catalog.+) removed;
 END
 $$;
@@ -415,7 +432,31 @@ AS $$
 $$;
 COMMENT ON FUNCTION ismap.registry_listing_drift() IS 'how many registrations the registry view shows otherwise than their tables say (0: the listing is right)';
 
--- the registrations of a statement, inserted or updated: their rows afresh
+-- The registrations whose listing row differs from their tables in any
+-- column (or is missing), and listing rows with no registration: what
+-- refresh_registry_listing would write.  Reads only, takes no row locks.
+CREATE FUNCTION ismap.registry_listing_stale() RETURNS SETOF pg_catalog.int8
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT d.registration_id FROM (
+		SELECT r.registration_id, r.registration_number, s.service_id, s.name, c.csp_id, c.name,
+			   c.corporate_number, r.level, s.delivery_models, s.deployment_models, s.scope, r.registered_on,
+			   r.valid_until, r.status, r.ended_on, r.end_reason, b.audit_body_id, b.name, r.audit_id
+		FROM ismap.registration r
+		JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) r.service_id
+		JOIN ismap.csp c ON c.csp_id OPERATOR(pg_catalog.=) s.csp_id
+		JOIN ismap.audit_body b ON b.audit_body_id OPERATOR(pg_catalog.=) r.audit_body_id
+		EXCEPT ALL
+		SELECT * FROM ismap.registry_listing) d
+	UNION
+	SELECT l.registration_id FROM ismap.registry_listing l
+	WHERE NOT EXISTS (SELECT FROM ismap.registration r
+					  WHERE r.registration_id OPERATOR(pg_catalog.=) l.registration_id)
+$$;
+COMMENT ON FUNCTION ismap.registry_listing_stale() IS 'the registrations whose published listing row is missing, differs from their tables, or has no registration (what refresh_registry_listing would write)';
+
+-- the registrations a statement inserted: their rows
 CREATE FUNCTION ismap.registry_listing_registrations() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -425,7 +466,45 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION ismap.registry_listing_registrations() IS 'trigger: the published listing''s rows of the registrations a statement inserted or updated';
+COMMENT ON FUNCTION ismap.registry_listing_registrations() IS 'trigger: the published listing''s rows of the registrations a statement inserted';
+
+-- The registrations a statement updated.  Most updates change only the
+-- registration's own columns (a status, an end, a date): those are written
+-- into the listing without touching, or locking, the service, provider and
+-- audit body, whose columns their own triggers keep; so the jobs, which
+-- update registrations they have locked, never wait for a service row in
+-- the order opposite to register and delist (service first).  A
+-- registration moved to another service or audit body gets its row afresh.
+CREATE FUNCTION ismap.registry_listing_registration_updates() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	moved pg_catalog.int8[];
+BEGIN
+	UPDATE ismap.registry_listing l
+	SET registration_number = n.registration_number, level = n.level, registered_on = n.registered_on,
+		valid_until = n.valid_until, status = n.status, ended_on = n.ended_on, end_reason = n.end_reason,
+		audit_id = n.audit_id
+	FROM new_rows n
+	JOIN old_rows o ON o.registration_id OPERATOR(pg_catalog.=) n.registration_id
+	WHERE l.registration_id OPERATOR(pg_catalog.=) n.registration_id
+	  AND n.service_id OPERATOR(pg_catalog.=) o.service_id
+	  AND n.audit_body_id OPERATOR(pg_catalog.=) o.audit_body_id
+	  AND (l.registration_number, l.level, l.registered_on, l.valid_until, l.status, l.ended_on, l.end_reason, l.audit_id)
+		  IS DISTINCT FROM (n.registration_number, n.level, n.registered_on, n.valid_until, n.status, n.ended_on, n.end_reason, n.audit_id);
+	moved := ARRAY(SELECT n.registration_id FROM new_rows n
+				   LEFT JOIN old_rows o ON o.registration_id OPERATOR(pg_catalog.=) n.registration_id
+				   WHERE o.registration_id IS NULL
+					  OR n.service_id OPERATOR(pg_catalog.<>) o.service_id
+					  OR n.audit_body_id OPERATOR(pg_catalog.<>) o.audit_body_id);
+	IF pg_catalog.cardinality(moved) OPERATOR(pg_catalog.>) 0 THEN
+		PERFORM ismap.refresh_registry_listing(moved);
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap.registry_listing_registration_updates() IS 'trigger: the published listing''s rows of the registrations a statement updated (their own columns; afresh when moved to another service or audit body)';
 
 -- a service's published columns (name, provider, models, scope)
 CREATE FUNCTION ismap.registry_listing_services() RETURNS trigger
@@ -483,15 +562,16 @@ $$;
 COMMENT ON FUNCTION ismap.registry_listing_audit_bodies() IS 'trigger: carries an audit body''s name into the published listing';
 
 -- A trigger with transition tables serves one event, hence two on the
--- registrations.  ENABLE ALWAYS, like the event trigger: a restore or a
--- replica's apply (session_replication_role = replica) keeps the listing
--- too.
+-- registrations.  ENABLE ALWAYS, like the event trigger, so that a session
+-- under session_replication_role = replica keeps the listing too.  A
+-- logical-replication subscriber fires no statement triggers: there,
+-- refresh_registry_listing() (or the chain job) brings the listing up.
 CREATE TRIGGER registry_listing_insert AFTER INSERT ON ismap.registration
 	REFERENCING NEW TABLE AS changed
 	FOR EACH STATEMENT EXECUTE FUNCTION ismap.registry_listing_registrations();
 CREATE TRIGGER registry_listing_update AFTER UPDATE ON ismap.registration
-	REFERENCING NEW TABLE AS changed
-	FOR EACH STATEMENT EXECUTE FUNCTION ismap.registry_listing_registrations();
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap.registry_listing_registration_updates();
 CREATE TRIGGER registry_listing AFTER UPDATE ON ismap.service
 	REFERENCING NEW TABLE AS changed
 	FOR EACH STATEMENT EXECUTE FUNCTION ismap.registry_listing_services();
@@ -646,17 +726,96 @@ COMMENT ON FUNCTION ismap.classification_findings(pg_catalog.int8) IS 'findings 
 -- register through the setting ismap.acknowledged, and the registration's
 -- event records them.  A registrar could set it himself and call register
 -- directly: the event would show acknowledgements no validation asked for.
--- The body of register is now register_decision, which only the extension's
--- own functions call; register clears the setting before it, and
--- approve_application calls register_decision.  An event of a registration
--- made by register alone has no "acknowledged" in its context: no
--- validation preceded it.  docs/validation.md.
+-- The body of register is now register_decision (a new function, so that
+-- no grant made on register carries over to it), which only the
+-- extension's own functions call; register, replaced in place (its grants
+-- stay), clears the setting before it, and approve_application calls
+-- register_decision.  An event of a registration made by register alone
+-- has no "acknowledged" in its context: no validation preceded it.
+-- docs/validation.md.
 -------------------------------------------------------------------------------
 
-ALTER FUNCTION ismap.register(pg_catalog.int8, pg_catalog.date) RENAME TO register_decision;
+CREATE FUNCTION ismap.register_decision(p_application_id pg_catalog.int8, p_as_of pg_catalog.date)
+RETURNS ismap.registration
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	app ismap.application;
+	aud ismap.audit;
+	live ismap.registration;
+	prior ismap.registration;
+	res ismap.registration;
+	serial_prefix pg_catalog.text;
+	serial pg_catalog.int4;
+	validity pg_catalog.interval := (ismap.policy_value('registration_validity') #>> '{}')::pg_catalog.interval;
+BEGIN
+	IF p_application_id IS NULL OR p_as_of IS NULL THEN
+		RAISE EXCEPTION 'application and date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	app := ismap.lock_submitted_application(p_application_id);
+	IF p_as_of < app.submitted_on THEN
+		RAISE EXCEPTION 'cannot register application % on %, before it was submitted on %', p_application_id, p_as_of, app.submitted_on
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT * INTO aud FROM ismap.audit WHERE audit_id = app.audit_id;
+
+	-- one registration decision per service at a time
+	PERFORM 1 FROM ismap.service WHERE service_id = app.service_id FOR UPDATE;
+	SELECT * INTO live FROM ismap.registration
+	WHERE service_id = app.service_id AND status IN ('active', 'suspended');
+	IF FOUND AND app.kind = 'new' THEN
+		RAISE EXCEPTION 'service % already has registration %', app.service_id, live.registration_number
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  HINT = 'File a renewal application to replace it.';
+	END IF;
+	IF (aud.period_end + validity)::pg_catalog.date < p_as_of THEN
+		RAISE EXCEPTION 'registration of application % would already be expired on %', p_application_id, p_as_of
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format('The audited period ended on %s; with a validity of %s it ends on %s.',
+					aud.period_end, validity, (aud.period_end + validity)::pg_catalog.date);
+	END IF;
+
+	-- the number: a service keeps the serial of its first registration
+	SELECT * INTO prior FROM ismap.registration WHERE service_id = app.service_id
+	ORDER BY registered_on DESC, registration_id DESC LIMIT 1;
+	IF FOUND THEN
+		serial_prefix := pg_catalog.regexp_replace(prior.registration_number, '-[1-3]$', '');
+	ELSE
+		INSERT INTO ismap.registration_serial AS s (year, last_serial)
+		VALUES (pg_catalog.date_part('year', p_as_of)::pg_catalog.int2, 1)
+		ON CONFLICT (year) DO UPDATE SET last_serial = s.last_serial + 1
+		RETURNING s.last_serial INTO serial;
+		serial_prefix := pg_catalog.format('C%s-%s',
+			pg_catalog.to_char(p_as_of, 'YY'),
+			pg_catalog.lpad(serial::pg_catalog.text, GREATEST(4, pg_catalog.length(serial::pg_catalog.text)), '0'));
+	END IF;
+
+	PERFORM pg_catalog.set_config('ismap.event_context', pg_catalog.jsonb_build_object(
+		'action', 'register', 'application_id', app.application_id, 'application_kind', app.kind,
+		'audit_id', app.audit_id, 'as_of', p_as_of,
+		'acknowledged', NULLIF(pg_catalog.current_setting('ismap.acknowledged', true), '')::pg_catalog.jsonb)::pg_catalog.text, true);
+	IF live.registration_id IS NOT NULL THEN
+		UPDATE ismap.registration
+		SET status = 'expired', ended_on = p_as_of,
+			end_reason = pg_catalog.format('replaced by renewal (application %s)', app.application_id)
+		WHERE registration_id = live.registration_id;
+	END IF;
+	INSERT INTO ismap.registration (registration_number, service_id, level, application_id,
+		registered_on, valid_until, status)
+	VALUES (serial_prefix || '-' || app.requested_level, app.service_id, app.requested_level,
+		app.application_id, p_as_of, (aud.period_end + validity)::pg_catalog.date, 'active')
+	RETURNING * INTO res;
+	PERFORM pg_catalog.set_config('ismap.event_context', '', true);
+
+	UPDATE ismap.application SET status = 'approved', decided_on = p_as_of
+	WHERE application_id = app.application_id;
+	RETURN res;
+END
+$$;
 COMMENT ON FUNCTION ismap.register_decision(pg_catalog.int8, pg_catalog.date) IS 'the body of register and approve_application (number, validity, replacing the service''s registration on renewal, event); for the extension''s own functions';
 
-CREATE FUNCTION ismap.register(p_application_id pg_catalog.int8, p_as_of pg_catalog.date DEFAULT CURRENT_DATE)
+CREATE OR REPLACE FUNCTION ismap.register(p_application_id pg_catalog.int8, p_as_of pg_catalog.date DEFAULT CURRENT_DATE)
 RETURNS ismap.registration
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -735,7 +894,10 @@ BEGIN
 	END IF;
 	UPDATE ismap.job_run SET status = p_status, finished_at = pg_catalog.clock_timestamp(), message = p_message
 	WHERE run_id OPERATOR(pg_catalog.=) p_run_id AND status OPERATOR(pg_catalog.=) 'running'
-	  AND backend_pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid();
+	  AND backend_pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()
+	  AND (backend_start IS NULL
+		   OR backend_start OPERATOR(pg_catalog.=) (SELECT pg_catalog.max(a.backend_start) FROM pg_catalog.pg_stat_activity a
+													 WHERE a.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()));
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'job run % is not running', p_run_id
 			USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -949,7 +1111,7 @@ BEGIN
 	GRANT SELECT ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
 		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param, ismap.policy,
 		ismap.service_change, ismap.sla_template,
-		ismap.sampling_table, ismap.registry, ismap.registration, ismap.registry_event, ismap.event_chain_seal,
+		ismap.sampling_table, ismap.registry, ismap.registry_listing, ismap.registration, ismap.registry_event, ismap.event_chain_seal,
 		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency
 		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
 	-- the registrar: every table to read; edits the catalogs, the policy,

@@ -511,6 +511,12 @@ SELECT * FROM listing_drift;
 -- a registration's published columns (every row at once)
 UPDATE registration SET valid_until = valid_until + 1, end_reason = CASE WHEN ended_on IS NOT NULL THEN 'edited' END;
 SELECT * FROM listing_drift;
+-- an ended registration moved to another service: its row afresh
+WITH u AS (UPDATE registration SET service_id = 4
+	WHERE registration_id = (SELECT min(registration_id) FROM registration WHERE status IN ('expired', 'delisted') AND service_id <> 4)
+	RETURNING 1)
+SELECT count(*) AS moved FROM u;
+SELECT * FROM listing_drift;
 ROLLBACK;
 -- nobody writes the listing but its triggers and its owner
 SET ROLE ismap_registrar;
@@ -530,6 +536,7 @@ INSERT INTO registry_listing SELECT -1, 'C26-9999-1', service_id, service_name, 
 	level, delivery_models, deployment_models, scope, registered_on, valid_until, status, ended_on, end_reason,
 	audit_body_id, audit_body, audit_id FROM registry_listing LIMIT 1;
 SELECT * FROM listing_drift;
+SELECT count(*) AS stale_found FROM registry_listing_stale();
 SELECT refresh_registry_listing() AS put_right, refresh_registry_listing() AS again;
 SELECT * FROM listing_drift;
 ROLLBACK;
