@@ -2,13 +2,18 @@
 # fuzz and benchmark targets.  See docs/development.md.
 
 EXTENSION   = ismap
-EXTVERSION  = 0.2.0
+EXTVERSION  = 0.3.0
 MODULE_big  = ismap
 
 CORE_SRCS   = $(sort $(wildcard src/core/*.c))
 PG_SRCS     = $(sort $(wildcard src/pg/*.c))
 OBJS        = $(CORE_SRCS:.c=.o) $(PG_SRCS:.c=.o)
 
+# The install script of the current version is built from src/sql/ (the
+# files named by src/sql/manifest.txt, in that order); migrations/ holds
+# the frozen install scripts of released versions and the upgrade scripts.
+SQL_SRCS    = $(addprefix src/sql/,$(shell grep -v '^\#' src/sql/manifest.txt))
+DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
 DATA        = $(sort $(wildcard migrations/ismap--*.sql))
 
 # Every sql/*.sql is a pg_regress test; each one creates the extension it
@@ -39,6 +44,11 @@ EXTRA_CLEAN = po/*.mo test/unit/bin test/fuzz/bin results_regress results_isolat
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+$(EXTENSION)--$(EXTVERSION).sql: src/sql/manifest.txt $(SQL_SRCS)
+	@{ printf '%s\n' '-- pg_ismap $(EXTVERSION) install script: built from src/sql/ by the Makefile; edit those files, not this one.' \
+		'\echo Use "CREATE EXTENSION ismap" to load this file. \quit'; \
+	  for f in $(SQL_SRCS); do printf '\n-- ==== %s ====\n' "$$f"; cat "$$f"; done; } > $@.tmp && mv $@.tmp $@
 
 # ---- tests of the pure core, without a server ----
 CORE_CC      ?= gcc

@@ -33,7 +33,7 @@
 #include <libpq-fe.h>
 
 #ifndef ISMAP_JOBS_VERSION
-#define ISMAP_JOBS_VERSION "0.1.0"
+#error "ISMAP_JOBS_VERSION is set by jobs/Makefile from ismap.control"
 #endif
 
 /* libpq 10 brought the SCRAM and target_session_attrs we rely on */
@@ -443,7 +443,7 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 	return rc;
 }
 
-/* Major and minor of "0.1.0" must match; the patch level may differ. */
+/* Major and minor ("0.3" of "0.3.1") must match; the patch level may differ. */
 static bool
 versions_compatible(const char *a, const char *b)
 {

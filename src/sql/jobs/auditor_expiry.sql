@@ -1,0 +1,121 @@
+-------------------------------------------------------------------------------
+-- audit-body selections (seed §3.3.2(2)③, §3.3.3(4))
+-------------------------------------------------------------------------------
+CREATE FUNCTION ismap.expire_audit_body_selections(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '64MB'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := expire_audit_body_selections.as_of;
+	dry pg_catalog.bool := expire_audit_body_selections.dry_run;
+	run pg_catalog.int8;
+	report_interval pg_catalog.interval := (ismap.policy_value('audit_body_report_interval') #>> '{}')::pg_catalog.interval;
+	n_expired pg_catalog.int8;
+	n_overdue pg_catalog.int8;
+	n_apps pg_catalog.int8;
+BEGIN
+	PERFORM ismap.job_check_args(d, dry);
+	PERFORM ismap.job_try_lock('auditor-expiry');
+	run := ismap.job_begin('auditor-expiry', d, dry);
+
+	-- 1. selections whose term ended (active or suspended) expire
+	RETURN QUERY
+	WITH due AS (
+		SELECT s.selection_id, b.name, s.valid_from, s.valid_until, s.status
+		FROM ismap.audit_body_selection s JOIN ismap.audit_body b ON b.audit_body_id OPERATOR(pg_catalog.=) s.audit_body_id
+		WHERE s.status OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'suspended']) AND s.valid_until OPERATOR(pg_catalog.<) d
+	),
+	upd AS (
+		UPDATE ismap.audit_body_selection s
+		SET status = 'expired', status_reason = pg_catalog.format('term ended on %s (was %s)', s.valid_until, s.status)
+		FROM due
+		WHERE NOT dry AND s.selection_id OPERATOR(pg_catalog.=) due.selection_id
+		  AND s.status OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'suspended'])
+		RETURNING s.selection_id
+	)
+	SELECT 'expired', due.selection_id,
+		   pg_catalog.format('%s: selection %s to %s (%s) expired', due.name, due.valid_from, due.valid_until, due.status)
+	FROM due WHERE dry OR due.selection_id IN (SELECT u.selection_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_expired = ROW_COUNT;
+
+	-- 2. monitoring reports overdue: flagged once per due date (a report
+	-- received moves next_report_due, and a new date can be flagged again)
+	RETURN QUERY
+	WITH overdue AS (
+		SELECT s.selection_id, b.name, x.due
+		FROM ismap.audit_body_selection s
+		JOIN ismap.audit_body b ON b.audit_body_id OPERATOR(pg_catalog.=) s.audit_body_id
+		CROSS JOIN LATERAL (SELECT COALESCE(s.next_report_due, (s.valid_from OPERATOR(pg_catalog.+) report_interval)::pg_catalog.date) AS due) x
+		WHERE s.status OPERATOR(pg_catalog.=) 'active' AND s.valid_until OPERATOR(pg_catalog.>=) d
+		  AND x.due OPERATOR(pg_catalog.<) d
+		  AND NOT EXISTS (SELECT 1 FROM ismap.notice n
+						  WHERE n.kind OPERATOR(pg_catalog.=) 'report_overdue' AND n.object_id OPERATOR(pg_catalog.=) s.selection_id
+							AND n.occasion OPERATOR(pg_catalog.=) x.due)
+	),
+	ins AS (
+		INSERT INTO ismap.notice (kind, object_id, occasion, as_of, detail, run_id)
+		SELECT 'report_overdue', o.selection_id, o.due, d,
+			   pg_catalog.format('%s: monitoring report due on %s not received', o.name, o.due), run
+		FROM overdue o WHERE NOT dry
+		ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+		RETURNING notice.object_id, notice.detail
+	)
+	SELECT 'report_overdue', i.object_id, i.detail FROM ins i
+	UNION ALL
+	SELECT 'report_overdue', o.selection_id, pg_catalog.format('%s: monitoring report due on %s not received', o.name, o.due)
+	FROM overdue o WHERE dry
+	ORDER BY 2;
+	GET DIAGNOSTICS n_overdue = ROW_COUNT;
+
+	-- 3. open applications whose audit was reported by a body that was not
+	-- selected on the report date (a formal defect, §3.3.3(4)).  Terms that
+	-- ran out normally count for the days they covered; a selection now
+	-- suspended or revoked does not count (its history is not kept), so
+	-- the registrar looks at those.
+	RETURN QUERY
+	WITH bad AS (
+		SELECT ap.application_id, ap.service_id, au.audit_id, au.report_date, b.name
+		FROM ismap.application ap
+		JOIN ismap.audit au ON au.audit_id OPERATOR(pg_catalog.=) ap.audit_id
+		JOIN ismap.audit_body b ON b.audit_body_id OPERATOR(pg_catalog.=) au.audit_body_id
+		WHERE ap.status OPERATOR(pg_catalog.=) 'submitted' AND ap.submitted_on OPERATOR(pg_catalog.<=) d
+		  AND NOT EXISTS (
+			SELECT 1 FROM ismap.audit_body_selection s
+			WHERE s.audit_body_id OPERATOR(pg_catalog.=) au.audit_body_id
+			  AND s.status OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'expired'])
+			  AND au.report_date OPERATOR(pg_catalog.>=) s.valid_from AND au.report_date OPERATOR(pg_catalog.<=) s.valid_until)
+		  AND NOT EXISTS (SELECT 1 FROM ismap.notice n
+						  WHERE n.kind OPERATOR(pg_catalog.=) 'body_not_selected' AND n.object_id OPERATOR(pg_catalog.=) ap.application_id
+							AND n.occasion OPERATOR(pg_catalog.=) au.report_date)
+	),
+	ins AS (
+		INSERT INTO ismap.notice (kind, object_id, occasion, as_of, detail, run_id)
+		SELECT 'body_not_selected', x.application_id, x.report_date, d,
+			   pg_catalog.format('application %s (service %s): audit %s reported on %s by %s, not selected on that day',
+				   x.application_id, x.service_id, x.audit_id, x.report_date, x.name), run
+		FROM bad x WHERE NOT dry
+		ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+		RETURNING notice.object_id, notice.detail
+	)
+	SELECT 'body_not_selected', i.object_id, i.detail FROM ins i
+	UNION ALL
+	SELECT 'body_not_selected', x.application_id,
+		   pg_catalog.format('application %s (service %s): audit %s reported on %s by %s, not selected on that day',
+			   x.application_id, x.service_id, x.audit_id, x.report_date, x.name)
+	FROM bad x WHERE dry
+	ORDER BY 2;
+	GET DIAGNOSTICS n_apps = ROW_COUNT;
+
+	PERFORM ismap.job_end(run, pg_catalog.jsonb_build_object('expired', n_expired, 'report_overdue', n_overdue, 'body_not_selected', n_apps));
+END
+$$;
+COMMENT ON FUNCTION ismap.expire_audit_body_selections(pg_catalog.date, pg_catalog.bool) IS 'audit-body job: expire selections whose term ended, flag overdue monitoring reports and open applications whose audit body was not selected at the report date, once each; idempotent';
+REVOKE EXECUTE ON FUNCTION ismap.expire_audit_body_selections(pg_catalog.date, pg_catalog.bool) FROM PUBLIC;
+

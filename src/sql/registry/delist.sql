@@ -1,0 +1,74 @@
+-- what ismap.delist(service) would end: the service's live registration
+-- (depth 0) and, transitively, every live registration of a service built
+-- on it, except across self-assessed dependencies
+CREATE FUNCTION ismap.delisting_impact(p_service_id pg_catalog.int8)
+RETURNS TABLE (registration_id pg_catalog.int8, service_id pg_catalog.int8, depth pg_catalog.int4, via pg_catalog.int8[])
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH RECURSIVE walk (service_id, depth, via) AS (
+		SELECT p_service_id, 0, ARRAY[]::pg_catalog.int8[]
+		UNION ALL
+		SELECT d.service_id, w.depth + 1, w.via OPERATOR(pg_catalog.||) w.service_id
+		FROM walk w
+		JOIN ismap.service_dependency d ON d.base_service_id = w.service_id
+		WHERE d.self_assessed_audit_id IS NULL
+		  AND d.service_id <> ALL (w.via OPERATOR(pg_catalog.||) w.service_id)
+	)
+	SELECT DISTINCT ON (w.service_id) r.registration_id, w.service_id, w.depth, w.via
+	FROM walk w
+	JOIN ismap.registration r ON r.service_id = w.service_id AND r.status IN ('active', 'suspended')
+	ORDER BY w.service_id, w.depth, w.via
+$$;
+COMMENT ON FUNCTION ismap.delisting_impact(pg_catalog.int8) IS 'preview of ismap.delist: the registrations it would end, with depth and the chain of base services; changes nothing';
+
+CREATE FUNCTION ismap.delist(p_service_id pg_catalog.int8, p_reason pg_catalog.text, p_as_of pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS SETOF ismap.registration
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	root ismap.registration;
+BEGIN
+	IF p_reason IS NULL OR pg_catalog.btrim(p_reason) = '' THEN
+		RAISE EXCEPTION 'a delisting needs a reason' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF p_as_of IS NULL THEN
+		RAISE EXCEPTION 'the delisting date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	PERFORM 1 FROM ismap.service WHERE service_id = p_service_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'service % does not exist', p_service_id USING ERRCODE = 'undefined_object';
+	END IF;
+	SELECT * INTO root FROM ismap.registration r
+	WHERE r.service_id = p_service_id AND r.status IN ('active', 'suspended') FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'service % has no active registration to delist', p_service_id
+			USING ERRCODE = 'object_not_in_prerequisite_state';
+	END IF;
+
+	PERFORM pg_catalog.set_config('ismap.event_context', pg_catalog.jsonb_build_object(
+		'action', 'delist', 'reason', p_reason, 'as_of', p_as_of, 'root_service_id', p_service_id)::pg_catalog.text, true);
+	RETURN QUERY
+	WITH impact AS (
+		SELECT i.*, base.registration_id AS base_registration_id
+		FROM ismap.delisting_impact(p_service_id) i
+		LEFT JOIN ismap.registration base
+		  ON i.depth > 0 AND base.service_id = i.via[pg_catalog.array_upper(i.via, 1)]
+		 AND base.status IN ('active', 'suspended')
+	)
+	UPDATE ismap.registration r
+	SET status = 'delisted', ended_on = p_as_of,
+		end_reason = CASE WHEN impact.depth = 0 THEN p_reason
+			ELSE pg_catalog.format('platform delisted: %s', p_reason) END,
+		cascaded_from = CASE WHEN impact.depth = 0 THEN NULL
+			ELSE COALESCE(impact.base_registration_id, root.registration_id) END,
+		cascade_path = CASE WHEN impact.depth = 0 THEN NULL ELSE impact.via END
+	FROM impact
+	WHERE r.registration_id = impact.registration_id
+	RETURNING r.*;
+	PERFORM pg_catalog.set_config('ismap.event_context', '', true);
+END
+$$;
+COMMENT ON FUNCTION ismap.delist(pg_catalog.int8, pg_catalog.text, pg_catalog.date) IS 'delist a service and, in the same transaction, every registration built on it (not self-assessed); returns the rows changed';
+

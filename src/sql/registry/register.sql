@@ -1,0 +1,107 @@
+CREATE FUNCTION ismap.register(p_application_id pg_catalog.int8, p_as_of pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS ismap.registration
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	-- no validation, so nothing acknowledged, whatever the session set
+	PERFORM pg_catalog.set_config('ismap.acknowledged', '', true);
+	RETURN ismap.register_decision(p_application_id, p_as_of);
+END
+$$;
+COMMENT ON FUNCTION ismap.register(pg_catalog.int8, pg_catalog.date) IS 'registrar primitive: register a submitted application (number, validity, replacing the service''s registration on renewal, event)';
+
+-- ==== Acknowledgements only from validation ====
+-------------------------------------------------------------------------------
+-- approve_application hands the query codes the registrar acknowledged to
+-- register through the setting ismap.acknowledged, and the registration's
+-- event records them.  A registrar could set it himself and call register
+-- directly: the event would show acknowledgements no validation asked for.
+-- The body of register is now register_decision (a new function, so that
+-- no grant made on register carries over to it), which only the
+-- extension's own functions call; register, replaced in place (its grants
+-- stay), clears the setting before it, and approve_application calls
+-- register_decision.  An event of a registration made by register alone
+-- has no "acknowledged" in its context: no validation preceded it.
+-- docs/validation.md.
+-------------------------------------------------------------------------------
+CREATE FUNCTION ismap.register_decision(p_application_id pg_catalog.int8, p_as_of pg_catalog.date)
+RETURNS ismap.registration
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	app ismap.application;
+	aud ismap.audit;
+	live ismap.registration;
+	prior ismap.registration;
+	res ismap.registration;
+	serial_prefix pg_catalog.text;
+	serial pg_catalog.int4;
+	validity pg_catalog.interval := (ismap.policy_value('registration_validity') #>> '{}')::pg_catalog.interval;
+BEGIN
+	IF p_application_id IS NULL OR p_as_of IS NULL THEN
+		RAISE EXCEPTION 'application and date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	app := ismap.lock_submitted_application(p_application_id);
+	IF p_as_of < app.submitted_on THEN
+		RAISE EXCEPTION 'cannot register application % on %, before it was submitted on %', p_application_id, p_as_of, app.submitted_on
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT * INTO aud FROM ismap.audit WHERE audit_id = app.audit_id;
+
+	-- one registration decision per service at a time
+	PERFORM 1 FROM ismap.service WHERE service_id = app.service_id FOR UPDATE;
+	SELECT * INTO live FROM ismap.registration
+	WHERE service_id = app.service_id AND status IN ('active', 'suspended');
+	IF FOUND AND app.kind = 'new' THEN
+		RAISE EXCEPTION 'service % already has registration %', app.service_id, live.registration_number
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  HINT = 'File a renewal application to replace it.';
+	END IF;
+	IF (aud.period_end + validity)::pg_catalog.date < p_as_of THEN
+		RAISE EXCEPTION 'registration of application % would already be expired on %', p_application_id, p_as_of
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format('The audited period ended on %s; with a validity of %s it ends on %s.',
+					aud.period_end, validity, (aud.period_end + validity)::pg_catalog.date);
+	END IF;
+
+	-- the number: a service keeps the serial of its first registration
+	SELECT * INTO prior FROM ismap.registration WHERE service_id = app.service_id
+	ORDER BY registered_on DESC, registration_id DESC LIMIT 1;
+	IF FOUND THEN
+		serial_prefix := pg_catalog.regexp_replace(prior.registration_number, '-[1-3]$', '');
+	ELSE
+		INSERT INTO ismap.registration_serial AS s (year, last_serial)
+		VALUES (pg_catalog.date_part('year', p_as_of)::pg_catalog.int2, 1)
+		ON CONFLICT (year) DO UPDATE SET last_serial = s.last_serial + 1
+		RETURNING s.last_serial INTO serial;
+		serial_prefix := pg_catalog.format('C%s-%s',
+			pg_catalog.to_char(p_as_of, 'YY'),
+			pg_catalog.lpad(serial::pg_catalog.text, GREATEST(4, pg_catalog.length(serial::pg_catalog.text)), '0'));
+	END IF;
+
+	PERFORM pg_catalog.set_config('ismap.event_context', pg_catalog.jsonb_build_object(
+		'action', 'register', 'application_id', app.application_id, 'application_kind', app.kind,
+		'audit_id', app.audit_id, 'as_of', p_as_of,
+		'acknowledged', NULLIF(pg_catalog.current_setting('ismap.acknowledged', true), '')::pg_catalog.jsonb)::pg_catalog.text, true);
+	IF live.registration_id IS NOT NULL THEN
+		UPDATE ismap.registration
+		SET status = 'expired', ended_on = p_as_of,
+			end_reason = pg_catalog.format('replaced by renewal (application %s)', app.application_id)
+		WHERE registration_id = live.registration_id;
+	END IF;
+	INSERT INTO ismap.registration (registration_number, service_id, level, application_id,
+		registered_on, valid_until, status)
+	VALUES (serial_prefix || '-' || app.requested_level, app.service_id, app.requested_level,
+		app.application_id, p_as_of, (aud.period_end + validity)::pg_catalog.date, 'active')
+	RETURNING * INTO res;
+	PERFORM pg_catalog.set_config('ismap.event_context', '', true);
+
+	UPDATE ismap.application SET status = 'approved', decided_on = p_as_of
+	WHERE application_id = app.application_id;
+	RETURN res;
+END
+$$;
+COMMENT ON FUNCTION ismap.register_decision(pg_catalog.int8, pg_catalog.date) IS 'the body of register and approve_application (number, validity, replacing the service''s registration on renewal, event); for the extension''s own functions';
+

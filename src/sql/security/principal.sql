@@ -1,0 +1,81 @@
+-- ==== Roles and security ====
+-------------------------------------------------------------------------------
+-- roles, principals, row-level security, grants (DESIGN §3.9; docs/security.md)
+--
+-- ismap.create_roles() creates ismap_reader, ismap_registrar,
+-- ismap_auditor, ismap_csp and ismap_jobs if missing, grants each what it
+-- needs and creates the row-level policies; the install script calls it at
+-- its very end.  The schema gives PUBLIC no USAGE, and every function that
+-- is not part of a type is revoked from PUBLIC below.  This section stays
+-- the last of the script, so that it sees every function.
+-------------------------------------------------------------------------------
+CREATE TABLE ismap.principal_binding (
+	role_name		pg_catalog.name PRIMARY KEY,
+	audit_body_id	pg_catalog.int8 REFERENCES ismap.audit_body ON DELETE CASCADE,
+	csp_id			pg_catalog.int8 REFERENCES ismap.csp ON DELETE CASCADE,
+	bound_at		pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	CONSTRAINT principal_one_party CHECK ((audit_body_id IS NULL) OPERATOR(pg_catalog.<>) (csp_id IS NULL))
+);
+COMMENT ON TABLE ismap.principal_binding IS 'which audit body or provider a login role acts for; read by the row-level policies';
+SELECT pg_catalog.pg_extension_config_dump('ismap.principal_binding', '');
+
+-- The party of a role, for the policies.  SECURITY DEFINER so that the
+-- policies need no privilege on the tables they consult; the policies pass
+-- current_user, which is the querying role there.
+CREATE FUNCTION ismap.principal_audit_body(p_role pg_catalog.name) RETURNS pg_catalog.int8
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT b.audit_body_id FROM ismap.principal_binding b WHERE b.role_name = p_role $$;
+COMMENT ON FUNCTION ismap.principal_audit_body(pg_catalog.name) IS 'the audit body a role acts for (row-level policies)';
+
+CREATE FUNCTION ismap.principal_csp(p_role pg_catalog.name) RETURNS pg_catalog.int8
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT b.csp_id FROM ismap.principal_binding b WHERE b.role_name = p_role $$;
+COMMENT ON FUNCTION ismap.principal_csp(pg_catalog.name) IS 'the provider a role acts for (row-level policies)';
+
+CREATE FUNCTION ismap.audit_party(p_audit_id pg_catalog.int8, OUT audit_body_id pg_catalog.int8,
+	OUT csp_id pg_catalog.int8, OUT open pg_catalog.bool)
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT a.audit_body_id, s.csp_id,
+		   NOT EXISTS (SELECT 1 FROM ismap.application ap
+					   WHERE ap.audit_id = a.audit_id AND ap.status <> 'submitted')
+	FROM ismap.audit a JOIN ismap.service s ON s.service_id = a.service_id
+	WHERE a.audit_id = p_audit_id
+$$;
+COMMENT ON FUNCTION ismap.audit_party(pg_catalog.int8) IS 'the audit body and provider of an audit, and whether it is still open (no application decided or withdrawn on it)';
+
+CREATE FUNCTION ismap.service_csp(p_service_id pg_catalog.int8) RETURNS pg_catalog.int8
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT s.csp_id FROM ismap.service s WHERE s.service_id = p_service_id $$;
+COMMENT ON FUNCTION ismap.service_csp(pg_catalog.int8) IS 'the provider of a service (row-level policies)';
+
+-- Tie a login role to the audit body or provider it acts for.
+CREATE FUNCTION ismap.principal(p_role_name pg_catalog.name, p_audit_body_id pg_catalog.int8 DEFAULT NULL,
+	p_csp_id pg_catalog.int8 DEFAULT NULL) RETURNS ismap.principal_binding
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	res ismap.principal_binding;
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = p_role_name) THEN
+		RAISE EXCEPTION 'role "%" does not exist', p_role_name USING ERRCODE = 'undefined_object';
+	END IF;
+	IF (p_audit_body_id IS NULL) = (p_csp_id IS NULL) THEN
+		RAISE EXCEPTION 'a principal acts for exactly one audit body or one provider'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	INSERT INTO ismap.principal_binding AS b (role_name, audit_body_id, csp_id)
+	VALUES (p_role_name, p_audit_body_id, p_csp_id)
+	ON CONFLICT (role_name) DO UPDATE SET audit_body_id = EXCLUDED.audit_body_id, csp_id = EXCLUDED.csp_id,
+		bound_at = pg_catalog.now()
+	RETURNING * INTO res;
+	RETURN res;
+END
+$$;
+COMMENT ON FUNCTION ismap.principal(pg_catalog.name, pg_catalog.int8, pg_catalog.int8) IS 'tie a login role to the audit body or provider it acts for (registrar)';
+
