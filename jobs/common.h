@@ -24,7 +24,7 @@
 /* bind the text domain and take the locale from the environment */
 void		init_nls(void);
 
-/* exit codes: the contract of DESIGN §3.7 */
+/* exit codes, as docs/jobs.md ("Exit codes") documents them for cron and systemd */
 #define EXIT_DONE		0	/* done, nothing to do, or a hot standby */
 #define EXIT_USAGE		1	/* usage, connection or version mismatch */
 #define EXIT_FAILED		2	/* a job failed during the run */

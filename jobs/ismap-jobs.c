@@ -3,7 +3,8 @@
  *
  *   ismap-jobs [options] renewals|auditor-expiry|cascade|changes|chain|all
  *
- * A thin client on purpose (DESIGN §2): the logic lives in the SQL
+ * A thin client on purpose (docs/jobs.md: psql and pg_cron call the same
+ * functions and get the same result): the logic lives in the SQL
  * functions ismap.run_renewals, ismap.expire_audit_body_selections,
  * ismap.cascade_delistings, ismap.run_changes and ismap.seal_event_chain.
  * This program connects, checks that it talks

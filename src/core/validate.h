@@ -37,7 +37,7 @@ typedef enum vl_severity
 	VL_WARNING
 } vl_severity;
 
-/* The codes, in the order of the contract's table. */
+/* The codes, in the order of the table in docs/validation.md ("The rules"). */
 typedef enum vl_code
 {
 	VL_AUDIT_BODY_NOT_SELECTED,

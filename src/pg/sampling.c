@@ -1,5 +1,6 @@
 /*
- * sampling.c — SQL functions for audit sampling (DESIGN §3.6)
+ * sampling.c — SQL functions for audit sampling (docs/sampling.md; the
+ * scheme's sample table: docs/scheme.md §3.3.3(2)③)
  *
  * Thin wrappers over src/core/sampling.c: read the arguments, call the
  * core, turn a status into an error through errors.c.  The functions are

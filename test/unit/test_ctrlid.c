@@ -23,6 +23,7 @@ cmp_text(const char *a, const char *b)
 	return ctrlid_key_cmp(pa.key, pa.keylen, pb.key, pb.keylen);
 }
 
+/* the spellings docs/reference.md lists for ismap.ctrlid */
 TEST(accepts_the_contract_examples)
 {
 	static const struct { const char *s; int nseg; } ok[] = {

@@ -189,7 +189,8 @@ TEST(aicpa_a3_all_cells)
 	CHECK(a3_checked == 231);
 }
 
-/* The contract's two figures and the AICPA A-2 (90 %) zero-expected column. */
+/* The two figures docs/sampling.md quotes (95 %/5 % → 59, 90 %/9 % → 25) and
+ * the AICPA A-2 (90 %) zero-expected column. */
 TEST(published_figures)
 {
 	static const struct
