@@ -1,7 +1,5 @@
 -- catalog-level checks: opclasses validate, every function is labelled
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS ismap;
-RESET client_min_messages;
+\i test/regress/setup.psql
 
 -- amvalidate() on every operator class the extension owns
 SELECT opc.opcname, am.amname, amvalidate(opc.oid)

@@ -3,10 +3,7 @@
 -- suspension past it cascading like a delisting, restoration through a
 -- renewal covering the change), evidence partitions, control_health and
 -- one notice per crossing of the limit
-SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS ismap CASCADE;
-CREATE EXTENSION ismap;
-RESET client_min_messages;
+\i test/regress/setup.psql
 SET search_path = ismap, public;
 SET extra_float_digits = 0;
 SET datestyle = 'ISO, YMD';

@@ -1,7 +1,5 @@
 -- ismap.cia: literals, constructor, accessors, dominance, join, aggregate
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS ismap;
-RESET client_min_messages;
+\i test/regress/setup.psql
 SET search_path = ismap, public;
 
 SELECT s, s::cia AS rating, conf(s::cia), integ(s::cia), avail(s::cia)

@@ -1,7 +1,5 @@
 -- ismap.ctrlid: literals, operators, functions, indexes, binary I/O
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS ismap;
-RESET client_min_messages;
+\i test/regress/setup.psql
 SET search_path = ismap, public;
 
 -- valid literals: spelling kept, depth and parent per the segment grammar

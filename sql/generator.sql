@@ -1,11 +1,7 @@
 -- the registry generator (test/generator/generator.sql) builds data that
 -- keeps every rule of the registry
+\i test/regress/setup.psql
 SET client_min_messages = warning;
--- the previous test's backend may still be dropping its temp objects (which
--- can depend on ismap types): wait for it before dropping the extension
-DO $$ BEGIN FOR i IN 1..400 LOOP EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'); PERFORM pg_sleep(0.05); END LOOP; END $$;
-DROP EXTENSION IF EXISTS ismap CASCADE;
-CREATE EXTENSION ismap;
 \set ECHO none
 \i test/generator/generator.sql
 \set ECHO all

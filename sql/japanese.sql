@@ -1,8 +1,6 @@
 -- error messages follow lc_messages: the extension's own catalogue
 -- (po/ja.po, text domain ismap-15) in Japanese, PostgreSQL's beside it
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS ismap;
-RESET client_min_messages;
+\i test/regress/setup.psql
 \set VERBOSITY default
 
 SET lc_messages = 'ja_JP.UTF-8';

@@ -2,10 +2,7 @@
 -- window), audit-body selections (expiry, overdue reports, unselected
 -- bodies), cascading delistings after the grace period, idempotency, dry
 -- runs, the job_run ledger, stale runs, job_health and pruning
-SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS ismap CASCADE;
-CREATE EXTENSION ismap;
-RESET client_min_messages;
+\i test/regress/setup.psql
 SET search_path = ismap, public;
 \set VERBOSITY terse
 

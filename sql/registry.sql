@@ -1,12 +1,6 @@
 -- registry core: parties, classification, audits, registrations, delisting
 -- cascade, the hash-chained event log and the reports
-SET client_min_messages = warning;
--- the previous test's backend may still be dropping its temp objects (which
--- can depend on ismap types): wait for it before dropping the extension
-DO $$ BEGIN FOR i IN 1..400 LOOP EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'); PERFORM pg_sleep(0.05); END LOOP; END $$;
-DROP EXTENSION IF EXISTS ismap CASCADE;
-CREATE EXTENSION ismap;
-RESET client_min_messages;
+\i test/regress/setup.psql
 SET search_path = ismap, public;
 \set VERBOSITY terse
 
