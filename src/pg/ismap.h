@@ -19,6 +19,7 @@
 #include "csv.h"
 #include "sampling.h"
 #include "oscal.h"
+#include "oscal_write.h"
 
 /*
  * ctrlid on disk: a varlena holding the segment count, the key length, the
@@ -67,6 +68,8 @@ extern void ismap_sampling_error(sampling_status st,
 extern void ismap_sampling_model_error(const char *name) pg_attribute_noreturn();
 
 extern void ismap_oscal_error(const oscal_error *err, const char *kind) pg_attribute_noreturn();
+extern void ismap_oscal_write_error(const oscal_write_error *err,
+									const char *framework_id) pg_attribute_noreturn();
 
 /* oscal.c: ismap.max_document_size in kB (a GUC defined in module.c) */
 extern int	ismap_max_document_size;
