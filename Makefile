@@ -39,6 +39,17 @@ ifeq ($(WERROR),1)
 PG_CFLAGS  += -Werror
 endif
 
+# Export only what PostgreSQL looks up with dlsym (PGDLLEXPORT, see
+# src/pg/ismap.h); the core and the glue's helpers stay inside ismap.so.
+# scripts/check-exported-symbols (run by "make unit") keeps it that way.
+PG_CFLAGS  += -fvisibility=hidden
+
+# No LLVM bitcode for the JIT: code it inlined from ismap would call the
+# hidden helpers by name, which the JIT cannot resolve.  Without bitcode the
+# JIT calls ismap's functions like any other, and any bitcode an earlier
+# install left is removed on install.
+override with_llvm = no
+
 EXTRA_CLEAN = po/*.mo test/unit/bin test/fuzz/bin results_regress results_isolation jobs/ismap-jobs
 
 PG_CONFIG ?= pg_config
@@ -74,9 +85,11 @@ test/unit/bin/%: test/unit/%.c test/unit/unit.h $(CORE_SRCS) $(wildcard src/core
 	$(CORE_CC) $(CORE_CFLAGS) $(UNIT_EXTRA_CFLAGS) -Isrc/core -Itest/unit -o $@ $< $(CORE_SRCS) $(XML2_LIBS) -lm
 
 # Build and run every unit test; each prints "<name>: N passed, N failed".
-unit: $(addprefix test/unit/bin/,$(UNIT_TESTS))
-	@status=0; for t in $^; do (cd test/unit && ./bin/$$(basename $$t)) || status=1; done; \
-	python3 scripts/raise-messages --check || status=1; exit $$status
+# The exported symbols of ismap.so are checked here too.
+unit: $(addprefix test/unit/bin/,$(UNIT_TESTS)) $(shlib)
+	@status=0; for t in $(filter test/unit/bin/%,$^); do (cd test/unit && ./bin/$$(basename $$t)) || status=1; done; \
+	python3 scripts/raise-messages --check || status=1; \
+	sh scripts/check-exported-symbols $(shlib) || status=1; exit $$status
 
 # The same under AddressSanitizer and UndefinedBehaviorSanitizer.
 unit-asan:
@@ -104,6 +117,11 @@ fuzz: $(foreach t,$(FUZZ_TARGETS),test/fuzz/bin/$(t)_fuzzer)
 		test/fuzz/bin/$${t}_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 			test/fuzz/findings/$$t test/fuzz/corpus/$$t || exit 1; \
 	done
+
+install: remove-stale-bitcode
+.PHONY: remove-stale-bitcode
+remove-stale-bitcode:
+	rm -rf '$(DESTDIR)$(pkglibdir)/bitcode/$(MODULE_big)' '$(DESTDIR)$(pkglibdir)/bitcode/$(MODULE_big).index.bc'
 
 # ---- message catalogues (gettext) ----
 LANGUAGES   = $(sort $(notdir $(basename $(wildcard po/*.po))))

@@ -302,3 +302,75 @@ ismap_oscal_error(const oscal_error *err, const char *kind)
 	}
 	elog(ERROR, "unexpected OSCAL status %d", (int) err->status);
 }
+
+/*
+ * OSCAL export: the writer refused the rows.  Characters XML 1.0 cannot
+ * carry are 2200N and the message names the field, the record and the
+ * character position; the bad bytes themselves are never quoted (an
+ * invalid UTF-8 sequence could not even be printed).
+ */
+void
+ismap_oscal_write_error(const oscal_write_error *err, const char *framework_id)
+{
+	const char *why = ISMAP_T(oscal_write_status_text(err->status));
+	const char *field = err->field ? err->field : "value";
+	char	   *what;
+
+	if (err->kind == NULL || strcmp(err->kind, "catalog") == 0)
+		what = psprintf("catalog \"%s\"", framework_id);
+	else if (err->id[0] != '\0')
+		what = psprintf("%s \"%s\"", err->kind, err->id);
+	else
+		what = psprintf("%s number %ld", err->kind, err->index + 1);
+
+	switch (err->status)
+	{
+		case OSCAL_WRITE_CONTROL_CHAR:
+		case OSCAL_WRITE_NONCHARACTER:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_XML_CONTENT),
+					 errmsg("%s of %s contains character U+%04lX at position %ld, which XML 1.0 does not allow",
+							field, what, err->codepoint, err->char_pos),
+					 errdetail("%s The framework \"%s\" cannot be exported until the value is corrected.",
+							   why, framework_id)));
+			break;
+		case OSCAL_WRITE_BAD_UTF8:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_XML_CONTENT),
+					 errmsg("%s of %s is not valid UTF-8 at position %ld",
+							field, what, err->char_pos),
+					 errdetail("%s The framework \"%s\" cannot be exported until the value is corrected.",
+							   why, framework_id)));
+			break;
+		case OSCAL_WRITE_MISSING:
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s of %s is missing", field, what),
+					 errdetail("%s", why)));
+			break;
+		case OSCAL_WRITE_DUPLICATE_ID:
+		case OSCAL_WRITE_CYCLE:
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("framework \"%s\" cannot be exported to OSCAL", framework_id),
+					 errdetail("%s The first record concerned is %s.", why, what)));
+			break;
+		case OSCAL_WRITE_TOO_DEEP:
+		case OSCAL_WRITE_TOO_MANY:
+		case OSCAL_WRITE_TOO_LONG:
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("OSCAL export of framework \"%s\" exceeds a limit", framework_id),
+					 errdetail("%s", why)));
+			break;
+		case OSCAL_WRITE_NO_MEMORY:
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory while writing an OSCAL catalog")));
+			break;
+		case OSCAL_WRITE_OK:
+		case OSCAL_WRITE_ABORTED:
+			break;
+	}
+	elog(ERROR, "unexpected OSCAL write status %d", (int) err->status);
+}

@@ -4,7 +4,41 @@
 #ifndef ISMAP_PG_H
 #define ISMAP_PG_H
 
+/*
+ * ismap.so is compiled with -fvisibility=hidden (Makefile): only what
+ * PostgreSQL looks up with dlsym is exported — Pg_magic_func, _PG_init and
+ * each SQL-callable function with its pg_finfo_ record, all declared
+ * PGDLLEXPORT by fmgr.h's macros or below.  PostgreSQL 15 leaves
+ * PGDLLEXPORT empty on Linux unless it is already defined (c.h), so it is
+ * defined here, before postgres.h; 16 and later define it the same way.
+ * scripts/check-exported-symbols checks the result.
+ */
+#ifndef PGDLLEXPORT
+#define PGDLLEXPORT __attribute__((visibility("default")))
+#endif
+
 #include "postgres.h"
+#include "fmgr.h"
+
+/*
+ * PostgreSQL 15's PG_FUNCTION_INFO_V1 exports the info function but
+ * declares the function itself without PGDLLEXPORT (16 adds it), so under
+ * -fvisibility=hidden it would stay hidden and CREATE FUNCTION could not
+ * find it.  The same macro, with the function exported too.
+ */
+#if PG_VERSION_NUM < 160000
+#undef PG_FUNCTION_INFO_V1
+#define PG_FUNCTION_INFO_V1(funcname) \
+extern PGDLLEXPORT Datum funcname(PG_FUNCTION_ARGS); \
+extern PGDLLEXPORT const Pg_finfo_record * CppConcat(pg_finfo_,funcname)(void); \
+const Pg_finfo_record * \
+CppConcat(pg_finfo_,funcname) (void) \
+{ \
+	static const Pg_finfo_record my_finfo = { 1 }; \
+	return &my_finfo; \
+} \
+extern int no_such_variable
+#endif
 
 /*
  * The extension's gettext domain, "ismap-15" on PostgreSQL 15 (as PL/pgSQL
@@ -19,6 +53,7 @@
 #include "csv.h"
 #include "sampling.h"
 #include "oscal.h"
+#include "oscal_write.h"
 
 /*
  * ctrlid on disk: a varlena holding the segment count, the key length, the
@@ -67,6 +102,8 @@ extern void ismap_sampling_error(sampling_status st,
 extern void ismap_sampling_model_error(const char *name) pg_attribute_noreturn();
 
 extern void ismap_oscal_error(const oscal_error *err, const char *kind) pg_attribute_noreturn();
+extern void ismap_oscal_write_error(const oscal_write_error *err,
+									const char *framework_id) pg_attribute_noreturn();
 
 /* oscal.c: ismap.max_document_size in kB (a GUC defined in module.c) */
 extern int	ismap_max_document_size;

@@ -9,7 +9,8 @@
 
 PG_MODULE_MAGIC;
 
-void		_PG_init(void);
+/* PostgreSQL 15's fmgr.h does not declare it: exported by hand */
+extern PGDLLEXPORT void _PG_init(void);
 
 /*
  * Transaction-local context that the registry functions hand to the event

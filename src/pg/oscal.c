@@ -11,10 +11,14 @@
  * with libxml2 out of the picture, in a handful of set-based statements
  * (one per table, the rows passed as arrays).  Any error aborts the
  * statement, so an import is all or nothing.
+ *
+ * The export fetches the rows and hands them to the writer of
+ * src/core/oscal_write.c, which refuses what XML 1.0 cannot carry.
  */
 #include "ismap.h"
 
 #include "oscal.h"
+#include "oscal_write.h"
 
 #include "access/detoast.h"
 #include "access/htup_details.h"
@@ -23,11 +27,11 @@
 #include "common/sha2.h"
 #include "executor/spi.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/hsearch.h"
 #include "portability/instr_time.h"
 #include "utils/memutils.h"
 #include "utils/xml.h"
@@ -949,289 +953,40 @@ ismap_import_oscal_profile(PG_FUNCTION_ARGS)
 
 /* ------------------------------------------------- export_oscal_catalog */
 
-/* text escaped for XML content (attr: also quotes and white space) */
-static void
-append_xml(StringInfo s, const char *t, bool attr)
+/*
+ * The catalog is written by the pure core (src/core/oscal_write.c); here
+ * the rows are fetched, converted to UTF-8 and handed over as the records
+ * the reader produces, and a refusal becomes an ereport in errors.c.
+ */
+
+/* sink of the writer: a StringInfo, checking for interrupts per chunk */
+static int
+export_sink(void *ctx, const char *data, size_t len)
 {
-	for (; *t; t++)
-	{
-		switch (*t)
-		{
-			case '&':
-				appendStringInfoString(s, "&amp;");
-				break;
-			case '<':
-				appendStringInfoString(s, "&lt;");
-				break;
-			case '>':
-				appendStringInfoString(s, "&gt;");
-				break;
-			case '"':
-				appendStringInfoString(s, attr ? "&quot;" : "\"");
-				break;
-			case '\r':
-				appendStringInfoString(s, "&#13;");
-				break;
-			case '\n':
-			case '\t':
-				if (attr)
-					appendStringInfo(s, "&#%d;", *t);
-				else
-					appendStringInfoChar(s, *t);
-				break;
-			default:
-				appendStringInfoChar(s, *t);
-		}
-	}
+	CHECK_FOR_INTERRUPTS();
+	appendBinaryStringInfo((StringInfo) ctx, data, (int) len);
+	return 0;
 }
 
-static void
-indent(StringInfo s, int depth)
+/* column n of a row as UTF-8, or NULL */
+static const char *
+col_utf8(HeapTuple tup, TupleDesc td, int n)
 {
-	appendStringInfoSpaces(s, 2 * depth);
+	char	   *s = SPI_getvalue(tup, td, n);
+
+	if (s == NULL || GetDatabaseEncoding() == PG_UTF8)
+		return s;
+	/* from SQL_ASCII nothing is converted: the writer checks the bytes */
+	return pg_server_to_any(s, strlen(s), PG_UTF8);
 }
 
-/* <name>text</name> on its own line */
-static void
-elem(StringInfo s, int depth, const char *name, const char *text)
+static int
+col_int(HeapTuple tup, TupleDesc td, int n, int if_null)
 {
-	indent(s, depth);
-	appendStringInfo(s, "<%s>", name);
-	append_xml(s, text, false);
-	appendStringInfo(s, "</%s>\n", name);
-}
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, td, n, &isnull);
 
-static void
-prop(StringInfo s, int depth, const char *name, const char *value)
-{
-	indent(s, depth);
-	appendStringInfo(s, "<prop name=\"%s\" value=\"", name);
-	append_xml(s, value, true);
-	appendStringInfoString(s, "\"/>\n");
-}
-
-/* one exported node: a group or a control, with its children in order */
-typedef struct xnode
-{
-	bool		is_group;
-	HeapTuple	tup;			/* row of the group or control query */
-	int			order;
-	char	   *id;
-	struct xnode *first_child;
-	struct xnode *last_child;
-	struct xnode *next;
-	int			first_param;	/* index chain of params owned */
-	int			last_param;
-} xnode;
-
-typedef struct xentry
-{
-	char		key[256];
-	xnode	   *node;
-} xentry;
-
-typedef struct export_state
-{
-	StringInfoData out;
-	SPITupleTable *groups;
-	SPITupleTable *controls;
-	SPITupleTable *params;
-	int		   *param_next;		/* chain of params of one owner */
-	int			root_first_param;
-	int			root_last_param;
-} export_state;
-
-static char *
-col(HeapTuple tup, TupleDesc td, int n)
-{
-	return SPI_getvalue(tup, td, n);
-}
-
-static void
-link_param(export_state *es, int *first, int *last, int i)
-{
-	if (*first < 0)
-		*first = i;
-	else
-		es->param_next[*last] = i;
-	*last = i;
-}
-
-static void
-write_params(export_state *es, int first, int depth)
-{
-	TupleDesc	td = es->params->tupdesc;
-	int			i;
-
-	for (i = first; i >= 0; i = es->param_next[i])
-	{
-		HeapTuple	t = es->params->vals[i];
-		char	   *label = col(t, td, 4);
-		char	   *how = col(t, td, 5);
-		char	   *value = col(t, td, 7);
-		bool		isnull;
-		Datum		choices = SPI_getbinval(t, td, 6, &isnull);
-
-		indent(&es->out, depth);
-		appendStringInfoString(&es->out, "<param id=\"");
-		append_xml(&es->out, col(t, td, 1), true);
-		appendStringInfoString(&es->out, "\">\n");
-		if (label)
-			elem(&es->out, depth + 1, "label", label);
-		if (how)
-		{
-			indent(&es->out, depth + 1);
-			if (strcmp(how, "one") == 0)
-				appendStringInfoString(&es->out, "<select>\n");
-			else
-			{
-				appendStringInfoString(&es->out, "<select how-many=\"");
-				append_xml(&es->out, how, true);
-				appendStringInfoString(&es->out, "\">\n");
-			}
-			if (!isnull)
-			{
-				ArrayType  *arr = DatumGetArrayTypeP(choices);
-				Datum	   *elems;
-				bool	   *enulls;
-				int			ne, k;
-
-				deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &enulls, &ne);
-				for (k = 0; k < ne; k++)
-					if (!enulls[k])
-						elem(&es->out, depth + 2, "choice", TextDatumGetCString(elems[k]));
-			}
-			indent(&es->out, depth + 1);
-			appendStringInfoString(&es->out, "</select>\n");
-		}
-		else if (value)
-			elem(&es->out, depth + 1, "value", value);
-		indent(&es->out, depth);
-		appendStringInfoString(&es->out, "</param>\n");
-	}
-}
-
-static void
-write_node(export_state *es, xnode *n, int depth)
-{
-	StringInfo	s = &es->out;
-	xnode	   *c;
-
-	if (n->is_group)
-	{
-		TupleDesc	td = es->groups->tupdesc;
-		char	   *cls = col(n->tup, td, 4);
-
-		indent(s, depth);
-		appendStringInfoString(s, "<group id=\"");
-		append_xml(s, n->id, true);
-		if (cls)
-		{
-			appendStringInfoString(s, "\" class=\"");
-			append_xml(s, cls, true);
-		}
-		appendStringInfoString(s, "\">\n");
-		elem(s, depth + 1, "title", col(n->tup, td, 3));
-		write_params(es, n->first_param, depth + 1);
-	}
-	else
-	{
-		TupleDesc	td = es->controls->tupdesc;
-		char	   *cls = col(n->tup, td, 4);
-		char	   *label = col(n->tup, td, 5);
-		char	   *sort_id = col(n->tup, td, 6);
-		char	   *statement = col(n->tup, td, 7);
-		char	   *withdrawn = col(n->tup, td, 8);
-
-		indent(s, depth);
-		appendStringInfoString(s, "<control id=\"");
-		append_xml(s, n->id, true);
-		if (cls)
-		{
-			appendStringInfoString(s, "\" class=\"");
-			append_xml(s, cls, true);
-		}
-		appendStringInfoString(s, "\">\n");
-		elem(s, depth + 1, "title", col(n->tup, td, 3));
-		write_params(es, n->first_param, depth + 1);
-		if (label)
-			prop(s, depth + 1, "label", label);
-		if (sort_id)
-			prop(s, depth + 1, "sort-id", sort_id);
-		if (withdrawn && strcmp(withdrawn, "t") == 0)
-			prop(s, depth + 1, "status", "withdrawn");
-		if (statement)
-		{
-			char	   *line = statement;
-
-			indent(s, depth + 1);
-			appendStringInfoString(s, "<part id=\"");
-			append_xml(s, n->id, true);
-			appendStringInfoString(s, "_smt\" name=\"statement\">\n");
-			/* one paragraph per line of the plain text */
-			while (line)
-			{
-				char	   *nl = strchr(line, '\n');
-
-				if (nl)
-					*nl = '\0';
-				if (*line)
-					elem(s, depth + 2, "p", line);
-				line = nl ? nl + 1 : NULL;
-			}
-			indent(s, depth + 1);
-			appendStringInfoString(s, "</part>\n");
-		}
-	}
-	for (c = n->first_child; c; c = c->next)
-		write_node(es, c, depth + 1);
-	indent(s, depth);
-	appendStringInfoString(s, n->is_group ? "</group>\n" : "</control>\n");
-}
-
-static HTAB *
-make_index(const char *name, long n)
-{
-	HASHCTL		ctl;
-
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(((xentry *) 0)->key);
-	ctl.entrysize = sizeof(xentry);
-	ctl.hcxt = CurrentMemoryContext;
-	return hash_create(name, Max(n, 16), &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-}
-
-static void
-index_put(HTAB *h, const char *id, xnode *node)
-{
-	xentry	   *e;
-	bool		found;
-
-	if (strlen(id) >= sizeof(e->key))
-		return;
-	e = hash_search(h, id, HASH_ENTER, &found);
-	e->node = node;
-}
-
-static xnode *
-index_get(HTAB *h, const char *id)
-{
-	xentry	   *e;
-
-	if (id == NULL || strlen(id) >= sizeof(e->key))
-		return NULL;
-	e = hash_search(h, id, HASH_FIND, NULL);
-	return e ? e->node : NULL;
-}
-
-static void
-add_child(xnode *parent, xnode *child)
-{
-	if (parent->last_child)
-		parent->last_child->next = child;
-	else
-		parent->first_child = child;
-	parent->last_child = child;
+	return isnull ? if_null : DatumGetInt32(d);
 }
 
 PG_FUNCTION_INFO_V1(ismap_export_oscal_catalog);
@@ -1239,22 +994,30 @@ Datum
 ismap_export_oscal_catalog(PG_FUNCTION_ARGS)
 {
 	text	   *fwt = PG_GETARG_TEXT_PP(0);
-	export_state es;
+	char	   *fw = text_to_cstring(fwt);
 	Oid			types[1] = {TEXTOID};
 	Datum		v[1];
-	HeapTuple	fwrow;
-	TupleDesc	fwtd;
-	HTAB	   *gidx, *cidx;
-	xnode	   *nodes;
-	xnode		root;
-	int			ng, nc, np, i, gi, ci, nn = 0;
-	char	   *publisher;
-	char	   *version;
+	HeapTuple	row;
+	TupleDesc	td;
+	SPITupleTable *tt;
+	oscal_catalog_doc doc;
+	oscal_group *groups;
+	oscal_control *controls;
+	oscal_param *params;
+	oscal_write_limits lim = OSCAL_WRITE_DEFAULT_LIMITS;
+	oscal_alloc al = {pg_oscal_alloc, NULL};
+	oscal_sink sink;
+	oscal_write_error err;
+	oscal_write_status st;
+	StringInfoData out;
+	char	   *doc_text;
 	text	   *result;
+	int			i;
 	MemoryContext caller = CurrentMemoryContext;
 
 	v[0] = PointerGetDatum(fwt);
 	SPI_connect();
+	memset(&doc, 0, sizeof(doc));
 	spi_exec("SELECT f.title, f.version, f.publisher,"
 			 " COALESCE(f.oscal_uuid, pg_catalog.md5(f.framework_id)::pg_catalog.uuid::pg_catalog.text),"
 			 " COALESCE(f.oscal_version, '1.1.2'),"
@@ -1266,43 +1029,36 @@ ismap_export_oscal_catalog(PG_FUNCTION_ARGS)
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("framework \"%s\" does not exist", text_to_cstring(fwt))));
-	fwrow = SPI_tuptable->vals[0];
-	fwtd = SPI_tuptable->tupdesc;
+				 errmsg("framework \"%s\" does not exist", fw)));
+	row = SPI_tuptable->vals[0];
+	td = SPI_tuptable->tupdesc;
+	doc.meta.title = col_utf8(row, td, 1);
+	doc.meta.version = col_utf8(row, td, 2);
+	doc.meta.publisher = col_utf8(row, td, 3);
+	doc.meta.uuid = col_utf8(row, td, 4);
+	doc.meta.oscal_version = col_utf8(row, td, 5);
+	doc.meta.last_modified = col_utf8(row, td, 6);
+	doc.publisher_uuid = col_utf8(row, td, 7);
 
-	initStringInfo(&es.out);
-	appendStringInfoString(&es.out, "<?xml version=\"1.0\"?>\n"
-						   "<catalog xmlns=\"" OSCAL_NS "\" uuid=\"");
-	append_xml(&es.out, col(fwrow, fwtd, 4), true);
-	appendStringInfoString(&es.out, "\">\n  <metadata>\n");
-	elem(&es.out, 2, "title", col(fwrow, fwtd, 1));
-	elem(&es.out, 2, "last-modified", col(fwrow, fwtd, 6));
-	version = col(fwrow, fwtd, 2);
-	if (version)
-		elem(&es.out, 2, "version", version);
-	elem(&es.out, 2, "oscal-version", col(fwrow, fwtd, 5));
-	publisher = col(fwrow, fwtd, 3);
-	if (publisher)
-	{
-		char	   *uuid = col(fwrow, fwtd, 7);
-
-		appendStringInfoString(&es.out, "    <role id=\"publisher\">\n");
-		elem(&es.out, 3, "title", "Publisher");
-		appendStringInfo(&es.out, "    </role>\n    <party uuid=\"%s\" type=\"organization\">\n", uuid);
-		elem(&es.out, 3, "name", publisher);
-		appendStringInfo(&es.out, "    </party>\n    <responsible-party role-id=\"publisher\">\n");
-		elem(&es.out, 3, "party-uuid", uuid);
-		appendStringInfoString(&es.out, "    </responsible-party>\n");
-	}
-	appendStringInfoString(&es.out, "  </metadata>\n");
-
-	/* the three result sets stay until SPI_finish */
+	/* groups and controls each in document order; the writer merges them */
 	spi_exec("SELECT g.group_id, g.parent_group_id, g.title, g.class, g.sort_order"
 			 " FROM ismap.control_group g WHERE g.framework_id OPERATOR(pg_catalog.=) $1"
 			 " ORDER BY g.sort_order, g.group_id",
 			 1, types, v, NULL, SPI_OK_SELECT);
-	es.groups = SPI_tuptable;
-	ng = (int) SPI_processed;
+	tt = SPI_tuptable;
+	doc.ngroups = (int) SPI_processed;
+	groups = palloc0(sizeof(oscal_group) * Max(doc.ngroups, 1));
+	for (i = 0; i < doc.ngroups; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		groups[i].id = col_utf8(tt->vals[i], tt->tupdesc, 1);
+		groups[i].parent_id = col_utf8(tt->vals[i], tt->tupdesc, 2);
+		groups[i].title = col_utf8(tt->vals[i], tt->tupdesc, 3);
+		groups[i].class_ = col_utf8(tt->vals[i], tt->tupdesc, 4);
+		groups[i].order = col_int(tt->vals[i], tt->tupdesc, 5, 0);
+	}
+	doc.groups = groups;
+
 	spi_exec("SELECT c.control_id::pg_catalog.text, p.control_id::pg_catalog.text, c.title, c.class,"
 			 " c.label, c.sort_id, c.statement, c.withdrawn, c.group_id, c.sort_order"
 			 " FROM ismap.control c LEFT JOIN ismap.control p"
@@ -1310,93 +1066,96 @@ ismap_export_oscal_catalog(PG_FUNCTION_ARGS)
 			 " WHERE c.framework_id OPERATOR(pg_catalog.=) $1"
 			 " ORDER BY c.sort_order NULLS LAST, c.control_id",
 			 1, types, v, NULL, SPI_OK_SELECT);
-	es.controls = SPI_tuptable;
-	nc = (int) SPI_processed;
+	tt = SPI_tuptable;
+	doc.ncontrols = (int) SPI_processed;
+	controls = palloc0(sizeof(oscal_control) * Max(doc.ncontrols, 1));
+	for (i = 0; i < doc.ncontrols; i++)
+	{
+		HeapTuple	t = tt->vals[i];
+		bool		isnull;
+
+		CHECK_FOR_INTERRUPTS();
+		controls[i].id = col_utf8(t, tt->tupdesc, 1);
+		controls[i].parent_id = col_utf8(t, tt->tupdesc, 2);
+		controls[i].title = col_utf8(t, tt->tupdesc, 3);
+		controls[i].class_ = col_utf8(t, tt->tupdesc, 4);
+		controls[i].label = col_utf8(t, tt->tupdesc, 5);
+		controls[i].sort_id = col_utf8(t, tt->tupdesc, 6);
+		controls[i].statement = col_utf8(t, tt->tupdesc, 7);
+		controls[i].withdrawn = DatumGetBool(SPI_getbinval(t, tt->tupdesc, 8, &isnull)) && !isnull;
+		controls[i].group_id = col_utf8(t, tt->tupdesc, 9);
+		controls[i].order = col_int(t, tt->tupdesc, 10, INT_MAX);
+	}
+	doc.controls = controls;
+
 	spi_exec("SELECT p.param_id, p.control_id::pg_catalog.text, p.group_id, p.label, p.how_many,"
 			 " p.choices, p.value FROM ismap.control_param p"
 			 " WHERE p.framework_id OPERATOR(pg_catalog.=) $1 ORDER BY p.sort_order, p.param_id",
 			 1, types, v, NULL, SPI_OK_SELECT);
-	es.params = SPI_tuptable;
-	np = (int) SPI_processed;
-
-	/* nodes in document order: merge groups and controls by sort_order */
-	nodes = palloc0(sizeof(xnode) * Max(ng + nc, 1));
-	gidx = make_index("OSCAL export groups", ng);
-	cidx = make_index("OSCAL export controls", nc);
-	gi = ci = 0;
-	while (gi < ng || ci < nc)
+	tt = SPI_tuptable;
+	doc.nparams = (int) SPI_processed;
+	params = palloc0(sizeof(oscal_param) * Max(doc.nparams, 1));
+	for (i = 0; i < doc.nparams; i++)
 	{
+		HeapTuple	t = tt->vals[i];
 		bool		isnull;
-		int			go = gi < ng ? DatumGetInt32(SPI_getbinval(es.groups->vals[gi], es.groups->tupdesc, 5, &isnull)) : 0;
-		Datum		cod = ci < nc ? SPI_getbinval(es.controls->vals[ci], es.controls->tupdesc, 10, &isnull) : (Datum) 0;
-		int			co = (ci < nc && !isnull) ? DatumGetInt32(cod) : INT_MAX;
-		xnode	   *x = &nodes[nn++];
+		Datum		choices = SPI_getbinval(t, tt->tupdesc, 6, &isnull);
 
-		x->first_param = x->last_param = -1;
-		if (gi < ng && (ci >= nc || go <= co))
+		CHECK_FOR_INTERRUPTS();
+		params[i].id = col_utf8(t, tt->tupdesc, 1);
+		params[i].control_id = col_utf8(t, tt->tupdesc, 2);
+		params[i].group_id = col_utf8(t, tt->tupdesc, 3);
+		params[i].label = col_utf8(t, tt->tupdesc, 4);
+		params[i].how_many = col_utf8(t, tt->tupdesc, 5);
+		params[i].value = col_utf8(t, tt->tupdesc, 7);
+		if (!isnull)
 		{
-			x->is_group = true;
-			x->tup = es.groups->vals[gi++];
-			x->id = col(x->tup, es.groups->tupdesc, 1);
-			index_put(gidx, x->id, x);
+			Datum	   *elems;
+			bool	   *enulls;
+			int			ne,
+						k;
+			const char **cs;
+
+			deconstruct_array(DatumGetArrayTypeP(choices), TEXTOID, -1, false,
+							  TYPALIGN_INT, &elems, &enulls, &ne);
+			cs = palloc(sizeof(char *) * Max(ne, 1));
+			for (k = 0; k < ne; k++)
+			{
+				cs[k] = NULL;
+				if (!enulls[k])
+				{
+					char	   *c = TextDatumGetCString(elems[k]);
+
+					cs[k] = GetDatabaseEncoding() == PG_UTF8 ? c :
+						pg_server_to_any(c, strlen(c), PG_UTF8);
+				}
+			}
+			params[i].choices = cs;
+			params[i].nchoices = ne;
 		}
-		else
-		{
-			x->tup = es.controls->vals[ci++];
-			x->id = col(x->tup, es.controls->tupdesc, 1);
-			index_put(cidx, x->id, x);
-		}
 	}
+	doc.params = params;
 
-	/* the tree: a control hangs under its parent control, else its group */
-	memset(&root, 0, sizeof(root));
-	root.first_param = root.last_param = -1;
-	for (i = 0; i < nn; i++)
-	{
-		xnode	   *x = &nodes[i];
-		xnode	   *parent = NULL;
+	/* a text datum holds at most MaxAllocSize - VARHDRSZ bytes */
+	lim.max_output = MaxAllocSize - VARHDRSZ - 1;
+	al.ctx = CurrentMemoryContext;
+	initStringInfo(&out);
+	sink.write = export_sink;
+	sink.ctx = &out;
+	st = oscal_write_catalog(&doc, &lim, &al, &sink, &err);
+	if (st != OSCAL_WRITE_OK)
+		ismap_oscal_write_error(&err, fw);
 
-		if (x->is_group)
-			parent = index_get(gidx, col(x->tup, es.groups->tupdesc, 2));
-		else
-		{
-			parent = index_get(cidx, col(x->tup, es.controls->tupdesc, 2));
-			if (parent == NULL)
-				parent = index_get(gidx, col(x->tup, es.controls->tupdesc, 9));
-		}
-		add_child(parent ? parent : &root, x);
-	}
-	es.param_next = palloc(sizeof(int) * Max(np, 1));
-	for (i = 0; i < np; i++)
-	{
-		xnode	   *owner;
-
-		es.param_next[i] = -1;
-		owner = index_get(cidx, col(es.params->vals[i], es.params->tupdesc, 2));
-		if (owner == NULL)
-			owner = index_get(gidx, col(es.params->vals[i], es.params->tupdesc, 3));
-		if (owner == NULL)
-			owner = &root;
-		link_param(&es, &owner->first_param, &owner->last_param, i);
-	}
-
-	/* catalog: params, then its own controls, then groups (OSCAL's order) */
-	write_params(&es, root.first_param, 1);
-	for (i = 0; i < 2; i++)
-	{
-		xnode	   *c;
-
-		for (c = root.first_child; c; c = c->next)
-			if (c->is_group == (i == 1))
-				write_node(&es, c, 1);
-	}
-	appendStringInfoString(&es.out, "</catalog>\n");
+	/* the document is UTF-8; the xml datum is in the database encoding */
+	doc_text = out.data;
+	if (GetDatabaseEncoding() != PG_UTF8)
+		doc_text = pg_any_to_server(out.data, out.len, PG_UTF8);
 
 	/* the result must outlive SPI's memory */
 	{
 		MemoryContext spi = MemoryContextSwitchTo(caller);
 
-		result = cstring_to_text_with_len(es.out.data, es.out.len);
+		result = cstring_to_text(doc_text);
 		MemoryContextSwitchTo(spi);
 	}
 	SPI_finish();
