@@ -5,3 +5,125 @@
 -- 0.2.0.  test/upgrade/run checks that a fresh install and the upgrades
 -- from 0.1.0 and from 0.2.0 end in the same catalog.
 \echo Use "ALTER EXTENSION ismap UPDATE TO '0.3.0'" to load this file. \quit
+
+-- ==== C symbols ====
+-- Every C function of ismap.so is named ismap_* since 0.3.0.  An older
+-- database still names the old symbols (ctrlid_in, ...), which the new
+-- library no longer has: before anything else can call one, point each
+-- function at its new symbol.  Same signatures and attributes as before;
+-- CREATE OR REPLACE keeps the functions' grants, comments and dependants.
+CREATE OR REPLACE FUNCTION ismap.ctrlid_in(pg_catalog.cstring) RETURNS ismap.ctrlid
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.ctrlid_out(ismap.ctrlid) RETURNS pg_catalog.cstring
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.ctrlid_recv(pg_catalog.internal) RETURNS ismap.ctrlid
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.ctrlid_send(ismap.ctrlid) RETURNS pg_catalog.bytea
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.ctrlid_cmp(ismap.ctrlid, ismap.ctrlid) RETURNS pg_catalog.int4
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_cmp' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.ctrlid_eq(ismap.ctrlid, ismap.ctrlid) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION ismap.ctrlid_ne(ismap.ctrlid, ismap.ctrlid) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION ismap.ctrlid_lt(ismap.ctrlid, ismap.ctrlid) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION ismap.ctrlid_le(ismap.ctrlid, ismap.ctrlid) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION ismap.ctrlid_gt(ismap.ctrlid, ismap.ctrlid) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION ismap.ctrlid_ge(ismap.ctrlid, ismap.ctrlid) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION ismap.ctrlid_contains(ismap.ctrlid, ismap.ctrlid) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_contains' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION ismap.ctrlid_contained(ismap.ctrlid, ismap.ctrlid) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_contained' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION ismap.ctrlid_sortsupport(pg_catalog.internal) RETURNS pg_catalog.void
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_sortsupport' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.ctrlid_hash(ismap.ctrlid) RETURNS pg_catalog.int4
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.ctrlid_hash_extended(ismap.ctrlid, pg_catalog.int8) RETURNS pg_catalog.int8
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.ctrlid_smaller(ismap.ctrlid, ismap.ctrlid) RETURNS ismap.ctrlid
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_smaller' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.ctrlid_larger(ismap.ctrlid, ismap.ctrlid) RETURNS ismap.ctrlid
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_larger' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.depth(ismap.ctrlid) RETURNS pg_catalog.int4
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_depth' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.parent(ismap.ctrlid) RETURNS ismap.ctrlid
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_parent' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.subpath(ismap.ctrlid, pg_catalog.int4, pg_catalog.int4) RETURNS ismap.ctrlid
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_subpath' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.subpath(ismap.ctrlid, pg_catalog.int4) RETURNS ismap.ctrlid
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_subpath_to_end' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.ctrlid(pg_catalog.text) RETURNS ismap.ctrlid
+	AS 'MODULE_PATHNAME', 'ismap_text_to_ctrlid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.ctrlid_is_valid(pg_catalog.text) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_is_valid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.cia_in(pg_catalog.cstring) RETURNS ismap.cia
+	AS 'MODULE_PATHNAME', 'ismap_cia_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.cia_out(ismap.cia) RETURNS pg_catalog.cstring
+	AS 'MODULE_PATHNAME', 'ismap_cia_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.cia_recv(pg_catalog.internal) RETURNS ismap.cia
+	AS 'MODULE_PATHNAME', 'ismap_cia_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.cia_send(ismap.cia) RETURNS pg_catalog.bytea
+	AS 'MODULE_PATHNAME', 'ismap_cia_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.cia(c pg_catalog.int4, i pg_catalog.int4, a pg_catalog.int4) RETURNS ismap.cia
+	AS 'MODULE_PATHNAME', 'ismap_cia_construct' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.conf(ismap.cia) RETURNS pg_catalog.int4
+	AS 'MODULE_PATHNAME', 'ismap_cia_get_conf' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.integ(ismap.cia) RETURNS pg_catalog.int4
+	AS 'MODULE_PATHNAME', 'ismap_cia_get_integ' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.avail(ismap.cia) RETURNS pg_catalog.int4
+	AS 'MODULE_PATHNAME', 'ismap_cia_get_avail' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.cia_eq(ismap.cia, ismap.cia) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'ismap_cia_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION ismap.cia_ne(ismap.cia, ismap.cia) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'ismap_cia_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION ismap.cia_lex_lt(ismap.cia, ismap.cia) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'ismap_cia_lex_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION ismap.cia_lex_le(ismap.cia, ismap.cia) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'ismap_cia_lex_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION ismap.cia_lex_gt(ismap.cia, ismap.cia) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'ismap_cia_lex_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION ismap.cia_lex_ge(ismap.cia, ismap.cia) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'ismap_cia_lex_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION ismap.cia_lex_cmp(ismap.cia, ismap.cia) RETURNS pg_catalog.int4
+	AS 'MODULE_PATHNAME', 'ismap_cia_lex_cmp' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.cia_dominates(ismap.cia, ismap.cia) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'ismap_cia_dominates' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION ismap.cia_dominated(ismap.cia, ismap.cia) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'ismap_cia_dominated' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION ismap.cia_join(ismap.cia, ismap.cia) RETURNS ismap.cia
+	AS 'MODULE_PATHNAME', 'ismap_cia_join' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.cia_hash(ismap.cia) RETURNS pg_catalog.int4
+	AS 'MODULE_PATHNAME', 'ismap_cia_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.cia_hash_extended(ismap.cia, pg_catalog.int8) RETURNS pg_catalog.int8
+	AS 'MODULE_PATHNAME', 'ismap_cia_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.corporate_number_is_valid(pg_catalog.text) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'ismap_corporate_number_is_valid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.corporate_number_check_digit(base pg_catalog.text) RETURNS pg_catalog.int4
+	AS 'MODULE_PATHNAME', 'ismap_corporate_number_check_digit' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.validate_application(application_id pg_catalog.int8)
+RETURNS TABLE (code pg_catalog.text, severity pg_catalog.text, control_id ismap.ctrlid, message pg_catalog.text)
+AS 'MODULE_PATHNAME', 'ismap_validate_application'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.validation_rules()
+RETURNS TABLE (code pg_catalog.text, severity pg_catalog.text, description pg_catalog.text)
+AS 'MODULE_PATHNAME', 'ismap_validation_rules'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.parse_csv(document pg_catalog.text)
+RETURNS TABLE (line pg_catalog.int4, fields pg_catalog.text[])
+AS 'MODULE_PATHNAME', 'ismap_parse_csv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.attribute_sample_size(
+	confidence pg_catalog.float8, tolerable_rate pg_catalog.float8,
+	expected_rate pg_catalog.float8 DEFAULT 0, population pg_catalog.int8 DEFAULT NULL,
+	model pg_catalog.text DEFAULT 'binomial') RETURNS pg_catalog.int4
+	AS 'MODULE_PATHNAME', 'ismap_attribute_sample_size' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.upper_deviation_limit(
+	sample_size pg_catalog.int4, deviations pg_catalog.int4, confidence pg_catalog.float8,
+	population pg_catalog.int8 DEFAULT NULL) RETURNS pg_catalog.float8
+	AS 'MODULE_PATHNAME', 'ismap_upper_deviation_limit' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION ismap.draw_sample(population pg_catalog.int8, n pg_catalog.int4, seed pg_catalog.int8)
+	RETURNS SETOF pg_catalog.int8
+	AS 'MODULE_PATHNAME', 'ismap_draw_sample' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 25;

@@ -20,9 +20,9 @@
 #define PG_GETARG_CIA(n)	DatumGetCia(PG_GETARG_DATUM(n))
 #define PG_RETURN_CIA(v)	return CiaGetDatum(v)
 
-PG_FUNCTION_INFO_V1(cia_in);
+PG_FUNCTION_INFO_V1(ismap_cia_in);
 Datum
-cia_in(PG_FUNCTION_ARGS)
+ismap_cia_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
 	size_t		len = strlen(str);
@@ -36,9 +36,9 @@ cia_in(PG_FUNCTION_ARGS)
 	PG_RETURN_CIA(v);
 }
 
-PG_FUNCTION_INFO_V1(cia_out);
+PG_FUNCTION_INFO_V1(ismap_cia_out);
 Datum
-cia_out(PG_FUNCTION_ARGS)
+ismap_cia_out(PG_FUNCTION_ARGS)
 {
 	char	   *buf = palloc(CIA_TEXT_LEN + 1);
 
@@ -47,9 +47,9 @@ cia_out(PG_FUNCTION_ARGS)
 }
 
 /* Binary format: a version byte, then C, I and A as one byte each. */
-PG_FUNCTION_INFO_V1(cia_recv);
+PG_FUNCTION_INFO_V1(ismap_cia_recv);
 Datum
-cia_recv(PG_FUNCTION_ARGS)
+ismap_cia_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int			version = pq_getmsgbyte(buf);
@@ -73,9 +73,9 @@ cia_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_CIA(v);
 }
 
-PG_FUNCTION_INFO_V1(cia_send);
+PG_FUNCTION_INFO_V1(ismap_cia_send);
 Datum
-cia_send(PG_FUNCTION_ARGS)
+ismap_cia_send(PG_FUNCTION_ARGS)
 {
 	cia_value	v = PG_GETARG_CIA(0);
 	StringInfoData buf;
@@ -89,9 +89,9 @@ cia_send(PG_FUNCTION_ARGS)
 }
 
 /* ismap.cia(c, i, a) */
-PG_FUNCTION_INFO_V1(cia_construct);
+PG_FUNCTION_INFO_V1(ismap_cia_construct);
 Datum
-cia_construct(PG_FUNCTION_ARGS)
+ismap_cia_construct(PG_FUNCTION_ARGS)
 {
 	int32		c = PG_GETARG_INT32(0);
 	int32		i = PG_GETARG_INT32(1);
@@ -104,23 +104,23 @@ cia_construct(PG_FUNCTION_ARGS)
 	PG_RETURN_CIA(v);
 }
 
-PG_FUNCTION_INFO_V1(cia_get_conf);
+PG_FUNCTION_INFO_V1(ismap_cia_get_conf);
 Datum
-cia_get_conf(PG_FUNCTION_ARGS)
+ismap_cia_get_conf(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_INT32(cia_conf(PG_GETARG_CIA(0)));
 }
 
-PG_FUNCTION_INFO_V1(cia_get_integ);
+PG_FUNCTION_INFO_V1(ismap_cia_get_integ);
 Datum
-cia_get_integ(PG_FUNCTION_ARGS)
+ismap_cia_get_integ(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_INT32(cia_integ(PG_GETARG_CIA(0)));
 }
 
-PG_FUNCTION_INFO_V1(cia_get_avail);
+PG_FUNCTION_INFO_V1(ismap_cia_get_avail);
 Datum
-cia_get_avail(PG_FUNCTION_ARGS)
+ismap_cia_get_avail(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_INT32(cia_avail(PG_GETARG_CIA(0)));
 }
@@ -135,18 +135,18 @@ name(PG_FUNCTION_ARGS) \
 	PG_RETURN_BOOL(expr); \
 }
 
-CIA_BOOL_FN(cia_eq, a == b)
-CIA_BOOL_FN(cia_ne, a != b)
-CIA_BOOL_FN(cia_lex_lt, a < b)
-CIA_BOOL_FN(cia_lex_le, a <= b)
-CIA_BOOL_FN(cia_lex_gt, a > b)
-CIA_BOOL_FN(cia_lex_ge, a >= b)
-CIA_BOOL_FN(cia_dominates_fn, cia_dominates(a, b))
-CIA_BOOL_FN(cia_dominated_fn, cia_dominates(b, a))
+CIA_BOOL_FN(ismap_cia_eq, a == b)
+CIA_BOOL_FN(ismap_cia_ne, a != b)
+CIA_BOOL_FN(ismap_cia_lex_lt, a < b)
+CIA_BOOL_FN(ismap_cia_lex_le, a <= b)
+CIA_BOOL_FN(ismap_cia_lex_gt, a > b)
+CIA_BOOL_FN(ismap_cia_lex_ge, a >= b)
+CIA_BOOL_FN(ismap_cia_dominates, cia_dominates(a, b))
+CIA_BOOL_FN(ismap_cia_dominated, cia_dominates(b, a))
 
-PG_FUNCTION_INFO_V1(cia_lex_cmp);
+PG_FUNCTION_INFO_V1(ismap_cia_lex_cmp);
 Datum
-cia_lex_cmp(PG_FUNCTION_ARGS)
+ismap_cia_lex_cmp(PG_FUNCTION_ARGS)
 {
 	cia_value	a = PG_GETARG_CIA(0);
 	cia_value	b = PG_GETARG_CIA(1);
@@ -154,23 +154,23 @@ cia_lex_cmp(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(a < b ? -1 : a > b ? 1 : 0);
 }
 
-PG_FUNCTION_INFO_V1(cia_join_fn);
+PG_FUNCTION_INFO_V1(ismap_cia_join);
 Datum
-cia_join_fn(PG_FUNCTION_ARGS)
+ismap_cia_join(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_CIA(cia_join(PG_GETARG_CIA(0), PG_GETARG_CIA(1)));
 }
 
-PG_FUNCTION_INFO_V1(cia_hash);
+PG_FUNCTION_INFO_V1(ismap_cia_hash);
 Datum
-cia_hash(PG_FUNCTION_ARGS)
+ismap_cia_hash(PG_FUNCTION_ARGS)
 {
 	return hash_uint32((uint32) PG_GETARG_CIA(0));
 }
 
-PG_FUNCTION_INFO_V1(cia_hash_extended);
+PG_FUNCTION_INFO_V1(ismap_cia_hash_extended);
 Datum
-cia_hash_extended(PG_FUNCTION_ARGS)
+ismap_cia_hash_extended(PG_FUNCTION_ARGS)
 {
 	return hash_uint32_extended((uint32) PG_GETARG_CIA(0), PG_GETARG_INT64(1));
 }

@@ -19,9 +19,9 @@
  * ismap.parse_csv(document text) returns table (line int, fields text[]):
  * one row per record, line = the line on which it starts.
  */
-PG_FUNCTION_INFO_V1(parse_csv);
+PG_FUNCTION_INFO_V1(ismap_parse_csv);
 Datum
-parse_csv(PG_FUNCTION_ARGS)
+ismap_parse_csv(PG_FUNCTION_ARGS)
 {
 	text	   *doc = PG_GETARG_TEXT_PP(0);
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;

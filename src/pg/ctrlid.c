@@ -52,18 +52,18 @@ ismap_ctrlid_from_text(const char *text, size_t len)
 	return ctrlid_build(text, len, &p);
 }
 
-PG_FUNCTION_INFO_V1(ctrlid_in);
+PG_FUNCTION_INFO_V1(ismap_ctrlid_in);
 Datum
-ctrlid_in(PG_FUNCTION_ARGS)
+ismap_ctrlid_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
 
 	PG_RETURN_POINTER(ismap_ctrlid_from_text(str, strlen(str)));
 }
 
-PG_FUNCTION_INFO_V1(ctrlid_out);
+PG_FUNCTION_INFO_V1(ismap_ctrlid_out);
 Datum
-ctrlid_out(PG_FUNCTION_ARGS)
+ismap_ctrlid_out(PG_FUNCTION_ARGS)
 {
 	struct varlena *id = PG_GETARG_CTRLID_PP(0);
 
@@ -75,9 +75,9 @@ ctrlid_out(PG_FUNCTION_ARGS)
  * receipt, so a client can never smuggle in a key that disagrees with the
  * text.
  */
-PG_FUNCTION_INFO_V1(ctrlid_recv);
+PG_FUNCTION_INFO_V1(ismap_ctrlid_recv);
 Datum
-ctrlid_recv(PG_FUNCTION_ARGS)
+ismap_ctrlid_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int			version = pq_getmsgbyte(buf);
@@ -95,9 +95,9 @@ ctrlid_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(ismap_ctrlid_from_text(text, (size_t) len));
 }
 
-PG_FUNCTION_INFO_V1(ctrlid_send);
+PG_FUNCTION_INFO_V1(ismap_ctrlid_send);
 Datum
-ctrlid_send(PG_FUNCTION_ARGS)
+ismap_ctrlid_send(PG_FUNCTION_ARGS)
 {
 	struct varlena *id = PG_GETARG_CTRLID_PP(0);
 	StringInfoData buf;
@@ -129,18 +129,18 @@ name(PG_FUNCTION_ARGS) \
 	return expr; \
 }
 
-CTRLID_CMP_FN(ctrlid_cmp, Int32GetDatum(r))
-CTRLID_CMP_FN(ctrlid_eq, BoolGetDatum(r == 0))
-CTRLID_CMP_FN(ctrlid_ne, BoolGetDatum(r != 0))
-CTRLID_CMP_FN(ctrlid_lt, BoolGetDatum(r < 0))
-CTRLID_CMP_FN(ctrlid_le, BoolGetDatum(r <= 0))
-CTRLID_CMP_FN(ctrlid_gt, BoolGetDatum(r > 0))
-CTRLID_CMP_FN(ctrlid_ge, BoolGetDatum(r >= 0))
+CTRLID_CMP_FN(ismap_ctrlid_cmp, Int32GetDatum(r))
+CTRLID_CMP_FN(ismap_ctrlid_eq, BoolGetDatum(r == 0))
+CTRLID_CMP_FN(ismap_ctrlid_ne, BoolGetDatum(r != 0))
+CTRLID_CMP_FN(ismap_ctrlid_lt, BoolGetDatum(r < 0))
+CTRLID_CMP_FN(ismap_ctrlid_le, BoolGetDatum(r <= 0))
+CTRLID_CMP_FN(ismap_ctrlid_gt, BoolGetDatum(r > 0))
+CTRLID_CMP_FN(ismap_ctrlid_ge, BoolGetDatum(r >= 0))
 
 /* transitions of the min and max aggregates: one of the arguments, as is */
-PG_FUNCTION_INFO_V1(ctrlid_smaller);
+PG_FUNCTION_INFO_V1(ismap_ctrlid_smaller);
 Datum
-ctrlid_smaller(PG_FUNCTION_ARGS)
+ismap_ctrlid_smaller(PG_FUNCTION_ARGS)
 {
 	struct varlena *a = PG_GETARG_CTRLID_PP(0);
 	struct varlena *b = PG_GETARG_CTRLID_PP(1);
@@ -148,9 +148,9 @@ ctrlid_smaller(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(ctrlid_cmp_internal(a, b) <= 0 ? a : b);
 }
 
-PG_FUNCTION_INFO_V1(ctrlid_larger);
+PG_FUNCTION_INFO_V1(ismap_ctrlid_larger);
 Datum
-ctrlid_larger(PG_FUNCTION_ARGS)
+ismap_ctrlid_larger(PG_FUNCTION_ARGS)
 {
 	struct varlena *a = PG_GETARG_CTRLID_PP(0);
 	struct varlena *b = PG_GETARG_CTRLID_PP(1);
@@ -200,9 +200,9 @@ ctrlid_abbrev_abort(int memtupcount, SortSupport ssup)
 	return false;
 }
 
-PG_FUNCTION_INFO_V1(ctrlid_sortsupport);
+PG_FUNCTION_INFO_V1(ismap_ctrlid_sortsupport);
 Datum
-ctrlid_sortsupport(PG_FUNCTION_ARGS)
+ismap_ctrlid_sortsupport(PG_FUNCTION_ARGS)
 {
 	SortSupport ssup = (SortSupport) PG_GETARG_POINTER(0);
 
@@ -219,9 +219,9 @@ ctrlid_sortsupport(PG_FUNCTION_ARGS)
 
 /* ---- hashing: over the key, so equal ids hash alike whatever the spelling ---- */
 
-PG_FUNCTION_INFO_V1(ctrlid_hash);
+PG_FUNCTION_INFO_V1(ismap_ctrlid_hash);
 Datum
-ctrlid_hash(PG_FUNCTION_ARGS)
+ismap_ctrlid_hash(PG_FUNCTION_ARGS)
 {
 	struct varlena *id = PG_GETARG_CTRLID_PP(0);
 	Datum		h = hash_any(CTRLID_KEY(id), CTRLID_KEYLEN(id));
@@ -230,9 +230,9 @@ ctrlid_hash(PG_FUNCTION_ARGS)
 	return h;
 }
 
-PG_FUNCTION_INFO_V1(ctrlid_hash_extended);
+PG_FUNCTION_INFO_V1(ismap_ctrlid_hash_extended);
 Datum
-ctrlid_hash_extended(PG_FUNCTION_ARGS)
+ismap_ctrlid_hash_extended(PG_FUNCTION_ARGS)
 {
 	struct varlena *id = PG_GETARG_CTRLID_PP(0);
 	Datum		h = hash_any_extended(CTRLID_KEY(id), CTRLID_KEYLEN(id),
@@ -245,9 +245,9 @@ ctrlid_hash_extended(PG_FUNCTION_ARGS)
 /* ---- hierarchy ---- */
 
 /* a @> b: a is b or one of its ancestors */
-PG_FUNCTION_INFO_V1(ctrlid_contains);
+PG_FUNCTION_INFO_V1(ismap_ctrlid_contains);
 Datum
-ctrlid_contains(PG_FUNCTION_ARGS)
+ismap_ctrlid_contains(PG_FUNCTION_ARGS)
 {
 	struct varlena *a = PG_GETARG_CTRLID_PP(0);
 	struct varlena *b = PG_GETARG_CTRLID_PP(1);
@@ -257,9 +257,9 @@ ctrlid_contains(PG_FUNCTION_ARGS)
 }
 
 /* a <@ b: a is b or one of its descendants */
-PG_FUNCTION_INFO_V1(ctrlid_contained);
+PG_FUNCTION_INFO_V1(ismap_ctrlid_contained);
 Datum
-ctrlid_contained(PG_FUNCTION_ARGS)
+ismap_ctrlid_contained(PG_FUNCTION_ARGS)
 {
 	struct varlena *a = PG_GETARG_CTRLID_PP(0);
 	struct varlena *b = PG_GETARG_CTRLID_PP(1);
@@ -268,9 +268,9 @@ ctrlid_contained(PG_FUNCTION_ARGS)
 										CTRLID_KEY(a), CTRLID_KEYLEN(a)));
 }
 
-PG_FUNCTION_INFO_V1(ctrlid_depth);
+PG_FUNCTION_INFO_V1(ismap_ctrlid_depth);
 Datum
-ctrlid_depth(PG_FUNCTION_ARGS)
+ismap_ctrlid_depth(PG_FUNCTION_ARGS)
 {
 	struct varlena *id = PG_GETARG_CTRLID_PP(0);
 
@@ -301,9 +301,9 @@ ctrlid_slice(const struct varlena *id, int first, int count)
 	return ismap_ctrlid_from_text(buf, n);
 }
 
-PG_FUNCTION_INFO_V1(ctrlid_parent);
+PG_FUNCTION_INFO_V1(ismap_ctrlid_parent);
 Datum
-ctrlid_parent(PG_FUNCTION_ARGS)
+ismap_ctrlid_parent(PG_FUNCTION_ARGS)
 {
 	struct varlena *id = PG_GETARG_CTRLID_PP(0);
 	int			nseg = CTRLID_NSEG(id);
@@ -341,26 +341,26 @@ ctrlid_subpath_internal(struct varlena *id, int32 offset, int32 len)
 	return PointerGetDatum(ctrlid_slice(id, start, end - start));
 }
 
-PG_FUNCTION_INFO_V1(ctrlid_subpath);
+PG_FUNCTION_INFO_V1(ismap_ctrlid_subpath);
 Datum
-ctrlid_subpath(PG_FUNCTION_ARGS)
+ismap_ctrlid_subpath(PG_FUNCTION_ARGS)
 {
 	return ctrlid_subpath_internal(PG_GETARG_CTRLID_PP(0),
 								   PG_GETARG_INT32(1), PG_GETARG_INT32(2));
 }
 
-PG_FUNCTION_INFO_V1(ctrlid_subpath_to_end);
+PG_FUNCTION_INFO_V1(ismap_ctrlid_subpath_to_end);
 Datum
-ctrlid_subpath_to_end(PG_FUNCTION_ARGS)
+ismap_ctrlid_subpath_to_end(PG_FUNCTION_ARGS)
 {
 	struct varlena *id = PG_GETARG_CTRLID_PP(0);
 
 	return ctrlid_subpath_internal(id, PG_GETARG_INT32(1), CTRLID_NSEG(id));
 }
 
-PG_FUNCTION_INFO_V1(ctrlid_is_valid);
+PG_FUNCTION_INFO_V1(ismap_ctrlid_is_valid);
 Datum
-ctrlid_is_valid(PG_FUNCTION_ARGS)
+ismap_ctrlid_is_valid(PG_FUNCTION_ARGS)
 {
 	text	   *t = PG_GETARG_TEXT_PP(0);
 	ctrlid_parsed p;
@@ -374,9 +374,9 @@ ctrlid_is_valid(PG_FUNCTION_ARGS)
  * text -> ctrlid without the cstring round trip of an I/O cast: the bulk
  * path when a column of identifiers is cast for sorting or loading.
  */
-PG_FUNCTION_INFO_V1(ctrlid_from_text);
+PG_FUNCTION_INFO_V1(ismap_text_to_ctrlid);
 Datum
-ctrlid_from_text(PG_FUNCTION_ARGS)
+ismap_text_to_ctrlid(PG_FUNCTION_ARGS)
 {
 	text	   *t = PG_GETARG_TEXT_PP(0);
 

@@ -94,7 +94,7 @@ typedef struct ismap_sampling_args
 	int64		population;		/* SAMPLING_NO_POPULATION for none */
 	int64		sample_size;
 	int64		deviations;
-	bool		draw;			/* draw_sample (population 0 is allowed) */
+	bool		draw;			/* ismap_draw_sample (population 0 is allowed) */
 } ismap_sampling_args;
 
 extern void ismap_sampling_error(sampling_status st,

@@ -8,9 +8,9 @@
 #include "utils/builtins.h"
 
 /* ismap.corporate_number_is_valid(text): never raises */
-PG_FUNCTION_INFO_V1(corporate_number_is_valid);
+PG_FUNCTION_INFO_V1(ismap_corporate_number_is_valid);
 Datum
-corporate_number_is_valid(PG_FUNCTION_ARGS)
+ismap_corporate_number_is_valid(PG_FUNCTION_ARGS)
 {
 	text	   *t = PG_GETARG_TEXT_PP(0);
 
@@ -18,9 +18,9 @@ corporate_number_is_valid(PG_FUNCTION_ARGS)
 }
 
 /* ismap.corporate_number_check_digit(base text): the digit to prepend */
-PG_FUNCTION_INFO_V1(corporate_number_check_digit);
+PG_FUNCTION_INFO_V1(ismap_corporate_number_check_digit);
 Datum
-corporate_number_check_digit(PG_FUNCTION_ARGS)
+ismap_corporate_number_check_digit(PG_FUNCTION_ARGS)
 {
 	text	   *t = PG_GETARG_TEXT_PP(0);
 	int			d = corpnum_check_digit(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));

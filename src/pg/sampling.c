@@ -27,9 +27,9 @@ population_arg(FunctionCallInfo fcinfo, int n)
  *     expected_rate float8 DEFAULT 0, population bigint DEFAULT NULL,
  *     model text DEFAULT 'binomial') int
  */
-PG_FUNCTION_INFO_V1(attribute_sample_size);
+PG_FUNCTION_INFO_V1(ismap_attribute_sample_size);
 Datum
-attribute_sample_size(PG_FUNCTION_ARGS)
+ismap_attribute_sample_size(PG_FUNCTION_ARGS)
 {
 	ismap_sampling_args a = {0};
 	sampling_model model;
@@ -58,9 +58,9 @@ attribute_sample_size(PG_FUNCTION_ARGS)
  * ismap.upper_deviation_limit(sample_size int, deviations int,
  *     confidence float8, population bigint DEFAULT NULL) float8
  */
-PG_FUNCTION_INFO_V1(upper_deviation_limit);
+PG_FUNCTION_INFO_V1(ismap_upper_deviation_limit);
 Datum
-upper_deviation_limit(PG_FUNCTION_ARGS)
+ismap_upper_deviation_limit(PG_FUNCTION_ARGS)
 {
 	ismap_sampling_args a = {0};
 	double		limit = 0;
@@ -92,9 +92,9 @@ typedef struct draw_state
  * The whole sample is drawn on the first call (it must be sorted anyway);
  * the workspace is freed at once, the items live until the last row.
  */
-PG_FUNCTION_INFO_V1(draw_sample);
+PG_FUNCTION_INFO_V1(ismap_draw_sample);
 Datum
-draw_sample(PG_FUNCTION_ARGS)
+ismap_draw_sample(PG_FUNCTION_ARGS)
 {
 	FuncCallContext *funcctx;
 	draw_state *ds;

@@ -231,9 +231,9 @@ parse_result(const char *s)
 	return VL_RESULT_NOT_TESTED;
 }
 
-PG_FUNCTION_INFO_V1(validate_application);
+PG_FUNCTION_INFO_V1(ismap_validate_application);
 Datum
-validate_application(PG_FUNCTION_ARGS)
+ismap_validate_application(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	int64		application_id = PG_GETARG_INT64(0);
@@ -511,9 +511,9 @@ validate_application(PG_FUNCTION_ARGS)
 }
 
 /* ismap.validation_rules(): the codes, their usual severity and meaning */
-PG_FUNCTION_INFO_V1(validation_rules);
+PG_FUNCTION_INFO_V1(ismap_validation_rules);
 Datum
-validation_rules(PG_FUNCTION_ARGS)
+ismap_validation_rules(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 

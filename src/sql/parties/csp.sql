@@ -2,11 +2,11 @@
 -- parties: providers, services, audit bodies (DESIGN §3.4; seed §3.3.2, §3.3.4)
 -------------------------------------------------------------------------------
 CREATE FUNCTION ismap.corporate_number_is_valid(pg_catalog.text) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'corporate_number_is_valid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_corporate_number_is_valid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.corporate_number_is_valid(pg_catalog.text) IS 'true when the text is a 13-digit Japanese corporate number (法人番号) with a correct check digit';
 
 CREATE FUNCTION ismap.corporate_number_check_digit(base pg_catalog.text) RETURNS pg_catalog.int4
-	AS 'MODULE_PATHNAME', 'corporate_number_check_digit' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_corporate_number_check_digit' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.corporate_number_check_digit(pg_catalog.text) IS 'the check digit to put before a 12-digit corporate number base';
 
 CREATE TABLE ismap.csp (

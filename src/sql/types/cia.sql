@@ -4,16 +4,16 @@
 CREATE TYPE ismap.cia;
 
 CREATE FUNCTION ismap.cia_in(pg_catalog.cstring) RETURNS ismap.cia
-	AS 'MODULE_PATHNAME', 'cia_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_cia_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION ismap.cia_out(ismap.cia) RETURNS pg_catalog.cstring
-	AS 'MODULE_PATHNAME', 'cia_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_cia_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION ismap.cia_recv(pg_catalog.internal) RETURNS ismap.cia
-	AS 'MODULE_PATHNAME', 'cia_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_cia_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION ismap.cia_send(ismap.cia) RETURNS pg_catalog.bytea
-	AS 'MODULE_PATHNAME', 'cia_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_cia_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE TYPE ismap.cia (
 	INPUT = ismap.cia_in,
@@ -28,60 +28,60 @@ CREATE TYPE ismap.cia (
 COMMENT ON TYPE ismap.cia IS 'confidentiality/integrity/availability rating, written C3/I2/A1 (C 1-3, I 1-2, A 1-3)';
 
 CREATE FUNCTION ismap.cia(c pg_catalog.int4, i pg_catalog.int4, a pg_catalog.int4) RETURNS ismap.cia
-	AS 'MODULE_PATHNAME', 'cia_construct' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_cia_construct' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.cia(pg_catalog.int4, pg_catalog.int4, pg_catalog.int4) IS 'rating from its components; out of range is 22003';
 
 CREATE FUNCTION ismap.conf(ismap.cia) RETURNS pg_catalog.int4
-	AS 'MODULE_PATHNAME', 'cia_get_conf' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_cia_get_conf' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.conf(ismap.cia) IS 'confidentiality component (1-3)';
 
 CREATE FUNCTION ismap.integ(ismap.cia) RETURNS pg_catalog.int4
-	AS 'MODULE_PATHNAME', 'cia_get_integ' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_cia_get_integ' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.integ(ismap.cia) IS 'integrity component (1-2)';
 
 CREATE FUNCTION ismap.avail(ismap.cia) RETURNS pg_catalog.int4
-	AS 'MODULE_PATHNAME', 'cia_get_avail' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_cia_get_avail' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.avail(ismap.cia) IS 'availability component (1-3)';
 
 CREATE FUNCTION ismap.cia_eq(ismap.cia, ismap.cia) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'cia_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME', 'ismap_cia_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 
 CREATE FUNCTION ismap.cia_ne(ismap.cia, ismap.cia) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'cia_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME', 'ismap_cia_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 
 CREATE FUNCTION ismap.cia_lex_lt(ismap.cia, ismap.cia) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'cia_lex_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME', 'ismap_cia_lex_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 
 CREATE FUNCTION ismap.cia_lex_le(ismap.cia, ismap.cia) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'cia_lex_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME', 'ismap_cia_lex_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 
 CREATE FUNCTION ismap.cia_lex_gt(ismap.cia, ismap.cia) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'cia_lex_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME', 'ismap_cia_lex_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 
 CREATE FUNCTION ismap.cia_lex_ge(ismap.cia, ismap.cia) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'cia_lex_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME', 'ismap_cia_lex_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 
 CREATE FUNCTION ismap.cia_lex_cmp(ismap.cia, ismap.cia) RETURNS pg_catalog.int4
-	AS 'MODULE_PATHNAME', 'cia_lex_cmp' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_cia_lex_cmp' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.cia_lex_cmp(ismap.cia, ismap.cia) IS 'lexicographic (C, I, A) comparison, for sorting only (btree support)';
 
 CREATE FUNCTION ismap.cia_dominates(ismap.cia, ismap.cia) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'cia_dominates_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME', 'ismap_cia_dominates' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION ismap.cia_dominates(ismap.cia, ismap.cia) IS 'true when every component of the first rating is at least that of the second';
 
 CREATE FUNCTION ismap.cia_dominated(ismap.cia, ismap.cia) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'cia_dominated_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME', 'ismap_cia_dominated' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 
 CREATE FUNCTION ismap.cia_join(ismap.cia, ismap.cia) RETURNS ismap.cia
-	AS 'MODULE_PATHNAME', 'cia_join_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_cia_join' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.cia_join(ismap.cia, ismap.cia) IS 'componentwise maximum of two ratings';
 
 CREATE FUNCTION ismap.cia_hash(ismap.cia) RETURNS pg_catalog.int4
-	AS 'MODULE_PATHNAME', 'cia_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_cia_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.cia_hash(ismap.cia) IS 'hash of a rating (hash support)';
 
 CREATE FUNCTION ismap.cia_hash_extended(ismap.cia, pg_catalog.int8) RETURNS pg_catalog.int8
-	AS 'MODULE_PATHNAME', 'cia_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_cia_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.cia_hash_extended(ismap.cia, pg_catalog.int8) IS '64-bit seeded hash of a rating (hash support)';
 
 CREATE OPERATOR ismap.= (

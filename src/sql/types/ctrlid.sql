@@ -4,16 +4,16 @@
 CREATE TYPE ismap.ctrlid;
 
 CREATE FUNCTION ismap.ctrlid_in(pg_catalog.cstring) RETURNS ismap.ctrlid
-	AS 'MODULE_PATHNAME', 'ctrlid_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION ismap.ctrlid_out(ismap.ctrlid) RETURNS pg_catalog.cstring
-	AS 'MODULE_PATHNAME', 'ctrlid_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION ismap.ctrlid_recv(pg_catalog.internal) RETURNS ismap.ctrlid
-	AS 'MODULE_PATHNAME', 'ctrlid_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION ismap.ctrlid_send(ismap.ctrlid) RETURNS pg_catalog.bytea
-	AS 'MODULE_PATHNAME', 'ctrlid_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE TYPE ismap.ctrlid (
 	INPUT = ismap.ctrlid_in,
@@ -29,43 +29,43 @@ COMMENT ON TYPE ismap.ctrlid IS
 	'hierarchical control identifier such as 6.1.1.1, A.9.2.1 or AC-2(1); compared by segments, spelled as given';
 
 CREATE FUNCTION ismap.ctrlid_cmp(ismap.ctrlid, ismap.ctrlid) RETURNS pg_catalog.int4
-	AS 'MODULE_PATHNAME', 'ctrlid_cmp' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_cmp' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.ctrlid_cmp(ismap.ctrlid, ismap.ctrlid) IS 'three-way comparison of control identifiers (btree support)';
 
 CREATE FUNCTION ismap.ctrlid_eq(ismap.ctrlid, ismap.ctrlid) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'ctrlid_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 
 CREATE FUNCTION ismap.ctrlid_ne(ismap.ctrlid, ismap.ctrlid) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'ctrlid_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 
 CREATE FUNCTION ismap.ctrlid_lt(ismap.ctrlid, ismap.ctrlid) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'ctrlid_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 
 CREATE FUNCTION ismap.ctrlid_le(ismap.ctrlid, ismap.ctrlid) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'ctrlid_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 
 CREATE FUNCTION ismap.ctrlid_gt(ismap.ctrlid, ismap.ctrlid) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'ctrlid_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 
 CREATE FUNCTION ismap.ctrlid_ge(ismap.ctrlid, ismap.ctrlid) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'ctrlid_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 
 CREATE FUNCTION ismap.ctrlid_contains(ismap.ctrlid, ismap.ctrlid) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'ctrlid_contains' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_contains' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 
 CREATE FUNCTION ismap.ctrlid_contained(ismap.ctrlid, ismap.ctrlid) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'ctrlid_contained' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_contained' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 
 CREATE FUNCTION ismap.ctrlid_sortsupport(pg_catalog.internal) RETURNS pg_catalog.void
-	AS 'MODULE_PATHNAME', 'ctrlid_sortsupport' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_sortsupport' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.ctrlid_sortsupport(pg_catalog.internal) IS 'sort support with abbreviated keys (btree support)';
 
 CREATE FUNCTION ismap.ctrlid_hash(ismap.ctrlid) RETURNS pg_catalog.int4
-	AS 'MODULE_PATHNAME', 'ctrlid_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.ctrlid_hash(ismap.ctrlid) IS 'hash of a control identifier; equal identifiers hash alike whatever their spelling';
 
 CREATE FUNCTION ismap.ctrlid_hash_extended(ismap.ctrlid, pg_catalog.int8) RETURNS pg_catalog.int8
-	AS 'MODULE_PATHNAME', 'ctrlid_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.ctrlid_hash_extended(ismap.ctrlid, pg_catalog.int8) IS '64-bit seeded hash of a control identifier';
 
 CREATE OPERATOR ismap.= (
@@ -137,11 +137,11 @@ CREATE OPERATOR CLASS ismap.ctrlid_hash_ops
 		FUNCTION 2 ismap.ctrlid_hash_extended(ismap.ctrlid, pg_catalog.int8);
 
 CREATE FUNCTION ismap.ctrlid_smaller(ismap.ctrlid, ismap.ctrlid) RETURNS ismap.ctrlid
-	AS 'MODULE_PATHNAME', 'ctrlid_smaller' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_smaller' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.ctrlid_smaller(ismap.ctrlid, ismap.ctrlid) IS 'the identifier that sorts first (transition of min)';
 
 CREATE FUNCTION ismap.ctrlid_larger(ismap.ctrlid, ismap.ctrlid) RETURNS ismap.ctrlid
-	AS 'MODULE_PATHNAME', 'ctrlid_larger' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_larger' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.ctrlid_larger(ismap.ctrlid, ismap.ctrlid) IS 'the identifier that sorts last (transition of max)';
 
 CREATE AGGREGATE ismap.min(ismap.ctrlid) (
@@ -155,24 +155,24 @@ CREATE AGGREGATE ismap.max(ismap.ctrlid) (
 COMMENT ON AGGREGATE ismap.max(ismap.ctrlid) IS 'the last control identifier in natural order';
 
 CREATE FUNCTION ismap.depth(ismap.ctrlid) RETURNS pg_catalog.int4
-	AS 'MODULE_PATHNAME', 'ctrlid_depth' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_depth' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.depth(ismap.ctrlid) IS 'number of segments: 3 for a control objective 6.1.1, 4 for a detailed control 6.1.1.1';
 
 CREATE FUNCTION ismap.parent(ismap.ctrlid) RETURNS ismap.ctrlid
-	AS 'MODULE_PATHNAME', 'ctrlid_parent' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_parent' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.parent(ismap.ctrlid) IS 'the identifier without its last segment, spelled as given; NULL at depth 1';
 
 CREATE FUNCTION ismap.subpath(ismap.ctrlid, pg_catalog.int4, pg_catalog.int4) RETURNS ismap.ctrlid
-	AS 'MODULE_PATHNAME', 'ctrlid_subpath' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_subpath' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.subpath(ismap.ctrlid, pg_catalog.int4, pg_catalog.int4) IS
 	'len segments from offset (0-based; negative offset counts from the end, negative len leaves segments off the end)';
 
 CREATE FUNCTION ismap.subpath(ismap.ctrlid, pg_catalog.int4) RETURNS ismap.ctrlid
-	AS 'MODULE_PATHNAME', 'ctrlid_subpath_to_end' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_subpath_to_end' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.subpath(ismap.ctrlid, pg_catalog.int4) IS 'segments from offset to the end';
 
 CREATE FUNCTION ismap.ctrlid(pg_catalog.text) RETURNS ismap.ctrlid
-	AS 'MODULE_PATHNAME', 'ctrlid_from_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_text_to_ctrlid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.ctrlid(pg_catalog.text) IS 'parse text as a control identifier (the text-to-ctrlid cast)';
 
 CREATE CAST (pg_catalog.text AS ismap.ctrlid) WITH FUNCTION ismap.ctrlid(pg_catalog.text);
@@ -180,6 +180,6 @@ CREATE CAST (pg_catalog.text AS ismap.ctrlid) WITH FUNCTION ismap.ctrlid(pg_cata
 CREATE CAST (pg_catalog.varchar AS ismap.ctrlid) WITH FUNCTION ismap.ctrlid(pg_catalog.text);
 
 CREATE FUNCTION ismap.ctrlid_is_valid(pg_catalog.text) RETURNS pg_catalog.bool
-	AS 'MODULE_PATHNAME', 'ctrlid_is_valid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ismap_ctrlid_is_valid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.ctrlid_is_valid(pg_catalog.text) IS 'true when the text is a valid control identifier (never raises)';
 

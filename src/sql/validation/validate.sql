@@ -4,13 +4,13 @@
 -------------------------------------------------------------------------------
 CREATE FUNCTION ismap.validate_application(application_id pg_catalog.int8)
 RETURNS TABLE (code pg_catalog.text, severity pg_catalog.text, control_id ismap.ctrlid, message pg_catalog.text)
-AS 'MODULE_PATHNAME', 'validate_application'
+AS 'MODULE_PATHNAME', 'ismap_validate_application'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.validate_application(pg_catalog.int8) IS 'every finding of the government''s check of an application (code, severity error/query/warning, control, message); see docs/validation.md';
 
 CREATE FUNCTION ismap.validation_rules()
 RETURNS TABLE (code pg_catalog.text, severity pg_catalog.text, description pg_catalog.text)
-AS 'MODULE_PATHNAME', 'validation_rules'
+AS 'MODULE_PATHNAME', 'ismap_validation_rules'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.validation_rules() IS 'the codes validate_application can report, with their usual severity and meaning';
 
