@@ -127,3 +127,13 @@ CREATE OR REPLACE FUNCTION ismap.upper_deviation_limit(
 CREATE OR REPLACE FUNCTION ismap.draw_sample(population pg_catalog.int8, n pg_catalog.int4, seed pg_catalog.int8)
 	RETURNS SETOF pg_catalog.int8
 	AS 'MODULE_PATHNAME', 'ismap_draw_sample' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 25;
+
+-- ==== Dropping the registry needs intent ====
+CREATE FUNCTION ismap.drop_guard() RETURNS event_trigger
+	AS 'MODULE_PATHNAME', 'ismap_drop_guard' LANGUAGE C;
+COMMENT ON FUNCTION ismap.drop_guard() IS 'event trigger: refuses DROP EXTENSION ismap and DROP SCHEMA ismap while the registry holds registrations or events, unless ismap.allow_drop is on';
+REVOKE EXECUTE ON FUNCTION ismap.drop_guard() FROM PUBLIC;
+CREATE EVENT TRIGGER ismap_drop_guard ON ddl_command_start
+	WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA')
+	EXECUTE FUNCTION ismap.drop_guard();
+COMMENT ON EVENT TRIGGER ismap_drop_guard IS 'refuses to drop a registry that holds registrations or events (ismap.drop_guard)';

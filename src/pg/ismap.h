@@ -107,6 +107,8 @@ extern void ismap_oscal_write_error(const oscal_write_error *err,
 
 /* oscal.c: ismap.max_document_size in kB (a GUC defined in module.c) */
 extern int	ismap_max_document_size;
+/* ismap.allow_drop: DROP EXTENSION ismap goes through (drop_guard.c) */
+extern bool ismap_allow_drop;
 
 /* messages.c: translate the PL/pgSQL messages of the extension (_PG_init) */
 extern void ismap_install_message_hook(void);

@@ -71,5 +71,15 @@ _PG_init(void)
 							 NULL, &job_progress, false,
 							 PGC_USERSET, GUC_NOT_IN_SAMPLE,
 							 NULL, NULL, NULL);
+	/*
+	 * DROP EXTENSION ismap on a registry that holds registrations or events
+	 * is refused unless this is on (drop_guard.c).  Superuser only, and
+	 * never from a configuration file: an intent stated in the session.
+	 */
+	DefineCustomBoolVariable("ismap.allow_drop",
+							 "Lets DROP EXTENSION ismap delete a registry that holds registrations or events.",
+							 NULL, &ismap_allow_drop, false,
+							 PGC_SUSET, GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
+							 NULL, NULL, NULL);
 	MarkGUCPrefixReserved("ismap");
 }

@@ -80,6 +80,14 @@ WITH ns AS (
 	LEFT JOIN LATERAL unnest(e.extcondition) WITH ORDINALITY w(cond, j) ON w.j = c.i
 	WHERE e.extname = 'ismap'
 	UNION ALL
+	SELECT 'event trigger ' || t.evtname || ' on ' || t.evtevent || ' tags=' || coalesce(t.evttags::text, '')
+		|| ' function=' || t.evtfoid::regprocedure || ' enabled=' || t.evtenabled::text
+	FROM pg_event_trigger t JOIN pg_depend d ON d.classid = 'pg_event_trigger'::regclass AND d.objid = t.oid AND d.deptype = 'e'
+	JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
+	UNION ALL
+	SELECT 'comment event trigger ' || t.evtname || ' = ' || d.description
+	FROM pg_event_trigger t JOIN pg_description d ON d.classoid = 'pg_event_trigger'::regclass AND d.objoid = t.oid
+	UNION ALL
 	SELECT 'extension ' || extname || ' ' || extversion || ' ' || extrelocatable FROM pg_extension WHERE extname = 'ismap'
 )
 SELECT pg_catalog.replace(l, E'\n', ' ') AS l FROM lines ORDER BY l COLLATE "C";
