@@ -137,3 +137,56 @@ CREATE EVENT TRIGGER ismap_drop_guard ON ddl_command_start
 	WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA')
 	EXECUTE FUNCTION ismap.drop_guard();
 COMMENT ON EVENT TRIGGER ismap_drop_guard IS 'refuses to drop a registry that holds registrations or events (ismap.drop_guard)';
+
+-- ==== Evidence partitions only for years 1 to 9999 ====
+CREATE OR REPLACE FUNCTION ismap.ensure_evidence_partitions(from_date pg_catalog.date, to_date pg_catalog.date)
+RETURNS SETOF pg_catalog.text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	m pg_catalog.date;
+	part pg_catalog.text;
+BEGIN
+	IF from_date IS NULL OR to_date IS NULL THEN
+		RAISE EXCEPTION 'from_date and to_date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT pg_catalog.isfinite(from_date) OR NOT pg_catalog.isfinite(to_date) OR to_date < from_date THEN
+		RAISE EXCEPTION 'invalid range of months from % to %', from_date, to_date
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Give two finite dates, the first not after the second.';
+	END IF;
+	-- partition names and bounds are written YYYY_MM: years 1 to 9999 only
+	-- (a date BC would make the partition of the same month AD)
+	IF from_date < '0001-01-01'::pg_catalog.date OR to_date > '9999-12-31'::pg_catalog.date THEN
+		RAISE EXCEPTION 'invalid range of months from % to %', from_date, to_date
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Evidence partitions cover the years 1 to 9999 (AD).';
+	END IF;
+	IF (pg_catalog.date_part('year', to_date) - pg_catalog.date_part('year', from_date)) * 12
+	   + pg_catalog.date_part('month', to_date) - pg_catalog.date_part('month', from_date) >= 1200 THEN
+		RAISE EXCEPTION 'too many evidence partitions from % to %', from_date, to_date
+			USING ERRCODE = 'program_limit_exceeded', DETAIL = 'At most 1200 months are made in one call.';
+	END IF;
+	-- two callers would race for the same names
+	PERFORM pg_catalog.pg_advisory_xact_lock(1769172321, 105);
+	m := pg_catalog.date_trunc('month', from_date)::pg_catalog.date;
+	WHILE m <= to_date LOOP
+		part := pg_catalog.format('evidence_%s', pg_catalog.to_char(m, 'YYYY_MM'));
+		IF pg_catalog.to_regclass(pg_catalog.format('ismap.%I', part)) IS NULL THEN
+			EXECUTE pg_catalog.format('CREATE TABLE ismap.%I PARTITION OF ismap.evidence FOR VALUES FROM (%L) TO (%L)',
+				part, pg_catalog.to_char(m, 'YYYY-MM-DD') || ' 00:00:00+00',
+				pg_catalog.to_char((m + '1 month'::pg_catalog.interval)::pg_catalog.date, 'YYYY-MM-DD') || ' 00:00:00+00');
+			EXECUTE pg_catalog.format('CREATE INDEX %I ON ismap.%I (service_id, occurred_at)', part || '_service_idx', part);
+			EXECUTE pg_catalog.format('COMMENT ON TABLE ismap.%I IS %L', part,
+				pg_catalog.format('control evidence of %s (UTC); a partition of ismap.evidence', pg_catalog.to_char(m, 'YYYY-MM')));
+			RETURN NEXT 'ismap.' || part;
+		END IF;
+		m := (m + '1 month'::pg_catalog.interval)::pg_catalog.date;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION ismap.ensure_evidence_partitions(pg_catalog.date, pg_catalog.date) IS 'create the missing monthly partitions ismap.evidence_YYYY_MM of ismap.evidence (with their index on service_id, occurred_at) from from_date''s month to to_date''s; returns the names made';
+REVOKE EXECUTE ON FUNCTION ismap.ensure_evidence_partitions(pg_catalog.date, pg_catalog.date) FROM PUBLIC;
+
+-- ==== Registrations are kept whatever session_replication_role says ====
+ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER registration_keep_history;
+ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER registration_no_truncate;

@@ -81,7 +81,7 @@ ismap_ctrlid_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int			version = pq_getmsgbyte(buf);
-	const char *text;
+	char	   *text;
 	int			len;
 
 	if (version != CTRLID_BINARY_VERSION)
@@ -90,8 +90,12 @@ ismap_ctrlid_recv(PG_FUNCTION_ARGS)
 				 errmsg("unsupported binary format version %d for type %s",
 						version, "ctrlid"),
 				 errdetail("This server reads version %d.", CTRLID_BINARY_VERSION)));
-	len = buf->len - buf->cursor;
-	text = pq_getmsgbytes(buf, len);
+	/*
+	 * The text travels in the client's encoding, as textrecv's does:
+	 * pq_getmsgtext converts it and refuses invalid bytes (showing them in
+	 * hex), so no raw byte of the message reaches an error message.
+	 */
+	text = pq_getmsgtext(buf, buf->len - buf->cursor, &len);
 	PG_RETURN_POINTER(ismap_ctrlid_from_text(text, (size_t) len));
 }
 

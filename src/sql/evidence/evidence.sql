@@ -70,6 +70,12 @@ BEGIN
 		RAISE EXCEPTION 'invalid range of months from % to %', from_date, to_date
 			USING ERRCODE = 'invalid_parameter_value', HINT = 'Give two finite dates, the first not after the second.';
 	END IF;
+	-- partition names and bounds are written YYYY_MM: years 1 to 9999 only
+	-- (a date BC would make the partition of the same month AD)
+	IF from_date < '0001-01-01'::pg_catalog.date OR to_date > '9999-12-31'::pg_catalog.date THEN
+		RAISE EXCEPTION 'invalid range of months from % to %', from_date, to_date
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Evidence partitions cover the years 1 to 9999 (AD).';
+	END IF;
 	IF (pg_catalog.date_part('year', to_date) - pg_catalog.date_part('year', from_date)) * 12
 	   + pg_catalog.date_part('month', to_date) - pg_catalog.date_part('month', from_date) >= 1200 THEN
 		RAISE EXCEPTION 'too many evidence partitions from % to %', from_date, to_date

@@ -64,6 +64,9 @@ CREATE TRIGGER registration_keep_history BEFORE DELETE ON ismap.registration
 
 CREATE TRIGGER registration_no_truncate BEFORE TRUNCATE ON ismap.registration
 	FOR EACH STATEMENT EXECUTE FUNCTION ismap.registration_no_delete();
+-- ENABLE ALWAYS: session_replication_role = replica does not switch them off
+ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER registration_keep_history;
+ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER registration_no_truncate;
 SELECT pg_catalog.pg_extension_config_dump('ismap.registration_serial', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.registration', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.registration_registration_id_seq', '');
