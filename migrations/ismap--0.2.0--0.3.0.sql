@@ -128,19 +128,35 @@ CREATE OR REPLACE FUNCTION ismap.draw_sample(population pg_catalog.int8, n pg_ca
 	RETURNS SETOF pg_catalog.int8
 	AS 'MODULE_PATHNAME', 'ismap_draw_sample' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 25;
 
--- ==== Dropping the registry needs intent ====
-CREATE FUNCTION ismap.drop_guard() RETURNS event_trigger
-	AS 'MODULE_PATHNAME', 'ismap_drop_guard' LANGUAGE C;
-COMMENT ON FUNCTION ismap.drop_guard() IS 'event trigger: refuses DROP EXTENSION ismap and DROP SCHEMA ismap while the registry holds registrations or events, unless ismap.allow_drop is on';
-REVOKE EXECUTE ON FUNCTION ismap.drop_guard() FROM PUBLIC;
-CREATE EVENT TRIGGER ismap_drop_guard ON ddl_command_start
-	WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA')
-	EXECUTE FUNCTION ismap.drop_guard();
-COMMENT ON EVENT TRIGGER ismap_drop_guard IS 'refuses to drop a registry that holds registrations or events (ismap.drop_guard)';
+-- ==== Explicit parameters ====
+-------------------------------------------------------------------------------
+-- No event, decision or job step reads a setting a session can set.
+-- ismap.event_context (the context of registry events) and
+-- ismap.acknowledged (an approval's acknowledgements) were user-settable:
+-- anyone could SET them before reporting a change or deciding, and the
+-- forged JSON went into the hash-chained log.  The events now take their
+-- context from the data: the registration and its application, the job
+-- run that the job's UPDATE names in registration.run_id and
+-- service_change.covered_run_id; approve_application records the codes it
+-- acknowledged on the application (application.acknowledged) and calls
+-- register, which now holds the body of register_decision.
+-------------------------------------------------------------------------------
+ALTER TABLE ismap.application ADD COLUMN acknowledged pg_catalog.text[];
+COMMENT ON COLUMN ismap.application.acknowledged IS 'the query codes the registrar acknowledged when approving it (written by approve_application; NULL when registered without validation)';
+ALTER TABLE ismap.registration ADD COLUMN run_id pg_catalog.int8;
+COMMENT ON COLUMN ismap.registration.run_id IS 'the job run (ismap.job_run) whose step made the row''s latest change; NULL when a registry function made it';
+ALTER TABLE ismap.service_change ADD COLUMN covered_run_id pg_catalog.int8;
+COMMENT ON COLUMN ismap.service_change.covered_run_id IS 'set by the changes job with covered_by: its run (ismap.job_run)';
 
--- ==== Evidence partitions only for years 1 to 9999 ====
-CREATE OR REPLACE FUNCTION ismap.ensure_evidence_partitions(from_date pg_catalog.date, to_date pg_catalog.date)
-RETURNS SETOF pg_catalog.text
+-- what approvals acknowledged before 0.3.0 is in their registered events
+UPDATE ismap.application a
+SET acknowledged = ARRAY(SELECT pg_catalog.jsonb_array_elements_text(e.payload->'context'->'acknowledged'))
+FROM ismap.registry_event e
+WHERE e.kind = 'registered' AND e.payload->'context'->>'application_id' = a.application_id::pg_catalog.text
+  AND pg_catalog.jsonb_typeof(e.payload->'context'->'acknowledged') = 'array';
+
+CREATE OR REPLACE FUNCTION ismap.register(p_application_id pg_catalog.int8, p_as_of pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS ismap.registration
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -187,6 +203,998 @@ $$;
 COMMENT ON FUNCTION ismap.ensure_evidence_partitions(pg_catalog.date, pg_catalog.date) IS 'create the missing monthly partitions ismap.evidence_YYYY_MM of ismap.evidence (with their index on service_id, occurred_at) from from_date''s month to to_date''s; returns the names made';
 REVOKE EXECUTE ON FUNCTION ismap.ensure_evidence_partitions(pg_catalog.date, pg_catalog.date) FROM PUBLIC;
 
+-- ==== Dropping the registry needs intent ====
+CREATE FUNCTION ismap.drop_guard() RETURNS event_trigger
+	AS 'MODULE_PATHNAME', 'ismap_drop_guard' LANGUAGE C;
+COMMENT ON FUNCTION ismap.drop_guard() IS 'event trigger: refuses DROP EXTENSION ismap and DROP SCHEMA ismap while the registry holds registrations or events, unless ismap.allow_drop is on';
+REVOKE EXECUTE ON FUNCTION ismap.drop_guard() FROM PUBLIC;
+CREATE EVENT TRIGGER ismap_drop_guard ON ddl_command_start
+	WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA')
+	EXECUTE FUNCTION ismap.drop_guard();
+COMMENT ON EVENT TRIGGER ismap_drop_guard IS 'refuses to drop a registry that holds registrations or events (ismap.drop_guard)';
+
+-- ==== Evidence partitions only for years 1 to 9999 ====
+CREATE OR REPLACE FUNCTION ismap.ensure_evidence_partitions(from_date pg_catalog.date, to_date pg_catalog.date)
+RETURNS SETOF pg_catalog.text
+
 -- ==== Registrations are kept whatever session_replication_role says ====
 ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER registration_keep_history;
 ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER registration_no_truncate;
+	app ismap.application;
+	aud ismap.audit;
+	live ismap.registration;
+	prior ismap.registration;
+	res ismap.registration;
+	serial_prefix pg_catalog.text;
+	serial pg_catalog.int4;
+	validity pg_catalog.interval := (ismap.policy_value('registration_validity') #>> '{}')::pg_catalog.interval;
+BEGIN
+	IF p_application_id IS NULL OR p_as_of IS NULL THEN
+		RAISE EXCEPTION 'application and date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	app := ismap.lock_submitted_application(p_application_id);
+	IF p_as_of < app.submitted_on THEN
+		RAISE EXCEPTION 'cannot register application % on %, before it was submitted on %', p_application_id, p_as_of, app.submitted_on
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT * INTO aud FROM ismap.audit WHERE audit_id = app.audit_id;
+
+	-- one registration decision per service at a time
+	PERFORM 1 FROM ismap.service WHERE service_id = app.service_id FOR UPDATE;
+	SELECT * INTO live FROM ismap.registration
+	WHERE service_id = app.service_id AND status IN ('active', 'suspended');
+	IF FOUND AND app.kind = 'new' THEN
+		RAISE EXCEPTION 'service % already has registration %', app.service_id, live.registration_number
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  HINT = 'File a renewal application to replace it.';
+	END IF;
+	IF (aud.period_end + validity)::pg_catalog.date < p_as_of THEN
+		RAISE EXCEPTION 'registration of application % would already be expired on %', p_application_id, p_as_of
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format('The audited period ended on %s; with a validity of %s it ends on %s.',
+					aud.period_end, validity, (aud.period_end + validity)::pg_catalog.date);
+	END IF;
+
+	-- the number: a service keeps the serial of its first registration
+	SELECT * INTO prior FROM ismap.registration WHERE service_id = app.service_id
+	ORDER BY registered_on DESC, registration_id DESC LIMIT 1;
+	IF FOUND THEN
+		serial_prefix := pg_catalog.regexp_replace(prior.registration_number, '-[1-3]$', '');
+	ELSE
+		INSERT INTO ismap.registration_serial AS s (year, last_serial)
+		VALUES (pg_catalog.date_part('year', p_as_of)::pg_catalog.int2, 1)
+		ON CONFLICT (year) DO UPDATE SET last_serial = s.last_serial + 1
+		RETURNING s.last_serial INTO serial;
+		serial_prefix := pg_catalog.format('C%s-%s',
+			pg_catalog.to_char(p_as_of, 'YY'),
+			pg_catalog.lpad(serial::pg_catalog.text, GREATEST(4, pg_catalog.length(serial::pg_catalog.text)), '0'));
+	END IF;
+
+	-- the events of what follows take their context from the rows: the
+	-- application (kind, audit, the acknowledgements approve_application
+	-- recorded on it) and the registration (ismap.registration_event_trigger)
+	IF live.registration_id IS NOT NULL THEN
+		UPDATE ismap.registration
+		SET status = 'expired', ended_on = p_as_of,
+			end_reason = pg_catalog.format('replaced by renewal (application %s)', app.application_id),
+			run_id = NULL
+		WHERE registration_id = live.registration_id;
+	END IF;
+	INSERT INTO ismap.registration (registration_number, service_id, level, application_id,
+		registered_on, valid_until, status)
+	VALUES (serial_prefix || '-' || app.requested_level, app.service_id, app.requested_level,
+		app.application_id, p_as_of, (aud.period_end + validity)::pg_catalog.date, 'active')
+	RETURNING * INTO res;
+
+	UPDATE ismap.application SET status = 'approved', decided_on = p_as_of
+	WHERE application_id = app.application_id;
+	RETURN res;
+END
+$$;
+COMMENT ON FUNCTION ismap.register(pg_catalog.int8, pg_catalog.date) IS 'registrar primitive: register a submitted application (number, validity, replacing the service''s registration on renewal, event); approve_application validates and then calls it';
+
+CREATE OR REPLACE FUNCTION ismap.approve_application(p_application_id pg_catalog.int8,
+	p_acknowledged pg_catalog.text[] DEFAULT '{}', p_as_of pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS ismap.registration
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	blocking pg_catalog.text[];
+	unacknowledged pg_catalog.text[];
+	acked pg_catalog.text[];
+	res ismap.registration;
+BEGIN
+	IF p_application_id IS NULL OR p_as_of IS NULL THEN
+		RAISE EXCEPTION 'application and date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- lock first, so the findings cannot change between the check and the decision
+	PERFORM ismap.lock_submitted_application(p_application_id);
+	SELECT pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'error'),
+		   pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'query'
+				AND f.code <> ALL (COALESCE(p_acknowledged, '{}'))),
+		   pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'query'
+				AND f.code = ANY (COALESCE(p_acknowledged, '{}')))
+	INTO blocking, unacknowledged, acked
+	FROM ismap.validate_application(p_application_id) f;
+	IF blocking IS NOT NULL THEN
+		RAISE EXCEPTION 'application % cannot be approved: % error finding(s) remain', p_application_id,
+			(SELECT pg_catalog.count(*) FROM ismap.validate_application(p_application_id) f WHERE f.severity = 'error')
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'Blocking codes: ' OPERATOR(pg_catalog.||) pg_catalog.array_to_string(blocking, ', ') OPERATOR(pg_catalog.||) '.',
+				  HINT = 'See ismap.validate_application() for what is wrong and how to fix it.';
+	END IF;
+	IF unacknowledged IS NOT NULL THEN
+		RAISE EXCEPTION 'application % cannot be approved: query finding(s) not acknowledged', p_application_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'Codes to acknowledge: ' OPERATOR(pg_catalog.||) pg_catalog.array_to_string(unacknowledged, ', ') OPERATOR(pg_catalog.||) '.',
+				  HINT = 'Pass the codes the registrar accepts in the acknowledged argument.';
+	END IF;
+	-- the decision records what it acknowledged; the registered event
+	-- takes it from the application row
+	UPDATE ismap.application SET acknowledged = COALESCE(acked, '{}')
+	WHERE application_id = p_application_id;
+	res := ismap.register(p_application_id, p_as_of);
+	RETURN res;
+END
+$$;
+COMMENT ON FUNCTION ismap.approve_application(pg_catalog.int8, pg_catalog.text[], pg_catalog.date) IS 'validate and register an application: refused (55000) while an error finding remains or a query code is not acknowledged; the acknowledged codes are recorded on the application and go into the event';
+
+CREATE OR REPLACE FUNCTION ismap.delist(p_service_id pg_catalog.int8, p_reason pg_catalog.text, p_as_of pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS SETOF ismap.registration
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	root ismap.registration;
+BEGIN
+	IF p_reason IS NULL OR pg_catalog.btrim(p_reason) = '' THEN
+		RAISE EXCEPTION 'a delisting needs a reason' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF p_as_of IS NULL THEN
+		RAISE EXCEPTION 'the delisting date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	PERFORM 1 FROM ismap.service WHERE service_id = p_service_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'service % does not exist', p_service_id USING ERRCODE = 'undefined_object';
+	END IF;
+	SELECT * INTO root FROM ismap.registration r
+	WHERE r.service_id = p_service_id AND r.status IN ('active', 'suspended') FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'service % has no active registration to delist', p_service_id
+			USING ERRCODE = 'object_not_in_prerequisite_state';
+	END IF;
+
+	RETURN QUERY
+	WITH impact AS (
+		SELECT i.*, base.registration_id AS base_registration_id
+		FROM ismap.delisting_impact(p_service_id) i
+		LEFT JOIN ismap.registration base
+		  ON i.depth > 0 AND base.service_id = i.via[pg_catalog.array_upper(i.via, 1)]
+		 AND base.status IN ('active', 'suspended')
+	)
+	UPDATE ismap.registration r
+	SET status = 'delisted', ended_on = p_as_of,
+		end_reason = CASE WHEN impact.depth = 0 THEN p_reason
+			ELSE pg_catalog.format('platform delisted: %s', p_reason) END,
+		cascaded_from = CASE WHEN impact.depth = 0 THEN NULL
+			ELSE COALESCE(impact.base_registration_id, root.registration_id) END,
+		cascade_path = CASE WHEN impact.depth = 0 THEN NULL ELSE impact.via END,
+		run_id = NULL
+	FROM impact
+	WHERE r.registration_id = impact.registration_id
+	RETURNING r.*;
+END
+$$;
+COMMENT ON FUNCTION ismap.delist(pg_catalog.int8, pg_catalog.text, pg_catalog.date) IS 'delist a service and, in the same transaction, every registration built on it (not self-assessed); returns the rows changed';
+
+CREATE OR REPLACE FUNCTION ismap.registration_event_trigger() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	kind pg_catalog.text;
+	ctx pg_catalog.jsonb;
+BEGIN
+	-- Rows that arrive by COPY are a restore (pg_dump writes table data as
+	-- COPY): their events come back with ismap.registry_event's own data,
+	-- and writing new ones would fork the chain.  The registry functions
+	-- never COPY.
+	-- (the whole query must be one COPY ... FROM STDIN, run by a superuser:
+	-- a restore, never a multi-statement query that merely starts with COPY)
+	IF TG_OP = 'INSERT'
+	   AND pg_catalog.current_query() OPERATOR(pg_catalog.~*) '^\s*copy\s[^;]*\sfrom\s+stdin\s*;?\s*$'
+	   AND (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER) THEN
+		RETURN NULL;
+	END IF;
+	IF TG_OP = 'INSERT' THEN
+		kind := 'registered';
+	ELSIF NEW.status IS DISTINCT FROM OLD.status THEN
+		kind := CASE NEW.status WHEN 'active' THEN 'reinstated' ELSE NEW.status END;
+	ELSE
+		kind := 'changed';
+	END IF;
+	IF TG_OP = 'INSERT' THEN
+		SELECT pg_catalog.jsonb_build_object('action', 'register', 'application_id', a.application_id,
+			'application_kind', a.kind, 'audit_id', a.audit_id, 'as_of', NEW.registered_on,
+			'acknowledged', pg_catalog.to_jsonb(a.acknowledged))
+		INTO ctx
+		FROM ismap.application a WHERE a.application_id OPERATOR(pg_catalog.=) NEW.application_id;
+	ELSIF NEW.run_id IS NOT NULL THEN
+		SELECT pg_catalog.jsonb_build_object(
+			'action', CASE j.job WHEN 'renewals' THEN 'expire' WHEN 'cascade' THEN 'cascade'
+				WHEN 'changes' THEN CASE NEW.status WHEN 'suspended' THEN 'suspend' WHEN 'active' THEN 'reinstate' END END,
+			'job', j.job, 'run_id', j.run_id, 'as_of', j.as_of,
+			'grace', CASE WHEN j.job OPERATOR(pg_catalog.=) 'cascade' THEN ismap.policy_value('cascade_grace') END)
+		INTO ctx
+		FROM ismap.job_run j WHERE j.run_id OPERATOR(pg_catalog.=) NEW.run_id;
+		IF NOT FOUND THEN
+			ctx := pg_catalog.jsonb_build_object('run_id', NEW.run_id);
+		END IF;
+	ELSIF NEW.status OPERATOR(pg_catalog.=) 'delisted' AND OLD.status IS DISTINCT FROM 'delisted' THEN
+		-- the reason given for the service delisted first (delist ends it
+		-- in the same statement; this trigger runs after it)
+		ctx := pg_catalog.jsonb_build_object('action', 'delist',
+			'reason', CASE WHEN NEW.cascade_path IS NULL THEN NEW.end_reason ELSE COALESCE(
+				(SELECT r.end_reason FROM ismap.registration r
+				 WHERE r.service_id OPERATOR(pg_catalog.=) NEW.cascade_path[1] AND r.status OPERATOR(pg_catalog.=) 'delisted'
+				   AND r.ended_on OPERATOR(pg_catalog.=) NEW.ended_on AND r.cascade_path IS NULL
+				 ORDER BY r.registration_id DESC LIMIT 1), NEW.end_reason) END,
+			'as_of', NEW.ended_on,
+			'root_service_id', COALESCE(NEW.cascade_path[1], NEW.service_id));
+	ELSIF NEW.status OPERATOR(pg_catalog.=) 'expired' AND OLD.status IS DISTINCT FROM 'expired' THEN
+		-- outside the renewals job, register ends one as expired when a
+		-- renewal replaces it (the end_reason it writes says so)
+		ctx := pg_catalog.jsonb_build_object(
+			'action', CASE WHEN NEW.end_reason OPERATOR(pg_catalog.~~) 'replaced by renewal%' THEN 'register' ELSE 'expire' END,
+			'reason', NEW.end_reason, 'as_of', NEW.ended_on);
+	END IF;
+	PERFORM ismap.append_event(kind, NEW.registration_id, NEW.service_id,
+		pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+			'registration_number', NEW.registration_number,
+			'level', NEW.level,
+			'old_status', CASE WHEN TG_OP = 'UPDATE' THEN OLD.status END,
+			'status', NEW.status,
+			'registered_on', NEW.registered_on,
+			'valid_until', NEW.valid_until,
+			'ended_on', NEW.ended_on,
+			'end_reason', NEW.end_reason,
+			'cascaded_from', NEW.cascaded_from,
+			'cascade_path', NEW.cascade_path,
+			'context', ctx)));
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap.registration_event_trigger() IS 'trigger: writes a registry event for every registration insert or update';
+
+CREATE OR REPLACE FUNCTION ismap.service_change_event_trigger() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	live pg_catalog.int8;
+BEGIN
+	IF TG_OP = 'UPDATE' AND NEW.covered_by IS NOT DISTINCT FROM OLD.covered_by THEN
+		RETURN NULL;
+	END IF;
+	-- Rows that arrive by COPY are a restore (pg_dump writes table data as
+	-- COPY): their events come back with ismap.registry_event's own rows,
+	-- and new ones would fork the chain.  Changes are reported by INSERT.
+	-- (the whole query must be one COPY ... FROM STDIN, run by a superuser:
+	-- a restore, never a multi-statement query that merely starts with COPY)
+	-- (this function runs with the owner's rights: the one who inserted is
+	-- the role set with SET ROLE, else the login role)
+	IF TG_OP = 'INSERT'
+	   AND pg_catalog.current_query() OPERATOR(pg_catalog.~*) '^\s*copy\s[^;]*\sfrom\s+stdin\s*;?\s*$'
+	   AND (SELECT r.rolsuper FROM pg_catalog.pg_roles r
+			WHERE r.rolname OPERATOR(pg_catalog.=) CASE WHEN pg_catalog.current_setting('role') IN ('none', '')
+				THEN SESSION_USER ELSE pg_catalog.current_setting('role')::pg_catalog.name END) THEN
+		RETURN NULL;
+	END IF;
+	SELECT r.registration_id INTO live FROM ismap.registration r
+	WHERE r.service_id = NEW.service_id AND r.status = ANY (ARRAY['active', 'suspended']);
+	PERFORM ismap.append_event(CASE WHEN TG_OP = 'INSERT' THEN 'change_reported' ELSE 'change_covered' END,
+		live, NEW.service_id,
+		pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+			'change_id', NEW.change_id,
+			'kind', NEW.kind,
+			'material', NEW.material,
+			'effective_on', NEW.effective_on,
+			'description', CASE WHEN TG_OP = 'INSERT' THEN NEW.description END,
+			'reported_by', CASE WHEN TG_OP = 'INSERT' THEN NEW.reported_by END,
+			'reported_on', CASE WHEN TG_OP = 'INSERT' THEN NEW.reported_on END,
+			'covered_by', NEW.covered_by,
+			'covered_on', NEW.covered_on,
+			-- the coverage's context: the changes job's run, which its UPDATE
+			-- names in covered_run_id (never a setting of the session)
+			'context', CASE WHEN TG_OP = 'UPDATE' THEN (
+				SELECT pg_catalog.jsonb_build_object('action', 'cover', 'job', j.job, 'run_id', j.run_id, 'as_of', j.as_of)
+				FROM ismap.job_run j WHERE j.run_id = NEW.covered_run_id) END)));
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap.service_change_event_trigger() IS 'trigger: writes a registry event (change_reported, change_covered) for a reported change and for its coverage by an audit';
+
+CREATE OR REPLACE FUNCTION ismap.run_renewals(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '64MB'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := run_renewals.as_of;
+	dry pg_catalog.bool := run_renewals.dry_run;
+	run pg_catalog.int8;
+	windows pg_catalog.int4[];
+	n_expired pg_catalog.int8 := 0;
+	n_kept pg_catalog.int8 := 0;
+	n_notices pg_catalog.int8;
+	rec record;
+BEGIN
+	PERFORM ismap.job_check_args(d, dry);
+	PERFORM ismap.job_try_lock('renewals');
+	run := ismap.job_begin('renewals', d, dry);
+	BEGIN
+		-- an empty array is allowed: no notices
+		SELECT COALESCE(pg_catalog.array_agg(w::pg_catalog.int4 ORDER BY w::pg_catalog.int4), '{}')
+		INTO STRICT windows
+		FROM pg_catalog.jsonb_array_elements_text(ismap.policy_value('notice_windows_days')) AS e(w);
+	EXCEPTION WHEN OTHERS THEN
+		windows := NULL;
+	END;
+	IF windows IS NULL OR pg_catalog.array_position(windows, NULL) IS NOT NULL
+	   OR EXISTS (SELECT 1 FROM pg_catalog.unnest(windows) w WHERE w OPERATOR(pg_catalog.<) 0) THEN
+		RAISE EXCEPTION 'policy parameter "notice_windows_days" must be an array of days, not %',
+			(SELECT p.value FROM ismap.policy p WHERE p.name OPERATOR(pg_catalog.=) 'notice_windows_days')
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'For example [90, 30, 7].';
+	END IF;
+
+	-- 1. what ran out: expire it when no renewal is pending, else report
+	-- once (a renewal_pending notice) that a pending renewal keeps it.  One
+	-- statement, one scan: the rows it changes are the whole of the work.
+	PERFORM ismap.job_progress(pg_catalog.format('renewals: registrations valid until before %s', d));
+	FOR rec IN
+		WITH pending AS (
+			-- the oldest open renewal per service (filed by d, not decided by d)
+			SELECT DISTINCT ON (a.service_id) a.service_id, a.application_id, a.submitted_on
+			FROM ismap.application a
+			WHERE a.kind = 'renewal' AND a.submitted_on <= d
+			  AND (a.status = 'submitted' OR a.decided_on > d)
+			ORDER BY a.service_id, a.submitted_on, a.application_id
+		),
+		late AS (
+			-- the newest renewal refused or withdrawn: a registration it kept
+			-- alive past valid_until ends on the decision day
+			SELECT DISTINCT ON (a.service_id) a.service_id, a.application_id, a.status, a.submitted_on, a.decided_on
+			FROM ismap.application a
+			WHERE a.kind = 'renewal' AND a.status = ANY (ARRAY['rejected', 'withdrawn']) AND a.decided_on <= d
+			ORDER BY a.service_id, a.decided_on DESC, a.application_id DESC
+		),
+		past AS (
+			SELECT r.registration_id, r.registration_number, r.valid_until,
+				   p.application_id AS pending_application, p.submitted_on AS pending_since,
+				   CASE WHEN l.decided_on > r.valid_until AND l.submitted_on <= r.valid_until
+						THEN l.decided_on ELSE r.valid_until + 1 END AS ended_on,
+				   CASE WHEN l.decided_on > r.valid_until AND l.submitted_on <= r.valid_until
+						THEN pg_catalog.format('validity ended on %s; renewal application %s %s on %s', r.valid_until, l.application_id, l.status, l.decided_on)
+						ELSE pg_catalog.format('validity ended on %s without renewal', r.valid_until) END AS reason
+			FROM ismap.registration r
+			LEFT JOIN pending p ON p.service_id = r.service_id AND p.submitted_on <= r.valid_until
+			LEFT JOIN late l ON l.service_id = r.service_id
+			WHERE r.status = ANY (ARRAY['active', 'suspended']) AND r.valid_until < d
+		),
+		upd AS (
+			UPDATE ismap.registration r
+			SET status = 'expired', ended_on = x.ended_on, end_reason = x.reason, run_id = run
+			FROM past x
+			WHERE NOT dry AND x.pending_application IS NULL
+			  AND r.registration_id = x.registration_id
+			  AND r.status = ANY (ARRAY['active', 'suspended'])
+			RETURNING r.registration_id, r.registration_number, r.end_reason
+		),
+		ins AS (
+			INSERT INTO ismap.notice (kind, object_id, occasion, as_of, detail, run_id)
+			SELECT 'renewal_pending', x.registration_id, x.valid_until, d,
+				   pg_catalog.format('%s: valid until %s, kept while renewal application %s (filed %s) is under review',
+					   x.registration_number, x.valid_until, x.pending_application, x.pending_since), run
+			FROM past x
+			WHERE NOT dry AND x.pending_application IS NOT NULL
+			ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+			RETURNING notice.object_id, notice.detail
+		)
+		SELECT 'expired' AS act, u.registration_id AS id, pg_catalog.format('%s: %s', u.registration_number, u.end_reason) AS what
+		FROM upd u
+		UNION ALL
+		SELECT 'kept', i.object_id, i.detail FROM ins i
+		UNION ALL
+		SELECT CASE WHEN x.pending_application IS NULL THEN 'expired' ELSE 'kept' END, x.registration_id,
+			   CASE WHEN x.pending_application IS NULL THEN pg_catalog.format('%s: %s', x.registration_number, x.reason)
+					ELSE pg_catalog.format('%s: valid until %s, kept while renewal application %s (filed %s) is under review',
+						x.registration_number, x.valid_until, x.pending_application, x.pending_since) END
+		FROM past x
+		WHERE dry AND (x.pending_application IS NULL
+			OR NOT EXISTS (SELECT 1 FROM ismap.notice n
+						   WHERE n.kind = 'renewal_pending' AND n.object_id = x.registration_id
+							 AND n.occasion = x.valid_until))
+		ORDER BY 1, 2
+	LOOP
+		action := rec.act;
+		object_id := rec.id;
+		detail := rec.what;
+		RETURN NEXT;
+		IF rec.act = 'expired' THEN
+			n_expired := n_expired + 1;
+		ELSE
+			n_kept := n_kept + 1;
+		END IF;
+	END LOOP;
+
+	-- 2. renewal notices: for each registration the latest window reached
+	-- (the first run inside 30 days writes the 30-day notice, not a late
+	-- 90-day one), once; none once a renewal is filed
+	PERFORM ismap.job_progress(pg_catalog.format('renewals: %s expired, %s kept; writing notices at %s days before expiry', n_expired, n_kept, windows));
+	RETURN QUERY
+	WITH cand AS (
+		SELECT r.registration_id, r.registration_number, r.valid_until, w.days,
+			   (r.valid_until OPERATOR(pg_catalog.-) w.days) AS occasion
+		FROM ismap.registration r
+		CROSS JOIN LATERAL (
+			SELECT pg_catalog.min(x) AS days FROM pg_catalog.unnest(windows) x
+			WHERE x OPERATOR(pg_catalog.>=) (r.valid_until OPERATOR(pg_catalog.-) d)) w
+		WHERE r.status OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'suspended'])
+		  AND r.valid_until OPERATOR(pg_catalog.>=) d
+		  AND r.valid_until OPERATOR(pg_catalog.<=) (d OPERATOR(pg_catalog.+) windows[pg_catalog.array_upper(windows, 1)])
+		  AND NOT EXISTS (
+			SELECT 1 FROM ismap.application a
+			WHERE a.service_id OPERATOR(pg_catalog.=) r.service_id AND a.kind OPERATOR(pg_catalog.=) 'renewal'
+			  AND a.submitted_on OPERATOR(pg_catalog.<=) d
+			  AND (a.status OPERATOR(pg_catalog.=) 'submitted' OR a.decided_on OPERATOR(pg_catalog.>) d))
+	),
+	fresh AS (
+		SELECT c.*, pg_catalog.format('%s: valid until %s (%s days); %s-day renewal notice', c.registration_number,
+				   c.valid_until, c.valid_until OPERATOR(pg_catalog.-) d, c.days) AS what
+		FROM cand c
+		WHERE c.days IS NOT NULL
+		  AND (NOT dry OR NOT EXISTS (SELECT 1 FROM ismap.notice n
+						  WHERE n.kind OPERATOR(pg_catalog.=) 'renewal_due' AND n.object_id OPERATOR(pg_catalog.=) c.registration_id
+							AND n.occasion OPERATOR(pg_catalog.=) c.occasion))
+	),
+	ins AS (
+		INSERT INTO ismap.notice (kind, object_id, occasion, window_days, as_of, detail, run_id)
+		SELECT 'renewal_due', f.registration_id, f.occasion, f.days, d, f.what, run FROM fresh f WHERE NOT dry
+		ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+		RETURNING notice.object_id, notice.detail
+	)
+	SELECT 'notice', i.object_id, i.detail FROM ins i
+	UNION ALL
+	SELECT 'notice', f.registration_id, f.what FROM fresh f WHERE dry
+	ORDER BY 2;
+	GET DIAGNOSTICS n_notices = ROW_COUNT;
+
+	PERFORM ismap.job_end(run, pg_catalog.jsonb_build_object('expired', n_expired, 'kept', n_kept, 'notice', n_notices));
+END
+$$;
+COMMENT ON FUNCTION ismap.run_renewals(pg_catalog.date, pg_catalog.bool) IS 'renewals job: expire registrations past valid_until with no pending renewal, report once those a pending renewal keeps, write renewal notices at the policy windows once each; idempotent';
+
+CREATE OR REPLACE FUNCTION ismap.cascade_delistings(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '64MB'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := cascade_delistings.as_of;
+	dry pg_catalog.bool := cascade_delistings.dry_run;
+	run pg_catalog.int8;
+	grace pg_catalog.interval := (ismap.policy_value('cascade_grace') #>> '{}')::pg_catalog.interval;
+	n_delisted pg_catalog.int8;
+BEGIN
+	PERFORM ismap.job_check_args(d, dry);
+	PERFORM ismap.job_try_lock('cascade');
+	run := ismap.job_begin('cascade', d, dry);
+	PERFORM ismap.job_progress(pg_catalog.format('cascade: platforms without a registration since %s or before', (d OPERATOR(pg_catalog.-) grace)::pg_catalog.date));
+	RETURN QUERY
+	WITH RECURSIVE
+	-- platforms that lapsed: no live registration, and the newest of their
+	-- ended ones ended long enough ago (only ended registrations are read,
+	-- and the live check is a probe of the one-live-per-service index)
+	lapsed AS (
+		SELECT n.* FROM (
+			SELECT DISTINCT ON (r.service_id) r.service_id, r.registration_id, r.registration_number, r.ended_on
+			FROM ismap.registration r
+			WHERE r.status = ANY (ARRAY['expired', 'delisted'])
+			  AND EXISTS (SELECT 1 FROM ismap.service_dependency dep
+						  WHERE dep.base_service_id = r.service_id AND dep.self_assessed_audit_id IS NULL)
+			  AND NOT EXISTS (SELECT 1 FROM ismap.registration live
+							  WHERE live.service_id = r.service_id AND live.status = ANY (ARRAY['active', 'suspended']))
+			ORDER BY r.service_id, r.registered_on DESC, r.registration_id DESC) n
+		WHERE (n.ended_on + grace)::pg_catalog.date <= d
+	),
+	-- from_registration: the registration through which a service was
+	-- reached, the lapsed platform's last one or the base delisted now
+	walk (service_id, registration_id, registration_number, depth, via, root, from_registration) AS (
+		SELECT l.service_id, l.registration_id, l.registration_number, 0, ARRAY[]::pg_catalog.int8[], l.service_id, NULL::pg_catalog.int8
+		FROM lapsed l
+		UNION ALL
+		SELECT dep.service_id, r.registration_id, r.registration_number, w.depth + 1,
+			   w.via || w.service_id, w.root, w.registration_id
+		FROM walk w
+		JOIN ismap.service_dependency dep ON dep.base_service_id = w.service_id
+		JOIN ismap.registration r ON r.service_id = dep.service_id
+			AND r.status = ANY (ARRAY['active', 'suspended'])
+		WHERE dep.self_assessed_audit_id IS NULL
+		  AND dep.service_id <> ALL (w.via || w.service_id)
+	),
+	plan AS (
+		SELECT DISTINCT ON (w.service_id) w.*,
+			   pg_catalog.format('platform %s (service %s) has had no registration since %s; grace of %s passed',
+				   l.registration_number, l.service_id, l.ended_on, grace) AS reason
+		FROM walk w
+		JOIN lapsed l ON l.service_id = w.root
+		WHERE w.depth > 0
+		ORDER BY w.service_id, w.depth, w.via
+	),
+	upd AS (
+		UPDATE ismap.registration r
+		SET status = 'delisted', ended_on = d, end_reason = p.reason,
+			cascaded_from = p.from_registration, cascade_path = p.via, run_id = run
+		FROM plan p
+		WHERE NOT dry AND r.registration_id = p.registration_id
+		  AND r.status = ANY (ARRAY['active', 'suspended'])
+		RETURNING r.registration_id, r.registration_number, r.service_id, r.end_reason, r.cascade_path
+	)
+	SELECT 'delisted', u.registration_id,
+		   pg_catalog.format('%s (service %s): %s; chain %s', u.registration_number, u.service_id, u.end_reason,
+			   pg_catalog.array_to_string(u.cascade_path || u.service_id, ' -> '))
+	FROM upd u
+	UNION ALL
+	SELECT 'delisted', p.registration_id,
+		   pg_catalog.format('%s (service %s): %s; chain %s', p.registration_number, p.service_id, p.reason,
+			   pg_catalog.array_to_string(p.via || p.service_id, ' -> '))
+	FROM plan p WHERE dry
+	ORDER BY 2;
+	GET DIAGNOSTICS n_delisted = ROW_COUNT;
+	PERFORM ismap.job_end(run, pg_catalog.jsonb_build_object('delisted', n_delisted));
+END
+$$;
+COMMENT ON FUNCTION ismap.cascade_delistings(pg_catalog.date, pg_catalog.bool) IS 'cascade job: delist, transitively, live registrations whose platform has had no registration for the policy cascade_grace (self-assessed dependencies excepted), with cascaded_from and cascade_path; idempotent';
+
+CREATE OR REPLACE FUNCTION ismap.run_changes(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '64MB'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := run_changes.as_of;
+	dry pg_catalog.bool := run_changes.dry_run;
+	run pg_catalog.int8;
+	windows pg_catalog.int4[];
+	ahead pg_catalog.int4;
+	ev_window pg_catalog.interval := (ismap.policy_value('evidence_window') #>> '{}')::pg_catalog.interval;
+	conf pg_catalog.float8 := (ismap.policy_value('sampling_confidence') #>> '{}')::pg_catalog.float8;
+	tol pg_catalog.float8 := (ismap.policy_value('sampling_tolerable_rate') #>> '{}')::pg_catalog.float8;
+	hi pg_catalog.timestamptz;
+	n_parts pg_catalog.int8 := 0;
+	n_covered pg_catalog.int8;
+	n_reinstated pg_catalog.int8;
+	n_suspended pg_catalog.int8;
+	n_notices pg_catalog.int8;
+	n_crossed pg_catalog.int8 := 0;
+	n_cleared pg_catalog.int8 := 0;
+	m pg_catalog.date;
+	part pg_catalog.text;
+	rec record;
+BEGIN
+	PERFORM ismap.job_check_args(d, dry);
+	PERFORM ismap.job_try_lock('changes');
+	run := ismap.job_begin('changes', d, dry);
+	BEGIN
+		SELECT COALESCE(pg_catalog.array_agg(w::pg_catalog.int4 ORDER BY w::pg_catalog.int4), '{}')
+		INTO STRICT windows
+		FROM pg_catalog.jsonb_array_elements_text(ismap.policy_value('change_notice_days')) AS e(w);
+	EXCEPTION WHEN OTHERS THEN
+		windows := NULL;
+	END;
+	IF windows IS NULL OR pg_catalog.array_position(windows, NULL) IS NOT NULL
+	   OR EXISTS (SELECT 1 FROM pg_catalog.unnest(windows) w WHERE w < 0) THEN
+		RAISE EXCEPTION 'policy parameter "change_notice_days" must be an array of days, not %',
+			(SELECT p.value FROM ismap.policy p WHERE p.name = 'change_notice_days')
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'For example [60, 30, 7].';
+	END IF;
+	BEGIN
+		ahead := (ismap.policy_value('evidence_months_ahead') #>> '{}')::pg_catalog.int4;
+	EXCEPTION WHEN data_exception THEN
+		ahead := NULL;
+	END;
+	IF ahead IS NULL OR ahead < 0 OR ahead > 120 THEN
+		RAISE EXCEPTION 'policy parameter "evidence_months_ahead" must be a number of months from 0 to 120'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF ev_window IS NULL OR ev_window <= '0'::pg_catalog.interval THEN
+		RAISE EXCEPTION 'policy parameter "evidence_window" must be a positive interval' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+
+	-- 1. evidence partitions: the month of as_of and the months ahead
+	PERFORM ismap.job_progress(pg_catalog.format('changes: evidence partitions to %s months ahead of %s', ahead, d));
+	IF NOT dry THEN
+		FOR part IN SELECT * FROM ismap.ensure_evidence_partitions(d, (d + pg_catalog.make_interval(months => ahead))::pg_catalog.date) LOOP
+			action := 'partition_created'; object_id := NULL; detail := part;
+			RETURN NEXT;
+			n_parts := n_parts + 1;
+		END LOOP;
+	ELSE
+		m := pg_catalog.date_trunc('month', d)::pg_catalog.date;
+		WHILE m <= (d + pg_catalog.make_interval(months => ahead))::pg_catalog.date LOOP
+			part := pg_catalog.format('evidence_%s', pg_catalog.to_char(m, 'YYYY_MM'));
+			IF pg_catalog.to_regclass(pg_catalog.format('ismap.%I', part)) IS NULL THEN
+				action := 'partition_created'; object_id := NULL; detail := 'ismap.' || part;
+				RETURN NEXT;
+				n_parts := n_parts + 1;
+			END IF;
+			m := (m + '1 month'::pg_catalog.interval)::pg_catalog.date;
+		END LOOP;
+	END IF;
+
+	-- 2. material changes an audit now covers (the trigger writes the event)
+	RETURN QUERY
+	WITH cov AS (
+		SELECT s.change_id, s.service_id, s.kind, s.effective_on, s.covered_by, s.covered_on, r.registration_number
+		FROM ismap.change_status(d) s
+		JOIN ismap.service_change c ON c.change_id = s.change_id
+		JOIN ismap.registration r ON r.registration_id = s.covered_by
+		WHERE s.status = 'covered' AND c.covered_by IS NULL
+	),
+	upd AS (
+		UPDATE ismap.service_change c SET covered_by = cov.covered_by, covered_on = cov.covered_on, covered_run_id = run
+		FROM cov WHERE NOT dry AND c.change_id = cov.change_id AND c.covered_by IS NULL
+		RETURNING c.change_id
+	)
+	SELECT 'covered', cov.change_id,
+		   pg_catalog.format('change %s of service %s (%s, effective %s): covered by the audit of %s, registered on %s',
+			   cov.change_id, cov.service_id, cov.kind, cov.effective_on, cov.registration_number, cov.covered_on)
+	FROM cov WHERE dry OR cov.change_id IN (SELECT u.change_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_covered = ROW_COUNT;
+
+	-- 3. suspensions of covered changes are lifted; a registration none
+	-- holds any more is active again (a suspended registration that no
+	-- change of this job holds was suspended by someone else: left alone)
+	RETURN QUERY
+	WITH cov AS (
+		SELECT s.change_id FROM ismap.change_status(d) s WHERE s.status = 'covered'
+	),
+	lift AS (
+		UPDATE ismap.change_suspension cs SET lifted_on = d
+		WHERE NOT dry AND cs.lifted_on IS NULL AND cs.change_id IN (SELECT cov.change_id FROM cov)
+		RETURNING cs.registration_id
+	),
+	back AS (
+		SELECT r.registration_id, r.registration_number, r.service_id,
+			   (SELECT pg_catalog.string_agg(cs.change_id::pg_catalog.text, ', ' ORDER BY cs.change_id)
+				FROM ismap.change_suspension cs
+				WHERE cs.registration_id = r.registration_id AND cs.lifted_on IS NULL) AS changes
+		FROM ismap.registration r
+		WHERE r.status = 'suspended'
+		  AND EXISTS (SELECT 1 FROM ismap.change_suspension cs
+					  WHERE cs.registration_id = r.registration_id AND cs.lifted_on IS NULL
+						AND cs.change_id IN (SELECT cov.change_id FROM cov))
+		  AND NOT EXISTS (SELECT 1 FROM ismap.change_suspension cs
+						  WHERE cs.registration_id = r.registration_id AND cs.lifted_on IS NULL
+							AND cs.change_id NOT IN (SELECT cov.change_id FROM cov))
+	),
+	upd AS (
+		UPDATE ismap.registration r
+		SET status = 'active', end_reason = NULL, cascaded_from = NULL, cascade_path = NULL, run_id = run
+		FROM back
+		WHERE NOT dry AND r.registration_id = back.registration_id AND r.status = 'suspended'
+		  AND (SELECT pg_catalog.count(*) FROM lift) >= 0
+		RETURNING r.registration_id
+	)
+	SELECT 'reinstated', back.registration_id,
+		   pg_catalog.format('%s (service %s): active again, change %s covered by an audit',
+			   back.registration_number, back.service_id, back.changes)
+	FROM back WHERE dry OR back.registration_id IN (SELECT u.registration_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_reinstated = ROW_COUNT;
+
+	-- 4. material changes past their window without an audit: suspend the
+	-- service's live registration and what is built on it
+	PERFORM ismap.job_progress(pg_catalog.format('changes: %s covered, %s reinstated; suspending for changes due before %s', n_covered, n_reinstated, d));
+	RETURN QUERY
+	WITH overdue AS (
+		SELECT s.change_id, s.service_id AS root_service, s.kind, s.effective_on, s.due_on,
+			   root.registration_number AS root_number
+		FROM ismap.change_status(d) s
+		JOIN ismap.registration root ON root.service_id = s.service_id
+			AND root.status = ANY (ARRAY['active', 'suspended'])
+		WHERE s.status = 'overdue'
+	),
+	hit AS (
+		SELECT o.*, i.registration_id, i.service_id, i.depth, i.via, r.registration_number, r.status,
+			   base.registration_id AS base_registration_id
+		FROM overdue o
+		CROSS JOIN LATERAL ismap.delisting_impact(o.root_service) i
+		JOIN ismap.registration r ON r.registration_id = i.registration_id
+		LEFT JOIN ismap.registration base
+		  ON i.depth > 0 AND base.service_id = i.via[pg_catalog.array_upper(i.via, 1)]
+		 AND base.status = ANY (ARRAY['active', 'suspended'])
+		WHERE NOT EXISTS (SELECT 1 FROM ismap.change_suspension cs
+						  WHERE cs.change_id = o.change_id AND cs.registration_id = i.registration_id)
+		  -- active, or suspended by this job (a change it holds for)
+		  AND (r.status = 'active'
+			   OR EXISTS (SELECT 1 FROM ismap.change_suspension cs
+						  WHERE cs.registration_id = i.registration_id AND cs.lifted_on IS NULL))
+	),
+	ins AS (
+		INSERT INTO ismap.change_suspension (change_id, registration_id, depth, via, suspended_on, run_id)
+		SELECT h.change_id, h.registration_id, h.depth, h.via, d, run FROM hit h WHERE NOT dry
+		RETURNING change_suspension.registration_id
+	),
+	pick AS (
+		SELECT DISTINCT ON (h.registration_id) h.*,
+			   CASE WHEN h.depth = 0
+					THEN pg_catalog.format('material change %s (%s, effective %s) not covered by an audit by %s',
+						h.change_id, h.kind, h.effective_on, h.due_on)
+					ELSE pg_catalog.format('platform suspended: %s (service %s) has material change %s (%s, effective %s) not covered by an audit by %s',
+						h.root_number, h.root_service, h.change_id, h.kind, h.effective_on, h.due_on) END AS reason
+		FROM hit h
+		WHERE h.status = 'active'
+		ORDER BY h.registration_id, h.depth, h.change_id
+	),
+	upd AS (
+		UPDATE ismap.registration r
+		SET status = 'suspended', end_reason = p.reason,
+			cascaded_from = CASE WHEN p.depth = 0 THEN NULL ELSE p.base_registration_id END,
+			cascade_path = CASE WHEN p.depth = 0 THEN NULL ELSE p.via END,
+			run_id = run
+		FROM pick p
+		WHERE NOT dry AND r.registration_id = p.registration_id AND r.status = 'active'
+		  AND (SELECT pg_catalog.count(*) FROM ins) >= 0
+		RETURNING r.registration_id
+	)
+	SELECT 'suspended', p.registration_id,
+		   pg_catalog.format('%s (service %s): %s%s', p.registration_number, p.service_id, p.reason,
+			   CASE WHEN p.depth > 0 THEN ' ; chain ' || pg_catalog.array_to_string(p.via || p.service_id, ' -> ') ELSE '' END)
+	FROM pick p WHERE dry OR p.registration_id IN (SELECT u.registration_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_suspended = ROW_COUNT;
+
+	-- 5. notices before a change's window ends: the latest window reached,
+	-- once; none once an audit covers the change
+	RETURN QUERY
+	WITH cand AS (
+		SELECT s.change_id, s.service_id, s.kind, s.effective_on, s.due_on, w.days,
+			   (s.due_on - w.days) AS occasion
+		FROM ismap.change_status(d) s
+		CROSS JOIN LATERAL (SELECT pg_catalog.min(x) AS days FROM pg_catalog.unnest(windows) x
+							WHERE x >= (s.due_on - d)) w
+		WHERE s.status = 'audit_required' AND s.due_on >= d
+	),
+	fresh AS (
+		SELECT c.*, pg_catalog.format('change %s of service %s (%s, effective %s) needs an audit by %s (%s days); %s-day notice',
+				   c.change_id, c.service_id, c.kind, c.effective_on, c.due_on, c.due_on - d, c.days) AS what
+		FROM cand c
+		WHERE c.days IS NOT NULL
+		  AND NOT EXISTS (SELECT 1 FROM ismap.notice n
+						  WHERE n.kind = 'change_audit_due' AND n.object_id = c.change_id AND n.occasion = c.occasion)
+	),
+	ins AS (
+		INSERT INTO ismap.notice (kind, object_id, occasion, window_days, as_of, detail, run_id)
+		SELECT 'change_audit_due', f.change_id, f.occasion, f.days, d, f.what, run FROM fresh f WHERE NOT dry
+		ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+		RETURNING notice.object_id, notice.detail
+	)
+	SELECT 'notice', i.object_id, i.detail FROM ins i
+	UNION ALL
+	SELECT 'notice', f.change_id, f.what FROM fresh f WHERE dry
+	ORDER BY 2;
+	GET DIAGNOSTICS n_notices = ROW_COUNT;
+
+	-- 6. control evidence of the policy window: a control that crosses the
+	-- limit opens a crossing and gets one notice; one back within closes it
+	PERFORM ismap.job_progress(pg_catalog.format('changes: %s suspended, %s notices; control evidence of %s to %s', n_suspended, n_notices, ev_window, d));
+	hi := (d + 1)::pg_catalog.timestamptz;
+	FOR rec IN
+		WITH g AS (
+			SELECT e.service_id, e.control_id, pg_catalog.count(*) AS n,
+				   pg_catalog.count(*) FILTER (WHERE e.outcome = 'fail') AS dev
+			FROM ismap.evidence e
+			WHERE e.occurred_at >= hi - ev_window AND e.occurred_at < hi
+			GROUP BY e.service_id, e.control_id
+		),
+		h AS (
+			SELECT g.*, ismap.upper_deviation_limit(LEAST(g.n, 2147483647)::pg_catalog.int4,
+				LEAST(g.dev, 2147483647)::pg_catalog.int4, conf) AS ul
+			FROM g WHERE g.dev > 0
+		),
+		bad AS (SELECT h.* FROM h WHERE h.ul > tol),
+		opened AS (
+			SELECT b.* FROM bad b
+			WHERE NOT EXISTS (SELECT 1 FROM ismap.control_crossing c
+							  WHERE c.cleared_on IS NULL AND c.service_id = b.service_id
+								AND c.control_id OPERATOR(ismap.=) b.control_id)
+		),
+		closed AS (
+			SELECT c.crossing_id, c.service_id, c.control_id, c.crossed_on,
+				   COALESCE(g.n, 0) AS n, COALESCE(g.dev, 0) AS dev
+			FROM ismap.control_crossing c
+			LEFT JOIN g ON g.service_id = c.service_id AND g.control_id OPERATOR(ismap.=) c.control_id
+			WHERE c.cleared_on IS NULL
+			  AND NOT EXISTS (SELECT 1 FROM bad b
+							  WHERE b.service_id = c.service_id AND b.control_id OPERATOR(ismap.=) c.control_id)
+		),
+		insc AS (
+			INSERT INTO ismap.control_crossing (service_id, control_id, crossed_on, observations, deviations, upper_limit, run_id)
+			SELECT o.service_id, o.control_id, d, o.n, o.dev, o.ul, run FROM opened o WHERE NOT dry
+			RETURNING control_crossing.*
+		),
+		insn AS (
+			INSERT INTO ismap.notice (kind, object_id, occasion, as_of, detail, run_id)
+			SELECT 'control_limit_exceeded', i.crossing_id, d, d,
+				   pg_catalog.format('service %s control %s: %s deviations in %s observations from %s to %s; upper deviation limit %s above the tolerable rate %s',
+					   i.service_id, i.control_id, i.deviations, i.observations, (d - ev_window)::pg_catalog.date + 1, d,
+					   pg_catalog.round(i.upper_limit::pg_catalog.numeric, 4), tol), run
+			FROM insc i
+			RETURNING notice.object_id, notice.detail
+		),
+		updc AS (
+			UPDATE ismap.control_crossing c SET cleared_on = d
+			FROM closed x WHERE NOT dry AND c.crossing_id = x.crossing_id
+			RETURNING c.crossing_id
+		)
+		SELECT 'limit_exceeded' AS act, i.object_id AS id, i.detail AS what FROM insn i
+		UNION ALL
+		SELECT 'limit_exceeded', NULL,
+			   pg_catalog.format('service %s control %s: %s deviations in %s observations from %s to %s; upper deviation limit %s above the tolerable rate %s',
+				   o.service_id, o.control_id, o.dev, o.n, (d - ev_window)::pg_catalog.date + 1, d,
+				   pg_catalog.round(o.ul::pg_catalog.numeric, 4), tol)
+		FROM opened o WHERE dry
+		UNION ALL
+		SELECT 'limit_cleared', x.crossing_id,
+			   pg_catalog.format('service %s control %s: back within the limit (%s deviations in %s observations), over it since %s',
+				   x.service_id, x.control_id, x.dev, x.n, x.crossed_on)
+		FROM closed x WHERE dry OR x.crossing_id IN (SELECT u.crossing_id FROM updc u)
+		ORDER BY 1, 3
+	LOOP
+		action := rec.act;
+		object_id := rec.id;
+		detail := rec.what;
+		RETURN NEXT;
+		IF rec.act = 'limit_exceeded' THEN
+			n_crossed := n_crossed + 1;
+		ELSE
+			n_cleared := n_cleared + 1;
+		END IF;
+	END LOOP;
+
+	PERFORM ismap.job_end(run, pg_catalog.jsonb_build_object('partition_created', n_parts, 'covered', n_covered,
+		'reinstated', n_reinstated, 'suspended', n_suspended, 'notice', n_notices,
+		'limit_exceeded', n_crossed, 'limit_cleared', n_cleared));
+END
+$$;
+COMMENT ON FUNCTION ismap.run_changes(pg_catalog.date, pg_catalog.bool) IS 'changes job: make evidence partitions ahead, record changes an audit covers, reinstate what they held, suspend (with the delisting walk) registrations whose service has a material change past the policy change_audit_window, write notices before the window ends and one notice per crossing of the control-evidence limit; idempotent';
+
+CREATE OR REPLACE FUNCTION ismap.create_policies() RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p record;
+BEGIN
+	FOR p IN
+		SELECT pol.polname, c.relname FROM pg_catalog.pg_policy pol
+		JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
+		JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'ismap'
+	LOOP
+		EXECUTE pg_catalog.format('DROP POLICY %I ON ismap.%I', p.polname, p.relname);
+	END LOOP;
+
+	-- the owner's SECURITY DEFINER functions and the registrar and jobs see all
+	CREATE POLICY staff ON ismap.audit TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.statement_item TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.audit_result TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.control_test TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.application TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.auditor TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.auditor_qualification TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.principal_binding TO ismap_registrar, ismap_jobs USING (true);
+	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.statement_item TO %I USING (true)',
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.statement_item'::pg_catalog.regclass));
+	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.audit_result TO %I USING (true)',
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.audit_result'::pg_catalog.regclass));
+	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.control_test TO %I USING (true)',
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.control_test'::pg_catalog.regclass));
+
+	-- everyone reads the public parts of these
+	CREATE POLICY published ON ismap.service FOR SELECT TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs USING (true);
+	CREATE POLICY published ON ismap.service_dependency FOR SELECT TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs USING (true);
+	CREATE POLICY published ON ismap.csp FOR SELECT TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs USING (true);
+	CREATE POLICY registrar ON ismap.csp TO ismap_registrar USING (true);
+
+	-- an auditor: its own body
+	CREATE POLICY own_body ON ismap.auditor TO ismap_auditor
+		USING (audit_body_id = ismap.principal_audit_body(current_user));
+	CREATE POLICY own_body ON ismap.auditor_qualification FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.auditor a WHERE a.auditor_id = auditor_qualification.auditor_id));
+	CREATE POLICY own_body ON ismap.audit TO ismap_auditor
+		USING (audit_body_id = ismap.principal_audit_body(current_user))
+		WITH CHECK (audit_body_id = ismap.principal_audit_body(current_user)
+			AND (SELECT o.open FROM ismap.audit_party(audit_id) o) IS NOT false);
+	CREATE POLICY own_body ON ismap.application FOR SELECT TO ismap_auditor
+		USING ((SELECT o.audit_body_id FROM ismap.audit_party(audit_id) o) = ismap.principal_audit_body(current_user));
+	CREATE POLICY own_open_audit ON ismap.statement_item FOR SELECT TO ismap_auditor
+		USING ((SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY own_open_audit ON ismap.audit_result TO ismap_auditor
+		USING ((SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY own_open_audit ON ismap.control_test TO ismap_auditor
+		USING ((SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+
+	-- a provider: its own services, platforms, statements, applications;
+	-- it reads its own audits' results
+	CREATE POLICY own_row ON ismap.csp FOR UPDATE TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.service FOR INSERT TO ismap_csp
+		WITH CHECK (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_update ON ismap.service FOR UPDATE TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.service_dependency FOR INSERT TO ismap_csp
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_update ON ismap.service_dependency FOR UPDATE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_delete ON ismap.service_dependency FOR DELETE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_audits ON ismap.audit FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
+	CREATE POLICY own_open_statement ON ismap.statement_item FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id = ismap.principal_csp(current_user) FROM ismap.audit_party(audit_id) o));
+	-- writes (a DELETE checks USING only) while the audit is open
+	CREATE POLICY own_open_statement_write ON ismap.statement_item FOR ALL TO ismap_csp
+		USING ((SELECT o.csp_id = ismap.principal_csp(current_user) AND o.open FROM ismap.audit_party(audit_id) o))
+		WITH CHECK ((SELECT o.csp_id = ismap.principal_csp(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY own_results ON ismap.audit_result FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
+	CREATE POLICY own_tests ON ismap.control_test FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
+	CREATE POLICY own_applications ON ismap.application FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	-- a provider files applications (submitted) and may withdraw them; it
+	-- never decides (nor records acknowledgements, approve_application's)
+	CREATE POLICY file_own ON ismap.application FOR INSERT TO ismap_csp
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user) AND status = 'submitted'
+			AND submitted_on = CURRENT_DATE AND acknowledged IS NULL
+			AND (SELECT o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY withdraw_own ON ismap.application FOR UPDATE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user) AND status = 'submitted')
+		WITH CHECK (status = 'withdrawn');
+	CREATE POLICY own_binding ON ismap.principal_binding FOR SELECT TO ismap_auditor, ismap_csp
+		USING (role_name = current_user);
+	CREATE POLICY staff ON ismap.service_change TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY published ON ismap.service_change FOR SELECT TO ismap_reader, ismap_auditor USING (true);
+	CREATE POLICY own_services ON ismap.service_change TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY staff ON ismap.evidence TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY own_services ON ismap.evidence TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+END
+$$;
+COMMENT ON FUNCTION ismap.create_policies() IS 'superuser: (re)create the row-level policies of the ismap roles (called by create_roles)';
+
+DROP FUNCTION ismap.register_decision(pg_catalog.int8, pg_catalog.date);
+
+-- the provider's filing policy now refuses acknowledgements
+SELECT ismap.create_roles();

@@ -267,18 +267,16 @@ RESET ROLE;
 SELECT count(*) AS results_of_decided_audit FROM audit_result WHERE audit_id = 3;
 
 -- register() validates nothing, so its event acknowledges nothing, whatever
--- the session set; its body is not the registrar's to call
-SET ROLE sec_registrar;
-SELECT register_decision(2, '2026-06-22');
-\echo :LAST_ERROR_SQLSTATE
-RESET ROLE;
+-- the session set (no setting is read since 0.3.0)
 SET ismap.acknowledged = '["FORGED_ACKNOWLEDGEMENT"]';
+SET ismap.event_context = '{"FORGED": true, "acknowledged": ["FORGED_ACKNOWLEDGEMENT"]}';
 -- a query that merely starts with COPY still writes its events
 COPY (SELECT 'copy first') TO STDOUT \; SELECT registration_number FROM register(2, '2026-06-22');
 SELECT count(*) AS registered_events_of_service_2 FROM registry_event WHERE service_id = 2 AND kind = 'registered';
 SELECT payload->'context' ? 'acknowledged' AS event_claims_acknowledgements
 FROM registry_event WHERE service_id = 2 AND kind = 'registered';
 RESET ismap.acknowledged;
+RESET ismap.event_context;
 -- the numbers of events, registrations, runs and notices are drawn only by
 -- the extension's functions: nobody can burn them and leave gaps
 SET ROLE sec_registrar;
@@ -345,4 +343,69 @@ VALUES (1, 'architecture', '2026-06-25', 'backdated', 'ops A', '2020-01-01');
 RESET ROLE;
 SELECT kind, payload->>'description' AS description, actor FROM registry_event
 WHERE kind = 'change_reported' ORDER BY event_id;
+SELECT ok FROM verify_event_chain();
+
+-------------------------------------------------------------------------------
+-- explicit parameters: no setting a session can set carries facts into the
+-- record.  The provider and the registrar set the settings the registry
+-- functions once read (ismap.event_context, ismap.acknowledged), and
+-- invent others; the events take their context from the data only, and an
+-- approval acknowledges only what its argument says.
+-------------------------------------------------------------------------------
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start, period_end, report_date, scope)
+VALUES (4, 1, 1, 1, 1, 'ismap', CURRENT_DATE - 200, CURRENT_DATE - 10, CURRENT_DATE - 5, 'a');
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected)
+SELECT 4, framework_id, control_id, selected FROM statement_item WHERE audit_id = 1;
+INSERT INTO audit_result (audit_id, control_id, result, rationale)
+SELECT 4, control_id, result, rationale FROM audit_result WHERE audit_id = 1;
+INSERT INTO control_test (audit_id, control_id, frequency, population, sample_size, deviations)
+SELECT 4, control_id, frequency, population, sample_size, deviations FROM control_test WHERE audit_id = 1;
+SET ROLE sec_csp_a;
+SET ismap.event_context = '{"FORGED": "by the provider", "action": "register"}';
+SET ismap.acknowledged = '["FORGED_BY_PROVIDER"]';
+-- a setting with an invented ismap.* name is refused (the prefix is reserved)
+SET ismap.whatever = '{"FORGED": true}';
+\echo :LAST_ERROR_SQLSTATE
+-- and a large one goes nowhere either
+SELECT length(set_config('ismap.event_context', '{"FORGED": "' || repeat('x', 5000000) || '"}', false)) AS context_set_bytes;
+INSERT INTO service_change (service_id, kind, effective_on, description, reported_by)
+VALUES (1, 'governance', '2026-06-27', 'a new board', 'ops A') RETURNING change_id IS NOT NULL AS reported;
+-- a provider files an application, but records no acknowledgement on it
+INSERT INTO application (service_id, audit_id, requested_level, submitted_on, acknowledged)
+VALUES (1, 4, 1, CURRENT_DATE, '{FORGED_BY_PROVIDER}');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO application (application_id, service_id, audit_id, requested_level, submitted_on)
+VALUES (10, 1, 4, 1, CURRENT_DATE) RETURNING application_id;
+RESET ROLE;
+SELECT payload->'context' AS change_context, octet_length(payload::text) < 1000 AS small
+FROM registry_event WHERE kind = 'change_reported' AND payload->>'description' = 'a new board';
+
+SET ROLE sec_registrar;
+SET ismap.event_context = '{"FORGED": "by the registrar", "action": "register"}';
+SET ismap.acknowledged = '["FORGED_BY_REGISTRAR", "OBJECTIVE_EXCLUDED"]';
+SET ismap.anything = 'x';
+\echo :LAST_ERROR_SQLSTATE
+SELECT status FROM approve_application(10, '{SOME_CODE}', CURRENT_DATE);
+SELECT application_id, status, acknowledged FROM application WHERE application_id = 10;
+SELECT status FROM delist(1, 'explicit parameters test', CURRENT_DATE);
+RESET ismap.event_context;
+RESET ismap.acknowledged;
+RESET ROLE;
+-- what the registration events say comes from the rows: the application
+-- and what it acknowledged (the argument's codes that were queried: none),
+-- the delisting's reason and root
+SELECT kind, payload->'context'->>'action' AS action, payload->'context'->>'application_id' AS application,
+	   payload->'context'->>'application_kind' AS application_kind, payload->'context'->'acknowledged' AS acknowledged,
+	   payload->'context'->>'reason' AS reason, payload->'context'->>'root_service_id' AS root,
+	   (payload->'context'->>'as_of')::date = CURRENT_DATE AS as_of_today
+FROM registry_event WHERE service_id = 1 AND kind IN ('registered', 'delisted')
+  AND event_id > (SELECT max(event_id) FROM registry_event WHERE kind = 'change_reported')
+ORDER BY event_id;
+SELECT count(*) AS events_with_forged_content FROM registry_event WHERE payload::text ~* 'forged';
+SELECT max(octet_length(payload::text)) < 10000 AS every_payload_small FROM registry_event;
+-- the settings are read by nothing: no function of the extension names them
+SELECT count(*) AS functions_reading_settings FROM pg_proc p
+JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
+WHERE p.prosrc ~ 'ismap\.(event_context|acknowledged)';
 SELECT ok FROM verify_event_chain();

@@ -13,11 +13,14 @@ PG_MODULE_MAGIC;
 extern PGDLLEXPORT void _PG_init(void);
 
 /*
- * Transaction-local context that the registry functions hand to the event
- * trigger (ismap.event_context, JSON) and the acknowledgements of an
- * approval (ismap.acknowledged, JSON array).  They are real settings so
- * that they work whether or not this library was loaded first, and so that
- * the "ismap" prefix can be reserved.  Not meant to be set by hand.
+ * No setting carries facts into the record: since 0.3.0 the registry events
+ * take their context from the rows (docs/registry.md) and the
+ * acknowledgements of an approval are an argument recorded on the
+ * application.  ismap.event_context and ismap.acknowledged are still
+ * defined, and read by nothing, only so that the SQL of 0.1.0 and 0.2.0
+ * (which sets them) keeps working with this library until ALTER EXTENSION
+ * ismap UPDATE: the "ismap" prefix is reserved, and setting an undefined
+ * ismap.* name is an error.
  */
 static char *event_context = NULL;
 static char *acknowledged = NULL;
@@ -49,13 +52,13 @@ _PG_init(void)
 							PGC_SUSET, GUC_UNIT_KB,
 							NULL, NULL, NULL);
 	DefineCustomStringVariable("ismap.event_context",
-							   "Context the registry functions add to registry events (internal).",
+							   "Ignored since 0.3.0 (set by the SQL of earlier versions).",
 							   NULL, &event_context, "",
 							   PGC_USERSET,
 							   GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
 							   NULL, NULL, NULL);
 	DefineCustomStringVariable("ismap.acknowledged",
-							   "Query codes acknowledged by the approval in progress (internal).",
+							   "Ignored since 0.3.0 (set by the SQL of earlier versions).",
 							   NULL, &acknowledged, "",
 							   PGC_USERSET,
 							   GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,

@@ -332,10 +332,8 @@ BEGIN
 	END LOOP;
 
 	-- providers that stopped renewing: their registration lapsed
-	PERFORM set_config('ismap.event_context', '{"action": "generator: lapsed without renewal"}', true);
 	UPDATE ismap.registration r SET status = 'expired', ended_on = r.valid_until + 1, end_reason = 'validity ended without renewal'
 	WHERE r.status = 'active' AND r.valid_until < until AND r.service_id > base_svc;
-	PERFORM set_config('ismap.event_context', '', true);
 
 	-- a few platforms are delisted on the last day, with their dependents
 	delisted := 0;

@@ -10,10 +10,12 @@ CREATE TABLE ismap.application (
 		CONSTRAINT application_status CHECK (status OPERATOR(pg_catalog.=) ANY (ARRAY['submitted', 'approved', 'rejected', 'withdrawn']::pg_catalog.text[])),
 	decided_on		pg_catalog.date,
 	decision_reason	pg_catalog.text,
+	acknowledged	pg_catalog.text[],
 	FOREIGN KEY (audit_id, service_id) REFERENCES ismap.audit (audit_id, service_id),
 	CONSTRAINT application_decision_date CHECK ((status OPERATOR(pg_catalog.=) 'submitted') OPERATOR(pg_catalog.=) (decided_on IS NULL))
 );
 COMMENT ON TABLE ismap.application IS 'a provider''s application for registration (new) or renewal, with the audit that supports it';
+COMMENT ON COLUMN ismap.application.acknowledged IS 'the query codes the registrar acknowledged when approving it (written by approve_application; NULL when registered without validation)';
 CREATE INDEX application_service_idx ON ismap.application (service_id);
 CREATE INDEX application_open_idx ON ismap.application (service_id) WHERE status OPERATOR(pg_catalog.=) 'submitted';
 

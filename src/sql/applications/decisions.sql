@@ -7,7 +7,7 @@ AS $$
 DECLARE
 	blocking pg_catalog.text[];
 	unacknowledged pg_catalog.text[];
-	acknowledged pg_catalog.text[];
+	acked pg_catalog.text[];
 	res ismap.registration;
 BEGIN
 	IF p_application_id IS NULL OR p_as_of IS NULL THEN
@@ -20,7 +20,7 @@ BEGIN
 				AND f.code <> ALL (COALESCE(p_acknowledged, '{}'))),
 		   pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'query'
 				AND f.code = ANY (COALESCE(p_acknowledged, '{}')))
-	INTO blocking, unacknowledged, acknowledged
+	INTO blocking, unacknowledged, acked
 	FROM ismap.validate_application(p_application_id) f;
 	IF blocking IS NOT NULL THEN
 		RAISE EXCEPTION 'application % cannot be approved: % error finding(s) remain', p_application_id,
@@ -35,13 +35,15 @@ BEGIN
 				  DETAIL = 'Codes to acknowledge: ' OPERATOR(pg_catalog.||) pg_catalog.array_to_string(unacknowledged, ', ') OPERATOR(pg_catalog.||) '.',
 				  HINT = 'Pass the codes the registrar accepts in the acknowledged argument.';
 	END IF;
-	PERFORM pg_catalog.set_config('ismap.acknowledged', COALESCE(pg_catalog.array_to_json(acknowledged)::pg_catalog.text, '[]'), true);
-	res := ismap.register_decision(p_application_id, p_as_of);
-	PERFORM pg_catalog.set_config('ismap.acknowledged', '', true);
+	-- the decision records what it acknowledged; the registered event
+	-- takes it from the application row
+	UPDATE ismap.application SET acknowledged = COALESCE(acked, '{}')
+	WHERE application_id = p_application_id;
+	res := ismap.register(p_application_id, p_as_of);
 	RETURN res;
 END
 $$;
-COMMENT ON FUNCTION ismap.approve_application(pg_catalog.int8, pg_catalog.text[], pg_catalog.date) IS 'validate and register an application: refused (55000) while an error finding remains or a query code is not acknowledged; the acknowledgements go into the event';
+COMMENT ON FUNCTION ismap.approve_application(pg_catalog.int8, pg_catalog.text[], pg_catalog.date) IS 'validate and register an application: refused (55000) while an error finding remains or a query code is not acknowledged; the acknowledged codes are recorded on the application and go into the event';
 
 CREATE FUNCTION ismap.reject_application(p_application_id pg_catalog.int8, p_reason pg_catalog.text)
 RETURNS ismap.application

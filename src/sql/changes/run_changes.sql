@@ -93,8 +93,6 @@ BEGIN
 	END IF;
 
 	-- 2. material changes an audit now covers (the trigger writes the event)
-	PERFORM pg_catalog.set_config('ismap.event_context', pg_catalog.jsonb_build_object(
-		'action', 'cover', 'job', 'changes', 'run_id', run, 'as_of', d)::pg_catalog.text, true);
 	RETURN QUERY
 	WITH cov AS (
 		SELECT s.change_id, s.service_id, s.kind, s.effective_on, s.covered_by, s.covered_on, r.registration_number
@@ -104,7 +102,7 @@ BEGIN
 		WHERE s.status = 'covered' AND c.covered_by IS NULL
 	),
 	upd AS (
-		UPDATE ismap.service_change c SET covered_by = cov.covered_by, covered_on = cov.covered_on
+		UPDATE ismap.service_change c SET covered_by = cov.covered_by, covered_on = cov.covered_on, covered_run_id = run
 		FROM cov WHERE NOT dry AND c.change_id = cov.change_id AND c.covered_by IS NULL
 		RETURNING c.change_id
 	)
@@ -118,8 +116,6 @@ BEGIN
 	-- 3. suspensions of covered changes are lifted; a registration none
 	-- holds any more is active again (a suspended registration that no
 	-- change of this job holds was suspended by someone else: left alone)
-	PERFORM pg_catalog.set_config('ismap.event_context', pg_catalog.jsonb_build_object(
-		'action', 'reinstate', 'job', 'changes', 'run_id', run, 'as_of', d)::pg_catalog.text, true);
 	RETURN QUERY
 	WITH cov AS (
 		SELECT s.change_id FROM ismap.change_status(d) s WHERE s.status = 'covered'
@@ -145,7 +141,7 @@ BEGIN
 	),
 	upd AS (
 		UPDATE ismap.registration r
-		SET status = 'active', end_reason = NULL, cascaded_from = NULL, cascade_path = NULL
+		SET status = 'active', end_reason = NULL, cascaded_from = NULL, cascade_path = NULL, run_id = run
 		FROM back
 		WHERE NOT dry AND r.registration_id = back.registration_id AND r.status = 'suspended'
 		  AND (SELECT pg_catalog.count(*) FROM lift) >= 0
@@ -161,8 +157,6 @@ BEGIN
 	-- 4. material changes past their window without an audit: suspend the
 	-- service's live registration and what is built on it
 	PERFORM ismap.job_progress(pg_catalog.format('changes: %s covered, %s reinstated; suspending for changes due before %s', n_covered, n_reinstated, d));
-	PERFORM pg_catalog.set_config('ismap.event_context', pg_catalog.jsonb_build_object(
-		'action', 'suspend', 'job', 'changes', 'run_id', run, 'as_of', d)::pg_catalog.text, true);
 	RETURN QUERY
 	WITH overdue AS (
 		SELECT s.change_id, s.service_id AS root_service, s.kind, s.effective_on, s.due_on,
@@ -208,7 +202,8 @@ BEGIN
 		UPDATE ismap.registration r
 		SET status = 'suspended', end_reason = p.reason,
 			cascaded_from = CASE WHEN p.depth = 0 THEN NULL ELSE p.base_registration_id END,
-			cascade_path = CASE WHEN p.depth = 0 THEN NULL ELSE p.via END
+			cascade_path = CASE WHEN p.depth = 0 THEN NULL ELSE p.via END,
+			run_id = run
 		FROM pick p
 		WHERE NOT dry AND r.registration_id = p.registration_id AND r.status = 'active'
 		  AND (SELECT pg_catalog.count(*) FROM ins) >= 0
@@ -220,7 +215,6 @@ BEGIN
 	FROM pick p WHERE dry OR p.registration_id IN (SELECT u.registration_id FROM upd u)
 	ORDER BY 2;
 	GET DIAGNOSTICS n_suspended = ROW_COUNT;
-	PERFORM pg_catalog.set_config('ismap.event_context', '', true);
 
 	-- 5. notices before a change's window ends: the latest window reached,
 	-- once; none once an audit covers the change

@@ -16,11 +16,13 @@ CREATE TABLE ismap.service_change (
 	covered_by		pg_catalog.int8 REFERENCES ismap.registration,
 	covered_on		pg_catalog.date,
 	recorded_at		pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	covered_run_id	pg_catalog.int8,
 	CONSTRAINT service_change_cover CHECK ((covered_by IS NULL) OPERATOR(pg_catalog.=) (covered_on IS NULL)
 		AND (covered_by IS NULL OR material))
 );
 COMMENT ON TABLE ismap.service_change IS 'a change of a service reported by its provider: scope_extension, architecture and governance are material (a new audit is needed, seed footnote 26), minor is recorded only; every row is an event of the registry log';
 COMMENT ON COLUMN ismap.service_change.covered_by IS 'set by the changes job: the first registration of the service whose audit period ends on or after effective_on';
+COMMENT ON COLUMN ismap.service_change.covered_run_id IS 'set by the changes job with covered_by: its run (ismap.job_run)';
 CREATE INDEX service_change_service_idx ON ismap.service_change (service_id, effective_on);
 CREATE INDEX service_change_open_idx ON ismap.service_change (service_id) WHERE material AND covered_by IS NULL;
 
@@ -81,7 +83,11 @@ BEGIN
 			'reported_on', CASE WHEN TG_OP = 'INSERT' THEN NEW.reported_on END,
 			'covered_by', NEW.covered_by,
 			'covered_on', NEW.covered_on,
-			'context', NULLIF(pg_catalog.current_setting('ismap.event_context', true), '')::pg_catalog.jsonb)));
+			-- the coverage's context: the changes job's run, which its UPDATE
+			-- names in covered_run_id (never a setting of the session)
+			'context', CASE WHEN TG_OP = 'UPDATE' THEN (
+				SELECT pg_catalog.jsonb_build_object('action', 'cover', 'job', j.job, 'run_id', j.run_id, 'as_of', j.as_of)
+				FROM ismap.job_run j WHERE j.run_id = NEW.covered_run_id) END)));
 	RETURN NULL;
 END
 $$;

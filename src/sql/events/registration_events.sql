@@ -1,12 +1,17 @@
 -- Every insert or update of a registration writes an event, whoever makes
--- it; the registry functions add their context through ismap.event_context.
+-- it.  Its context is derived from the data, never from a setting of the
+-- session: a registration from its application (kind, audit, the codes
+-- approve_application acknowledged); a change by a batch job from the job
+-- run its UPDATE names in run_id; otherwise from the status transition and
+-- the columns the registry function wrote (ended_on, end_reason,
+-- cascade_path).
 CREATE FUNCTION ismap.registration_event_trigger() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	kind pg_catalog.text;
-	ctx pg_catalog.jsonb := NULLIF(pg_catalog.current_setting('ismap.event_context', true), '')::pg_catalog.jsonb;
+	ctx pg_catalog.jsonb;
 BEGIN
 	-- Rows that arrive by COPY are a restore (pg_dump writes table data as
 	-- COPY): their events come back with ismap.registry_event's own data,
@@ -25,6 +30,41 @@ BEGIN
 		kind := CASE NEW.status WHEN 'active' THEN 'reinstated' ELSE NEW.status END;
 	ELSE
 		kind := 'changed';
+	END IF;
+	IF TG_OP = 'INSERT' THEN
+		SELECT pg_catalog.jsonb_build_object('action', 'register', 'application_id', a.application_id,
+			'application_kind', a.kind, 'audit_id', a.audit_id, 'as_of', NEW.registered_on,
+			'acknowledged', pg_catalog.to_jsonb(a.acknowledged))
+		INTO ctx
+		FROM ismap.application a WHERE a.application_id OPERATOR(pg_catalog.=) NEW.application_id;
+	ELSIF NEW.run_id IS NOT NULL THEN
+		SELECT pg_catalog.jsonb_build_object(
+			'action', CASE j.job WHEN 'renewals' THEN 'expire' WHEN 'cascade' THEN 'cascade'
+				WHEN 'changes' THEN CASE NEW.status WHEN 'suspended' THEN 'suspend' WHEN 'active' THEN 'reinstate' END END,
+			'job', j.job, 'run_id', j.run_id, 'as_of', j.as_of,
+			'grace', CASE WHEN j.job OPERATOR(pg_catalog.=) 'cascade' THEN ismap.policy_value('cascade_grace') END)
+		INTO ctx
+		FROM ismap.job_run j WHERE j.run_id OPERATOR(pg_catalog.=) NEW.run_id;
+		IF NOT FOUND THEN
+			ctx := pg_catalog.jsonb_build_object('run_id', NEW.run_id);
+		END IF;
+	ELSIF NEW.status OPERATOR(pg_catalog.=) 'delisted' AND OLD.status IS DISTINCT FROM 'delisted' THEN
+		-- the reason given for the service delisted first (delist ends it
+		-- in the same statement; this trigger runs after it)
+		ctx := pg_catalog.jsonb_build_object('action', 'delist',
+			'reason', CASE WHEN NEW.cascade_path IS NULL THEN NEW.end_reason ELSE COALESCE(
+				(SELECT r.end_reason FROM ismap.registration r
+				 WHERE r.service_id OPERATOR(pg_catalog.=) NEW.cascade_path[1] AND r.status OPERATOR(pg_catalog.=) 'delisted'
+				   AND r.ended_on OPERATOR(pg_catalog.=) NEW.ended_on AND r.cascade_path IS NULL
+				 ORDER BY r.registration_id DESC LIMIT 1), NEW.end_reason) END,
+			'as_of', NEW.ended_on,
+			'root_service_id', COALESCE(NEW.cascade_path[1], NEW.service_id));
+	ELSIF NEW.status OPERATOR(pg_catalog.=) 'expired' AND OLD.status IS DISTINCT FROM 'expired' THEN
+		-- outside the renewals job, register ends one as expired when a
+		-- renewal replaces it (the end_reason it writes says so)
+		ctx := pg_catalog.jsonb_build_object(
+			'action', CASE WHEN NEW.end_reason OPERATOR(pg_catalog.~~) 'replaced by renewal%' THEN 'register' ELSE 'expire' END,
+			'reason', NEW.end_reason, 'as_of', NEW.ended_on);
 	END IF;
 	PERFORM ismap.append_event(kind, NEW.registration_id, NEW.service_id,
 		pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(

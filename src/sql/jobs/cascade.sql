@@ -29,8 +29,6 @@ BEGIN
 	PERFORM ismap.job_try_lock('cascade');
 	run := ismap.job_begin('cascade', d, dry);
 	PERFORM ismap.job_progress(pg_catalog.format('cascade: platforms without a registration since %s or before', (d OPERATOR(pg_catalog.-) grace)::pg_catalog.date));
-	PERFORM pg_catalog.set_config('ismap.event_context', pg_catalog.jsonb_build_object(
-		'action', 'cascade', 'job', 'cascade', 'run_id', run, 'as_of', d, 'grace', grace)::pg_catalog.text, true);
 	RETURN QUERY
 	WITH RECURSIVE
 	-- platforms that lapsed: no live registration, and the newest of their
@@ -75,7 +73,7 @@ BEGIN
 	upd AS (
 		UPDATE ismap.registration r
 		SET status = 'delisted', ended_on = d, end_reason = p.reason,
-			cascaded_from = p.from_registration, cascade_path = p.via
+			cascaded_from = p.from_registration, cascade_path = p.via, run_id = run
 		FROM plan p
 		WHERE NOT dry AND r.registration_id = p.registration_id
 		  AND r.status = ANY (ARRAY['active', 'suspended'])
@@ -92,7 +90,6 @@ BEGIN
 	FROM plan p WHERE dry
 	ORDER BY 2;
 	GET DIAGNOSTICS n_delisted = ROW_COUNT;
-	PERFORM pg_catalog.set_config('ismap.event_context', '', true);
 	PERFORM ismap.job_end(run, pg_catalog.jsonb_build_object('delisted', n_delisted));
 END
 $$;

@@ -47,8 +47,6 @@ BEGIN
 	-- once (a renewal_pending notice) that a pending renewal keeps it.  One
 	-- statement, one scan: the rows it changes are the whole of the work.
 	PERFORM ismap.job_progress(pg_catalog.format('renewals: registrations valid until before %s', d));
-	PERFORM pg_catalog.set_config('ismap.event_context', pg_catalog.jsonb_build_object(
-		'action', 'expire', 'job', 'renewals', 'run_id', run, 'as_of', d)::pg_catalog.text, true);
 	FOR rec IN
 		WITH pending AS (
 			-- the oldest open renewal per service (filed by d, not decided by d)
@@ -81,7 +79,7 @@ BEGIN
 		),
 		upd AS (
 			UPDATE ismap.registration r
-			SET status = 'expired', ended_on = x.ended_on, end_reason = x.reason
+			SET status = 'expired', ended_on = x.ended_on, end_reason = x.reason, run_id = run
 			FROM past x
 			WHERE NOT dry AND x.pending_application IS NULL
 			  AND r.registration_id = x.registration_id
@@ -124,7 +122,6 @@ BEGIN
 			n_kept := n_kept + 1;
 		END IF;
 	END LOOP;
-	PERFORM pg_catalog.set_config('ismap.event_context', '', true);
 
 	-- 2. renewal notices: for each registration the latest window reached
 	-- (the first run inside 30 days writes the 30-day notice, not a late

@@ -47,8 +47,6 @@ BEGIN
 			USING ERRCODE = 'object_not_in_prerequisite_state';
 	END IF;
 
-	PERFORM pg_catalog.set_config('ismap.event_context', pg_catalog.jsonb_build_object(
-		'action', 'delist', 'reason', p_reason, 'as_of', p_as_of, 'root_service_id', p_service_id)::pg_catalog.text, true);
 	RETURN QUERY
 	WITH impact AS (
 		SELECT i.*, base.registration_id AS base_registration_id
@@ -63,11 +61,11 @@ BEGIN
 			ELSE pg_catalog.format('platform delisted: %s', p_reason) END,
 		cascaded_from = CASE WHEN impact.depth = 0 THEN NULL
 			ELSE COALESCE(impact.base_registration_id, root.registration_id) END,
-		cascade_path = CASE WHEN impact.depth = 0 THEN NULL ELSE impact.via END
+		cascade_path = CASE WHEN impact.depth = 0 THEN NULL ELSE impact.via END,
+		run_id = NULL
 	FROM impact
 	WHERE r.registration_id = impact.registration_id
 	RETURNING r.*;
-	PERFORM pg_catalog.set_config('ismap.event_context', '', true);
 END
 $$;
 COMMENT ON FUNCTION ismap.delist(pg_catalog.int8, pg_catalog.text, pg_catalog.date) IS 'delist a service and, in the same transaction, every registration built on it (not self-assessed); returns the rows changed';

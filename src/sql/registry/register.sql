@@ -1,33 +1,12 @@
+-- The registration primitive: number, validity, replacing the service's
+-- registration on renewal, the application approved.  approve_application
+-- validates, records the acknowledged query codes on the application and
+-- then calls it; called alone it validated nothing, and the application's
+-- acknowledged stays NULL (only approve_application writes it), so the
+-- event claims no acknowledgement.  No setting of the session is read.
 CREATE FUNCTION ismap.register(p_application_id pg_catalog.int8, p_as_of pg_catalog.date DEFAULT CURRENT_DATE)
 RETURNS ismap.registration
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	-- no validation, so nothing acknowledged, whatever the session set
-	PERFORM pg_catalog.set_config('ismap.acknowledged', '', true);
-	RETURN ismap.register_decision(p_application_id, p_as_of);
-END
-$$;
-COMMENT ON FUNCTION ismap.register(pg_catalog.int8, pg_catalog.date) IS 'registrar primitive: register a submitted application (number, validity, replacing the service''s registration on renewal, event)';
-
--- ==== Acknowledgements only from validation ====
--------------------------------------------------------------------------------
--- approve_application hands the query codes the registrar acknowledged to
--- register through the setting ismap.acknowledged, and the registration's
--- event records them.  A registrar could set it himself and call register
--- directly: the event would show acknowledgements no validation asked for.
--- The body of register is now register_decision (a new function, so that
--- no grant made on register carries over to it), which only the
--- extension's own functions call; register, replaced in place (its grants
--- stay), clears the setting before it, and approve_application calls
--- register_decision.  An event of a registration made by register alone
--- has no "acknowledged" in its context: no validation preceded it.
--- docs/validation.md.
--------------------------------------------------------------------------------
-CREATE FUNCTION ismap.register_decision(p_application_id pg_catalog.int8, p_as_of pg_catalog.date)
-RETURNS ismap.registration
-LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -81,14 +60,14 @@ BEGIN
 			pg_catalog.lpad(serial::pg_catalog.text, GREATEST(4, pg_catalog.length(serial::pg_catalog.text)), '0'));
 	END IF;
 
-	PERFORM pg_catalog.set_config('ismap.event_context', pg_catalog.jsonb_build_object(
-		'action', 'register', 'application_id', app.application_id, 'application_kind', app.kind,
-		'audit_id', app.audit_id, 'as_of', p_as_of,
-		'acknowledged', NULLIF(pg_catalog.current_setting('ismap.acknowledged', true), '')::pg_catalog.jsonb)::pg_catalog.text, true);
+	-- the events of what follows take their context from the rows: the
+	-- application (kind, audit, the acknowledgements approve_application
+	-- recorded on it) and the registration (ismap.registration_event_trigger)
 	IF live.registration_id IS NOT NULL THEN
 		UPDATE ismap.registration
 		SET status = 'expired', ended_on = p_as_of,
-			end_reason = pg_catalog.format('replaced by renewal (application %s)', app.application_id)
+			end_reason = pg_catalog.format('replaced by renewal (application %s)', app.application_id),
+			run_id = NULL
 		WHERE registration_id = live.registration_id;
 	END IF;
 	INSERT INTO ismap.registration (registration_number, service_id, level, application_id,
@@ -96,12 +75,11 @@ BEGIN
 	VALUES (serial_prefix || '-' || app.requested_level, app.service_id, app.requested_level,
 		app.application_id, p_as_of, (aud.period_end + validity)::pg_catalog.date, 'active')
 	RETURNING * INTO res;
-	PERFORM pg_catalog.set_config('ismap.event_context', '', true);
 
 	UPDATE ismap.application SET status = 'approved', decided_on = p_as_of
 	WHERE application_id = app.application_id;
 	RETURN res;
 END
 $$;
-COMMENT ON FUNCTION ismap.register_decision(pg_catalog.int8, pg_catalog.date) IS 'the body of register and approve_application (number, validity, replacing the service''s registration on renewal, event); for the extension''s own functions';
+COMMENT ON FUNCTION ismap.register(pg_catalog.int8, pg_catalog.date) IS 'registrar primitive: register a submitted application (number, validity, replacing the service''s registration on renewal, event); approve_application validates and then calls it';
 

@@ -82,10 +82,10 @@ BEGIN
 	CREATE POLICY own_applications ON ismap.application FOR SELECT TO ismap_csp
 		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
 	-- a provider files applications (submitted) and may withdraw them; it
-	-- never decides
+	-- never decides (nor records acknowledgements, approve_application's)
 	CREATE POLICY file_own ON ismap.application FOR INSERT TO ismap_csp
 		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user) AND status = 'submitted'
-			AND submitted_on = CURRENT_DATE
+			AND submitted_on = CURRENT_DATE AND acknowledged IS NULL
 			AND (SELECT o.open FROM ismap.audit_party(audit_id) o));
 	CREATE POLICY withdraw_own ON ismap.application FOR UPDATE TO ismap_csp
 		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user) AND status = 'submitted')
