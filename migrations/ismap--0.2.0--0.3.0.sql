@@ -161,65 +161,6 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	m pg_catalog.date;
-	part pg_catalog.text;
-BEGIN
-	IF from_date IS NULL OR to_date IS NULL THEN
-		RAISE EXCEPTION 'from_date and to_date must not be null' USING ERRCODE = 'null_value_not_allowed';
-	END IF;
-	IF NOT pg_catalog.isfinite(from_date) OR NOT pg_catalog.isfinite(to_date) OR to_date < from_date THEN
-		RAISE EXCEPTION 'invalid range of months from % to %', from_date, to_date
-			USING ERRCODE = 'invalid_parameter_value', HINT = 'Give two finite dates, the first not after the second.';
-	END IF;
-	-- partition names and bounds are written YYYY_MM: years 1 to 9999 only
-	-- (a date BC would make the partition of the same month AD)
-	IF from_date < '0001-01-01'::pg_catalog.date OR to_date > '9999-12-31'::pg_catalog.date THEN
-		RAISE EXCEPTION 'invalid range of months from % to %', from_date, to_date
-			USING ERRCODE = 'invalid_parameter_value', HINT = 'Evidence partitions cover the years 1 to 9999 (AD).';
-	END IF;
-	IF (pg_catalog.date_part('year', to_date) - pg_catalog.date_part('year', from_date)) * 12
-	   + pg_catalog.date_part('month', to_date) - pg_catalog.date_part('month', from_date) >= 1200 THEN
-		RAISE EXCEPTION 'too many evidence partitions from % to %', from_date, to_date
-			USING ERRCODE = 'program_limit_exceeded', DETAIL = 'At most 1200 months are made in one call.';
-	END IF;
-	-- two callers would race for the same names
-	PERFORM pg_catalog.pg_advisory_xact_lock(1769172321, 105);
-	m := pg_catalog.date_trunc('month', from_date)::pg_catalog.date;
-	WHILE m <= to_date LOOP
-		part := pg_catalog.format('evidence_%s', pg_catalog.to_char(m, 'YYYY_MM'));
-		IF pg_catalog.to_regclass(pg_catalog.format('ismap.%I', part)) IS NULL THEN
-			EXECUTE pg_catalog.format('CREATE TABLE ismap.%I PARTITION OF ismap.evidence FOR VALUES FROM (%L) TO (%L)',
-				part, pg_catalog.to_char(m, 'YYYY-MM-DD') || ' 00:00:00+00',
-				pg_catalog.to_char((m + '1 month'::pg_catalog.interval)::pg_catalog.date, 'YYYY-MM-DD') || ' 00:00:00+00');
-			EXECUTE pg_catalog.format('CREATE INDEX %I ON ismap.%I (service_id, occurred_at)', part || '_service_idx', part);
-			EXECUTE pg_catalog.format('COMMENT ON TABLE ismap.%I IS %L', part,
-				pg_catalog.format('control evidence of %s (UTC); a partition of ismap.evidence', pg_catalog.to_char(m, 'YYYY-MM')));
-			RETURN NEXT 'ismap.' || part;
-		END IF;
-		m := (m + '1 month'::pg_catalog.interval)::pg_catalog.date;
-	END LOOP;
-END
-$$;
-COMMENT ON FUNCTION ismap.ensure_evidence_partitions(pg_catalog.date, pg_catalog.date) IS 'create the missing monthly partitions ismap.evidence_YYYY_MM of ismap.evidence (with their index on service_id, occurred_at) from from_date''s month to to_date''s; returns the names made';
-REVOKE EXECUTE ON FUNCTION ismap.ensure_evidence_partitions(pg_catalog.date, pg_catalog.date) FROM PUBLIC;
-
--- ==== Dropping the registry needs intent ====
-CREATE FUNCTION ismap.drop_guard() RETURNS event_trigger
-	AS 'MODULE_PATHNAME', 'ismap_drop_guard' LANGUAGE C;
-COMMENT ON FUNCTION ismap.drop_guard() IS 'event trigger: refuses DROP EXTENSION ismap and DROP SCHEMA ismap while the registry holds registrations or events, unless ismap.allow_drop is on';
-REVOKE EXECUTE ON FUNCTION ismap.drop_guard() FROM PUBLIC;
-CREATE EVENT TRIGGER ismap_drop_guard ON ddl_command_start
-	WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA')
-	EXECUTE FUNCTION ismap.drop_guard();
-COMMENT ON EVENT TRIGGER ismap_drop_guard IS 'refuses to drop a registry that holds registrations or events (ismap.drop_guard)';
-
--- ==== Evidence partitions only for years 1 to 9999 ====
-CREATE OR REPLACE FUNCTION ismap.ensure_evidence_partitions(from_date pg_catalog.date, to_date pg_catalog.date)
-RETURNS SETOF pg_catalog.text
-
--- ==== Registrations are kept whatever session_replication_role says ====
-ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER registration_keep_history;
-ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER registration_no_truncate;
 	app ismap.application;
 	aud ismap.audit;
 	live ismap.registration;
@@ -1198,3 +1139,175 @@ DROP FUNCTION ismap.register_decision(pg_catalog.int8, pg_catalog.date);
 
 -- the provider's filing policy now refuses acknowledgements
 SELECT ismap.create_roles();
+
+-- ==== Dropping the registry needs intent ====
+CREATE FUNCTION ismap.drop_guard() RETURNS event_trigger
+	AS 'MODULE_PATHNAME', 'ismap_drop_guard' LANGUAGE C;
+COMMENT ON FUNCTION ismap.drop_guard() IS 'event trigger: refuses DROP EXTENSION ismap and DROP SCHEMA ismap while the registry holds registrations or events, unless ismap.allow_drop is on';
+REVOKE EXECUTE ON FUNCTION ismap.drop_guard() FROM PUBLIC;
+CREATE EVENT TRIGGER ismap_drop_guard ON ddl_command_start
+	WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA')
+	EXECUTE FUNCTION ismap.drop_guard();
+COMMENT ON EVENT TRIGGER ismap_drop_guard IS 'refuses to drop a registry that holds registrations or events (ismap.drop_guard)';
+
+-- ==== Evidence partitions only for years 1 to 9999 ====
+CREATE OR REPLACE FUNCTION ismap.ensure_evidence_partitions(from_date pg_catalog.date, to_date pg_catalog.date)
+RETURNS SETOF pg_catalog.text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	m pg_catalog.date;
+	part pg_catalog.text;
+BEGIN
+	IF from_date IS NULL OR to_date IS NULL THEN
+		RAISE EXCEPTION 'from_date and to_date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT pg_catalog.isfinite(from_date) OR NOT pg_catalog.isfinite(to_date) OR to_date < from_date THEN
+		RAISE EXCEPTION 'invalid range of months from % to %', from_date, to_date
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Give two finite dates, the first not after the second.';
+	END IF;
+	-- partition names and bounds are written YYYY_MM: years 1 to 9999 only
+	-- (a date BC would make the partition of the same month AD)
+	IF from_date < '0001-01-01'::pg_catalog.date OR to_date > '9999-12-31'::pg_catalog.date THEN
+		RAISE EXCEPTION 'invalid range of months from % to %', from_date, to_date
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Evidence partitions cover the years 1 to 9999 (AD).';
+	END IF;
+	IF (pg_catalog.date_part('year', to_date) - pg_catalog.date_part('year', from_date)) * 12
+	   + pg_catalog.date_part('month', to_date) - pg_catalog.date_part('month', from_date) >= 1200 THEN
+		RAISE EXCEPTION 'too many evidence partitions from % to %', from_date, to_date
+			USING ERRCODE = 'program_limit_exceeded', DETAIL = 'At most 1200 months are made in one call.';
+	END IF;
+	-- two callers would race for the same names
+	PERFORM pg_catalog.pg_advisory_xact_lock(1769172321, 105);
+	m := pg_catalog.date_trunc('month', from_date)::pg_catalog.date;
+	WHILE m <= to_date LOOP
+		part := pg_catalog.format('evidence_%s', pg_catalog.to_char(m, 'YYYY_MM'));
+		IF pg_catalog.to_regclass(pg_catalog.format('ismap.%I', part)) IS NULL THEN
+			EXECUTE pg_catalog.format('CREATE TABLE ismap.%I PARTITION OF ismap.evidence FOR VALUES FROM (%L) TO (%L)',
+				part, pg_catalog.to_char(m, 'YYYY-MM-DD') || ' 00:00:00+00',
+				pg_catalog.to_char((m + '1 month'::pg_catalog.interval)::pg_catalog.date, 'YYYY-MM-DD') || ' 00:00:00+00');
+			EXECUTE pg_catalog.format('CREATE INDEX %I ON ismap.%I (service_id, occurred_at)', part || '_service_idx', part);
+			EXECUTE pg_catalog.format('COMMENT ON TABLE ismap.%I IS %L', part,
+				pg_catalog.format('control evidence of %s (UTC); a partition of ismap.evidence', pg_catalog.to_char(m, 'YYYY-MM')));
+			RETURN NEXT 'ismap.' || part;
+		END IF;
+		m := (m + '1 month'::pg_catalog.interval)::pg_catalog.date;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION ismap.ensure_evidence_partitions(pg_catalog.date, pg_catalog.date) IS 'create the missing monthly partitions ismap.evidence_YYYY_MM of ismap.evidence (with their index on service_id, occurred_at) from from_date''s month to to_date''s; returns the names made';
+REVOKE EXECUTE ON FUNCTION ismap.ensure_evidence_partitions(pg_catalog.date, pg_catalog.date) FROM PUBLIC;
+
+-- ==== Registrations are kept whatever session_replication_role says ====
+ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER registration_keep_history;
+ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER registration_no_truncate;
+
+-- ==== Blank reasons ====
+CREATE FUNCTION ismap.text_is_blank(t pg_catalog.text) RETURNS pg_catalog.bool
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT t IS NULL OR t OPERATOR(pg_catalog.~) '^[[:space:]\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]*$'
+$$;
+COMMENT ON FUNCTION ismap.text_is_blank(pg_catalog.text) IS 'true when a text is NULL, empty or only white space (Unicode spaces included)';
+
+-- ==== Blank reasons (continued) ====
+CREATE OR REPLACE FUNCTION ismap.delist(p_service_id pg_catalog.int8, p_reason pg_catalog.text, p_as_of pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS SETOF ismap.registration
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	root ismap.registration;
+BEGIN
+	IF ismap.text_is_blank(p_reason) THEN
+		RAISE EXCEPTION 'a delisting needs a reason' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF p_as_of IS NULL THEN
+		RAISE EXCEPTION 'the delisting date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	PERFORM 1 FROM ismap.service WHERE service_id = p_service_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'service % does not exist', p_service_id USING ERRCODE = 'undefined_object';
+	END IF;
+	SELECT * INTO root FROM ismap.registration r
+	WHERE r.service_id = p_service_id AND r.status IN ('active', 'suspended') FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'service % has no active registration to delist', p_service_id
+			USING ERRCODE = 'object_not_in_prerequisite_state';
+	END IF;
+
+	RETURN QUERY
+	WITH impact AS (
+		SELECT i.*, base.registration_id AS base_registration_id
+		FROM ismap.delisting_impact(p_service_id) i
+		LEFT JOIN ismap.registration base
+		  ON i.depth > 0 AND base.service_id = i.via[pg_catalog.array_upper(i.via, 1)]
+		 AND base.status IN ('active', 'suspended')
+	)
+	UPDATE ismap.registration r
+	SET status = 'delisted', ended_on = p_as_of,
+		end_reason = CASE WHEN impact.depth = 0 THEN p_reason
+			ELSE pg_catalog.format('platform delisted: %s', p_reason) END,
+		cascaded_from = CASE WHEN impact.depth = 0 THEN NULL
+			ELSE COALESCE(impact.base_registration_id, root.registration_id) END,
+		cascade_path = CASE WHEN impact.depth = 0 THEN NULL ELSE impact.via END,
+		run_id = NULL
+	FROM impact
+	WHERE r.registration_id = impact.registration_id
+	RETURNING r.*;
+END
+$$;
+COMMENT ON FUNCTION ismap.delist(pg_catalog.int8, pg_catalog.text, pg_catalog.date) IS 'delist a service and, in the same transaction, every registration built on it (not self-assessed); returns the rows changed';
+CREATE OR REPLACE FUNCTION ismap.reject_application(p_application_id pg_catalog.int8, p_reason pg_catalog.text)
+RETURNS ismap.application
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	app ismap.application;
+BEGIN
+	IF ismap.text_is_blank(p_reason) THEN
+		RAISE EXCEPTION 'a rejection needs a reason' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	app := ismap.lock_submitted_application(p_application_id);
+	UPDATE ismap.application SET status = 'rejected', decided_on = CURRENT_DATE, decision_reason = p_reason
+	WHERE application_id = p_application_id RETURNING * INTO app;
+	PERFORM ismap.append_event('application_rejected', NULL, app.service_id,
+		pg_catalog.jsonb_build_object('application_id', app.application_id, 'reason', p_reason,
+			'findings', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('code', f.code, 'severity', f.severity))
+						 FROM ismap.validate_application(p_application_id) f)));
+	RETURN app;
+END
+$$;
+COMMENT ON FUNCTION ismap.reject_application(pg_catalog.int8, pg_catalog.text) IS 'reject a submitted application with a reason; the decision and the findings at that time go into the event log';
+
+-- ==== Grants (keep this section last) ====
+-- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
+-- the roles get theirs from ismap.create_roles() (idempotent).
+DO $$
+DECLARE
+	f pg_catalog.regprocedure;
+BEGIN
+	FOR f IN
+		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'e'
+		JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
+		WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type t WHERE p.oid IN (t.typinput, t.typoutput, t.typreceive, t.typsend))
+		  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_operator o WHERE o.oprcode = p.oid)
+		  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_amproc a WHERE a.amproc = p.oid)
+		  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_aggregate g WHERE p.oid IN (g.aggfnoid, g.aggtransfn, g.aggcombinefn, g.aggfinalfn))
+		  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_cast c WHERE c.castfunc = p.oid)
+	LOOP
+		EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
+	END LOOP;
+END
+$$;
+
+-- The roles, grants and policies are made at install too: then they are
+-- part of what CREATE EXTENSION builds, so a restore (which re-runs it)
+-- brings them back, and pg_dump needs to carry only later changes.  Roles
+-- are global: DROP EXTENSION leaves them for the next install.
+SELECT ismap.create_roles();
+

@@ -60,3 +60,26 @@ COPY recv_test FROM PROGRAM $$printf 'PGCOPY\n\377\r\n\000\000\000\000\000\000\0
 \echo :LAST_ERROR_SQLSTATE
 COPY recv_test FROM PROGRAM $$printf 'PGCOPY\n\377\r\n\000\000\000\000\000\000\000\000\000\000\001\000\000\000\005\001AC-2\377\377'$$ WITH (FORMAT binary);
 SELECT id FROM recv_test;
+
+-------------------------------------------------------------------------------
+-- M8: a reason of only white space (tab, newline, U+3000) said nothing and
+-- was accepted by delist and reject_application
+-------------------------------------------------------------------------------
+SELECT encode(convert_to(s, 'UTF8'), 'hex') AS utf8, text_is_blank(s)
+FROM (VALUES (NULL), (''), (E'\t'), (E'\n'), (U&'\3000'), (U&'\00a0 \200b'), ('x'), (U&'\3000x')) v(s) ORDER BY 1;
+SELECT service_id AS live_service FROM registration WHERE status = 'active' ORDER BY service_id LIMIT 1 \gset
+SELECT delist(:live_service, E'\t\n');
+\echo :LAST_ERROR_SQLSTATE
+SELECT delist(:live_service, U&'\3000\3000');
+\echo :LAST_ERROR_SQLSTATE
+SELECT status FROM registration WHERE service_id = :live_service AND status = 'active';
+-- an application still open: the next audit of the newest one, filed
+INSERT INTO audit (service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start, period_end, report_date, scope)
+SELECT service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start + 365, period_end + 365, report_date + 365, scope
+FROM audit ORDER BY audit_id DESC LIMIT 1
+RETURNING audit_id AS next_audit, service_id AS next_service, target_level AS next_level \gset
+INSERT INTO application (service_id, audit_id, requested_level, kind, submitted_on)
+VALUES (:next_service, :next_audit, :next_level, 'renewal', '2026-09-01') RETURNING application_id AS open_application \gset
+SELECT reject_application(:open_application, U&' \3000' || E'\n');
+\echo :LAST_ERROR_SQLSTATE
+SELECT status FROM application WHERE application_id = :open_application;

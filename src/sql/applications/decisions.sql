@@ -53,7 +53,7 @@ AS $$
 DECLARE
 	app ismap.application;
 BEGIN
-	IF p_reason IS NULL OR pg_catalog.btrim(p_reason) = '' THEN
+	IF ismap.text_is_blank(p_reason) THEN
 		RAISE EXCEPTION 'a rejection needs a reason' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	app := ismap.lock_submitted_application(p_application_id);

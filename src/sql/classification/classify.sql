@@ -1,5 +1,5 @@
 -------------------------------------------------------------------------------
--- classification functions (DESIGN §3.3; seed §2.3)
+-- classification functions (docs/registry.md; docs/scheme.md §2.3)
 -------------------------------------------------------------------------------
 
 -- C = the highest confidentiality of the system's information, one higher

@@ -1,5 +1,5 @@
 -------------------------------------------------------------------------------
--- parties: providers, services, audit bodies (DESIGN §3.4; seed §3.3.2, §3.3.4)
+-- parties: providers, services, audit bodies (docs/registry.md; docs/scheme.md §3.3.2, §3.3.4)
 -------------------------------------------------------------------------------
 CREATE FUNCTION ismap.corporate_number_is_valid(pg_catalog.text) RETURNS pg_catalog.bool
 	AS 'MODULE_PATHNAME', 'ismap_corporate_number_is_valid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

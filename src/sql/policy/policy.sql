@@ -1,5 +1,5 @@
 -------------------------------------------------------------------------------
--- policy: the scheme's parameters as data (DESIGN §3.4)
+-- policy: the scheme's parameters as data (docs/registry.md, "Policy")
 -------------------------------------------------------------------------------
 CREATE TABLE ismap.policy (
 	name		pg_catalog.text PRIMARY KEY,
@@ -47,14 +47,14 @@ COMMENT ON FUNCTION ismap.policy_value(pg_catalog.text) IS 'the value of a polic
 -- pg_dump keeps the rows of these tables (user data, not extension objects)
 SELECT pg_catalog.pg_extension_config_dump('ismap.policy', 'WHERE NOT builtin');
 
--- Tolerances used to evaluate control tests (DESIGN §3.5 SAMPLE_LIMIT_EXCEEDED).
+-- Tolerances used to evaluate control tests (docs/validation.md, SAMPLE_LIMIT_EXCEEDED).
 INSERT INTO ismap.policy (name, value, description, builtin) VALUES
 	('sampling_confidence', '0.90', 'confidence of the upper deviation limit when control tests are evaluated (1 - risk of overreliance)', true),
 	('sampling_tolerable_rate', '0.10', 'tolerable deviation rate: a control test whose upper deviation limit exceeds it after deviations were found is flagged', true),
 	('sampling_expected_rate', '0', 'expected deviation rate used for the statistical sample size shown next to each control test', true);
 
 -- ==== Change management ====
--- DESIGN §3.10; seed §4.2, §5 and footnote 26: a scope extension, an
+-- docs/monitoring.md; docs/scheme.md §4.2, §5 and footnote 26: a scope extension, an
 -- architecture update or a governance change of a registered service needs
 -- a new audit.  Changes are reported into ismap.service_change (every row
 -- an event in the hash chain); the changes job (ismap.run_changes, run by

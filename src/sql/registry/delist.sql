@@ -30,7 +30,7 @@ AS $$
 DECLARE
 	root ismap.registration;
 BEGIN
-	IF p_reason IS NULL OR pg_catalog.btrim(p_reason) = '' THEN
+	IF ismap.text_is_blank(p_reason) THEN
 		RAISE EXCEPTION 'a delisting needs a reason' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	IF p_as_of IS NULL THEN

@@ -2,7 +2,7 @@
 -------------------------------------------------------------------------------
 -- sampling: the sample table, statistical sample sizes, upper deviation
 -- limits, reproducible selection and the evaluation of control tests
--- (DESIGN §3.6; seed §3.3.3(2)③ and footnote 18; docs/sampling.md)
+-- (docs/sampling.md; docs/scheme.md §3.3.3(2)③ and footnote 18)
 -------------------------------------------------------------------------------
 
 -- The sample table: minimum samples by how often a control operates.

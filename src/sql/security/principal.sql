@@ -1,6 +1,6 @@
 -- ==== Roles and security ====
 -------------------------------------------------------------------------------
--- roles, principals, row-level security, grants (DESIGN §3.9; docs/security.md)
+-- roles, principals, row-level security, grants (docs/security.md)
 --
 -- ismap.create_roles() creates ismap_reader, ismap_registrar,
 -- ismap_auditor, ismap_csp and ismap_jobs if missing, grants each what it

@@ -24,7 +24,7 @@ SELECT pg_catalog.pg_extension_config_dump('ismap.control_mapping', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.control_mapping_mapping_id_seq', '');
 
 -- References of a spreadsheet-published standard to the standards it was
--- built from (seed §3.3.1 I.), kept as published.  The ones that name a
+-- built from (docs/scheme.md §3.3.1(2)①), kept as published.  The ones that name a
 -- loaded framework also become rows of control_mapping.
 CREATE TABLE ismap.control_reference (
 	framework_id	pg_catalog.text NOT NULL,
@@ -69,7 +69,7 @@ CREATE TRIGGER control_mapping_refuse_inverse
 	ON ismap.control_mapping
 	FOR EACH ROW EXECUTE FUNCTION ismap.control_mapping_refuse_inverse();
 
--- Relationship algebra of NIST IR 8477 set-theory mappings (DESIGN §3.2).
+-- Relationship algebra of NIST IR 8477 set-theory mappings (docs/control-standards.md).
 CREATE FUNCTION ismap.inverse_relationship(relationship pg_catalog.text) RETURNS pg_catalog.text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 RETURN CASE relationship WHEN 'subset' THEN 'superset' WHEN 'superset' THEN 'subset' ELSE relationship END;

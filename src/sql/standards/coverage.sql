@@ -1,5 +1,5 @@
 -- What holding certain frameworks (an ISO/IEC 27001 certification, say)
--- already covers of a baseline (seed §3.3.1: use existing certifications).
+-- already covers of a baseline (docs/scheme.md §3.3.1: use existing certifications).
 -- coverage: full when a held control is equal to or a superset of the
 -- baseline control (the baseline control is equal or subset), partial for
 -- superset/intersects, none otherwise; via lists the held controls behind

@@ -1,6 +1,6 @@
 -- ==== Validation ====
 -------------------------------------------------------------------------------
--- validation and decisions (DESIGN §3.5; seed §3.3.3(4), §3.3.2, §3.3.4)
+-- validation and decisions (docs/validation.md; docs/scheme.md §3.3.3(4), §3.3.2, §3.3.4)
 -------------------------------------------------------------------------------
 CREATE FUNCTION ismap.validate_application(application_id pg_catalog.int8)
 RETURNS TABLE (code pg_catalog.text, severity pg_catalog.text, control_id ismap.ctrlid, message pg_catalog.text)
