@@ -140,11 +140,15 @@ BEGIN
 	  AND p.proargtypes[0] OPERATOR(pg_catalog.=) 'pg_catalog.date'::pg_catalog.regtype
 	  AND p.proargtypes[1] OPERATOR(pg_catalog.=) 'pg_catalog.bool'::pg_catalog.regtype
 	  AND p.proargtypes[2] OPERATOR(pg_catalog.=) 'pg_catalog.int8'::pg_catalog.regtype
-	  AND p.proretset;
+	  AND p.proretset
+	  -- it runs with the owner's rights: only a function the owner of
+	  -- ismap.job owns (no one else may redefine it)
+	  AND p.proowner OPERATOR(pg_catalog.=) (SELECT c.relowner FROM pg_catalog.pg_class c
+											 WHERE c.oid OPERATOR(pg_catalog.=) 'ismap.job'::pg_catalog.regclass);
 	IF call IS NULL THEN
 		RAISE EXCEPTION 'the function % of job "%" does not exist or is not a job function', fn, jname
 			USING ERRCODE = 'undefined_function',
-				  HINT = 'A job function takes (as_of date, dry_run boolean, run_id bigint) and returns a set of (action text, object_id bigint, detail text).';
+				  HINT = 'A job function takes (as_of date, dry_run boolean, run_id bigint), returns a set of (action text, object_id bigint, detail text) and is owned by the owner of ismap.job.';
 	END IF;
 	IF NOT dry THEN
 		PERFORM ismap.job_mark_stale(jname);

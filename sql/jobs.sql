@@ -262,6 +262,14 @@ INSERT INTO job (job_name, function, lock_key, description, run_order)
 VALUES ('bad', 'ismap.job_lock_key(text)', 901, 'not a job function', 901);
 SELECT * FROM run_job('bad', '2026-12-05');
 \echo :LAST_ERROR_SQLSTATE
+-- the function runs with the owner's rights: one owned by another role
+-- (who could redefine it) is refused
+CREATE ROLE ismap_test_other NOLOGIN;
+ALTER FUNCTION public.job_hello(date, boolean, bigint) OWNER TO ismap_test_other;
+SELECT * FROM run_job('hello', '2026-12-06');
+\echo :LAST_ERROR_SQLSTATE
+ALTER FUNCTION public.job_hello(date, boolean, bigint) OWNER TO CURRENT_USER;
+DROP ROLE ismap_test_other;
 -- names the command line can carry, never "all"; one lock key per job
 INSERT INTO job (job_name, function, lock_key, description, run_order)
 VALUES ('all', 'public.job_hello(date, boolean, bigint)', 902, 'x', 902);
