@@ -1,16 +1,17 @@
 /*
  * ismap-jobs — run the scheduled jobs of the ismap registry.
  *
- *   ismap-jobs [options] renewals|auditor-expiry|cascade|changes|chain|all
+ *   ismap-jobs [options] JOB|all
  *
  * A thin client on purpose (docs/jobs.md: psql and pg_cron call the same
- * functions and get the same result): the logic lives in the SQL
- * functions ismap.run_renewals, ismap.expire_audit_body_selections,
- * ismap.cascade_delistings, ismap.run_changes and ismap.seal_event_chain.
- * This program connects, checks that it talks
- * to the extension version it was built for, records the run in
- * ismap.job_run, calls the function in one transaction, prints what it did
- * and maps the outcome to an exit code:
+ * functions and get the same result): the logic lives in SQL, and the jobs
+ * are the rows of ismap.job (renewals, auditor-expiry, cascade, changes and
+ * chain as shipped), so a job added there needs no change here.  This
+ * program connects, checks that it talks to the extension version it was
+ * built for, asks ismap.job which jobs exist (and their order for "all"),
+ * records the run in ismap.job_run, calls ismap.run_job in one transaction
+ * with that run's id, prints what it did and maps the outcome to an exit
+ * code:
  *
  *   0  done (also: nothing to do, or connected to a hot standby)
  *   1  usage, connection or version mismatch
@@ -41,20 +42,35 @@
 #define MIN_LIBPQ_VERSION	100000
 #define MIN_SERVER_VERSION	150000
 
+/* a row of ismap.job: the server says which jobs exist */
 typedef struct JobDef
 {
-	const char *name;			/* as on the command line and in job_run */
-	const char *function;		/* the SQL function, schema-qualified */
+	char	   *name;			/* as on the command line and in job_run */
+	char	   *description;
 } JobDef;
 
-static const JobDef jobs[] = {
-	{"renewals", "ismap.run_renewals"},
-	{"auditor-expiry", "ismap.expire_audit_body_selections"},
-	{"cascade", "ismap.cascade_delistings"},
-	{"changes", "ismap.run_changes"},
-	{"chain", "ismap.seal_event_chain"},
-};
-#define NJOBS ((int) (sizeof(jobs) / sizeof(jobs[0])))
+/* how one run ended; the strings are the job_run statuses */
+typedef enum RunStatus
+{
+	RUN_SUCCEEDED,
+	RUN_FAILED,
+	RUN_SKIPPED					/* another run holds the lock (55P03) */
+} RunStatus;
+
+static const char *
+run_status_name(RunStatus status)
+{
+	switch (status)
+	{
+		case RUN_SUCCEEDED:
+			return "succeeded";
+		case RUN_FAILED:
+			return "failed";
+		case RUN_SKIPPED:
+			return "skipped";
+	}
+	return "failed";
+}
 
 typedef enum OutputFormat
 {
@@ -81,6 +97,8 @@ typedef struct ActionCount
 } ActionCount;
 
 static Options opts;
+static JobDef *jobs;			/* the rows of ismap.job, in run_order */
+static int	njobs;
 static bool json_first_job = true;
 static double job_t0;			/* when the current job started, for -v */
 
@@ -92,13 +110,10 @@ usage(void)
 	printf(_("%s runs the scheduled jobs of the ismap registry.\n\n"), progname);
 	printf(_("Usage:\n  %s [OPTION]... JOB\n\n"), progname);
 	printf(_("Jobs:\n"));
-	printf(_("  renewals        expire registrations past their validity, write renewal notices\n"));
-	printf(_("  auditor-expiry  expire audit-body selections, flag overdue reports and unselected bodies\n"));
-	printf(_("  cascade         delist services whose platform lost its registration (after the grace)\n"));
-	printf(_("  changes         suspend services with a material change left unaudited, watch\n"));
-	printf(_("                  control evidence, create evidence partitions ahead\n"));
-	printf(_("  chain           check every hash of the event log and seal it (fails if broken)\n"));
-	printf(_("  all             the five, in this order\n\n"));
+	printf(_("  JOB is a job_name of the table ismap.job in the database; as shipped:\n"));
+	printf(_("  renewals, auditor-expiry, cascade, changes and chain.  An unknown name\n"));
+	printf(_("  lists the database's jobs.\n"));
+	printf(_("  all             every job of ismap.job, in its run_order\n\n"));
 	printf(_("Options:\n"));
 	printf(_("  -d, --dbname=CONNSTR   database to connect to (a name or a connection string)\n"));
 	printf(_("      --as-of=DATE       run as of DATE (YYYY-MM-DD; default: the server's current date)\n"));
@@ -209,9 +224,9 @@ print_summary(FILE *out, const ActionCount *counts, int ncounts)
 
 /* Finish a recorded run as failed or skipped, in its own transaction. */
 static void
-finish_run(PGconn *conn, const char *run_id, const char *status, const char *message)
+finish_run(PGconn *conn, const char *run_id, RunStatus status, const char *message)
 {
-	const char *params[3] = {run_id, status, message};
+	const char *params[3] = {run_id, run_status_name(status), message};
 	PGresult   *res;
 	char		buf[1024];
 
@@ -220,7 +235,7 @@ finish_run(PGconn *conn, const char *run_id, const char *status, const char *mes
 	res = PQexecParams(conn, "SELECT ismap.job_finish($1::pg_catalog.int8, $2, $3)",
 					   3, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		log_warning("could not record the run as %s: %s", status,
+		log_warning("could not record the run as %s: %s", run_status_name(status),
 					trim_message(PQerrorMessage(conn), buf, sizeof(buf)));
 	PQclear(res);
 }
@@ -233,16 +248,15 @@ finish_run(PGconn *conn, const char *run_id, const char *status, const char *mes
 static int
 run_job(PGconn *conn, const JobDef *job, const char *as_of)
 {
-	char		sql[256];
 	char		buf[2048];
 	char	   *run_id = NULL;
-	const char *params[2];
+	const char *params[4];
 	PGresult   *res;
 	ActionCount counts[MAX_ACTION_KINDS];
 	int			ncounts = 0;
 	long		nrows = 0;
 	int			rc = EXIT_DONE;
-	const char *status = "succeeded";
+	RunStatus	status = RUN_SUCCEEDED;
 	char		sqlstate[6] = "";
 	char		errmsg[1024] = "";
 	char		errdetail[1024] = "";
@@ -277,36 +291,29 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 		}
 	}
 
-	/* 2. the job in one transaction, adopting the running row */
+	/*
+	 * 2. the job in one transaction: ismap.run_job adopts the running row,
+	 * whose id is an argument (never a session setting)
+	 */
 	res = PQexec(conn, "BEGIN");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 	{
 		snprintf(errmsg, sizeof(errmsg), "%s", trim_message(PQerrorMessage(conn), buf, sizeof(buf)));
-		status = "failed";
+		status = RUN_FAILED;
 	}
 	PQclear(res);
-	if (run_id != NULL && strcmp(status, "failed") != 0)
-	{
-		params[0] = run_id;
-		res = PQexecParams(conn, "SELECT pg_catalog.set_config('ismap.job_run_id', $1, true)",
-						   1, NULL, params, NULL, NULL, 0);
-		if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		{
-			snprintf(errmsg, sizeof(errmsg), "%s", trim_message(PQerrorMessage(conn), buf, sizeof(buf)));
-			status = "failed";
-		}
-		PQclear(res);
-	}
-	snprintf(sql, sizeof(sql),
-			 "SELECT action, object_id, detail FROM %s($1::pg_catalog.date, $2::pg_catalog.bool)",
-			 job->function);
-	params[0] = as_of;
-	params[1] = opts.dry_run ? "true" : "false";
-	if (strcmp(status, "failed") != 0 &&
-		(!PQsendQueryParams(conn, sql, 2, NULL, params, NULL, NULL, 0) || !PQsetSingleRowMode(conn)))
+	params[0] = job->name;
+	params[1] = as_of;
+	params[2] = opts.dry_run ? "true" : "false";
+	params[3] = run_id;			/* NULL for a dry run */
+	if (status != RUN_FAILED &&
+		(!PQsendQueryParams(conn,
+							"SELECT action, object_id, detail FROM ismap.run_job($1, $2::pg_catalog.date, "
+							"$3::pg_catalog.bool, $4::pg_catalog.int8)",
+							4, NULL, params, NULL, NULL, 0) || !PQsetSingleRowMode(conn)))
 	{
 		snprintf(errmsg, sizeof(errmsg), "%s", trim_message(PQerrorMessage(conn), buf, sizeof(buf)));
-		status = "failed";
+		status = RUN_FAILED;
 	}
 
 	if (opts.format == FORMAT_JSON)
@@ -317,7 +324,7 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 		printf(", \"actions\": [");
 	}
 
-	while (strcmp(status, "failed") != 0 && (res = PQgetResult(conn)) != NULL)
+	while (status != RUN_FAILED && (res = PQgetResult(conn)) != NULL)
 	{
 		ExecStatusType st = PQresultStatus(res);
 
@@ -352,7 +359,7 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 			snprintf(errmsg, sizeof(errmsg), "%s",
 					 primary ? primary : trim_message(PQerrorMessage(conn), buf, sizeof(buf)));
 			snprintf(errdetail, sizeof(errdetail), "%s", detail ? detail : "");
-			status = strcmp(sqlstate, "55P03") == 0 ? "skipped" : "failed";
+			status = strcmp(sqlstate, "55P03") == 0 ? RUN_SKIPPED : RUN_FAILED;
 		}
 		PQclear(res);
 	}
@@ -361,13 +368,13 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 		PQclear(res);
 
 	/* 3. commit, or roll back and record why */
-	if (strcmp(status, "succeeded") == 0)
+	if (status == RUN_SUCCEEDED)
 	{
 		res = PQexec(conn, opts.dry_run ? "ROLLBACK" : "COMMIT");
 		if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		{
 			snprintf(errmsg, sizeof(errmsg), "%s", trim_message(PQerrorMessage(conn), buf, sizeof(buf)));
-			status = "failed";
+			status = RUN_FAILED;
 		}
 		PQclear(res);
 	}
@@ -377,7 +384,7 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 		PQclear(res);
 	}
 
-	if (strcmp(status, "skipped") == 0)
+	if (status == RUN_SKIPPED)
 	{
 		rc = EXIT_LOCKED;
 		if (!opts.quiet)
@@ -386,9 +393,9 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 			if (errdetail[0])
 				log_detail("%s", errdetail);
 		}
-		finish_run(conn, run_id, "skipped", errmsg);
+		finish_run(conn, run_id, RUN_SKIPPED, errmsg);
 	}
-	else if (strcmp(status, "failed") == 0)
+	else if (status == RUN_FAILED)
 	{
 		rc = EXIT_FAILED;
 		if (sqlstate[0])
@@ -399,7 +406,7 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 			log_detail("%s", errdetail);
 		if (PQstatus(conn) != CONNECTION_OK)
 			log_detail("The connection was lost; the next run marks this run failed and does its work again.");
-		finish_run(conn, run_id, "failed", errmsg);
+		finish_run(conn, run_id, RUN_FAILED, errmsg);
 	}
 
 	if (opts.format == FORMAT_JSON)
@@ -407,7 +414,7 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 		int			i;
 
 		printf("%s], \"status\": ", nrows ? "\n  " : "");
-		json_string(stdout, opts.dry_run && rc == EXIT_DONE ? "dry run" : status);
+		json_string(stdout, opts.dry_run && rc == EXIT_DONE ? "dry run" : run_status_name(status));
 		printf(", \"run_id\": %s, \"counts\": {", run_id ? run_id : "null");
 		for (i = 0; i < ncounts; i++)
 		{
@@ -438,10 +445,62 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 			printf(_(" (as of %s, run %s)\n"), as_of, run_id);
 	}
 	if (opts.verbose)
-		fprintf(stderr, _("%s: progress: %s: %s after %.3f s\n"), progname, job->name, status,
+		fprintf(stderr, _("%s: progress: %s: %s after %.3f s\n"), progname, job->name, run_status_name(status),
 				now_seconds() - t0);
 	free(run_id);
 	return rc;
+}
+
+/*
+ * Read the jobs from ismap.job, in the order "all" runs them, and check
+ * that the job asked for is one of them; an unknown name is a usage error
+ * (exit 1) that lists the database's jobs.
+ */
+static void
+load_jobs(PGconn *conn, const char *jobname)
+{
+	PGresult   *res;
+	bool		found = false;
+	int			i;
+
+	res = must_query(conn, "reading the jobs",
+					 "SELECT job_name, description FROM ismap.job ORDER BY run_order, job_name", 0, NULL);
+	njobs = PQntuples(res);
+	jobs = calloc((size_t) (njobs > 0 ? njobs : 1), sizeof(JobDef));
+	if (jobs == NULL)
+	{
+		log_error("out of memory");
+		PQclear(res);
+		PQfinish(conn);
+		exit(EXIT_USAGE);
+	}
+	for (i = 0; i < njobs; i++)
+	{
+		jobs[i].name = strdup(PQgetvalue(res, i, 0));
+		jobs[i].description = strdup(PQgetvalue(res, i, 1));
+		if (jobs[i].name == NULL || jobs[i].description == NULL)
+		{
+			log_error("out of memory");
+			PQclear(res);
+			PQfinish(conn);
+			exit(EXIT_USAGE);
+		}
+		if (strcmp(jobname, jobs[i].name) == 0)
+			found = true;
+	}
+	PQclear(res);
+	if (found || strcmp(jobname, "all") == 0)
+		return;
+
+	fprintf(stderr, "%s: %s", progname, _("error: "));
+	fprintf(stderr, _("unknown job \"%s\": database \"%s\" has these jobs (table ismap.job):\n"),
+			jobname, PQdb(conn));
+	for (i = 0; i < njobs; i++)
+		fprintf(stderr, "  %-16s %s\n", jobs[i].name, jobs[i].description);
+	fprintf(stderr, "  %-16s %s\n", "all", _("every job above, in this order"));
+	log_hint("Try \"%s --help\" for more information.", progname);
+	PQfinish(conn);
+	exit(EXIT_USAGE);
 }
 
 /* Major and minor ("0.3" of "0.3.1") must match; the patch level may differ. */
@@ -569,18 +628,10 @@ main(int argc, char **argv)
 	if (opts.quiet && opts.verbose)
 		usage_error("%s", "options -q/--quiet and -v/--verbose cannot be used together");
 	if (optind >= argc)
-		usage_error("%s", "no job given: use renewals, auditor-expiry, cascade, changes, chain or all");
+		usage_error("%s", "no job given: use a job of the table ismap.job, or all");
 	if (optind + 1 < argc)
 		usage_error("too many command-line arguments (first is \"%s\")", argv[optind + 1]);
 	jobname = argv[optind];
-	if (strcmp(jobname, "all") != 0)
-	{
-		for (i = 0; i < NJOBS; i++)
-			if (strcmp(jobname, jobs[i].name) == 0)
-				break;
-		if (i == NJOBS)
-			usage_error("unknown job \"%s\": use renewals, auditor-expiry, cascade, changes, chain or all", jobname);
-	}
 
 	if (PQlibVersion() < MIN_LIBPQ_VERSION)
 	{
@@ -642,6 +693,9 @@ main(int argc, char **argv)
 	}
 	PQclear(res);
 
+	/* the jobs are the server's rows (an unknown name is a usage error) */
+	load_jobs(conn, jobname);
+
 	/* one date for every job of this invocation */
 	params[0] = opts.as_of;
 	res = must_query(conn, "resolving the date",
@@ -679,7 +733,7 @@ main(int argc, char **argv)
 		json_string(stdout, as_of);
 		printf(", \"dry_run\": %s, \"standby\": false, \"jobs\": [", opts.dry_run ? "true" : "false");
 	}
-	for (i = 0; i < NJOBS; i++)
+	for (i = 0; i < njobs; i++)
 	{
 		int			job_rc;
 

@@ -1140,6 +1140,1163 @@ DROP FUNCTION ismap.register_decision(pg_catalog.int8, pg_catalog.date);
 -- the provider's filing policy now refuses acknowledgements
 SELECT ismap.create_roles();
 
+-- ==== Jobs as rows ====
+--
+-- The batch jobs become rows of ismap.job (src/sql/jobs/job.sql), the one
+-- place that lists them: job_run.job references it, job_lock_key,
+-- job_try_lock, job_start and job_health read it, and ismap-jobs asks it
+-- which jobs exist.  The prologue and epilogue every job repeated (check
+-- the arguments, lock, record the run, mark it succeeded) is one wrapper,
+-- ismap.run_job, which also takes the run that ismap-jobs committed as an
+-- explicit argument instead of the setting ismap.job_run_id.  Each job's
+-- work moves to ismap.job_<name>(as_of, dry_run, run_id); the contract
+-- functions (run_renewals, ...) call run_job.  The 0.2.0 alias
+-- run_change_checks goes (run_changes stays).
+CREATE TABLE ismap.job (
+	job_name		pg_catalog.text PRIMARY KEY
+		CONSTRAINT job_name_form CHECK (job_name OPERATOR(pg_catalog.~) '^[a-z][a-z0-9-]{0,62}$' AND job_name OPERATOR(pg_catalog.<>) 'all'),
+	function		pg_catalog.regprocedure NOT NULL,
+	lock_key		pg_catalog.int4 NOT NULL UNIQUE,
+	description		pg_catalog.text NOT NULL,
+	run_order		pg_catalog.int4 NOT NULL UNIQUE
+);
+COMMENT ON TABLE ismap.job IS 'one row per batch job (renewals, auditor-expiry, cascade, changes, chain as shipped): the function ismap.run_job calls, the advisory lock key, and the order in which ismap-jobs all runs them';
+COMMENT ON COLUMN ismap.job.job_name IS 'the name on the ismap-jobs command line, in job_run and job_health (lower case letters, digits and hyphens; not "all")';
+COMMENT ON COLUMN ismap.job.function IS 'the job''s work: a function (as_of date, dry_run boolean, run_id bigint) returning (action text, object_id bigint, detail text) rows, called only by ismap.run_job with the lock held and the run recorded';
+COMMENT ON COLUMN ismap.job.lock_key IS 'second key of the job''s transaction-level advisory lock; the first is 1769172321';
+COMMENT ON COLUMN ismap.job.description IS 'what the job does, one line (ismap-jobs lists it for an unknown job)';
+COMMENT ON COLUMN ismap.job.run_order IS 'ismap-jobs all runs the jobs in ascending run_order';
+
+CREATE OR REPLACE FUNCTION ismap.job_lock_key(p_job pg_catalog.text) RETURNS pg_catalog.int4
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RETURN (SELECT j.lock_key FROM ismap.job j WHERE j.job_name OPERATOR(pg_catalog.=) p_job);
+END
+$$;
+COMMENT ON FUNCTION ismap.job_lock_key(pg_catalog.text) IS 'second key of a job''s advisory lock (the first is 1769172321), from ismap.job; NULL for an unknown job';
+
+CREATE OR REPLACE FUNCTION ismap.job_try_lock(p_job pg_catalog.text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	k pg_catalog.int4 := ismap.job_lock_key(p_job);
+	holder pg_catalog.int4;
+BEGIN
+	IF k IS NULL THEN
+		RAISE EXCEPTION 'unknown job "%"', p_job
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The jobs are the rows of ismap.job.';
+	END IF;
+	IF NOT pg_catalog.pg_try_advisory_xact_lock(1769172321, k) THEN
+		SELECT l.pid INTO holder FROM pg_catalog.pg_locks l
+		WHERE l.locktype OPERATOR(pg_catalog.=) 'advisory' AND l.granted
+		  AND l.classid OPERATOR(pg_catalog.=) 1769172321::pg_catalog.oid
+		  AND l.objid OPERATOR(pg_catalog.=) k::pg_catalog.oid AND l.objsubid OPERATOR(pg_catalog.=) 2
+		LIMIT 1;
+		RAISE EXCEPTION 'job "%" is already running', p_job
+			USING ERRCODE = 'lock_not_available',
+				  DETAIL = pg_catalog.format('The advisory lock (1769172321, %s) is held by the session with process ID %s.', k, COALESCE(holder::pg_catalog.text, 'unknown')),
+				  HINT = 'Wait for that run to end; a rerun with the same date does nothing twice.';
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION ismap.job_try_lock(pg_catalog.text) IS 'take a job''s transaction-level advisory lock; 55P03 when another run holds it';
+
+CREATE OR REPLACE FUNCTION ismap.job_start(p_job pg_catalog.text, p_as_of pg_catalog.date) RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	id pg_catalog.int8;
+BEGIN
+	IF ismap.job_lock_key(p_job) IS NULL THEN
+		RAISE EXCEPTION 'unknown job "%"', p_job
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The jobs are the rows of ismap.job.';
+	END IF;
+	IF p_as_of IS NULL THEN
+		RAISE EXCEPTION 'the job date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	PERFORM ismap.job_mark_stale(p_job);
+	-- run_by: the one who runs it (the role set with SET ROLE, else the
+	-- login role), not the owner whose rights this function has
+	INSERT INTO ismap.job_run (job, as_of, backend_start, application_name, run_by)
+	SELECT p_job, p_as_of, a.backend_start, NULLIF(pg_catalog.current_setting('application_name'), ''),
+		   CASE WHEN pg_catalog.current_setting('role') IN ('none', '') THEN SESSION_USER
+				ELSE pg_catalog.current_setting('role')::pg_catalog.name END
+	FROM (SELECT pg_catalog.max(s.backend_start) AS backend_start FROM pg_catalog.pg_stat_activity s
+		  WHERE s.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()) a
+	RETURNING run_id INTO id;
+	RETURN id;
+END
+$$;
+COMMENT ON FUNCTION ismap.job_start(pg_catalog.text, pg_catalog.date) IS 'record the start of a job run (status running) and return its run_id; marks stale runs of the job failed';
+
+DROP FUNCTION ismap.job_begin(pg_catalog.text, pg_catalog.date, pg_catalog.bool);
+DROP FUNCTION ismap.job_end(pg_catalog.int8, pg_catalog.jsonb);
+DROP FUNCTION ismap.job_check_args(pg_catalog.date, pg_catalog.bool);
+CREATE FUNCTION ismap.run_job(job_name pg_catalog.text, as_of pg_catalog.date DEFAULT CURRENT_DATE,
+	dry_run pg_catalog.bool DEFAULT false, run_id pg_catalog.int8 DEFAULT NULL)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	jname pg_catalog.text := run_job.job_name;
+	d pg_catalog.date := run_job.as_of;
+	dry pg_catalog.bool := run_job.dry_run;
+	run pg_catalog.int8 := run_job.run_id;
+	fn pg_catalog.regprocedure;
+	call pg_catalog.text;
+	counts pg_catalog.jsonb := '{}';
+	rec record;
+BEGIN
+	IF jname IS NULL THEN
+		RAISE EXCEPTION 'job_name must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF d IS NULL OR dry IS NULL THEN
+		RAISE EXCEPTION 'as_of and dry_run must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT pg_catalog.isfinite(d) THEN
+		RAISE EXCEPTION 'as_of must be a finite date, not "%"', d USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF dry AND run IS NOT NULL THEN
+		RAISE EXCEPTION 'a dry run records no run: run_id must be null' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- 22023 for an unknown job, 55P03 when another run holds the lock
+	PERFORM ismap.job_try_lock(jname);
+	SELECT j.function INTO STRICT fn FROM ismap.job j WHERE j.job_name OPERATOR(pg_catalog.=) jname;
+	SELECT pg_catalog.format('%I.%I', n.nspname, p.proname) INTO call
+	FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
+	WHERE p.oid OPERATOR(pg_catalog.=) fn::pg_catalog.oid
+	  AND p.pronargs OPERATOR(pg_catalog.=) 3
+	  AND p.proargtypes[0] OPERATOR(pg_catalog.=) 'pg_catalog.date'::pg_catalog.regtype
+	  AND p.proargtypes[1] OPERATOR(pg_catalog.=) 'pg_catalog.bool'::pg_catalog.regtype
+	  AND p.proargtypes[2] OPERATOR(pg_catalog.=) 'pg_catalog.int8'::pg_catalog.regtype
+	  AND p.proretset
+	  -- it runs with the owner's rights: only a function the owner of
+	  -- ismap.job owns (no one else may redefine it)
+	  AND p.proowner OPERATOR(pg_catalog.=) (SELECT c.relowner FROM pg_catalog.pg_class c
+											 WHERE c.oid OPERATOR(pg_catalog.=) 'ismap.job'::pg_catalog.regclass);
+	IF call IS NULL THEN
+		RAISE EXCEPTION 'the function % of job "%" does not exist or is not a job function', fn, jname
+			USING ERRCODE = 'undefined_function',
+				  HINT = 'A job function takes (as_of date, dry_run boolean, run_id bigint), returns a set of (action text, object_id bigint, detail text) and is owned by the owner of ismap.job.';
+	END IF;
+	IF NOT dry THEN
+		PERFORM ismap.job_mark_stale(jname);
+		IF run IS NULL THEN
+			run := ismap.job_start(jname, d);
+		ELSE
+			UPDATE ismap.job_run r SET as_of = d
+			WHERE r.run_id OPERATOR(pg_catalog.=) run AND r.job OPERATOR(pg_catalog.=) jname
+			  AND r.status OPERATOR(pg_catalog.=) 'running' AND r.backend_pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid();
+			IF NOT FOUND THEN
+				RAISE EXCEPTION 'job run % is not a running run of job "%" started by this session', run, jname
+					USING ERRCODE = 'object_not_in_prerequisite_state',
+						  HINT = 'Pass the run_id that ismap.job_start returned in this session, or none.';
+			END IF;
+		END IF;
+	END IF;
+	FOR rec IN EXECUTE pg_catalog.format('SELECT f.action::pg_catalog.text AS action, f.object_id::pg_catalog.int8 AS object_id, f.detail::pg_catalog.text AS detail FROM %s($1, $2, $3) f', call)
+		USING d, dry, run
+	LOOP
+		action := rec.action;
+		object_id := rec.object_id;
+		detail := rec.detail;
+		RETURN NEXT;
+		counts := pg_catalog.jsonb_set(counts, ARRAY[COALESCE(rec.action, '')],
+			pg_catalog.to_jsonb(COALESCE((counts OPERATOR(pg_catalog.->>) COALESCE(rec.action, ''))::pg_catalog.int8, 0) OPERATOR(pg_catalog.+) 1));
+	END LOOP;
+	IF run IS NOT NULL THEN
+		UPDATE ismap.job_run r SET status = 'succeeded', finished_at = pg_catalog.clock_timestamp(), actions = counts
+		WHERE r.run_id OPERATOR(pg_catalog.=) run;
+	END IF;
+	IF pg_catalog.current_setting('ismap.job_progress', true) OPERATOR(pg_catalog.=) 'on' THEN
+		RAISE NOTICE 'run %: %', COALESCE(run::pg_catalog.text, '(dry run)'), counts;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'run a batch job of ismap.job: check the arguments, take its advisory lock (55P03 when held), record the run in job_run (or adopt the running run_id the caller started with job_start), call its function and mark the run succeeded with the count of each action; a dry run changes and records nothing';
+REVOKE EXECUTE ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+
+CREATE FUNCTION ismap.job_renewals(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '64MB'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := job_renewals.as_of;
+	dry pg_catalog.bool := job_renewals.dry_run;
+	run pg_catalog.int8 := job_renewals.run_id;
+	windows pg_catalog.int4[];
+	n_expired pg_catalog.int8 := 0;
+	n_kept pg_catalog.int8 := 0;
+	n_notices pg_catalog.int8;
+	rec record;
+BEGIN
+	BEGIN
+		-- an empty array is allowed: no notices
+		SELECT COALESCE(pg_catalog.array_agg(w::pg_catalog.int4 ORDER BY w::pg_catalog.int4), '{}')
+		INTO STRICT windows
+		FROM pg_catalog.jsonb_array_elements_text(ismap.policy_value('notice_windows_days')) AS e(w);
+	EXCEPTION WHEN OTHERS THEN
+		windows := NULL;
+	END;
+	IF windows IS NULL OR pg_catalog.array_position(windows, NULL) IS NOT NULL
+	   OR EXISTS (SELECT 1 FROM pg_catalog.unnest(windows) w WHERE w OPERATOR(pg_catalog.<) 0) THEN
+		RAISE EXCEPTION 'policy parameter "notice_windows_days" must be an array of days, not %',
+			(SELECT p.value FROM ismap.policy p WHERE p.name OPERATOR(pg_catalog.=) 'notice_windows_days')
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'For example [90, 30, 7].';
+	END IF;
+
+	-- 1. what ran out: expire it when no renewal is pending, else report
+	-- once (a renewal_pending notice) that a pending renewal keeps it.  One
+	-- statement, one scan: the rows it changes are the whole of the work.
+	PERFORM ismap.job_progress(pg_catalog.format('renewals: registrations valid until before %s', d));
+	PERFORM pg_catalog.set_config('ismap.event_context', pg_catalog.jsonb_build_object(
+		'action', 'expire', 'job', 'renewals', 'run_id', run, 'as_of', d)::pg_catalog.text, true);
+	FOR rec IN
+		WITH pending AS (
+			-- the oldest open renewal per service (filed by d, not decided by d)
+			SELECT DISTINCT ON (a.service_id) a.service_id, a.application_id, a.submitted_on
+			FROM ismap.application a
+			WHERE a.kind = 'renewal' AND a.submitted_on <= d
+			  AND (a.status = 'submitted' OR a.decided_on > d)
+			ORDER BY a.service_id, a.submitted_on, a.application_id
+		),
+		late AS (
+			-- the newest renewal refused or withdrawn: a registration it kept
+			-- alive past valid_until ends on the decision day
+			SELECT DISTINCT ON (a.service_id) a.service_id, a.application_id, a.status, a.submitted_on, a.decided_on
+			FROM ismap.application a
+			WHERE a.kind = 'renewal' AND a.status = ANY (ARRAY['rejected', 'withdrawn']) AND a.decided_on <= d
+			ORDER BY a.service_id, a.decided_on DESC, a.application_id DESC
+		),
+		past AS (
+			SELECT r.registration_id, r.registration_number, r.valid_until,
+				   p.application_id AS pending_application, p.submitted_on AS pending_since,
+				   CASE WHEN l.decided_on > r.valid_until AND l.submitted_on <= r.valid_until
+						THEN l.decided_on ELSE r.valid_until + 1 END AS ended_on,
+				   CASE WHEN l.decided_on > r.valid_until AND l.submitted_on <= r.valid_until
+						THEN pg_catalog.format('validity ended on %s; renewal application %s %s on %s', r.valid_until, l.application_id, l.status, l.decided_on)
+						ELSE pg_catalog.format('validity ended on %s without renewal', r.valid_until) END AS reason
+			FROM ismap.registration r
+			LEFT JOIN pending p ON p.service_id = r.service_id AND p.submitted_on <= r.valid_until
+			LEFT JOIN late l ON l.service_id = r.service_id
+			WHERE r.status = ANY (ARRAY['active', 'suspended']) AND r.valid_until < d
+		),
+		upd AS (
+			UPDATE ismap.registration r
+			SET status = 'expired', ended_on = x.ended_on, end_reason = x.reason
+			FROM past x
+			WHERE NOT dry AND x.pending_application IS NULL
+			  AND r.registration_id = x.registration_id
+			  AND r.status = ANY (ARRAY['active', 'suspended'])
+			RETURNING r.registration_id, r.registration_number, r.end_reason
+		),
+		ins AS (
+			INSERT INTO ismap.notice (kind, object_id, occasion, as_of, detail, run_id)
+			SELECT 'renewal_pending', x.registration_id, x.valid_until, d,
+				   pg_catalog.format('%s: valid until %s, kept while renewal application %s (filed %s) is under review',
+					   x.registration_number, x.valid_until, x.pending_application, x.pending_since), run
+			FROM past x
+			WHERE NOT dry AND x.pending_application IS NOT NULL
+			ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+			RETURNING notice.object_id, notice.detail
+		)
+		SELECT 'expired' AS act, u.registration_id AS id, pg_catalog.format('%s: %s', u.registration_number, u.end_reason) AS what
+		FROM upd u
+		UNION ALL
+		SELECT 'kept', i.object_id, i.detail FROM ins i
+		UNION ALL
+		SELECT CASE WHEN x.pending_application IS NULL THEN 'expired' ELSE 'kept' END, x.registration_id,
+			   CASE WHEN x.pending_application IS NULL THEN pg_catalog.format('%s: %s', x.registration_number, x.reason)
+					ELSE pg_catalog.format('%s: valid until %s, kept while renewal application %s (filed %s) is under review',
+						x.registration_number, x.valid_until, x.pending_application, x.pending_since) END
+		FROM past x
+		WHERE dry AND (x.pending_application IS NULL
+			OR NOT EXISTS (SELECT 1 FROM ismap.notice n
+						   WHERE n.kind = 'renewal_pending' AND n.object_id = x.registration_id
+							 AND n.occasion = x.valid_until))
+		ORDER BY 1, 2
+	LOOP
+		action := rec.act;
+		object_id := rec.id;
+		detail := rec.what;
+		RETURN NEXT;
+		IF rec.act = 'expired' THEN
+			n_expired := n_expired + 1;
+		ELSE
+			n_kept := n_kept + 1;
+		END IF;
+	END LOOP;
+	PERFORM pg_catalog.set_config('ismap.event_context', '', true);
+
+	-- 2. renewal notices: for each registration the latest window reached
+	-- (the first run inside 30 days writes the 30-day notice, not a late
+	-- 90-day one), once; none once a renewal is filed
+	PERFORM ismap.job_progress(pg_catalog.format('renewals: %s expired, %s kept; writing notices at %s days before expiry', n_expired, n_kept, windows));
+	RETURN QUERY
+	WITH cand AS (
+		SELECT r.registration_id, r.registration_number, r.valid_until, w.days,
+			   (r.valid_until OPERATOR(pg_catalog.-) w.days) AS occasion
+		FROM ismap.registration r
+		CROSS JOIN LATERAL (
+			SELECT pg_catalog.min(x) AS days FROM pg_catalog.unnest(windows) x
+			WHERE x OPERATOR(pg_catalog.>=) (r.valid_until OPERATOR(pg_catalog.-) d)) w
+		WHERE r.status OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'suspended'])
+		  AND r.valid_until OPERATOR(pg_catalog.>=) d
+		  AND r.valid_until OPERATOR(pg_catalog.<=) (d OPERATOR(pg_catalog.+) windows[pg_catalog.array_upper(windows, 1)])
+		  AND NOT EXISTS (
+			SELECT 1 FROM ismap.application a
+			WHERE a.service_id OPERATOR(pg_catalog.=) r.service_id AND a.kind OPERATOR(pg_catalog.=) 'renewal'
+			  AND a.submitted_on OPERATOR(pg_catalog.<=) d
+			  AND (a.status OPERATOR(pg_catalog.=) 'submitted' OR a.decided_on OPERATOR(pg_catalog.>) d))
+	),
+	fresh AS (
+		SELECT c.*, pg_catalog.format('%s: valid until %s (%s days); %s-day renewal notice', c.registration_number,
+				   c.valid_until, c.valid_until OPERATOR(pg_catalog.-) d, c.days) AS what
+		FROM cand c
+		WHERE c.days IS NOT NULL
+		  AND (NOT dry OR NOT EXISTS (SELECT 1 FROM ismap.notice n
+						  WHERE n.kind OPERATOR(pg_catalog.=) 'renewal_due' AND n.object_id OPERATOR(pg_catalog.=) c.registration_id
+							AND n.occasion OPERATOR(pg_catalog.=) c.occasion))
+	),
+	ins AS (
+		INSERT INTO ismap.notice (kind, object_id, occasion, window_days, as_of, detail, run_id)
+		SELECT 'renewal_due', f.registration_id, f.occasion, f.days, d, f.what, run FROM fresh f WHERE NOT dry
+		ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+		RETURNING notice.object_id, notice.detail
+	)
+	SELECT 'notice', i.object_id, i.detail FROM ins i
+	UNION ALL
+	SELECT 'notice', f.registration_id, f.what FROM fresh f WHERE dry
+	ORDER BY 2;
+	GET DIAGNOSTICS n_notices = ROW_COUNT;
+END
+$$;
+COMMENT ON FUNCTION ismap.job_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the renewals job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap.job_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
+VALUES ('renewals', 'ismap.job_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 101, 'expire registrations past their validity, keep those a pending renewal holds, write renewal notices', 10);
+
+CREATE OR REPLACE FUNCTION ismap.run_renewals(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM ismap.run_job('renewals', $1, $2)
+$$;
+COMMENT ON FUNCTION ismap.run_renewals(pg_catalog.date, pg_catalog.bool) IS 'renewals job: expire registrations past valid_until with no pending renewal, report once those a pending renewal keeps, write renewal notices at the policy windows once each; idempotent';
+
+CREATE FUNCTION ismap.job_auditor_expiry(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '64MB'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := job_auditor_expiry.as_of;
+	dry pg_catalog.bool := job_auditor_expiry.dry_run;
+	run pg_catalog.int8 := job_auditor_expiry.run_id;
+	report_interval pg_catalog.interval := (ismap.policy_value('audit_body_report_interval') #>> '{}')::pg_catalog.interval;
+	n_expired pg_catalog.int8;
+	n_overdue pg_catalog.int8;
+	n_apps pg_catalog.int8;
+BEGIN
+
+	-- 1. selections whose term ended (active or suspended) expire
+	RETURN QUERY
+	WITH due AS (
+		SELECT s.selection_id, b.name, s.valid_from, s.valid_until, s.status
+		FROM ismap.audit_body_selection s JOIN ismap.audit_body b ON b.audit_body_id OPERATOR(pg_catalog.=) s.audit_body_id
+		WHERE s.status OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'suspended']) AND s.valid_until OPERATOR(pg_catalog.<) d
+	),
+	upd AS (
+		UPDATE ismap.audit_body_selection s
+		SET status = 'expired', status_reason = pg_catalog.format('term ended on %s (was %s)', s.valid_until, s.status)
+		FROM due
+		WHERE NOT dry AND s.selection_id OPERATOR(pg_catalog.=) due.selection_id
+		  AND s.status OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'suspended'])
+		RETURNING s.selection_id
+	)
+	SELECT 'expired', due.selection_id,
+		   pg_catalog.format('%s: selection %s to %s (%s) expired', due.name, due.valid_from, due.valid_until, due.status)
+	FROM due WHERE dry OR due.selection_id IN (SELECT u.selection_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_expired = ROW_COUNT;
+
+	-- 2. monitoring reports overdue: flagged once per due date (a report
+	-- received moves next_report_due, and a new date can be flagged again)
+	RETURN QUERY
+	WITH overdue AS (
+		SELECT s.selection_id, b.name, x.due
+		FROM ismap.audit_body_selection s
+		JOIN ismap.audit_body b ON b.audit_body_id OPERATOR(pg_catalog.=) s.audit_body_id
+		CROSS JOIN LATERAL (SELECT COALESCE(s.next_report_due, (s.valid_from OPERATOR(pg_catalog.+) report_interval)::pg_catalog.date) AS due) x
+		WHERE s.status OPERATOR(pg_catalog.=) 'active' AND s.valid_until OPERATOR(pg_catalog.>=) d
+		  AND x.due OPERATOR(pg_catalog.<) d
+		  AND NOT EXISTS (SELECT 1 FROM ismap.notice n
+						  WHERE n.kind OPERATOR(pg_catalog.=) 'report_overdue' AND n.object_id OPERATOR(pg_catalog.=) s.selection_id
+							AND n.occasion OPERATOR(pg_catalog.=) x.due)
+	),
+	ins AS (
+		INSERT INTO ismap.notice (kind, object_id, occasion, as_of, detail, run_id)
+		SELECT 'report_overdue', o.selection_id, o.due, d,
+			   pg_catalog.format('%s: monitoring report due on %s not received', o.name, o.due), run
+		FROM overdue o WHERE NOT dry
+		ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+		RETURNING notice.object_id, notice.detail
+	)
+	SELECT 'report_overdue', i.object_id, i.detail FROM ins i
+	UNION ALL
+	SELECT 'report_overdue', o.selection_id, pg_catalog.format('%s: monitoring report due on %s not received', o.name, o.due)
+	FROM overdue o WHERE dry
+	ORDER BY 2;
+	GET DIAGNOSTICS n_overdue = ROW_COUNT;
+
+	-- 3. open applications whose audit was reported by a body that was not
+	-- selected on the report date (a formal defect, §3.3.3(4)).  Terms that
+	-- ran out normally count for the days they covered; a selection now
+	-- suspended or revoked does not count (its history is not kept), so
+	-- the registrar looks at those.
+	RETURN QUERY
+	WITH bad AS (
+		SELECT ap.application_id, ap.service_id, au.audit_id, au.report_date, b.name
+		FROM ismap.application ap
+		JOIN ismap.audit au ON au.audit_id OPERATOR(pg_catalog.=) ap.audit_id
+		JOIN ismap.audit_body b ON b.audit_body_id OPERATOR(pg_catalog.=) au.audit_body_id
+		WHERE ap.status OPERATOR(pg_catalog.=) 'submitted' AND ap.submitted_on OPERATOR(pg_catalog.<=) d
+		  AND NOT EXISTS (
+			SELECT 1 FROM ismap.audit_body_selection s
+			WHERE s.audit_body_id OPERATOR(pg_catalog.=) au.audit_body_id
+			  AND s.status OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'expired'])
+			  AND au.report_date OPERATOR(pg_catalog.>=) s.valid_from AND au.report_date OPERATOR(pg_catalog.<=) s.valid_until)
+		  AND NOT EXISTS (SELECT 1 FROM ismap.notice n
+						  WHERE n.kind OPERATOR(pg_catalog.=) 'body_not_selected' AND n.object_id OPERATOR(pg_catalog.=) ap.application_id
+							AND n.occasion OPERATOR(pg_catalog.=) au.report_date)
+	),
+	ins AS (
+		INSERT INTO ismap.notice (kind, object_id, occasion, as_of, detail, run_id)
+		SELECT 'body_not_selected', x.application_id, x.report_date, d,
+			   pg_catalog.format('application %s (service %s): audit %s reported on %s by %s, not selected on that day',
+				   x.application_id, x.service_id, x.audit_id, x.report_date, x.name), run
+		FROM bad x WHERE NOT dry
+		ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+		RETURNING notice.object_id, notice.detail
+	)
+	SELECT 'body_not_selected', i.object_id, i.detail FROM ins i
+	UNION ALL
+	SELECT 'body_not_selected', x.application_id,
+		   pg_catalog.format('application %s (service %s): audit %s reported on %s by %s, not selected on that day',
+			   x.application_id, x.service_id, x.audit_id, x.report_date, x.name)
+	FROM bad x WHERE dry
+	ORDER BY 2;
+	GET DIAGNOSTICS n_apps = ROW_COUNT;
+END
+$$;
+COMMENT ON FUNCTION ismap.job_auditor_expiry(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the auditor-expiry job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap.job_auditor_expiry(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
+VALUES ('auditor-expiry', 'ismap.job_auditor_expiry(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 102, 'expire audit-body selections, flag overdue monitoring reports and audits by unselected bodies', 20);
+
+CREATE OR REPLACE FUNCTION ismap.expire_audit_body_selections(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM ismap.run_job('auditor-expiry', $1, $2)
+$$;
+COMMENT ON FUNCTION ismap.expire_audit_body_selections(pg_catalog.date, pg_catalog.bool) IS 'audit-body job: expire selections whose term ended, flag overdue monitoring reports and open applications whose audit body was not selected at the report date, once each; idempotent';
+
+CREATE FUNCTION ismap.job_cascade(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '64MB'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := job_cascade.as_of;
+	dry pg_catalog.bool := job_cascade.dry_run;
+	run pg_catalog.int8 := job_cascade.run_id;
+	grace pg_catalog.interval := (ismap.policy_value('cascade_grace') #>> '{}')::pg_catalog.interval;
+	n_delisted pg_catalog.int8;
+BEGIN
+	PERFORM ismap.job_progress(pg_catalog.format('cascade: platforms without a registration since %s or before', (d OPERATOR(pg_catalog.-) grace)::pg_catalog.date));
+	PERFORM pg_catalog.set_config('ismap.event_context', pg_catalog.jsonb_build_object(
+		'action', 'cascade', 'job', 'cascade', 'run_id', run, 'as_of', d, 'grace', grace)::pg_catalog.text, true);
+	RETURN QUERY
+	WITH RECURSIVE
+	-- platforms that lapsed: no live registration, and the newest of their
+	-- ended ones ended long enough ago (only ended registrations are read,
+	-- and the live check is a probe of the one-live-per-service index)
+	lapsed AS (
+		SELECT n.* FROM (
+			SELECT DISTINCT ON (r.service_id) r.service_id, r.registration_id, r.registration_number, r.ended_on
+			FROM ismap.registration r
+			WHERE r.status = ANY (ARRAY['expired', 'delisted'])
+			  AND EXISTS (SELECT 1 FROM ismap.service_dependency dep
+						  WHERE dep.base_service_id = r.service_id AND dep.self_assessed_audit_id IS NULL)
+			  AND NOT EXISTS (SELECT 1 FROM ismap.registration live
+							  WHERE live.service_id = r.service_id AND live.status = ANY (ARRAY['active', 'suspended']))
+			ORDER BY r.service_id, r.registered_on DESC, r.registration_id DESC) n
+		WHERE (n.ended_on + grace)::pg_catalog.date <= d
+	),
+	-- from_registration: the registration through which a service was
+	-- reached, the lapsed platform's last one or the base delisted now
+	walk (service_id, registration_id, registration_number, depth, via, root, from_registration) AS (
+		SELECT l.service_id, l.registration_id, l.registration_number, 0, ARRAY[]::pg_catalog.int8[], l.service_id, NULL::pg_catalog.int8
+		FROM lapsed l
+		UNION ALL
+		SELECT dep.service_id, r.registration_id, r.registration_number, w.depth + 1,
+			   w.via || w.service_id, w.root, w.registration_id
+		FROM walk w
+		JOIN ismap.service_dependency dep ON dep.base_service_id = w.service_id
+		JOIN ismap.registration r ON r.service_id = dep.service_id
+			AND r.status = ANY (ARRAY['active', 'suspended'])
+		WHERE dep.self_assessed_audit_id IS NULL
+		  AND dep.service_id <> ALL (w.via || w.service_id)
+	),
+	plan AS (
+		SELECT DISTINCT ON (w.service_id) w.*,
+			   pg_catalog.format('platform %s (service %s) has had no registration since %s; grace of %s passed',
+				   l.registration_number, l.service_id, l.ended_on, grace) AS reason
+		FROM walk w
+		JOIN lapsed l ON l.service_id = w.root
+		WHERE w.depth > 0
+		ORDER BY w.service_id, w.depth, w.via
+	),
+	upd AS (
+		UPDATE ismap.registration r
+		SET status = 'delisted', ended_on = d, end_reason = p.reason,
+			cascaded_from = p.from_registration, cascade_path = p.via
+		FROM plan p
+		WHERE NOT dry AND r.registration_id = p.registration_id
+		  AND r.status = ANY (ARRAY['active', 'suspended'])
+		RETURNING r.registration_id, r.registration_number, r.service_id, r.end_reason, r.cascade_path
+	)
+	SELECT 'delisted', u.registration_id,
+		   pg_catalog.format('%s (service %s): %s; chain %s', u.registration_number, u.service_id, u.end_reason,
+			   pg_catalog.array_to_string(u.cascade_path || u.service_id, ' -> '))
+	FROM upd u
+	UNION ALL
+	SELECT 'delisted', p.registration_id,
+		   pg_catalog.format('%s (service %s): %s; chain %s', p.registration_number, p.service_id, p.reason,
+			   pg_catalog.array_to_string(p.via || p.service_id, ' -> '))
+	FROM plan p WHERE dry
+	ORDER BY 2;
+	GET DIAGNOSTICS n_delisted = ROW_COUNT;
+	PERFORM pg_catalog.set_config('ismap.event_context', '', true);
+END
+$$;
+COMMENT ON FUNCTION ismap.job_cascade(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the cascade job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap.job_cascade(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
+VALUES ('cascade', 'ismap.job_cascade(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 103, 'delist, transitively, services whose platform lost its registration (after the grace)', 30);
+
+CREATE OR REPLACE FUNCTION ismap.cascade_delistings(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM ismap.run_job('cascade', $1, $2)
+$$;
+COMMENT ON FUNCTION ismap.cascade_delistings(pg_catalog.date, pg_catalog.bool) IS 'cascade job: delist, transitively, live registrations whose platform has had no registration for the policy cascade_grace (self-assessed dependencies excepted), with cascaded_from and cascade_path; idempotent';
+
+CREATE FUNCTION ismap.job_changes(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '64MB'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := job_changes.as_of;
+	dry pg_catalog.bool := job_changes.dry_run;
+	run pg_catalog.int8 := job_changes.run_id;
+	windows pg_catalog.int4[];
+	ahead pg_catalog.int4;
+	ev_window pg_catalog.interval := (ismap.policy_value('evidence_window') #>> '{}')::pg_catalog.interval;
+	conf pg_catalog.float8 := (ismap.policy_value('sampling_confidence') #>> '{}')::pg_catalog.float8;
+	tol pg_catalog.float8 := (ismap.policy_value('sampling_tolerable_rate') #>> '{}')::pg_catalog.float8;
+	hi pg_catalog.timestamptz;
+	n_parts pg_catalog.int8 := 0;
+	n_covered pg_catalog.int8;
+	n_reinstated pg_catalog.int8;
+	n_suspended pg_catalog.int8;
+	n_notices pg_catalog.int8;
+	n_crossed pg_catalog.int8 := 0;
+	n_cleared pg_catalog.int8 := 0;
+	m pg_catalog.date;
+	part pg_catalog.text;
+	rec record;
+BEGIN
+	BEGIN
+		SELECT COALESCE(pg_catalog.array_agg(w::pg_catalog.int4 ORDER BY w::pg_catalog.int4), '{}')
+		INTO STRICT windows
+		FROM pg_catalog.jsonb_array_elements_text(ismap.policy_value('change_notice_days')) AS e(w);
+	EXCEPTION WHEN OTHERS THEN
+		windows := NULL;
+	END;
+	IF windows IS NULL OR pg_catalog.array_position(windows, NULL) IS NOT NULL
+	   OR EXISTS (SELECT 1 FROM pg_catalog.unnest(windows) w WHERE w < 0) THEN
+		RAISE EXCEPTION 'policy parameter "change_notice_days" must be an array of days, not %',
+			(SELECT p.value FROM ismap.policy p WHERE p.name = 'change_notice_days')
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'For example [60, 30, 7].';
+	END IF;
+	BEGIN
+		ahead := (ismap.policy_value('evidence_months_ahead') #>> '{}')::pg_catalog.int4;
+	EXCEPTION WHEN data_exception THEN
+		ahead := NULL;
+	END;
+	IF ahead IS NULL OR ahead < 0 OR ahead > 120 THEN
+		RAISE EXCEPTION 'policy parameter "evidence_months_ahead" must be a number of months from 0 to 120'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF ev_window IS NULL OR ev_window <= '0'::pg_catalog.interval THEN
+		RAISE EXCEPTION 'policy parameter "evidence_window" must be a positive interval' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+
+	-- 1. evidence partitions: the month of as_of and the months ahead
+	PERFORM ismap.job_progress(pg_catalog.format('changes: evidence partitions to %s months ahead of %s', ahead, d));
+	IF NOT dry THEN
+		FOR part IN SELECT * FROM ismap.ensure_evidence_partitions(d, (d + pg_catalog.make_interval(months => ahead))::pg_catalog.date) LOOP
+			action := 'partition_created'; object_id := NULL; detail := part;
+			RETURN NEXT;
+			n_parts := n_parts + 1;
+		END LOOP;
+	ELSE
+		m := pg_catalog.date_trunc('month', d)::pg_catalog.date;
+		WHILE m <= (d + pg_catalog.make_interval(months => ahead))::pg_catalog.date LOOP
+			part := pg_catalog.format('evidence_%s', pg_catalog.to_char(m, 'YYYY_MM'));
+			IF pg_catalog.to_regclass(pg_catalog.format('ismap.%I', part)) IS NULL THEN
+				action := 'partition_created'; object_id := NULL; detail := 'ismap.' || part;
+				RETURN NEXT;
+				n_parts := n_parts + 1;
+			END IF;
+			m := (m + '1 month'::pg_catalog.interval)::pg_catalog.date;
+		END LOOP;
+	END IF;
+
+	-- 2. material changes an audit now covers (the trigger writes the event)
+	PERFORM pg_catalog.set_config('ismap.event_context', pg_catalog.jsonb_build_object(
+		'action', 'cover', 'job', 'changes', 'run_id', run, 'as_of', d)::pg_catalog.text, true);
+	RETURN QUERY
+	WITH cov AS (
+		SELECT s.change_id, s.service_id, s.kind, s.effective_on, s.covered_by, s.covered_on, r.registration_number
+		FROM ismap.change_status(d) s
+		JOIN ismap.service_change c ON c.change_id = s.change_id
+		JOIN ismap.registration r ON r.registration_id = s.covered_by
+		WHERE s.status = 'covered' AND c.covered_by IS NULL
+	),
+	upd AS (
+		UPDATE ismap.service_change c SET covered_by = cov.covered_by, covered_on = cov.covered_on
+		FROM cov WHERE NOT dry AND c.change_id = cov.change_id AND c.covered_by IS NULL
+		RETURNING c.change_id
+	)
+	SELECT 'covered', cov.change_id,
+		   pg_catalog.format('change %s of service %s (%s, effective %s): covered by the audit of %s, registered on %s',
+			   cov.change_id, cov.service_id, cov.kind, cov.effective_on, cov.registration_number, cov.covered_on)
+	FROM cov WHERE dry OR cov.change_id IN (SELECT u.change_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_covered = ROW_COUNT;
+
+	-- 3. suspensions of covered changes are lifted; a registration none
+	-- holds any more is active again (a suspended registration that no
+	-- change of this job holds was suspended by someone else: left alone)
+	PERFORM pg_catalog.set_config('ismap.event_context', pg_catalog.jsonb_build_object(
+		'action', 'reinstate', 'job', 'changes', 'run_id', run, 'as_of', d)::pg_catalog.text, true);
+	RETURN QUERY
+	WITH cov AS (
+		SELECT s.change_id FROM ismap.change_status(d) s WHERE s.status = 'covered'
+	),
+	lift AS (
+		UPDATE ismap.change_suspension cs SET lifted_on = d
+		WHERE NOT dry AND cs.lifted_on IS NULL AND cs.change_id IN (SELECT cov.change_id FROM cov)
+		RETURNING cs.registration_id
+	),
+	back AS (
+		SELECT r.registration_id, r.registration_number, r.service_id,
+			   (SELECT pg_catalog.string_agg(cs.change_id::pg_catalog.text, ', ' ORDER BY cs.change_id)
+				FROM ismap.change_suspension cs
+				WHERE cs.registration_id = r.registration_id AND cs.lifted_on IS NULL) AS changes
+		FROM ismap.registration r
+		WHERE r.status = 'suspended'
+		  AND EXISTS (SELECT 1 FROM ismap.change_suspension cs
+					  WHERE cs.registration_id = r.registration_id AND cs.lifted_on IS NULL
+						AND cs.change_id IN (SELECT cov.change_id FROM cov))
+		  AND NOT EXISTS (SELECT 1 FROM ismap.change_suspension cs
+						  WHERE cs.registration_id = r.registration_id AND cs.lifted_on IS NULL
+							AND cs.change_id NOT IN (SELECT cov.change_id FROM cov))
+	),
+	upd AS (
+		UPDATE ismap.registration r
+		SET status = 'active', end_reason = NULL, cascaded_from = NULL, cascade_path = NULL
+		FROM back
+		WHERE NOT dry AND r.registration_id = back.registration_id AND r.status = 'suspended'
+		  AND (SELECT pg_catalog.count(*) FROM lift) >= 0
+		RETURNING r.registration_id
+	)
+	SELECT 'reinstated', back.registration_id,
+		   pg_catalog.format('%s (service %s): active again, change %s covered by an audit',
+			   back.registration_number, back.service_id, back.changes)
+	FROM back WHERE dry OR back.registration_id IN (SELECT u.registration_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_reinstated = ROW_COUNT;
+
+	-- 4. material changes past their window without an audit: suspend the
+	-- service's live registration and what is built on it
+	PERFORM ismap.job_progress(pg_catalog.format('changes: %s covered, %s reinstated; suspending for changes due before %s', n_covered, n_reinstated, d));
+	PERFORM pg_catalog.set_config('ismap.event_context', pg_catalog.jsonb_build_object(
+		'action', 'suspend', 'job', 'changes', 'run_id', run, 'as_of', d)::pg_catalog.text, true);
+	RETURN QUERY
+	WITH overdue AS (
+		SELECT s.change_id, s.service_id AS root_service, s.kind, s.effective_on, s.due_on,
+			   root.registration_number AS root_number
+		FROM ismap.change_status(d) s
+		JOIN ismap.registration root ON root.service_id = s.service_id
+			AND root.status = ANY (ARRAY['active', 'suspended'])
+		WHERE s.status = 'overdue'
+	),
+	hit AS (
+		SELECT o.*, i.registration_id, i.service_id, i.depth, i.via, r.registration_number, r.status,
+			   base.registration_id AS base_registration_id
+		FROM overdue o
+		CROSS JOIN LATERAL ismap.delisting_impact(o.root_service) i
+		JOIN ismap.registration r ON r.registration_id = i.registration_id
+		LEFT JOIN ismap.registration base
+		  ON i.depth > 0 AND base.service_id = i.via[pg_catalog.array_upper(i.via, 1)]
+		 AND base.status = ANY (ARRAY['active', 'suspended'])
+		WHERE NOT EXISTS (SELECT 1 FROM ismap.change_suspension cs
+						  WHERE cs.change_id = o.change_id AND cs.registration_id = i.registration_id)
+		  -- active, or suspended by this job (a change it holds for)
+		  AND (r.status = 'active'
+			   OR EXISTS (SELECT 1 FROM ismap.change_suspension cs
+						  WHERE cs.registration_id = i.registration_id AND cs.lifted_on IS NULL))
+	),
+	ins AS (
+		INSERT INTO ismap.change_suspension (change_id, registration_id, depth, via, suspended_on, run_id)
+		SELECT h.change_id, h.registration_id, h.depth, h.via, d, run FROM hit h WHERE NOT dry
+		RETURNING change_suspension.registration_id
+	),
+	pick AS (
+		SELECT DISTINCT ON (h.registration_id) h.*,
+			   CASE WHEN h.depth = 0
+					THEN pg_catalog.format('material change %s (%s, effective %s) not covered by an audit by %s',
+						h.change_id, h.kind, h.effective_on, h.due_on)
+					ELSE pg_catalog.format('platform suspended: %s (service %s) has material change %s (%s, effective %s) not covered by an audit by %s',
+						h.root_number, h.root_service, h.change_id, h.kind, h.effective_on, h.due_on) END AS reason
+		FROM hit h
+		WHERE h.status = 'active'
+		ORDER BY h.registration_id, h.depth, h.change_id
+	),
+	upd AS (
+		UPDATE ismap.registration r
+		SET status = 'suspended', end_reason = p.reason,
+			cascaded_from = CASE WHEN p.depth = 0 THEN NULL ELSE p.base_registration_id END,
+			cascade_path = CASE WHEN p.depth = 0 THEN NULL ELSE p.via END
+		FROM pick p
+		WHERE NOT dry AND r.registration_id = p.registration_id AND r.status = 'active'
+		  AND (SELECT pg_catalog.count(*) FROM ins) >= 0
+		RETURNING r.registration_id
+	)
+	SELECT 'suspended', p.registration_id,
+		   pg_catalog.format('%s (service %s): %s%s', p.registration_number, p.service_id, p.reason,
+			   CASE WHEN p.depth > 0 THEN ' ; chain ' || pg_catalog.array_to_string(p.via || p.service_id, ' -> ') ELSE '' END)
+	FROM pick p WHERE dry OR p.registration_id IN (SELECT u.registration_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_suspended = ROW_COUNT;
+	PERFORM pg_catalog.set_config('ismap.event_context', '', true);
+
+	-- 5. notices before a change's window ends: the latest window reached,
+	-- once; none once an audit covers the change
+	RETURN QUERY
+	WITH cand AS (
+		SELECT s.change_id, s.service_id, s.kind, s.effective_on, s.due_on, w.days,
+			   (s.due_on - w.days) AS occasion
+		FROM ismap.change_status(d) s
+		CROSS JOIN LATERAL (SELECT pg_catalog.min(x) AS days FROM pg_catalog.unnest(windows) x
+							WHERE x >= (s.due_on - d)) w
+		WHERE s.status = 'audit_required' AND s.due_on >= d
+	),
+	fresh AS (
+		SELECT c.*, pg_catalog.format('change %s of service %s (%s, effective %s) needs an audit by %s (%s days); %s-day notice',
+				   c.change_id, c.service_id, c.kind, c.effective_on, c.due_on, c.due_on - d, c.days) AS what
+		FROM cand c
+		WHERE c.days IS NOT NULL
+		  AND NOT EXISTS (SELECT 1 FROM ismap.notice n
+						  WHERE n.kind = 'change_audit_due' AND n.object_id = c.change_id AND n.occasion = c.occasion)
+	),
+	ins AS (
+		INSERT INTO ismap.notice (kind, object_id, occasion, window_days, as_of, detail, run_id)
+		SELECT 'change_audit_due', f.change_id, f.occasion, f.days, d, f.what, run FROM fresh f WHERE NOT dry
+		ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+		RETURNING notice.object_id, notice.detail
+	)
+	SELECT 'notice', i.object_id, i.detail FROM ins i
+	UNION ALL
+	SELECT 'notice', f.change_id, f.what FROM fresh f WHERE dry
+	ORDER BY 2;
+	GET DIAGNOSTICS n_notices = ROW_COUNT;
+
+	-- 6. control evidence of the policy window: a control that crosses the
+	-- limit opens a crossing and gets one notice; one back within closes it
+	PERFORM ismap.job_progress(pg_catalog.format('changes: %s suspended, %s notices; control evidence of %s to %s', n_suspended, n_notices, ev_window, d));
+	hi := (d + 1)::pg_catalog.timestamptz;
+	FOR rec IN
+		WITH g AS (
+			SELECT e.service_id, e.control_id, pg_catalog.count(*) AS n,
+				   pg_catalog.count(*) FILTER (WHERE e.outcome = 'fail') AS dev
+			FROM ismap.evidence e
+			WHERE e.occurred_at >= hi - ev_window AND e.occurred_at < hi
+			GROUP BY e.service_id, e.control_id
+		),
+		h AS (
+			SELECT g.*, ismap.upper_deviation_limit(LEAST(g.n, 2147483647)::pg_catalog.int4,
+				LEAST(g.dev, 2147483647)::pg_catalog.int4, conf) AS ul
+			FROM g WHERE g.dev > 0
+		),
+		bad AS (SELECT h.* FROM h WHERE h.ul > tol),
+		opened AS (
+			SELECT b.* FROM bad b
+			WHERE NOT EXISTS (SELECT 1 FROM ismap.control_crossing c
+							  WHERE c.cleared_on IS NULL AND c.service_id = b.service_id
+								AND c.control_id OPERATOR(ismap.=) b.control_id)
+		),
+		closed AS (
+			SELECT c.crossing_id, c.service_id, c.control_id, c.crossed_on,
+				   COALESCE(g.n, 0) AS n, COALESCE(g.dev, 0) AS dev
+			FROM ismap.control_crossing c
+			LEFT JOIN g ON g.service_id = c.service_id AND g.control_id OPERATOR(ismap.=) c.control_id
+			WHERE c.cleared_on IS NULL
+			  AND NOT EXISTS (SELECT 1 FROM bad b
+							  WHERE b.service_id = c.service_id AND b.control_id OPERATOR(ismap.=) c.control_id)
+		),
+		insc AS (
+			INSERT INTO ismap.control_crossing (service_id, control_id, crossed_on, observations, deviations, upper_limit, run_id)
+			SELECT o.service_id, o.control_id, d, o.n, o.dev, o.ul, run FROM opened o WHERE NOT dry
+			RETURNING control_crossing.*
+		),
+		insn AS (
+			INSERT INTO ismap.notice (kind, object_id, occasion, as_of, detail, run_id)
+			SELECT 'control_limit_exceeded', i.crossing_id, d, d,
+				   pg_catalog.format('service %s control %s: %s deviations in %s observations from %s to %s; upper deviation limit %s above the tolerable rate %s',
+					   i.service_id, i.control_id, i.deviations, i.observations, (d - ev_window)::pg_catalog.date + 1, d,
+					   pg_catalog.round(i.upper_limit::pg_catalog.numeric, 4), tol), run
+			FROM insc i
+			RETURNING notice.object_id, notice.detail
+		),
+		updc AS (
+			UPDATE ismap.control_crossing c SET cleared_on = d
+			FROM closed x WHERE NOT dry AND c.crossing_id = x.crossing_id
+			RETURNING c.crossing_id
+		)
+		SELECT 'limit_exceeded' AS act, i.object_id AS id, i.detail AS what FROM insn i
+		UNION ALL
+		SELECT 'limit_exceeded', NULL,
+			   pg_catalog.format('service %s control %s: %s deviations in %s observations from %s to %s; upper deviation limit %s above the tolerable rate %s',
+				   o.service_id, o.control_id, o.dev, o.n, (d - ev_window)::pg_catalog.date + 1, d,
+				   pg_catalog.round(o.ul::pg_catalog.numeric, 4), tol)
+		FROM opened o WHERE dry
+		UNION ALL
+		SELECT 'limit_cleared', x.crossing_id,
+			   pg_catalog.format('service %s control %s: back within the limit (%s deviations in %s observations), over it since %s',
+				   x.service_id, x.control_id, x.dev, x.n, x.crossed_on)
+		FROM closed x WHERE dry OR x.crossing_id IN (SELECT u.crossing_id FROM updc u)
+		ORDER BY 1, 3
+	LOOP
+		action := rec.act;
+		object_id := rec.id;
+		detail := rec.what;
+		RETURN NEXT;
+		IF rec.act = 'limit_exceeded' THEN
+			n_crossed := n_crossed + 1;
+		ELSE
+			n_cleared := n_cleared + 1;
+		END IF;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION ismap.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the changes job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
+VALUES ('changes', 'ismap.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 104, 'suspend services with a material change left unaudited, watch control evidence, create evidence partitions ahead', 40);
+
+CREATE OR REPLACE FUNCTION ismap.run_changes(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM ismap.run_job('changes', $1, $2)
+$$;
+COMMENT ON FUNCTION ismap.run_changes(pg_catalog.date, pg_catalog.bool) IS 'changes job: make evidence partitions ahead, record changes an audit covers, reinstate what they held, suspend (with the delisting walk) registrations whose service has a material change past the policy change_audit_window, write notices before the window ends and one notice per crossing of the control-evidence limit; idempotent';
+
+CREATE FUNCTION ismap.job_chain(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := job_chain.as_of;
+	dry pg_catalog.bool := job_chain.dry_run;
+	run pg_catalog.int8 := job_chain.run_id;
+	c record;
+	last_seal record;
+	n pg_catalog.int8 := 0;
+	fixed pg_catalog.int8;
+	stale pg_catalog.int8[];
+	saved_lock_timeout pg_catalog.text := pg_catalog.current_setting('lock_timeout');
+BEGIN
+	PERFORM ismap.job_progress('chain: recomputing every hash of the event log');
+	SELECT * INTO STRICT c FROM ismap.event_chain_full_check();
+	IF NOT c.ok THEN
+		RAISE EXCEPTION 'the registry event chain is broken at event %', c.first_bad_event
+			USING ERRCODE = 'data_corrupted',
+				  DETAIL = 'The event''s content, link or order was altered, its predecessor was removed, or the log was cut or rewritten after the newest seal.',
+				  HINT = 'Compare the log with a backup and with the newest published head (ismap.event_chain_head); no seal is written while the chain is broken.';
+	END IF;
+	-- a new seal when there are new events, or when the sealed events were
+	-- moved without being changed (VACUUM FULL, a restore): the full check
+	-- has just shown them intact
+	SELECT s.event_id, s.fingerprint INTO last_seal FROM ismap.event_chain_seal s ORDER BY s.event_id DESC LIMIT 1;
+	IF c.head_event IS NOT NULL
+	   AND (c.head_event IS DISTINCT FROM last_seal.event_id OR c.fingerprint IS DISTINCT FROM last_seal.fingerprint) THEN
+		IF NOT dry THEN
+			INSERT INTO ismap.event_chain_seal AS s (event_id, hash, fingerprint, events_checked, run_id)
+			VALUES (c.head_event, c.head_hash, c.fingerprint, c.events_checked, run)
+			ON CONFLICT (event_id) DO UPDATE
+			SET fingerprint = excluded.fingerprint, events_checked = excluded.events_checked,
+				sealed_at = excluded.sealed_at, run_id = excluded.run_id;
+		END IF;
+		n := 1;
+		action := CASE WHEN c.head_event IS DISTINCT FROM last_seal.event_id THEN 'sealed' ELSE 'resealed' END;
+		object_id := c.head_event;
+		detail := pg_catalog.format('%s events checked; sealed at event %s, hash %s',
+			c.events_checked, c.head_event, pg_catalog.encode(c.head_hash, 'hex'));
+		RETURN NEXT;
+	END IF;
+	-- The published listing against its tables: a rename made under
+	-- REPEATABLE READ or SERIALIZABLE cannot see a registration committed
+	-- after its snapshot, and leaves that row with the old name; put right
+	-- here, and said (docs/registry.md, "The published list").
+	-- The comparison takes no row locks; only the rows found differing are
+	-- written (locking their service, provider and audit body as a
+	-- registration does), and a rename held open by someone else defers
+	-- the repair to the next run instead of stalling the job.
+	PERFORM ismap.job_progress('chain: comparing the published listing with its tables');
+	stale := ARRAY(SELECT ismap.registry_listing_stale());
+	fixed := pg_catalog.cardinality(stale);
+	IF fixed OPERATOR(pg_catalog.>) 0 THEN
+		action := 'listing_repaired';
+		IF NOT dry THEN
+			BEGIN
+				PERFORM pg_catalog.set_config('lock_timeout', '10s', true);
+				PERFORM ismap.refresh_registry_listing(stale);
+				PERFORM pg_catalog.set_config('lock_timeout', saved_lock_timeout, true);
+			EXCEPTION WHEN lock_not_available THEN
+				PERFORM pg_catalog.set_config('lock_timeout', saved_lock_timeout, true);
+				action := 'listing_repair_deferred';
+				fixed := 0;
+			END;
+		END IF;
+		object_id := NULL;
+		detail := pg_catalog.format('%s rows of the published listing differed from their registrations, services, providers and audit bodies', pg_catalog.cardinality(stale));
+		IF action OPERATOR(pg_catalog.=) 'listing_repair_deferred' THEN
+			detail := detail OPERATOR(pg_catalog.||) '; a rename held open elsewhere kept them locked: the next run tries again';
+		END IF;
+		RETURN NEXT;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION ismap.job_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the chain job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap.job_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
+VALUES ('chain', 'ismap.job_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 105, 'check every hash of the event log and seal it (fails if broken), repair the published listing', 50);
+
+CREATE OR REPLACE FUNCTION ismap.seal_event_chain(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM ismap.run_job('chain', $1, $2)
+$$;
+COMMENT ON FUNCTION ismap.seal_event_chain(pg_catalog.date, pg_catalog.bool) IS 'chain job: recompute every hash of the event log; if intact, seal its newest event (hash and fingerprint) so that verify_event_chain checks only what came after; XX001 if broken';
+
+DROP FUNCTION ismap.run_change_checks(pg_catalog.date, pg_catalog.bool);
+
+ALTER TABLE ismap.job_run DROP CONSTRAINT job_run_job;
+ALTER TABLE ismap.job_run ADD CONSTRAINT job_run_job FOREIGN KEY (job) REFERENCES ismap.job;
+
+CREATE OR REPLACE VIEW ismap.job_health WITH (security_invoker = true) AS
+SELECT j.job_name AS job,
+	   ok.run_id AS last_success_run_id,
+	   ok.as_of AS last_success_as_of,
+	   ok.finished_at AS last_success_at,
+	   pg_catalog.now() OPERATOR(pg_catalog.-) ok.finished_at AS age,
+	   last.status AS last_status,
+	   last.started_at AS last_started_at,
+	   last.message AS last_message,
+	   (SELECT pg_catalog.count(*) FROM ismap.job_run f
+		WHERE f.job OPERATOR(pg_catalog.=) j.job_name AND f.status OPERATOR(pg_catalog.=) 'failed'
+		  AND f.started_at OPERATOR(pg_catalog.>) COALESCE(ok.finished_at, '-infinity')) AS failures_since_success,
+	   EXISTS (SELECT 1 FROM ismap.job_run x
+			   WHERE x.job OPERATOR(pg_catalog.=) j.job_name AND x.status OPERATOR(pg_catalog.=) 'running') AS running
+FROM ismap.job j
+LEFT JOIN LATERAL (
+	SELECT r.run_id, r.as_of, r.finished_at FROM ismap.job_run r
+	WHERE r.job OPERATOR(pg_catalog.=) j.job_name AND r.status OPERATOR(pg_catalog.=) 'succeeded'
+	ORDER BY r.finished_at DESC, r.run_id DESC LIMIT 1) ok ON true
+LEFT JOIN LATERAL (
+	SELECT r.status, r.started_at, r.message FROM ismap.job_run r
+	WHERE r.job OPERATOR(pg_catalog.=) j.job_name
+	ORDER BY r.started_at DESC, r.run_id DESC LIMIT 1) last ON true;
+COMMENT ON VIEW ismap.job_health IS 'per batch job of ismap.job: the last successful run, its age, the last run''s status and message, failures since the last success, whether one is running';
+
+
+-- everyone reads ismap.job; ismap_jobs runs ismap.run_job
+CREATE OR REPLACE FUNCTION ismap.create_roles() RETURNS pg_catalog.text[]
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	made pg_catalog.text[] := '{}';
+	r pg_catalog.text;
+	f pg_catalog.regprocedure;
+	owner pg_catalog.name;
+BEGIN
+	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
+		RAISE EXCEPTION 'ismap.create_roles() must be run by a superuser' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	FOREACH r IN ARRAY ARRAY['ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs'] LOOP
+		IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+			EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
+			made := made || r;
+		END IF;
+		EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA ismap TO %I', r);
+	END LOOP;
+	SELECT pg_catalog.pg_get_userbyid(n.nspowner) INTO owner FROM pg_catalog.pg_namespace n WHERE n.nspname = 'ismap';
+
+	-- everyone: the catalogs, the published registry and its reports, the policy
+	GRANT SELECT ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
+		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param, ismap.policy,
+		ismap.service_change, ismap.sla_template,
+		ismap.sampling_table, ismap.registry, ismap.registry_listing, ismap.registration, ismap.registry_event, ismap.event_chain_seal,
+		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency,
+		ismap.job
+		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
+	-- the registrar: every table to read; edits the catalogs, the policy,
+	-- the parties and the classification; decides through the functions
+	GRANT SELECT ON ALL TABLES IN SCHEMA ismap TO ismap_registrar;
+	GRANT INSERT, UPDATE, DELETE ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
+		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param,
+		ismap.sla_template, ismap.sampling_table,
+		ismap.audit_body, ismap.auditor, ismap.auditor_qualification, ismap.audit_body_selection,
+		ismap.csp, ismap.organization, ismap.information_asset, ismap.information_system, ismap.system_asset
+		TO ismap_registrar;
+	GRANT INSERT, UPDATE ON ismap.policy TO ismap_registrar;
+	GRANT SELECT ON ismap.organization, ismap.information_asset, ismap.information_system,
+		ismap.system_asset TO ismap_reader;
+	-- an auditor: its own body's people and audits; statements, results
+	-- and control tests of its own audits while they are open
+	GRANT SELECT ON ismap.auditor, ismap.auditor_qualification, ismap.audit, ismap.application,
+		ismap.statement_item, ismap.audit_result, ismap.control_test, ismap.control_test_evaluation TO ismap_auditor;
+	GRANT INSERT, UPDATE, DELETE ON ismap.audit_result, ismap.control_test TO ismap_auditor;
+	GRANT INSERT, UPDATE ON ismap.audit TO ismap_auditor;
+	-- a provider: its own services, platforms, statements and applications
+	-- a registered service's scope and models change only through a reported
+	-- change and a new audit, and only an audit decides that a platform was
+	-- assessed: the provider holds no privilege on those columns
+	GRANT INSERT ON ismap.service TO ismap_csp;
+	GRANT UPDATE (name, responsibility) ON ismap.service TO ismap_csp;
+	GRANT INSERT (service_id, base_service_id) ON ismap.service_dependency TO ismap_csp;
+	GRANT DELETE ON ismap.service_dependency TO ismap_csp;
+	GRANT INSERT, UPDATE, DELETE ON ismap.statement_item TO ismap_csp;
+	GRANT UPDATE (self_assessed_audit_id) ON ismap.service_dependency TO ismap_auditor, ismap_registrar;
+	GRANT SELECT, INSERT ON ismap.application TO ismap_csp;
+	GRANT UPDATE (status, decided_on, decision_reason) ON ismap.application TO ismap_csp;
+	GRANT SELECT ON ismap.audit, ismap.statement_item, ismap.audit_result, ismap.control_test,
+		ismap.control_test_evaluation TO ismap_csp;
+	GRANT UPDATE (name, address) ON ismap.csp TO ismap_csp;
+	-- a provider reports its own services' changes and feeds their evidence
+	-- (what was reported: not its coverage, nor the reporting date)
+	GRANT SELECT ON ismap.service_change, ismap.evidence TO ismap_csp;
+	REVOKE INSERT ON ismap.service_change FROM ismap_csp;
+	GRANT INSERT (service_id, kind, effective_on, description, reported_by) ON ismap.service_change TO ismap_csp;
+	GRANT INSERT ON ismap.evidence TO ismap_csp;
+	GRANT INSERT ON ismap.service_change TO ismap_registrar;
+	GRANT USAGE ON ALL SEQUENCES IN SCHEMA ismap TO ismap_registrar, ismap_auditor, ismap_csp;
+	-- but not the numbers of what only the extension's functions write:
+	-- nextval would burn event and registration ids, leaving gaps that
+	-- look like deleted rows
+	REVOKE USAGE ON SEQUENCE ismap.registry_event_event_id_seq, ismap.registration_registration_id_seq,
+		ismap.job_run_run_id_seq, ismap.notice_notice_id_seq FROM ismap_registrar, ismap_auditor, ismap_csp;
+	-- jobs: read what the batch functions read
+	-- (the batch functions have the owner's rights; the role itself reads
+	-- only its runs and notices, besides what everyone reads)
+	GRANT SELECT ON ismap.job_run, ismap.notice, ismap.job_health TO ismap_jobs;
+
+	-- functions: everything that only reads, to every role; what writes,
+	-- to the one role that needs it
+	FOR f IN
+		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'e'
+		JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
+		WHERE p.provolatile IN ('i', 's') AND p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype
+		  AND NOT p.prosecdef
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs', f);
+	END LOOP;
+	FOR f, r IN
+		SELECT p.oid::pg_catalog.regprocedure, g.role FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace AND n.nspname = 'ismap'
+		JOIN (VALUES ('register', 'ismap_registrar'), ('approve_application', 'ismap_registrar'),
+					 ('reject_application', 'ismap_registrar'), ('delist', 'ismap_registrar'),
+					 ('principal', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
+					 ('import_nist_iso27001_mapping', 'ismap_registrar'), ('import_oscal_catalog', 'ismap_registrar'),
+					 ('import_oscal_profile', 'ismap_registrar'),
+					 ('run_renewals', 'ismap_jobs'), ('expire_audit_body_selections', 'ismap_jobs'),
+					 ('cascade_delistings', 'ismap_jobs'), ('run_changes', 'ismap_jobs'),
+					 ('job_start', 'ismap_jobs'), ('job_finish', 'ismap_jobs'), ('job_mark_stale', 'ismap_jobs'),
+					 ('prune_job_runs', 'ismap_jobs'), ('run_job', 'ismap_jobs'), ('seal_event_chain', 'ismap_jobs'),
+					 ('ensure_evidence_partitions', 'ismap_jobs'), ('ensure_evidence_partitions', 'ismap_registrar')) g(fn, role)
+		  ON g.fn = p.proname
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', f, r);
+	END LOOP;
+
+	-- the policies' helpers run in the querying role's name: only the roles
+	-- whose policies call them get them
+	GRANT EXECUTE ON FUNCTION ismap.principal_audit_body(pg_catalog.name), ismap.principal_csp(pg_catalog.name),
+		ismap.audit_party(pg_catalog.int8), ismap.service_csp(pg_catalog.int8) TO ismap_auditor, ismap_csp;
+
+	-- row-level policies (re-created, so a second run changes nothing)
+	PERFORM ismap.create_policies();
+	RETURN made;
+END
+$$;
+COMMENT ON FUNCTION ismap.create_roles() IS 'superuser: create the five ismap roles if missing, grant them least privilege and create the row-level policies; idempotent; returns the roles it created';
+SELECT ismap.create_roles();
+
 -- ==== Dropping the registry needs intent ====
 CREATE FUNCTION ismap.drop_guard() RETURNS event_trigger
 	AS 'MODULE_PATHNAME', 'ismap_drop_guard' LANGUAGE C;
@@ -1283,6 +2440,564 @@ END
 $$;
 COMMENT ON FUNCTION ismap.reject_application(pg_catalog.int8, pg_catalog.text) IS 'reject a submitted application with a reason; the decision and the findings at that time go into the event log';
 
+-- ==== The job functions as both changes left them ====
+CREATE OR REPLACE FUNCTION ismap.job_renewals(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '64MB'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := job_renewals.as_of;
+	dry pg_catalog.bool := job_renewals.dry_run;
+	run pg_catalog.int8 := job_renewals.run_id;
+	windows pg_catalog.int4[];
+	n_expired pg_catalog.int8 := 0;
+	n_kept pg_catalog.int8 := 0;
+	n_notices pg_catalog.int8;
+	rec record;
+BEGIN
+	BEGIN
+		-- an empty array is allowed: no notices
+		SELECT COALESCE(pg_catalog.array_agg(w::pg_catalog.int4 ORDER BY w::pg_catalog.int4), '{}')
+		INTO STRICT windows
+		FROM pg_catalog.jsonb_array_elements_text(ismap.policy_value('notice_windows_days')) AS e(w);
+	EXCEPTION WHEN OTHERS THEN
+		windows := NULL;
+	END;
+	IF windows IS NULL OR pg_catalog.array_position(windows, NULL) IS NOT NULL
+	   OR EXISTS (SELECT 1 FROM pg_catalog.unnest(windows) w WHERE w OPERATOR(pg_catalog.<) 0) THEN
+		RAISE EXCEPTION 'policy parameter "notice_windows_days" must be an array of days, not %',
+			(SELECT p.value FROM ismap.policy p WHERE p.name OPERATOR(pg_catalog.=) 'notice_windows_days')
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'For example [90, 30, 7].';
+	END IF;
+
+	-- 1. what ran out: expire it when no renewal is pending, else report
+	-- once (a renewal_pending notice) that a pending renewal keeps it.  One
+	-- statement, one scan: the rows it changes are the whole of the work.
+	PERFORM ismap.job_progress(pg_catalog.format('renewals: registrations valid until before %s', d));
+	FOR rec IN
+		WITH pending AS (
+			-- the oldest open renewal per service (filed by d, not decided by d)
+			SELECT DISTINCT ON (a.service_id) a.service_id, a.application_id, a.submitted_on
+			FROM ismap.application a
+			WHERE a.kind = 'renewal' AND a.submitted_on <= d
+			  AND (a.status = 'submitted' OR a.decided_on > d)
+			ORDER BY a.service_id, a.submitted_on, a.application_id
+		),
+		late AS (
+			-- the newest renewal refused or withdrawn: a registration it kept
+			-- alive past valid_until ends on the decision day
+			SELECT DISTINCT ON (a.service_id) a.service_id, a.application_id, a.status, a.submitted_on, a.decided_on
+			FROM ismap.application a
+			WHERE a.kind = 'renewal' AND a.status = ANY (ARRAY['rejected', 'withdrawn']) AND a.decided_on <= d
+			ORDER BY a.service_id, a.decided_on DESC, a.application_id DESC
+		),
+		past AS (
+			SELECT r.registration_id, r.registration_number, r.valid_until,
+				   p.application_id AS pending_application, p.submitted_on AS pending_since,
+				   CASE WHEN l.decided_on > r.valid_until AND l.submitted_on <= r.valid_until
+						THEN l.decided_on ELSE r.valid_until + 1 END AS ended_on,
+				   CASE WHEN l.decided_on > r.valid_until AND l.submitted_on <= r.valid_until
+						THEN pg_catalog.format('validity ended on %s; renewal application %s %s on %s', r.valid_until, l.application_id, l.status, l.decided_on)
+						ELSE pg_catalog.format('validity ended on %s without renewal', r.valid_until) END AS reason
+			FROM ismap.registration r
+			LEFT JOIN pending p ON p.service_id = r.service_id AND p.submitted_on <= r.valid_until
+			LEFT JOIN late l ON l.service_id = r.service_id
+			WHERE r.status = ANY (ARRAY['active', 'suspended']) AND r.valid_until < d
+		),
+		upd AS (
+			UPDATE ismap.registration r
+			SET status = 'expired', ended_on = x.ended_on, end_reason = x.reason, run_id = run
+			FROM past x
+			WHERE NOT dry AND x.pending_application IS NULL
+			  AND r.registration_id = x.registration_id
+			  AND r.status = ANY (ARRAY['active', 'suspended'])
+			RETURNING r.registration_id, r.registration_number, r.end_reason
+		),
+		ins AS (
+			INSERT INTO ismap.notice (kind, object_id, occasion, as_of, detail, run_id)
+			SELECT 'renewal_pending', x.registration_id, x.valid_until, d,
+				   pg_catalog.format('%s: valid until %s, kept while renewal application %s (filed %s) is under review',
+					   x.registration_number, x.valid_until, x.pending_application, x.pending_since), run
+			FROM past x
+			WHERE NOT dry AND x.pending_application IS NOT NULL
+			ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+			RETURNING notice.object_id, notice.detail
+		)
+		SELECT 'expired' AS act, u.registration_id AS id, pg_catalog.format('%s: %s', u.registration_number, u.end_reason) AS what
+		FROM upd u
+		UNION ALL
+		SELECT 'kept', i.object_id, i.detail FROM ins i
+		UNION ALL
+		SELECT CASE WHEN x.pending_application IS NULL THEN 'expired' ELSE 'kept' END, x.registration_id,
+			   CASE WHEN x.pending_application IS NULL THEN pg_catalog.format('%s: %s', x.registration_number, x.reason)
+					ELSE pg_catalog.format('%s: valid until %s, kept while renewal application %s (filed %s) is under review',
+						x.registration_number, x.valid_until, x.pending_application, x.pending_since) END
+		FROM past x
+		WHERE dry AND (x.pending_application IS NULL
+			OR NOT EXISTS (SELECT 1 FROM ismap.notice n
+						   WHERE n.kind = 'renewal_pending' AND n.object_id = x.registration_id
+							 AND n.occasion = x.valid_until))
+		ORDER BY 1, 2
+	LOOP
+		action := rec.act;
+		object_id := rec.id;
+		detail := rec.what;
+		RETURN NEXT;
+		IF rec.act = 'expired' THEN
+			n_expired := n_expired + 1;
+		ELSE
+			n_kept := n_kept + 1;
+		END IF;
+	END LOOP;
+
+	-- 2. renewal notices: for each registration the latest window reached
+	-- (the first run inside 30 days writes the 30-day notice, not a late
+	-- 90-day one), once; none once a renewal is filed
+	PERFORM ismap.job_progress(pg_catalog.format('renewals: %s expired, %s kept; writing notices at %s days before expiry', n_expired, n_kept, windows));
+	RETURN QUERY
+	WITH cand AS (
+		SELECT r.registration_id, r.registration_number, r.valid_until, w.days,
+			   (r.valid_until OPERATOR(pg_catalog.-) w.days) AS occasion
+		FROM ismap.registration r
+		CROSS JOIN LATERAL (
+			SELECT pg_catalog.min(x) AS days FROM pg_catalog.unnest(windows) x
+			WHERE x OPERATOR(pg_catalog.>=) (r.valid_until OPERATOR(pg_catalog.-) d)) w
+		WHERE r.status OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'suspended'])
+		  AND r.valid_until OPERATOR(pg_catalog.>=) d
+		  AND r.valid_until OPERATOR(pg_catalog.<=) (d OPERATOR(pg_catalog.+) windows[pg_catalog.array_upper(windows, 1)])
+		  AND NOT EXISTS (
+			SELECT 1 FROM ismap.application a
+			WHERE a.service_id OPERATOR(pg_catalog.=) r.service_id AND a.kind OPERATOR(pg_catalog.=) 'renewal'
+			  AND a.submitted_on OPERATOR(pg_catalog.<=) d
+			  AND (a.status OPERATOR(pg_catalog.=) 'submitted' OR a.decided_on OPERATOR(pg_catalog.>) d))
+	),
+	fresh AS (
+		SELECT c.*, pg_catalog.format('%s: valid until %s (%s days); %s-day renewal notice', c.registration_number,
+				   c.valid_until, c.valid_until OPERATOR(pg_catalog.-) d, c.days) AS what
+		FROM cand c
+		WHERE c.days IS NOT NULL
+		  AND (NOT dry OR NOT EXISTS (SELECT 1 FROM ismap.notice n
+						  WHERE n.kind OPERATOR(pg_catalog.=) 'renewal_due' AND n.object_id OPERATOR(pg_catalog.=) c.registration_id
+							AND n.occasion OPERATOR(pg_catalog.=) c.occasion))
+	),
+	ins AS (
+		INSERT INTO ismap.notice (kind, object_id, occasion, window_days, as_of, detail, run_id)
+		SELECT 'renewal_due', f.registration_id, f.occasion, f.days, d, f.what, run FROM fresh f WHERE NOT dry
+		ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+		RETURNING notice.object_id, notice.detail
+	)
+	SELECT 'notice', i.object_id, i.detail FROM ins i
+	UNION ALL
+	SELECT 'notice', f.registration_id, f.what FROM fresh f WHERE dry
+	ORDER BY 2;
+	GET DIAGNOSTICS n_notices = ROW_COUNT;
+END
+$$;
+COMMENT ON FUNCTION ismap.job_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the renewals job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap.job_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION ismap.job_cascade(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '64MB'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := job_cascade.as_of;
+	dry pg_catalog.bool := job_cascade.dry_run;
+	run pg_catalog.int8 := job_cascade.run_id;
+	grace pg_catalog.interval := (ismap.policy_value('cascade_grace') #>> '{}')::pg_catalog.interval;
+	n_delisted pg_catalog.int8;
+BEGIN
+	PERFORM ismap.job_progress(pg_catalog.format('cascade: platforms without a registration since %s or before', (d OPERATOR(pg_catalog.-) grace)::pg_catalog.date));
+	RETURN QUERY
+	WITH RECURSIVE
+	-- platforms that lapsed: no live registration, and the newest of their
+	-- ended ones ended long enough ago (only ended registrations are read,
+	-- and the live check is a probe of the one-live-per-service index)
+	lapsed AS (
+		SELECT n.* FROM (
+			SELECT DISTINCT ON (r.service_id) r.service_id, r.registration_id, r.registration_number, r.ended_on
+			FROM ismap.registration r
+			WHERE r.status = ANY (ARRAY['expired', 'delisted'])
+			  AND EXISTS (SELECT 1 FROM ismap.service_dependency dep
+						  WHERE dep.base_service_id = r.service_id AND dep.self_assessed_audit_id IS NULL)
+			  AND NOT EXISTS (SELECT 1 FROM ismap.registration live
+							  WHERE live.service_id = r.service_id AND live.status = ANY (ARRAY['active', 'suspended']))
+			ORDER BY r.service_id, r.registered_on DESC, r.registration_id DESC) n
+		WHERE (n.ended_on + grace)::pg_catalog.date <= d
+	),
+	-- from_registration: the registration through which a service was
+	-- reached, the lapsed platform's last one or the base delisted now
+	walk (service_id, registration_id, registration_number, depth, via, root, from_registration) AS (
+		SELECT l.service_id, l.registration_id, l.registration_number, 0, ARRAY[]::pg_catalog.int8[], l.service_id, NULL::pg_catalog.int8
+		FROM lapsed l
+		UNION ALL
+		SELECT dep.service_id, r.registration_id, r.registration_number, w.depth + 1,
+			   w.via || w.service_id, w.root, w.registration_id
+		FROM walk w
+		JOIN ismap.service_dependency dep ON dep.base_service_id = w.service_id
+		JOIN ismap.registration r ON r.service_id = dep.service_id
+			AND r.status = ANY (ARRAY['active', 'suspended'])
+		WHERE dep.self_assessed_audit_id IS NULL
+		  AND dep.service_id <> ALL (w.via || w.service_id)
+	),
+	plan AS (
+		SELECT DISTINCT ON (w.service_id) w.*,
+			   pg_catalog.format('platform %s (service %s) has had no registration since %s; grace of %s passed',
+				   l.registration_number, l.service_id, l.ended_on, grace) AS reason
+		FROM walk w
+		JOIN lapsed l ON l.service_id = w.root
+		WHERE w.depth > 0
+		ORDER BY w.service_id, w.depth, w.via
+	),
+	upd AS (
+		UPDATE ismap.registration r
+		SET status = 'delisted', ended_on = d, end_reason = p.reason,
+			cascaded_from = p.from_registration, cascade_path = p.via, run_id = run
+		FROM plan p
+		WHERE NOT dry AND r.registration_id = p.registration_id
+		  AND r.status = ANY (ARRAY['active', 'suspended'])
+		RETURNING r.registration_id, r.registration_number, r.service_id, r.end_reason, r.cascade_path
+	)
+	SELECT 'delisted', u.registration_id,
+		   pg_catalog.format('%s (service %s): %s; chain %s', u.registration_number, u.service_id, u.end_reason,
+			   pg_catalog.array_to_string(u.cascade_path || u.service_id, ' -> '))
+	FROM upd u
+	UNION ALL
+	SELECT 'delisted', p.registration_id,
+		   pg_catalog.format('%s (service %s): %s; chain %s', p.registration_number, p.service_id, p.reason,
+			   pg_catalog.array_to_string(p.via || p.service_id, ' -> '))
+	FROM plan p WHERE dry
+	ORDER BY 2;
+	GET DIAGNOSTICS n_delisted = ROW_COUNT;
+END
+$$;
+COMMENT ON FUNCTION ismap.job_cascade(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the cascade job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap.job_cascade(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION ismap.job_changes(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '64MB'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := job_changes.as_of;
+	dry pg_catalog.bool := job_changes.dry_run;
+	run pg_catalog.int8 := job_changes.run_id;
+	windows pg_catalog.int4[];
+	ahead pg_catalog.int4;
+	ev_window pg_catalog.interval := (ismap.policy_value('evidence_window') #>> '{}')::pg_catalog.interval;
+	conf pg_catalog.float8 := (ismap.policy_value('sampling_confidence') #>> '{}')::pg_catalog.float8;
+	tol pg_catalog.float8 := (ismap.policy_value('sampling_tolerable_rate') #>> '{}')::pg_catalog.float8;
+	hi pg_catalog.timestamptz;
+	n_parts pg_catalog.int8 := 0;
+	n_covered pg_catalog.int8;
+	n_reinstated pg_catalog.int8;
+	n_suspended pg_catalog.int8;
+	n_notices pg_catalog.int8;
+	n_crossed pg_catalog.int8 := 0;
+	n_cleared pg_catalog.int8 := 0;
+	m pg_catalog.date;
+	part pg_catalog.text;
+	rec record;
+BEGIN
+	BEGIN
+		SELECT COALESCE(pg_catalog.array_agg(w::pg_catalog.int4 ORDER BY w::pg_catalog.int4), '{}')
+		INTO STRICT windows
+		FROM pg_catalog.jsonb_array_elements_text(ismap.policy_value('change_notice_days')) AS e(w);
+	EXCEPTION WHEN OTHERS THEN
+		windows := NULL;
+	END;
+	IF windows IS NULL OR pg_catalog.array_position(windows, NULL) IS NOT NULL
+	   OR EXISTS (SELECT 1 FROM pg_catalog.unnest(windows) w WHERE w < 0) THEN
+		RAISE EXCEPTION 'policy parameter "change_notice_days" must be an array of days, not %',
+			(SELECT p.value FROM ismap.policy p WHERE p.name = 'change_notice_days')
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'For example [60, 30, 7].';
+	END IF;
+	BEGIN
+		ahead := (ismap.policy_value('evidence_months_ahead') #>> '{}')::pg_catalog.int4;
+	EXCEPTION WHEN data_exception THEN
+		ahead := NULL;
+	END;
+	IF ahead IS NULL OR ahead < 0 OR ahead > 120 THEN
+		RAISE EXCEPTION 'policy parameter "evidence_months_ahead" must be a number of months from 0 to 120'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF ev_window IS NULL OR ev_window <= '0'::pg_catalog.interval THEN
+		RAISE EXCEPTION 'policy parameter "evidence_window" must be a positive interval' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+
+	-- 1. evidence partitions: the month of as_of and the months ahead
+	PERFORM ismap.job_progress(pg_catalog.format('changes: evidence partitions to %s months ahead of %s', ahead, d));
+	IF NOT dry THEN
+		FOR part IN SELECT * FROM ismap.ensure_evidence_partitions(d, (d + pg_catalog.make_interval(months => ahead))::pg_catalog.date) LOOP
+			action := 'partition_created'; object_id := NULL; detail := part;
+			RETURN NEXT;
+			n_parts := n_parts + 1;
+		END LOOP;
+	ELSE
+		m := pg_catalog.date_trunc('month', d)::pg_catalog.date;
+		WHILE m <= (d + pg_catalog.make_interval(months => ahead))::pg_catalog.date LOOP
+			part := pg_catalog.format('evidence_%s', pg_catalog.to_char(m, 'YYYY_MM'));
+			IF pg_catalog.to_regclass(pg_catalog.format('ismap.%I', part)) IS NULL THEN
+				action := 'partition_created'; object_id := NULL; detail := 'ismap.' || part;
+				RETURN NEXT;
+				n_parts := n_parts + 1;
+			END IF;
+			m := (m + '1 month'::pg_catalog.interval)::pg_catalog.date;
+		END LOOP;
+	END IF;
+
+	-- 2. material changes an audit now covers (the trigger writes the event)
+	RETURN QUERY
+	WITH cov AS (
+		SELECT s.change_id, s.service_id, s.kind, s.effective_on, s.covered_by, s.covered_on, r.registration_number
+		FROM ismap.change_status(d) s
+		JOIN ismap.service_change c ON c.change_id = s.change_id
+		JOIN ismap.registration r ON r.registration_id = s.covered_by
+		WHERE s.status = 'covered' AND c.covered_by IS NULL
+	),
+	upd AS (
+		UPDATE ismap.service_change c SET covered_by = cov.covered_by, covered_on = cov.covered_on, covered_run_id = run
+		FROM cov WHERE NOT dry AND c.change_id = cov.change_id AND c.covered_by IS NULL
+		RETURNING c.change_id
+	)
+	SELECT 'covered', cov.change_id,
+		   pg_catalog.format('change %s of service %s (%s, effective %s): covered by the audit of %s, registered on %s',
+			   cov.change_id, cov.service_id, cov.kind, cov.effective_on, cov.registration_number, cov.covered_on)
+	FROM cov WHERE dry OR cov.change_id IN (SELECT u.change_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_covered = ROW_COUNT;
+
+	-- 3. suspensions of covered changes are lifted; a registration none
+	-- holds any more is active again (a suspended registration that no
+	-- change of this job holds was suspended by someone else: left alone)
+	RETURN QUERY
+	WITH cov AS (
+		SELECT s.change_id FROM ismap.change_status(d) s WHERE s.status = 'covered'
+	),
+	lift AS (
+		UPDATE ismap.change_suspension cs SET lifted_on = d
+		WHERE NOT dry AND cs.lifted_on IS NULL AND cs.change_id IN (SELECT cov.change_id FROM cov)
+		RETURNING cs.registration_id
+	),
+	back AS (
+		SELECT r.registration_id, r.registration_number, r.service_id,
+			   (SELECT pg_catalog.string_agg(cs.change_id::pg_catalog.text, ', ' ORDER BY cs.change_id)
+				FROM ismap.change_suspension cs
+				WHERE cs.registration_id = r.registration_id AND cs.lifted_on IS NULL) AS changes
+		FROM ismap.registration r
+		WHERE r.status = 'suspended'
+		  AND EXISTS (SELECT 1 FROM ismap.change_suspension cs
+					  WHERE cs.registration_id = r.registration_id AND cs.lifted_on IS NULL
+						AND cs.change_id IN (SELECT cov.change_id FROM cov))
+		  AND NOT EXISTS (SELECT 1 FROM ismap.change_suspension cs
+						  WHERE cs.registration_id = r.registration_id AND cs.lifted_on IS NULL
+							AND cs.change_id NOT IN (SELECT cov.change_id FROM cov))
+	),
+	upd AS (
+		UPDATE ismap.registration r
+		SET status = 'active', end_reason = NULL, cascaded_from = NULL, cascade_path = NULL, run_id = run
+		FROM back
+		WHERE NOT dry AND r.registration_id = back.registration_id AND r.status = 'suspended'
+		  AND (SELECT pg_catalog.count(*) FROM lift) >= 0
+		RETURNING r.registration_id
+	)
+	SELECT 'reinstated', back.registration_id,
+		   pg_catalog.format('%s (service %s): active again, change %s covered by an audit',
+			   back.registration_number, back.service_id, back.changes)
+	FROM back WHERE dry OR back.registration_id IN (SELECT u.registration_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_reinstated = ROW_COUNT;
+
+	-- 4. material changes past their window without an audit: suspend the
+	-- service's live registration and what is built on it
+	PERFORM ismap.job_progress(pg_catalog.format('changes: %s covered, %s reinstated; suspending for changes due before %s', n_covered, n_reinstated, d));
+	RETURN QUERY
+	WITH overdue AS (
+		SELECT s.change_id, s.service_id AS root_service, s.kind, s.effective_on, s.due_on,
+			   root.registration_number AS root_number
+		FROM ismap.change_status(d) s
+		JOIN ismap.registration root ON root.service_id = s.service_id
+			AND root.status = ANY (ARRAY['active', 'suspended'])
+		WHERE s.status = 'overdue'
+	),
+	hit AS (
+		SELECT o.*, i.registration_id, i.service_id, i.depth, i.via, r.registration_number, r.status,
+			   base.registration_id AS base_registration_id
+		FROM overdue o
+		CROSS JOIN LATERAL ismap.delisting_impact(o.root_service) i
+		JOIN ismap.registration r ON r.registration_id = i.registration_id
+		LEFT JOIN ismap.registration base
+		  ON i.depth > 0 AND base.service_id = i.via[pg_catalog.array_upper(i.via, 1)]
+		 AND base.status = ANY (ARRAY['active', 'suspended'])
+		WHERE NOT EXISTS (SELECT 1 FROM ismap.change_suspension cs
+						  WHERE cs.change_id = o.change_id AND cs.registration_id = i.registration_id)
+		  -- active, or suspended by this job (a change it holds for)
+		  AND (r.status = 'active'
+			   OR EXISTS (SELECT 1 FROM ismap.change_suspension cs
+						  WHERE cs.registration_id = i.registration_id AND cs.lifted_on IS NULL))
+	),
+	ins AS (
+		INSERT INTO ismap.change_suspension (change_id, registration_id, depth, via, suspended_on, run_id)
+		SELECT h.change_id, h.registration_id, h.depth, h.via, d, run FROM hit h WHERE NOT dry
+		RETURNING change_suspension.registration_id
+	),
+	pick AS (
+		SELECT DISTINCT ON (h.registration_id) h.*,
+			   CASE WHEN h.depth = 0
+					THEN pg_catalog.format('material change %s (%s, effective %s) not covered by an audit by %s',
+						h.change_id, h.kind, h.effective_on, h.due_on)
+					ELSE pg_catalog.format('platform suspended: %s (service %s) has material change %s (%s, effective %s) not covered by an audit by %s',
+						h.root_number, h.root_service, h.change_id, h.kind, h.effective_on, h.due_on) END AS reason
+		FROM hit h
+		WHERE h.status = 'active'
+		ORDER BY h.registration_id, h.depth, h.change_id
+	),
+	upd AS (
+		UPDATE ismap.registration r
+		SET status = 'suspended', end_reason = p.reason,
+			cascaded_from = CASE WHEN p.depth = 0 THEN NULL ELSE p.base_registration_id END,
+			cascade_path = CASE WHEN p.depth = 0 THEN NULL ELSE p.via END,
+			run_id = run
+		FROM pick p
+		WHERE NOT dry AND r.registration_id = p.registration_id AND r.status = 'active'
+		  AND (SELECT pg_catalog.count(*) FROM ins) >= 0
+		RETURNING r.registration_id
+	)
+	SELECT 'suspended', p.registration_id,
+		   pg_catalog.format('%s (service %s): %s%s', p.registration_number, p.service_id, p.reason,
+			   CASE WHEN p.depth > 0 THEN ' ; chain ' || pg_catalog.array_to_string(p.via || p.service_id, ' -> ') ELSE '' END)
+	FROM pick p WHERE dry OR p.registration_id IN (SELECT u.registration_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_suspended = ROW_COUNT;
+
+	-- 5. notices before a change's window ends: the latest window reached,
+	-- once; none once an audit covers the change
+	RETURN QUERY
+	WITH cand AS (
+		SELECT s.change_id, s.service_id, s.kind, s.effective_on, s.due_on, w.days,
+			   (s.due_on - w.days) AS occasion
+		FROM ismap.change_status(d) s
+		CROSS JOIN LATERAL (SELECT pg_catalog.min(x) AS days FROM pg_catalog.unnest(windows) x
+							WHERE x >= (s.due_on - d)) w
+		WHERE s.status = 'audit_required' AND s.due_on >= d
+	),
+	fresh AS (
+		SELECT c.*, pg_catalog.format('change %s of service %s (%s, effective %s) needs an audit by %s (%s days); %s-day notice',
+				   c.change_id, c.service_id, c.kind, c.effective_on, c.due_on, c.due_on - d, c.days) AS what
+		FROM cand c
+		WHERE c.days IS NOT NULL
+		  AND NOT EXISTS (SELECT 1 FROM ismap.notice n
+						  WHERE n.kind = 'change_audit_due' AND n.object_id = c.change_id AND n.occasion = c.occasion)
+	),
+	ins AS (
+		INSERT INTO ismap.notice (kind, object_id, occasion, window_days, as_of, detail, run_id)
+		SELECT 'change_audit_due', f.change_id, f.occasion, f.days, d, f.what, run FROM fresh f WHERE NOT dry
+		ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+		RETURNING notice.object_id, notice.detail
+	)
+	SELECT 'notice', i.object_id, i.detail FROM ins i
+	UNION ALL
+	SELECT 'notice', f.change_id, f.what FROM fresh f WHERE dry
+	ORDER BY 2;
+	GET DIAGNOSTICS n_notices = ROW_COUNT;
+
+	-- 6. control evidence of the policy window: a control that crosses the
+	-- limit opens a crossing and gets one notice; one back within closes it
+	PERFORM ismap.job_progress(pg_catalog.format('changes: %s suspended, %s notices; control evidence of %s to %s', n_suspended, n_notices, ev_window, d));
+	hi := (d + 1)::pg_catalog.timestamptz;
+	FOR rec IN
+		WITH g AS (
+			SELECT e.service_id, e.control_id, pg_catalog.count(*) AS n,
+				   pg_catalog.count(*) FILTER (WHERE e.outcome = 'fail') AS dev
+			FROM ismap.evidence e
+			WHERE e.occurred_at >= hi - ev_window AND e.occurred_at < hi
+			GROUP BY e.service_id, e.control_id
+		),
+		h AS (
+			SELECT g.*, ismap.upper_deviation_limit(LEAST(g.n, 2147483647)::pg_catalog.int4,
+				LEAST(g.dev, 2147483647)::pg_catalog.int4, conf) AS ul
+			FROM g WHERE g.dev > 0
+		),
+		bad AS (SELECT h.* FROM h WHERE h.ul > tol),
+		opened AS (
+			SELECT b.* FROM bad b
+			WHERE NOT EXISTS (SELECT 1 FROM ismap.control_crossing c
+							  WHERE c.cleared_on IS NULL AND c.service_id = b.service_id
+								AND c.control_id OPERATOR(ismap.=) b.control_id)
+		),
+		closed AS (
+			SELECT c.crossing_id, c.service_id, c.control_id, c.crossed_on,
+				   COALESCE(g.n, 0) AS n, COALESCE(g.dev, 0) AS dev
+			FROM ismap.control_crossing c
+			LEFT JOIN g ON g.service_id = c.service_id AND g.control_id OPERATOR(ismap.=) c.control_id
+			WHERE c.cleared_on IS NULL
+			  AND NOT EXISTS (SELECT 1 FROM bad b
+							  WHERE b.service_id = c.service_id AND b.control_id OPERATOR(ismap.=) c.control_id)
+		),
+		insc AS (
+			INSERT INTO ismap.control_crossing (service_id, control_id, crossed_on, observations, deviations, upper_limit, run_id)
+			SELECT o.service_id, o.control_id, d, o.n, o.dev, o.ul, run FROM opened o WHERE NOT dry
+			RETURNING control_crossing.*
+		),
+		insn AS (
+			INSERT INTO ismap.notice (kind, object_id, occasion, as_of, detail, run_id)
+			SELECT 'control_limit_exceeded', i.crossing_id, d, d,
+				   pg_catalog.format('service %s control %s: %s deviations in %s observations from %s to %s; upper deviation limit %s above the tolerable rate %s',
+					   i.service_id, i.control_id, i.deviations, i.observations, (d - ev_window)::pg_catalog.date + 1, d,
+					   pg_catalog.round(i.upper_limit::pg_catalog.numeric, 4), tol), run
+			FROM insc i
+			RETURNING notice.object_id, notice.detail
+		),
+		updc AS (
+			UPDATE ismap.control_crossing c SET cleared_on = d
+			FROM closed x WHERE NOT dry AND c.crossing_id = x.crossing_id
+			RETURNING c.crossing_id
+		)
+		SELECT 'limit_exceeded' AS act, i.object_id AS id, i.detail AS what FROM insn i
+		UNION ALL
+		SELECT 'limit_exceeded', NULL,
+			   pg_catalog.format('service %s control %s: %s deviations in %s observations from %s to %s; upper deviation limit %s above the tolerable rate %s',
+				   o.service_id, o.control_id, o.dev, o.n, (d - ev_window)::pg_catalog.date + 1, d,
+				   pg_catalog.round(o.ul::pg_catalog.numeric, 4), tol)
+		FROM opened o WHERE dry
+		UNION ALL
+		SELECT 'limit_cleared', x.crossing_id,
+			   pg_catalog.format('service %s control %s: back within the limit (%s deviations in %s observations), over it since %s',
+				   x.service_id, x.control_id, x.dev, x.n, x.crossed_on)
+		FROM closed x WHERE dry OR x.crossing_id IN (SELECT u.crossing_id FROM updc u)
+		ORDER BY 1, 3
+	LOOP
+		action := rec.act;
+		object_id := rec.id;
+		detail := rec.what;
+		RETURN NEXT;
+		IF rec.act = 'limit_exceeded' THEN
+			n_crossed := n_crossed + 1;
+		ELSE
+			n_cleared := n_cleared + 1;
+		END IF;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION ismap.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the changes job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).
@@ -1310,4 +3025,3 @@ $$;
 -- brings them back, and pg_dump needs to carry only later changes.  Roles
 -- are global: DROP EXTENSION leaves them for the next install.
 SELECT ismap.create_roles();
-

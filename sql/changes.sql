@@ -200,8 +200,10 @@ SELECT c.relname FROM pg_extension e, unnest(e.extconfig) t JOIN pg_class c ON c
 WHERE e.extname = 'ismap' AND c.relname ~ '^(service_change|change_suspension|control_crossing|evidence)' ORDER BY 1;
 SELECT p.proname, has_function_privilege('public', p.oid, 'EXECUTE') AS public_may_run
 FROM pg_proc p WHERE p.pronamespace = 'ismap'::regnamespace
-  AND p.proname IN ('run_changes', 'run_change_checks', 'ensure_evidence_partitions', 'control_health', 'change_status')
+  AND p.proname IN ('run_changes', 'ensure_evidence_partitions', 'control_health', 'change_status')
 ORDER BY 1;
+-- 0.3.0 keeps only the name run_changes (0.2.0 also had run_change_checks)
+SELECT to_regprocedure('ismap.run_change_checks(date, boolean)') IS NULL AS alias_gone;
 SELECT * FROM verify_event_chain();
 -- rows that arrive by COPY are a restore: their events come with the
 -- event log's own rows, so the trigger writes none (changes are reported

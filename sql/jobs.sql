@@ -58,6 +58,12 @@ SELECT * FROM expire_audit_body_selections('infinity');
 SELECT job_try_lock('backup');
 \echo :LAST_ERROR_SQLSTATE
 SELECT job, job_lock_key(job) FROM unnest(ARRAY['renewals', 'auditor-expiry', 'cascade', 'backup']) job;
+-- the jobs are rows: the one list of them
+SELECT job_name, function, lock_key, run_order FROM job ORDER BY run_order;
+SELECT count(*) AS described FROM job WHERE description <> '';
+-- job_run.job references them
+INSERT INTO job_run (job, as_of) VALUES ('backup', '2026-01-01');
+\echo :LAST_ERROR_SQLSTATE
 -- the lock is transaction-level: gone at commit, so it cannot leak
 BEGIN;
 SELECT job_try_lock('renewals');
@@ -188,13 +194,28 @@ SELECT job_finish(:run, 'succeeded');
 SELECT job_finish(:run, 'skipped', 'job "cascade" is already running');
 SELECT job_finish(:run, 'failed');
 \echo :LAST_ERROR_SQLSTATE
--- a run adopts the row its client started
+-- a run adopts the row its client started, passed as an argument: only
+-- a running run of the same job (not another job's, not a finished one),
+-- and not in a dry run, which records nothing
 SELECT job_start('renewals', '2026-12-03') AS run \gset
+SELECT * FROM run_job('cascade', '2026-12-03', false, :run);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM run_job('renewals', '2026-12-03', false, :run - 1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM run_job('renewals', '2026-12-03', true, :run);
+\echo :LAST_ERROR_SQLSTATE
 BEGIN;
-SELECT set_config('ismap.job_run_id', :'run', true);
-SELECT * FROM run_renewals('2026-12-03');
+SELECT * FROM run_job('renewals', '2026-12-03', false, :run);
 COMMIT;
-SELECT run_id = :run AS adopted, status, as_of FROM job_run WHERE run_id = (SELECT max(run_id) FROM job_run);
+SELECT run_id = :run AS adopted, status, as_of, actions FROM job_run WHERE run_id = (SELECT max(run_id) FROM job_run);
+SELECT * FROM run_job('backup', '2026-12-04');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM run_job(NULL, '2026-12-04');
+\echo :LAST_ERROR_SQLSTATE
+-- no session setting carries a run any more (0.2.0 had ismap.job_run_id)
+LOAD 'ismap';
+SELECT set_config('ismap.job_run_id', :'run', true);
+\echo :LAST_ERROR_SQLSTATE
 SELECT job, last_success_as_of, age < interval '1 hour' AS recent, last_status, failures_since_success, running
 FROM job_health ORDER BY job;
 SELECT prune_job_runs(interval '0');
@@ -205,9 +226,59 @@ SELECT prune_job_runs(interval '-1 day');
 -- nothing above broke the event chain; the jobs' tables are dumped
 SELECT * FROM verify_event_chain();
 SELECT c.relname FROM pg_extension e, unnest(e.extconfig) t JOIN pg_class c ON c.oid = t
-WHERE e.extname = 'ismap' AND c.relname ~ '^(job_run|notice)' ORDER BY 1;
+WHERE e.extname = 'ismap' AND c.relname ~ '^(job|notice)' ORDER BY 1;
 -- the batch functions are not for everyone
 SELECT p.proname, has_function_privilege('public', p.oid, 'EXECUTE') AS public_may_run
 FROM pg_proc p WHERE p.pronamespace = 'ismap'::regnamespace
-  AND p.proname IN ('run_renewals', 'expire_audit_body_selections', 'cascade_delistings', 'job_start', 'job_finish', 'prune_job_runs')
+  AND p.proname IN ('run_renewals', 'expire_audit_body_selections', 'cascade_delistings', 'job_start', 'job_finish', 'prune_job_runs',
+				   'run_job', 'job_renewals', 'job_auditor_expiry', 'job_cascade', 'job_changes', 'job_chain')
 ORDER BY 1;
+
+-------------------------------------------------------------------------------
+-- a new job is a function and a row: no other change
+-------------------------------------------------------------------------------
+CREATE FUNCTION public.job_hello(as_of date, dry_run boolean, run_id bigint)
+RETURNS TABLE (action text, object_id bigint, detail text)
+LANGUAGE sql AS $$
+	SELECT 'hello', run_id, format('hello as of %s%s', as_of, CASE WHEN dry_run THEN ' (dry run)' ELSE '' END)
+$$;
+INSERT INTO job (job_name, function, lock_key, description, run_order)
+VALUES ('hello', 'public.job_hello(date, boolean, bigint)', 900, 'say hello', 900);
+SELECT job_lock_key('hello');
+SELECT action, object_id IS NOT NULL AS has_run, detail FROM run_job('hello', '2026-12-05');
+SELECT action, object_id, detail FROM run_job('hello', '2026-12-05', true);
+SELECT job, status, actions FROM job_run WHERE job = 'hello' ORDER BY run_id;
+SELECT job, last_success_as_of, last_status FROM job_health WHERE job = 'hello';
+-- serialized by its own lock
+BEGIN;
+SELECT job_try_lock('hello');
+SELECT count(*) AS held FROM pg_locks WHERE locktype = 'advisory' AND classid = 1769172321 AND objid = 900 AND pid = pg_backend_pid();
+COMMIT;
+-- a row naming a function of another shape is refused when it runs
+INSERT INTO job (job_name, function, lock_key, description, run_order)
+VALUES ('bad', 'ismap.job_lock_key(text)', 901, 'not a job function', 901);
+SELECT * FROM run_job('bad', '2026-12-05');
+\echo :LAST_ERROR_SQLSTATE
+-- the function runs with the owner's rights: one owned by another role
+-- (who could redefine it) is refused
+CREATE ROLE ismap_test_other NOLOGIN;
+ALTER FUNCTION public.job_hello(date, boolean, bigint) OWNER TO ismap_test_other;
+SELECT * FROM run_job('hello', '2026-12-06');
+\echo :LAST_ERROR_SQLSTATE
+ALTER FUNCTION public.job_hello(date, boolean, bigint) OWNER TO CURRENT_USER;
+DROP ROLE ismap_test_other;
+-- names the command line can carry, never "all"; one lock key per job
+INSERT INTO job (job_name, function, lock_key, description, run_order)
+VALUES ('all', 'public.job_hello(date, boolean, bigint)', 902, 'x', 902);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO job (job_name, function, lock_key, description, run_order)
+VALUES ('hello2', 'public.job_hello(date, boolean, bigint)', 900, 'x', 903);
+\echo :LAST_ERROR_SQLSTATE
+DELETE FROM job_run WHERE job = 'hello';
+DELETE FROM job WHERE job_name IN ('hello', 'bad');
+DROP FUNCTION public.job_hello(date, boolean, bigint);
+-- every ismap role reads the jobs; only the owner writes them
+SELECT r, has_table_privilege(r, 'ismap.job', 'SELECT') AS reads,
+	   has_table_privilege(r, 'ismap.job', 'INSERT') OR has_table_privilege(r, 'ismap.job', 'UPDATE')
+	   OR has_table_privilege(r, 'ismap.job', 'DELETE') AS writes
+FROM unnest(ARRAY['ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs']) r ORDER BY r;

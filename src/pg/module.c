@@ -26,11 +26,10 @@ static char *event_context = NULL;
 static char *acknowledged = NULL;
 
 /*
- * Set by ismap-jobs for the run it started (ismap.job_run_id, the job_run
- * row the batch function adopts) and for progress messages
- * (ismap.job_progress); see docs/jobs.md.
+ * Set by ismap-jobs -v for progress messages (ismap.job_progress); it only
+ * changes what is printed, never what a job does or records (the run a job
+ * adopts is an argument of ismap.run_job); see docs/jobs.md.
  */
-static char *job_run_id = NULL;
 static bool job_progress = false;
 
 void
@@ -60,12 +59,6 @@ _PG_init(void)
 	DefineCustomStringVariable("ismap.acknowledged",
 							   "Ignored since 0.3.0 (set by the SQL of earlier versions).",
 							   NULL, &acknowledged, "",
-							   PGC_USERSET,
-							   GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
-							   NULL, NULL, NULL);
-	DefineCustomStringVariable("ismap.job_run_id",
-							   "The job_run row a batch function adopts (set by ismap-jobs).",
-							   NULL, &job_run_id, "",
 							   PGC_USERSET,
 							   GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
 							   NULL, NULL, NULL);

@@ -76,4 +76,6 @@ static const char *const ismap_raise_templates[] = {
 	"invalid range of months from % to %",
 	"too many evidence partitions from % to %",
 	"policy parameter \"change_notice_days\" must be an array of days, not %",
+	"the function % of job \"%\" does not exist or is not a job function",
+	"job run % is not a running run of job \"%\" started by this session",
 };

@@ -11,9 +11,9 @@
 -- (covered_by, change_suspension, registration status, notice, the open
 -- control_crossing) is written in the same transaction, so a rerun with
 -- the same date does nothing.
-CREATE FUNCTION ismap.run_changes(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+CREATE FUNCTION ismap.job_changes(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 SET work_mem = '64MB'
@@ -22,9 +22,9 @@ SET intervalstyle = 'postgres'
 AS $$
 #variable_conflict use_column
 DECLARE
-	d pg_catalog.date := run_changes.as_of;
-	dry pg_catalog.bool := run_changes.dry_run;
-	run pg_catalog.int8;
+	d pg_catalog.date := job_changes.as_of;
+	dry pg_catalog.bool := job_changes.dry_run;
+	run pg_catalog.int8 := job_changes.run_id;
 	windows pg_catalog.int4[];
 	ahead pg_catalog.int4;
 	ev_window pg_catalog.interval := (ismap.policy_value('evidence_window') #>> '{}')::pg_catalog.interval;
@@ -42,9 +42,6 @@ DECLARE
 	part pg_catalog.text;
 	rec record;
 BEGIN
-	PERFORM ismap.job_check_args(d, dry);
-	PERFORM ismap.job_try_lock('changes');
-	run := ismap.job_begin('changes', d, dry);
 	BEGIN
 		SELECT COALESCE(pg_catalog.array_agg(w::pg_catalog.int4 ORDER BY w::pg_catalog.int4), '{}')
 		INTO STRICT windows
@@ -323,23 +320,20 @@ BEGIN
 			n_cleared := n_cleared + 1;
 		END IF;
 	END LOOP;
-
-	PERFORM ismap.job_end(run, pg_catalog.jsonb_build_object('partition_created', n_parts, 'covered', n_covered,
-		'reinstated', n_reinstated, 'suspended', n_suspended, 'notice', n_notices,
-		'limit_exceeded', n_crossed, 'limit_cleared', n_cleared));
 END
 $$;
-COMMENT ON FUNCTION ismap.run_changes(pg_catalog.date, pg_catalog.bool) IS 'changes job: make evidence partitions ahead, record changes an audit covers, reinstate what they held, suspend (with the delisting walk) registrations whose service has a material change past the policy change_audit_window, write notices before the window ends and one notice per crossing of the control-evidence limit; idempotent';
+COMMENT ON FUNCTION ismap.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the changes job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
+VALUES ('changes', 'ismap.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 104, 'suspend services with a material change left unaudited, watch control evidence, create evidence partitions ahead', 40);
 
--- the name of DESIGN §3.10
-CREATE FUNCTION ismap.run_change_checks(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+CREATE FUNCTION ismap.run_changes(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
 LANGUAGE sql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT * FROM ismap.run_changes($1, $2)
+	SELECT * FROM ismap.run_job('changes', $1, $2)
 $$;
-COMMENT ON FUNCTION ismap.run_change_checks(pg_catalog.date, pg_catalog.bool) IS 'the same as ismap.run_changes (the name DESIGN §3.10 gives it)';
+COMMENT ON FUNCTION ismap.run_changes(pg_catalog.date, pg_catalog.bool) IS 'changes job: make evidence partitions ahead, record changes an audit covers, reinstate what they held, suspend (with the delisting walk) registrations whose service has a material change past the policy change_audit_window, write notices before the window ends and one notice per crossing of the control-evidence limit; idempotent';
 REVOKE EXECUTE ON FUNCTION ismap.run_changes(pg_catalog.date, pg_catalog.bool) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION ismap.run_change_checks(pg_catalog.date, pg_catalog.bool) FROM PUBLIC;
 

@@ -1,9 +1,9 @@
 -------------------------------------------------------------------------------
 -- audit-body selections (seed §3.3.2(2)③, §3.3.3(4))
 -------------------------------------------------------------------------------
-CREATE FUNCTION ismap.expire_audit_body_selections(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+CREATE FUNCTION ismap.job_auditor_expiry(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 SET work_mem = '64MB'
@@ -12,17 +12,14 @@ SET intervalstyle = 'postgres'
 AS $$
 #variable_conflict use_column
 DECLARE
-	d pg_catalog.date := expire_audit_body_selections.as_of;
-	dry pg_catalog.bool := expire_audit_body_selections.dry_run;
-	run pg_catalog.int8;
+	d pg_catalog.date := job_auditor_expiry.as_of;
+	dry pg_catalog.bool := job_auditor_expiry.dry_run;
+	run pg_catalog.int8 := job_auditor_expiry.run_id;
 	report_interval pg_catalog.interval := (ismap.policy_value('audit_body_report_interval') #>> '{}')::pg_catalog.interval;
 	n_expired pg_catalog.int8;
 	n_overdue pg_catalog.int8;
 	n_apps pg_catalog.int8;
 BEGIN
-	PERFORM ismap.job_check_args(d, dry);
-	PERFORM ismap.job_try_lock('auditor-expiry');
-	run := ismap.job_begin('auditor-expiry', d, dry);
 
 	-- 1. selections whose term ended (active or suspended) expire
 	RETURN QUERY
@@ -112,9 +109,19 @@ BEGIN
 	FROM bad x WHERE dry
 	ORDER BY 2;
 	GET DIAGNOSTICS n_apps = ROW_COUNT;
-
-	PERFORM ismap.job_end(run, pg_catalog.jsonb_build_object('expired', n_expired, 'report_overdue', n_overdue, 'body_not_selected', n_apps));
 END
+$$;
+COMMENT ON FUNCTION ismap.job_auditor_expiry(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the auditor-expiry job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap.job_auditor_expiry(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
+VALUES ('auditor-expiry', 'ismap.job_auditor_expiry(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 102, 'expire audit-body selections, flag overdue monitoring reports and audits by unselected bodies', 20);
+
+CREATE FUNCTION ismap.expire_audit_body_selections(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM ismap.run_job('auditor-expiry', $1, $2)
 $$;
 COMMENT ON FUNCTION ismap.expire_audit_body_selections(pg_catalog.date, pg_catalog.bool) IS 'audit-body job: expire selections whose term ended, flag overdue monitoring reports and open applications whose audit body was not selected at the report date, once each; idempotent';
 REVOKE EXECUTE ON FUNCTION ismap.expire_audit_body_selections(pg_catalog.date, pg_catalog.bool) FROM PUBLIC;

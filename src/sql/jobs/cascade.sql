@@ -8,9 +8,9 @@
 -- delisted, transitively, with the rules of ismap.delist: self-assessed
 -- dependencies stop the walk, cycles are walked once, and a service
 -- reached on several paths takes the shortest (then the lowest chain).
-CREATE FUNCTION ismap.cascade_delistings(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+CREATE FUNCTION ismap.job_cascade(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 SET work_mem = '64MB'
@@ -19,15 +19,12 @@ SET intervalstyle = 'postgres'
 AS $$
 #variable_conflict use_column
 DECLARE
-	d pg_catalog.date := cascade_delistings.as_of;
-	dry pg_catalog.bool := cascade_delistings.dry_run;
-	run pg_catalog.int8;
+	d pg_catalog.date := job_cascade.as_of;
+	dry pg_catalog.bool := job_cascade.dry_run;
+	run pg_catalog.int8 := job_cascade.run_id;
 	grace pg_catalog.interval := (ismap.policy_value('cascade_grace') #>> '{}')::pg_catalog.interval;
 	n_delisted pg_catalog.int8;
 BEGIN
-	PERFORM ismap.job_check_args(d, dry);
-	PERFORM ismap.job_try_lock('cascade');
-	run := ismap.job_begin('cascade', d, dry);
 	PERFORM ismap.job_progress(pg_catalog.format('cascade: platforms without a registration since %s or before', (d OPERATOR(pg_catalog.-) grace)::pg_catalog.date));
 	RETURN QUERY
 	WITH RECURSIVE
@@ -90,8 +87,19 @@ BEGIN
 	FROM plan p WHERE dry
 	ORDER BY 2;
 	GET DIAGNOSTICS n_delisted = ROW_COUNT;
-	PERFORM ismap.job_end(run, pg_catalog.jsonb_build_object('delisted', n_delisted));
 END
+$$;
+COMMENT ON FUNCTION ismap.job_cascade(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the cascade job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap.job_cascade(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
+VALUES ('cascade', 'ismap.job_cascade(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 103, 'delist, transitively, services whose platform lost its registration (after the grace)', 30);
+
+CREATE FUNCTION ismap.cascade_delistings(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM ismap.run_job('cascade', $1, $2)
 $$;
 COMMENT ON FUNCTION ismap.cascade_delistings(pg_catalog.date, pg_catalog.bool) IS 'cascade job: delist, transitively, live registrations whose platform has had no registration for the policy cascade_grace (self-assessed dependencies excepted), with cascaded_from and cascade_path; idempotent';
 REVOKE EXECUTE ON FUNCTION ismap.cascade_delistings(pg_catalog.date, pg_catalog.bool) FROM PUBLIC;

@@ -1,17 +1,17 @@
 -- The chain job: a full check; when intact, a seal of its newest event (a
 -- second run with no new event seals nothing new).  A broken chain fails
 -- the job with 'data_corrupted' (XX001), so cron mail and job_health show it.
-CREATE FUNCTION ismap.seal_event_chain(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+CREATE FUNCTION ismap.job_chain(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
-	d pg_catalog.date := seal_event_chain.as_of;
-	dry pg_catalog.bool := seal_event_chain.dry_run;
-	run pg_catalog.int8;
+	d pg_catalog.date := job_chain.as_of;
+	dry pg_catalog.bool := job_chain.dry_run;
+	run pg_catalog.int8 := job_chain.run_id;
 	c record;
 	last_seal record;
 	n pg_catalog.int8 := 0;
@@ -19,9 +19,6 @@ DECLARE
 	stale pg_catalog.int8[];
 	saved_lock_timeout pg_catalog.text := pg_catalog.current_setting('lock_timeout');
 BEGIN
-	PERFORM ismap.job_check_args(d, dry);
-	PERFORM ismap.job_try_lock('chain');
-	run := ismap.job_begin('chain', d, dry);
 	PERFORM ismap.job_progress('chain: recomputing every hash of the event log');
 	SELECT * INTO STRICT c FROM ismap.event_chain_full_check();
 	IF NOT c.ok THEN
@@ -81,9 +78,19 @@ BEGIN
 		END IF;
 		RETURN NEXT;
 	END IF;
-	PERFORM ismap.job_end(run, pg_catalog.jsonb_build_object('sealed', n, 'events_checked', c.events_checked,
-		'listing_repaired', fixed));
 END
+$$;
+COMMENT ON FUNCTION ismap.job_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the chain job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap.job_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
+VALUES ('chain', 'ismap.job_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 105, 'check every hash of the event log and seal it (fails if broken), repair the published listing', 50);
+
+CREATE FUNCTION ismap.seal_event_chain(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM ismap.run_job('chain', $1, $2)
 $$;
 COMMENT ON FUNCTION ismap.seal_event_chain(pg_catalog.date, pg_catalog.bool) IS 'chain job: recompute every hash of the event log; if intact, seal its newest event (hash and fingerprint) so that verify_event_chain checks only what came after; XX001 if broken';
 

@@ -2,7 +2,7 @@
 -- monitoring and retention
 -------------------------------------------------------------------------------
 CREATE VIEW ismap.job_health WITH (security_invoker = true) AS
-SELECT j.job,
+SELECT j.job_name AS job,
 	   ok.run_id AS last_success_run_id,
 	   ok.as_of AS last_success_as_of,
 	   ok.finished_at AS last_success_at,
@@ -11,18 +11,18 @@ SELECT j.job,
 	   last.started_at AS last_started_at,
 	   last.message AS last_message,
 	   (SELECT pg_catalog.count(*) FROM ismap.job_run f
-		WHERE f.job OPERATOR(pg_catalog.=) j.job AND f.status OPERATOR(pg_catalog.=) 'failed'
+		WHERE f.job OPERATOR(pg_catalog.=) j.job_name AND f.status OPERATOR(pg_catalog.=) 'failed'
 		  AND f.started_at OPERATOR(pg_catalog.>) COALESCE(ok.finished_at, '-infinity')) AS failures_since_success,
 	   EXISTS (SELECT 1 FROM ismap.job_run x
-			   WHERE x.job OPERATOR(pg_catalog.=) j.job AND x.status OPERATOR(pg_catalog.=) 'running') AS running
-FROM (VALUES ('renewals'::pg_catalog.text), ('auditor-expiry'), ('cascade'), ('changes'), ('chain')) AS j(job)
+			   WHERE x.job OPERATOR(pg_catalog.=) j.job_name AND x.status OPERATOR(pg_catalog.=) 'running') AS running
+FROM ismap.job j
 LEFT JOIN LATERAL (
 	SELECT r.run_id, r.as_of, r.finished_at FROM ismap.job_run r
-	WHERE r.job OPERATOR(pg_catalog.=) j.job AND r.status OPERATOR(pg_catalog.=) 'succeeded'
+	WHERE r.job OPERATOR(pg_catalog.=) j.job_name AND r.status OPERATOR(pg_catalog.=) 'succeeded'
 	ORDER BY r.finished_at DESC, r.run_id DESC LIMIT 1) ok ON true
 LEFT JOIN LATERAL (
 	SELECT r.status, r.started_at, r.message FROM ismap.job_run r
-	WHERE r.job OPERATOR(pg_catalog.=) j.job
+	WHERE r.job OPERATOR(pg_catalog.=) j.job_name
 	ORDER BY r.started_at DESC, r.run_id DESC LIMIT 1) last ON true;
-COMMENT ON VIEW ismap.job_health IS 'per batch job: the last successful run, its age, the last run''s status and message, failures since the last success, whether one is running';
+COMMENT ON VIEW ismap.job_health IS 'per batch job of ismap.job: the last successful run, its age, the last run''s status and message, failures since the last success, whether one is running';
 

@@ -1,15 +1,14 @@
--- Lock keys: (1769172321, 101..103); 1769172321 is 'isma' as in the event
--- chain's lock (1769172321, 1).
+-- Lock keys: (1769172321, ismap.job.lock_key); 1769172321 is 'isma' as in
+-- the event chain's lock (1769172321, 1).
 CREATE FUNCTION ismap.job_lock_key(p_job pg_catalog.text) RETURNS pg_catalog.int4
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	RETURN CASE p_job WHEN 'renewals' THEN 101 WHEN 'auditor-expiry' THEN 102 WHEN 'cascade' THEN 103
-		WHEN 'changes' THEN 104 WHEN 'chain' THEN 105 END;
+	RETURN (SELECT j.lock_key FROM ismap.job j WHERE j.job_name OPERATOR(pg_catalog.=) p_job);
 END
 $$;
-COMMENT ON FUNCTION ismap.job_lock_key(pg_catalog.text) IS 'second key of a job''s advisory lock (the first is 1769172321): renewals 101, auditor-expiry 102, cascade 103, changes 104, chain 105; NULL for an unknown job';
+COMMENT ON FUNCTION ismap.job_lock_key(pg_catalog.text) IS 'second key of a job''s advisory lock (the first is 1769172321), from ismap.job; NULL for an unknown job';
 
 -- Take the job's transaction-level advisory lock, or fail at once with
 -- 55P03 naming the session that holds it.
@@ -23,7 +22,7 @@ DECLARE
 BEGIN
 	IF k IS NULL THEN
 		RAISE EXCEPTION 'unknown job "%"', p_job
-			USING ERRCODE = 'invalid_parameter_value', HINT = 'The jobs are renewals, auditor-expiry, cascade, changes and chain.';
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The jobs are the rows of ismap.job.';
 	END IF;
 	IF NOT pg_catalog.pg_try_advisory_xact_lock(1769172321, k) THEN
 		SELECT l.pid INTO holder FROM pg_catalog.pg_locks l
@@ -65,8 +64,9 @@ $$;
 COMMENT ON FUNCTION ismap.job_mark_stale(pg_catalog.text) IS 'mark failed the running job_run rows (of one job, or all) whose session no longer exists; returns how many';
 
 -- A client that wants failures and skips recorded (ismap-jobs) commits a
--- running row first, runs the job in a transaction with ismap.job_run_id
--- set to it, and finishes the row itself when the job fails.
+-- running row first, runs the job in a transaction with
+-- ismap.run_job(job, as_of, dry_run, run_id), passing that row's run_id,
+-- and finishes the row itself when the job fails.
 CREATE FUNCTION ismap.job_start(p_job pg_catalog.text, p_as_of pg_catalog.date) RETURNS pg_catalog.int8
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -76,7 +76,7 @@ DECLARE
 BEGIN
 	IF ismap.job_lock_key(p_job) IS NULL THEN
 		RAISE EXCEPTION 'unknown job "%"', p_job
-			USING ERRCODE = 'invalid_parameter_value', HINT = 'The jobs are renewals, auditor-expiry, cascade, changes and chain.';
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The jobs are the rows of ismap.job.';
 	END IF;
 	IF p_as_of IS NULL THEN
 		RAISE EXCEPTION 'the job date must not be null' USING ERRCODE = 'null_value_not_allowed';
@@ -124,50 +124,6 @@ END
 $$;
 COMMENT ON FUNCTION ismap.job_finish(pg_catalog.int8, pg_catalog.text, pg_catalog.text) IS 'finish a running job run as failed or skipped, with the error message (used by ismap-jobs after a rolled-back run)';
 
--- Inside a batch function, after the lock: adopt the run that ismap-jobs
--- started (ismap.job_run_id), or record a new one.  A dry run records
--- nothing and returns NULL.
-CREATE FUNCTION ismap.job_begin(p_job pg_catalog.text, p_as_of pg_catalog.date, p_dry_run pg_catalog.bool)
-RETURNS pg_catalog.int8
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	id pg_catalog.int8 := NULLIF(pg_catalog.current_setting('ismap.job_run_id', true), '')::pg_catalog.int8;
-BEGIN
-	IF p_dry_run THEN
-		RETURN NULL;
-	END IF;
-	PERFORM ismap.job_mark_stale(p_job);
-	IF id IS NOT NULL THEN
-		UPDATE ismap.job_run SET as_of = p_as_of
-		WHERE run_id OPERATOR(pg_catalog.=) id AND job OPERATOR(pg_catalog.=) p_job
-		  AND status OPERATOR(pg_catalog.=) 'running' AND backend_pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid();
-		IF FOUND THEN
-			RETURN id;
-		END IF;
-	END IF;
-	RETURN ismap.job_start(p_job, p_as_of);
-END
-$$;
-COMMENT ON FUNCTION ismap.job_begin(pg_catalog.text, pg_catalog.date, pg_catalog.bool) IS 'used by the batch functions: the run_id of this run (adopted from ismap.job_run_id or new); NULL for a dry run';
-
-CREATE FUNCTION ismap.job_end(p_run_id pg_catalog.int8, p_actions pg_catalog.jsonb) RETURNS void
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	IF p_run_id IS NOT NULL THEN
-		UPDATE ismap.job_run SET status = 'succeeded', finished_at = pg_catalog.clock_timestamp(), actions = p_actions
-		WHERE run_id OPERATOR(pg_catalog.=) p_run_id;
-	END IF;
-	IF pg_catalog.current_setting('ismap.job_progress', true) OPERATOR(pg_catalog.=) 'on' THEN
-		RAISE NOTICE 'run %: %', COALESCE(p_run_id::pg_catalog.text, '(dry run)'), p_actions;
-	END IF;
-END
-$$;
-COMMENT ON FUNCTION ismap.job_end(pg_catalog.int8, pg_catalog.jsonb) IS 'used by the batch functions: mark the run succeeded with its action counts, in the run''s own transaction';
-
 -- progress messages for ismap-jobs -v (NOTICE when ismap.job_progress = on)
 CREATE FUNCTION ismap.job_progress(p_message pg_catalog.text) RETURNS void
 LANGUAGE plpgsql VOLATILE
@@ -181,23 +137,98 @@ END
 $$;
 COMMENT ON FUNCTION ismap.job_progress(pg_catalog.text) IS 'used by the batch functions: a progress message (NOTICE) when the setting ismap.job_progress is on';
 
-CREATE FUNCTION ismap.job_check_args(p_as_of pg_catalog.date, p_dry_run pg_catalog.bool) RETURNS void
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+-- The one prologue and epilogue of every job (docs/jobs.md, "Jobs as
+-- rows"): check the arguments, look the job up in ismap.job, take its
+-- lock, record the run (or adopt the running row the caller committed and
+-- passes as run_id), call the job's function, mark the run succeeded with
+-- the count of each action, all in the caller's transaction.  A dry run
+-- takes the lock but records nothing.
+CREATE FUNCTION ismap.run_job(job_name pg_catalog.text, as_of pg_catalog.date DEFAULT CURRENT_DATE,
+	dry_run pg_catalog.bool DEFAULT false, run_id pg_catalog.int8 DEFAULT NULL)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+	jname pg_catalog.text := run_job.job_name;
+	d pg_catalog.date := run_job.as_of;
+	dry pg_catalog.bool := run_job.dry_run;
+	run pg_catalog.int8 := run_job.run_id;
+	fn pg_catalog.regprocedure;
+	call pg_catalog.text;
+	counts pg_catalog.jsonb := '{}';
+	rec record;
 BEGIN
-	IF p_as_of IS NULL OR p_dry_run IS NULL THEN
+	IF jname IS NULL THEN
+		RAISE EXCEPTION 'job_name must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF d IS NULL OR dry IS NULL THEN
 		RAISE EXCEPTION 'as_of and dry_run must not be null' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	IF NOT pg_catalog.isfinite(p_as_of) THEN
-		RAISE EXCEPTION 'as_of must be a finite date, not "%"', p_as_of USING ERRCODE = 'invalid_parameter_value';
+	IF NOT pg_catalog.isfinite(d) THEN
+		RAISE EXCEPTION 'as_of must be a finite date, not "%"', d USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF dry AND run IS NOT NULL THEN
+		RAISE EXCEPTION 'a dry run records no run: run_id must be null' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- 22023 for an unknown job, 55P03 when another run holds the lock
+	PERFORM ismap.job_try_lock(jname);
+	SELECT j.function INTO STRICT fn FROM ismap.job j WHERE j.job_name OPERATOR(pg_catalog.=) jname;
+	SELECT pg_catalog.format('%I.%I', n.nspname, p.proname) INTO call
+	FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
+	WHERE p.oid OPERATOR(pg_catalog.=) fn::pg_catalog.oid
+	  AND p.pronargs OPERATOR(pg_catalog.=) 3
+	  AND p.proargtypes[0] OPERATOR(pg_catalog.=) 'pg_catalog.date'::pg_catalog.regtype
+	  AND p.proargtypes[1] OPERATOR(pg_catalog.=) 'pg_catalog.bool'::pg_catalog.regtype
+	  AND p.proargtypes[2] OPERATOR(pg_catalog.=) 'pg_catalog.int8'::pg_catalog.regtype
+	  AND p.proretset
+	  -- it runs with the owner's rights: only a function the owner of
+	  -- ismap.job owns (no one else may redefine it)
+	  AND p.proowner OPERATOR(pg_catalog.=) (SELECT c.relowner FROM pg_catalog.pg_class c
+											 WHERE c.oid OPERATOR(pg_catalog.=) 'ismap.job'::pg_catalog.regclass);
+	IF call IS NULL THEN
+		RAISE EXCEPTION 'the function % of job "%" does not exist or is not a job function', fn, jname
+			USING ERRCODE = 'undefined_function',
+				  HINT = 'A job function takes (as_of date, dry_run boolean, run_id bigint), returns a set of (action text, object_id bigint, detail text) and is owned by the owner of ismap.job.';
+	END IF;
+	IF NOT dry THEN
+		PERFORM ismap.job_mark_stale(jname);
+		IF run IS NULL THEN
+			run := ismap.job_start(jname, d);
+		ELSE
+			UPDATE ismap.job_run r SET as_of = d
+			WHERE r.run_id OPERATOR(pg_catalog.=) run AND r.job OPERATOR(pg_catalog.=) jname
+			  AND r.status OPERATOR(pg_catalog.=) 'running' AND r.backend_pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid();
+			IF NOT FOUND THEN
+				RAISE EXCEPTION 'job run % is not a running run of job "%" started by this session', run, jname
+					USING ERRCODE = 'object_not_in_prerequisite_state',
+						  HINT = 'Pass the run_id that ismap.job_start returned in this session, or none.';
+			END IF;
+		END IF;
+	END IF;
+	FOR rec IN EXECUTE pg_catalog.format('SELECT f.action::pg_catalog.text AS action, f.object_id::pg_catalog.int8 AS object_id, f.detail::pg_catalog.text AS detail FROM %s($1, $2, $3) f', call)
+		USING d, dry, run
+	LOOP
+		action := rec.action;
+		object_id := rec.object_id;
+		detail := rec.detail;
+		RETURN NEXT;
+		counts := pg_catalog.jsonb_set(counts, ARRAY[COALESCE(rec.action, '')],
+			pg_catalog.to_jsonb(COALESCE((counts OPERATOR(pg_catalog.->>) COALESCE(rec.action, ''))::pg_catalog.int8, 0) OPERATOR(pg_catalog.+) 1));
+	END LOOP;
+	IF run IS NOT NULL THEN
+		UPDATE ismap.job_run r SET status = 'succeeded', finished_at = pg_catalog.clock_timestamp(), actions = counts
+		WHERE r.run_id OPERATOR(pg_catalog.=) run;
+	END IF;
+	IF pg_catalog.current_setting('ismap.job_progress', true) OPERATOR(pg_catalog.=) 'on' THEN
+		RAISE NOTICE 'run %: %', COALESCE(run::pg_catalog.text, '(dry run)'), counts;
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION ismap.job_check_args(pg_catalog.date, pg_catalog.bool) IS 'used by the batch functions: refuses a null or infinite date (22004, 22023)';
+COMMENT ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'run a batch job of ismap.job: check the arguments, take its advisory lock (55P03 when held), record the run in job_run (or adopt the running run_id the caller started with job_start), call its function and mark the run succeeded with the count of each action; a dry run changes and records nothing';
+
 REVOKE EXECUTE ON FUNCTION ismap.job_start(pg_catalog.text, pg_catalog.date) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION ismap.job_finish(pg_catalog.int8, pg_catalog.text, pg_catalog.text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION ismap.job_mark_stale(pg_catalog.text) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION ismap.job_begin(pg_catalog.text, pg_catalog.date, pg_catalog.bool) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION ismap.job_end(pg_catalog.int8, pg_catalog.jsonb) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
 

@@ -5,9 +5,9 @@
 -- A renewal is pending for a registration on a day when the service filed
 -- a renewal application on or before both that day and the registration's
 -- valid_until, and it was not decided by that day.
-CREATE FUNCTION ismap.run_renewals(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+CREATE FUNCTION ismap.job_renewals(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 SET work_mem = '64MB'
@@ -16,18 +16,15 @@ SET intervalstyle = 'postgres'
 AS $$
 #variable_conflict use_column
 DECLARE
-	d pg_catalog.date := run_renewals.as_of;
-	dry pg_catalog.bool := run_renewals.dry_run;
-	run pg_catalog.int8;
+	d pg_catalog.date := job_renewals.as_of;
+	dry pg_catalog.bool := job_renewals.dry_run;
+	run pg_catalog.int8 := job_renewals.run_id;
 	windows pg_catalog.int4[];
 	n_expired pg_catalog.int8 := 0;
 	n_kept pg_catalog.int8 := 0;
 	n_notices pg_catalog.int8;
 	rec record;
 BEGIN
-	PERFORM ismap.job_check_args(d, dry);
-	PERFORM ismap.job_try_lock('renewals');
-	run := ismap.job_begin('renewals', d, dry);
 	BEGIN
 		-- an empty array is allowed: no notices
 		SELECT COALESCE(pg_catalog.array_agg(w::pg_catalog.int4 ORDER BY w::pg_catalog.int4), '{}')
@@ -164,9 +161,19 @@ BEGIN
 	SELECT 'notice', f.registration_id, f.what FROM fresh f WHERE dry
 	ORDER BY 2;
 	GET DIAGNOSTICS n_notices = ROW_COUNT;
-
-	PERFORM ismap.job_end(run, pg_catalog.jsonb_build_object('expired', n_expired, 'kept', n_kept, 'notice', n_notices));
 END
+$$;
+COMMENT ON FUNCTION ismap.job_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the renewals job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap.job_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
+VALUES ('renewals', 'ismap.job_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 101, 'expire registrations past their validity, keep those a pending renewal holds, write renewal notices', 10);
+
+CREATE FUNCTION ismap.run_renewals(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM ismap.run_job('renewals', $1, $2)
 $$;
 COMMENT ON FUNCTION ismap.run_renewals(pg_catalog.date, pg_catalog.bool) IS 'renewals job: expire registrations past valid_until with no pending renewal, report once those a pending renewal keeps, write renewal notices at the policy windows once each; idempotent';
 

@@ -25,7 +25,8 @@ BEGIN
 		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param, ismap.policy,
 		ismap.service_change, ismap.sla_template,
 		ismap.sampling_table, ismap.registry, ismap.registry_listing, ismap.registration, ismap.registry_event, ismap.event_chain_seal,
-		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency
+		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency,
+		ismap.job
 		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
 	-- the registrar: every table to read; edits the catalogs, the policy,
 	-- the parties and the classification; decides through the functions
@@ -100,7 +101,7 @@ BEGIN
 					 ('run_renewals', 'ismap_jobs'), ('expire_audit_body_selections', 'ismap_jobs'),
 					 ('cascade_delistings', 'ismap_jobs'), ('run_changes', 'ismap_jobs'),
 					 ('job_start', 'ismap_jobs'), ('job_finish', 'ismap_jobs'), ('job_mark_stale', 'ismap_jobs'),
-					 ('prune_job_runs', 'ismap_jobs'), ('run_change_checks', 'ismap_jobs'), ('seal_event_chain', 'ismap_jobs'),
+					 ('prune_job_runs', 'ismap_jobs'), ('run_job', 'ismap_jobs'), ('seal_event_chain', 'ismap_jobs'),
 					 ('ensure_evidence_partitions', 'ismap_jobs'), ('ensure_evidence_partitions', 'ismap_registrar')) g(fn, role)
 		  ON g.fn = p.proname
 	LOOP
