@@ -2998,6 +2998,1452 @@ $$;
 COMMENT ON FUNCTION ismap.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the changes job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
 REVOKE EXECUTE ON FUNCTION ismap.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
 
+-- ==== Comments on the columns of the published registry and job_health ====
+COMMENT ON COLUMN ismap.registry.registration_number IS 'C<yy>-<nnnn>-<level>: the year and serial of the service''s first registration, then the level';
+COMMENT ON COLUMN ismap.registry.registration_id IS 'the registration (ismap.registration)';
+COMMENT ON COLUMN ismap.registry.service_id IS 'the registered service (ismap.service)';
+COMMENT ON COLUMN ismap.registry.service_name IS 'the service''s name';
+COMMENT ON COLUMN ismap.registry.csp_id IS 'the provider (ismap.csp)';
+COMMENT ON COLUMN ismap.registry.csp_name IS 'the provider''s name';
+COMMENT ON COLUMN ismap.registry.corporate_number IS 'the provider''s 13-digit corporate number (法人番号)';
+COMMENT ON COLUMN ismap.registry.level IS 'the registry level, 1 to 3 (a higher level satisfies every lower one)';
+COMMENT ON COLUMN ismap.registry.delivery_models IS 'IaaS, PaaS, SaaS: the delivery models of the service';
+COMMENT ON COLUMN ismap.registry.deployment_models IS 'public, private, community, hybrid: the deployment models of the service';
+COMMENT ON COLUMN ismap.registry.scope IS 'the service''s scope as its provider defines it (the audited scope)';
+COMMENT ON COLUMN ismap.registry.registered_on IS 'the day of the registration decision';
+COMMENT ON COLUMN ismap.registry.valid_until IS 'the last day of validity (end of the audited period plus the policy''s registration_validity), unless renewed';
+COMMENT ON COLUMN ismap.registry.status IS 'active, suspended, expired or delisted';
+COMMENT ON COLUMN ismap.registry.ended_on IS 'the day an expired or delisted registration ended';
+COMMENT ON COLUMN ismap.registry.end_reason IS 'why it ended (expiry, delisting, a platform''s delisting, replacement by a renewal)';
+COMMENT ON COLUMN ismap.registry.audit_body IS 'the name of the audit body whose audit the registration rests on';
+COMMENT ON COLUMN ismap.registry.audit_id IS 'the audit the registration rests on (ismap.audit)';
+COMMENT ON COLUMN ismap.job_health.job IS 'the batch job (ismap.job)';
+COMMENT ON COLUMN ismap.job_health.last_success_run_id IS 'the newest run that succeeded (ismap.job_run)';
+COMMENT ON COLUMN ismap.job_health.last_success_as_of IS 'the as_of date of that run';
+COMMENT ON COLUMN ismap.job_health.last_success_at IS 'when that run finished';
+COMMENT ON COLUMN ismap.job_health.age IS 'how long ago that run finished: alert when it exceeds the job''s schedule';
+COMMENT ON COLUMN ismap.job_health.last_status IS 'running, succeeded, failed or skipped: the newest run''s status';
+COMMENT ON COLUMN ismap.job_health.last_started_at IS 'when the newest run started';
+COMMENT ON COLUMN ismap.job_health.last_message IS 'the newest run''s message (the error of a failed run)';
+COMMENT ON COLUMN ismap.job_health.failures_since_success IS 'failed runs since the last success';
+COMMENT ON COLUMN ismap.job_health.running IS 'whether a run is in progress';
+
+-- ==== Public and internal surfaces ====
+-- What users and roles do not call moves to schema ismap_internal, on which
+-- no role but the owner has any privilege (src/sql/internal/schema.sql).
+-- Triggers, the aggregate and ismap.job name functions by OID and follow
+-- them; the bodies that call them by name are replaced below.
+CREATE SCHEMA ismap_internal;
+COMMENT ON SCHEMA ismap_internal IS 'internals of the ismap extension (trigger functions, job plumbing, event internals): no role but the owner has any privilege here';
+REVOKE ALL ON SCHEMA ismap_internal FROM PUBLIC;
+
+ALTER FUNCTION ismap.default_row_edit() SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.registration_no_delete() SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.registration_audit_trigger() SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.registry_event_guard() SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.registration_event_trigger() SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.registry_listing_registrations() SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.registry_listing_registration_updates() SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.registry_listing_services() SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.registry_listing_csps() SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.registry_listing_audit_bodies() SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.control_mapping_refuse_inverse() SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.sampling_table_edit() SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.service_change_event_trigger() SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.service_change_guard() SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.drop_guard() SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.job_lock_key(pg_catalog.text) SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.job_try_lock(pg_catalog.text) SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.job_progress(pg_catalog.text) SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.job_renewals(pg_catalog.date,pg_catalog.bool,pg_catalog.int8) SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.job_auditor_expiry(pg_catalog.date,pg_catalog.bool,pg_catalog.int8) SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.job_cascade(pg_catalog.date,pg_catalog.bool,pg_catalog.int8) SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.job_changes(pg_catalog.date,pg_catalog.bool,pg_catalog.int8) SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.job_chain(pg_catalog.date,pg_catalog.bool,pg_catalog.int8) SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.append_event(pg_catalog.text,pg_catalog.int8,pg_catalog.int8,pg_catalog.jsonb) SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.event_fingerprint_step(pg_catalog.bytea,pg_catalog.int8,pg_catalog.xid,pg_catalog.tid) SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.event_fingerprint_combine(pg_catalog.bytea,pg_catalog.bytea) SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.lock_submitted_application(pg_catalog.int8) SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.mapping_csv_records(pg_catalog.text,pg_catalog.text,pg_catalog.text[]) SET SCHEMA ismap_internal;
+ALTER FUNCTION ismap.create_policies() SET SCHEMA ismap_internal;
+-- what the roles were granted on these functions in 0.2.0 goes with the move
+DO $$
+DECLARE
+	f pg_catalog.regprocedure;
+	r pg_catalog.name;
+BEGIN
+	FOR f IN SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+			 WHERE p.pronamespace = 'ismap_internal'::pg_catalog.regnamespace LOOP
+		EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
+		FOR r IN SELECT rolname FROM pg_catalog.pg_roles
+				 WHERE rolname IN ('ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs') LOOP
+			EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM %I', f, r);
+		END LOOP;
+	END LOOP;
+END
+$$;
+COMMENT ON EVENT TRIGGER ismap_drop_guard IS 'refuses to drop a registry that holds registrations or events (ismap_internal.drop_guard)';
+
+-- ==== Public and internal surfaces: bodies that call the moved functions ====
+CREATE OR REPLACE FUNCTION ismap_internal.registration_event_trigger() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	kind pg_catalog.text;
+	ctx pg_catalog.jsonb;
+BEGIN
+	-- Rows that arrive by COPY are a restore (pg_dump writes table data as
+	-- COPY): their events come back with ismap.registry_event's own data,
+	-- and writing new ones would fork the chain.  The registry functions
+	-- never COPY.
+	-- (the whole query must be one COPY ... FROM STDIN, run by a superuser:
+	-- a restore, never a multi-statement query that merely starts with COPY)
+	IF TG_OP = 'INSERT'
+	   AND pg_catalog.current_query() OPERATOR(pg_catalog.~*) '^\s*copy\s[^;]*\sfrom\s+stdin\s*;?\s*$'
+	   AND (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER) THEN
+		RETURN NULL;
+	END IF;
+	IF TG_OP = 'INSERT' THEN
+		kind := 'registered';
+	ELSIF NEW.status IS DISTINCT FROM OLD.status THEN
+		kind := CASE NEW.status WHEN 'active' THEN 'reinstated' ELSE NEW.status END;
+	ELSE
+		kind := 'changed';
+	END IF;
+	IF TG_OP = 'INSERT' THEN
+		SELECT pg_catalog.jsonb_build_object('action', 'register', 'application_id', a.application_id,
+			'application_kind', a.kind, 'audit_id', a.audit_id, 'as_of', NEW.registered_on,
+			'acknowledged', pg_catalog.to_jsonb(a.acknowledged))
+		INTO ctx
+		FROM ismap.application a WHERE a.application_id OPERATOR(pg_catalog.=) NEW.application_id;
+	ELSIF NEW.run_id IS NOT NULL THEN
+		SELECT pg_catalog.jsonb_build_object(
+			'action', CASE j.job WHEN 'renewals' THEN 'expire' WHEN 'cascade' THEN 'cascade'
+				WHEN 'changes' THEN CASE NEW.status WHEN 'suspended' THEN 'suspend' WHEN 'active' THEN 'reinstate' END END,
+			'job', j.job, 'run_id', j.run_id, 'as_of', j.as_of,
+			'grace', CASE WHEN j.job OPERATOR(pg_catalog.=) 'cascade' THEN ismap.policy_value('cascade_grace') END)
+		INTO ctx
+		FROM ismap.job_run j WHERE j.run_id OPERATOR(pg_catalog.=) NEW.run_id;
+		IF NOT FOUND THEN
+			ctx := pg_catalog.jsonb_build_object('run_id', NEW.run_id);
+		END IF;
+	ELSIF NEW.status OPERATOR(pg_catalog.=) 'delisted' AND OLD.status IS DISTINCT FROM 'delisted' THEN
+		-- the reason given for the service delisted first (delist ends it
+		-- in the same statement; this trigger runs after it)
+		ctx := pg_catalog.jsonb_build_object('action', 'delist',
+			'reason', CASE WHEN NEW.cascade_path IS NULL THEN NEW.end_reason ELSE COALESCE(
+				(SELECT r.end_reason FROM ismap.registration r
+				 WHERE r.service_id OPERATOR(pg_catalog.=) NEW.cascade_path[1] AND r.status OPERATOR(pg_catalog.=) 'delisted'
+				   AND r.ended_on OPERATOR(pg_catalog.=) NEW.ended_on AND r.cascade_path IS NULL
+				 ORDER BY r.registration_id DESC LIMIT 1), NEW.end_reason) END,
+			'as_of', NEW.ended_on,
+			'root_service_id', COALESCE(NEW.cascade_path[1], NEW.service_id));
+	ELSIF NEW.status OPERATOR(pg_catalog.=) 'expired' AND OLD.status IS DISTINCT FROM 'expired' THEN
+		-- outside the renewals job, register ends one as expired when a
+		-- renewal replaces it (the end_reason it writes says so)
+		ctx := pg_catalog.jsonb_build_object(
+			'action', CASE WHEN NEW.end_reason OPERATOR(pg_catalog.~~) 'replaced by renewal%' THEN 'register' ELSE 'expire' END,
+			'reason', NEW.end_reason, 'as_of', NEW.ended_on);
+	END IF;
+	PERFORM ismap_internal.append_event(kind, NEW.registration_id, NEW.service_id,
+		pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+			'registration_number', NEW.registration_number,
+			'level', NEW.level,
+			'old_status', CASE WHEN TG_OP = 'UPDATE' THEN OLD.status END,
+			'status', NEW.status,
+			'registered_on', NEW.registered_on,
+			'valid_until', NEW.valid_until,
+			'ended_on', NEW.ended_on,
+			'end_reason', NEW.end_reason,
+			'cascaded_from', NEW.cascaded_from,
+			'cascade_path', NEW.cascade_path,
+			'context', ctx)));
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.registration_event_trigger() IS 'trigger: writes a registry event for every registration insert or update';
+CREATE OR REPLACE FUNCTION ismap.register(p_application_id pg_catalog.int8, p_as_of pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS ismap.registration
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	app ismap.application;
+	aud ismap.audit;
+	live ismap.registration;
+	prior ismap.registration;
+	res ismap.registration;
+	serial_prefix pg_catalog.text;
+	serial pg_catalog.int4;
+	validity pg_catalog.interval := (ismap.policy_value('registration_validity') #>> '{}')::pg_catalog.interval;
+BEGIN
+	IF p_application_id IS NULL OR p_as_of IS NULL THEN
+		RAISE EXCEPTION 'application and date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	app := ismap_internal.lock_submitted_application(p_application_id);
+	IF p_as_of < app.submitted_on THEN
+		RAISE EXCEPTION 'cannot register application % on %, before it was submitted on %', p_application_id, p_as_of, app.submitted_on
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT * INTO aud FROM ismap.audit WHERE audit_id = app.audit_id;
+
+	-- one registration decision per service at a time
+	PERFORM 1 FROM ismap.service WHERE service_id = app.service_id FOR UPDATE;
+	SELECT * INTO live FROM ismap.registration
+	WHERE service_id = app.service_id AND status IN ('active', 'suspended');
+	IF FOUND AND app.kind = 'new' THEN
+		RAISE EXCEPTION 'service % already has registration %', app.service_id, live.registration_number
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  HINT = 'File a renewal application to replace it.';
+	END IF;
+	IF (aud.period_end + validity)::pg_catalog.date < p_as_of THEN
+		RAISE EXCEPTION 'registration of application % would already be expired on %', p_application_id, p_as_of
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format('The audited period ended on %s; with a validity of %s it ends on %s.',
+					aud.period_end, validity, (aud.period_end + validity)::pg_catalog.date);
+	END IF;
+
+	-- the number: a service keeps the serial of its first registration
+	SELECT * INTO prior FROM ismap.registration WHERE service_id = app.service_id
+	ORDER BY registered_on DESC, registration_id DESC LIMIT 1;
+	IF FOUND THEN
+		serial_prefix := pg_catalog.regexp_replace(prior.registration_number, '-[1-3]$', '');
+	ELSE
+		INSERT INTO ismap.registration_serial AS s (year, last_serial)
+		VALUES (pg_catalog.date_part('year', p_as_of)::pg_catalog.int2, 1)
+		ON CONFLICT (year) DO UPDATE SET last_serial = s.last_serial + 1
+		RETURNING s.last_serial INTO serial;
+		serial_prefix := pg_catalog.format('C%s-%s',
+			pg_catalog.to_char(p_as_of, 'YY'),
+			pg_catalog.lpad(serial::pg_catalog.text, GREATEST(4, pg_catalog.length(serial::pg_catalog.text)), '0'));
+	END IF;
+
+	-- the events of what follows take their context from the rows: the
+	-- application (kind, audit, the acknowledgements approve_application
+	-- recorded on it) and the registration (ismap_internal.registration_event_trigger)
+	IF live.registration_id IS NOT NULL THEN
+		UPDATE ismap.registration
+		SET status = 'expired', ended_on = p_as_of,
+			end_reason = pg_catalog.format('replaced by renewal (application %s)', app.application_id),
+			run_id = NULL
+		WHERE registration_id = live.registration_id;
+	END IF;
+	INSERT INTO ismap.registration (registration_number, service_id, level, application_id,
+		registered_on, valid_until, status)
+	VALUES (serial_prefix || '-' || app.requested_level, app.service_id, app.requested_level,
+		app.application_id, p_as_of, (aud.period_end + validity)::pg_catalog.date, 'active')
+	RETURNING * INTO res;
+
+	UPDATE ismap.application SET status = 'approved', decided_on = p_as_of
+	WHERE application_id = app.application_id;
+	RETURN res;
+END
+$$;
+COMMENT ON FUNCTION ismap.register(pg_catalog.int8, pg_catalog.date) IS 'registrar primitive: register a submitted application (number, validity, replacing the service''s registration on renewal, event); approve_application validates and then calls it';
+CREATE OR REPLACE FUNCTION ismap.approve_application(p_application_id pg_catalog.int8,
+	p_acknowledged pg_catalog.text[] DEFAULT '{}', p_as_of pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS ismap.registration
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	blocking pg_catalog.text[];
+	unacknowledged pg_catalog.text[];
+	acked pg_catalog.text[];
+	res ismap.registration;
+BEGIN
+	IF p_application_id IS NULL OR p_as_of IS NULL THEN
+		RAISE EXCEPTION 'application and date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- lock first, so the findings cannot change between the check and the decision
+	PERFORM ismap_internal.lock_submitted_application(p_application_id);
+	SELECT pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'error'),
+		   pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'query'
+				AND f.code <> ALL (COALESCE(p_acknowledged, '{}'))),
+		   pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'query'
+				AND f.code = ANY (COALESCE(p_acknowledged, '{}')))
+	INTO blocking, unacknowledged, acked
+	FROM ismap.validate_application(p_application_id) f;
+	IF blocking IS NOT NULL THEN
+		RAISE EXCEPTION 'application % cannot be approved: % error finding(s) remain', p_application_id,
+			(SELECT pg_catalog.count(*) FROM ismap.validate_application(p_application_id) f WHERE f.severity = 'error')
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'Blocking codes: ' OPERATOR(pg_catalog.||) pg_catalog.array_to_string(blocking, ', ') OPERATOR(pg_catalog.||) '.',
+				  HINT = 'See ismap.validate_application() for what is wrong and how to fix it.';
+	END IF;
+	IF unacknowledged IS NOT NULL THEN
+		RAISE EXCEPTION 'application % cannot be approved: query finding(s) not acknowledged', p_application_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'Codes to acknowledge: ' OPERATOR(pg_catalog.||) pg_catalog.array_to_string(unacknowledged, ', ') OPERATOR(pg_catalog.||) '.',
+				  HINT = 'Pass the codes the registrar accepts in the acknowledged argument.';
+	END IF;
+	-- the decision records what it acknowledged; the registered event
+	-- takes it from the application row
+	UPDATE ismap.application SET acknowledged = COALESCE(acked, '{}')
+	WHERE application_id = p_application_id;
+	res := ismap.register(p_application_id, p_as_of);
+	RETURN res;
+END
+$$;
+COMMENT ON FUNCTION ismap.approve_application(pg_catalog.int8, pg_catalog.text[], pg_catalog.date) IS 'validate and register an application: refused (55000) while an error finding remains or a query code is not acknowledged; the acknowledged codes are recorded on the application and go into the event';
+CREATE OR REPLACE FUNCTION ismap.reject_application(p_application_id pg_catalog.int8, p_reason pg_catalog.text)
+RETURNS ismap.application
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	app ismap.application;
+BEGIN
+	IF ismap.text_is_blank(p_reason) THEN
+		RAISE EXCEPTION 'a rejection needs a reason' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	app := ismap_internal.lock_submitted_application(p_application_id);
+	UPDATE ismap.application SET status = 'rejected', decided_on = CURRENT_DATE, decision_reason = p_reason
+	WHERE application_id = p_application_id RETURNING * INTO app;
+	PERFORM ismap_internal.append_event('application_rejected', NULL, app.service_id,
+		pg_catalog.jsonb_build_object('application_id', app.application_id, 'reason', p_reason,
+			'findings', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('code', f.code, 'severity', f.severity))
+						 FROM ismap.validate_application(p_application_id) f)));
+	RETURN app;
+END
+$$;
+COMMENT ON FUNCTION ismap.reject_application(pg_catalog.int8, pg_catalog.text) IS 'reject a submitted application with a reason; the decision and the findings at that time go into the event log';
+CREATE OR REPLACE FUNCTION ismap.import_nist_iso27001_mapping(
+	table1 pg_catalog.text, table1_pairs pg_catalog.text,
+	table2 pg_catalog.text, table2_pairs pg_catalog.text,
+	nist_framework pg_catalog.text DEFAULT 'nist-800-53-r5',
+	iso_framework pg_catalog.text DEFAULT 'iso27001-2013')
+RETURNS ismap.mapping_import
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+	prov	text := 'NIST SP 800-53 Rev. 5 control mappings to ISO/IEC 27001:2013 (NIST, 2020), Tables 1 and 2';
+	result	ismap.mapping_import;
+	r		record;
+	iso_ref	text;
+BEGIN
+	IF table1 IS NULL OR table1_pairs IS NULL OR table2 IS NULL OR table2_pairs IS NULL
+	   OR nist_framework IS NULL OR iso_framework IS NULL THEN
+		RAISE EXCEPTION 'no argument of import_nist_iso27001_mapping may be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF nist_framework = iso_framework THEN
+		RAISE EXCEPTION 'the NIST and ISO frameworks must differ' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+
+	-- scratch tables for set-based checks; gone at commit
+	IF pg_catalog.to_regclass('pg_temp.ismap_nist_t1') IS NULL THEN
+		CREATE TEMP TABLE ismap_nist_t1 (line int, id ismap.ctrlid, id_text text, title text, status text) ON COMMIT DROP;
+		CREATE TEMP TABLE ismap_nist_t2 (line int, id ismap.ctrlid, id_text text, title text, kind text) ON COMMIT DROP;
+		CREATE TEMP TABLE ismap_nist_p1 (line int, nist ismap.ctrlid, iso ismap.ctrlid, partial bool) ON COMMIT DROP;
+		CREATE TEMP TABLE ismap_nist_p2 (line int, iso ismap.ctrlid, nist ismap.ctrlid, nist_text text, partial bool, entries int) ON COMMIT DROP;
+	END IF;
+	TRUNCATE pg_temp.ismap_nist_t1, pg_temp.ismap_nist_t2, pg_temp.ismap_nist_p1, pg_temp.ismap_nist_p2;
+
+	FOR r IN SELECT * FROM ismap_internal.mapping_csv_records(table1, 'mapping table 1',
+			ARRAY['nist_control', 'oscal_id', 'nist_title', 'status', 'iso_refs_as_published']) LOOP
+		IF NOT ismap.ctrlid_is_valid(r.fields[1]) OR r.fields[4] NOT IN ('mapped', 'none', 'withdrawn') THEN
+			RAISE EXCEPTION 'mapping table 1 line %: invalid control "%" or status "%"', r.line, r.fields[1], r.fields[4]
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		INSERT INTO pg_temp.ismap_nist_t1 VALUES (r.line, r.fields[1]::ismap.ctrlid, r.fields[1], r.fields[3], r.fields[4]);
+	END LOOP;
+	FOR r IN SELECT * FROM ismap_internal.mapping_csv_records(table2, 'mapping table 2',
+			ARRAY['iso_ref', 'iso_short_title', 'kind', 'nist_refs_as_published']) LOOP
+		IF NOT ismap.ctrlid_is_valid(r.fields[1])
+		   OR r.fields[3] NOT IN ('clause', 'subclause', 'annex_a_section', 'annex_a_objective', 'annex_a_control') THEN
+			RAISE EXCEPTION 'mapping table 2 line %: invalid reference "%" or kind "%"', r.line, r.fields[1], r.fields[3]
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		INSERT INTO pg_temp.ismap_nist_t2 VALUES (r.line, r.fields[1]::ismap.ctrlid, r.fields[1], r.fields[2], r.fields[3]);
+	END LOOP;
+
+	FOR r IN SELECT * FROM ismap_internal.mapping_csv_records(table1_pairs, 'mapping table 1 pairs',
+			ARRAY['nist_control', 'oscal_id', 'iso_ref', 'partial']) LOOP
+		-- "A.12.x" (SC-38) is NIST's way of naming all of section A.12
+		iso_ref := r.fields[3];
+		IF iso_ref ~ '^A\.[0-9]+\.x$' THEN
+			iso_ref := left(iso_ref, -2);
+		END IF;
+		IF NOT ismap.ctrlid_is_valid(r.fields[1]) OR NOT ismap.ctrlid_is_valid(iso_ref) OR r.fields[4] NOT IN ('Y', 'N') THEN
+			RAISE EXCEPTION 'mapping table 1 pairs line %: invalid pair "%", "%", "%"', r.line, r.fields[1], r.fields[3], r.fields[4]
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		INSERT INTO pg_temp.ismap_nist_p1 VALUES (r.line, r.fields[1]::ismap.ctrlid, iso_ref::ismap.ctrlid, r.fields[4] = 'Y');
+	END LOOP;
+
+	result.skipped := 0;
+	FOR r IN SELECT * FROM ismap_internal.mapping_csv_records(table2_pairs, 'mapping table 2 pairs',
+			ARRAY['iso_ref', 'nist_ref', 'oscal_id', 'partial']) LOOP
+		IF NOT ismap.ctrlid_is_valid(r.fields[1]) OR r.fields[4] NOT IN ('Y', 'N') THEN
+			RAISE EXCEPTION 'mapping table 2 pairs line %: invalid pair "%", "%", "%"', r.line, r.fields[1], r.fields[2], r.fields[4]
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		IF r.fields[2] = 'All XX-1 controls' THEN
+			-- every family's policy-and-procedures control
+			INSERT INTO pg_temp.ismap_nist_p2
+			SELECT r.line, r.fields[1]::ismap.ctrlid, t.id, t.id_text, r.fields[4] = 'Y', NULL
+			FROM pg_temp.ismap_nist_t1 t WHERE t.id_text ~ '^[A-Z]{2}-1$' AND t.status <> 'withdrawn';
+		ELSIF r.fields[2] = 'Appendix J Privacy controls' THEN
+			-- a Rev. 4 appendix that Rev. 5 no longer has: nothing to map to
+			result.skipped := result.skipped + 1;
+		ELSIF ismap.ctrlid_is_valid(r.fields[2]) THEN
+			INSERT INTO pg_temp.ismap_nist_p2 VALUES (r.line, r.fields[1]::ismap.ctrlid, r.fields[2]::ismap.ctrlid, r.fields[2], r.fields[4] = 'Y', NULL);
+		ELSE
+			RAISE EXCEPTION 'mapping table 2 pairs line %: invalid NIST reference "%"', r.line, r.fields[2]
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+	END LOOP;
+
+	-- every pair names a control of its table
+	SELECT p.line, p.nist::text AS nist INTO r FROM pg_temp.ismap_nist_p1 p
+	WHERE NOT EXISTS (SELECT 1 FROM pg_temp.ismap_nist_t1 t WHERE t.id OPERATOR(ismap.=) p.nist) ORDER BY p.line LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'mapping table 1 pairs line %: control "%" is not in table 1', r.line, r.nist USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT p.line, p.iso::text AS iso INTO r FROM (
+		SELECT line, iso FROM pg_temp.ismap_nist_p1 UNION ALL SELECT line, iso FROM pg_temp.ismap_nist_p2) p
+	WHERE NOT EXISTS (SELECT 1 FROM pg_temp.ismap_nist_t2 t WHERE t.id OPERATOR(ismap.=) p.iso) ORDER BY p.line LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'mapping pairs line %: ISO/IEC 27001 reference "%" is not in table 2', r.line, r.iso USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT p.line, p.nist_text INTO r FROM pg_temp.ismap_nist_p2 p
+	WHERE NOT EXISTS (SELECT 1 FROM pg_temp.ismap_nist_t1 t WHERE t.id OPERATOR(ismap.=) p.nist)
+	  AND NOT EXISTS (SELECT 1 FROM pg_temp.ismap_nist_t1 t WHERE t.id OPERATOR(ismap.=) ismap.parent(p.nist))
+	ORDER BY p.line LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'mapping table 2 pairs line %: control "%" is neither in table 1 nor an enhancement of a control there', r.line, r.nist_text
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- how many NIST entries each ISO row listed (the "All XX-1" entry counts as many)
+	UPDATE pg_temp.ismap_nist_p2 p SET entries = n.cnt
+	FROM (SELECT iso, count(*) AS cnt FROM pg_temp.ismap_nist_p2 GROUP BY iso) n WHERE n.iso OPERATOR(ismap.=) p.iso;
+
+	-- the frameworks and controls, where missing
+	INSERT INTO ismap.framework (framework_id, title, version, publisher, source)
+	VALUES (nist_framework, 'NIST SP 800-53 Rev. 5 (controls named in NIST''s mapping to ISO/IEC 27001)', '5', 'NIST', prov),
+		   (iso_framework, 'ISO/IEC 27001:2013 (numbers and short titles as printed in NIST''s mapping)', '2013', 'ISO/IEC', prov)
+	ON CONFLICT (framework_id) DO NOTHING;
+
+	INSERT INTO ismap.control (framework_id, control_id, label, title, class, withdrawn)
+	SELECT nist_framework, t.id, t.id_text, t.title, 'control', t.status = 'withdrawn'
+	FROM pg_temp.ismap_nist_t1 t ORDER BY t.line
+	ON CONFLICT (framework_id, control_id) DO NOTHING;
+	-- enhancements named in table 2: the mapping gives no title
+	INSERT INTO ismap.control (framework_id, control_id, label, title, parent_id, class)
+	SELECT DISTINCT ON (p.nist) nist_framework, p.nist, p.nist_text,
+		p.nist_text || ' (enhancement of ' || t.id_text || '; no title in the mapping)', t.id, 'enhancement'
+	FROM pg_temp.ismap_nist_p2 p JOIN pg_temp.ismap_nist_t1 t ON t.id OPERATOR(ismap.=) ismap.parent(p.nist)
+	WHERE NOT EXISTS (SELECT 1 FROM pg_temp.ismap_nist_t1 x WHERE x.id OPERATOR(ismap.=) p.nist)
+	ORDER BY p.nist
+	ON CONFLICT (framework_id, control_id) DO NOTHING;
+
+	INSERT INTO ismap.control (framework_id, control_id, label, title, parent_id, class)
+	SELECT iso_framework, t.id, t.id_text, t.title,
+		(SELECT q.id FROM pg_temp.ismap_nist_t2 q WHERE q.id OPERATOR(ismap.=) ismap.parent(t.id)), t.kind
+	FROM pg_temp.ismap_nist_t2 t ORDER BY t.line
+	ON CONFLICT (framework_id, control_id) DO NOTHING;
+
+	-- the pairs, one row each, NIST -> ISO
+	DELETE FROM ismap.control_mapping m
+	WHERE m.provenance = prov
+	  AND ((m.source_framework = nist_framework AND m.target_framework = iso_framework)
+		OR (m.source_framework = iso_framework AND m.target_framework = nist_framework));
+
+	WITH t1 AS (
+		SELECT p.nist, p.iso, bool_or(p.partial) AS partial,
+			count(*) OVER (PARTITION BY p.nist) AS entries
+		FROM pg_temp.ismap_nist_p1 p GROUP BY p.nist, p.iso
+	), t2 AS (
+		SELECT p.nist, p.iso, bool_or(p.partial) AS partial, max(p.entries) AS entries
+		FROM pg_temp.ismap_nist_p2 p GROUP BY p.nist, p.iso
+	), judged AS (
+		SELECT COALESCE(t1.nist, t2.nist) AS nist, COALESCE(t1.iso, t2.iso) AS iso,
+			CASE WHEN t1.nist IS NULL THEN NULL WHEN t1.partial OR t1.entries > 1 THEN 'intersects' ELSE 'subset' END AS r1,
+			CASE WHEN t2.nist IS NULL THEN NULL WHEN t2.partial OR t2.entries > 1 THEN 'intersects' ELSE 'superset' END AS r2,
+			CASE WHEN t1.nist IS NULL THEN NULL
+				 WHEN t1.partial THEN 'Table 1 marks the ISO/IEC 27001 entries "*" (not fully satisfying the NIST control)'
+				 WHEN t1.entries > 1 THEN 'Table 1: one of ' || t1.entries || ' ISO/IEC 27001 entries that together satisfy the NIST control'
+				 ELSE 'Table 1: the only ISO/IEC 27001 entry, satisfying the NIST control' END AS why1,
+			CASE WHEN t2.nist IS NULL THEN NULL
+				 WHEN t2.partial THEN 'Table 2 marks the NIST entries "*" (not fully satisfying the ISO/IEC 27001 control)'
+				 WHEN t2.entries > 1 THEN 'Table 2: one of ' || t2.entries || ' NIST entries that together satisfy the ISO/IEC 27001 control'
+				 ELSE 'Table 2: the only NIST entry, satisfying the ISO/IEC 27001 control' END AS why2
+		FROM t1 FULL JOIN t2 ON t1.nist OPERATOR(ismap.=) t2.nist AND t1.iso OPERATOR(ismap.=) t2.iso
+	)
+	INSERT INTO ismap.control_mapping (source_framework, source_control, target_framework, target_control,
+		relationship, rationale, provenance)
+	SELECT nist_framework, n.control_id, iso_framework, i.control_id,
+		CASE WHEN j.r1 IS NULL THEN j.r2 WHEN j.r2 IS NULL THEN j.r1
+			 WHEN j.r1 = 'subset' AND j.r2 = 'superset' THEN 'equal'
+			 WHEN j.r1 = 'subset' THEN 'subset' WHEN j.r2 = 'superset' THEN 'superset'
+			 ELSE 'intersects' END,
+		concat_ws('; ', j.why1, j.why2), prov
+	FROM judged j
+	JOIN ismap.control n ON n.framework_id = nist_framework AND n.control_id OPERATOR(ismap.=) j.nist
+	JOIN ismap.control i ON i.framework_id = iso_framework AND i.control_id OPERATOR(ismap.=) j.iso
+	ORDER BY j.nist, j.iso;
+
+	SELECT count(*), count(*) FILTER (WHERE m.relationship = 'equal'), count(*) FILTER (WHERE m.relationship = 'subset'),
+		   count(*) FILTER (WHERE m.relationship = 'superset'), count(*) FILTER (WHERE m.relationship = 'intersects')
+	INTO result.mappings, result.equal, result.subset, result.superset, result.intersects
+	FROM ismap.control_mapping m WHERE m.provenance = prov AND m.source_framework = nist_framework AND m.target_framework = iso_framework;
+	SELECT count(*) INTO result.nist_controls FROM ismap.control c WHERE c.framework_id = nist_framework;
+	SELECT count(*) INTO result.iso_controls FROM ismap.control c WHERE c.framework_id = iso_framework;
+	TRUNCATE pg_temp.ismap_nist_t1, pg_temp.ismap_nist_t2, pg_temp.ismap_nist_p1, pg_temp.ismap_nist_p2;
+	RETURN result;
+END
+$$;
+COMMENT ON FUNCTION ismap.import_nist_iso27001_mapping(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
+	'load NIST''s SP 800-53 Rev. 5 <-> ISO/IEC 27001:2013 crosswalk from its four CSVs (data/mappings); idempotent, all or nothing';
+CREATE OR REPLACE FUNCTION ismap_internal.job_try_lock(p_job pg_catalog.text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	k pg_catalog.int4 := ismap_internal.job_lock_key(p_job);
+	holder pg_catalog.int4;
+BEGIN
+	IF k IS NULL THEN
+		RAISE EXCEPTION 'unknown job "%"', p_job
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The jobs are the rows of ismap.job.';
+	END IF;
+	IF NOT pg_catalog.pg_try_advisory_xact_lock(1769172321, k) THEN
+		SELECT l.pid INTO holder FROM pg_catalog.pg_locks l
+		WHERE l.locktype OPERATOR(pg_catalog.=) 'advisory' AND l.granted
+		  AND l.classid OPERATOR(pg_catalog.=) 1769172321::pg_catalog.oid
+		  AND l.objid OPERATOR(pg_catalog.=) k::pg_catalog.oid AND l.objsubid OPERATOR(pg_catalog.=) 2
+		LIMIT 1;
+		RAISE EXCEPTION 'job "%" is already running', p_job
+			USING ERRCODE = 'lock_not_available',
+				  DETAIL = pg_catalog.format('The advisory lock (1769172321, %s) is held by the session with process ID %s.', k, COALESCE(holder::pg_catalog.text, 'unknown')),
+				  HINT = 'Wait for that run to end; a rerun with the same date does nothing twice.';
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.job_try_lock(pg_catalog.text) IS 'take a job''s transaction-level advisory lock; 55P03 when another run holds it';
+CREATE OR REPLACE FUNCTION ismap.job_start(p_job pg_catalog.text, p_as_of pg_catalog.date) RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	id pg_catalog.int8;
+BEGIN
+	IF ismap_internal.job_lock_key(p_job) IS NULL THEN
+		RAISE EXCEPTION 'unknown job "%"', p_job
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The jobs are the rows of ismap.job.';
+	END IF;
+	IF p_as_of IS NULL THEN
+		RAISE EXCEPTION 'the job date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	PERFORM ismap.job_mark_stale(p_job);
+	-- run_by: the one who runs it (the role set with SET ROLE, else the
+	-- login role), not the owner whose rights this function has
+	INSERT INTO ismap.job_run (job, as_of, backend_start, application_name, run_by)
+	SELECT p_job, p_as_of, a.backend_start, NULLIF(pg_catalog.current_setting('application_name'), ''),
+		   CASE WHEN pg_catalog.current_setting('role') IN ('none', '') THEN SESSION_USER
+				ELSE pg_catalog.current_setting('role')::pg_catalog.name END
+	FROM (SELECT pg_catalog.max(s.backend_start) AS backend_start FROM pg_catalog.pg_stat_activity s
+		  WHERE s.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()) a
+	RETURNING run_id INTO id;
+	RETURN id;
+END
+$$;
+COMMENT ON FUNCTION ismap.job_start(pg_catalog.text, pg_catalog.date) IS 'record the start of a job run (status running) and return its run_id; marks stale runs of the job failed';
+CREATE OR REPLACE FUNCTION ismap.run_job(job_name pg_catalog.text, as_of pg_catalog.date DEFAULT CURRENT_DATE,
+	dry_run pg_catalog.bool DEFAULT false, run_id pg_catalog.int8 DEFAULT NULL)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	jname pg_catalog.text := run_job.job_name;
+	d pg_catalog.date := run_job.as_of;
+	dry pg_catalog.bool := run_job.dry_run;
+	run pg_catalog.int8 := run_job.run_id;
+	fn pg_catalog.regprocedure;
+	call pg_catalog.text;
+	counts pg_catalog.jsonb := '{}';
+	rec record;
+BEGIN
+	IF jname IS NULL THEN
+		RAISE EXCEPTION 'job_name must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF d IS NULL OR dry IS NULL THEN
+		RAISE EXCEPTION 'as_of and dry_run must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT pg_catalog.isfinite(d) THEN
+		RAISE EXCEPTION 'as_of must be a finite date, not "%"', d USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF dry AND run IS NOT NULL THEN
+		RAISE EXCEPTION 'a dry run records no run: run_id must be null' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- 22023 for an unknown job, 55P03 when another run holds the lock
+	PERFORM ismap_internal.job_try_lock(jname);
+	SELECT j.function INTO STRICT fn FROM ismap.job j WHERE j.job_name OPERATOR(pg_catalog.=) jname;
+	SELECT pg_catalog.format('%I.%I', n.nspname, p.proname) INTO call
+	FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
+	WHERE p.oid OPERATOR(pg_catalog.=) fn::pg_catalog.oid
+	  AND p.pronargs OPERATOR(pg_catalog.=) 3
+	  AND p.proargtypes[0] OPERATOR(pg_catalog.=) 'pg_catalog.date'::pg_catalog.regtype
+	  AND p.proargtypes[1] OPERATOR(pg_catalog.=) 'pg_catalog.bool'::pg_catalog.regtype
+	  AND p.proargtypes[2] OPERATOR(pg_catalog.=) 'pg_catalog.int8'::pg_catalog.regtype
+	  AND p.proretset
+	  -- it runs with the owner's rights: only a function the owner of
+	  -- ismap.job owns (no one else may redefine it)
+	  AND p.proowner OPERATOR(pg_catalog.=) (SELECT c.relowner FROM pg_catalog.pg_class c
+											 WHERE c.oid OPERATOR(pg_catalog.=) 'ismap.job'::pg_catalog.regclass);
+	IF call IS NULL THEN
+		RAISE EXCEPTION 'the function % of job "%" does not exist or is not a job function', fn, jname
+			USING ERRCODE = 'undefined_function',
+				  HINT = 'A job function takes (as_of date, dry_run boolean, run_id bigint), returns a set of (action text, object_id bigint, detail text) and is owned by the owner of ismap.job.';
+	END IF;
+	IF NOT dry THEN
+		PERFORM ismap.job_mark_stale(jname);
+		IF run IS NULL THEN
+			run := ismap.job_start(jname, d);
+		ELSE
+			UPDATE ismap.job_run r SET as_of = d
+			WHERE r.run_id OPERATOR(pg_catalog.=) run AND r.job OPERATOR(pg_catalog.=) jname
+			  AND r.status OPERATOR(pg_catalog.=) 'running' AND r.backend_pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid();
+			IF NOT FOUND THEN
+				RAISE EXCEPTION 'job run % is not a running run of job "%" started by this session', run, jname
+					USING ERRCODE = 'object_not_in_prerequisite_state',
+						  HINT = 'Pass the run_id that ismap.job_start returned in this session, or none.';
+			END IF;
+		END IF;
+	END IF;
+	FOR rec IN EXECUTE pg_catalog.format('SELECT f.action::pg_catalog.text AS action, f.object_id::pg_catalog.int8 AS object_id, f.detail::pg_catalog.text AS detail FROM %s($1, $2, $3) f', call)
+		USING d, dry, run
+	LOOP
+		action := rec.action;
+		object_id := rec.object_id;
+		detail := rec.detail;
+		RETURN NEXT;
+		counts := pg_catalog.jsonb_set(counts, ARRAY[COALESCE(rec.action, '')],
+			pg_catalog.to_jsonb(COALESCE((counts OPERATOR(pg_catalog.->>) COALESCE(rec.action, ''))::pg_catalog.int8, 0) OPERATOR(pg_catalog.+) 1));
+	END LOOP;
+	IF run IS NOT NULL THEN
+		UPDATE ismap.job_run r SET status = 'succeeded', finished_at = pg_catalog.clock_timestamp(), actions = counts
+		WHERE r.run_id OPERATOR(pg_catalog.=) run;
+	END IF;
+	IF pg_catalog.current_setting('ismap.job_progress', true) OPERATOR(pg_catalog.=) 'on' THEN
+		RAISE NOTICE 'run %: %', COALESCE(run::pg_catalog.text, '(dry run)'), counts;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'run a batch job of ismap.job: check the arguments, take its advisory lock (55P03 when held), record the run in job_run (or adopt the running run_id the caller started with job_start), call its function and mark the run succeeded with the count of each action; a dry run changes and records nothing';
+REVOKE EXECUTE ON FUNCTION ismap.job_start(pg_catalog.text, pg_catalog.date) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION ismap_internal.job_renewals(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '64MB'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := job_renewals.as_of;
+	dry pg_catalog.bool := job_renewals.dry_run;
+	run pg_catalog.int8 := job_renewals.run_id;
+	windows pg_catalog.int4[];
+	n_expired pg_catalog.int8 := 0;
+	n_kept pg_catalog.int8 := 0;
+	n_notices pg_catalog.int8;
+	rec record;
+BEGIN
+	BEGIN
+		-- an empty array is allowed: no notices
+		SELECT COALESCE(pg_catalog.array_agg(w::pg_catalog.int4 ORDER BY w::pg_catalog.int4), '{}')
+		INTO STRICT windows
+		FROM pg_catalog.jsonb_array_elements_text(ismap.policy_value('notice_windows_days')) AS e(w);
+	EXCEPTION WHEN OTHERS THEN
+		windows := NULL;
+	END;
+	IF windows IS NULL OR pg_catalog.array_position(windows, NULL) IS NOT NULL
+	   OR EXISTS (SELECT 1 FROM pg_catalog.unnest(windows) w WHERE w OPERATOR(pg_catalog.<) 0) THEN
+		RAISE EXCEPTION 'policy parameter "notice_windows_days" must be an array of days, not %',
+			(SELECT p.value FROM ismap.policy p WHERE p.name OPERATOR(pg_catalog.=) 'notice_windows_days')
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'For example [90, 30, 7].';
+	END IF;
+
+	-- 1. what ran out: expire it when no renewal is pending, else report
+	-- once (a renewal_pending notice) that a pending renewal keeps it.  One
+	-- statement, one scan: the rows it changes are the whole of the work.
+	PERFORM ismap_internal.job_progress(pg_catalog.format('renewals: registrations valid until before %s', d));
+	FOR rec IN
+		WITH pending AS (
+			-- the oldest open renewal per service (filed by d, not decided by d)
+			SELECT DISTINCT ON (a.service_id) a.service_id, a.application_id, a.submitted_on
+			FROM ismap.application a
+			WHERE a.kind = 'renewal' AND a.submitted_on <= d
+			  AND (a.status = 'submitted' OR a.decided_on > d)
+			ORDER BY a.service_id, a.submitted_on, a.application_id
+		),
+		late AS (
+			-- the newest renewal refused or withdrawn: a registration it kept
+			-- alive past valid_until ends on the decision day
+			SELECT DISTINCT ON (a.service_id) a.service_id, a.application_id, a.status, a.submitted_on, a.decided_on
+			FROM ismap.application a
+			WHERE a.kind = 'renewal' AND a.status = ANY (ARRAY['rejected', 'withdrawn']) AND a.decided_on <= d
+			ORDER BY a.service_id, a.decided_on DESC, a.application_id DESC
+		),
+		past AS (
+			SELECT r.registration_id, r.registration_number, r.valid_until,
+				   p.application_id AS pending_application, p.submitted_on AS pending_since,
+				   CASE WHEN l.decided_on > r.valid_until AND l.submitted_on <= r.valid_until
+						THEN l.decided_on ELSE r.valid_until + 1 END AS ended_on,
+				   CASE WHEN l.decided_on > r.valid_until AND l.submitted_on <= r.valid_until
+						THEN pg_catalog.format('validity ended on %s; renewal application %s %s on %s', r.valid_until, l.application_id, l.status, l.decided_on)
+						ELSE pg_catalog.format('validity ended on %s without renewal', r.valid_until) END AS reason
+			FROM ismap.registration r
+			LEFT JOIN pending p ON p.service_id = r.service_id AND p.submitted_on <= r.valid_until
+			LEFT JOIN late l ON l.service_id = r.service_id
+			WHERE r.status = ANY (ARRAY['active', 'suspended']) AND r.valid_until < d
+		),
+		upd AS (
+			UPDATE ismap.registration r
+			SET status = 'expired', ended_on = x.ended_on, end_reason = x.reason, run_id = run
+			FROM past x
+			WHERE NOT dry AND x.pending_application IS NULL
+			  AND r.registration_id = x.registration_id
+			  AND r.status = ANY (ARRAY['active', 'suspended'])
+			RETURNING r.registration_id, r.registration_number, r.end_reason
+		),
+		ins AS (
+			INSERT INTO ismap.notice (kind, object_id, occasion, as_of, detail, run_id)
+			SELECT 'renewal_pending', x.registration_id, x.valid_until, d,
+				   pg_catalog.format('%s: valid until %s, kept while renewal application %s (filed %s) is under review',
+					   x.registration_number, x.valid_until, x.pending_application, x.pending_since), run
+			FROM past x
+			WHERE NOT dry AND x.pending_application IS NOT NULL
+			ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+			RETURNING notice.object_id, notice.detail
+		)
+		SELECT 'expired' AS act, u.registration_id AS id, pg_catalog.format('%s: %s', u.registration_number, u.end_reason) AS what
+		FROM upd u
+		UNION ALL
+		SELECT 'kept', i.object_id, i.detail FROM ins i
+		UNION ALL
+		SELECT CASE WHEN x.pending_application IS NULL THEN 'expired' ELSE 'kept' END, x.registration_id,
+			   CASE WHEN x.pending_application IS NULL THEN pg_catalog.format('%s: %s', x.registration_number, x.reason)
+					ELSE pg_catalog.format('%s: valid until %s, kept while renewal application %s (filed %s) is under review',
+						x.registration_number, x.valid_until, x.pending_application, x.pending_since) END
+		FROM past x
+		WHERE dry AND (x.pending_application IS NULL
+			OR NOT EXISTS (SELECT 1 FROM ismap.notice n
+						   WHERE n.kind = 'renewal_pending' AND n.object_id = x.registration_id
+							 AND n.occasion = x.valid_until))
+		ORDER BY 1, 2
+	LOOP
+		action := rec.act;
+		object_id := rec.id;
+		detail := rec.what;
+		RETURN NEXT;
+		IF rec.act = 'expired' THEN
+			n_expired := n_expired + 1;
+		ELSE
+			n_kept := n_kept + 1;
+		END IF;
+	END LOOP;
+
+	-- 2. renewal notices: for each registration the latest window reached
+	-- (the first run inside 30 days writes the 30-day notice, not a late
+	-- 90-day one), once; none once a renewal is filed
+	PERFORM ismap_internal.job_progress(pg_catalog.format('renewals: %s expired, %s kept; writing notices at %s days before expiry', n_expired, n_kept, windows));
+	RETURN QUERY
+	WITH cand AS (
+		SELECT r.registration_id, r.registration_number, r.valid_until, w.days,
+			   (r.valid_until OPERATOR(pg_catalog.-) w.days) AS occasion
+		FROM ismap.registration r
+		CROSS JOIN LATERAL (
+			SELECT pg_catalog.min(x) AS days FROM pg_catalog.unnest(windows) x
+			WHERE x OPERATOR(pg_catalog.>=) (r.valid_until OPERATOR(pg_catalog.-) d)) w
+		WHERE r.status OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'suspended'])
+		  AND r.valid_until OPERATOR(pg_catalog.>=) d
+		  AND r.valid_until OPERATOR(pg_catalog.<=) (d OPERATOR(pg_catalog.+) windows[pg_catalog.array_upper(windows, 1)])
+		  AND NOT EXISTS (
+			SELECT 1 FROM ismap.application a
+			WHERE a.service_id OPERATOR(pg_catalog.=) r.service_id AND a.kind OPERATOR(pg_catalog.=) 'renewal'
+			  AND a.submitted_on OPERATOR(pg_catalog.<=) d
+			  AND (a.status OPERATOR(pg_catalog.=) 'submitted' OR a.decided_on OPERATOR(pg_catalog.>) d))
+	),
+	fresh AS (
+		SELECT c.*, pg_catalog.format('%s: valid until %s (%s days); %s-day renewal notice', c.registration_number,
+				   c.valid_until, c.valid_until OPERATOR(pg_catalog.-) d, c.days) AS what
+		FROM cand c
+		WHERE c.days IS NOT NULL
+		  AND (NOT dry OR NOT EXISTS (SELECT 1 FROM ismap.notice n
+						  WHERE n.kind OPERATOR(pg_catalog.=) 'renewal_due' AND n.object_id OPERATOR(pg_catalog.=) c.registration_id
+							AND n.occasion OPERATOR(pg_catalog.=) c.occasion))
+	),
+	ins AS (
+		INSERT INTO ismap.notice (kind, object_id, occasion, window_days, as_of, detail, run_id)
+		SELECT 'renewal_due', f.registration_id, f.occasion, f.days, d, f.what, run FROM fresh f WHERE NOT dry
+		ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+		RETURNING notice.object_id, notice.detail
+	)
+	SELECT 'notice', i.object_id, i.detail FROM ins i
+	UNION ALL
+	SELECT 'notice', f.registration_id, f.what FROM fresh f WHERE dry
+	ORDER BY 2;
+	GET DIAGNOSTICS n_notices = ROW_COUNT;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.job_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the renewals job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap_internal.job_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION ismap_internal.job_cascade(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '64MB'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := job_cascade.as_of;
+	dry pg_catalog.bool := job_cascade.dry_run;
+	run pg_catalog.int8 := job_cascade.run_id;
+	grace pg_catalog.interval := (ismap.policy_value('cascade_grace') #>> '{}')::pg_catalog.interval;
+	n_delisted pg_catalog.int8;
+BEGIN
+	PERFORM ismap_internal.job_progress(pg_catalog.format('cascade: platforms without a registration since %s or before', (d OPERATOR(pg_catalog.-) grace)::pg_catalog.date));
+	RETURN QUERY
+	WITH RECURSIVE
+	-- platforms that lapsed: no live registration, and the newest of their
+	-- ended ones ended long enough ago (only ended registrations are read,
+	-- and the live check is a probe of the one-live-per-service index)
+	lapsed AS (
+		SELECT n.* FROM (
+			SELECT DISTINCT ON (r.service_id) r.service_id, r.registration_id, r.registration_number, r.ended_on
+			FROM ismap.registration r
+			WHERE r.status = ANY (ARRAY['expired', 'delisted'])
+			  AND EXISTS (SELECT 1 FROM ismap.service_dependency dep
+						  WHERE dep.base_service_id = r.service_id AND dep.self_assessed_audit_id IS NULL)
+			  AND NOT EXISTS (SELECT 1 FROM ismap.registration live
+							  WHERE live.service_id = r.service_id AND live.status = ANY (ARRAY['active', 'suspended']))
+			ORDER BY r.service_id, r.registered_on DESC, r.registration_id DESC) n
+		WHERE (n.ended_on + grace)::pg_catalog.date <= d
+	),
+	-- from_registration: the registration through which a service was
+	-- reached, the lapsed platform's last one or the base delisted now
+	walk (service_id, registration_id, registration_number, depth, via, root, from_registration) AS (
+		SELECT l.service_id, l.registration_id, l.registration_number, 0, ARRAY[]::pg_catalog.int8[], l.service_id, NULL::pg_catalog.int8
+		FROM lapsed l
+		UNION ALL
+		SELECT dep.service_id, r.registration_id, r.registration_number, w.depth + 1,
+			   w.via || w.service_id, w.root, w.registration_id
+		FROM walk w
+		JOIN ismap.service_dependency dep ON dep.base_service_id = w.service_id
+		JOIN ismap.registration r ON r.service_id = dep.service_id
+			AND r.status = ANY (ARRAY['active', 'suspended'])
+		WHERE dep.self_assessed_audit_id IS NULL
+		  AND dep.service_id <> ALL (w.via || w.service_id)
+	),
+	plan AS (
+		SELECT DISTINCT ON (w.service_id) w.*,
+			   pg_catalog.format('platform %s (service %s) has had no registration since %s; grace of %s passed',
+				   l.registration_number, l.service_id, l.ended_on, grace) AS reason
+		FROM walk w
+		JOIN lapsed l ON l.service_id = w.root
+		WHERE w.depth > 0
+		ORDER BY w.service_id, w.depth, w.via
+	),
+	upd AS (
+		UPDATE ismap.registration r
+		SET status = 'delisted', ended_on = d, end_reason = p.reason,
+			cascaded_from = p.from_registration, cascade_path = p.via, run_id = run
+		FROM plan p
+		WHERE NOT dry AND r.registration_id = p.registration_id
+		  AND r.status = ANY (ARRAY['active', 'suspended'])
+		RETURNING r.registration_id, r.registration_number, r.service_id, r.end_reason, r.cascade_path
+	)
+	SELECT 'delisted', u.registration_id,
+		   pg_catalog.format('%s (service %s): %s; chain %s', u.registration_number, u.service_id, u.end_reason,
+			   pg_catalog.array_to_string(u.cascade_path || u.service_id, ' -> '))
+	FROM upd u
+	UNION ALL
+	SELECT 'delisted', p.registration_id,
+		   pg_catalog.format('%s (service %s): %s; chain %s', p.registration_number, p.service_id, p.reason,
+			   pg_catalog.array_to_string(p.via || p.service_id, ' -> '))
+	FROM plan p WHERE dry
+	ORDER BY 2;
+	GET DIAGNOSTICS n_delisted = ROW_COUNT;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.job_cascade(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the cascade job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap_internal.job_cascade(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION ismap_internal.service_change_event_trigger() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	live pg_catalog.int8;
+BEGIN
+	IF TG_OP = 'UPDATE' AND NEW.covered_by IS NOT DISTINCT FROM OLD.covered_by THEN
+		RETURN NULL;
+	END IF;
+	-- Rows that arrive by COPY are a restore (pg_dump writes table data as
+	-- COPY): their events come back with ismap.registry_event's own rows,
+	-- and new ones would fork the chain.  Changes are reported by INSERT.
+	-- (the whole query must be one COPY ... FROM STDIN, run by a superuser:
+	-- a restore, never a multi-statement query that merely starts with COPY)
+	-- (this function runs with the owner's rights: the one who inserted is
+	-- the role set with SET ROLE, else the login role)
+	IF TG_OP = 'INSERT'
+	   AND pg_catalog.current_query() OPERATOR(pg_catalog.~*) '^\s*copy\s[^;]*\sfrom\s+stdin\s*;?\s*$'
+	   AND (SELECT r.rolsuper FROM pg_catalog.pg_roles r
+			WHERE r.rolname OPERATOR(pg_catalog.=) CASE WHEN pg_catalog.current_setting('role') IN ('none', '')
+				THEN SESSION_USER ELSE pg_catalog.current_setting('role')::pg_catalog.name END) THEN
+		RETURN NULL;
+	END IF;
+	SELECT r.registration_id INTO live FROM ismap.registration r
+	WHERE r.service_id = NEW.service_id AND r.status = ANY (ARRAY['active', 'suspended']);
+	PERFORM ismap_internal.append_event(CASE WHEN TG_OP = 'INSERT' THEN 'change_reported' ELSE 'change_covered' END,
+		live, NEW.service_id,
+		pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+			'change_id', NEW.change_id,
+			'kind', NEW.kind,
+			'material', NEW.material,
+			'effective_on', NEW.effective_on,
+			'description', CASE WHEN TG_OP = 'INSERT' THEN NEW.description END,
+			'reported_by', CASE WHEN TG_OP = 'INSERT' THEN NEW.reported_by END,
+			'reported_on', CASE WHEN TG_OP = 'INSERT' THEN NEW.reported_on END,
+			'covered_by', NEW.covered_by,
+			'covered_on', NEW.covered_on,
+			-- the coverage's context: the changes job's run, which its UPDATE
+			-- names in covered_run_id (never a setting of the session)
+			'context', CASE WHEN TG_OP = 'UPDATE' THEN (
+				SELECT pg_catalog.jsonb_build_object('action', 'cover', 'job', j.job, 'run_id', j.run_id, 'as_of', j.as_of)
+				FROM ismap.job_run j WHERE j.run_id = NEW.covered_run_id) END)));
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.service_change_event_trigger() IS 'trigger: writes a registry event (change_reported, change_covered) for a reported change and for its coverage by an audit';
+CREATE OR REPLACE FUNCTION ismap_internal.job_changes(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '64MB'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := job_changes.as_of;
+	dry pg_catalog.bool := job_changes.dry_run;
+	run pg_catalog.int8 := job_changes.run_id;
+	windows pg_catalog.int4[];
+	ahead pg_catalog.int4;
+	ev_window pg_catalog.interval := (ismap.policy_value('evidence_window') #>> '{}')::pg_catalog.interval;
+	conf pg_catalog.float8 := (ismap.policy_value('sampling_confidence') #>> '{}')::pg_catalog.float8;
+	tol pg_catalog.float8 := (ismap.policy_value('sampling_tolerable_rate') #>> '{}')::pg_catalog.float8;
+	hi pg_catalog.timestamptz;
+	n_parts pg_catalog.int8 := 0;
+	n_covered pg_catalog.int8;
+	n_reinstated pg_catalog.int8;
+	n_suspended pg_catalog.int8;
+	n_notices pg_catalog.int8;
+	n_crossed pg_catalog.int8 := 0;
+	n_cleared pg_catalog.int8 := 0;
+	m pg_catalog.date;
+	part pg_catalog.text;
+	rec record;
+BEGIN
+	BEGIN
+		SELECT COALESCE(pg_catalog.array_agg(w::pg_catalog.int4 ORDER BY w::pg_catalog.int4), '{}')
+		INTO STRICT windows
+		FROM pg_catalog.jsonb_array_elements_text(ismap.policy_value('change_notice_days')) AS e(w);
+	EXCEPTION WHEN OTHERS THEN
+		windows := NULL;
+	END;
+	IF windows IS NULL OR pg_catalog.array_position(windows, NULL) IS NOT NULL
+	   OR EXISTS (SELECT 1 FROM pg_catalog.unnest(windows) w WHERE w < 0) THEN
+		RAISE EXCEPTION 'policy parameter "change_notice_days" must be an array of days, not %',
+			(SELECT p.value FROM ismap.policy p WHERE p.name = 'change_notice_days')
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'For example [60, 30, 7].';
+	END IF;
+	BEGIN
+		ahead := (ismap.policy_value('evidence_months_ahead') #>> '{}')::pg_catalog.int4;
+	EXCEPTION WHEN data_exception THEN
+		ahead := NULL;
+	END;
+	IF ahead IS NULL OR ahead < 0 OR ahead > 120 THEN
+		RAISE EXCEPTION 'policy parameter "evidence_months_ahead" must be a number of months from 0 to 120'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF ev_window IS NULL OR ev_window <= '0'::pg_catalog.interval THEN
+		RAISE EXCEPTION 'policy parameter "evidence_window" must be a positive interval' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+
+	-- 1. evidence partitions: the month of as_of and the months ahead
+	PERFORM ismap_internal.job_progress(pg_catalog.format('changes: evidence partitions to %s months ahead of %s', ahead, d));
+	IF NOT dry THEN
+		FOR part IN SELECT * FROM ismap.ensure_evidence_partitions(d, (d + pg_catalog.make_interval(months => ahead))::pg_catalog.date) LOOP
+			action := 'partition_created'; object_id := NULL; detail := part;
+			RETURN NEXT;
+			n_parts := n_parts + 1;
+		END LOOP;
+	ELSE
+		m := pg_catalog.date_trunc('month', d)::pg_catalog.date;
+		WHILE m <= (d + pg_catalog.make_interval(months => ahead))::pg_catalog.date LOOP
+			part := pg_catalog.format('evidence_%s', pg_catalog.to_char(m, 'YYYY_MM'));
+			IF pg_catalog.to_regclass(pg_catalog.format('ismap.%I', part)) IS NULL THEN
+				action := 'partition_created'; object_id := NULL; detail := 'ismap.' || part;
+				RETURN NEXT;
+				n_parts := n_parts + 1;
+			END IF;
+			m := (m + '1 month'::pg_catalog.interval)::pg_catalog.date;
+		END LOOP;
+	END IF;
+
+	-- 2. material changes an audit now covers (the trigger writes the event)
+	RETURN QUERY
+	WITH cov AS (
+		SELECT s.change_id, s.service_id, s.kind, s.effective_on, s.covered_by, s.covered_on, r.registration_number
+		FROM ismap.change_status(d) s
+		JOIN ismap.service_change c ON c.change_id = s.change_id
+		JOIN ismap.registration r ON r.registration_id = s.covered_by
+		WHERE s.status = 'covered' AND c.covered_by IS NULL
+	),
+	upd AS (
+		UPDATE ismap.service_change c SET covered_by = cov.covered_by, covered_on = cov.covered_on, covered_run_id = run
+		FROM cov WHERE NOT dry AND c.change_id = cov.change_id AND c.covered_by IS NULL
+		RETURNING c.change_id
+	)
+	SELECT 'covered', cov.change_id,
+		   pg_catalog.format('change %s of service %s (%s, effective %s): covered by the audit of %s, registered on %s',
+			   cov.change_id, cov.service_id, cov.kind, cov.effective_on, cov.registration_number, cov.covered_on)
+	FROM cov WHERE dry OR cov.change_id IN (SELECT u.change_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_covered = ROW_COUNT;
+
+	-- 3. suspensions of covered changes are lifted; a registration none
+	-- holds any more is active again (a suspended registration that no
+	-- change of this job holds was suspended by someone else: left alone)
+	RETURN QUERY
+	WITH cov AS (
+		SELECT s.change_id FROM ismap.change_status(d) s WHERE s.status = 'covered'
+	),
+	lift AS (
+		UPDATE ismap.change_suspension cs SET lifted_on = d
+		WHERE NOT dry AND cs.lifted_on IS NULL AND cs.change_id IN (SELECT cov.change_id FROM cov)
+		RETURNING cs.registration_id
+	),
+	back AS (
+		SELECT r.registration_id, r.registration_number, r.service_id,
+			   (SELECT pg_catalog.string_agg(cs.change_id::pg_catalog.text, ', ' ORDER BY cs.change_id)
+				FROM ismap.change_suspension cs
+				WHERE cs.registration_id = r.registration_id AND cs.lifted_on IS NULL) AS changes
+		FROM ismap.registration r
+		WHERE r.status = 'suspended'
+		  AND EXISTS (SELECT 1 FROM ismap.change_suspension cs
+					  WHERE cs.registration_id = r.registration_id AND cs.lifted_on IS NULL
+						AND cs.change_id IN (SELECT cov.change_id FROM cov))
+		  AND NOT EXISTS (SELECT 1 FROM ismap.change_suspension cs
+						  WHERE cs.registration_id = r.registration_id AND cs.lifted_on IS NULL
+							AND cs.change_id NOT IN (SELECT cov.change_id FROM cov))
+	),
+	upd AS (
+		UPDATE ismap.registration r
+		SET status = 'active', end_reason = NULL, cascaded_from = NULL, cascade_path = NULL, run_id = run
+		FROM back
+		WHERE NOT dry AND r.registration_id = back.registration_id AND r.status = 'suspended'
+		  AND (SELECT pg_catalog.count(*) FROM lift) >= 0
+		RETURNING r.registration_id
+	)
+	SELECT 'reinstated', back.registration_id,
+		   pg_catalog.format('%s (service %s): active again, change %s covered by an audit',
+			   back.registration_number, back.service_id, back.changes)
+	FROM back WHERE dry OR back.registration_id IN (SELECT u.registration_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_reinstated = ROW_COUNT;
+
+	-- 4. material changes past their window without an audit: suspend the
+	-- service's live registration and what is built on it
+	PERFORM ismap_internal.job_progress(pg_catalog.format('changes: %s covered, %s reinstated; suspending for changes due before %s', n_covered, n_reinstated, d));
+	RETURN QUERY
+	WITH overdue AS (
+		SELECT s.change_id, s.service_id AS root_service, s.kind, s.effective_on, s.due_on,
+			   root.registration_number AS root_number
+		FROM ismap.change_status(d) s
+		JOIN ismap.registration root ON root.service_id = s.service_id
+			AND root.status = ANY (ARRAY['active', 'suspended'])
+		WHERE s.status = 'overdue'
+	),
+	hit AS (
+		SELECT o.*, i.registration_id, i.service_id, i.depth, i.via, r.registration_number, r.status,
+			   base.registration_id AS base_registration_id
+		FROM overdue o
+		CROSS JOIN LATERAL ismap.delisting_impact(o.root_service) i
+		JOIN ismap.registration r ON r.registration_id = i.registration_id
+		LEFT JOIN ismap.registration base
+		  ON i.depth > 0 AND base.service_id = i.via[pg_catalog.array_upper(i.via, 1)]
+		 AND base.status = ANY (ARRAY['active', 'suspended'])
+		WHERE NOT EXISTS (SELECT 1 FROM ismap.change_suspension cs
+						  WHERE cs.change_id = o.change_id AND cs.registration_id = i.registration_id)
+		  -- active, or suspended by this job (a change it holds for)
+		  AND (r.status = 'active'
+			   OR EXISTS (SELECT 1 FROM ismap.change_suspension cs
+						  WHERE cs.registration_id = i.registration_id AND cs.lifted_on IS NULL))
+	),
+	ins AS (
+		INSERT INTO ismap.change_suspension (change_id, registration_id, depth, via, suspended_on, run_id)
+		SELECT h.change_id, h.registration_id, h.depth, h.via, d, run FROM hit h WHERE NOT dry
+		RETURNING change_suspension.registration_id
+	),
+	pick AS (
+		SELECT DISTINCT ON (h.registration_id) h.*,
+			   CASE WHEN h.depth = 0
+					THEN pg_catalog.format('material change %s (%s, effective %s) not covered by an audit by %s',
+						h.change_id, h.kind, h.effective_on, h.due_on)
+					ELSE pg_catalog.format('platform suspended: %s (service %s) has material change %s (%s, effective %s) not covered by an audit by %s',
+						h.root_number, h.root_service, h.change_id, h.kind, h.effective_on, h.due_on) END AS reason
+		FROM hit h
+		WHERE h.status = 'active'
+		ORDER BY h.registration_id, h.depth, h.change_id
+	),
+	upd AS (
+		UPDATE ismap.registration r
+		SET status = 'suspended', end_reason = p.reason,
+			cascaded_from = CASE WHEN p.depth = 0 THEN NULL ELSE p.base_registration_id END,
+			cascade_path = CASE WHEN p.depth = 0 THEN NULL ELSE p.via END,
+			run_id = run
+		FROM pick p
+		WHERE NOT dry AND r.registration_id = p.registration_id AND r.status = 'active'
+		  AND (SELECT pg_catalog.count(*) FROM ins) >= 0
+		RETURNING r.registration_id
+	)
+	SELECT 'suspended', p.registration_id,
+		   pg_catalog.format('%s (service %s): %s%s', p.registration_number, p.service_id, p.reason,
+			   CASE WHEN p.depth > 0 THEN ' ; chain ' || pg_catalog.array_to_string(p.via || p.service_id, ' -> ') ELSE '' END)
+	FROM pick p WHERE dry OR p.registration_id IN (SELECT u.registration_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_suspended = ROW_COUNT;
+
+	-- 5. notices before a change's window ends: the latest window reached,
+	-- once; none once an audit covers the change
+	RETURN QUERY
+	WITH cand AS (
+		SELECT s.change_id, s.service_id, s.kind, s.effective_on, s.due_on, w.days,
+			   (s.due_on - w.days) AS occasion
+		FROM ismap.change_status(d) s
+		CROSS JOIN LATERAL (SELECT pg_catalog.min(x) AS days FROM pg_catalog.unnest(windows) x
+							WHERE x >= (s.due_on - d)) w
+		WHERE s.status = 'audit_required' AND s.due_on >= d
+	),
+	fresh AS (
+		SELECT c.*, pg_catalog.format('change %s of service %s (%s, effective %s) needs an audit by %s (%s days); %s-day notice',
+				   c.change_id, c.service_id, c.kind, c.effective_on, c.due_on, c.due_on - d, c.days) AS what
+		FROM cand c
+		WHERE c.days IS NOT NULL
+		  AND NOT EXISTS (SELECT 1 FROM ismap.notice n
+						  WHERE n.kind = 'change_audit_due' AND n.object_id = c.change_id AND n.occasion = c.occasion)
+	),
+	ins AS (
+		INSERT INTO ismap.notice (kind, object_id, occasion, window_days, as_of, detail, run_id)
+		SELECT 'change_audit_due', f.change_id, f.occasion, f.days, d, f.what, run FROM fresh f WHERE NOT dry
+		ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+		RETURNING notice.object_id, notice.detail
+	)
+	SELECT 'notice', i.object_id, i.detail FROM ins i
+	UNION ALL
+	SELECT 'notice', f.change_id, f.what FROM fresh f WHERE dry
+	ORDER BY 2;
+	GET DIAGNOSTICS n_notices = ROW_COUNT;
+
+	-- 6. control evidence of the policy window: a control that crosses the
+	-- limit opens a crossing and gets one notice; one back within closes it
+	PERFORM ismap_internal.job_progress(pg_catalog.format('changes: %s suspended, %s notices; control evidence of %s to %s', n_suspended, n_notices, ev_window, d));
+	hi := (d + 1)::pg_catalog.timestamptz;
+	FOR rec IN
+		WITH g AS (
+			SELECT e.service_id, e.control_id, pg_catalog.count(*) AS n,
+				   pg_catalog.count(*) FILTER (WHERE e.outcome = 'fail') AS dev
+			FROM ismap.evidence e
+			WHERE e.occurred_at >= hi - ev_window AND e.occurred_at < hi
+			GROUP BY e.service_id, e.control_id
+		),
+		h AS (
+			SELECT g.*, ismap.upper_deviation_limit(LEAST(g.n, 2147483647)::pg_catalog.int4,
+				LEAST(g.dev, 2147483647)::pg_catalog.int4, conf) AS ul
+			FROM g WHERE g.dev > 0
+		),
+		bad AS (SELECT h.* FROM h WHERE h.ul > tol),
+		opened AS (
+			SELECT b.* FROM bad b
+			WHERE NOT EXISTS (SELECT 1 FROM ismap.control_crossing c
+							  WHERE c.cleared_on IS NULL AND c.service_id = b.service_id
+								AND c.control_id OPERATOR(ismap.=) b.control_id)
+		),
+		closed AS (
+			SELECT c.crossing_id, c.service_id, c.control_id, c.crossed_on,
+				   COALESCE(g.n, 0) AS n, COALESCE(g.dev, 0) AS dev
+			FROM ismap.control_crossing c
+			LEFT JOIN g ON g.service_id = c.service_id AND g.control_id OPERATOR(ismap.=) c.control_id
+			WHERE c.cleared_on IS NULL
+			  AND NOT EXISTS (SELECT 1 FROM bad b
+							  WHERE b.service_id = c.service_id AND b.control_id OPERATOR(ismap.=) c.control_id)
+		),
+		insc AS (
+			INSERT INTO ismap.control_crossing (service_id, control_id, crossed_on, observations, deviations, upper_limit, run_id)
+			SELECT o.service_id, o.control_id, d, o.n, o.dev, o.ul, run FROM opened o WHERE NOT dry
+			RETURNING control_crossing.*
+		),
+		insn AS (
+			INSERT INTO ismap.notice (kind, object_id, occasion, as_of, detail, run_id)
+			SELECT 'control_limit_exceeded', i.crossing_id, d, d,
+				   pg_catalog.format('service %s control %s: %s deviations in %s observations from %s to %s; upper deviation limit %s above the tolerable rate %s',
+					   i.service_id, i.control_id, i.deviations, i.observations, (d - ev_window)::pg_catalog.date + 1, d,
+					   pg_catalog.round(i.upper_limit::pg_catalog.numeric, 4), tol), run
+			FROM insc i
+			RETURNING notice.object_id, notice.detail
+		),
+		updc AS (
+			UPDATE ismap.control_crossing c SET cleared_on = d
+			FROM closed x WHERE NOT dry AND c.crossing_id = x.crossing_id
+			RETURNING c.crossing_id
+		)
+		SELECT 'limit_exceeded' AS act, i.object_id AS id, i.detail AS what FROM insn i
+		UNION ALL
+		SELECT 'limit_exceeded', NULL,
+			   pg_catalog.format('service %s control %s: %s deviations in %s observations from %s to %s; upper deviation limit %s above the tolerable rate %s',
+				   o.service_id, o.control_id, o.dev, o.n, (d - ev_window)::pg_catalog.date + 1, d,
+				   pg_catalog.round(o.ul::pg_catalog.numeric, 4), tol)
+		FROM opened o WHERE dry
+		UNION ALL
+		SELECT 'limit_cleared', x.crossing_id,
+			   pg_catalog.format('service %s control %s: back within the limit (%s deviations in %s observations), over it since %s',
+				   x.service_id, x.control_id, x.dev, x.n, x.crossed_on)
+		FROM closed x WHERE dry OR x.crossing_id IN (SELECT u.crossing_id FROM updc u)
+		ORDER BY 1, 3
+	LOOP
+		action := rec.act;
+		object_id := rec.id;
+		detail := rec.what;
+		RETURN NEXT;
+		IF rec.act = 'limit_exceeded' THEN
+			n_crossed := n_crossed + 1;
+		ELSE
+			n_cleared := n_cleared + 1;
+		END IF;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the changes job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap_internal.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION ismap_internal.job_chain(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := job_chain.as_of;
+	dry pg_catalog.bool := job_chain.dry_run;
+	run pg_catalog.int8 := job_chain.run_id;
+	c record;
+	last_seal record;
+	n pg_catalog.int8 := 0;
+	fixed pg_catalog.int8;
+	stale pg_catalog.int8[];
+	saved_lock_timeout pg_catalog.text := pg_catalog.current_setting('lock_timeout');
+BEGIN
+	PERFORM ismap_internal.job_progress('chain: recomputing every hash of the event log');
+	SELECT * INTO STRICT c FROM ismap.event_chain_full_check();
+	IF NOT c.ok THEN
+		RAISE EXCEPTION 'the registry event chain is broken at event %', c.first_bad_event
+			USING ERRCODE = 'data_corrupted',
+				  DETAIL = 'The event''s content, link or order was altered, its predecessor was removed, or the log was cut or rewritten after the newest seal.',
+				  HINT = 'Compare the log with a backup and with the newest published head (ismap.event_chain_head); no seal is written while the chain is broken.';
+	END IF;
+	-- a new seal when there are new events, or when the sealed events were
+	-- moved without being changed (VACUUM FULL, a restore): the full check
+	-- has just shown them intact
+	SELECT s.event_id, s.fingerprint INTO last_seal FROM ismap.event_chain_seal s ORDER BY s.event_id DESC LIMIT 1;
+	IF c.head_event IS NOT NULL
+	   AND (c.head_event IS DISTINCT FROM last_seal.event_id OR c.fingerprint IS DISTINCT FROM last_seal.fingerprint) THEN
+		IF NOT dry THEN
+			INSERT INTO ismap.event_chain_seal AS s (event_id, hash, fingerprint, events_checked, run_id)
+			VALUES (c.head_event, c.head_hash, c.fingerprint, c.events_checked, run)
+			ON CONFLICT (event_id) DO UPDATE
+			SET fingerprint = excluded.fingerprint, events_checked = excluded.events_checked,
+				sealed_at = excluded.sealed_at, run_id = excluded.run_id;
+		END IF;
+		n := 1;
+		action := CASE WHEN c.head_event IS DISTINCT FROM last_seal.event_id THEN 'sealed' ELSE 'resealed' END;
+		object_id := c.head_event;
+		detail := pg_catalog.format('%s events checked; sealed at event %s, hash %s',
+			c.events_checked, c.head_event, pg_catalog.encode(c.head_hash, 'hex'));
+		RETURN NEXT;
+	END IF;
+	-- The published listing against its tables: a rename made under
+	-- REPEATABLE READ or SERIALIZABLE cannot see a registration committed
+	-- after its snapshot, and leaves that row with the old name; put right
+	-- here, and said (docs/registry.md, "The published list").
+	-- The comparison takes no row locks; only the rows found differing are
+	-- written (locking their service, provider and audit body as a
+	-- registration does), and a rename held open by someone else defers
+	-- the repair to the next run instead of stalling the job.
+	PERFORM ismap_internal.job_progress('chain: comparing the published listing with its tables');
+	stale := ARRAY(SELECT ismap.registry_listing_stale());
+	fixed := pg_catalog.cardinality(stale);
+	IF fixed OPERATOR(pg_catalog.>) 0 THEN
+		action := 'listing_repaired';
+		IF NOT dry THEN
+			BEGIN
+				PERFORM pg_catalog.set_config('lock_timeout', '10s', true);
+				PERFORM ismap.refresh_registry_listing(stale);
+				PERFORM pg_catalog.set_config('lock_timeout', saved_lock_timeout, true);
+			EXCEPTION WHEN lock_not_available THEN
+				PERFORM pg_catalog.set_config('lock_timeout', saved_lock_timeout, true);
+				action := 'listing_repair_deferred';
+				fixed := 0;
+			END;
+		END IF;
+		object_id := NULL;
+		detail := pg_catalog.format('%s rows of the published listing differed from their registrations, services, providers and audit bodies', pg_catalog.cardinality(stale));
+		IF action OPERATOR(pg_catalog.=) 'listing_repair_deferred' THEN
+			detail := detail OPERATOR(pg_catalog.||) '; a rename held open elsewhere kept them locked: the next run tries again';
+		END IF;
+		RETURN NEXT;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.job_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the chain job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap_internal.job_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION ismap.create_roles() RETURNS pg_catalog.text[]
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	made pg_catalog.text[] := '{}';
+	r pg_catalog.text;
+	f pg_catalog.regprocedure;
+	owner pg_catalog.name;
+BEGIN
+	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
+		RAISE EXCEPTION 'ismap.create_roles() must be run by a superuser' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	FOREACH r IN ARRAY ARRAY['ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs'] LOOP
+		IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+			EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
+			made := made || r;
+		END IF;
+		EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA ismap TO %I', r);
+	END LOOP;
+	SELECT pg_catalog.pg_get_userbyid(n.nspowner) INTO owner FROM pg_catalog.pg_namespace n WHERE n.nspname = 'ismap';
+
+	-- everyone: the catalogs, the published registry and its reports, the policy
+	GRANT SELECT ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
+		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param, ismap.policy,
+		ismap.service_change, ismap.sla_template,
+		ismap.sampling_table, ismap.registry, ismap.registry_listing, ismap.registration, ismap.registry_event, ismap.event_chain_seal,
+		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency,
+		ismap.job
+		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
+	-- the registrar: every table to read; edits the catalogs, the policy,
+	-- the parties and the classification; decides through the functions
+	GRANT SELECT ON ALL TABLES IN SCHEMA ismap TO ismap_registrar;
+	GRANT INSERT, UPDATE, DELETE ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
+		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param,
+		ismap.sla_template, ismap.sampling_table,
+		ismap.audit_body, ismap.auditor, ismap.auditor_qualification, ismap.audit_body_selection,
+		ismap.csp, ismap.organization, ismap.information_asset, ismap.information_system, ismap.system_asset
+		TO ismap_registrar;
+	GRANT INSERT, UPDATE ON ismap.policy TO ismap_registrar;
+	GRANT SELECT ON ismap.organization, ismap.information_asset, ismap.information_system,
+		ismap.system_asset TO ismap_reader;
+	-- an auditor: its own body's people and audits; statements, results
+	-- and control tests of its own audits while they are open
+	GRANT SELECT ON ismap.auditor, ismap.auditor_qualification, ismap.audit, ismap.application,
+		ismap.statement_item, ismap.audit_result, ismap.control_test, ismap.control_test_evaluation TO ismap_auditor;
+	GRANT INSERT, UPDATE, DELETE ON ismap.audit_result, ismap.control_test TO ismap_auditor;
+	GRANT INSERT, UPDATE ON ismap.audit TO ismap_auditor;
+	-- a provider: its own services, platforms, statements and applications
+	-- a registered service's scope and models change only through a reported
+	-- change and a new audit, and only an audit decides that a platform was
+	-- assessed: the provider holds no privilege on those columns
+	GRANT INSERT ON ismap.service TO ismap_csp;
+	GRANT UPDATE (name, responsibility) ON ismap.service TO ismap_csp;
+	GRANT INSERT (service_id, base_service_id) ON ismap.service_dependency TO ismap_csp;
+	GRANT DELETE ON ismap.service_dependency TO ismap_csp;
+	GRANT INSERT, UPDATE, DELETE ON ismap.statement_item TO ismap_csp;
+	GRANT UPDATE (self_assessed_audit_id) ON ismap.service_dependency TO ismap_auditor, ismap_registrar;
+	GRANT SELECT, INSERT ON ismap.application TO ismap_csp;
+	GRANT UPDATE (status, decided_on, decision_reason) ON ismap.application TO ismap_csp;
+	GRANT SELECT ON ismap.audit, ismap.statement_item, ismap.audit_result, ismap.control_test,
+		ismap.control_test_evaluation TO ismap_csp;
+	GRANT UPDATE (name, address) ON ismap.csp TO ismap_csp;
+	-- a provider reports its own services' changes and feeds their evidence
+	-- (what was reported: not its coverage, nor the reporting date)
+	GRANT SELECT ON ismap.service_change, ismap.evidence TO ismap_csp;
+	REVOKE INSERT ON ismap.service_change FROM ismap_csp;
+	GRANT INSERT (service_id, kind, effective_on, description, reported_by) ON ismap.service_change TO ismap_csp;
+	GRANT INSERT ON ismap.evidence TO ismap_csp;
+	GRANT INSERT ON ismap.service_change TO ismap_registrar;
+	GRANT USAGE ON ALL SEQUENCES IN SCHEMA ismap TO ismap_registrar, ismap_auditor, ismap_csp;
+	-- but not the numbers of what only the extension's functions write:
+	-- nextval would burn event and registration ids, leaving gaps that
+	-- look like deleted rows
+	REVOKE USAGE ON SEQUENCE ismap.registry_event_event_id_seq, ismap.registration_registration_id_seq,
+		ismap.job_run_run_id_seq, ismap.notice_notice_id_seq FROM ismap_registrar, ismap_auditor, ismap_csp;
+	-- jobs: read what the batch functions read
+	-- (the batch functions have the owner's rights; the role itself reads
+	-- only its runs and notices, besides what everyone reads)
+	GRANT SELECT ON ismap.job_run, ismap.notice, ismap.job_health TO ismap_jobs;
+
+	-- functions: everything that only reads, to every role; what writes,
+	-- to the one role that needs it
+	FOR f IN
+		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'e'
+		JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
+		WHERE p.pronamespace = 'ismap'::pg_catalog.regnamespace
+		  AND p.provolatile IN ('i', 's') AND p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype
+		  AND NOT p.prosecdef
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs', f);
+	END LOOP;
+	FOR f, r IN
+		SELECT p.oid::pg_catalog.regprocedure, g.role FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace AND n.nspname = 'ismap'
+		JOIN (VALUES ('register', 'ismap_registrar'), ('approve_application', 'ismap_registrar'),
+					 ('reject_application', 'ismap_registrar'), ('delist', 'ismap_registrar'),
+					 ('principal', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
+					 ('import_nist_iso27001_mapping', 'ismap_registrar'), ('import_oscal_catalog', 'ismap_registrar'),
+					 ('import_oscal_profile', 'ismap_registrar'),
+					 ('run_renewals', 'ismap_jobs'), ('expire_audit_body_selections', 'ismap_jobs'),
+					 ('cascade_delistings', 'ismap_jobs'), ('run_changes', 'ismap_jobs'),
+					 ('job_start', 'ismap_jobs'), ('job_finish', 'ismap_jobs'), ('job_mark_stale', 'ismap_jobs'),
+					 ('prune_job_runs', 'ismap_jobs'), ('run_job', 'ismap_jobs'), ('seal_event_chain', 'ismap_jobs'),
+					 ('ensure_evidence_partitions', 'ismap_jobs'), ('ensure_evidence_partitions', 'ismap_registrar')) g(fn, role)
+		  ON g.fn = p.proname
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', f, r);
+	END LOOP;
+
+	-- the policies' helpers run in the querying role's name: only the roles
+	-- whose policies call them get them
+	GRANT EXECUTE ON FUNCTION ismap.principal_audit_body(pg_catalog.name), ismap.principal_csp(pg_catalog.name),
+		ismap.audit_party(pg_catalog.int8), ismap.service_csp(pg_catalog.int8) TO ismap_auditor, ismap_csp;
+
+	-- row-level policies (re-created, so a second run changes nothing)
+	PERFORM ismap_internal.create_policies();
+	RETURN made;
+END
+$$;
+COMMENT ON FUNCTION ismap.create_roles() IS 'superuser: create the five ismap roles if missing, grant them least privilege and create the row-level policies; idempotent; returns the roles it created';
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).
@@ -3009,11 +4455,12 @@ BEGIN
 		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
 		JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'e'
 		JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
-		WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type t WHERE p.oid IN (t.typinput, t.typoutput, t.typreceive, t.typsend))
+		WHERE p.pronamespace = 'ismap_internal'::pg_catalog.regnamespace
+		   OR (NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type t WHERE p.oid IN (t.typinput, t.typoutput, t.typreceive, t.typsend))
 		  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_operator o WHERE o.oprcode = p.oid)
 		  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_amproc a WHERE a.amproc = p.oid)
 		  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_aggregate g WHERE p.oid IN (g.aggfnoid, g.aggtransfn, g.aggcombinefn, g.aggfinalfn))
-		  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_cast c WHERE c.castfunc = p.oid)
+		  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_cast c WHERE c.castfunc = p.oid))
 	LOOP
 		EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
 	END LOOP;

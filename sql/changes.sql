@@ -69,7 +69,7 @@ SELECT * FROM run_changes(NULL);
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM run_changes('infinity');
 \echo :LAST_ERROR_SQLSTATE
-SELECT job_lock_key('changes');
+SELECT ismap_internal.job_lock_key('changes');
 UPDATE policy SET value = '"soon"' WHERE name = 'change_notice_days';
 SELECT * FROM run_changes('2025-12-01');
 \echo :LAST_ERROR_SQLSTATE

@@ -30,19 +30,19 @@ SELECT * FROM ismap.import_oscal_catalog('<catalog xmlns="http://example.org/not
 -- (docs/japanese.md).  Without it, in a fresh session, they stay English:
 \c
 SET lc_messages = 'ja_JP.UTF-8';
-SELECT ismap.job_try_lock('backup');
+SELECT ismap_internal.job_try_lock('backup');
 SELECT current_database() AS db \gset
 ALTER DATABASE :"db" SET session_preload_libraries = 'ismap';
 \c
 SET lc_messages = 'ja_JP.UTF-8';
 -- a message with an argument, its hint; the SQLSTATE is the same
-SELECT ismap.job_try_lock('backup');
+SELECT ismap_internal.job_try_lock('backup');
 \echo :LAST_ERROR_SQLSTATE
 -- another template
 SELECT * FROM ismap.delist(999, 'gone', '2026-01-01');
 \echo :LAST_ERROR_SQLSTATE
 -- an argument that contains the template's own words stays whole
-SELECT ismap.job_try_lock('x" is already running');
+SELECT ismap_internal.job_try_lock('x" is already running');
 -- several arguments, in order
 SELECT * FROM ismap.import_control_standard_csv(E'part,chapter,control_id,title,mandatory,level,statement\ncontrol,5,5.1,A,N,,\ncontrol,5,5.1,B,N,,\n', 'fw-ja', 'Japanese test');
 \echo :LAST_ERROR_SQLSTATE
@@ -54,7 +54,7 @@ DO $$
 DECLARE
 	m text;
 BEGIN
-	PERFORM ismap.job_try_lock('backup');
+	PERFORM ismap_internal.job_try_lock('backup');
 EXCEPTION WHEN invalid_parameter_value THEN
 	GET STACKED DIAGNOSTICS m = MESSAGE_TEXT;
 	RAISE NOTICE 'caught: %', m;
@@ -73,7 +73,7 @@ DROP FUNCTION public.japanese_raise();
 SET lc_messages = 'C';
 SELECT '5.1..2'::ismap.ctrlid;
 \echo :LAST_ERROR_SQLSTATE
-SELECT ismap.job_try_lock('backup');
+SELECT ismap_internal.job_try_lock('backup');
 \echo :LAST_ERROR_SQLSTATE
 RESET lc_messages;
 ALTER DATABASE :"db" RESET session_preload_libraries;

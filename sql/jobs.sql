@@ -55,9 +55,9 @@ SELECT * FROM cascade_delistings('2026-01-01', NULL);
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM expire_audit_body_selections('infinity');
 \echo :LAST_ERROR_SQLSTATE
-SELECT job_try_lock('backup');
+SELECT ismap_internal.job_try_lock('backup');
 \echo :LAST_ERROR_SQLSTATE
-SELECT job, job_lock_key(job) FROM unnest(ARRAY['renewals', 'auditor-expiry', 'cascade', 'backup']) job;
+SELECT job, ismap_internal.job_lock_key(job) FROM unnest(ARRAY['renewals', 'auditor-expiry', 'cascade', 'backup']) job;
 -- the jobs are rows: the one list of them
 SELECT job_name, function, lock_key, run_order FROM job ORDER BY run_order;
 SELECT count(*) AS described FROM job WHERE description <> '';
@@ -66,7 +66,7 @@ INSERT INTO job_run (job, as_of) VALUES ('backup', '2026-01-01');
 \echo :LAST_ERROR_SQLSTATE
 -- the lock is transaction-level: gone at commit, so it cannot leak
 BEGIN;
-SELECT job_try_lock('renewals');
+SELECT ismap_internal.job_try_lock('renewals');
 SELECT count(*) AS held FROM pg_locks WHERE locktype = 'advisory' AND classid = 1769172321 AND objid = 101 AND pid = pg_backend_pid();
 COMMIT;
 SELECT count(*) AS held FROM pg_locks WHERE locktype = 'advisory' AND classid = 1769172321 AND objid = 101;
@@ -244,19 +244,19 @@ LANGUAGE sql AS $$
 $$;
 INSERT INTO job (job_name, function, lock_key, description, run_order)
 VALUES ('hello', 'public.job_hello(date, boolean, bigint)', 900, 'say hello', 900);
-SELECT job_lock_key('hello');
+SELECT ismap_internal.job_lock_key('hello');
 SELECT action, object_id IS NOT NULL AS has_run, detail FROM run_job('hello', '2026-12-05');
 SELECT action, object_id, detail FROM run_job('hello', '2026-12-05', true);
 SELECT job, status, actions FROM job_run WHERE job = 'hello' ORDER BY run_id;
 SELECT job, last_success_as_of, last_status FROM job_health WHERE job = 'hello';
 -- serialized by its own lock
 BEGIN;
-SELECT job_try_lock('hello');
+SELECT ismap_internal.job_try_lock('hello');
 SELECT count(*) AS held FROM pg_locks WHERE locktype = 'advisory' AND classid = 1769172321 AND objid = 900 AND pid = pg_backend_pid();
 COMMIT;
 -- a row naming a function of another shape is refused when it runs
 INSERT INTO job (job_name, function, lock_key, description, run_order)
-VALUES ('bad', 'ismap.job_lock_key(text)', 901, 'not a job function', 901);
+VALUES ('bad', 'ismap_internal.job_lock_key(text)', 901, 'not a job function', 901);
 SELECT * FROM run_job('bad', '2026-12-05');
 \echo :LAST_ERROR_SQLSTATE
 -- the function runs with the owner's rights: one owned by another role

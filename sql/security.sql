@@ -250,7 +250,7 @@ RESET ROLE;
 
 -- events can only be written by the registry's own functions
 SET ROLE sec_registrar;
-SELECT append_event('forged', NULL, NULL, '{}');
+SELECT ismap_internal.append_event('forged', NULL, NULL, '{}');
 \echo :LAST_ERROR_SQLSTATE
 INSERT INTO registry_event (event_id, occurred_at, kind, payload, actor, hash) VALUES (999, now(), 'forged', '{}', 'x', '\x00');
 \echo :LAST_ERROR_SQLSTATE

@@ -17,7 +17,7 @@
  *     one built with format() stays as it is.
  *
  * Only messages whose innermost context is a PL/pgSQL function of the
- * ismap schema are touched, and only when the catalogue has a translation
+ * ismap schemas are touched, and only when the catalogue has a translation
  * for lc_messages; the SQLSTATE never changes.  An error caught by an
  * exception block is never sent, so code that reads MESSAGE_TEXT sees the
  * English text.
@@ -35,7 +35,8 @@
 static emit_log_hook_type prev_emit_log_hook = NULL;
 
 /*
- * Is the innermost context a PL/pgSQL function of our schema?  PL/pgSQL
+ * Is the innermost context a PL/pgSQL function of our schemas (ismap and
+ * ismap_internal)?  PL/pgSQL
  * writes that line in the session's language too ("PL/pgSQL function %s
  * line %d at %s", in Japanese "PL/pgSQL関数%sの%d行目 - %s"), so the part
  * before the function's name is taken from its own catalogue.
@@ -56,7 +57,8 @@ from_ismap_plpgsql(const ErrorData *edata)
 		return false;
 	n = name - fmt;
 	return strncmp(edata->context, fmt, n) == 0 &&
-		strncmp(edata->context + n, "ismap.", 6) == 0;
+		(strncmp(edata->context + n, "ismap.", 6) == 0 ||
+		 strncmp(edata->context + n, "ismap_internal.", 15) == 0);
 }
 
 /*

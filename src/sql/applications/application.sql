@@ -21,7 +21,7 @@ CREATE INDEX application_open_idx ON ismap.application (service_id) WHERE status
 
 -- Lock an application for a decision: it must exist (42704) and still be
 -- submitted (55000).  Used by every function that decides one.
-CREATE FUNCTION ismap.lock_submitted_application(p_application_id pg_catalog.int8) RETURNS ismap.application
+CREATE FUNCTION ismap_internal.lock_submitted_application(p_application_id pg_catalog.int8) RETURNS ismap.application
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -39,7 +39,7 @@ BEGIN
 	RETURN app;
 END
 $$;
-COMMENT ON FUNCTION ismap.lock_submitted_application(pg_catalog.int8) IS 'lock an application for a decision: 42704 when it does not exist, 55000 when it is no longer submitted';
+COMMENT ON FUNCTION ismap_internal.lock_submitted_application(pg_catalog.int8) IS 'lock an application for a decision: 42704 when it does not exist, 55000 when it is no longer submitted';
 SELECT pg_catalog.pg_extension_config_dump('ismap.application', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.application_application_id_seq', '');
 

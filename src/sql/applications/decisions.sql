@@ -14,7 +14,7 @@ BEGIN
 		RAISE EXCEPTION 'application and date must not be null' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	-- lock first, so the findings cannot change between the check and the decision
-	PERFORM ismap.lock_submitted_application(p_application_id);
+	PERFORM ismap_internal.lock_submitted_application(p_application_id);
 	SELECT pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'error'),
 		   pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'query'
 				AND f.code <> ALL (COALESCE(p_acknowledged, '{}'))),
@@ -56,10 +56,10 @@ BEGIN
 	IF ismap.text_is_blank(p_reason) THEN
 		RAISE EXCEPTION 'a rejection needs a reason' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	app := ismap.lock_submitted_application(p_application_id);
+	app := ismap_internal.lock_submitted_application(p_application_id);
 	UPDATE ismap.application SET status = 'rejected', decided_on = CURRENT_DATE, decision_reason = p_reason
 	WHERE application_id = p_application_id RETURNING * INTO app;
-	PERFORM ismap.append_event('application_rejected', NULL, app.service_id,
+	PERFORM ismap_internal.append_event('application_rejected', NULL, app.service_id,
 		pg_catalog.jsonb_build_object('application_id', app.application_id, 'reason', p_reason,
 			'findings', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('code', f.code, 'severity', f.severity))
 						 FROM ismap.validate_application(p_application_id) f)));

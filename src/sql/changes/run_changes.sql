@@ -11,7 +11,7 @@
 -- (covered_by, change_suspension, registration status, notice, the open
 -- control_crossing) is written in the same transaction, so a rerun with
 -- the same date does nothing.
-CREATE FUNCTION ismap.job_changes(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+CREATE FUNCTION ismap_internal.job_changes(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -69,7 +69,7 @@ BEGIN
 	END IF;
 
 	-- 1. evidence partitions: the month of as_of and the months ahead
-	PERFORM ismap.job_progress(pg_catalog.format('changes: evidence partitions to %s months ahead of %s', ahead, d));
+	PERFORM ismap_internal.job_progress(pg_catalog.format('changes: evidence partitions to %s months ahead of %s', ahead, d));
 	IF NOT dry THEN
 		FOR part IN SELECT * FROM ismap.ensure_evidence_partitions(d, (d + pg_catalog.make_interval(months => ahead))::pg_catalog.date) LOOP
 			action := 'partition_created'; object_id := NULL; detail := part;
@@ -153,7 +153,7 @@ BEGIN
 
 	-- 4. material changes past their window without an audit: suspend the
 	-- service's live registration and what is built on it
-	PERFORM ismap.job_progress(pg_catalog.format('changes: %s covered, %s reinstated; suspending for changes due before %s', n_covered, n_reinstated, d));
+	PERFORM ismap_internal.job_progress(pg_catalog.format('changes: %s covered, %s reinstated; suspending for changes due before %s', n_covered, n_reinstated, d));
 	RETURN QUERY
 	WITH overdue AS (
 		SELECT s.change_id, s.service_id AS root_service, s.kind, s.effective_on, s.due_on,
@@ -246,7 +246,7 @@ BEGIN
 
 	-- 6. control evidence of the policy window: a control that crosses the
 	-- limit opens a crossing and gets one notice; one back within closes it
-	PERFORM ismap.job_progress(pg_catalog.format('changes: %s suspended, %s notices; control evidence of %s to %s', n_suspended, n_notices, ev_window, d));
+	PERFORM ismap_internal.job_progress(pg_catalog.format('changes: %s suspended, %s notices; control evidence of %s to %s', n_suspended, n_notices, ev_window, d));
 	hi := (d + 1)::pg_catalog.timestamptz;
 	FOR rec IN
 		WITH g AS (
@@ -322,10 +322,10 @@ BEGIN
 	END LOOP;
 END
 $$;
-COMMENT ON FUNCTION ismap.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the changes job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
-REVOKE EXECUTE ON FUNCTION ismap.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+COMMENT ON FUNCTION ismap_internal.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the changes job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap_internal.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
 INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
-VALUES ('changes', 'ismap.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 104, 'suspend services with a material change left unaudited, watch control evidence, create evidence partitions ahead', 40);
+VALUES ('changes', 'ismap_internal.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 104, 'suspend services with a material change left unaudited, watch control evidence, create evidence partitions ahead', 40);
 
 CREATE FUNCTION ismap.run_changes(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)

@@ -45,7 +45,7 @@ CREATE INDEX change_suspension_open_idx ON ismap.change_suspension (registration
 -- Every reported change, and its coverage by an audit, is an event.  The
 -- reported facts cannot be edited or the row deleted: a correction is a
 -- new change.
-CREATE FUNCTION ismap.service_change_event_trigger() RETURNS trigger
+CREATE FUNCTION ismap_internal.service_change_event_trigger() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -71,7 +71,7 @@ BEGIN
 	END IF;
 	SELECT r.registration_id INTO live FROM ismap.registration r
 	WHERE r.service_id = NEW.service_id AND r.status = ANY (ARRAY['active', 'suspended']);
-	PERFORM ismap.append_event(CASE WHEN TG_OP = 'INSERT' THEN 'change_reported' ELSE 'change_covered' END,
+	PERFORM ismap_internal.append_event(CASE WHEN TG_OP = 'INSERT' THEN 'change_reported' ELSE 'change_covered' END,
 		live, NEW.service_id,
 		pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
 			'change_id', NEW.change_id,
@@ -91,13 +91,13 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION ismap.service_change_event_trigger() IS 'trigger: writes a registry event (change_reported, change_covered) for a reported change and for its coverage by an audit';
+COMMENT ON FUNCTION ismap_internal.service_change_event_trigger() IS 'trigger: writes a registry event (change_reported, change_covered) for a reported change and for its coverage by an audit';
 
 CREATE TRIGGER service_change_events AFTER INSERT OR UPDATE ON ismap.service_change
-	FOR EACH ROW EXECUTE FUNCTION ismap.service_change_event_trigger();
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.service_change_event_trigger();
 ALTER TABLE ismap.service_change ENABLE ALWAYS TRIGGER service_change_events;
 
-CREATE FUNCTION ismap.service_change_guard() RETURNS trigger
+CREATE FUNCTION ismap_internal.service_change_guard() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -116,13 +116,13 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION ismap.service_change_guard() IS 'trigger: refuses deleting a reported change and editing what was reported (only the coverage columns change)';
+COMMENT ON FUNCTION ismap_internal.service_change_guard() IS 'trigger: refuses deleting a reported change and editing what was reported (only the coverage columns change)';
 
 CREATE TRIGGER service_change_guard BEFORE UPDATE OR DELETE ON ismap.service_change
-	FOR EACH ROW EXECUTE FUNCTION ismap.service_change_guard();
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.service_change_guard();
 
 CREATE TRIGGER service_change_no_truncate BEFORE TRUNCATE ON ismap.service_change
-	FOR EACH STATEMENT EXECUTE FUNCTION ismap.service_change_guard();
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.service_change_guard();
 ALTER TABLE ismap.service_change ENABLE ALWAYS TRIGGER service_change_guard;
 ALTER TABLE ismap.service_change ENABLE ALWAYS TRIGGER service_change_no_truncate;
 SELECT pg_catalog.pg_extension_config_dump('ismap.service_change', '');

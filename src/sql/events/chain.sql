@@ -36,22 +36,22 @@ COMMENT ON FUNCTION ismap.event_chain_head() IS 'the newest event and its hash: 
 
 -- the fingerprint of a set of events (src/pg/events.c, fp_add): order-free
 -- and combinable, so that the scan of the sealed events may run in parallel
-CREATE FUNCTION ismap.event_fingerprint_step(pg_catalog.bytea, pg_catalog.int8, pg_catalog.xid, pg_catalog.tid)
+CREATE FUNCTION ismap_internal.event_fingerprint_step(pg_catalog.bytea, pg_catalog.int8, pg_catalog.xid, pg_catalog.tid)
 RETURNS pg_catalog.bytea
 LANGUAGE C IMMUTABLE PARALLEL SAFE
 AS 'MODULE_PATHNAME', 'ismap_event_fingerprint_step';
-COMMENT ON FUNCTION ismap.event_fingerprint_step(pg_catalog.bytea, pg_catalog.int8, pg_catalog.xid, pg_catalog.tid) IS 'transition function of event_chain_fingerprint';
+COMMENT ON FUNCTION ismap_internal.event_fingerprint_step(pg_catalog.bytea, pg_catalog.int8, pg_catalog.xid, pg_catalog.tid) IS 'transition function of event_chain_fingerprint';
 
-CREATE FUNCTION ismap.event_fingerprint_combine(pg_catalog.bytea, pg_catalog.bytea)
+CREATE FUNCTION ismap_internal.event_fingerprint_combine(pg_catalog.bytea, pg_catalog.bytea)
 RETURNS pg_catalog.bytea
 LANGUAGE C IMMUTABLE PARALLEL SAFE
 AS 'MODULE_PATHNAME', 'ismap_event_fingerprint_combine';
-COMMENT ON FUNCTION ismap.event_fingerprint_combine(pg_catalog.bytea, pg_catalog.bytea) IS 'combine function of event_chain_fingerprint';
+COMMENT ON FUNCTION ismap_internal.event_fingerprint_combine(pg_catalog.bytea, pg_catalog.bytea) IS 'combine function of event_chain_fingerprint';
 
 CREATE AGGREGATE ismap.event_chain_fingerprint(pg_catalog.int8, pg_catalog.xid, pg_catalog.tid) (
-	SFUNC = ismap.event_fingerprint_step,
+	SFUNC = ismap_internal.event_fingerprint_step,
 	STYPE = pg_catalog.bytea,
-	COMBINEFUNC = ismap.event_fingerprint_combine,
+	COMBINEFUNC = ismap_internal.event_fingerprint_combine,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE ismap.event_chain_fingerprint(pg_catalog.int8, pg_catalog.xid, pg_catalog.tid) IS 'fingerprint of events (event_id, xmin, ctid), as a seal stores it';

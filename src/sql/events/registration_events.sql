@@ -5,7 +5,7 @@
 -- run its UPDATE names in run_id; otherwise from the status transition and
 -- the columns the registry function wrote (ended_on, end_reason,
 -- cascade_path).
-CREATE FUNCTION ismap.registration_event_trigger() RETURNS trigger
+CREATE FUNCTION ismap_internal.registration_event_trigger() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -66,7 +66,7 @@ BEGIN
 			'action', CASE WHEN NEW.end_reason OPERATOR(pg_catalog.~~) 'replaced by renewal%' THEN 'register' ELSE 'expire' END,
 			'reason', NEW.end_reason, 'as_of', NEW.ended_on);
 	END IF;
-	PERFORM ismap.append_event(kind, NEW.registration_id, NEW.service_id,
+	PERFORM ismap_internal.append_event(kind, NEW.registration_id, NEW.service_id,
 		pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
 			'registration_number', NEW.registration_number,
 			'level', NEW.level,
@@ -82,8 +82,8 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION ismap.registration_event_trigger() IS 'trigger: writes a registry event for every registration insert or update';
+COMMENT ON FUNCTION ismap_internal.registration_event_trigger() IS 'trigger: writes a registry event for every registration insert or update';
 
 CREATE TRIGGER registration_events AFTER INSERT OR UPDATE ON ismap.registration
-	FOR EACH ROW EXECUTE FUNCTION ismap.registration_event_trigger();
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.registration_event_trigger();
 ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER registration_events;

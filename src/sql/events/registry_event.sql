@@ -32,7 +32,7 @@ COMMENT ON FUNCTION ismap.event_digest_input(ismap.registry_event) IS 'canonical
 -- the head lookup's plan is cached per session; planned while the log was
 -- (nearly) empty it would stay a scan and sort of the whole log, and a
 -- statement changing many registrations would take quadratic time.
-CREATE FUNCTION ismap.append_event(p_kind pg_catalog.text, p_registration_id pg_catalog.int8,
+CREATE FUNCTION ismap_internal.append_event(p_kind pg_catalog.text, p_registration_id pg_catalog.int8,
 	p_service_id pg_catalog.int8, p_payload pg_catalog.jsonb) RETURNS pg_catalog.int8
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -58,9 +58,9 @@ BEGIN
 	RETURN e.event_id;
 END
 $$;
-COMMENT ON FUNCTION ismap.append_event(pg_catalog.text, pg_catalog.int8, pg_catalog.int8, pg_catalog.jsonb) IS 'append one event to the hash-chained registry log (used by the registry functions and triggers)';
+COMMENT ON FUNCTION ismap_internal.append_event(pg_catalog.text, pg_catalog.int8, pg_catalog.int8, pg_catalog.jsonb) IS 'append one event to the hash-chained registry log (used by the registry functions and triggers)';
 
-CREATE FUNCTION ismap.registry_event_guard() RETURNS trigger
+CREATE FUNCTION ismap_internal.registry_event_guard() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -71,13 +71,13 @@ BEGIN
 			  HINT = 'Record a correction as a new event instead.';
 END
 $$;
-COMMENT ON FUNCTION ismap.registry_event_guard() IS 'trigger: refuses UPDATE, DELETE and TRUNCATE of the event log';
+COMMENT ON FUNCTION ismap_internal.registry_event_guard() IS 'trigger: refuses UPDATE, DELETE and TRUNCATE of the event log';
 
 CREATE TRIGGER registry_event_append_only BEFORE UPDATE OR DELETE ON ismap.registry_event
-	FOR EACH ROW EXECUTE FUNCTION ismap.registry_event_guard();
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.registry_event_guard();
 
 CREATE TRIGGER registry_event_no_truncate BEFORE TRUNCATE ON ismap.registry_event
-	FOR EACH STATEMENT EXECUTE FUNCTION ismap.registry_event_guard();
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.registry_event_guard();
 
 -- ENABLE ALWAYS: session_replication_role = replica does not switch them off.
 ALTER TABLE ismap.registry_event ENABLE ALWAYS TRIGGER registry_event_append_only;

@@ -1,7 +1,7 @@
 -------------------------------------------------------------------------------
 -- audit-body selections (seed §3.3.2(2)③, §3.3.3(4))
 -------------------------------------------------------------------------------
-CREATE FUNCTION ismap.job_auditor_expiry(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+CREATE FUNCTION ismap_internal.job_auditor_expiry(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -111,10 +111,10 @@ BEGIN
 	GET DIAGNOSTICS n_apps = ROW_COUNT;
 END
 $$;
-COMMENT ON FUNCTION ismap.job_auditor_expiry(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the auditor-expiry job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
-REVOKE EXECUTE ON FUNCTION ismap.job_auditor_expiry(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+COMMENT ON FUNCTION ismap_internal.job_auditor_expiry(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the auditor-expiry job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap_internal.job_auditor_expiry(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
 INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
-VALUES ('auditor-expiry', 'ismap.job_auditor_expiry(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 102, 'expire audit-body selections, flag overdue monitoring reports and audits by unselected bodies', 20);
+VALUES ('auditor-expiry', 'ismap_internal.job_auditor_expiry(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 102, 'expire audit-body selections, flag overdue monitoring reports and audits by unselected bodies', 20);
 
 CREATE FUNCTION ismap.expire_audit_body_selections(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)

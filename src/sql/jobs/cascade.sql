@@ -8,7 +8,7 @@
 -- delisted, transitively, with the rules of ismap.delist: self-assessed
 -- dependencies stop the walk, cycles are walked once, and a service
 -- reached on several paths takes the shortest (then the lowest chain).
-CREATE FUNCTION ismap.job_cascade(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+CREATE FUNCTION ismap_internal.job_cascade(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -25,7 +25,7 @@ DECLARE
 	grace pg_catalog.interval := (ismap.policy_value('cascade_grace') #>> '{}')::pg_catalog.interval;
 	n_delisted pg_catalog.int8;
 BEGIN
-	PERFORM ismap.job_progress(pg_catalog.format('cascade: platforms without a registration since %s or before', (d OPERATOR(pg_catalog.-) grace)::pg_catalog.date));
+	PERFORM ismap_internal.job_progress(pg_catalog.format('cascade: platforms without a registration since %s or before', (d OPERATOR(pg_catalog.-) grace)::pg_catalog.date));
 	RETURN QUERY
 	WITH RECURSIVE
 	-- platforms that lapsed: no live registration, and the newest of their
@@ -89,10 +89,10 @@ BEGIN
 	GET DIAGNOSTICS n_delisted = ROW_COUNT;
 END
 $$;
-COMMENT ON FUNCTION ismap.job_cascade(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the cascade job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
-REVOKE EXECUTE ON FUNCTION ismap.job_cascade(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+COMMENT ON FUNCTION ismap_internal.job_cascade(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the cascade job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap_internal.job_cascade(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
 INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
-VALUES ('cascade', 'ismap.job_cascade(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 103, 'delist, transitively, services whose platform lost its registration (after the grace)', 30);
+VALUES ('cascade', 'ismap_internal.job_cascade(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 103, 'delist, transitively, services whose platform lost its registration (after the grace)', 30);
 
 CREATE FUNCTION ismap.cascade_delistings(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)

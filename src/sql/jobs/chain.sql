@@ -1,7 +1,7 @@
 -- The chain job: a full check; when intact, a seal of its newest event (a
 -- second run with no new event seals nothing new).  A broken chain fails
 -- the job with 'data_corrupted' (XX001), so cron mail and job_health show it.
-CREATE FUNCTION ismap.job_chain(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+CREATE FUNCTION ismap_internal.job_chain(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -19,7 +19,7 @@ DECLARE
 	stale pg_catalog.int8[];
 	saved_lock_timeout pg_catalog.text := pg_catalog.current_setting('lock_timeout');
 BEGIN
-	PERFORM ismap.job_progress('chain: recomputing every hash of the event log');
+	PERFORM ismap_internal.job_progress('chain: recomputing every hash of the event log');
 	SELECT * INTO STRICT c FROM ismap.event_chain_full_check();
 	IF NOT c.ok THEN
 		RAISE EXCEPTION 'the registry event chain is broken at event %', c.first_bad_event
@@ -55,7 +55,7 @@ BEGIN
 	-- written (locking their service, provider and audit body as a
 	-- registration does), and a rename held open by someone else defers
 	-- the repair to the next run instead of stalling the job.
-	PERFORM ismap.job_progress('chain: comparing the published listing with its tables');
+	PERFORM ismap_internal.job_progress('chain: comparing the published listing with its tables');
 	stale := ARRAY(SELECT ismap.registry_listing_stale());
 	fixed := pg_catalog.cardinality(stale);
 	IF fixed OPERATOR(pg_catalog.>) 0 THEN
@@ -80,10 +80,10 @@ BEGIN
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION ismap.job_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the chain job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
-REVOKE EXECUTE ON FUNCTION ismap.job_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+COMMENT ON FUNCTION ismap_internal.job_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the chain job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap_internal.job_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
 INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
-VALUES ('chain', 'ismap.job_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 105, 'check every hash of the event log and seal it (fails if broken), repair the published listing', 50);
+VALUES ('chain', 'ismap_internal.job_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 105, 'check every hash of the event log and seal it (fails if broken), repair the published listing', 50);
 
 CREATE FUNCTION ismap.seal_event_chain(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)

@@ -25,4 +25,14 @@ LEFT JOIN LATERAL (
 	WHERE r.job OPERATOR(pg_catalog.=) j.job_name
 	ORDER BY r.started_at DESC, r.run_id DESC LIMIT 1) last ON true;
 COMMENT ON VIEW ismap.job_health IS 'per batch job of ismap.job: the last successful run, its age, the last run''s status and message, failures since the last success, whether one is running';
+COMMENT ON COLUMN ismap.job_health.job IS 'the batch job (ismap.job)';
+COMMENT ON COLUMN ismap.job_health.last_success_run_id IS 'the newest run that succeeded (ismap.job_run)';
+COMMENT ON COLUMN ismap.job_health.last_success_as_of IS 'the as_of date of that run';
+COMMENT ON COLUMN ismap.job_health.last_success_at IS 'when that run finished';
+COMMENT ON COLUMN ismap.job_health.age IS 'how long ago that run finished: alert when it exceeds the job''s schedule';
+COMMENT ON COLUMN ismap.job_health.last_status IS 'running, succeeded, failed or skipped: the newest run''s status';
+COMMENT ON COLUMN ismap.job_health.last_started_at IS 'when the newest run started';
+COMMENT ON COLUMN ismap.job_health.last_message IS 'the newest run''s message (the error of a failed run)';
+COMMENT ON COLUMN ismap.job_health.failures_since_success IS 'failed runs since the last success';
+COMMENT ON COLUMN ismap.job_health.running IS 'whether a run is in progress';
 

@@ -1,6 +1,6 @@
 -- Lock keys: (1769172321, ismap.job.lock_key); 1769172321 is 'isma' as in
 -- the event chain's lock (1769172321, 1).
-CREATE FUNCTION ismap.job_lock_key(p_job pg_catalog.text) RETURNS pg_catalog.int4
+CREATE FUNCTION ismap_internal.job_lock_key(p_job pg_catalog.text) RETURNS pg_catalog.int4
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -8,16 +8,16 @@ BEGIN
 	RETURN (SELECT j.lock_key FROM ismap.job j WHERE j.job_name OPERATOR(pg_catalog.=) p_job);
 END
 $$;
-COMMENT ON FUNCTION ismap.job_lock_key(pg_catalog.text) IS 'second key of a job''s advisory lock (the first is 1769172321), from ismap.job; NULL for an unknown job';
+COMMENT ON FUNCTION ismap_internal.job_lock_key(pg_catalog.text) IS 'second key of a job''s advisory lock (the first is 1769172321), from ismap.job; NULL for an unknown job';
 
 -- Take the job's transaction-level advisory lock, or fail at once with
 -- 55P03 naming the session that holds it.
-CREATE FUNCTION ismap.job_try_lock(p_job pg_catalog.text) RETURNS void
+CREATE FUNCTION ismap_internal.job_try_lock(p_job pg_catalog.text) RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	k pg_catalog.int4 := ismap.job_lock_key(p_job);
+	k pg_catalog.int4 := ismap_internal.job_lock_key(p_job);
 	holder pg_catalog.int4;
 BEGIN
 	IF k IS NULL THEN
@@ -37,7 +37,7 @@ BEGIN
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION ismap.job_try_lock(pg_catalog.text) IS 'take a job''s transaction-level advisory lock; 55P03 when another run holds it';
+COMMENT ON FUNCTION ismap_internal.job_try_lock(pg_catalog.text) IS 'take a job''s transaction-level advisory lock; 55P03 when another run holds it';
 
 -- Runs whose session has gone (killed client, crashed backend, restart)
 -- stay "running" for ever unless someone looks: this marks them failed.
@@ -74,7 +74,7 @@ AS $$
 DECLARE
 	id pg_catalog.int8;
 BEGIN
-	IF ismap.job_lock_key(p_job) IS NULL THEN
+	IF ismap_internal.job_lock_key(p_job) IS NULL THEN
 		RAISE EXCEPTION 'unknown job "%"', p_job
 			USING ERRCODE = 'invalid_parameter_value', HINT = 'The jobs are the rows of ismap.job.';
 	END IF;
@@ -125,7 +125,7 @@ $$;
 COMMENT ON FUNCTION ismap.job_finish(pg_catalog.int8, pg_catalog.text, pg_catalog.text) IS 'finish a running job run as failed or skipped, with the error message (used by ismap-jobs after a rolled-back run)';
 
 -- progress messages for ismap-jobs -v (NOTICE when ismap.job_progress = on)
-CREATE FUNCTION ismap.job_progress(p_message pg_catalog.text) RETURNS void
+CREATE FUNCTION ismap_internal.job_progress(p_message pg_catalog.text) RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -135,7 +135,7 @@ BEGIN
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION ismap.job_progress(pg_catalog.text) IS 'used by the batch functions: a progress message (NOTICE) when the setting ismap.job_progress is on';
+COMMENT ON FUNCTION ismap_internal.job_progress(pg_catalog.text) IS 'used by the batch functions: a progress message (NOTICE) when the setting ismap.job_progress is on';
 
 -- The one prologue and epilogue of every job (docs/jobs.md, "Jobs as
 -- rows"): check the arguments, look the job up in ismap.job, take its
@@ -172,7 +172,7 @@ BEGIN
 		RAISE EXCEPTION 'a dry run records no run: run_id must be null' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	-- 22023 for an unknown job, 55P03 when another run holds the lock
-	PERFORM ismap.job_try_lock(jname);
+	PERFORM ismap_internal.job_try_lock(jname);
 	SELECT j.function INTO STRICT fn FROM ismap.job j WHERE j.job_name OPERATOR(pg_catalog.=) jname;
 	SELECT pg_catalog.format('%I.%I', n.nspname, p.proname) INTO call
 	FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace

@@ -5,7 +5,7 @@
 -- A renewal is pending for a registration on a day when the service filed
 -- a renewal application on or before both that day and the registration's
 -- valid_until, and it was not decided by that day.
-CREATE FUNCTION ismap.job_renewals(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+CREATE FUNCTION ismap_internal.job_renewals(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -43,7 +43,7 @@ BEGIN
 	-- 1. what ran out: expire it when no renewal is pending, else report
 	-- once (a renewal_pending notice) that a pending renewal keeps it.  One
 	-- statement, one scan: the rows it changes are the whole of the work.
-	PERFORM ismap.job_progress(pg_catalog.format('renewals: registrations valid until before %s', d));
+	PERFORM ismap_internal.job_progress(pg_catalog.format('renewals: registrations valid until before %s', d));
 	FOR rec IN
 		WITH pending AS (
 			-- the oldest open renewal per service (filed by d, not decided by d)
@@ -123,7 +123,7 @@ BEGIN
 	-- 2. renewal notices: for each registration the latest window reached
 	-- (the first run inside 30 days writes the 30-day notice, not a late
 	-- 90-day one), once; none once a renewal is filed
-	PERFORM ismap.job_progress(pg_catalog.format('renewals: %s expired, %s kept; writing notices at %s days before expiry', n_expired, n_kept, windows));
+	PERFORM ismap_internal.job_progress(pg_catalog.format('renewals: %s expired, %s kept; writing notices at %s days before expiry', n_expired, n_kept, windows));
 	RETURN QUERY
 	WITH cand AS (
 		SELECT r.registration_id, r.registration_number, r.valid_until, w.days,
@@ -163,10 +163,10 @@ BEGIN
 	GET DIAGNOSTICS n_notices = ROW_COUNT;
 END
 $$;
-COMMENT ON FUNCTION ismap.job_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the renewals job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
-REVOKE EXECUTE ON FUNCTION ismap.job_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+COMMENT ON FUNCTION ismap_internal.job_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the renewals job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap_internal.job_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
 INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
-VALUES ('renewals', 'ismap.job_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 101, 'expire registrations past their validity, keep those a pending renewal holds, write renewal notices', 10);
+VALUES ('renewals', 'ismap_internal.job_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 101, 'expire registrations past their validity, keep those a pending renewal holds, write renewal notices', 10);
 
 CREATE FUNCTION ismap.run_renewals(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)

@@ -3,7 +3,7 @@
 -- EXTENSION makes them again.  An edited row is the registrar's own and is
 -- dumped; restoring it over a fresh default replaces the default instead of
 -- colliding with it.  The same trigger serves the other tables of defaults.
-CREATE FUNCTION ismap.default_row_edit() RETURNS trigger
+CREATE FUNCTION ismap_internal.default_row_edit() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -32,4 +32,4 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION ismap.default_row_edit() IS 'trigger: an edited default becomes the registrar''s own (dumped); inserting a key that is still a default replaces the default';
+COMMENT ON FUNCTION ismap_internal.default_row_edit() IS 'trigger: an edited default becomes the registrar''s own (dumped); inserting a key that is still a default replaces the default';

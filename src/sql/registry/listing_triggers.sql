@@ -1,5 +1,5 @@
 -- the registrations a statement inserted: their rows
-CREATE FUNCTION ismap.registry_listing_registrations() RETURNS trigger
+CREATE FUNCTION ismap_internal.registry_listing_registrations() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -8,7 +8,7 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION ismap.registry_listing_registrations() IS 'trigger: the published listing''s rows of the registrations a statement inserted';
+COMMENT ON FUNCTION ismap_internal.registry_listing_registrations() IS 'trigger: the published listing''s rows of the registrations a statement inserted';
 
 -- The registrations a statement updated.  Most updates change only the
 -- registration's own columns (a status, an end, a date): those are written
@@ -17,7 +17,7 @@ COMMENT ON FUNCTION ismap.registry_listing_registrations() IS 'trigger: the publ
 -- update registrations they have locked, never wait for a service row in
 -- the order opposite to register and delist (service first).  A
 -- registration moved to another service or audit body gets its row afresh.
-CREATE FUNCTION ismap.registry_listing_registration_updates() RETURNS trigger
+CREATE FUNCTION ismap_internal.registry_listing_registration_updates() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -46,10 +46,10 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION ismap.registry_listing_registration_updates() IS 'trigger: the published listing''s rows of the registrations a statement updated (their own columns; afresh when moved to another service or audit body)';
+COMMENT ON FUNCTION ismap_internal.registry_listing_registration_updates() IS 'trigger: the published listing''s rows of the registrations a statement updated (their own columns; afresh when moved to another service or audit body)';
 
 -- a service's published columns (name, provider, models, scope)
-CREATE FUNCTION ismap.registry_listing_services() RETURNS trigger
+CREATE FUNCTION ismap_internal.registry_listing_services() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -69,10 +69,10 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION ismap.registry_listing_services() IS 'trigger: carries a service''s name, provider, models and scope into the published listing';
+COMMENT ON FUNCTION ismap_internal.registry_listing_services() IS 'trigger: carries a service''s name, provider, models and scope into the published listing';
 
 -- a provider's name and corporate number
-CREATE FUNCTION ismap.registry_listing_csps() RETURNS trigger
+CREATE FUNCTION ismap_internal.registry_listing_csps() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -85,10 +85,10 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION ismap.registry_listing_csps() IS 'trigger: carries a provider''s name and corporate number into the published listing';
+COMMENT ON FUNCTION ismap_internal.registry_listing_csps() IS 'trigger: carries a provider''s name and corporate number into the published listing';
 
 -- an audit body's name
-CREATE FUNCTION ismap.registry_listing_audit_bodies() RETURNS trigger
+CREATE FUNCTION ismap_internal.registry_listing_audit_bodies() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -101,7 +101,7 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION ismap.registry_listing_audit_bodies() IS 'trigger: carries an audit body''s name into the published listing';
+COMMENT ON FUNCTION ismap_internal.registry_listing_audit_bodies() IS 'trigger: carries an audit body''s name into the published listing';
 
 -- A trigger with transition tables serves one event, hence two on the
 -- registrations.  ENABLE ALWAYS, like the event trigger, so that a session
@@ -110,23 +110,23 @@ COMMENT ON FUNCTION ismap.registry_listing_audit_bodies() IS 'trigger: carries a
 -- refresh_registry_listing() (or the chain job) brings the listing up.
 CREATE TRIGGER registry_listing_insert AFTER INSERT ON ismap.registration
 	REFERENCING NEW TABLE AS changed
-	FOR EACH STATEMENT EXECUTE FUNCTION ismap.registry_listing_registrations();
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.registry_listing_registrations();
 
 CREATE TRIGGER registry_listing_update AFTER UPDATE ON ismap.registration
 	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION ismap.registry_listing_registration_updates();
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.registry_listing_registration_updates();
 
 CREATE TRIGGER registry_listing AFTER UPDATE ON ismap.service
 	REFERENCING NEW TABLE AS changed
-	FOR EACH STATEMENT EXECUTE FUNCTION ismap.registry_listing_services();
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.registry_listing_services();
 
 CREATE TRIGGER registry_listing AFTER UPDATE ON ismap.csp
 	REFERENCING NEW TABLE AS changed
-	FOR EACH STATEMENT EXECUTE FUNCTION ismap.registry_listing_csps();
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.registry_listing_csps();
 
 CREATE TRIGGER registry_listing AFTER UPDATE ON ismap.audit_body
 	REFERENCING NEW TABLE AS changed
-	FOR EACH STATEMENT EXECUTE FUNCTION ismap.registry_listing_audit_bodies();
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.registry_listing_audit_bodies();
 ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER registry_listing_insert;
 ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER registry_listing_update;
 ALTER TABLE ismap.service ENABLE ALWAYS TRIGGER registry_listing;

@@ -22,7 +22,7 @@ BEGIN
 	IF p_application_id IS NULL OR p_as_of IS NULL THEN
 		RAISE EXCEPTION 'application and date must not be null' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	app := ismap.lock_submitted_application(p_application_id);
+	app := ismap_internal.lock_submitted_application(p_application_id);
 	IF p_as_of < app.submitted_on THEN
 		RAISE EXCEPTION 'cannot register application % on %, before it was submitted on %', p_application_id, p_as_of, app.submitted_on
 			USING ERRCODE = 'invalid_parameter_value';
@@ -62,7 +62,7 @@ BEGIN
 
 	-- the events of what follows take their context from the rows: the
 	-- application (kind, audit, the acknowledgements approve_application
-	-- recorded on it) and the registration (ismap.registration_event_trigger)
+	-- recorded on it) and the registration (ismap_internal.registration_event_trigger)
 	IF live.registration_id IS NOT NULL THEN
 		UPDATE ismap.registration
 		SET status = 'expired', ended_on = p_as_of,

@@ -49,7 +49,7 @@ CREATE INDEX registration_valid_until_idx ON ismap.registration (valid_until)
 	WHERE status OPERATOR(pg_catalog.=) 'active';
 CREATE INDEX registration_service_idx ON ismap.registration (service_id, registered_on);
 
-CREATE FUNCTION ismap.registration_no_delete() RETURNS trigger
+CREATE FUNCTION ismap_internal.registration_no_delete() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -59,13 +59,13 @@ BEGIN
 			  HINT = 'End a registration with ismap.delist() or let it expire.';
 END
 $$;
-COMMENT ON FUNCTION ismap.registration_no_delete() IS 'trigger: refuses DELETE and TRUNCATE of registrations, so the history stays whole';
+COMMENT ON FUNCTION ismap_internal.registration_no_delete() IS 'trigger: refuses DELETE and TRUNCATE of registrations, so the history stays whole';
 
 CREATE TRIGGER registration_keep_history BEFORE DELETE ON ismap.registration
-	FOR EACH ROW EXECUTE FUNCTION ismap.registration_no_delete();
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.registration_no_delete();
 
 CREATE TRIGGER registration_no_truncate BEFORE TRUNCATE ON ismap.registration
-	FOR EACH STATEMENT EXECUTE FUNCTION ismap.registration_no_delete();
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.registration_no_delete();
 -- ENABLE ALWAYS: session_replication_role = replica does not switch them off
 ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER registration_keep_history;
 ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER registration_no_truncate;
@@ -73,7 +73,7 @@ SELECT pg_catalog.pg_extension_config_dump('ismap.registration_serial', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.registration', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.registration_registration_id_seq', '');
 
-CREATE FUNCTION ismap.registration_audit_trigger() RETURNS trigger
+CREATE FUNCTION ismap_internal.registration_audit_trigger() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -94,9 +94,9 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION ismap.registration_audit_trigger() IS 'trigger: a registration''s audit and audit body, from its application';
+COMMENT ON FUNCTION ismap_internal.registration_audit_trigger() IS 'trigger: a registration''s audit and audit body, from its application';
 
 CREATE TRIGGER registration_audit BEFORE INSERT OR UPDATE OF application_id, audit_id, audit_body_id ON ismap.registration
-	FOR EACH ROW EXECUTE FUNCTION ismap.registration_audit_trigger();
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.registration_audit_trigger();
 ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER registration_audit;
 

@@ -33,7 +33,7 @@ INSERT INTO ismap.sampling_table (frequency, min_sample, occurrences_per_year, d
 	('daily', 25, 250, 'operates once a working day', 'ISACA IT Control Objectives for Sarbanes-Oxley 2nd ed. (2006) Fig. 7; METI システム管理基準 追補版 (2007) 付録5', true, NULL),
 	('multiple_daily', 25, NULL, 'operates several times a day, or whenever an event occurs', 'ISACA IT Control Objectives for Sarbanes-Oxley 2nd ed. (2006) Fig. 7 (multiple times per day); METI システム管理基準 追補版 (2007) 付録5 (daily or ad hoc)', true, NULL);
 
-CREATE FUNCTION ismap.sampling_table_edit() RETURNS trigger
+CREATE FUNCTION ismap_internal.sampling_table_edit() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -61,10 +61,10 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION ismap.sampling_table_edit() IS 'trigger: an edited sample-table row becomes the registrar''s own (dumped, no longer builtin); inserting a frequency that is still a default replaces the default';
+COMMENT ON FUNCTION ismap_internal.sampling_table_edit() IS 'trigger: an edited sample-table row becomes the registrar''s own (dumped, no longer builtin); inserting a frequency that is still a default replaces the default';
 
 CREATE TRIGGER sampling_table_edit BEFORE INSERT OR UPDATE ON ismap.sampling_table
-	FOR EACH ROW EXECUTE FUNCTION ismap.sampling_table_edit();
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.sampling_table_edit();
 
 -- The minimum sample of a frequency from the sample table.
 CREATE FUNCTION ismap.sample_size(p_frequency pg_catalog.text) RETURNS pg_catalog.int4

@@ -1,5 +1,6 @@
 -- PUBLIC keeps only what the types need (I/O, operators, support functions,
--- aggregates' parts): every other function is revoked and granted by role.
+-- aggregates' parts) in schema ismap: every other function is revoked and
+-- granted by role; nothing in ismap_internal is granted to anyone.
 DO $$
 DECLARE
 	f pg_catalog.regprocedure;
@@ -8,11 +9,12 @@ BEGIN
 		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
 		JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'e'
 		JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
-		WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type t WHERE p.oid IN (t.typinput, t.typoutput, t.typreceive, t.typsend))
+		WHERE p.pronamespace = 'ismap_internal'::pg_catalog.regnamespace
+		   OR (NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type t WHERE p.oid IN (t.typinput, t.typoutput, t.typreceive, t.typsend))
 		  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_operator o WHERE o.oprcode = p.oid)
 		  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_amproc a WHERE a.amproc = p.oid)
 		  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_aggregate g WHERE p.oid IN (g.aggfnoid, g.aggtransfn, g.aggcombinefn, g.aggfinalfn))
-		  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_cast c WHERE c.castfunc = p.oid)
+		  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_cast c WHERE c.castfunc = p.oid))
 	LOOP
 		EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
 	END LOOP;

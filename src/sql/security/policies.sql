@@ -1,4 +1,4 @@
-CREATE FUNCTION ismap.create_policies() RETURNS void
+CREATE FUNCTION ismap_internal.create_policies() RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -103,5 +103,5 @@ BEGIN
 		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
 END
 $$;
-COMMENT ON FUNCTION ismap.create_policies() IS 'superuser: (re)create the row-level policies of the ismap roles (called by create_roles)';
+COMMENT ON FUNCTION ismap_internal.create_policies() IS 'superuser: (re)create the row-level policies of the ismap roles (called by create_roles)';
 

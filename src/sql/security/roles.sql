@@ -85,7 +85,8 @@ BEGIN
 		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
 		JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'e'
 		JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
-		WHERE p.provolatile IN ('i', 's') AND p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype
+		WHERE p.pronamespace = 'ismap'::pg_catalog.regnamespace
+		  AND p.provolatile IN ('i', 's') AND p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype
 		  AND NOT p.prosecdef
 	LOOP
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs', f);
@@ -114,7 +115,7 @@ BEGIN
 		ismap.audit_party(pg_catalog.int8), ismap.service_csp(pg_catalog.int8) TO ismap_auditor, ismap_csp;
 
 	-- row-level policies (re-created, so a second run changes nothing)
-	PERFORM ismap.create_policies();
+	PERFORM ismap_internal.create_policies();
 	RETURN made;
 END
 $$;

@@ -44,7 +44,7 @@ SELECT pg_catalog.pg_extension_config_dump('ismap.control_reference', '');
 -- A pair of controls is recorded once: the inverse direction is derived
 -- (subset <-> superset), so a second row the other way round could only
 -- repeat or contradict the first.
-CREATE FUNCTION ismap.control_mapping_refuse_inverse() RETURNS trigger
+CREATE FUNCTION ismap_internal.control_mapping_refuse_inverse() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -62,12 +62,12 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION ismap.control_mapping_refuse_inverse() IS 'trigger: refuse a mapping whose inverse is already recorded';
+COMMENT ON FUNCTION ismap_internal.control_mapping_refuse_inverse() IS 'trigger: refuse a mapping whose inverse is already recorded';
 
 CREATE TRIGGER control_mapping_refuse_inverse
 	BEFORE INSERT OR UPDATE OF source_framework, source_control, target_framework, target_control
 	ON ismap.control_mapping
-	FOR EACH ROW EXECUTE FUNCTION ismap.control_mapping_refuse_inverse();
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.control_mapping_refuse_inverse();
 
 -- Relationship algebra of NIST IR 8477 set-theory mappings (docs/control-standards.md).
 CREATE FUNCTION ismap.inverse_relationship(relationship pg_catalog.text) RETURNS pg_catalog.text

@@ -13,7 +13,7 @@ COMMENT ON TYPE ismap.mapping_import IS 'what import_nist_iso27001_mapping loade
 
 -- The records of one of the four CSVs of NIST's SP 800-53 Rev. 5 <->
 -- ISO/IEC 27001:2013 crosswalk, header checked (internal helper).
-CREATE FUNCTION ismap.mapping_csv_records(document pg_catalog.text, what pg_catalog.text, header pg_catalog.text[])
+CREATE FUNCTION ismap_internal.mapping_csv_records(document pg_catalog.text, what pg_catalog.text, header pg_catalog.text[])
 RETURNS TABLE (line pg_catalog.int4, fields pg_catalog.text[])
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -45,7 +45,7 @@ BEGIN
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION ismap.mapping_csv_records(pg_catalog.text, pg_catalog.text, pg_catalog.text[]) IS
+COMMENT ON FUNCTION ismap_internal.mapping_csv_records(pg_catalog.text, pg_catalog.text, pg_catalog.text[]) IS
 	'internal: the data records of a CSV whose header must be exactly the one given';
 
 -- Load NIST's crosswalk "NIST SP 800-53, Revision 5 Control Mappings to
@@ -92,7 +92,7 @@ BEGIN
 	END IF;
 	TRUNCATE pg_temp.ismap_nist_t1, pg_temp.ismap_nist_t2, pg_temp.ismap_nist_p1, pg_temp.ismap_nist_p2;
 
-	FOR r IN SELECT * FROM ismap.mapping_csv_records(table1, 'mapping table 1',
+	FOR r IN SELECT * FROM ismap_internal.mapping_csv_records(table1, 'mapping table 1',
 			ARRAY['nist_control', 'oscal_id', 'nist_title', 'status', 'iso_refs_as_published']) LOOP
 		IF NOT ismap.ctrlid_is_valid(r.fields[1]) OR r.fields[4] NOT IN ('mapped', 'none', 'withdrawn') THEN
 			RAISE EXCEPTION 'mapping table 1 line %: invalid control "%" or status "%"', r.line, r.fields[1], r.fields[4]
@@ -100,7 +100,7 @@ BEGIN
 		END IF;
 		INSERT INTO pg_temp.ismap_nist_t1 VALUES (r.line, r.fields[1]::ismap.ctrlid, r.fields[1], r.fields[3], r.fields[4]);
 	END LOOP;
-	FOR r IN SELECT * FROM ismap.mapping_csv_records(table2, 'mapping table 2',
+	FOR r IN SELECT * FROM ismap_internal.mapping_csv_records(table2, 'mapping table 2',
 			ARRAY['iso_ref', 'iso_short_title', 'kind', 'nist_refs_as_published']) LOOP
 		IF NOT ismap.ctrlid_is_valid(r.fields[1])
 		   OR r.fields[3] NOT IN ('clause', 'subclause', 'annex_a_section', 'annex_a_objective', 'annex_a_control') THEN
@@ -110,7 +110,7 @@ BEGIN
 		INSERT INTO pg_temp.ismap_nist_t2 VALUES (r.line, r.fields[1]::ismap.ctrlid, r.fields[1], r.fields[2], r.fields[3]);
 	END LOOP;
 
-	FOR r IN SELECT * FROM ismap.mapping_csv_records(table1_pairs, 'mapping table 1 pairs',
+	FOR r IN SELECT * FROM ismap_internal.mapping_csv_records(table1_pairs, 'mapping table 1 pairs',
 			ARRAY['nist_control', 'oscal_id', 'iso_ref', 'partial']) LOOP
 		-- "A.12.x" (SC-38) is NIST's way of naming all of section A.12
 		iso_ref := r.fields[3];
@@ -125,7 +125,7 @@ BEGIN
 	END LOOP;
 
 	result.skipped := 0;
-	FOR r IN SELECT * FROM ismap.mapping_csv_records(table2_pairs, 'mapping table 2 pairs',
+	FOR r IN SELECT * FROM ismap_internal.mapping_csv_records(table2_pairs, 'mapping table 2 pairs',
 			ARRAY['iso_ref', 'nist_ref', 'oscal_id', 'partial']) LOOP
 		IF NOT ismap.ctrlid_is_valid(r.fields[1]) OR r.fields[4] NOT IN ('Y', 'N') THEN
 			RAISE EXCEPTION 'mapping table 2 pairs line %: invalid pair "%", "%", "%"', r.line, r.fields[1], r.fields[2], r.fields[4]
