@@ -4444,6 +4444,404 @@ END
 $$;
 COMMENT ON FUNCTION ismap.create_roles() IS 'superuser: create the five ismap roles if missing, grant them least privilege and create the row-level policies; idempotent; returns the roles it created';
 
+-- ==== Decided means frozen ====
+-- audit.decided_on: set for the audits of applications decided before the
+-- update (the earliest decision), so they are frozen like later ones
+ALTER TABLE ismap.audit ADD COLUMN decided_on pg_catalog.date;
+COMMENT ON COLUMN ismap.audit.decided_on IS 'the day an application resting on the audit was approved or rejected: from then on the audit, its statement, results and tests are frozen (written by the decision functions only)';
+UPDATE ismap.audit a SET decided_on = d.decided_on
+FROM (SELECT ap.audit_id, pg_catalog.min(ap.decided_on) AS decided_on FROM ismap.application ap
+	  WHERE ap.status = ANY (ARRAY['approved', 'rejected']) GROUP BY ap.audit_id) d
+WHERE d.audit_id = a.audit_id;
+-- results and tests no longer disappear with their statement item
+ALTER TABLE ismap.audit_result DROP CONSTRAINT audit_result_audit_id_control_id_fkey;
+ALTER TABLE ismap.audit_result ADD CONSTRAINT audit_result_audit_id_control_id_fkey
+	FOREIGN KEY (audit_id, control_id) REFERENCES ismap.statement_item (audit_id, control_id);
+ALTER TABLE ismap.control_test DROP CONSTRAINT control_test_audit_id_control_id_fkey;
+ALTER TABLE ismap.control_test ADD CONSTRAINT control_test_audit_id_control_id_fkey
+	FOREIGN KEY (audit_id, control_id) REFERENCES ismap.statement_item (audit_id, control_id);
+
+-- Decided means frozen (docs/registry.md, "Decided means frozen"): once an
+-- application resting on an audit is approved or rejected, the audit, its
+-- statement, its results and its control tests do not change.
+--
+-- The decision and every writer share one lock, the audit's row:
+--  * a write of a statement item, result or control test first takes the
+--    audit row FOR SHARE, then refuses (55000) when the audit is decided;
+--  * a decision takes the same row FOR UPDATE before it validates, and sets
+--    audit.decided_on.
+-- So a decision waits for writes in progress and then validates what they
+-- committed; a write that comes after the decision waits for it and is then
+-- refused; a REPEATABLE READ or SERIALIZABLE writer whose snapshot predates
+-- the decision gets 40001 on the updated row (specs/decided_frozen.spec).
+-- Writers of different audits share no lock: one provider's open
+-- transaction never delays another's decision.
+-- SECURITY DEFINER: the writer (a provider, an auditor) may neither see nor
+-- lock the audit row itself under its own privileges and policies.
+CREATE FUNCTION ismap_internal.audit_freeze_guard() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	ids pg_catalog.int8[];
+	a pg_catalog.int8;
+	decided pg_catalog.date;
+BEGIN
+	-- a superuser's session may add rows to a decided audit: that is how a
+	-- restore (pg_dump's COPY) brings them back.  A superuser can switch any
+	-- trigger off anyway; nobody else can, and nobody changes or deletes.
+	IF TG_OP = 'INSERT' AND (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = SESSION_USER) THEN
+		RETURN NEW;
+	END IF;
+	IF TG_OP = 'INSERT' THEN
+		ids := ARRAY[NEW.audit_id];
+	ELSIF TG_OP = 'DELETE' THEN
+		ids := ARRAY[OLD.audit_id];
+	ELSE
+		ids := ARRAY[OLD.audit_id, NEW.audit_id];
+	END IF;
+	FOREACH a IN ARRAY ids LOOP
+		SELECT au.decided_on INTO decided FROM ismap.audit au WHERE au.audit_id = a FOR SHARE;
+		IF decided IS NOT NULL THEN
+			RAISE EXCEPTION 'audit % is decided: its statement, results and control tests are frozen', a
+				USING ERRCODE = 'object_not_in_prerequisite_state',
+					  DETAIL = pg_catalog.format('An application resting on it was decided on %s; %s on %s is refused.', decided, TG_OP, TG_TABLE_NAME),
+					  HINT = 'Later facts go into a new audit.';
+		END IF;
+	END LOOP;
+	RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.audit_freeze_guard() IS 'trigger: a statement item, result or control test of a decided audit cannot be written (55000); takes the audit row FOR SHARE, the lock the decisions take FOR UPDATE';
+
+CREATE TRIGGER statement_item_frozen BEFORE INSERT OR UPDATE OR DELETE ON ismap.statement_item
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.audit_freeze_guard();
+CREATE TRIGGER audit_result_frozen BEFORE INSERT OR UPDATE OR DELETE ON ismap.audit_result
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.audit_freeze_guard();
+CREATE TRIGGER control_test_frozen BEFORE INSERT OR UPDATE OR DELETE ON ismap.control_test
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.audit_freeze_guard();
+ALTER TABLE ismap.statement_item ENABLE ALWAYS TRIGGER statement_item_frozen;
+ALTER TABLE ismap.audit_result ENABLE ALWAYS TRIGGER audit_result_frozen;
+ALTER TABLE ismap.control_test ENABLE ALWAYS TRIGGER control_test_frozen;
+
+-- the audit itself: nothing of a decided audit changes, and the decision
+-- date is set once
+CREATE FUNCTION ismap_internal.audit_decided_guard() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF OLD.decided_on IS NOT NULL THEN
+		RAISE EXCEPTION 'audit % is decided: it is frozen', OLD.audit_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format('An application resting on it was decided on %s; %s of the audit is refused.', OLD.decided_on, TG_OP),
+				  HINT = 'Later facts go into a new audit.';
+	END IF;
+	RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.audit_decided_guard() IS 'trigger: a decided audit is neither updated nor deleted (55000)';
+CREATE TRIGGER audit_frozen BEFORE UPDATE OR DELETE ON ismap.audit
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.audit_decided_guard();
+ALTER TABLE ismap.audit ENABLE ALWAYS TRIGGER audit_frozen;
+
+-- the decisions' side: lock the audit an application rests on (FOR UPDATE,
+-- waiting for writes in progress), and record the decision on it
+CREATE FUNCTION ismap_internal.decide_audit(p_audit_id pg_catalog.int8, p_decided_on pg_catalog.date) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM 1 FROM ismap.audit WHERE audit_id = p_audit_id FOR UPDATE;
+	IF p_decided_on IS NOT NULL THEN
+		UPDATE ismap.audit SET decided_on = p_decided_on WHERE audit_id = p_audit_id AND decided_on IS NULL;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.decide_audit(pg_catalog.int8, pg_catalog.date) IS 'lock an audit for a decision (FOR UPDATE: waits for writes of its statement, results and tests in progress) and, given a date, record the decision (audit.decided_on)';
+
+-- ==== Decided means frozen: the decisions lock and record the audit ====
+CREATE OR REPLACE FUNCTION ismap.register(p_application_id pg_catalog.int8, p_as_of pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS ismap.registration
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	app ismap.application;
+	aud ismap.audit;
+	live ismap.registration;
+	prior ismap.registration;
+	res ismap.registration;
+	serial_prefix pg_catalog.text;
+	serial pg_catalog.int4;
+	validity pg_catalog.interval := (ismap.policy_value('registration_validity') #>> '{}')::pg_catalog.interval;
+BEGIN
+	IF p_application_id IS NULL OR p_as_of IS NULL THEN
+		RAISE EXCEPTION 'application and date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	app := ismap_internal.lock_submitted_application(p_application_id);
+	IF p_as_of < app.submitted_on THEN
+		RAISE EXCEPTION 'cannot register application % on %, before it was submitted on %', p_application_id, p_as_of, app.submitted_on
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- the audit is decided with the application: frozen from now on
+	PERFORM ismap_internal.decide_audit(app.audit_id, p_as_of);
+	SELECT * INTO aud FROM ismap.audit WHERE audit_id = app.audit_id;
+
+	-- one registration decision per service at a time
+	PERFORM 1 FROM ismap.service WHERE service_id = app.service_id FOR UPDATE;
+	SELECT * INTO live FROM ismap.registration
+	WHERE service_id = app.service_id AND status IN ('active', 'suspended');
+	IF FOUND AND app.kind = 'new' THEN
+		RAISE EXCEPTION 'service % already has registration %', app.service_id, live.registration_number
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  HINT = 'File a renewal application to replace it.';
+	END IF;
+	IF (aud.period_end + validity)::pg_catalog.date < p_as_of THEN
+		RAISE EXCEPTION 'registration of application % would already be expired on %', p_application_id, p_as_of
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format('The audited period ended on %s; with a validity of %s it ends on %s.',
+					aud.period_end, validity, (aud.period_end + validity)::pg_catalog.date);
+	END IF;
+
+	-- the number: a service keeps the serial of its first registration
+	SELECT * INTO prior FROM ismap.registration WHERE service_id = app.service_id
+	ORDER BY registered_on DESC, registration_id DESC LIMIT 1;
+	IF FOUND THEN
+		serial_prefix := pg_catalog.regexp_replace(prior.registration_number, '-[1-3]$', '');
+	ELSE
+		INSERT INTO ismap.registration_serial AS s (year, last_serial)
+		VALUES (pg_catalog.date_part('year', p_as_of)::pg_catalog.int2, 1)
+		ON CONFLICT (year) DO UPDATE SET last_serial = s.last_serial + 1
+		RETURNING s.last_serial INTO serial;
+		serial_prefix := pg_catalog.format('C%s-%s',
+			pg_catalog.to_char(p_as_of, 'YY'),
+			pg_catalog.lpad(serial::pg_catalog.text, GREATEST(4, pg_catalog.length(serial::pg_catalog.text)), '0'));
+	END IF;
+
+	-- the events of what follows take their context from the rows: the
+	-- application (kind, audit, the acknowledgements approve_application
+	-- recorded on it) and the registration (ismap_internal.registration_event_trigger)
+	IF live.registration_id IS NOT NULL THEN
+		UPDATE ismap.registration
+		SET status = 'expired', ended_on = p_as_of,
+			end_reason = pg_catalog.format('replaced by renewal (application %s)', app.application_id),
+			run_id = NULL
+		WHERE registration_id = live.registration_id;
+	END IF;
+	INSERT INTO ismap.registration (registration_number, service_id, level, application_id,
+		registered_on, valid_until, status)
+	VALUES (serial_prefix || '-' || app.requested_level, app.service_id, app.requested_level,
+		app.application_id, p_as_of, (aud.period_end + validity)::pg_catalog.date, 'active')
+	RETURNING * INTO res;
+
+	UPDATE ismap.application SET status = 'approved', decided_on = p_as_of
+	WHERE application_id = app.application_id;
+	RETURN res;
+END
+$$;
+COMMENT ON FUNCTION ismap.register(pg_catalog.int8, pg_catalog.date) IS 'registrar primitive: register a submitted application (number, validity, replacing the service''s registration on renewal, event); approve_application validates and then calls it';
+CREATE OR REPLACE FUNCTION ismap.approve_application(p_application_id pg_catalog.int8,
+	p_acknowledged pg_catalog.text[] DEFAULT '{}', p_as_of pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS ismap.registration
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	blocking pg_catalog.text[];
+	unacknowledged pg_catalog.text[];
+	acked pg_catalog.text[];
+	res ismap.registration;
+BEGIN
+	IF p_application_id IS NULL OR p_as_of IS NULL THEN
+		RAISE EXCEPTION 'application and date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- lock first, so the findings cannot change between the check and the
+	-- decision: the application, then its audit (writes of the statement,
+	-- results and tests in progress finish first; later ones are refused)
+	PERFORM ismap_internal.decide_audit((ismap_internal.lock_submitted_application(p_application_id)).audit_id, NULL);
+	SELECT pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'error'),
+		   pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'query'
+				AND f.code <> ALL (COALESCE(p_acknowledged, '{}'))),
+		   pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'query'
+				AND f.code = ANY (COALESCE(p_acknowledged, '{}')))
+	INTO blocking, unacknowledged, acked
+	FROM ismap.validate_application(p_application_id) f;
+	IF blocking IS NOT NULL THEN
+		RAISE EXCEPTION 'application % cannot be approved: % error finding(s) remain', p_application_id,
+			(SELECT pg_catalog.count(*) FROM ismap.validate_application(p_application_id) f WHERE f.severity = 'error')
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'Blocking codes: ' OPERATOR(pg_catalog.||) pg_catalog.array_to_string(blocking, ', ') OPERATOR(pg_catalog.||) '.',
+				  HINT = 'See ismap.validate_application() for what is wrong and how to fix it.';
+	END IF;
+	IF unacknowledged IS NOT NULL THEN
+		RAISE EXCEPTION 'application % cannot be approved: query finding(s) not acknowledged', p_application_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'Codes to acknowledge: ' OPERATOR(pg_catalog.||) pg_catalog.array_to_string(unacknowledged, ', ') OPERATOR(pg_catalog.||) '.',
+				  HINT = 'Pass the codes the registrar accepts in the acknowledged argument.';
+	END IF;
+	-- the decision records what it acknowledged; the registered event
+	-- takes it from the application row
+	UPDATE ismap.application SET acknowledged = COALESCE(acked, '{}')
+	WHERE application_id = p_application_id;
+	res := ismap.register(p_application_id, p_as_of);
+	RETURN res;
+END
+$$;
+COMMENT ON FUNCTION ismap.approve_application(pg_catalog.int8, pg_catalog.text[], pg_catalog.date) IS 'validate and register an application: refused (55000) while an error finding remains or a query code is not acknowledged; the acknowledged codes are recorded on the application and go into the event';
+CREATE OR REPLACE FUNCTION ismap.reject_application(p_application_id pg_catalog.int8, p_reason pg_catalog.text)
+RETURNS ismap.application
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	app ismap.application;
+BEGIN
+	IF ismap.text_is_blank(p_reason) THEN
+		RAISE EXCEPTION 'a rejection needs a reason' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	app := ismap_internal.lock_submitted_application(p_application_id);
+	-- the findings the event records are those of the audit as decided
+	PERFORM ismap_internal.decide_audit(app.audit_id, CURRENT_DATE);
+	UPDATE ismap.application SET status = 'rejected', decided_on = CURRENT_DATE, decision_reason = p_reason
+	WHERE application_id = p_application_id RETURNING * INTO app;
+	PERFORM ismap_internal.append_event('application_rejected', NULL, app.service_id,
+		pg_catalog.jsonb_build_object('application_id', app.application_id, 'reason', p_reason,
+			'findings', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('code', f.code, 'severity', f.severity))
+						 FROM ismap.validate_application(p_application_id) f)));
+	RETURN app;
+END
+$$;
+COMMENT ON FUNCTION ismap.reject_application(pg_catalog.int8, pg_catalog.text) IS 'reject a submitted application with a reason; the decision and the findings at that time go into the event log';
+CREATE OR REPLACE FUNCTION ismap.create_roles() RETURNS pg_catalog.text[]
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	made pg_catalog.text[] := '{}';
+	r pg_catalog.text;
+	f pg_catalog.regprocedure;
+	owner pg_catalog.name;
+BEGIN
+	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
+		RAISE EXCEPTION 'ismap.create_roles() must be run by a superuser' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	FOREACH r IN ARRAY ARRAY['ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs'] LOOP
+		IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+			EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
+			made := made || r;
+		END IF;
+		EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA ismap TO %I', r);
+	END LOOP;
+	SELECT pg_catalog.pg_get_userbyid(n.nspowner) INTO owner FROM pg_catalog.pg_namespace n WHERE n.nspname = 'ismap';
+
+	-- everyone: the catalogs, the published registry and its reports, the policy
+	GRANT SELECT ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
+		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param, ismap.policy,
+		ismap.service_change, ismap.sla_template,
+		ismap.sampling_table, ismap.registry, ismap.registry_listing, ismap.registration, ismap.registry_event, ismap.event_chain_seal,
+		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency,
+		ismap.job
+		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
+	-- the registrar: every table to read; edits the catalogs, the policy,
+	-- the parties and the classification; decides through the functions
+	GRANT SELECT ON ALL TABLES IN SCHEMA ismap TO ismap_registrar;
+	GRANT INSERT, UPDATE, DELETE ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
+		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param,
+		ismap.sla_template, ismap.sampling_table,
+		ismap.audit_body, ismap.auditor, ismap.auditor_qualification, ismap.audit_body_selection,
+		ismap.csp, ismap.organization, ismap.information_asset, ismap.information_system, ismap.system_asset
+		TO ismap_registrar;
+	GRANT INSERT, UPDATE ON ismap.policy TO ismap_registrar;
+	GRANT SELECT ON ismap.organization, ismap.information_asset, ismap.information_system,
+		ismap.system_asset TO ismap_reader;
+	-- an auditor: its own body's people and audits; statements, results
+	-- and control tests of its own audits while they are open
+	GRANT SELECT ON ismap.auditor, ismap.auditor_qualification, ismap.audit, ismap.application,
+		ismap.statement_item, ismap.audit_result, ismap.control_test, ismap.control_test_evaluation TO ismap_auditor;
+	GRANT INSERT, UPDATE, DELETE ON ismap.audit_result, ismap.control_test TO ismap_auditor;
+	-- every column of an audit but its decision date, which only the
+	-- decisions write (0.2.0 granted the whole table: taken back first)
+	REVOKE INSERT, UPDATE ON ismap.audit FROM ismap_auditor;
+	GRANT INSERT (audit_id, service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id,
+				  period_start, period_end, report_date, scope),
+		  UPDATE (service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id,
+				  period_start, period_end, report_date, scope) ON ismap.audit TO ismap_auditor;
+	-- a provider: its own services, platforms, statements and applications
+	-- a registered service's scope and models change only through a reported
+	-- change and a new audit, and only an audit decides that a platform was
+	-- assessed: the provider holds no privilege on those columns
+	GRANT INSERT ON ismap.service TO ismap_csp;
+	GRANT UPDATE (name, responsibility) ON ismap.service TO ismap_csp;
+	GRANT INSERT (service_id, base_service_id) ON ismap.service_dependency TO ismap_csp;
+	GRANT DELETE ON ismap.service_dependency TO ismap_csp;
+	GRANT INSERT, UPDATE, DELETE ON ismap.statement_item TO ismap_csp;
+	GRANT UPDATE (self_assessed_audit_id) ON ismap.service_dependency TO ismap_auditor, ismap_registrar;
+	GRANT SELECT, INSERT ON ismap.application TO ismap_csp;
+	GRANT UPDATE (status, decided_on, decision_reason) ON ismap.application TO ismap_csp;
+	GRANT SELECT ON ismap.audit, ismap.statement_item, ismap.audit_result, ismap.control_test,
+		ismap.control_test_evaluation TO ismap_csp;
+	GRANT UPDATE (name, address) ON ismap.csp TO ismap_csp;
+	-- a provider reports its own services' changes and feeds their evidence
+	-- (what was reported: not its coverage, nor the reporting date)
+	GRANT SELECT ON ismap.service_change, ismap.evidence TO ismap_csp;
+	REVOKE INSERT ON ismap.service_change FROM ismap_csp;
+	GRANT INSERT (service_id, kind, effective_on, description, reported_by) ON ismap.service_change TO ismap_csp;
+	GRANT INSERT ON ismap.evidence TO ismap_csp;
+	GRANT INSERT ON ismap.service_change TO ismap_registrar;
+	GRANT USAGE ON ALL SEQUENCES IN SCHEMA ismap TO ismap_registrar, ismap_auditor, ismap_csp;
+	-- but not the numbers of what only the extension's functions write:
+	-- nextval would burn event and registration ids, leaving gaps that
+	-- look like deleted rows
+	REVOKE USAGE ON SEQUENCE ismap.registry_event_event_id_seq, ismap.registration_registration_id_seq,
+		ismap.job_run_run_id_seq, ismap.notice_notice_id_seq FROM ismap_registrar, ismap_auditor, ismap_csp;
+	-- jobs: read what the batch functions read
+	-- (the batch functions have the owner's rights; the role itself reads
+	-- only its runs and notices, besides what everyone reads)
+	GRANT SELECT ON ismap.job_run, ismap.notice, ismap.job_health TO ismap_jobs;
+
+	-- functions: everything that only reads, to every role; what writes,
+	-- to the one role that needs it
+	FOR f IN
+		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'e'
+		JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
+		WHERE p.pronamespace = 'ismap'::pg_catalog.regnamespace
+		  AND p.provolatile IN ('i', 's') AND p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype
+		  AND NOT p.prosecdef
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs', f);
+	END LOOP;
+	FOR f, r IN
+		SELECT p.oid::pg_catalog.regprocedure, g.role FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace AND n.nspname = 'ismap'
+		JOIN (VALUES ('register', 'ismap_registrar'), ('approve_application', 'ismap_registrar'),
+					 ('reject_application', 'ismap_registrar'), ('delist', 'ismap_registrar'),
+					 ('principal', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
+					 ('import_nist_iso27001_mapping', 'ismap_registrar'), ('import_oscal_catalog', 'ismap_registrar'),
+					 ('import_oscal_profile', 'ismap_registrar'),
+					 ('run_renewals', 'ismap_jobs'), ('expire_audit_body_selections', 'ismap_jobs'),
+					 ('cascade_delistings', 'ismap_jobs'), ('run_changes', 'ismap_jobs'),
+					 ('job_start', 'ismap_jobs'), ('job_finish', 'ismap_jobs'), ('job_mark_stale', 'ismap_jobs'),
+					 ('prune_job_runs', 'ismap_jobs'), ('run_job', 'ismap_jobs'), ('seal_event_chain', 'ismap_jobs'),
+					 ('ensure_evidence_partitions', 'ismap_jobs'), ('ensure_evidence_partitions', 'ismap_registrar')) g(fn, role)
+		  ON g.fn = p.proname
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', f, r);
+	END LOOP;
+
+	-- the policies' helpers run in the querying role's name: only the roles
+	-- whose policies call them get them
+	GRANT EXECUTE ON FUNCTION ismap.principal_audit_body(pg_catalog.name), ismap.principal_csp(pg_catalog.name),
+		ismap.audit_party(pg_catalog.int8), ismap.service_csp(pg_catalog.int8) TO ismap_auditor, ismap_csp;
+
+	-- row-level policies (re-created, so a second run changes nothing)
+	PERFORM ismap_internal.create_policies();
+	RETURN made;
+END
+$$;
+COMMENT ON FUNCTION ismap.create_roles() IS 'superuser: create the five ismap roles if missing, grant them least privilege and create the row-level policies; idempotent; returns the roles it created';
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

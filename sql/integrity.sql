@@ -83,3 +83,94 @@ VALUES (:next_service, :next_audit, :next_level, 'renewal', '2026-09-01') RETURN
 SELECT reject_application(:open_application, U&' \3000' || E'\n');
 \echo :LAST_ERROR_SQLSTATE
 SELECT status FROM application WHERE application_id = :open_application;
+
+-------------------------------------------------------------------------------
+-- H1: a provider deleted a statement item, which took the auditor's result
+-- and rationale with it; re-filed as excluded it turned an ineffective
+-- control into a query.  H2: results and statements changed after the
+-- decision.  Decided means frozen; results keep their own life
+-------------------------------------------------------------------------------
+SELECT a.audit_id AS decided_audit, si.control_id AS decided_control, s.csp_id AS decided_csp
+FROM audit a JOIN statement_item si USING (audit_id) JOIN audit_result ar USING (audit_id, control_id)
+JOIN service s ON s.service_id = a.service_id
+WHERE a.decided_on IS NOT NULL ORDER BY a.audit_id, si.control_id LIMIT 1 \gset
+SELECT count(*) AS decided_audits_frozen FROM audit a
+WHERE a.decided_on IS NOT NULL
+  AND EXISTS (SELECT 1 FROM application ap WHERE ap.audit_id = a.audit_id AND ap.status = 'approved');
+SELECT md5(ROW(result, rationale)::text) AS result_before FROM audit_result
+WHERE audit_id = :decided_audit AND control_id = :'decided_control' \gset
+DO $$ BEGIN CREATE ROLE integrity_csp LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+GRANT ismap_csp TO integrity_csp;
+SELECT count(*) AS bound FROM principal('integrity_csp', NULL, :decided_csp);
+SET ROLE integrity_csp;
+DELETE FROM statement_item WHERE audit_id = :decided_audit AND control_id = :'decided_control';
+\echo :LAST_ERROR_SQLSTATE
+UPDATE statement_item SET selected = false, exclusion_reason = 'not applicable' WHERE audit_id = :decided_audit AND control_id = :'decided_control';
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+-- not even the owner, and not with the triggers of a replica
+SET session_replication_role = replica;
+UPDATE audit_result SET result = 'effective', rationale = NULL WHERE audit_id = :decided_audit AND control_id = :'decided_control';
+\echo :LAST_ERROR_SQLSTATE
+DELETE FROM control_test WHERE audit_id = :decided_audit;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE audit SET scope = scope || ' (widened later)' WHERE audit_id = :decided_audit;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE audit SET decided_on = NULL WHERE audit_id = :decided_audit;
+\echo :LAST_ERROR_SQLSTATE
+RESET session_replication_role;
+SELECT md5(ROW(result, rationale)::text) = :'result_before' AS result_kept
+FROM audit_result WHERE audit_id = :decided_audit AND control_id = :'decided_control';
+SELECT count(*) AS item_kept FROM statement_item WHERE audit_id = :decided_audit AND control_id = :'decided_control' AND selected;
+-- nor does a role add to a decided audit: the auditor, owner of every
+-- other grant it needs (a superuser's session may: a restore)
+DO $$ BEGIN CREATE ROLE integrity_auditor LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+GRANT ismap_auditor TO integrity_auditor;
+SELECT count(*) AS bound FROM principal('integrity_auditor', (SELECT audit_body_id FROM audit WHERE audit_id = :decided_audit), NULL);
+GRANT INSERT ON statement_item TO integrity_auditor;
+-- (a session of its own: SET ROLE would keep the superuser's session)
+\c - integrity_auditor
+\set VERBOSITY terse
+INSERT INTO ismap.audit_result (audit_id, control_id, result, rationale)
+VALUES (:decided_audit, :'decided_control', 'effective', 'added late');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO ismap.statement_item (audit_id, framework_id, control_id, selected, exclusion_reason)
+VALUES (:decided_audit, 'ismap', '99.99.99', false, 'added late');
+\echo :LAST_ERROR_SQLSTATE
+\c - postgres
+SET search_path = ismap, public;
+\set VERBOSITY terse
+REVOKE INSERT ON statement_item FROM integrity_auditor;
+DROP OWNED BY integrity_auditor;
+DELETE FROM principal_binding WHERE role_name = 'integrity_auditor';
+DROP ROLE integrity_auditor;
+-- an audit still open: a result keeps its statement item (no cascade);
+-- its provider now acts
+SELECT csp_id AS next_csp FROM service WHERE service_id = :next_service \gset
+DELETE FROM principal_binding WHERE role_name = 'integrity_csp';
+SELECT count(*) AS bound FROM principal('integrity_csp', NULL, :next_csp);
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected)
+SELECT :next_audit, si.framework_id, si.control_id, true FROM statement_item si
+WHERE si.audit_id = :decided_audit AND si.control_id = :'decided_control';
+INSERT INTO audit_result (audit_id, control_id, result, rationale)
+VALUES (:next_audit, :'decided_control', 'ineffective', 'deviations above the tolerable rate');
+SET ROLE integrity_csp;
+SELECT count(*) AS provider_sees_item FROM statement_item WHERE audit_id = :next_audit;
+DELETE FROM statement_item WHERE audit_id = :next_audit AND control_id = :'decided_control';
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+SELECT result, rationale FROM audit_result WHERE audit_id = :next_audit;
+-- the auditor's column grants leave the decision date to the decisions
+SELECT has_column_privilege('ismap_auditor', 'ismap.audit', 'decided_on', 'UPDATE') AS auditor_updates_decided_on,
+	   has_column_privilege('ismap_auditor', 'ismap.audit', 'decided_on', 'INSERT') AS auditor_inserts_decided_on,
+	   has_column_privilege('ismap_auditor', 'ismap.audit', 'scope', 'UPDATE') AS auditor_updates_scope;
+-- a rejection freezes too
+SELECT (reject_application(:open_application, 'the audit did not cover the registered scope')).status;
+SELECT decided_on IS NOT NULL AS next_audit_decided FROM audit WHERE audit_id = :next_audit;
+UPDATE audit_result SET result = 'effective' WHERE audit_id = :next_audit;
+\echo :LAST_ERROR_SQLSTATE
+DELETE FROM audit_result WHERE audit_id = :next_audit;
+\echo :LAST_ERROR_SQLSTATE
+DROP OWNED BY integrity_csp;
+DELETE FROM principal_binding WHERE role_name = 'integrity_csp';
+DROP ROLE integrity_csp;

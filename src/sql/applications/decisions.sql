@@ -13,8 +13,10 @@ BEGIN
 	IF p_application_id IS NULL OR p_as_of IS NULL THEN
 		RAISE EXCEPTION 'application and date must not be null' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	-- lock first, so the findings cannot change between the check and the decision
-	PERFORM ismap_internal.lock_submitted_application(p_application_id);
+	-- lock first, so the findings cannot change between the check and the
+	-- decision: the application, then its audit (writes of the statement,
+	-- results and tests in progress finish first; later ones are refused)
+	PERFORM ismap_internal.decide_audit((ismap_internal.lock_submitted_application(p_application_id)).audit_id, NULL);
 	SELECT pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'error'),
 		   pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'query'
 				AND f.code <> ALL (COALESCE(p_acknowledged, '{}'))),
@@ -57,6 +59,8 @@ BEGIN
 		RAISE EXCEPTION 'a rejection needs a reason' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	app := ismap_internal.lock_submitted_application(p_application_id);
+	-- the findings the event records are those of the audit as decided
+	PERFORM ismap_internal.decide_audit(app.audit_id, CURRENT_DATE);
 	UPDATE ismap.application SET status = 'rejected', decided_on = CURRENT_DATE, decision_reason = p_reason
 	WHERE application_id = p_application_id RETURNING * INTO app;
 	PERFORM ismap_internal.append_event('application_rejected', NULL, app.service_id,

@@ -17,10 +17,12 @@ CREATE TABLE ismap.audit (
 	CONSTRAINT audit_period_order CHECK (period_end OPERATOR(pg_catalog.>=) period_start),
 	CONSTRAINT audit_report_after_period CHECK (report_date OPERATOR(pg_catalog.>=) period_end),
 	FOREIGN KEY (lead_auditor_id, audit_body_id) REFERENCES ismap.auditor (auditor_id, audit_body_id),
+	decided_on		pg_catalog.date,
 	UNIQUE (audit_id, service_id),
 	UNIQUE (audit_id, framework_id)
 );
 COMMENT ON TABLE ismap.audit IS 'an audit of a service by an audit body over a period (external), or the review of an internal audit (internal_review, level 1 only)';
+COMMENT ON COLUMN ismap.audit.decided_on IS 'the day an application resting on the audit was approved or rejected: from then on the audit, its statement, results and tests are frozen (written by the decision functions only)';
 COMMENT ON COLUMN ismap.audit.framework_id IS 'the control standard the statement is made against (policy control_standard when the audit is recorded)';
 CREATE INDEX audit_service_idx ON ismap.audit (service_id);
 
@@ -43,7 +45,9 @@ CREATE TABLE ismap.audit_result (
 		CONSTRAINT audit_result_value CHECK (result OPERATOR(pg_catalog.=) ANY (ARRAY['effective', 'ineffective', 'not_tested']::pg_catalog.text[])),
 	rationale	pg_catalog.text,
 	PRIMARY KEY (audit_id, control_id),
-	FOREIGN KEY (audit_id, control_id) REFERENCES ismap.statement_item (audit_id, control_id) ON DELETE CASCADE
+	-- no cascade: a statement item with a result cannot be deleted, and
+	-- with it the auditor's result and rationale
+	FOREIGN KEY (audit_id, control_id) REFERENCES ismap.statement_item (audit_id, control_id)
 );
 COMMENT ON TABLE ismap.audit_result IS 'the auditor''s conclusion on one stated control';
 SELECT pg_catalog.pg_extension_config_dump('ismap.audit', '');

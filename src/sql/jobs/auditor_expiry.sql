@@ -1,5 +1,5 @@
 -------------------------------------------------------------------------------
--- audit-body selections (seed §3.3.2(2)③, §3.3.3(4))
+-- audit-body selections (docs/scheme.md §3.3.2(2)③, §3.3.3(4))
 -------------------------------------------------------------------------------
 CREATE FUNCTION ismap_internal.job_auditor_expiry(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)

@@ -1,5 +1,5 @@
 -------------------------------------------------------------------------------
--- cascading delistings (seed §3.3.4④)
+-- cascading delistings (docs/scheme.md §3.3.4④)
 -------------------------------------------------------------------------------
 
 -- A platform "lapsed" when its newest registration ended (expired or

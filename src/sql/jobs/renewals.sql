@@ -1,5 +1,5 @@
 -------------------------------------------------------------------------------
--- renewals (seed §3.3.3(5); DESIGN §1: valid while a filed renewal is open)
+-- renewals (docs/scheme.md §3.3.3(5); a registration stays valid while a filed renewal is open)
 -------------------------------------------------------------------------------
 
 -- A renewal is pending for a registration on a day when the service filed

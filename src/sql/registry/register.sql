@@ -27,6 +27,8 @@ BEGIN
 		RAISE EXCEPTION 'cannot register application % on %, before it was submitted on %', p_application_id, p_as_of, app.submitted_on
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
+	-- the audit is decided with the application: frozen from now on
+	PERFORM ismap_internal.decide_audit(app.audit_id, p_as_of);
 	SELECT * INTO aud FROM ismap.audit WHERE audit_id = app.audit_id;
 
 	-- one registration decision per service at a time

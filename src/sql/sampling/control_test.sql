@@ -13,7 +13,7 @@ CREATE TABLE ismap.control_test (
 	seed		pg_catalog.int8,
 	CONSTRAINT control_test_sample_in_population CHECK (sample_size OPERATOR(pg_catalog.<=) population),
 	PRIMARY KEY (audit_id, control_id),
-	FOREIGN KEY (audit_id, control_id) REFERENCES ismap.statement_item (audit_id, control_id) ON DELETE CASCADE
+	FOREIGN KEY (audit_id, control_id) REFERENCES ismap.statement_item (audit_id, control_id)
 );
 COMMENT ON TABLE ismap.control_test IS 'the test of a stated control''s operation over the audit period: its frequency, the population of occurrences, the sample examined, the deviations found, and the seed of the selection (ismap.draw_sample)';
 COMMENT ON COLUMN ismap.control_test.population IS 'occurrences of the control in the audit period, when known (NULL: treated as large)';

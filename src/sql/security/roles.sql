@@ -45,7 +45,13 @@ BEGIN
 	GRANT SELECT ON ismap.auditor, ismap.auditor_qualification, ismap.audit, ismap.application,
 		ismap.statement_item, ismap.audit_result, ismap.control_test, ismap.control_test_evaluation TO ismap_auditor;
 	GRANT INSERT, UPDATE, DELETE ON ismap.audit_result, ismap.control_test TO ismap_auditor;
-	GRANT INSERT, UPDATE ON ismap.audit TO ismap_auditor;
+	-- every column of an audit but its decision date, which only the
+	-- decisions write (0.2.0 granted the whole table: taken back first)
+	REVOKE INSERT, UPDATE ON ismap.audit FROM ismap_auditor;
+	GRANT INSERT (audit_id, service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id,
+				  period_start, period_end, report_date, scope),
+		  UPDATE (service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id,
+				  period_start, period_end, report_date, scope) ON ismap.audit TO ismap_auditor;
 	-- a provider: its own services, platforms, statements and applications
 	-- a registered service's scope and models change only through a reported
 	-- change and a new audit, and only an audit decides that a platform was
