@@ -24,9 +24,9 @@ SET search_path = ismap, public;
 \echo '-- 2026-12-01: registrations run out, open renewals keep others alive, notices at 90/30/7 days'
 \! "$ISMAP_JOBS" --as-of 2026-12-01 all
 \echo '-- 2027-02-01, as JSON (here summarised): one document per invocation'
-\! "$ISMAP_JOBS" --as-of 2027-02-01 --format json all | python3 -c 'import json,sys; d=json.load(sys.stdin); [print("%-15s %-9s run %s: %s" % (j["job"], j["status"], j["run_id"], j["counts"] or "nothing to do")) for j in d["jobs"]]'
+\! "$ISMAP_JOBS" --allow-future-date --as-of 2027-02-01 --format json all | python3 -c 'import json,sys; d=json.load(sys.stdin); [print("%-15s %-9s run %s: %s" % (j["job"], j["status"], j["run_id"], j["counts"] or "nothing to do")) for j in d["jobs"]]'
 \echo '-- 2027-03-15: platforms that lapsed more than 30 days ago (cascade_grace) take what runs on them along'
-\! "$ISMAP_JOBS" --as-of 2027-03-15 all
+\! "$ISMAP_JOBS" --allow-future-date --as-of 2027-03-15 all
 
 \echo '== The runs, recorded in ismap.job_run =='
 SELECT run_id, job, as_of, status, actions FROM job_run ORDER BY run_id;

@@ -34,9 +34,9 @@ SELECT i.depth, i.via, r.registration_number, s.name
 FROM delisting_impact(:platform) i JOIN registration r USING (registration_id) JOIN service s ON s.service_id = i.service_id
 ORDER BY i.depth, r.registration_number;
 \echo '-- 2027-03-20: thirty days before the window ends, a notice'
-\! "$ISMAP_JOBS" --as-of 2027-03-20 changes
+\! "$ISMAP_JOBS" --allow-future-date --as-of 2027-03-20 changes
 \echo '-- 2027-04-16: the window has passed without an audit: suspended, with everything built on it'
-\! "$ISMAP_JOBS" --as-of 2027-04-16 changes
+\! "$ISMAP_JOBS" --allow-future-date --as-of 2027-04-16 changes
 SELECT r.registration_number, s.name, r.status, r.end_reason
 FROM registration r JOIN service s USING (service_id)
 WHERE r.status = 'suspended' ORDER BY r.registration_number;
@@ -69,7 +69,7 @@ INSERT INTO evidence VALUES (:platform, '6.1.1.1', '2031-01-01 00:00+00', 'pass'
 SELECT control_id, observations, deviations, round(upper_limit::numeric, 4) AS upper_limit, exceeds
 FROM control_health(:platform, '2027-04-30', '90 days');
 \echo '-- the changes job sees the crossing once, on 2027-04-30, and not again the next day'
-\! "$ISMAP_JOBS" --as-of 2027-04-30 changes
-\! "$ISMAP_JOBS" --as-of 2027-05-01 changes
+\! "$ISMAP_JOBS" --allow-future-date --as-of 2027-04-30 changes
+\! "$ISMAP_JOBS" --allow-future-date --as-of 2027-05-01 changes
 SELECT kind, object_id, occasion, detail FROM notice
 WHERE kind IN ('change_audit_due', 'control_limit_exceeded') ORDER BY notice_id;

@@ -83,6 +83,7 @@ typedef struct Options
 	const char *dbname;
 	const char *as_of;			/* NULL: the server's current date */
 	bool		dry_run;
+	bool		allow_future;	/* --allow-future-date */
 	OutputFormat format;
 	bool		quiet;
 	bool		verbose;
@@ -118,6 +119,8 @@ usage(void)
 	printf(_("  -d, --dbname=CONNSTR   database to connect to (a name or a connection string)\n"));
 	printf(_("      --as-of=DATE       run as of DATE (YYYY-MM-DD; default: the server's current date)\n"));
 	printf(_("  -n, --dry-run          show what the job would do, change nothing\n"));
+	printf(_("      --allow-future-date  run as of a date more than the policy's\n"
+			 "                         max_as_of_ahead (7 days) after today\n"));
 	printf(_("      --format=FORMAT    output format: text (default) or json\n"));
 	printf(_("  -q, --quiet            print nothing but errors\n"));
 	printf(_("  -v, --verbose          print progress\n"));
@@ -250,7 +253,7 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 {
 	char		buf[2048];
 	char	   *run_id = NULL;
-	const char *params[4];
+	const char *params[5];
 	PGresult   *res;
 	ActionCount counts[MAX_ACTION_KINDS];
 	int			ncounts = 0;
@@ -306,11 +309,12 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 	params[1] = as_of;
 	params[2] = opts.dry_run ? "true" : "false";
 	params[3] = run_id;			/* NULL for a dry run */
+	params[4] = opts.allow_future ? "true" : "false";
 	if (status != RUN_FAILED &&
 		(!PQsendQueryParams(conn,
 							"SELECT action, object_id, detail FROM ismap.run_job($1, $2::pg_catalog.date, "
-							"$3::pg_catalog.bool, $4::pg_catalog.int8)",
-							4, NULL, params, NULL, NULL, 0) || !PQsetSingleRowMode(conn)))
+							"$3::pg_catalog.bool, $4::pg_catalog.int8, $5::pg_catalog.bool)",
+							5, NULL, params, NULL, NULL, 0) || !PQsetSingleRowMode(conn)))
 	{
 		snprintf(errmsg, sizeof(errmsg), "%s", trim_message(PQerrorMessage(conn), buf, sizeof(buf)));
 		status = RUN_FAILED;
@@ -528,6 +532,7 @@ main(int argc, char **argv)
 		{"dbname", required_argument, NULL, 'd'},
 		{"as-of", required_argument, NULL, 'a'},
 		{"dry-run", no_argument, NULL, 'n'},
+		{"allow-future-date", no_argument, NULL, 'F'},
 		{"format", required_argument, NULL, 'f'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
@@ -582,6 +587,9 @@ main(int argc, char **argv)
 				break;
 			case 'n':
 				opts.dry_run = true;
+				break;
+			case 'F':
+				opts.allow_future = true;
 				break;
 			case 'f':
 				if (strcmp(optarg, "text") == 0)
@@ -720,11 +728,44 @@ main(int argc, char **argv)
 	}
 	PQclear(res);
 
+	/*
+	 * A mistyped year (2207 for 2027) would end every registration at once:
+	 * a date past the policy's max_as_of_ahead needs --allow-future-date.
+	 * ismap.run_job refuses it too; checking here first records no failed
+	 * runs and names the option.
+	 */
+	if (!opts.allow_future)
+	{
+		const char *p1[1];
+
+		p1[0] = as_of;
+		res = must_query(conn, "checking the date",
+						 "SELECT $1::pg_catalog.date > CURRENT_DATE + (ismap.policy_value('max_as_of_ahead') #>> '{}')::pg_catalog.interval, "
+						 "ismap.policy_value('max_as_of_ahead') #>> '{}'",
+						 1, p1);
+		if (strcmp(PQgetvalue(res, 0, 0), "t") == 0)
+		{
+			log_error("--as-of=%s is more than %s after today", as_of, PQgetvalue(res, 0, 1));
+			log_hint("Check the date; to run ahead on purpose, add --allow-future-date.");
+			PQclear(res);
+			PQfinish(conn);
+			return EXIT_USAGE;
+		}
+		PQclear(res);
+	}
+
 	if (opts.verbose)
 	{
 		res = must_query(conn, "enabling progress messages",
 						 "SELECT pg_catalog.set_config('ismap.job_progress', 'on', false)", 0, NULL);
 		PQclear(res);
+		/* what this invocation is about to do, before it does it */
+		fprintf(stderr, opts.dry_run ? _("%s: plan: as of %s, dry run:") : _("%s: plan: as of %s:"),
+				progname, as_of);
+		for (i = 0; i < njobs; i++)
+			if (strcmp(jobname, "all") == 0 || strcmp(jobname, jobs[i].name) == 0)
+				fprintf(stderr, " %s", jobs[i].name);
+		fprintf(stderr, "\n");
 	}
 
 	if (opts.format == FORMAT_JSON)

@@ -4842,6 +4842,325 @@ END
 $$;
 COMMENT ON FUNCTION ismap.create_roles() IS 'superuser: create the five ismap roles if missing, grant them least privilege and create the row-level policies; idempotent; returns the roles it created';
 
+-- ==== A date far ahead needs intent ====
+INSERT INTO ismap.policy (name, value, description, builtin) VALUES
+	('max_as_of_ahead', '"7 days"', 'how far after today a batch job may be run as of, unless called with allow_future', true)
+ON CONFLICT (name) DO NOTHING;
+DROP FUNCTION ismap.run_renewals(pg_catalog.date, pg_catalog.bool);
+DROP FUNCTION ismap.expire_audit_body_selections(pg_catalog.date, pg_catalog.bool);
+DROP FUNCTION ismap.cascade_delistings(pg_catalog.date, pg_catalog.bool);
+DROP FUNCTION ismap.run_changes(pg_catalog.date, pg_catalog.bool);
+DROP FUNCTION ismap.seal_event_chain(pg_catalog.date, pg_catalog.bool);
+DROP FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8);
+
+-- ==== A date far ahead needs intent (continued) ====
+CREATE OR REPLACE FUNCTION ismap.run_job(job_name pg_catalog.text, as_of pg_catalog.date DEFAULT CURRENT_DATE,
+	dry_run pg_catalog.bool DEFAULT false, run_id pg_catalog.int8 DEFAULT NULL,
+	allow_future pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	jname pg_catalog.text := run_job.job_name;
+	d pg_catalog.date := run_job.as_of;
+	dry pg_catalog.bool := run_job.dry_run;
+	run pg_catalog.int8 := run_job.run_id;
+	fn pg_catalog.regprocedure;
+	call pg_catalog.text;
+	ahead pg_catalog.interval;
+	n pg_catalog.int8;
+BEGIN
+	IF jname IS NULL THEN
+		RAISE EXCEPTION 'job_name must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF d IS NULL OR dry IS NULL THEN
+		RAISE EXCEPTION 'as_of and dry_run must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT pg_catalog.isfinite(d) THEN
+		RAISE EXCEPTION 'as_of must be a finite date, not "%"', d USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF dry AND run IS NOT NULL THEN
+		RAISE EXCEPTION 'a dry run records no run: run_id must be null' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- a mistyped date far ahead would expire every registration and
+	-- selection at once: a date past the policy's max_as_of_ahead needs
+	-- intent (allow_future, ismap-jobs --allow-future-date)
+	IF NOT COALESCE(run_job.allow_future, false) THEN
+		BEGIN
+			ahead := (ismap.policy_value('max_as_of_ahead') OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.interval;
+		EXCEPTION WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow THEN
+			RAISE EXCEPTION 'policy parameter "max_as_of_ahead" must be an interval, not %',
+				(SELECT p.value FROM ismap.policy p WHERE p.name OPERATOR(pg_catalog.=) 'max_as_of_ahead')
+				USING ERRCODE = 'invalid_parameter_value', HINT = 'For example "7 days".';
+		END;
+		IF d OPERATOR(pg_catalog.>) (CURRENT_DATE OPERATOR(pg_catalog.+) ahead) THEN
+			RAISE EXCEPTION 'as_of % is more than % after today (%)', pg_catalog.to_char(d, 'YYYY-MM-DD'),
+				ismap.policy_value('max_as_of_ahead') OPERATOR(pg_catalog.#>>) '{}', pg_catalog.to_char(CURRENT_DATE, 'YYYY-MM-DD')
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = 'A run as of a date that far ahead would end every registration and selection valid until then.',
+					  HINT = 'Check the date; to run ahead on purpose, pass allow_future => true (ismap-jobs --allow-future-date).';
+		END IF;
+	END IF;
+	-- 22023 for an unknown job, 55P03 when another run holds the lock
+	PERFORM ismap_internal.job_try_lock(jname);
+	SELECT j.function INTO STRICT fn FROM ismap.job j WHERE j.job_name OPERATOR(pg_catalog.=) jname;
+	SELECT pg_catalog.format('%I.%I', n.nspname, p.proname) INTO call
+	FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
+	WHERE p.oid OPERATOR(pg_catalog.=) fn::pg_catalog.oid
+	  AND p.pronargs OPERATOR(pg_catalog.=) 3
+	  AND p.proargtypes[0] OPERATOR(pg_catalog.=) 'pg_catalog.date'::pg_catalog.regtype
+	  AND p.proargtypes[1] OPERATOR(pg_catalog.=) 'pg_catalog.bool'::pg_catalog.regtype
+	  AND p.proargtypes[2] OPERATOR(pg_catalog.=) 'pg_catalog.int8'::pg_catalog.regtype
+	  AND p.proretset
+	  -- it runs with the owner's rights: only a function the owner of
+	  -- ismap.job owns (no one else may redefine it)
+	  AND p.proowner OPERATOR(pg_catalog.=) (SELECT c.relowner FROM pg_catalog.pg_class c
+											 WHERE c.oid OPERATOR(pg_catalog.=) 'ismap.job'::pg_catalog.regclass);
+	IF call IS NULL THEN
+		RAISE EXCEPTION 'the function % of job "%" does not exist or is not a job function', fn, jname
+			USING ERRCODE = 'undefined_function',
+				  HINT = 'A job function takes (as_of date, dry_run boolean, run_id bigint), returns a set of (action text, object_id bigint, detail text) and is owned by the owner of ismap.job.';
+	END IF;
+	IF NOT dry THEN
+		PERFORM ismap.job_mark_stale(jname);
+		IF run IS NULL THEN
+			run := ismap.job_start(jname, d);
+		ELSE
+			UPDATE ismap.job_run r SET as_of = d
+			WHERE r.run_id OPERATOR(pg_catalog.=) run AND r.job OPERATOR(pg_catalog.=) jname
+			  AND r.status OPERATOR(pg_catalog.=) 'running' AND r.backend_pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid();
+			IF NOT FOUND THEN
+				RAISE EXCEPTION 'job run % is not a running run of job "%" started by this session', run, jname
+					USING ERRCODE = 'object_not_in_prerequisite_state',
+						  HINT = 'Pass the run_id that ismap.job_start returned in this session, or none.';
+			END IF;
+		END IF;
+	END IF;
+	-- one statement: the job's rows, read once, are returned and counted,
+	-- and the run is marked succeeded with the counts (a data-modifying
+	-- WITH runs to completion whatever the main query reads)
+	RETURN QUERY EXECUTE pg_catalog.format(
+		'WITH r AS MATERIALIZED (
+			SELECT f.action::pg_catalog.text AS action, f.object_id::pg_catalog.int8 AS object_id,
+				   f.detail::pg_catalog.text AS detail FROM %s($1, $2, $3) f),
+		 c AS (
+			SELECT COALESCE(pg_catalog.jsonb_object_agg(COALESCE(x.action, ''''), x.n), ''{}'') AS counts
+			FROM (SELECT r.action, pg_catalog.count(*) AS n FROM r GROUP BY r.action) x),
+		 u AS (
+			UPDATE ismap.job_run j SET status = ''succeeded'', finished_at = pg_catalog.clock_timestamp(), actions = c.counts
+			FROM c WHERE j.run_id OPERATOR(pg_catalog.=) $3
+			RETURNING j.run_id)
+		 SELECT r.action, r.object_id, r.detail FROM r', call)
+		USING d, dry, run;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	IF pg_catalog.current_setting('ismap.job_progress', true) OPERATOR(pg_catalog.=) 'on' THEN
+		RAISE NOTICE 'run %: %', COALESCE(run::pg_catalog.text, '(dry run)'),
+			COALESCE((SELECT j.actions::pg_catalog.text FROM ismap.job_run j WHERE j.run_id OPERATOR(pg_catalog.=) run),
+					 n OPERATOR(pg_catalog.||) ' actions');
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8, pg_catalog.bool) IS 'run a batch job of ismap.job: check the arguments (an as_of more than the policy max_as_of_ahead after today needs allow_future), take its advisory lock (55P03 when held), record the run in job_run (or adopt the running run_id the caller started with job_start), call its function and mark the run succeeded with the count of each action; a dry run changes and records nothing';
+REVOKE EXECUTE ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8, pg_catalog.bool) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION ismap_internal.job_renewals(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '64MB'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := job_renewals.as_of;
+	dry pg_catalog.bool := job_renewals.dry_run;
+	run pg_catalog.int8 := job_renewals.run_id;
+	windows pg_catalog.int4[];
+	n_past pg_catalog.int8;
+	n_notices pg_catalog.int8;
+BEGIN
+	BEGIN
+		-- an empty array is allowed: no notices
+		SELECT COALESCE(pg_catalog.array_agg(w::pg_catalog.int4 ORDER BY w::pg_catalog.int4), '{}')
+		INTO STRICT windows
+		FROM pg_catalog.jsonb_array_elements_text(ismap.policy_value('notice_windows_days')) AS e(w);
+	EXCEPTION WHEN OTHERS THEN
+		windows := NULL;
+	END;
+	IF windows IS NULL OR pg_catalog.array_position(windows, NULL) IS NOT NULL
+	   OR EXISTS (SELECT 1 FROM pg_catalog.unnest(windows) w WHERE w OPERATOR(pg_catalog.<) 0) THEN
+		RAISE EXCEPTION 'policy parameter "notice_windows_days" must be an array of days, not %',
+			(SELECT p.value FROM ismap.policy p WHERE p.name OPERATOR(pg_catalog.=) 'notice_windows_days')
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'For example [90, 30, 7].';
+	END IF;
+
+	-- 1. what ran out: expire it when no renewal is pending, else report
+	-- once (a renewal_pending notice) that a pending renewal keeps it.  One
+	-- statement, one scan: the rows it changes are the whole of the work.
+	PERFORM ismap_internal.job_progress(pg_catalog.format('renewals: registrations valid until before %s', d));
+	RETURN QUERY
+		WITH pending AS (
+			-- the oldest open renewal per service (filed by d, not decided by d)
+			SELECT DISTINCT ON (a.service_id) a.service_id, a.application_id, a.submitted_on
+			FROM ismap.application a
+			WHERE a.kind = 'renewal' AND a.submitted_on <= d
+			  AND (a.status = 'submitted' OR a.decided_on > d)
+			ORDER BY a.service_id, a.submitted_on, a.application_id
+		),
+		late AS (
+			-- the newest renewal refused or withdrawn: a registration it kept
+			-- alive past valid_until ends on the decision day
+			SELECT DISTINCT ON (a.service_id) a.service_id, a.application_id, a.status, a.submitted_on, a.decided_on
+			FROM ismap.application a
+			WHERE a.kind = 'renewal' AND a.status = ANY (ARRAY['rejected', 'withdrawn']) AND a.decided_on <= d
+			ORDER BY a.service_id, a.decided_on DESC, a.application_id DESC
+		),
+		past AS (
+			SELECT r.registration_id, r.registration_number, r.valid_until,
+				   p.application_id AS pending_application, p.submitted_on AS pending_since,
+				   CASE WHEN l.decided_on > r.valid_until AND l.submitted_on <= r.valid_until
+						THEN l.decided_on ELSE r.valid_until + 1 END AS ended_on,
+				   CASE WHEN l.decided_on > r.valid_until AND l.submitted_on <= r.valid_until
+						THEN pg_catalog.format('validity ended on %s; renewal application %s %s on %s', r.valid_until, l.application_id, l.status, l.decided_on)
+						ELSE pg_catalog.format('validity ended on %s without renewal', r.valid_until) END AS reason
+			FROM ismap.registration r
+			LEFT JOIN pending p ON p.service_id = r.service_id AND p.submitted_on <= r.valid_until
+			LEFT JOIN late l ON l.service_id = r.service_id
+			WHERE r.status = ANY (ARRAY['active', 'suspended']) AND r.valid_until < d
+		),
+		upd AS (
+			UPDATE ismap.registration r
+			SET status = 'expired', ended_on = x.ended_on, end_reason = x.reason, run_id = run
+			FROM past x
+			WHERE NOT dry AND x.pending_application IS NULL
+			  AND r.registration_id = x.registration_id
+			  AND r.status = ANY (ARRAY['active', 'suspended'])
+			RETURNING r.registration_id, r.registration_number, r.end_reason
+		),
+		ins AS (
+			INSERT INTO ismap.notice (kind, object_id, occasion, as_of, detail, run_id)
+			SELECT 'renewal_pending', x.registration_id, x.valid_until, d,
+				   pg_catalog.format('%s: valid until %s, kept while renewal application %s (filed %s) is under review',
+					   x.registration_number, x.valid_until, x.pending_application, x.pending_since), run
+			FROM past x
+			WHERE NOT dry AND x.pending_application IS NOT NULL
+			ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+			RETURNING notice.object_id, notice.detail
+		)
+		SELECT 'expired' AS act, u.registration_id AS id, pg_catalog.format('%s: %s', u.registration_number, u.end_reason) AS what
+		FROM upd u
+		UNION ALL
+		SELECT 'kept', i.object_id, i.detail FROM ins i
+		UNION ALL
+		SELECT CASE WHEN x.pending_application IS NULL THEN 'expired' ELSE 'kept' END, x.registration_id,
+			   CASE WHEN x.pending_application IS NULL THEN pg_catalog.format('%s: %s', x.registration_number, x.reason)
+					ELSE pg_catalog.format('%s: valid until %s, kept while renewal application %s (filed %s) is under review',
+						x.registration_number, x.valid_until, x.pending_application, x.pending_since) END
+		FROM past x
+		WHERE dry AND (x.pending_application IS NULL
+			OR NOT EXISTS (SELECT 1 FROM ismap.notice n
+						   WHERE n.kind = 'renewal_pending' AND n.object_id = x.registration_id
+							 AND n.occasion = x.valid_until))
+		ORDER BY 1, 2;
+	GET DIAGNOSTICS n_past = ROW_COUNT;
+
+	-- 2. renewal notices: for each registration the latest window reached
+	-- (the first run inside 30 days writes the 30-day notice, not a late
+	-- 90-day one), once; none once a renewal is filed
+	PERFORM ismap_internal.job_progress(pg_catalog.format('renewals: %s registrations expired or kept; writing notices at %s days before expiry', n_past, windows));
+	RETURN QUERY
+	WITH cand AS (
+		SELECT r.registration_id, r.registration_number, r.valid_until, w.days,
+			   (r.valid_until OPERATOR(pg_catalog.-) w.days) AS occasion
+		FROM ismap.registration r
+		CROSS JOIN LATERAL (
+			SELECT pg_catalog.min(x) AS days FROM pg_catalog.unnest(windows) x
+			WHERE x OPERATOR(pg_catalog.>=) (r.valid_until OPERATOR(pg_catalog.-) d)) w
+		WHERE r.status OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'suspended'])
+		  AND r.valid_until OPERATOR(pg_catalog.>=) d
+		  AND r.valid_until OPERATOR(pg_catalog.<=) (d OPERATOR(pg_catalog.+) windows[pg_catalog.array_upper(windows, 1)])
+		  AND NOT EXISTS (
+			SELECT 1 FROM ismap.application a
+			WHERE a.service_id OPERATOR(pg_catalog.=) r.service_id AND a.kind OPERATOR(pg_catalog.=) 'renewal'
+			  AND a.submitted_on OPERATOR(pg_catalog.<=) d
+			  AND (a.status OPERATOR(pg_catalog.=) 'submitted' OR a.decided_on OPERATOR(pg_catalog.>) d))
+	),
+	fresh AS (
+		SELECT c.*, pg_catalog.format('%s: valid until %s (%s days); %s-day renewal notice', c.registration_number,
+				   c.valid_until, c.valid_until OPERATOR(pg_catalog.-) d, c.days) AS what
+		FROM cand c
+		WHERE c.days IS NOT NULL
+		  AND (NOT dry OR NOT EXISTS (SELECT 1 FROM ismap.notice n
+						  WHERE n.kind OPERATOR(pg_catalog.=) 'renewal_due' AND n.object_id OPERATOR(pg_catalog.=) c.registration_id
+							AND n.occasion OPERATOR(pg_catalog.=) c.occasion))
+	),
+	ins AS (
+		INSERT INTO ismap.notice (kind, object_id, occasion, window_days, as_of, detail, run_id)
+		SELECT 'renewal_due', f.registration_id, f.occasion, f.days, d, f.what, run FROM fresh f WHERE NOT dry
+		ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+		RETURNING notice.object_id, notice.detail
+	)
+	SELECT 'notice', i.object_id, i.detail FROM ins i
+	UNION ALL
+	SELECT 'notice', f.registration_id, f.what FROM fresh f WHERE dry
+	ORDER BY 2;
+	GET DIAGNOSTICS n_notices = ROW_COUNT;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.job_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the renewals job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap_internal.job_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION ismap.run_renewals(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false,
+	allow_future pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM ismap.run_job('renewals', $1, $2, NULL, $3)
+$$;
+COMMENT ON FUNCTION ismap.run_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) IS 'renewals job: expire registrations past valid_until with no pending renewal, report once those a pending renewal keeps, write renewal notices at the policy windows once each; idempotent';
+REVOKE EXECUTE ON FUNCTION ismap.run_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION ismap.expire_audit_body_selections(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false,
+	allow_future pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM ismap.run_job('auditor-expiry', $1, $2, NULL, $3)
+$$;
+COMMENT ON FUNCTION ismap.expire_audit_body_selections(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) IS 'audit-body job: expire selections whose term ended, flag overdue monitoring reports and open applications whose audit body was not selected at the report date, once each; idempotent';
+REVOKE EXECUTE ON FUNCTION ismap.expire_audit_body_selections(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION ismap.cascade_delistings(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false,
+	allow_future pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM ismap.run_job('cascade', $1, $2, NULL, $3)
+$$;
+COMMENT ON FUNCTION ismap.cascade_delistings(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) IS 'cascade job: delist, transitively, live registrations whose platform has had no registration for the policy cascade_grace (self-assessed dependencies excepted), with cascaded_from and cascade_path; idempotent';
+REVOKE EXECUTE ON FUNCTION ismap.cascade_delistings(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION ismap.run_changes(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false,
+	allow_future pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM ismap.run_job('changes', $1, $2, NULL, $3)
+$$;
+COMMENT ON FUNCTION ismap.run_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) IS 'changes job: make evidence partitions ahead, record changes an audit covers, reinstate what they held, suspend (with the delisting walk) registrations whose service has a material change past the policy change_audit_window, write notices before the window ends and one notice per crossing of the control-evidence limit; idempotent';
+REVOKE EXECUTE ON FUNCTION ismap.run_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION ismap.seal_event_chain(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false,
+	allow_future pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM ismap.run_job('chain', $1, $2, NULL, $3)
+$$;
+COMMENT ON FUNCTION ismap.seal_event_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) IS 'chain job: recompute every hash of the event log; if intact, seal its newest event (hash and fingerprint) so that verify_event_chain checks only what came after; XX001 if broken';
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

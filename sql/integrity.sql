@@ -174,3 +174,38 @@ DELETE FROM audit_result WHERE audit_id = :next_audit;
 DROP OWNED BY integrity_csp;
 DELETE FROM principal_binding WHERE role_name = 'integrity_csp';
 DROP ROLE integrity_csp;
+
+-------------------------------------------------------------------------------
+-- H4: a mistyped date (2207 for 2027) ended every registration and
+-- selection; a date past the policy's max_as_of_ahead now needs intent
+-------------------------------------------------------------------------------
+SELECT value FROM policy WHERE name = 'max_as_of_ahead';
+SELECT md5(string_agg(registration_id || status, ',' ORDER BY registration_id)) AS registrations_before FROM registration \gset
+-- (the messages name today's date: SQLSTATEs only, the text checked once)
+DO $$ BEGIN PERFORM count(*) FROM ismap.run_renewals('2207-01-01');
+EXCEPTION WHEN invalid_parameter_value THEN
+	RAISE NOTICE 'refused: %', regexp_replace(SQLERRM, '\(\d{4}-\d\d-\d\d\)', '(today)');
+END $$;
+\set VERBOSITY sqlstate
+SELECT count(*) FROM run_renewals('2207-01-01');
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) FROM expire_audit_body_selections('2207-01-01');
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) FROM cascade_delistings(current_date + 8);
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) FROM run_job('changes', '2207-01-01', false);
+\echo :LAST_ERROR_SQLSTATE
+SELECT md5(string_agg(registration_id || status, ',' ORDER BY registration_id)) = :'registrations_before' AS nothing_changed FROM registration;
+SELECT count(*) FILTER (WHERE job = 'renewals' AND as_of = '2207-01-01') AS runs_recorded FROM job_run;
+-- with intent (a dry run here), and within the window, it runs
+SELECT count(*) > 0 AS would_expire FROM run_renewals('2207-01-01', dry_run => true, allow_future => true);
+SELECT count(*) >= 0 AS within_window FROM run_renewals(current_date + 7, dry_run => true);
+-- the window is policy; a broken value is an error, not a pass
+UPDATE policy SET value = '"0 days"' WHERE name = 'max_as_of_ahead';
+SELECT count(*) FROM run_renewals(current_date + 1, dry_run => true);
+\echo :LAST_ERROR_SQLSTATE
+UPDATE policy SET value = '"soon"' WHERE name = 'max_as_of_ahead';
+SELECT count(*) FROM run_renewals(current_date, dry_run => true);
+\echo :LAST_ERROR_SQLSTATE
+UPDATE policy SET value = '"7 days"' WHERE name = 'max_as_of_ahead';
+\set VERBOSITY terse

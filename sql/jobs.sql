@@ -147,7 +147,7 @@ INSERT INTO application (application_id, service_id, audit_id, requested_level, 
 SELECT 100 + s.service_id, s.service_id, 100 + s.service_id, 2, 'new', '2026-08-15' FROM service s WHERE s.service_id IN (7, 8, 10);
 SELECT r.registration_id, r.service_id, r.valid_until
 FROM application a CROSS JOIN LATERAL register(a.application_id, '2026-09-01') r WHERE a.application_id > 100 ORDER BY 1;
-SELECT * FROM run_renewals('2027-08-01');
+SELECT * FROM run_renewals('2027-08-01', allow_future => true);
 -- Q is audited again and registered anew within the grace
 INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id,
 	period_start, period_end, report_date, scope)
@@ -155,7 +155,7 @@ VALUES (117, 7, 1, 1, 2, 'ismap', '2026-04-01', '2027-06-30', '2027-07-31', 'ser
 INSERT INTO application (application_id, service_id, audit_id, requested_level, kind, submitted_on)
 VALUES (117, 7, 117, 2, 'new', '2027-08-05');
 SELECT registration_number, status, valid_until FROM register(117, '2027-08-15');
-SELECT * FROM cascade_delistings('2027-09-15');
+SELECT * FROM cascade_delistings('2027-09-15', allow_future => true);
 SELECT service_id, status FROM registration WHERE service_id >= 7 ORDER BY registration_id;
 
 -------------------------------------------------------------------------------
@@ -168,7 +168,7 @@ SELECT * FROM expire_audit_body_selections('2026-07-01');
 SELECT selection_id, status, status_reason FROM audit_body_selection ORDER BY 1;
 -- a report received moves the due date; the new date can be flagged again
 UPDATE audit_body_selection SET next_report_due = '2027-01-31' WHERE selection_id = 1;
-SELECT * FROM expire_audit_body_selections('2027-02-01');
+SELECT * FROM expire_audit_body_selections('2027-02-01', allow_future => true);
 -- body 3 selected with a term covering the report date: no new flag
 INSERT INTO audit_body_selection (selection_id, audit_body_id, valid_from, valid_until, next_report_due)
 VALUES (3, 3, '2026-01-01', '2028-12-31', '2027-06-30');
@@ -177,7 +177,7 @@ INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_
 VALUES (8, 6, 3, 3, 1, 'ismap', '2026-04-01', '2027-01-31', '2027-02-10', 'service X wiki');
 INSERT INTO application (application_id, service_id, audit_id, requested_level, kind, submitted_on)
 VALUES (8, 6, 8, 1, 'new', '2027-02-12');
-SELECT * FROM expire_audit_body_selections('2027-02-15');
+SELECT * FROM expire_audit_body_selections('2027-02-15', allow_future => true);
 
 -------------------------------------------------------------------------------
 -- the ledger: runs, stale runs, health, pruning

@@ -327,13 +327,14 @@ REVOKE EXECUTE ON FUNCTION ismap_internal.job_changes(pg_catalog.date, pg_catalo
 INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
 VALUES ('changes', 'ismap_internal.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 104, 'suspend services with a material change left unaudited, watch control evidence, create evidence partitions ahead', 40);
 
-CREATE FUNCTION ismap.run_changes(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+CREATE FUNCTION ismap.run_changes(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false,
+	allow_future pg_catalog.bool DEFAULT false)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
 LANGUAGE sql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT * FROM ismap.run_job('changes', $1, $2)
+	SELECT * FROM ismap.run_job('changes', $1, $2, NULL, $3)
 $$;
-COMMENT ON FUNCTION ismap.run_changes(pg_catalog.date, pg_catalog.bool) IS 'changes job: make evidence partitions ahead, record changes an audit covers, reinstate what they held, suspend (with the delisting walk) registrations whose service has a material change past the policy change_audit_window, write notices before the window ends and one notice per crossing of the control-evidence limit; idempotent';
-REVOKE EXECUTE ON FUNCTION ismap.run_changes(pg_catalog.date, pg_catalog.bool) FROM PUBLIC;
+COMMENT ON FUNCTION ismap.run_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) IS 'changes job: make evidence partitions ahead, record changes an audit covers, reinstate what they held, suspend (with the delisting walk) registrations whose service has a material change past the policy change_audit_window, write notices before the window ends and one notice per crossing of the control-evidence limit; idempotent';
+REVOKE EXECUTE ON FUNCTION ismap.run_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) FROM PUBLIC;
 

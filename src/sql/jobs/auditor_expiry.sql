@@ -116,13 +116,14 @@ REVOKE EXECUTE ON FUNCTION ismap_internal.job_auditor_expiry(pg_catalog.date, pg
 INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
 VALUES ('auditor-expiry', 'ismap_internal.job_auditor_expiry(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 102, 'expire audit-body selections, flag overdue monitoring reports and audits by unselected bodies', 20);
 
-CREATE FUNCTION ismap.expire_audit_body_selections(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+CREATE FUNCTION ismap.expire_audit_body_selections(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false,
+	allow_future pg_catalog.bool DEFAULT false)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
 LANGUAGE sql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT * FROM ismap.run_job('auditor-expiry', $1, $2)
+	SELECT * FROM ismap.run_job('auditor-expiry', $1, $2, NULL, $3)
 $$;
-COMMENT ON FUNCTION ismap.expire_audit_body_selections(pg_catalog.date, pg_catalog.bool) IS 'audit-body job: expire selections whose term ended, flag overdue monitoring reports and open applications whose audit body was not selected at the report date, once each; idempotent';
-REVOKE EXECUTE ON FUNCTION ismap.expire_audit_body_selections(pg_catalog.date, pg_catalog.bool) FROM PUBLIC;
+COMMENT ON FUNCTION ismap.expire_audit_body_selections(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) IS 'audit-body job: expire selections whose term ended, flag overdue monitoring reports and open applications whose audit body was not selected at the report date, once each; idempotent';
+REVOKE EXECUTE ON FUNCTION ismap.expire_audit_body_selections(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) FROM PUBLIC;
 

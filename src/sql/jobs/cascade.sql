@@ -94,13 +94,14 @@ REVOKE EXECUTE ON FUNCTION ismap_internal.job_cascade(pg_catalog.date, pg_catalo
 INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
 VALUES ('cascade', 'ismap_internal.job_cascade(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 103, 'delist, transitively, services whose platform lost its registration (after the grace)', 30);
 
-CREATE FUNCTION ismap.cascade_delistings(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+CREATE FUNCTION ismap.cascade_delistings(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false,
+	allow_future pg_catalog.bool DEFAULT false)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
 LANGUAGE sql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT * FROM ismap.run_job('cascade', $1, $2)
+	SELECT * FROM ismap.run_job('cascade', $1, $2, NULL, $3)
 $$;
-COMMENT ON FUNCTION ismap.cascade_delistings(pg_catalog.date, pg_catalog.bool) IS 'cascade job: delist, transitively, live registrations whose platform has had no registration for the policy cascade_grace (self-assessed dependencies excepted), with cascaded_from and cascade_path; idempotent';
-REVOKE EXECUTE ON FUNCTION ismap.cascade_delistings(pg_catalog.date, pg_catalog.bool) FROM PUBLIC;
+COMMENT ON FUNCTION ismap.cascade_delistings(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) IS 'cascade job: delist, transitively, live registrations whose platform has had no registration for the policy cascade_grace (self-assessed dependencies excepted), with cascaded_from and cascade_path; idempotent';
+REVOKE EXECUTE ON FUNCTION ismap.cascade_delistings(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) FROM PUBLIC;
 

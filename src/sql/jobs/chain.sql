@@ -85,12 +85,13 @@ REVOKE EXECUTE ON FUNCTION ismap_internal.job_chain(pg_catalog.date, pg_catalog.
 INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
 VALUES ('chain', 'ismap_internal.job_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 105, 'check every hash of the event log and seal it (fails if broken), repair the published listing', 50);
 
-CREATE FUNCTION ismap.seal_event_chain(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+CREATE FUNCTION ismap.seal_event_chain(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false,
+	allow_future pg_catalog.bool DEFAULT false)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
 LANGUAGE sql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT * FROM ismap.run_job('chain', $1, $2)
+	SELECT * FROM ismap.run_job('chain', $1, $2, NULL, $3)
 $$;
-COMMENT ON FUNCTION ismap.seal_event_chain(pg_catalog.date, pg_catalog.bool) IS 'chain job: recompute every hash of the event log; if intact, seal its newest event (hash and fingerprint) so that verify_event_chain checks only what came after; XX001 if broken';
+COMMENT ON FUNCTION ismap.seal_event_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) IS 'chain job: recompute every hash of the event log; if intact, seal its newest event (hash and fingerprint) so that verify_event_chain checks only what came after; XX001 if broken';
 

@@ -144,7 +144,8 @@ COMMENT ON FUNCTION ismap_internal.job_progress(pg_catalog.text) IS 'used by the
 -- the count of each action, all in the caller's transaction.  A dry run
 -- takes the lock but records nothing.
 CREATE FUNCTION ismap.run_job(job_name pg_catalog.text, as_of pg_catalog.date DEFAULT CURRENT_DATE,
-	dry_run pg_catalog.bool DEFAULT false, run_id pg_catalog.int8 DEFAULT NULL)
+	dry_run pg_catalog.bool DEFAULT false, run_id pg_catalog.int8 DEFAULT NULL,
+	allow_future pg_catalog.bool DEFAULT false)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -156,8 +157,8 @@ DECLARE
 	run pg_catalog.int8 := run_job.run_id;
 	fn pg_catalog.regprocedure;
 	call pg_catalog.text;
-	counts pg_catalog.jsonb := '{}';
-	rec record;
+	ahead pg_catalog.interval;
+	n pg_catalog.int8;
 BEGIN
 	IF jname IS NULL THEN
 		RAISE EXCEPTION 'job_name must not be null' USING ERRCODE = 'null_value_not_allowed';
@@ -170,6 +171,25 @@ BEGIN
 	END IF;
 	IF dry AND run IS NOT NULL THEN
 		RAISE EXCEPTION 'a dry run records no run: run_id must be null' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- a mistyped date far ahead would expire every registration and
+	-- selection at once: a date past the policy's max_as_of_ahead needs
+	-- intent (allow_future, ismap-jobs --allow-future-date)
+	IF NOT COALESCE(run_job.allow_future, false) THEN
+		BEGIN
+			ahead := (ismap.policy_value('max_as_of_ahead') OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.interval;
+		EXCEPTION WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow THEN
+			RAISE EXCEPTION 'policy parameter "max_as_of_ahead" must be an interval, not %',
+				(SELECT p.value FROM ismap.policy p WHERE p.name OPERATOR(pg_catalog.=) 'max_as_of_ahead')
+				USING ERRCODE = 'invalid_parameter_value', HINT = 'For example "7 days".';
+		END;
+		IF d OPERATOR(pg_catalog.>) (CURRENT_DATE OPERATOR(pg_catalog.+) ahead) THEN
+			RAISE EXCEPTION 'as_of % is more than % after today (%)', pg_catalog.to_char(d, 'YYYY-MM-DD'),
+				ismap.policy_value('max_as_of_ahead') OPERATOR(pg_catalog.#>>) '{}', pg_catalog.to_char(CURRENT_DATE, 'YYYY-MM-DD')
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = 'A run as of a date that far ahead would end every registration and selection valid until then.',
+					  HINT = 'Check the date; to run ahead on purpose, pass allow_future => true (ismap-jobs --allow-future-date).';
+		END IF;
 	END IF;
 	-- 22023 for an unknown job, 55P03 when another run holds the lock
 	PERFORM ismap_internal.job_try_lock(jname);
@@ -206,29 +226,34 @@ BEGIN
 			END IF;
 		END IF;
 	END IF;
-	FOR rec IN EXECUTE pg_catalog.format('SELECT f.action::pg_catalog.text AS action, f.object_id::pg_catalog.int8 AS object_id, f.detail::pg_catalog.text AS detail FROM %s($1, $2, $3) f', call)
-		USING d, dry, run
-	LOOP
-		action := rec.action;
-		object_id := rec.object_id;
-		detail := rec.detail;
-		RETURN NEXT;
-		counts := pg_catalog.jsonb_set(counts, ARRAY[COALESCE(rec.action, '')],
-			pg_catalog.to_jsonb(COALESCE((counts OPERATOR(pg_catalog.->>) COALESCE(rec.action, ''))::pg_catalog.int8, 0) OPERATOR(pg_catalog.+) 1));
-	END LOOP;
-	IF run IS NOT NULL THEN
-		UPDATE ismap.job_run r SET status = 'succeeded', finished_at = pg_catalog.clock_timestamp(), actions = counts
-		WHERE r.run_id OPERATOR(pg_catalog.=) run;
-	END IF;
+	-- one statement: the job's rows, read once, are returned and counted,
+	-- and the run is marked succeeded with the counts (a data-modifying
+	-- WITH runs to completion whatever the main query reads)
+	RETURN QUERY EXECUTE pg_catalog.format(
+		'WITH r AS MATERIALIZED (
+			SELECT f.action::pg_catalog.text AS action, f.object_id::pg_catalog.int8 AS object_id,
+				   f.detail::pg_catalog.text AS detail FROM %s($1, $2, $3) f),
+		 c AS (
+			SELECT COALESCE(pg_catalog.jsonb_object_agg(COALESCE(x.action, ''''), x.n), ''{}'') AS counts
+			FROM (SELECT r.action, pg_catalog.count(*) AS n FROM r GROUP BY r.action) x),
+		 u AS (
+			UPDATE ismap.job_run j SET status = ''succeeded'', finished_at = pg_catalog.clock_timestamp(), actions = c.counts
+			FROM c WHERE j.run_id OPERATOR(pg_catalog.=) $3
+			RETURNING j.run_id)
+		 SELECT r.action, r.object_id, r.detail FROM r', call)
+		USING d, dry, run;
+	GET DIAGNOSTICS n = ROW_COUNT;
 	IF pg_catalog.current_setting('ismap.job_progress', true) OPERATOR(pg_catalog.=) 'on' THEN
-		RAISE NOTICE 'run %: %', COALESCE(run::pg_catalog.text, '(dry run)'), counts;
+		RAISE NOTICE 'run %: %', COALESCE(run::pg_catalog.text, '(dry run)'),
+			COALESCE((SELECT j.actions::pg_catalog.text FROM ismap.job_run j WHERE j.run_id OPERATOR(pg_catalog.=) run),
+					 n OPERATOR(pg_catalog.||) ' actions');
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'run a batch job of ismap.job: check the arguments, take its advisory lock (55P03 when held), record the run in job_run (or adopt the running run_id the caller started with job_start), call its function and mark the run succeeded with the count of each action; a dry run changes and records nothing';
+COMMENT ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8, pg_catalog.bool) IS 'run a batch job of ismap.job: check the arguments (an as_of more than the policy max_as_of_ahead after today needs allow_future), take its advisory lock (55P03 when held), record the run in job_run (or adopt the running run_id the caller started with job_start), call its function and mark the run succeeded with the count of each action; a dry run changes and records nothing';
 
 REVOKE EXECUTE ON FUNCTION ismap.job_start(pg_catalog.text, pg_catalog.date) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION ismap.job_finish(pg_catalog.int8, pg_catalog.text, pg_catalog.text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION ismap.job_mark_stale(pg_catalog.text) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8, pg_catalog.bool) FROM PUBLIC;
 

@@ -20,10 +20,8 @@ DECLARE
 	dry pg_catalog.bool := job_renewals.dry_run;
 	run pg_catalog.int8 := job_renewals.run_id;
 	windows pg_catalog.int4[];
-	n_expired pg_catalog.int8 := 0;
-	n_kept pg_catalog.int8 := 0;
+	n_past pg_catalog.int8;
 	n_notices pg_catalog.int8;
-	rec record;
 BEGIN
 	BEGIN
 		-- an empty array is allowed: no notices
@@ -44,7 +42,7 @@ BEGIN
 	-- once (a renewal_pending notice) that a pending renewal keeps it.  One
 	-- statement, one scan: the rows it changes are the whole of the work.
 	PERFORM ismap_internal.job_progress(pg_catalog.format('renewals: registrations valid until before %s', d));
-	FOR rec IN
+	RETURN QUERY
 		WITH pending AS (
 			-- the oldest open renewal per service (filed by d, not decided by d)
 			SELECT DISTINCT ON (a.service_id) a.service_id, a.application_id, a.submitted_on
@@ -107,23 +105,13 @@ BEGIN
 			OR NOT EXISTS (SELECT 1 FROM ismap.notice n
 						   WHERE n.kind = 'renewal_pending' AND n.object_id = x.registration_id
 							 AND n.occasion = x.valid_until))
-		ORDER BY 1, 2
-	LOOP
-		action := rec.act;
-		object_id := rec.id;
-		detail := rec.what;
-		RETURN NEXT;
-		IF rec.act = 'expired' THEN
-			n_expired := n_expired + 1;
-		ELSE
-			n_kept := n_kept + 1;
-		END IF;
-	END LOOP;
+		ORDER BY 1, 2;
+	GET DIAGNOSTICS n_past = ROW_COUNT;
 
 	-- 2. renewal notices: for each registration the latest window reached
 	-- (the first run inside 30 days writes the 30-day notice, not a late
 	-- 90-day one), once; none once a renewal is filed
-	PERFORM ismap_internal.job_progress(pg_catalog.format('renewals: %s expired, %s kept; writing notices at %s days before expiry', n_expired, n_kept, windows));
+	PERFORM ismap_internal.job_progress(pg_catalog.format('renewals: %s registrations expired or kept; writing notices at %s days before expiry', n_past, windows));
 	RETURN QUERY
 	WITH cand AS (
 		SELECT r.registration_id, r.registration_number, r.valid_until, w.days,
@@ -168,15 +156,16 @@ REVOKE EXECUTE ON FUNCTION ismap_internal.job_renewals(pg_catalog.date, pg_catal
 INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
 VALUES ('renewals', 'ismap_internal.job_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 101, 'expire registrations past their validity, keep those a pending renewal holds, write renewal notices', 10);
 
-CREATE FUNCTION ismap.run_renewals(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false)
+CREATE FUNCTION ismap.run_renewals(as_of pg_catalog.date DEFAULT CURRENT_DATE, dry_run pg_catalog.bool DEFAULT false,
+	allow_future pg_catalog.bool DEFAULT false)
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
 LANGUAGE sql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT * FROM ismap.run_job('renewals', $1, $2)
+	SELECT * FROM ismap.run_job('renewals', $1, $2, NULL, $3)
 $$;
-COMMENT ON FUNCTION ismap.run_renewals(pg_catalog.date, pg_catalog.bool) IS 'renewals job: expire registrations past valid_until with no pending renewal, report once those a pending renewal keeps, write renewal notices at the policy windows once each; idempotent';
+COMMENT ON FUNCTION ismap.run_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) IS 'renewals job: expire registrations past valid_until with no pending renewal, report once those a pending renewal keeps, write renewal notices at the policy windows once each; idempotent';
 
 -- Only the owner (and roles it grants, e.g. ismap_jobs) runs the jobs.
-REVOKE EXECUTE ON FUNCTION ismap.run_renewals(pg_catalog.date, pg_catalog.bool) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION ismap.run_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) FROM PUBLIC;
 
