@@ -5161,6 +5161,43 @@ AS $$
 $$;
 COMMENT ON FUNCTION ismap.seal_event_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) IS 'chain job: recompute every hash of the event log; if intact, seal its newest event (hash and fingerprint) so that verify_event_chain checks only what came after; XX001 if broken';
 
+-- ==== Job runs are kept for a while whatever prune_job_runs is told ====
+INSERT INTO ismap.policy (name, value, description, builtin) VALUES
+	('job_runs_keep_at_least', '"30 days"', 'prune_job_runs never deletes runs younger than this', true)
+ON CONFLICT (name) DO NOTHING;
+
+-- ==== Job runs are kept for a while (continued) ====
+CREATE OR REPLACE FUNCTION ismap.prune_job_runs(keep pg_catalog.interval DEFAULT '1 year') RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET intervalstyle = 'postgres'
+AS $$
+DECLARE
+	n pg_catalog.int8;
+	floor pg_catalog.interval := (ismap.policy_value('job_runs_keep_at_least') OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.interval;
+BEGIN
+	IF keep IS NULL OR keep OPERATOR(pg_catalog.<) '0'::pg_catalog.interval THEN
+		RAISE EXCEPTION 'keep must be a non-negative interval' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- the runs are the record of what the jobs did: a slip ('0 seconds')
+	-- must not erase it
+	IF keep OPERATOR(pg_catalog.<) floor THEN
+		RAISE EXCEPTION 'keep % is shorter than the policy job_runs_keep_at_least (%)', keep, floor
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Runs younger than job_runs_keep_at_least are never pruned; change the policy to keep fewer.';
+	END IF;
+	DELETE FROM ismap.job_run r
+	WHERE r.status OPERATOR(pg_catalog.<>) 'running'
+	  AND r.finished_at OPERATOR(pg_catalog.<) (pg_catalog.now() OPERATOR(pg_catalog.-) keep)
+	  AND r.run_id OPERATOR(pg_catalog.<>) ALL (ARRAY(SELECT h.last_success_run_id FROM ismap.job_health h
+												 WHERE h.last_success_run_id IS NOT NULL));
+	GET DIAGNOSTICS n = ROW_COUNT;
+	RETURN n;
+END
+$$;
+COMMENT ON FUNCTION ismap.prune_job_runs(pg_catalog.interval) IS 'delete finished job runs older than keep (default 1 year, at least the policy job_runs_keep_at_least), keeping each job''s last success; returns how many';
+REVOKE EXECUTE ON FUNCTION ismap.prune_job_runs(pg_catalog.interval) FROM PUBLIC;
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

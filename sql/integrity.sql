@@ -209,3 +209,14 @@ SELECT count(*) FROM run_renewals(current_date, dry_run => true);
 \echo :LAST_ERROR_SQLSTATE
 UPDATE policy SET value = '"7 days"' WHERE name = 'max_as_of_ahead';
 \set VERBOSITY terse
+
+-------------------------------------------------------------------------------
+-- L5: prune_job_runs('0 seconds') erased the run history
+-------------------------------------------------------------------------------
+SELECT count(*) AS runs_before FROM job_run \gset
+SELECT prune_job_runs('0 seconds');
+\echo :LAST_ERROR_SQLSTATE
+SELECT prune_job_runs('29 days');
+\echo :LAST_ERROR_SQLSTATE
+SELECT prune_job_runs('30 days') >= 0 AS pruned_within_policy;
+SELECT count(*) = :runs_before AS recent_runs_kept FROM job_run;

@@ -30,6 +30,7 @@ static const char *const ismap_raise_templates[] = {
 	"the function % of job \"%\" does not exist or is not a job function",
 	"job run % is not a running run of job \"%\" started by this session",
 	"run %: %",
+	"keep % is shorter than the policy job_runs_keep_at_least (%)",
 	"policy parameter \"notice_windows_days\" must be an array of days, not %",
 	"policy parameter \"%\" does not exist",
 	"service % has no active registration to delist",

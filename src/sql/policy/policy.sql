@@ -19,6 +19,7 @@ INSERT INTO ismap.policy (name, value, description, builtin) VALUES
 	('audit_period_max', '"1 year"', 'longest audited period accepted', true),
 	('notice_windows_days', '[90, 30, 7]', 'days before valid_until at which a renewal notice is written, once each', true),
 	('max_as_of_ahead', '"7 days"', 'how far after today a batch job may be run as of, unless called with allow_future', true),
+	('job_runs_keep_at_least', '"30 days"', 'prune_job_runs never deletes runs younger than this', true),
 	('cascade_grace', '"30 days"', 'how long a service may stay registered after its platform lost its registration', true),
 	('auditor_qualifications', '["CISSP", "CISA", "情報処理安全確保支援士", "公認情報セキュリティ主任監査人"]', 'qualifications of which a lead auditor must hold at least one, valid at the report date', true),
 	('auditor_min_experience_years', '3', 'minimum years of audit practice of a lead auditor', true),
