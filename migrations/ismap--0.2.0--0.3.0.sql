@@ -5198,6 +5198,51 @@ $$;
 COMMENT ON FUNCTION ismap.prune_job_runs(pg_catalog.interval) IS 'delete finished job runs older than keep (default 1 year, at least the policy job_runs_keep_at_least), keeping each job''s last success; returns how many';
 REVOKE EXECUTE ON FUNCTION ismap.prune_job_runs(pg_catalog.interval) FROM PUBLIC;
 
+-- ==== The policies' helpers answer only for the session's own roles (H3) ====
+CREATE OR REPLACE FUNCTION ismap.principal_audit_body(p_role pg_catalog.name) RETURNS pg_catalog.int8
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT b.audit_body_id FROM ismap.principal_binding b
+	WHERE b.role_name = p_role AND pg_catalog.pg_has_role(SESSION_USER, p_role, 'MEMBER')
+$$;
+COMMENT ON FUNCTION ismap.principal_audit_body(pg_catalog.name) IS 'the audit body a role acts for (row-level policies)';
+CREATE OR REPLACE FUNCTION ismap.principal_csp(p_role pg_catalog.name) RETURNS pg_catalog.int8
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT b.csp_id FROM ismap.principal_binding b
+	WHERE b.role_name = p_role AND pg_catalog.pg_has_role(SESSION_USER, p_role, 'MEMBER')
+$$;
+COMMENT ON FUNCTION ismap.principal_csp(pg_catalog.name) IS 'the provider a role acts for (row-level policies)';
+CREATE OR REPLACE FUNCTION ismap.audit_party(p_audit_id pg_catalog.int8, OUT audit_body_id pg_catalog.int8,
+	OUT csp_id pg_catalog.int8, OUT open pg_catalog.bool)
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT a.audit_body_id, s.csp_id,
+		   NOT EXISTS (SELECT 1 FROM ismap.application ap
+					   WHERE ap.audit_id = a.audit_id AND ap.status <> 'submitted')
+	FROM ismap.audit a JOIN ismap.service s ON s.service_id = a.service_id
+	WHERE a.audit_id = p_audit_id
+	  -- only an audit of a party the session may act for
+	  AND EXISTS (SELECT 1 FROM ismap.principal_binding b
+				  WHERE (b.csp_id = s.csp_id OR b.audit_body_id = a.audit_body_id)
+					AND pg_catalog.pg_has_role(SESSION_USER, b.role_name, 'MEMBER'))
+$$;
+COMMENT ON FUNCTION ismap.audit_party(pg_catalog.int8) IS 'the audit body and provider of an audit, and whether it is still open (no application decided or withdrawn on it)';
+CREATE OR REPLACE FUNCTION ismap.service_csp(p_service_id pg_catalog.int8) RETURNS pg_catalog.int8
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT s.csp_id FROM ismap.service s
+	WHERE s.service_id = p_service_id
+	  -- only a service of a provider the session may act for
+	  AND EXISTS (SELECT 1 FROM ismap.principal_binding b
+				  WHERE b.csp_id = s.csp_id AND pg_catalog.pg_has_role(SESSION_USER, b.role_name, 'MEMBER'))
+$$;
+COMMENT ON FUNCTION ismap.service_csp(pg_catalog.int8) IS 'the provider of a service (row-level policies)';
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

@@ -220,3 +220,31 @@ SELECT prune_job_runs('29 days');
 \echo :LAST_ERROR_SQLSTATE
 SELECT prune_job_runs('30 days') >= 0 AS pruned_within_policy;
 SELECT count(*) = :runs_before AS recent_runs_kept FROM job_run;
+
+-------------------------------------------------------------------------------
+-- H3: the policies' helpers answered any provider or auditor about any
+-- audit (a competitor's pending application) and any login's party
+-------------------------------------------------------------------------------
+SELECT min(s.csp_id) AS csp_a, max(s.csp_id) AS csp_b FROM service s \gset
+SELECT min(a.audit_id) AS audit_of_b FROM audit a JOIN service s USING (service_id) WHERE s.csp_id = :csp_b \gset
+SELECT min(a.audit_id) AS audit_of_a FROM audit a JOIN service s USING (service_id) WHERE s.csp_id = :csp_a \gset
+SELECT min(service_id) AS service_of_b FROM service WHERE csp_id = :csp_b \gset
+DO $$ BEGIN CREATE ROLE h3_csp_a LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE h3_csp_b LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+GRANT ismap_csp TO h3_csp_a, h3_csp_b;
+SELECT count(*) AS bound FROM (SELECT principal('h3_csp_a', NULL, :csp_a) UNION ALL SELECT principal('h3_csp_b', NULL, :csp_b)) b;
+\c - h3_csp_a
+\set VERBOSITY terse
+-- about itself it gets answers (the policies need them) ...
+SELECT ismap.principal_csp('h3_csp_a') = :csp_a AS own_party;
+SELECT (ismap.audit_party(:audit_of_a)).csp_id = :csp_a AS own_audit;
+-- ... about the competitor nothing
+SELECT ismap.principal_csp('h3_csp_b') AS competitor_party;
+SELECT * FROM ismap.audit_party(:audit_of_b);
+SELECT ismap.service_csp(:service_of_b) AS competitor_service;
+SELECT ismap.principal_audit_body('h3_csp_b') AS competitor_body;
+\c - postgres
+SET search_path = ismap, public;
+\set VERBOSITY terse
+DELETE FROM principal_binding WHERE role_name IN ('h3_csp_a', 'h3_csp_b');
+DROP ROLE h3_csp_a, h3_csp_b;

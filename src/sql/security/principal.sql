@@ -21,17 +21,26 @@ SELECT pg_catalog.pg_extension_config_dump('ismap.principal_binding', '');
 
 -- The party of a role, for the policies.  SECURITY DEFINER so that the
 -- policies need no privilege on the tables they consult; the policies pass
--- current_user, which is the querying role there.
+-- current_user, which is the querying role there.  They answer only about
+-- roles the session may act as (its login, or a role it may SET ROLE to,
+-- as a connection pooler does): called directly they tell a provider or an
+-- auditor nothing about another party (docs/security.md, H3).
 CREATE FUNCTION ismap.principal_audit_body(p_role pg_catalog.name) RETURNS pg_catalog.int8
 LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-AS $$ SELECT b.audit_body_id FROM ismap.principal_binding b WHERE b.role_name = p_role $$;
+AS $$
+	SELECT b.audit_body_id FROM ismap.principal_binding b
+	WHERE b.role_name = p_role AND pg_catalog.pg_has_role(SESSION_USER, p_role, 'MEMBER')
+$$;
 COMMENT ON FUNCTION ismap.principal_audit_body(pg_catalog.name) IS 'the audit body a role acts for (row-level policies)';
 
 CREATE FUNCTION ismap.principal_csp(p_role pg_catalog.name) RETURNS pg_catalog.int8
 LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-AS $$ SELECT b.csp_id FROM ismap.principal_binding b WHERE b.role_name = p_role $$;
+AS $$
+	SELECT b.csp_id FROM ismap.principal_binding b
+	WHERE b.role_name = p_role AND pg_catalog.pg_has_role(SESSION_USER, p_role, 'MEMBER')
+$$;
 COMMENT ON FUNCTION ismap.principal_csp(pg_catalog.name) IS 'the provider a role acts for (row-level policies)';
 
 CREATE FUNCTION ismap.audit_party(p_audit_id pg_catalog.int8, OUT audit_body_id pg_catalog.int8,
@@ -44,13 +53,23 @@ AS $$
 					   WHERE ap.audit_id = a.audit_id AND ap.status <> 'submitted')
 	FROM ismap.audit a JOIN ismap.service s ON s.service_id = a.service_id
 	WHERE a.audit_id = p_audit_id
+	  -- only an audit of a party the session may act for
+	  AND EXISTS (SELECT 1 FROM ismap.principal_binding b
+				  WHERE (b.csp_id = s.csp_id OR b.audit_body_id = a.audit_body_id)
+					AND pg_catalog.pg_has_role(SESSION_USER, b.role_name, 'MEMBER'))
 $$;
 COMMENT ON FUNCTION ismap.audit_party(pg_catalog.int8) IS 'the audit body and provider of an audit, and whether it is still open (no application decided or withdrawn on it)';
 
 CREATE FUNCTION ismap.service_csp(p_service_id pg_catalog.int8) RETURNS pg_catalog.int8
 LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-AS $$ SELECT s.csp_id FROM ismap.service s WHERE s.service_id = p_service_id $$;
+AS $$
+	SELECT s.csp_id FROM ismap.service s
+	WHERE s.service_id = p_service_id
+	  -- only a service of a provider the session may act for
+	  AND EXISTS (SELECT 1 FROM ismap.principal_binding b
+				  WHERE b.csp_id = s.csp_id AND pg_catalog.pg_has_role(SESSION_USER, b.role_name, 'MEMBER'))
+$$;
 COMMENT ON FUNCTION ismap.service_csp(pg_catalog.int8) IS 'the provider of a service (row-level policies)';
 
 -- Tie a login role to the audit body or provider it acts for.
