@@ -149,6 +149,10 @@ CREATE FUNCTION ismap.run_job(job_name pg_catalog.text, as_of pg_catalog.date DE
 RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+-- the job's rows are held twice (counted, then returned): in memory, like
+-- the jobs' own sorts, and without JIT (see the jobs' functions)
+SET work_mem = '64MB'
+SET jit = off
 AS $$
 DECLARE
 	jname pg_catalog.text := run_job.job_name;
