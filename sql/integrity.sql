@@ -248,3 +248,27 @@ SET search_path = ismap, public;
 \set VERBOSITY terse
 DELETE FROM principal_binding WHERE role_name IN ('h3_csp_a', 'h3_csp_b');
 DROP ROLE h3_csp_a, h3_csp_b;
+
+-------------------------------------------------------------------------------
+-- M4: a provider withdrawing its application set decided_on freely (a
+-- withdrawal backdated before a decision, say); it is dated today
+-------------------------------------------------------------------------------
+INSERT INTO audit (service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start, period_end, report_date, scope)
+SELECT service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start + 730, period_end + 730, report_date + 730, scope
+FROM audit ORDER BY audit_id DESC LIMIT 1
+RETURNING audit_id AS m4_audit, service_id AS m4_service, target_level AS m4_level \gset
+INSERT INTO application (service_id, audit_id, requested_level, kind, submitted_on)
+VALUES (:m4_service, :m4_audit, :m4_level, 'renewal', current_date) RETURNING application_id AS m4_application \gset
+DO $$ BEGIN CREATE ROLE m4_csp LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+GRANT ismap_csp TO m4_csp;
+SELECT count(*) AS bound FROM principal('m4_csp', NULL, (SELECT csp_id FROM service WHERE service_id = :m4_service));
+SET ROLE m4_csp;
+UPDATE application SET status = 'withdrawn', decided_on = '2020-01-01', decision_reason = 'never mind' WHERE application_id = :m4_application;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE application SET status = 'withdrawn', decided_on = current_date + 30, decision_reason = 'never mind' WHERE application_id = :m4_application;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE application SET status = 'withdrawn', decided_on = current_date, decision_reason = 'never mind' WHERE application_id = :m4_application;
+RESET ROLE;
+SELECT status, decided_on = current_date AS dated_today, decision_reason FROM application WHERE application_id = :m4_application;
+DELETE FROM principal_binding WHERE role_name = 'm4_csp';
+DROP ROLE m4_csp;

@@ -87,9 +87,10 @@ BEGIN
 		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user) AND status = 'submitted'
 			AND submitted_on = CURRENT_DATE AND acknowledged IS NULL
 			AND (SELECT o.open FROM ismap.audit_party(audit_id) o));
+	-- the withdrawal is dated today, by the server's clock (M4)
 	CREATE POLICY withdraw_own ON ismap.application FOR UPDATE TO ismap_csp
 		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user) AND status = 'submitted')
-		WITH CHECK (status = 'withdrawn');
+		WITH CHECK (status = 'withdrawn' AND decided_on = CURRENT_DATE);
 	CREATE POLICY own_binding ON ismap.principal_binding FOR SELECT TO ismap_auditor, ismap_csp
 		USING (role_name = current_user);
 	CREATE POLICY staff ON ismap.service_change TO ismap_registrar, ismap_jobs USING (true);
