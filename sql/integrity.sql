@@ -272,3 +272,30 @@ RESET ROLE;
 SELECT status, decided_on = current_date AS dated_today, decision_reason FROM application WHERE application_id = :m4_application;
 DELETE FROM principal_binding WHERE role_name = 'm4_csp';
 DROP ROLE m4_csp;
+
+-------------------------------------------------------------------------------
+-- M6: the registrar's and the auditors' granted updates of
+-- self_assessed_audit_id changed nothing, silently (no policy let them)
+-------------------------------------------------------------------------------
+SELECT d.service_id AS m6_service, d.base_service_id AS m6_base, a.audit_id AS m6_audit, a.audit_body_id AS m6_body
+FROM service_dependency d JOIN audit a ON a.service_id = d.service_id
+WHERE d.self_assessed_audit_id IS NULL ORDER BY 1, 2, 3 LIMIT 1 \gset
+SELECT min(audit_id) AS other_body_audit FROM audit WHERE audit_body_id <> :m6_body \gset
+DO $$ BEGIN CREATE ROLE m6_auditor LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+GRANT ismap_auditor TO m6_auditor;
+SELECT count(*) AS bound FROM principal('m6_auditor', :m6_body, NULL);
+SET ROLE m6_auditor;
+UPDATE service_dependency SET self_assessed_audit_id = :other_body_audit WHERE service_id = :m6_service AND base_service_id = :m6_base;
+\echo :LAST_ERROR_SQLSTATE
+WITH u AS (UPDATE service_dependency SET self_assessed_audit_id = :m6_audit
+		   WHERE service_id = :m6_service AND base_service_id = :m6_base RETURNING 1)
+SELECT count(*) AS auditor_marked FROM u;
+RESET ROLE;
+SET ROLE ismap_registrar;
+WITH u AS (UPDATE service_dependency SET self_assessed_audit_id = NULL
+		   WHERE service_id = :m6_service AND base_service_id = :m6_base RETURNING 1)
+SELECT count(*) AS registrar_cleared FROM u;
+RESET ROLE;
+SELECT self_assessed_audit_id IS NULL AS cleared FROM service_dependency WHERE service_id = :m6_service AND base_service_id = :m6_base;
+DELETE FROM principal_binding WHERE role_name = 'm6_auditor';
+DROP ROLE m6_auditor;

@@ -67,6 +67,17 @@ BEGIN
 		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
 	CREATE POLICY own_services_delete ON ismap.service_dependency FOR DELETE TO ismap_csp
 		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	-- self_assessed_audit_id, granted to the registrar and the auditors, was
+	-- updatable through no policy: their updates changed nothing, silently
+	-- (M6).  The registrar records it; an auditor, with an audit of its own
+	-- body, on a dependency not already marked by another body's audit
+	-- (marking with another body's audit is refused: 42501)
+	CREATE POLICY staff_update ON ismap.service_dependency FOR UPDATE TO ismap_registrar USING (true);
+	CREATE POLICY own_audit ON ismap.service_dependency FOR UPDATE TO ismap_auditor
+		USING (self_assessed_audit_id IS NULL
+			OR (SELECT o.audit_body_id FROM ismap.audit_party(self_assessed_audit_id) o) = ismap.principal_audit_body(current_user))
+		WITH CHECK (self_assessed_audit_id IS NULL
+			OR (SELECT o.audit_body_id FROM ismap.audit_party(self_assessed_audit_id) o) = ismap.principal_audit_body(current_user));
 	CREATE POLICY own_audits ON ismap.audit FOR SELECT TO ismap_csp
 		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
 	CREATE POLICY own_open_statement ON ismap.statement_item FOR SELECT TO ismap_csp
