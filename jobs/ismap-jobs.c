@@ -151,7 +151,8 @@ usage_error(const char *fmt,...)
 
 /*
  * Notices from the server: the batch functions send their progress as
- * NOTICE when ismap.job_progress is on (with -v); warnings always show.
+ * DEBUG1 messages, which only -v asks for (client_min_messages); warnings
+ * always show.
  */
 static void
 notice_receiver(void *arg, const PGresult *res)
@@ -757,7 +758,7 @@ main(int argc, char **argv)
 	if (opts.verbose)
 	{
 		res = must_query(conn, "enabling progress messages",
-						 "SELECT pg_catalog.set_config('ismap.job_progress', 'on', false)", 0, NULL);
+						 "SELECT pg_catalog.set_config('client_min_messages', 'debug1', false)", 0, NULL);
 		PQclear(res);
 		/* what this invocation is about to do, before it does it */
 		fprintf(stderr, opts.dry_run ? _("%s: plan: as of %s, dry run:") : _("%s: plan: as of %s:"),

@@ -1313,9 +1313,7 @@ BEGIN
 		UPDATE ismap.job_run r SET status = 'succeeded', finished_at = pg_catalog.clock_timestamp(), actions = counts
 		WHERE r.run_id OPERATOR(pg_catalog.=) run;
 	END IF;
-	IF pg_catalog.current_setting('ismap.job_progress', true) OPERATOR(pg_catalog.=) 'on' THEN
-		RAISE NOTICE 'run %: %', COALESCE(run::pg_catalog.text, '(dry run)'), counts;
-	END IF;
+	RAISE DEBUG 'run %: %', COALESCE(run::pg_catalog.text, '(dry run)'), counts;
 END
 $$;
 COMMENT ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'run a batch job of ismap.job: check the arguments, take its advisory lock (55P03 when held), record the run in job_run (or adopt the running run_id the caller started with job_start), call its function and mark the run succeeded with the count of each action; a dry run changes and records nothing';
@@ -3629,9 +3627,7 @@ BEGIN
 		UPDATE ismap.job_run r SET status = 'succeeded', finished_at = pg_catalog.clock_timestamp(), actions = counts
 		WHERE r.run_id OPERATOR(pg_catalog.=) run;
 	END IF;
-	IF pg_catalog.current_setting('ismap.job_progress', true) OPERATOR(pg_catalog.=) 'on' THEN
-		RAISE NOTICE 'run %: %', COALESCE(run::pg_catalog.text, '(dry run)'), counts;
-	END IF;
+	RAISE DEBUG 'run %: %', COALESCE(run::pg_catalog.text, '(dry run)'), counts;
 END
 $$;
 COMMENT ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'run a batch job of ismap.job: check the arguments, take its advisory lock (55P03 when held), record the run in job_run (or adopt the running run_id the caller started with job_start), call its function and mark the run succeeded with the count of each action; a dry run changes and records nothing';
@@ -4958,11 +4954,9 @@ BEGIN
 		 SELECT r.action, r.object_id, r.detail FROM r', call)
 		USING d, dry, run;
 	GET DIAGNOSTICS n = ROW_COUNT;
-	IF pg_catalog.current_setting('ismap.job_progress', true) OPERATOR(pg_catalog.=) 'on' THEN
-		RAISE NOTICE 'run %: %', COALESCE(run::pg_catalog.text, '(dry run)'),
-			COALESCE((SELECT j.actions::pg_catalog.text FROM ismap.job_run j WHERE j.run_id OPERATOR(pg_catalog.=) run),
-					 n OPERATOR(pg_catalog.||) ' actions');
-	END IF;
+	RAISE DEBUG 'run %: %', COALESCE(run::pg_catalog.text, '(dry run)'),
+		COALESCE((SELECT j.actions::pg_catalog.text FROM ismap.job_run j WHERE j.run_id OPERATOR(pg_catalog.=) run),
+				 n OPERATOR(pg_catalog.||) ' actions');
 END
 $$;
 COMMENT ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8, pg_catalog.bool) IS 'run a batch job of ismap.job: check the arguments (an as_of more than the policy max_as_of_ahead after today needs allow_future), take its advisory lock (55P03 when held), record the run in job_run (or adopt the running run_id the caller started with job_start), call its function and mark the run succeeded with the count of each action; a dry run changes and records nothing';
@@ -5475,6 +5469,17 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION ismap_internal.create_policies() IS 'superuser: (re)create the row-level policies of the ismap roles (called by create_roles)';
+
+-- ==== Progress messages at DEBUG1, no setting read ====
+CREATE OR REPLACE FUNCTION ismap_internal.job_progress(p_message pg_catalog.text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RAISE DEBUG '%', p_message;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.job_progress(pg_catalog.text) IS 'used by the batch functions: a progress message at DEBUG1 (sent to clients whose client_min_messages asks for it, as ismap-jobs -v does)';
 
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,

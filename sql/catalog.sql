@@ -44,7 +44,7 @@ SELECT p.oid, p.provolatile, p.proparallel, p.prorettype = 'trigger'::regtype AS
        l.lanname IN ('sql', 'plpgsql')
        AND p.prosrc ~* '\m(insert\s+into|update\s+\S+(\s+(as\s+)?\w+)?\s+set|delete\s+from|set_config|nextval|setval|truncate|lock\s+table|execute\s)' AS writes,
        -- not writes, but reasons to be VOLATILE all the same
-       p.prosrc ~* '\m(for\s+update|advisory|raise\s+(notice|info|warning)|clock_timestamp|ismap\.run_\w+\()' AS side_effects
+       p.prosrc ~* '\m(for\s+update|advisory|raise\s+(notice|info|warning|debug)|clock_timestamp|ismap\.run_\w+\()' AS side_effects
 FROM pg_proc p
 JOIN pg_language l ON l.oid = p.prolang
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'

@@ -25,13 +25,6 @@ extern PGDLLEXPORT void _PG_init(void);
 static char *event_context = NULL;
 static char *acknowledged = NULL;
 
-/*
- * Set by ismap-jobs -v for progress messages (ismap.job_progress); it only
- * changes what is printed, never what a job does or records (the run a job
- * adopts is an argument of ismap.run_job); see docs/jobs.md.
- */
-static bool job_progress = false;
-
 void
 _PG_init(void)
 {
@@ -62,11 +55,6 @@ _PG_init(void)
 							   PGC_USERSET,
 							   GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
 							   NULL, NULL, NULL);
-	DefineCustomBoolVariable("ismap.job_progress",
-							 "Batch functions report their progress as NOTICE messages.",
-							 NULL, &job_progress, false,
-							 PGC_USERSET, GUC_NOT_IN_SAMPLE,
-							 NULL, NULL, NULL);
 	/*
 	 * DROP EXTENSION ismap on a registry that holds registrations or events
 	 * is refused unless this is on (drop_guard.c).  Superuser only, and

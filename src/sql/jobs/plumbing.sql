@@ -124,18 +124,17 @@ END
 $$;
 COMMENT ON FUNCTION ismap.job_finish(pg_catalog.int8, pg_catalog.text, pg_catalog.text) IS 'finish a running job run as failed or skipped, with the error message (used by ismap-jobs after a rolled-back run)';
 
--- progress messages for ismap-jobs -v (NOTICE when ismap.job_progress = on)
+-- progress messages at DEBUG1: they reach only a client that asked for
+-- them with client_min_messages (ismap-jobs -v does); no setting is read
 CREATE FUNCTION ismap_internal.job_progress(p_message pg_catalog.text) RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	IF pg_catalog.current_setting('ismap.job_progress', true) OPERATOR(pg_catalog.=) 'on' THEN
-		RAISE NOTICE '%', p_message;
-	END IF;
+	RAISE DEBUG '%', p_message;
 END
 $$;
-COMMENT ON FUNCTION ismap_internal.job_progress(pg_catalog.text) IS 'used by the batch functions: a progress message (NOTICE) when the setting ismap.job_progress is on';
+COMMENT ON FUNCTION ismap_internal.job_progress(pg_catalog.text) IS 'used by the batch functions: a progress message at DEBUG1 (sent to clients whose client_min_messages asks for it, as ismap-jobs -v does)';
 
 -- The one prologue and epilogue of every job (docs/jobs.md, "Jobs as
 -- rows"): check the arguments, look the job up in ismap.job, take its
@@ -247,11 +246,9 @@ BEGIN
 		 SELECT r.action, r.object_id, r.detail FROM r', call)
 		USING d, dry, run;
 	GET DIAGNOSTICS n = ROW_COUNT;
-	IF pg_catalog.current_setting('ismap.job_progress', true) OPERATOR(pg_catalog.=) 'on' THEN
-		RAISE NOTICE 'run %: %', COALESCE(run::pg_catalog.text, '(dry run)'),
-			COALESCE((SELECT j.actions::pg_catalog.text FROM ismap.job_run j WHERE j.run_id OPERATOR(pg_catalog.=) run),
-					 n OPERATOR(pg_catalog.||) ' actions');
-	END IF;
+	RAISE DEBUG 'run %: %', COALESCE(run::pg_catalog.text, '(dry run)'),
+		COALESCE((SELECT j.actions::pg_catalog.text FROM ismap.job_run j WHERE j.run_id OPERATOR(pg_catalog.=) run),
+				 n OPERATOR(pg_catalog.||) ' actions');
 END
 $$;
 COMMENT ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8, pg_catalog.bool) IS 'run a batch job of ismap.job: check the arguments (an as_of more than the policy max_as_of_ahead after today needs allow_future), take its advisory lock (55P03 when held), record the run in job_run (or adopt the running run_id the caller started with job_start), call its function and mark the run succeeded with the count of each action; a dry run changes and records nothing';
