@@ -205,9 +205,9 @@ ORDER BY 1;
 -- 0.3.0 keeps only the name run_changes (0.2.0 also had run_change_checks)
 SELECT to_regprocedure('ismap.run_change_checks(date, boolean)') IS NULL AS alias_gone;
 SELECT * FROM verify_event_chain();
--- rows that arrive by COPY are a restore: their events come with the
--- event log's own rows, so the trigger writes none (changes are reported
--- by INSERT)
+-- a change that arrives by COPY writes its event like one inserted; only
+-- a session under session_replication_role = replica (a superuser's
+-- restore, whose events come with the event log's own rows) writes none
 SELECT count(*) AS events_before FROM registry_event \gset
 COPY service_change (change_id, service_id, kind, effective_on, description, reported_by, reported_on) FROM stdin;
 3	5	minor	2025-10-01	a restored row	Platform KK	2025-09-30
@@ -216,3 +216,9 @@ SELECT count(*) - :events_before AS events_written_by_copy FROM registry_event;
 INSERT INTO service_change (change_id, service_id, kind, effective_on, description, reported_by, reported_on)
 VALUES (4, 5, 'minor', '2025-10-02', 'an inserted row', 'Platform KK', '2025-10-01');
 SELECT count(*) - :events_before AS events_written_by_insert FROM registry_event;
+SET session_replication_role = replica;
+COPY service_change (change_id, service_id, kind, effective_on, description, reported_by, reported_on) FROM stdin;
+5	5	minor	2025-10-03	a row restored under replica	Platform KK	2025-10-02
+\.
+RESET session_replication_role;
+SELECT count(*) - :events_before AS events_written_under_replica FROM registry_event;

@@ -12,7 +12,9 @@ RESET client_min_messages;
 
 -------------------------------------------------------------------------------
 -- L3: session_replication_role = replica used to switch off the trigger
--- that keeps registrations: every guard of the history fires always
+-- that keeps registrations: every guard of the history fires always (the
+-- two triggers that write events are ordinary ones: a restore under
+-- replica, which only a superuser may set, brings the events back itself)
 -------------------------------------------------------------------------------
 SELECT t.tgrelid::regclass AS "table", t.tgname, t.tgenabled
 FROM pg_trigger t
@@ -299,3 +301,111 @@ RESET ROLE;
 SELECT self_assessed_audit_id IS NULL AS cleared FROM service_dependency WHERE service_id = :m6_service AND base_service_id = :m6_base;
 DELETE FROM principal_binding WHERE role_name = 'm6_auditor';
 DROP ROLE m6_auditor;
+
+-------------------------------------------------------------------------------
+-- C1: a registration without an event.  The registrar's own trigger on a
+-- temporary table called register() from a COPY; the event trigger took the
+-- COPY for a restore and wrote nothing.  Now nothing but the session's
+-- replication role (superuser only) decides whether an event is written.
+-------------------------------------------------------------------------------
+INSERT INTO audit (service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start, period_end, report_date, scope)
+SELECT service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start, period_end, report_date, scope
+FROM audit ORDER BY audit_id DESC LIMIT 1
+RETURNING audit_id AS c1_audit, service_id AS c1_service, target_level AS c1_level \gset
+INSERT INTO application (service_id, audit_id, requested_level, kind, submitted_on)
+SELECT :c1_service, :c1_audit, :c1_level,
+	CASE WHEN EXISTS (SELECT 1 FROM registration WHERE service_id = :c1_service AND status IN ('active', 'suspended')) THEN 'renewal' ELSE 'new' END,
+	'2026-10-01'
+RETURNING application_id AS c1_application \gset
+DO $$ BEGIN CREATE ROLE c1_registrar LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+GRANT ismap_registrar TO c1_registrar;
+\c - c1_registrar
+SET search_path = ismap, public;
+CREATE TEMP TABLE c1 (a int, application_id bigint DEFAULT :c1_application);
+CREATE FUNCTION pg_temp.c1_register() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM ismap.register(NEW.application_id, '2026-10-01');
+	RETURN NEW;
+END
+$$;
+CREATE TRIGGER c1 BEFORE INSERT ON c1 FOR EACH ROW EXECUTE FUNCTION pg_temp.c1_register();
+COPY c1 (a) FROM STDIN;
+1
+\.
+SELECT count(*) AS c1_registered FROM registration WHERE application_id = :c1_application;
+-- the registrar cannot switch the event triggers off
+SET session_replication_role = replica;
+\echo :LAST_ERROR_SQLSTATE
+\c - postgres
+SET search_path = ismap, public;
+SELECT count(*) AS c1_registered_events FROM registry_event e JOIN registration r USING (registration_id)
+WHERE r.application_id = :c1_application AND e.kind = 'registered';
+SELECT ok FROM verify_event_chain();
+DROP ROLE c1_registrar;
+
+-------------------------------------------------------------------------------
+-- M3: validate_application failed for a provider on its own application
+-- ("permission denied for table auditor", with the query text).  It has the
+-- owner's rights now and answers for an application the caller may see;
+-- another provider's is as unknown as an id never used.
+-------------------------------------------------------------------------------
+SELECT a.application_id AS m3_own, s.csp_id AS m3_csp FROM application a JOIN service s USING (service_id)
+ORDER BY a.application_id LIMIT 1 \gset
+SELECT min(a.application_id) AS m3_other FROM application a JOIN service s USING (service_id) WHERE s.csp_id <> :m3_csp \gset
+DO $$ BEGIN CREATE ROLE m3_csp LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+GRANT ismap_csp TO m3_csp;
+DO $$ BEGIN CREATE ROLE m3_reader LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+GRANT ismap_reader TO m3_reader;
+SELECT count(*) AS bound FROM principal('m3_csp', NULL, :m3_csp);
+SELECT count(*) AS findings_as_registrar FROM validate_application(:m3_own) \gset
+\c - m3_csp
+SELECT count(*) = :findings_as_registrar AS provider_sees_the_same_findings FROM ismap.validate_application(:m3_own);
+SELECT ismap.validate_application_sarif(:m3_own) IS NOT NULL AS provider_gets_sarif;
+\set VERBOSITY default
+SELECT count(*) FROM ismap.validate_application(:m3_other);
+SELECT count(*) FROM ismap.validate_application(-1);
+\set VERBOSITY terse
+\c - m3_reader
+SELECT count(*) FROM ismap.validate_application(:m3_own);
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) FROM ismap.validate_application_sarif(:m3_own);
+\echo :LAST_ERROR_SQLSTATE
+\c - postgres
+SET search_path = ismap, public;
+DELETE FROM principal_binding WHERE role_name = 'm3_csp';
+DROP ROLE m3_csp, m3_reader;
+
+-------------------------------------------------------------------------------
+-- what is public: a service never registered was seen by every role (its
+-- name and scope); now by the staff, its provider and the bodies auditing it
+-------------------------------------------------------------------------------
+INSERT INTO service (csp_id, name, scope, delivery_models, deployment_models)
+SELECT min(csp_id), 'unpublished cloud', 'a secret scope', '{SaaS}', '{public}' FROM csp
+RETURNING service_id AS pub_service, csp_id AS pub_csp \gset
+INSERT INTO service_dependency (service_id, base_service_id)
+SELECT :pub_service, min(service_id) FROM registration \gset
+SELECT min(csp_id) AS pub_other_csp FROM csp WHERE csp_id <> :pub_csp \gset
+INSERT INTO csp (name, corporate_number) VALUES ('Applicant KK', corporate_number_check_digit('999999999999')::text || '999999999999') RETURNING csp_id AS pub_new_csp \gset
+DO $$ BEGIN CREATE ROLE pub_reader LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+GRANT ismap_reader TO pub_reader;
+DO $$ BEGIN CREATE ROLE pub_own LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+GRANT ismap_csp TO pub_own;
+DO $$ BEGIN CREATE ROLE pub_other LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+GRANT ismap_csp TO pub_other;
+SELECT count(*) AS bound FROM (SELECT principal('pub_own', NULL, :pub_csp) UNION ALL SELECT principal('pub_other', NULL, :pub_other_csp)) b;
+\c - pub_reader
+SELECT count(*) AS reader_sees_it FROM ismap.service WHERE name = 'unpublished cloud';
+SELECT count(*) AS reader_sees_its_platform FROM ismap.service_dependency WHERE service_id = :pub_service;
+SELECT count(*) AS reader_sees_the_applicant FROM ismap.csp WHERE csp_id = :pub_new_csp;
+SELECT count(*) = (SELECT count(DISTINCT service_id) FROM ismap.registration) AS reader_sees_registered_only FROM ismap.service;
+\c - pub_other
+SELECT count(*) AS competitor_sees_it FROM ismap.service WHERE name = 'unpublished cloud';
+SELECT count(*) AS competitor_sees_its_platform FROM ismap.service_dependency WHERE service_id = :pub_service;
+UPDATE ismap.service SET name = 'x' WHERE service_id = :pub_service;
+\c - pub_own
+SELECT count(*) AS provider_sees_its_own FROM ismap.service WHERE name = 'unpublished cloud';
+SELECT count(*) AS provider_sees_its_platform FROM ismap.service_dependency WHERE service_id = :pub_service;
+\c - postgres
+SET search_path = ismap, public;
+DELETE FROM principal_binding WHERE role_name IN ('pub_own', 'pub_other');
+DROP ROLE pub_reader, pub_own, pub_other;

@@ -14,6 +14,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/tuplestore.h"
@@ -231,6 +232,47 @@ parse_result(const char *s)
 	return VL_RESULT_NOT_TESTED;
 }
 
+/*
+ * The function has the owner's rights, so that a provider or an auditor can
+ * validate its own application although the rules read what is not granted
+ * to it (the audit body's selections, the auditor's record, the platforms).
+ * Whether it may validate this application is decided with the rights of the
+ * person who acted -- the role set with SET ROLE, else the login role, as
+ * the events record it: the application must be visible to that role under
+ * its privileges and row-level policies.  One it may not see "does not
+ * exist", the answer for an id never used, so the error tells nothing about
+ * another party.
+ */
+static bool
+ismap_caller_sees_application(int64 application_id)
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	Oid			types[1] = {INT8OID};
+	Datum		values[1];
+	bool		seen = false;
+
+	values[0] = Int64GetDatum(application_id);
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(GetOuterUserId(), save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	PG_TRY();
+	{
+		int			rc = SPI_execute_with_args("SELECT 1 FROM ismap.application a"
+											   " WHERE a.application_id OPERATOR(pg_catalog.=) $1",
+											   1, types, values, NULL, true, 1);
+
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "validation query failed: %s", SPI_result_code_string(rc));
+		seen = SPI_processed > 0;
+	}
+	PG_FINALLY();
+	{
+		SetUserIdAndSecContext(save_userid, save_sec_context);
+	}
+	PG_END_TRY();
+	return seen;
+}
+
 PG_FUNCTION_INFO_V1(ismap_validate_application);
 Datum
 ismap_validate_application(PG_FUNCTION_ARGS)
@@ -258,6 +300,10 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 
 	types[0] = INT8OID;
 	values[0] = Int64GetDatum(application_id);
+	if (!ismap_caller_sees_application(application_id))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("application %lld does not exist", (long long) application_id)));
 	run(Q_APPLICATION, q_application, 1, types, values);
 	if (SPI_processed == 0)
 		ereport(ERROR,

@@ -55,20 +55,9 @@ BEGIN
 	IF TG_OP = 'UPDATE' AND NEW.covered_by IS NOT DISTINCT FROM OLD.covered_by THEN
 		RETURN NULL;
 	END IF;
-	-- Rows that arrive by COPY are a restore (pg_dump writes table data as
-	-- COPY): their events come back with ismap.registry_event's own rows,
-	-- and new ones would fork the chain.  Changes are reported by INSERT.
-	-- (the whole query must be one COPY ... FROM STDIN, run by a superuser:
-	-- a restore, never a multi-statement query that merely starts with COPY)
-	-- (this function runs with the owner's rights: the one who inserted is
-	-- the role set with SET ROLE, else the login role)
-	IF TG_OP = 'INSERT'
-	   AND pg_catalog.current_query() OPERATOR(pg_catalog.~*) '^\s*copy\s[^;]*\sfrom\s+stdin\s*;?\s*$'
-	   AND (SELECT r.rolsuper FROM pg_catalog.pg_roles r
-			WHERE r.rolname OPERATOR(pg_catalog.=) CASE WHEN pg_catalog.current_setting('role') IN ('none', '')
-				THEN SESSION_USER ELSE pg_catalog.current_setting('role')::pg_catalog.name END) THEN
-		RETURN NULL;
-	END IF;
+	-- An ordinary trigger (not ENABLE ALWAYS): a restore replays the rows
+	-- under session_replication_role = replica (superuser only), and their
+	-- events come back with ismap.registry_event's own rows.
 	SELECT r.registration_id INTO live FROM ismap.registration r
 	WHERE r.service_id = NEW.service_id AND r.status = ANY (ARRAY['active', 'suspended']);
 	PERFORM ismap_internal.append_event(CASE WHEN TG_OP = 'INSERT' THEN 'change_reported' ELSE 'change_covered' END,
@@ -95,7 +84,6 @@ COMMENT ON FUNCTION ismap_internal.service_change_event_trigger() IS 'trigger: w
 
 CREATE TRIGGER service_change_events AFTER INSERT OR UPDATE ON ismap.service_change
 	FOR EACH ROW EXECUTE FUNCTION ismap_internal.service_change_event_trigger();
-ALTER TABLE ismap.service_change ENABLE ALWAYS TRIGGER service_change_events;
 
 CREATE FUNCTION ismap_internal.service_change_guard() RETURNS trigger
 LANGUAGE plpgsql

@@ -12,6 +12,9 @@ CREATE TABLE ismap.sla_template (
 COMMENT ON TABLE ismap.sla_template IS 'what a system of each availability rating asks of a service through the procurement specification or SLA (§2.3); editable';
 CREATE TRIGGER sla_template_edit BEFORE INSERT OR UPDATE ON ismap.sla_template
 	FOR EACH ROW EXECUTE FUNCTION ismap_internal.default_row_edit('availability');
+-- ENABLE ALWAYS: a restore (session_replication_role = replica) replaces
+-- the shipped default with the dumped row through it
+ALTER TABLE ismap.sla_template ENABLE ALWAYS TRIGGER sla_template_edit;
 
 INSERT INTO ismap.sla_template (availability, uptime_pct, rto, rpo, backup, builtin) VALUES
 	(1, 99.000, '72 hours', '24 hours', 'daily backup, kept 7 days', true),

@@ -5,6 +5,13 @@
 -- run its UPDATE names in run_id; otherwise from the status transition and
 -- the columns the registry function wrote (ended_on, end_reason,
 -- cascade_path).
+--
+-- The trigger fires whoever writes, in whatever way (INSERT, COPY, a
+-- trigger of the session's own calling register()).  It is an ordinary
+-- trigger, not ENABLE ALWAYS: a session under session_replication_role =
+-- replica -- which only a superuser may set, the way a restore or a
+-- logical-replication subscriber replays rows together with their events
+-- -- writes none.  Nothing else decides whether an event is written.
 CREATE FUNCTION ismap_internal.registration_event_trigger() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -13,17 +20,6 @@ DECLARE
 	kind pg_catalog.text;
 	ctx pg_catalog.jsonb;
 BEGIN
-	-- Rows that arrive by COPY are a restore (pg_dump writes table data as
-	-- COPY): their events come back with ismap.registry_event's own data,
-	-- and writing new ones would fork the chain.  The registry functions
-	-- never COPY.
-	-- (the whole query must be one COPY ... FROM STDIN, run by a superuser:
-	-- a restore, never a multi-statement query that merely starts with COPY)
-	IF TG_OP = 'INSERT'
-	   AND pg_catalog.current_query() OPERATOR(pg_catalog.~*) '^\s*copy\s[^;]*\sfrom\s+stdin\s*;?\s*$'
-	   AND (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER) THEN
-		RETURN NULL;
-	END IF;
 	IF TG_OP = 'INSERT' THEN
 		kind := 'registered';
 	ELSIF NEW.status IS DISTINCT FROM OLD.status THEN
@@ -86,4 +82,3 @@ COMMENT ON FUNCTION ismap_internal.registration_event_trigger() IS 'trigger: wri
 
 CREATE TRIGGER registration_events AFTER INSERT OR UPDATE ON ismap.registration
 	FOR EACH ROW EXECUTE FUNCTION ismap_internal.registration_event_trigger();
-ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER registration_events;

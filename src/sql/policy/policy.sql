@@ -11,6 +11,9 @@ CREATE TABLE ismap.policy (
 COMMENT ON TABLE ismap.policy IS 'the scheme''s parameters as data: validity, notice windows, grace periods, auditor requirements, sampling tolerances';
 CREATE TRIGGER policy_edit BEFORE INSERT OR UPDATE ON ismap.policy
 	FOR EACH ROW EXECUTE FUNCTION ismap_internal.default_row_edit('name');
+-- ENABLE ALWAYS: a restore (session_replication_role = replica) replaces
+-- the shipped default with the dumped row through it
+ALTER TABLE ismap.policy ENABLE ALWAYS TRIGGER policy_edit;
 COMMENT ON COLUMN ismap.policy.builtin IS 'true while the row is the default shipped with the extension; any edit makes it false';
 
 -- Parameters read by the registry functions.  Durations are interval text.

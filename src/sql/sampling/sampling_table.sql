@@ -65,6 +65,9 @@ COMMENT ON FUNCTION ismap_internal.sampling_table_edit() IS 'trigger: an edited 
 
 CREATE TRIGGER sampling_table_edit BEFORE INSERT OR UPDATE ON ismap.sampling_table
 	FOR EACH ROW EXECUTE FUNCTION ismap_internal.sampling_table_edit();
+-- ENABLE ALWAYS: a restore (session_replication_role = replica) replaces
+-- the shipped default with the dumped row through it
+ALTER TABLE ismap.sampling_table ENABLE ALWAYS TRIGGER sampling_table_edit;
 
 -- The minimum sample of a frequency from the sample table.
 CREATE FUNCTION ismap.sample_size(p_frequency pg_catalog.text) RETURNS pg_catalog.int4

@@ -29,11 +29,35 @@ BEGIN
 	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.control_test TO %I USING (true)',
 		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.control_test'::pg_catalog.regclass));
 
-	-- everyone reads the public parts of these
-	CREATE POLICY published ON ismap.service FOR SELECT TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs USING (true);
-	CREATE POLICY published ON ismap.service_dependency FOR SELECT TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs USING (true);
-	CREATE POLICY published ON ismap.csp FOR SELECT TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs USING (true);
+	-- What is public (docs/security.md): a service once registered (live or
+	-- ended), its platforms and its provider.  A service never registered
+	-- is seen by the staff, its own provider and the audit bodies auditing
+	-- it (or a service built on it); its provider, until one of its services
+	-- is registered, by the staff and the parties that see one of them.  The
+	-- policies of service_dependency name registration and audit, not
+	-- service, so that service's may read them without recursion.
+	CREATE POLICY staff ON ismap.service FOR SELECT TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.service_dependency FOR SELECT TO ismap_registrar, ismap_jobs USING (true);
 	CREATE POLICY registrar ON ismap.csp TO ismap_registrar USING (true);
+	CREATE POLICY staff ON ismap.csp FOR SELECT TO ismap_jobs USING (true);
+	CREATE POLICY published ON ismap.service FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp
+		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service.service_id));
+	CREATE POLICY published ON ismap.service_dependency FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp
+		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service_dependency.service_id));
+	CREATE POLICY published ON ismap.csp FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp
+		USING (EXISTS (SELECT 1 FROM ismap.service s WHERE s.csp_id = csp.csp_id));
+	CREATE POLICY own_services_read ON ismap.service FOR SELECT TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_read ON ismap.service_dependency FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_row_read ON ismap.csp FOR SELECT TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY audited ON ismap.service FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service.service_id)
+			OR EXISTS (SELECT 1 FROM ismap.service_dependency d JOIN ismap.audit a ON a.service_id = d.service_id
+					   WHERE d.base_service_id = service.service_id));
+	CREATE POLICY audited ON ismap.service_dependency FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service_dependency.service_id));
 
 	-- an auditor: its own body
 	CREATE POLICY own_body ON ismap.auditor TO ismap_auditor
@@ -105,7 +129,8 @@ BEGIN
 	CREATE POLICY own_binding ON ismap.principal_binding FOR SELECT TO ismap_auditor, ismap_csp
 		USING (role_name = current_user);
 	CREATE POLICY staff ON ismap.service_change TO ismap_registrar, ismap_jobs USING (true);
-	CREATE POLICY published ON ismap.service_change FOR SELECT TO ismap_reader, ismap_auditor USING (true);
+	CREATE POLICY published ON ismap.service_change FOR SELECT TO ismap_reader, ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service_change.service_id));
 	CREATE POLICY own_services ON ismap.service_change TO ismap_csp
 		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
 		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));

@@ -5,8 +5,9 @@
 CREATE FUNCTION ismap.validate_application(application_id pg_catalog.int8)
 RETURNS TABLE (code pg_catalog.text, severity pg_catalog.text, control_id ismap.ctrlid, message pg_catalog.text)
 AS 'MODULE_PATHNAME', 'ismap_validate_application'
-LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION ismap.validate_application(pg_catalog.int8) IS 'every finding of the government''s check of an application (code, severity error/query/warning, control, message); see docs/validation.md';
+LANGUAGE C STABLE STRICT PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION ismap.validate_application(pg_catalog.int8) IS 'every finding of the government''s check of an application (code, severity error/query/warning, control, message), for an application the caller may see; see docs/validation.md';
 
 CREATE FUNCTION ismap.validation_rules()
 RETURNS TABLE (code pg_catalog.text, severity pg_catalog.text, description pg_catalog.text)
