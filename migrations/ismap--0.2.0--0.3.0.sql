@@ -5883,6 +5883,42 @@ ALTER TABLE ismap.policy ENABLE ALWAYS TRIGGER policy_edit;
 ALTER TABLE ismap.sampling_table ENABLE ALWAYS TRIGGER sampling_table_edit;
 ALTER TABLE ismap.sla_template ENABLE ALWAYS TRIGGER sla_template_edit;
 
+-- ==== A head published outside the database is the anchor (M7) ====
+CREATE OR REPLACE FUNCTION ismap.verify_event_chain(OUT ok pg_catalog.bool, OUT first_bad_event pg_catalog.int8)
+LANGUAGE C STABLE PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'ismap_verify_event_chain';
+COMMENT ON FUNCTION ismap.verify_event_chain() IS 'check the event chain (from the newest seal, else in full): the first event whose content, link or order was altered, or whose predecessor was removed; the sealed event if the log was cut or rewritten after the seal';
+CREATE OR REPLACE FUNCTION ismap.verify_event_chain(anchor_event_id pg_catalog.int8, anchor_hash pg_catalog.bytea,
+	OUT ok pg_catalog.bool, OUT first_bad_event pg_catalog.int8)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	full_ok pg_catalog.bool;
+	full_bad pg_catalog.int8;
+	stored pg_catalog.bytea;
+BEGIN
+	IF anchor_event_id IS NULL OR anchor_hash IS NULL THEN
+		RAISE EXCEPTION 'the anchor needs an event id and its published hash'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF pg_catalog.length(anchor_hash) OPERATOR(pg_catalog.<>) 32 THEN
+		RAISE EXCEPTION 'a published hash is 32 bytes (SHA-256), not %', pg_catalog.length(anchor_hash)
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT f.ok, f.first_bad_event INTO full_ok, full_bad FROM ismap.event_chain_full_check() f;
+	IF NOT full_ok THEN
+		ok := false;
+		first_bad_event := full_bad;
+		RETURN;
+	END IF;
+	SELECT e.hash INTO stored FROM ismap.registry_event e WHERE e.event_id OPERATOR(pg_catalog.=) anchor_event_id;
+	ok := stored IS NOT DISTINCT FROM anchor_hash;
+	first_bad_event := CASE WHEN NOT ok THEN anchor_event_id END;
+END
+$$;
+COMMENT ON FUNCTION ismap.verify_event_chain(pg_catalog.int8, pg_catalog.bytea) IS 'check every hash of the event chain (no seal trusted) and that the event named has the hash published for it (event_chain_head, kept outside the database)';
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

@@ -409,3 +409,58 @@ SELECT count(*) AS provider_sees_its_platform FROM ismap.service_dependency WHER
 SET search_path = ismap, public;
 DELETE FROM principal_binding WHERE role_name IN ('pub_own', 'pub_other');
 DROP ROLE pub_reader, pub_own, pub_other;
+
+-------------------------------------------------------------------------------
+-- M7: a superuser who rewrote a sealed event and then the seal's
+-- fingerprint passed verify_event_chain().  A head published outside the
+-- database is the anchor: verify_event_chain(event_id, hash) trusts no seal.
+-------------------------------------------------------------------------------
+SELECT count(*) AS sealed FROM seal_event_chain('2026-10-01');
+SELECT event_id AS anchor_id, hash AS anchor_hash FROM event_chain_head() \gset
+SELECT min(event_id) AS m7_event FROM registry_event \gset
+SELECT actor AS m7_actor FROM registry_event WHERE event_id = :m7_event \gset
+CREATE FUNCTION pg_temp.rehash() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	e ismap.registry_event;
+	prev bytea;
+BEGIN
+	FOR e IN SELECT * FROM ismap.registry_event ORDER BY event_id LOOP
+		e.prev_hash := prev;
+		e.hash := sha256(COALESCE(prev, '\x'::bytea) || ismap.event_digest_input(e));
+		UPDATE ismap.registry_event SET prev_hash = e.prev_hash, hash = e.hash
+		WHERE event_id = e.event_id AND (hash, prev_hash) IS DISTINCT FROM (e.hash, e.prev_hash);
+		prev := e.hash;
+	END LOOP;
+END
+$$;
+ALTER TABLE registry_event DISABLE TRIGGER registry_event_append_only;
+UPDATE registry_event SET actor = 'mallory' WHERE event_id = :m7_event;
+CREATE FUNCTION pg_temp.reseal() RETURNS void LANGUAGE sql AS $$
+	UPDATE ismap.event_chain_seal s
+	SET hash = (SELECT e.hash FROM ismap.registry_event e WHERE e.event_id = s.event_id),
+		fingerprint = (SELECT ismap.event_chain_fingerprint(e.event_id, e.xmin, e.ctid)
+					   FROM ismap.registry_event e WHERE e.event_id <= s.event_id)
+$$;
+SELECT pg_temp.reseal();
+-- the seal's word is taken: the limit the finding showed
+SELECT ok FROM verify_event_chain();
+-- the anchor is not fooled: the altered event
+SELECT ok, first_bad_event = :m7_event AS names_the_altered_event FROM verify_event_chain(:anchor_id, :'anchor_hash');
+-- nor by every later hash recomputed and the seal rewritten to match (the
+-- chain is valid again): the anchor
+SELECT pg_temp.rehash();
+SELECT pg_temp.reseal();
+SELECT ok FROM event_chain_full_check();
+SELECT ok, first_bad_event = :anchor_id AS names_the_anchor FROM verify_event_chain(:anchor_id, :'anchor_hash');
+-- put back, the published hash holds again
+UPDATE registry_event SET actor = :'m7_actor' WHERE event_id = :m7_event;
+SELECT pg_temp.rehash();
+SELECT pg_temp.reseal();
+ALTER TABLE registry_event ENABLE ALWAYS TRIGGER registry_event_append_only;
+SELECT ok, first_bad_event FROM verify_event_chain(:anchor_id, :'anchor_hash');
+SELECT ok FROM verify_event_chain();
+-- an anchor is an event id and a SHA-256
+SELECT * FROM verify_event_chain(:anchor_id, NULL);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM verify_event_chain(:anchor_id, '\x00');
+\echo :LAST_ERROR_SQLSTATE

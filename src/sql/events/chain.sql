@@ -34,6 +34,44 @@ AS $$
 $$;
 COMMENT ON FUNCTION ismap.event_chain_head() IS 'the newest event and its hash: publish it, and removal of the newest events becomes detectable too';
 
+-- Verification against a head published outside the database (M7): the
+-- seal and its fingerprint are in the database, so whoever rewrites events
+-- can rewrite them too.  Given an event id and the hash published for it,
+-- every hash is recomputed from the first event (no seal is trusted) and the
+-- stored hash of that event must equal the published one.  A rewrite that
+-- recomputed the chain after it, or a log cut before it, is then reported
+-- as that event.
+CREATE FUNCTION ismap.verify_event_chain(anchor_event_id pg_catalog.int8, anchor_hash pg_catalog.bytea,
+	OUT ok pg_catalog.bool, OUT first_bad_event pg_catalog.int8)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	full_ok pg_catalog.bool;
+	full_bad pg_catalog.int8;
+	stored pg_catalog.bytea;
+BEGIN
+	IF anchor_event_id IS NULL OR anchor_hash IS NULL THEN
+		RAISE EXCEPTION 'the anchor needs an event id and its published hash'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF pg_catalog.length(anchor_hash) OPERATOR(pg_catalog.<>) 32 THEN
+		RAISE EXCEPTION 'a published hash is 32 bytes (SHA-256), not %', pg_catalog.length(anchor_hash)
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT f.ok, f.first_bad_event INTO full_ok, full_bad FROM ismap.event_chain_full_check() f;
+	IF NOT full_ok THEN
+		ok := false;
+		first_bad_event := full_bad;
+		RETURN;
+	END IF;
+	SELECT e.hash INTO stored FROM ismap.registry_event e WHERE e.event_id OPERATOR(pg_catalog.=) anchor_event_id;
+	ok := stored IS NOT DISTINCT FROM anchor_hash;
+	first_bad_event := CASE WHEN NOT ok THEN anchor_event_id END;
+END
+$$;
+COMMENT ON FUNCTION ismap.verify_event_chain(pg_catalog.int8, pg_catalog.bytea) IS 'check every hash of the event chain (no seal trusted) and that the event named has the hash published for it (event_chain_head, kept outside the database)';
+
 -- the fingerprint of a set of events (src/pg/events.c, fp_add): order-free
 -- and combinable, so that the scan of the sealed events may run in parallel
 CREATE FUNCTION ismap_internal.event_fingerprint_step(pg_catalog.bytea, pg_catalog.int8, pg_catalog.xid, pg_catalog.tid)
