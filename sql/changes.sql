@@ -55,7 +55,12 @@ DELETE FROM service_change WHERE change_id = 2;
 TRUNCATE service_change CASCADE;
 \echo :LAST_ERROR_SQLSTATE
 SELECT change_id, kind, material FROM service_change ORDER BY 1;
--- each reported change is an event of the chain, on the service's registration
+-- each reported change is an event of the chain, on the service's
+-- registration: queued by the report (no chain lock in the reporter's
+-- transaction), chained by the next append or the changes job (here by
+-- hand, under the chain lock)
+SELECT kind, service_id, payload->>'change_id' AS change_id FROM ismap_internal.pending_event ORDER BY pending_id;
+SELECT ismap_internal.chain_pending_events() AS chained FROM (SELECT pg_advisory_xact_lock(1769172321, 1)) l;
 SELECT kind, registration_id, service_id, payload->>'change_id' AS change_id, payload->>'kind' AS change_kind,
 	   payload->>'material' AS material, payload->>'effective_on' AS effective_on
 FROM registry_event WHERE kind LIKE 'change%' ORDER BY event_id;
@@ -212,13 +217,13 @@ SELECT count(*) AS events_before FROM registry_event \gset
 COPY service_change (change_id, service_id, kind, effective_on, description, reported_by, reported_on) FROM stdin;
 3	5	minor	2025-10-01	a restored row	Platform KK	2025-09-30
 \.
-SELECT count(*) - :events_before AS events_written_by_copy FROM registry_event;
+SELECT count(*) - :events_before + (SELECT count(*) FROM ismap_internal.pending_event) AS events_written_by_copy FROM registry_event;
 INSERT INTO service_change (change_id, service_id, kind, effective_on, description, reported_by, reported_on)
 VALUES (4, 5, 'minor', '2025-10-02', 'an inserted row', 'Platform KK', '2025-10-01');
-SELECT count(*) - :events_before AS events_written_by_insert FROM registry_event;
+SELECT count(*) - :events_before + (SELECT count(*) FROM ismap_internal.pending_event) AS events_written_by_insert FROM registry_event;
 SET session_replication_role = replica;
 COPY service_change (change_id, service_id, kind, effective_on, description, reported_by, reported_on) FROM stdin;
 5	5	minor	2025-10-03	a row restored under replica	Platform KK	2025-10-02
 \.
 RESET session_replication_role;
-SELECT count(*) - :events_before AS events_written_under_replica FROM registry_event;
+SELECT count(*) - :events_before + (SELECT count(*) FROM ismap_internal.pending_event) AS events_written_under_replica FROM registry_event;

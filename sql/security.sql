@@ -341,6 +341,11 @@ INSERT INTO service_change (service_id, kind, effective_on, description, reporte
 VALUES (1, 'architecture', '2026-06-25', 'backdated', 'ops A', '2020-01-01');
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
+-- queued in the provider's name (its transaction took no chain lock),
+-- then chained by the next append (here by hand, under the chain lock)
+SELECT kind, payload->>'description' AS description, actor FROM ismap_internal.pending_event
+WHERE kind = 'change_reported' ORDER BY pending_id;
+SELECT ismap_internal.chain_pending_events() AS chained FROM (SELECT pg_advisory_xact_lock(1769172321, 1)) l;
 SELECT kind, payload->>'description' AS description, actor FROM registry_event
 WHERE kind = 'change_reported' ORDER BY event_id;
 SELECT ok FROM verify_event_chain();
@@ -378,7 +383,7 @@ INSERT INTO application (application_id, service_id, audit_id, requested_level, 
 VALUES (10, 1, 4, 1, CURRENT_DATE) RETURNING application_id;
 RESET ROLE;
 SELECT payload->'context' AS change_context, octet_length(payload::text) < 1000 AS small
-FROM registry_event WHERE kind = 'change_reported' AND payload->>'description' = 'a new board';
+FROM ismap_internal.pending_event WHERE kind = 'change_reported' AND payload->>'description' = 'a new board';
 
 SET ROLE sec_registrar;
 SET ismap.event_context = '{"FORGED": "by the registrar", "action": "register"}';

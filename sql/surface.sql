@@ -24,10 +24,12 @@ WHERE c.oid IN ('ismap.registry'::regclass, 'ismap.job_health'::regclass)
   AND col_description(c.oid, a.attnum) IS NULL
 ORDER BY 1;
 
--- what lives in ismap_internal: only functions, each with a comment, and
--- nothing there is granted to anybody
+-- what lives in ismap_internal: functions, each with a comment, and the
+-- queue of reported events (its sequence and key); nothing there is
+-- granted to anybody
 SELECT count(*) > 20 AS has_internals FROM pg_proc WHERE pronamespace = 'ismap_internal'::regnamespace;
-SELECT c.relname AS relation_in_internal FROM pg_class c WHERE c.relnamespace = 'ismap_internal'::regnamespace;
+SELECT c.relname AS relation_in_internal, c.relacl IS NULL AS no_grants FROM pg_class c
+WHERE c.relnamespace = 'ismap_internal'::regnamespace ORDER BY 1;
 SELECT p.oid::regprocedure AS internal_without_comment
 FROM pg_proc p WHERE p.pronamespace = 'ismap_internal'::regnamespace AND obj_description(p.oid, 'pg_proc') IS NULL;
 SELECT nspacl IS NULL OR NOT EXISTS (SELECT 1 FROM aclexplode(nspacl) x WHERE x.grantee <> nspowner) AS schema_granted_to_nobody
@@ -57,6 +59,14 @@ SELECT ismap_internal.job_try_lock('renewals');
 RESET ROLE;
 SET ROLE ismap_csp;
 SELECT ismap_internal.create_policies();
+\echo :LAST_ERROR_SQLSTATE
+-- the queue of reported events: a provider neither reads it nor writes
+-- to it, nor queues an event of its own making
+SELECT count(*) FROM ismap_internal.pending_event;
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO ismap_internal.pending_event (occurred_at, kind, payload, actor) VALUES (now(), 'forged', '{}', 'x');
+\echo :LAST_ERROR_SQLSTATE
+SELECT ismap_internal.queue_event('forged', NULL, NULL, '{}');
 \echo :LAST_ERROR_SQLSTATE
 CREATE FUNCTION ismap_internal.planted() RETURNS int LANGUAGE sql AS 'SELECT 1';
 \echo :LAST_ERROR_SQLSTATE

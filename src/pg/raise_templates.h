@@ -30,6 +30,7 @@ static const char *const ismap_raise_templates[] = {
 	"job run % is not a running run of job \"%\" started by this session",
 	"keep % is shorter than the policy job_runs_keep_at_least (%)",
 	"policy parameter \"notice_windows_days\" must be an array of days, not %",
+	"the platforms of service % are frozen while registration % is in force",
 	"policy parameter \"%\" does not exist",
 	"service % has no active registration to delist",
 	"cannot register application % on %, before it was submitted on %",

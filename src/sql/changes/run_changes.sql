@@ -2,7 +2,8 @@
 -- the changes job
 -------------------------------------------------------------------------------
 
--- In this order: evidence partitions ahead; changes newly covered by an
+-- In this order: evidence partitions ahead; the reported events waiting
+-- to be chained (ismap_internal.pending_event); changes newly covered by an
 -- audit (an event each); suspensions lifted and registrations reinstated
 -- once no uncovered change holds them; material changes past their window
 -- suspend the service's live registration and, with the walk of
@@ -32,6 +33,7 @@ DECLARE
 	tol pg_catalog.float8 := (ismap.policy_value('sampling_tolerable_rate') #>> '{}')::pg_catalog.float8;
 	hi pg_catalog.timestamptz;
 	n_parts pg_catalog.int8 := 0;
+	n_chained pg_catalog.int8;
 	n_covered pg_catalog.int8;
 	n_reinstated pg_catalog.int8;
 	n_suspended pg_catalog.int8;
@@ -87,6 +89,21 @@ BEGIN
 			END IF;
 			m := (m + '1 month'::pg_catalog.interval)::pg_catalog.date;
 		END LOOP;
+	END IF;
+
+	-- 1b. the reported events committed so far (change reports, dependency
+	-- changes: queued without the chain lock) go into the event log; the
+	-- coverage events of step 2 follow them
+	IF NOT dry THEN
+		PERFORM pg_catalog.pg_advisory_xact_lock(1769172321, 1);	-- the event chain's lock
+		n_chained := ismap_internal.chain_pending_events();
+	ELSE
+		SELECT pg_catalog.count(*) INTO n_chained FROM ismap_internal.pending_event;
+	END IF;
+	IF n_chained > 0 THEN
+		action := 'events_chained'; object_id := NULL;
+		detail := pg_catalog.format('%s reported event(s) chained into the event log', n_chained);
+		RETURN NEXT;
 	END IF;
 
 	-- 2. material changes an audit now covers (the trigger writes the event)

@@ -51,6 +51,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	live pg_catalog.int8;
+	payload pg_catalog.jsonb;
 BEGIN
 	IF TG_OP = 'UPDATE' AND NEW.covered_by IS NOT DISTINCT FROM OLD.covered_by THEN
 		RETURN NULL;
@@ -60,27 +61,34 @@ BEGIN
 	-- events come back with ismap.registry_event's own rows.
 	SELECT r.registration_id INTO live FROM ismap.registration r
 	WHERE r.service_id = NEW.service_id AND r.status = ANY (ARRAY['active', 'suspended']);
-	PERFORM ismap_internal.append_event(CASE WHEN TG_OP = 'INSERT' THEN 'change_reported' ELSE 'change_covered' END,
-		live, NEW.service_id,
-		pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-			'change_id', NEW.change_id,
-			'kind', NEW.kind,
-			'material', NEW.material,
-			'effective_on', NEW.effective_on,
-			'description', CASE WHEN TG_OP = 'INSERT' THEN NEW.description END,
-			'reported_by', CASE WHEN TG_OP = 'INSERT' THEN NEW.reported_by END,
-			'reported_on', CASE WHEN TG_OP = 'INSERT' THEN NEW.reported_on END,
-			'covered_by', NEW.covered_by,
-			'covered_on', NEW.covered_on,
-			-- the coverage's context: the changes job's run, which its UPDATE
-			-- names in covered_run_id (never a setting of the session)
-			'context', CASE WHEN TG_OP = 'UPDATE' THEN (
-				SELECT pg_catalog.jsonb_build_object('action', 'cover', 'job', j.job, 'run_id', j.run_id, 'as_of', j.as_of)
-				FROM ismap.job_run j WHERE j.run_id = NEW.covered_run_id) END)));
+	-- the report (usually a provider's) is queued, never chained here: the
+	-- chain lock would be held until the reporter commits, and every
+	-- decision and job would wait for it (docs/registry.md, "The event
+	-- log").  The coverage is the changes job's UPDATE: appended at once.
+	payload := pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+		'change_id', NEW.change_id,
+		'kind', NEW.kind,
+		'material', NEW.material,
+		'effective_on', NEW.effective_on,
+		'description', CASE WHEN TG_OP = 'INSERT' THEN NEW.description END,
+		'reported_by', CASE WHEN TG_OP = 'INSERT' THEN NEW.reported_by END,
+		'reported_on', CASE WHEN TG_OP = 'INSERT' THEN NEW.reported_on END,
+		'covered_by', NEW.covered_by,
+		'covered_on', NEW.covered_on,
+		-- the coverage's context: the changes job's run, which its UPDATE
+		-- names in covered_run_id (never a setting of the session)
+		'context', CASE WHEN TG_OP = 'UPDATE' THEN (
+			SELECT pg_catalog.jsonb_build_object('action', 'cover', 'job', j.job, 'run_id', j.run_id, 'as_of', j.as_of)
+			FROM ismap.job_run j WHERE j.run_id = NEW.covered_run_id) END));
+	IF TG_OP = 'INSERT' THEN
+		PERFORM ismap_internal.queue_event('change_reported', live, NEW.service_id, payload);
+	ELSE
+		PERFORM ismap_internal.append_event('change_covered', live, NEW.service_id, payload);
+	END IF;
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION ismap_internal.service_change_event_trigger() IS 'trigger: writes a registry event (change_reported, change_covered) for a reported change and for its coverage by an audit';
+COMMENT ON FUNCTION ismap_internal.service_change_event_trigger() IS 'trigger: queues the registry event change_reported of a reported change (chained later, without the chain lock) and appends change_covered for its coverage by an audit';
 
 CREATE TRIGGER service_change_events AFTER INSERT OR UPDATE ON ismap.service_change
 	FOR EACH ROW EXECUTE FUNCTION ismap_internal.service_change_event_trigger();

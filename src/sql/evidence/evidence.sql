@@ -81,13 +81,20 @@ BEGIN
 		RAISE EXCEPTION 'too many evidence partitions from % to %', from_date, to_date
 			USING ERRCODE = 'program_limit_exceeded', DETAIL = 'At most 1200 months are made in one call.';
 	END IF;
-	-- two callers would race for the same names
-	PERFORM pg_catalog.pg_advisory_xact_lock(1769172321, 105);
+	-- two callers would race for the same names (key 2: not a job's key;
+	-- 105 was the chain job's, whose run then failed with 55P03)
+	PERFORM pg_catalog.pg_advisory_xact_lock(1769172321, 2);
 	m := pg_catalog.date_trunc('month', from_date)::pg_catalog.date;
 	WHILE m <= to_date LOOP
 		part := pg_catalog.format('evidence_%s', pg_catalog.to_char(m, 'YYYY_MM'));
 		IF pg_catalog.to_regclass(pg_catalog.format('ismap.%I', part)) IS NULL THEN
-			EXECUTE pg_catalog.format('CREATE TABLE ismap.%I PARTITION OF ismap.evidence FOR VALUES FROM (%L) TO (%L)',
+			-- made apart and attached: CREATE TABLE ... PARTITION OF takes
+			-- ACCESS EXCLUSIVE on ismap.evidence and would wait for every
+			-- provider's open transaction that inserted evidence (and make
+			-- all later inserts wait behind it); ATTACH PARTITION takes
+			-- SHARE UPDATE EXCLUSIVE, which inserts do not conflict with
+			EXECUTE pg_catalog.format('CREATE TABLE ismap.%I (LIKE ismap.evidence INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part);
+			EXECUTE pg_catalog.format('ALTER TABLE ismap.evidence ATTACH PARTITION ismap.%I FOR VALUES FROM (%L) TO (%L)',
 				part, pg_catalog.to_char(m, 'YYYY-MM-DD') || ' 00:00:00+00',
 				pg_catalog.to_char((m + '1 month'::pg_catalog.interval)::pg_catalog.date, 'YYYY-MM-DD') || ' 00:00:00+00');
 			EXECUTE pg_catalog.format('CREATE INDEX %I ON ismap.%I (service_id, occurred_at)', part || '_service_idx', part);

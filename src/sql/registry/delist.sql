@@ -36,7 +36,9 @@ BEGIN
 	IF p_as_of IS NULL THEN
 		RAISE EXCEPTION 'the delisting date must not be null' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	PERFORM 1 FROM ismap.service WHERE service_id = p_service_id FOR UPDATE;
+	-- NO KEY UPDATE: a provider's uncommitted dependency on this platform
+	-- holds KEY SHARE on the row and must not delay the delisting
+	PERFORM 1 FROM ismap.service WHERE service_id = p_service_id FOR NO KEY UPDATE;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'service % does not exist', p_service_id USING ERRCODE = 'undefined_object';
 	END IF;

@@ -31,8 +31,10 @@ BEGIN
 	PERFORM ismap_internal.decide_audit(app.audit_id, p_as_of);
 	SELECT * INTO aud FROM ismap.audit WHERE audit_id = app.audit_id;
 
-	-- one registration decision per service at a time
-	PERFORM 1 FROM ismap.service WHERE service_id = app.service_id FOR UPDATE;
+	-- one registration decision per service at a time (NO KEY UPDATE: a
+	-- provider's uncommitted row naming the service as its platform holds
+	-- KEY SHARE on it, and must not delay another provider's decision)
+	PERFORM 1 FROM ismap.service WHERE service_id = app.service_id FOR NO KEY UPDATE;
 	SELECT * INTO live FROM ismap.registration
 	WHERE service_id = app.service_id AND status IN ('active', 'suspended');
 	IF FOUND AND app.kind = 'new' THEN
