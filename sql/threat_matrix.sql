@@ -33,7 +33,8 @@ RESET client_min_messages;
 -- the registry: parties A (provider 1, audit body 1), B (provider 2, body 2)
 -- and C (provider 3, one service, never applied).  Each of A and B has an
 -- open application (services 1 and 2) and a registered service (3 and 4);
--- every table holds rows of both parties, or at least one row.
+-- every table holds rows of both parties, or at least one row (a table
+-- listed as empty below is tried with a row of defaults: give it a row).
 -------------------------------------------------------------------------------
 SET search_path = ismap, public;
 SET client_min_messages = warning;
@@ -259,8 +260,10 @@ INSERT INTO tm_patch VALUES
 
 -- INSERT, UPDATE, DELETE: one attempt on a row of the role's party and one
 -- on another party's row (for a role without a party, or a table without
--- party rows: one attempt on the first row).  'allowed' (both), 'own' (its
--- own only), or the common outcome; 'own:X,other:Y' when they differ otherwise
+-- party rows: one attempt on the first row; for an empty table, a row of
+-- defaults, or every row, which is 'none' when allowed).  'allowed' (both),
+-- 'own' (its own only), or the common outcome; 'own:X,other:Y' when they
+-- differ otherwise
 CREATE FUNCTION pg_temp.tm_write(grp text, rel text, action text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
 	who tm_role;
@@ -335,7 +338,10 @@ BEGIN
 		res_other := pg_temp.tm_try(who.login, sql, other_row, other_row || coalesce(patch, '{}'));
 	END IF;
 	IF own_row IS NULL AND other_row IS NULL THEN
-		RETURN 'no row to try';
+		-- an empty table: a row of defaults, or every row (none)
+		res_own := pg_temp.tm_try(who.login, CASE action WHEN 'INSERT' THEN format('INSERT INTO %s DEFAULT VALUES', relid)
+			WHEN 'UPDATE' THEN format('UPDATE %s SET %I = %I', relid, cols[1], cols[1]) ELSE format('DELETE FROM %s', relid) END);
+		RETURN CASE res_own WHEN 'ok' THEN 'allowed' ELSE res_own END;
 	ELSIF own_row IS NULL OR other_row IS NULL THEN
 		res_own := coalesce(res_own, res_other);
 		RETURN CASE res_own WHEN 'ok' THEN 'allowed' ELSE res_own END;
@@ -446,5 +452,6 @@ SELECT f.object, f.action, f.role, f.expected AS threat_model, r.actual, substr(
 FROM tm_file f JOIN tm_result r USING (kind, object, action, role)
 WHERE f.known IS NOT NULL
 ORDER BY finding, object COLLATE "C", action, role;
-SELECT kind, count(DISTINCT object) AS objects, count(*) AS attempts FROM tm_result GROUP BY 1 ORDER BY 1;
+SELECT count(*) = (SELECT count(*) FROM tm_file) AS one_attempt_per_row,
+	count(DISTINCT kind) AS kinds_of_object FROM tm_result;
 RESET search_path;
