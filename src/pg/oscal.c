@@ -166,6 +166,18 @@ document_utf8(FunctionCallInfo fcinfo, size_t *lenp)
 }
 
 /*
+ * Between two chunks of the parse (libxml2 is not on the stack): a
+ * statement_timeout or pg_cancel_backend ends the import here, and the
+ * PG_CATCH below frees the parser.
+ */
+static int
+read_tick(void *arg)
+{
+	CHECK_FOR_INTERRUPTS();
+	return 0;
+}
+
+/*
  * Parse and walk: a catalog when ccb is given, else a profile.  Records go
  * to st (allocated in the current memory context).
  */
@@ -179,14 +191,15 @@ read_and_walk(const char *buf, size_t len, const oscal_catalog_cb *ccb,
 	volatile	xmlParserCtxtPtr ctxt = NULL;
 	oscal_limits lim = OSCAL_DEFAULT_LIMITS;
 	oscal_alloc al = {pg_oscal_alloc, CurrentMemoryContext};
+	oscal_read_opts opts = {0, 0, read_tick, NULL};
 	oscal_error err;
 
 	errcxt = pg_xml_init(PG_XML_STRICTNESS_ALL);
 	PG_TRY();
 	{
 		xmlDocPtr	d;
-		oscal_status s = oscal_read(buf, len, 0, (xmlParserCtxtPtr *) &ctxt,
-									&d, &err);
+		oscal_status s = oscal_read(buf, len, 0, &opts,
+									(xmlParserCtxtPtr *) &ctxt, &d, &err);
 
 		doc = d;
 		if (s == OSCAL_XML_ERROR && pg_xml_error_occurred(errcxt))
