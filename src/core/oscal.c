@@ -493,6 +493,26 @@ oscal_read(const char *buf, size_t len, int flags,
 		set_error(err, OSCAL_TEXT_TOO_LONG, 0, NULL, NULL);
 		return OSCAL_TEXT_TOO_LONG;
 	}
+	/* a byte order mark and white space may come first, then "<" */
+	i = 0;
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	while (i < len && xml_space((unsigned char) buf[i]))
+		i++;
+	if (i >= len || buf[i] != '<')
+	{
+		const char *p = buf;
+		long		line = 1;
+
+		while ((p = memchr(p, '\n', (size_t) (buf + i - p))) != NULL)
+		{
+			line++;
+			p++;
+		}
+		set_error(err, OSCAL_XML_ERROR, line, "Start tag expected, '<' not found", NULL);
+		err->core_message = true;
+		return OSCAL_XML_ERROR;
+	}
 	memset(&sc, 0, sizeof(sc));
 	sc.max = OSCAL_MAX_ATTRIBUTES;
 	if (opts != NULL && opts->chunk > 0)
@@ -545,7 +565,7 @@ oscal_read(const char *buf, size_t len, int flags,
 			too_many = true;
 			break;
 		}
-		xmlParseChunk(ctxt, buf + pos, (int) (end - pos), end == len);
+		xmlParseChunk(ctxt, buf + pos, (int) (end - pos), 0);
 		pos = end;
 		if (st.doctype || st.foreign != OSCAL_OK || !ctxt->wellFormed ||
 			!ctxt->nsWellFormed || ctxt->instate == XML_PARSER_EOF)
@@ -556,6 +576,27 @@ oscal_read(const char *buf, size_t len, int flags,
 			aborted = true;
 			break;
 		}
+	}
+
+	/*
+	 * All of it read: an element still open means a truncated document
+	 * (the push parser would only say "Extra content at the end"); else
+	 * the end of input lets libxml2 finish.
+	 */
+	if (pos == len && !too_many && !aborted && !st.doctype &&
+		st.foreign == OSCAL_OK && ctxt->wellFormed && ctxt->nsWellFormed &&
+		ctxt->instate != XML_PARSER_EOF)
+	{
+		if (ctxt->nameNr > 0 && ctxt->name != NULL)
+		{
+			snprintf(err->name, sizeof(err->name),
+					 "Premature end of data in tag %s", (const char *) ctxt->name);
+			err->line = ctxt->input ? ctxt->input->line : 0;
+			err->core_message = true;
+			ctxt->wellFormed = 0;
+		}
+		else
+			xmlParseChunk(ctxt, NULL, 0, 1);
 	}
 
 	if (st.doctype)
@@ -581,7 +622,7 @@ oscal_read(const char *buf, size_t len, int flags,
 	if (!ctxt->wellFormed || !ctxt->nsWellFormed ||
 		(!too_many && !aborted && ctxt->myDoc == NULL))
 	{
-		if (!st.have_error)
+		if (!st.have_error && !err->core_message)
 		{
 			xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
 

@@ -92,6 +92,8 @@ typedef struct oscal_error
 	long		line;
 	char		name[128];		/* element, id or value concerned */
 	char		detail[128];	/* e.g. the namespace found */
+	/* OSCAL_XML_ERROR: name is the reader's own message, not libxml2's */
+	bool		core_message;
 } oscal_error;
 
 /* metadata common to catalogs and profiles */

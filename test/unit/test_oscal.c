@@ -235,6 +235,11 @@ TEST(hostile_documents)
 				  "<catalog " NS "/>", &err) == OSCAL_DOCTYPE);
 	CHECK(cat_str("<catalog " NS ">", &err) == OSCAL_XML_ERROR);
 	CHECK(err.line == 1 && err.name[0] != '\0');
+	CHECK(cat_str("<catalog " NS "><metadata><title>t", &err) == OSCAL_XML_ERROR);
+	CHECKF(err.core_message && strcmp(err.name, "Premature end of data in tag title") == 0, "%s", err.name);
+	CHECK(cat_str("\n{\"catalog\": {}}", &err) == OSCAL_XML_ERROR);
+	CHECK(err.core_message && err.line == 2 && strstr(err.name, "Start tag expected") != NULL);
+	CHECK(cat_str("\xEF\xBB\xBF\n<catalog " NS ">" META "</catalog>", &err) == OSCAL_OK);
 	CHECK(cat_str("<catalog " NS "/><catalog " NS "/>", &err) == OSCAL_XML_ERROR);
 	CHECK(cat_str("<catalog " NS ">\xff\xfe</catalog>", &err) == OSCAL_XML_ERROR);
 	CHECK(cat_str("<catalog " NS ">&ext;</catalog>", &err) == OSCAL_XML_ERROR);
@@ -480,6 +485,8 @@ TEST(fixtures)
 		{"duplicate_ids.xml", OSCAL_OK},
 		{"duplicate_ids_spelling.xml", OSCAL_OK},
 		{"duplicate_param_ids.xml", OSCAL_OK},
+		{"duplicate_group_control.xml", OSCAL_OK},
+		{"duplicate_group_param.xml", OSCAL_OK},
 		{"empty.xml", OSCAL_EMPTY},
 		{"external_dtd.xml", OSCAL_DOCTYPE},
 		{"foreign_element.xml", OSCAL_FOREIGN_ELEMENT},
