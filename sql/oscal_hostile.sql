@@ -121,7 +121,8 @@ SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
 \set doc `cat test/fixtures/oscal/deep_nesting.xml`
 SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
 \echo :LAST_ERROR_SQLSTATE
--- an 11 MB attribute: over libxml2's 10 MB limit, which HUGE would lift
+-- an 11 MB attribute: over libxml2's 10 MB limit for one construct, which HUGE
+-- would lift (libxml2 says "Huge input lookup")
 SELECT * FROM import_oscal_catalog(
   '<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0" uuid="' || repeat('x', 11000000) ||
   '"><metadata><title>t</title></metadata></catalog>', 'hostile');
@@ -160,7 +161,7 @@ SELECT framework_id, controls FROM import_oscal_catalog('<catalog xmlns="http://
 DELETE FROM framework WHERE framework_id = 'hostile-attributes';
 
 -- the parse runs in chunks and checks for interrupts between them: a
--- 24 MB document that libxml2 works on for a long time (tags of 250
+-- 21 MB document that libxml2 works on for a long time (tags of 250
 -- attributes, in back-matter, which is not kept) is cancelled by
 -- statement_timeout before libxml2 reaches its malformed end; parsed in one
 -- call, it ran to the end and reported that instead (2200M)
