@@ -90,6 +90,14 @@ SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
 \set doc `cat test/fixtures/oscal/duplicate_param_ids.xml`
 SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
 \echo :LAST_ERROR_SQLSTATE
+-- ids are unique across kinds (L6): a group and a control (as ctrlids, so
+-- "AC" is "ac"), a group and a param
+\set doc `cat test/fixtures/oscal/duplicate_group_control.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+\set doc `cat test/fixtures/oscal/duplicate_group_param.xml`
+SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
 \set doc `cat test/fixtures/oscal/bad_control_id.xml`
 SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
 \echo :LAST_ERROR_SQLSTATE
@@ -113,11 +121,64 @@ SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
 \set doc `cat test/fixtures/oscal/deep_nesting.xml`
 SELECT * FROM import_oscal_catalog(:'doc', 'hostile');
 \echo :LAST_ERROR_SQLSTATE
--- an 11 MB attribute: over libxml2's 10 MB limit, which HUGE would lift
+-- an 11 MB attribute: over libxml2's 10 MB limit for one construct, which HUGE
+-- would lift (libxml2 says "Huge input lookup")
 SELECT * FROM import_oscal_catalog(
   '<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0" uuid="' || repeat('x', 11000000) ||
   '"><metadata><title>t</title></metadata></catalog>', 'hostile');
 \echo :LAST_ERROR_SQLSTATE
+-- one element with 100,000 attributes (M1; 1 MB): libxml2 compares a tag's
+-- attributes pairwise (minutes of work in one call), so a tag of more than
+-- 256 is refused before libxml2 reads its end (54000)
+CREATE TEMP TABLE hostile_doc AS
+  SELECT '<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0"><metadata><title>t</title></metadata>'
+         || E'\n<control id="h-1"'
+         || (SELECT string_agg(format(' a%s="%s"', i, i), '') FROM generate_series(1, 100000) AS i)
+         || '><title>t</title></control></catalog>' AS doc;
+SELECT length(doc) > 1000000 AS one_megabyte FROM hostile_doc;
+SELECT * FROM import_oscal_catalog((SELECT doc FROM hostile_doc), 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+-- and under statement_timeout = 1s it ends within the second, refused or
+-- cancelled, whatever the speed of the machine
+SET statement_timeout = '1s';
+DO $$
+BEGIN
+  PERFORM import_oscal_catalog((SELECT doc FROM hostile_doc), 'hostile');
+  RAISE EXCEPTION 'the hostile document was accepted';
+EXCEPTION WHEN program_limit_exceeded OR query_canceled THEN
+  RAISE NOTICE 'refused or cancelled within statement_timeout';
+END $$;
+RESET statement_timeout;
+-- namespace declarations are attributes too; 256 attributes are fine
+SELECT * FROM import_oscal_catalog('<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0"'
+  || (SELECT string_agg(format(' xmlns:p%s="urn:p%s"', i, i), '') FROM generate_series(1, 300) AS i)
+  || '><metadata><title>t</title></metadata></catalog>', 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+SELECT framework_id, controls FROM import_oscal_catalog('<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0">'
+  || '<metadata><title>t</title></metadata><control id="h-1"'
+  || (SELECT string_agg(format(' a%s="%s"', i, i), '') FROM generate_series(1, 255) AS i)
+  || '><title>t</title></control></catalog>', 'hostile-attributes');
+DELETE FROM framework WHERE framework_id = 'hostile-attributes';
+
+-- the parse runs in chunks and checks for interrupts between them: a
+-- 21 MB document that libxml2 works on for a long time (tags of 250
+-- attributes, in back-matter, which is not kept) is cancelled by
+-- statement_timeout before libxml2 reaches its malformed end; parsed in one
+-- call, it ran to the end and reported that instead (2200M)
+CREATE TEMP TABLE slow_doc (doc text);
+ALTER TABLE slow_doc ALTER doc SET STORAGE EXTERNAL;
+INSERT INTO slow_doc
+  SELECT '<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0"><metadata><title>t</title></metadata><back-matter>'
+         || repeat('<resource' || (SELECT string_agg(format(' a%s="1"', i), '') FROM generate_series(1, 250) AS i)
+                   || '/>', 10000)
+         || '</back-matter></catalog';
+SELECT length(doc) > 20000000 AS large FROM slow_doc;
+SET statement_timeout = '100ms';
+SELECT * FROM import_oscal_catalog((SELECT doc FROM slow_doc), 'hostile');
+\echo :LAST_ERROR_SQLSTATE
+RESET statement_timeout;
+DROP TABLE hostile_doc, slow_doc;
+
 SHOW ismap.max_document_size;
 SET ismap.max_document_size = '1MB';
 \set doc `cat data/oscal/NIST_SP-800-53_rev4_catalog.xml`

@@ -12,6 +12,7 @@
 #include "ctrlid.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -30,6 +31,12 @@
 #define OSCAL_MAX_INSERT_DEPTH 4
 
 /* ---------------------------------------------------------------- read */
+
+static inline bool
+xml_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 typedef struct read_state
 {
@@ -220,15 +227,252 @@ set_error(oscal_error *err, oscal_status st, long line, const char *name,
 	snprintf(err->detail, sizeof(err->detail), "%s", detail ? detail : "");
 }
 
+/*
+ * The attribute pre-scan.  libxml2 checks the attributes of one start tag
+ * for duplicates pairwise (and looks each prefix up in every namespace in
+ * scope), so a tag of 100,000 attributes costs minutes of work in one call
+ * that nothing can interrupt.  Every chunk is scanned before libxml2 sees
+ * it, and a tag with more than the limit of attributes is refused before
+ * its end is handed over.
+ *
+ * The count is conservative, never lower than what libxml2 collects: a
+ * start tag cannot contain a raw "<" (libxml2 ends the tag there, values
+ * included), so every "<" starts a new candidate tag, wherever it stands
+ * (text, comment, CDATA section); an attribute of libxml2 has exactly one
+ * "=" outside quoted values, and a value begins only at a quote after "=";
+ * after anything out of place (a stray quote, "=" not followed by a quote)
+ * every "=" up to the next "<" counts.  So attribute-like text inside a
+ * comment or CDATA section counts too; no OSCAL document comes near the
+ * limit either way.
+ */
+enum
+{
+	SCAN_LT,					/* just after "<" */
+	SCAN_TAG,					/* in a start tag, outside values */
+	SCAN_EQ,					/* after "=", before the value's quote */
+	SCAN_DQ,					/* in a "..." value */
+	SCAN_SQ,					/* in a '...' value */
+	SCAN_RAW,					/* something out of place: every "=" counts */
+	SCAN_DONE					/* the tag has ended: nothing until "<" */
+};
+
+/*
+ * A segment runs from one "<" to the next.  Counting its "=" bytes (a
+ * memchr hop per "=") bounds its attributes from above; only a segment with
+ * more "=" than the limit (say, long prose with "=" after a tag) is counted
+ * again byte by byte, by the exact rules above.
+ */
+typedef struct attr_scan
+{
+	bool		in_segment;		/* a "<" has been seen */
+	bool		exact;			/* counting the segment byte by byte */
+	int			state;			/* of the exact count */
+	int			count;			/* "=" bytes, or attributes when exact */
+	int			max;
+	size_t		tag;			/* offset of the segment's "<" */
+} attr_scan;
+
+/*
+ * The exact count, from p up to the next "<" (excluded) or to; returns
+ * where it stopped, or SIZE_MAX when the tag exceeds the limit.
+ */
+static size_t
+scan_exact(attr_scan *sc, const char *buf, size_t p, size_t to)
+{
+	for (; p < to; p++)
+	{
+		unsigned char c = (unsigned char) buf[p];
+
+		if (c == '<')
+			return p;
+		switch (sc->state)
+		{
+			case SCAN_LT:
+				/* an end tag, comment, PI, DOCTYPE or no tag at all */
+				if (c == '/' || c == '!' || c == '?' || c == '>' || c == '=' ||
+					c == '"' || c == '\'' || xml_space(c))
+					sc->state = SCAN_DONE;
+				else
+					sc->state = SCAN_TAG;
+				break;
+			case SCAN_TAG:
+				if (c == '>')
+					sc->state = SCAN_DONE;
+				else if (c == '"' || c == '\'')
+					sc->state = SCAN_RAW;
+				else if (c == '=')
+				{
+					sc->count++;
+					sc->state = SCAN_EQ;
+				}
+				break;
+			case SCAN_EQ:
+				if (c == '"')
+					sc->state = SCAN_DQ;
+				else if (c == '\'')
+					sc->state = SCAN_SQ;
+				else if (!xml_space(c))
+				{
+					sc->state = SCAN_RAW;
+					if (c == '=')
+						sc->count++;
+				}
+				break;
+			case SCAN_DQ:
+				if (c == '"')
+					sc->state = SCAN_TAG;
+				break;
+			case SCAN_SQ:
+				if (c == '\'')
+					sc->state = SCAN_TAG;
+				break;
+			case SCAN_RAW:
+				if (c == '=')
+					sc->count++;
+				break;
+			case SCAN_DONE:
+				{
+					const char *lt = memchr(buf + p, '<', to - p);
+
+					return lt ? (size_t) (lt - buf) : to;
+				}
+		}
+		if (sc->count > sc->max)
+			return SIZE_MAX;
+	}
+	return to;
+}
+
+/*
+ * Scan buf[from, to); false when a tag exceeds the limit, its "<" in *bad.
+ * The state carries over from one chunk to the next (the whole document
+ * stays in memory, so a segment can be counted again from its start).
+ */
+static bool
+scan_attributes(attr_scan *sc, const char *buf, size_t from, size_t to,
+				size_t *bad)
+{
+	size_t		p = from;
+
+	while (p < to)
+	{
+		const char *lt;
+		size_t		seg_end;
+
+		if (sc->exact)
+		{
+			p = scan_exact(sc, buf, p, to);
+			if (p == SIZE_MAX)
+			{
+				*bad = sc->tag;
+				return false;
+			}
+			if (p == to)
+				return true;
+			sc->exact = false;	/* at the next "<" */
+		}
+		lt = memchr(buf + p, '<', to - p);
+		seg_end = lt ? (size_t) (lt - buf) : to;
+		if (sc->in_segment)
+		{
+			const char *eq;
+
+			while (p < seg_end && (eq = memchr(buf + p, '=', seg_end - p)) != NULL)
+			{
+				p = (size_t) (eq - buf) + 1;
+				if (++sc->count > sc->max)
+				{
+					/* count this segment again, exactly, from its "<" */
+					sc->exact = true;
+					sc->state = SCAN_LT;
+					sc->count = 0;
+					p = sc->tag + 1;
+					break;
+				}
+			}
+			if (sc->exact)
+				continue;
+		}
+		if (lt == NULL)
+			return true;
+		sc->in_segment = true;
+		sc->tag = seg_end;
+		sc->count = 0;
+		p = seg_end + 1;
+	}
+	return true;
+}
+
+/* line (1-based) of an offset, and the name of the tag starting there */
+static void
+describe_tag(const char *buf, size_t len, size_t at, oscal_error *err)
+{
+	const char *p = buf;
+	const char *end = buf + at;
+	long		line = 1;
+	size_t		n = 0;
+
+	while ((p = memchr(p, '\n', (size_t) (end - p))) != NULL)
+	{
+		line++;
+		p++;
+	}
+	at++;						/* past the "<" */
+	while (at + n < len && n < sizeof(err->name) - 1)
+	{
+		unsigned char c = (unsigned char) buf[at + n];
+
+		if (xml_space(c) || c == '>' || c == '/' || c == '<' || c == '=' ||
+			c == '"' || c == '\'')
+			break;
+		n++;
+	}
+	/* a name cut in the middle of a UTF-8 sequence loses the partial one */
+	if (n == sizeof(err->name) - 1 && at + n < len)
+		while (n > 0 && ((unsigned char) buf[at + n] & 0xC0) == 0x80)
+			n--;
+	err->line = line;
+	memcpy(err->name, buf + at, n);
+	err->name[n] = '\0';
+}
+
+/*
+ * Where to end a chunk that would end at "end": just after the last ">"
+ * in its second half (libxml2 never sees a tag cut in two), else before a
+ * byte that starts a UTF-8 sequence.
+ */
+static size_t
+chunk_end(const char *buf, size_t start, size_t end, size_t len)
+{
+	size_t		half = start + (end - start) / 2;
+	size_t		p;
+
+	if (end >= len)
+		return len;
+	for (p = end; p > half; p--)
+		if (buf[p - 1] == '>')
+			return p;
+	while (end > start + 1 && ((unsigned char) buf[end] & 0xC0) == 0x80)
+		end--;
+	return end;
+}
+
 oscal_status
-oscal_read(const char *buf, size_t len, int flags, xmlParserCtxtPtr *ctxtp,
+oscal_read(const char *buf, size_t len, int flags,
+		   const oscal_read_opts *opts, xmlParserCtxtPtr *ctxtp,
 		   xmlDocPtr *doc, oscal_error *err)
 {
 	xmlParserCtxtPtr ctxt;
 	xmlParserCtxtPtr local = NULL;
 	read_state	st;
+	attr_scan	sc;
+	size_t		chunk = OSCAL_READ_CHUNK;
 	size_t		i;
+	size_t		pos;
+	size_t		bad = 0;
 	bool		blank = true;
+	bool		too_many = false;
+	bool		aborted = false;
 
 	*doc = NULL;
 	memset(err, 0, sizeof(*err));
@@ -249,11 +493,37 @@ oscal_read(const char *buf, size_t len, int flags, xmlParserCtxtPtr *ctxtp,
 		set_error(err, OSCAL_TEXT_TOO_LONG, 0, NULL, NULL);
 		return OSCAL_TEXT_TOO_LONG;
 	}
+	/* a byte order mark and white space may come first, then "<" */
+	i = 0;
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	while (i < len && xml_space((unsigned char) buf[i]))
+		i++;
+	if (i >= len || buf[i] != '<')
+	{
+		const char *p = buf;
+		long		line = 1;
+
+		while ((p = memchr(p, '\n', (size_t) (buf + i - p))) != NULL)
+		{
+			line++;
+			p++;
+		}
+		set_error(err, OSCAL_XML_ERROR, line, "Start tag expected, '<' not found", NULL);
+		err->core_message = true;
+		return OSCAL_XML_ERROR;
+	}
+	memset(&sc, 0, sizeof(sc));
+	sc.max = OSCAL_MAX_ATTRIBUTES;
+	if (opts != NULL && opts->chunk > 0)
+		chunk = opts->chunk;
+	if (opts != NULL && opts->max_attributes > 0)
+		sc.max = opts->max_attributes;
 
 	if (ctxtp == NULL)
 		ctxtp = &local;
 	/* published at once, so that a caller's error handler can free it */
-	*ctxtp = ctxt = xmlCreateMemoryParserCtxt(buf, (int) len);
+	*ctxtp = ctxt = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, NULL);
 	if (ctxt == NULL)
 	{
 		set_error(err, OSCAL_NO_MEMORY, 0, NULL, NULL);
@@ -278,7 +548,56 @@ oscal_read(const char *buf, size_t len, int flags, xmlParserCtxtPtr *ctxtp,
 	if (st.quiet)
 		ctxt->sax->serror = quiet_error;
 
-	xmlParseDocument(ctxt);
+	/*
+	 * Chunk by chunk: scanned, then parsed, then the caller's tick (which
+	 * may check for interrupts, or longjmp: libxml2 is not on the stack).
+	 * Feeding stops at the first error, so nothing is parsed after it.
+	 */
+	for (pos = 0; pos < len;)
+	{
+		size_t		end = chunk_end(buf, pos, len - pos > chunk ? pos + chunk : len, len);
+
+		if (!scan_attributes(&sc, buf, pos, end, &bad))
+		{
+			/* what comes before the tag may hold an error found first */
+			if (bad > pos)
+				xmlParseChunk(ctxt, buf + pos, (int) (bad - pos), 0);
+			too_many = true;
+			break;
+		}
+		xmlParseChunk(ctxt, buf + pos, (int) (end - pos), 0);
+		pos = end;
+		if (st.doctype || st.foreign != OSCAL_OK || !ctxt->wellFormed ||
+			!ctxt->nsWellFormed || ctxt->instate == XML_PARSER_EOF)
+			break;
+		if (pos < len && opts != NULL && opts->tick != NULL &&
+			opts->tick(opts->tick_arg) != 0)
+		{
+			aborted = true;
+			break;
+		}
+	}
+
+	/*
+	 * All of it read: an element still open means a truncated document
+	 * (the push parser would only say "Extra content at the end"); else
+	 * the end of input lets libxml2 finish.
+	 */
+	if (pos == len && !too_many && !aborted && !st.doctype &&
+		st.foreign == OSCAL_OK && ctxt->wellFormed && ctxt->nsWellFormed &&
+		ctxt->instate != XML_PARSER_EOF)
+	{
+		if (ctxt->nameNr > 0 && ctxt->name != NULL)
+		{
+			snprintf(err->name, sizeof(err->name),
+					 "Premature end of data in tag %s", (const char *) ctxt->name);
+			err->line = ctxt->input ? ctxt->input->line : 0;
+			err->core_message = true;
+			ctxt->wellFormed = 0;
+		}
+		else
+			xmlParseChunk(ctxt, NULL, 0, 1);
+	}
 
 	if (st.doctype)
 	{
@@ -300,9 +619,10 @@ oscal_read(const char *buf, size_t len, int flags, xmlParserCtxtPtr *ctxtp,
 		set_error(err, st.foreign, st.foreign_line, st.foreign_name, st.foreign_ns);
 		return st.foreign;
 	}
-	if (!ctxt->wellFormed || !ctxt->nsWellFormed || ctxt->myDoc == NULL)
+	if (!ctxt->wellFormed || !ctxt->nsWellFormed ||
+		(!too_many && !aborted && ctxt->myDoc == NULL))
 	{
-		if (!st.have_error)
+		if (!st.have_error && !err->core_message)
 		{
 			xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
 
@@ -316,6 +636,23 @@ oscal_read(const char *buf, size_t len, int flags, xmlParserCtxtPtr *ctxtp,
 		*ctxtp = NULL;
 		xmlFreeParserCtxt(ctxt);
 		return OSCAL_XML_ERROR;
+	}
+	if (too_many || aborted)
+	{
+		if (ctxt->myDoc)
+			xmlFreeDoc(ctxt->myDoc);
+		ctxt->myDoc = NULL;
+		*ctxtp = NULL;
+		xmlFreeParserCtxt(ctxt);
+		if (aborted)
+		{
+			set_error(err, OSCAL_ABORTED, 0, NULL, NULL);
+			return OSCAL_ABORTED;
+		}
+		describe_tag(buf, len, bad, err);
+		err->status = OSCAL_TOO_MANY_ATTRIBUTES;
+		snprintf(err->detail, sizeof(err->detail), "%d", sc.max);
+		return OSCAL_TOO_MANY_ATTRIBUTES;
 	}
 	*doc = ctxt->myDoc;
 	ctxt->myDoc = NULL;
@@ -498,12 +835,6 @@ tb_reserve(walker *w, size_t extra)
 	tb->data = p;
 	tb->cap = cap;
 	return OSCAL_OK;
-}
-
-static inline bool
-xml_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 /* append text, collapsing runs of white space and dropping it at line starts */
@@ -1343,6 +1674,8 @@ oscal_status_text(oscal_status st)
 			return "The document has more controls, groups, parameters and selections than the limit.";
 		case OSCAL_TEXT_TOO_LONG:
 			return "A text value is longer than the limit.";
+		case OSCAL_TOO_MANY_ATTRIBUTES:
+			return "A tag has more attributes (namespace declarations included) than the limit.";
 		case OSCAL_NO_MEMORY:
 			return "Out of memory.";
 		case OSCAL_ABORTED:
@@ -1355,5 +1688,5 @@ bool
 oscal_status_is_limit(oscal_status st)
 {
 	return st == OSCAL_TOO_DEEP || st == OSCAL_TOO_MANY ||
-		st == OSCAL_TEXT_TOO_LONG;
+		st == OSCAL_TEXT_TOO_LONG || st == OSCAL_TOO_MANY_ATTRIBUTES;
 }

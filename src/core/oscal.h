@@ -16,6 +16,11 @@
  *   - a DOCTYPE stops the parser in the SAX internalSubset callback, before
  *     a single entity declaration is read (status OSCAL_DOCTYPE);
  *   - NUL bytes are refused before parsing;
+ *   - the document goes to libxml2's push parser in chunks; each chunk is
+ *     first scanned for a tag of more than OSCAL_MAX_ATTRIBUTES attributes
+ *     (refused before libxml2's quadratic duplicate check sees it), and
+ *     between chunks the caller's tick may check for interrupts; feeding
+ *     stops at libxml2's first error;
  *   - no global libxml2 state is changed: the SAX hooks live in the
  *     parser context's own handler copy.
  * The walker then insists that every element is in the OSCAL namespace
@@ -59,6 +64,7 @@ typedef enum oscal_status
 	OSCAL_TOO_DEEP,				/* controls or groups nested too deep */
 	OSCAL_TOO_MANY,				/* too many controls, params or selections */
 	OSCAL_TEXT_TOO_LONG,		/* one text value over the limit */
+	OSCAL_TOO_MANY_ATTRIBUTES,	/* a tag with more than max_attributes */
 	/* other */
 	OSCAL_NO_MEMORY,
 	OSCAL_ABORTED				/* a callback returned non-zero */
@@ -86,6 +92,8 @@ typedef struct oscal_error
 	long		line;
 	char		name[128];		/* element, id or value concerned */
 	char		detail[128];	/* e.g. the namespace found */
+	/* OSCAL_XML_ERROR: name is the reader's own message, not libxml2's */
+	bool		core_message;
 } oscal_error;
 
 /* metadata common to catalogs and profiles */
@@ -187,12 +195,38 @@ typedef struct oscal_counts
 									 * struct instead of the global handler */
 
 /*
+ * Attributes allowed in one tag (namespace declarations count).  OSCAL
+ * elements carry a handful; libxml2's work on one tag grows with the square
+ * of its attributes, so a tag over the limit is refused before libxml2
+ * reads its end (status OSCAL_TOO_MANY_ATTRIBUTES, err->detail the limit).
+ */
+#define OSCAL_MAX_ATTRIBUTES 256
+/* bytes handed to libxml2 at a time (tens of microseconds of parsing;
+ * measured best for speed too: larger chunks cost libxml2 more copying) */
+#define OSCAL_READ_CHUNK 4096
+
+/* options of oscal_read; NULL or zero fields mean the defaults above */
+typedef struct oscal_read_opts
+{
+	size_t		chunk;			/* bytes per chunk */
+	int			max_attributes; /* attributes per tag */
+	/*
+	 * Called between two chunks, with libxml2 off the stack: a backend
+	 * checks for interrupts here (and may longjmp; see ctxtp below).  A
+	 * non-zero return stops the read with OSCAL_ABORTED.
+	 */
+	int			(*tick) (void *arg);
+	void	   *tick_arg;
+} oscal_read_opts;
+
+/*
  * ctxtp (may be NULL) holds the parser context while oscal_read runs and is
  * NULL again when it returns.  A caller whose error handler can longjmp out
  * of libxml2 (a backend: the error callbacks may ereport) passes it and
  * calls oscal_read_abandon(ctxtp) in its handler, so nothing leaks.
  */
 extern oscal_status oscal_read(const char *buf, size_t len, int flags,
+							   const oscal_read_opts *opts,
 							   xmlParserCtxtPtr *ctxtp, xmlDocPtr *doc,
 							   oscal_error *err);
 extern void oscal_read_abandon(xmlParserCtxtPtr *ctxtp);

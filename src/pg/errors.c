@@ -212,6 +212,14 @@ ismap_oscal_error(const oscal_error *err, const char *kind)
 
 	switch (err->status)
 	{
+		case OSCAL_TOO_MANY_ATTRIBUTES:
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("OSCAL %s exceeds a limit at line %ld: element \"%s\" has more than %s attributes",
+							kind, err->line, err->name, err->detail),
+					 errdetail("%s", why),
+					 errhint("OSCAL elements carry a handful of attributes; the document is refused before it is parsed further.")));
+			break;
 		case OSCAL_TOO_DEEP:
 		case OSCAL_TOO_MANY:
 		case OSCAL_TEXT_TOO_LONG:

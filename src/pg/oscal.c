@@ -166,6 +166,18 @@ document_utf8(FunctionCallInfo fcinfo, size_t *lenp)
 }
 
 /*
+ * Between two chunks of the parse (libxml2 is not on the stack): a
+ * statement_timeout or pg_cancel_backend ends the import here, and the
+ * PG_CATCH below frees the parser.
+ */
+static int
+read_tick(void *arg)
+{
+	CHECK_FOR_INTERRUPTS();
+	return 0;
+}
+
+/*
  * Parse and walk: a catalog when ccb is given, else a profile.  Records go
  * to st (allocated in the current memory context).
  */
@@ -179,17 +191,19 @@ read_and_walk(const char *buf, size_t len, const oscal_catalog_cb *ccb,
 	volatile	xmlParserCtxtPtr ctxt = NULL;
 	oscal_limits lim = OSCAL_DEFAULT_LIMITS;
 	oscal_alloc al = {pg_oscal_alloc, CurrentMemoryContext};
+	oscal_read_opts opts = {0, 0, read_tick, NULL};
 	oscal_error err;
 
 	errcxt = pg_xml_init(PG_XML_STRICTNESS_ALL);
 	PG_TRY();
 	{
 		xmlDocPtr	d;
-		oscal_status s = oscal_read(buf, len, 0, (xmlParserCtxtPtr *) &ctxt,
-									&d, &err);
+		oscal_status s = oscal_read(buf, len, 0, &opts,
+									(xmlParserCtxtPtr *) &ctxt, &d, &err);
 
 		doc = d;
-		if (s == OSCAL_XML_ERROR && pg_xml_error_occurred(errcxt))
+		if (s == OSCAL_XML_ERROR && !err.core_message &&
+			pg_xml_error_occurred(errcxt))
 			xml_ereport(errcxt, ERROR, ERRCODE_INVALID_XML_DOCUMENT,
 						"could not parse OSCAL document");
 		if (s != OSCAL_OK)
@@ -623,53 +637,99 @@ write_catalog(const char *fw, walk_state *st, const char *sha)
 				 2, types, v, NULL, SPI_OK_DELETE);
 }
 
-/* control ids: valid (the walker checked) and distinct as ctrlids */
+/* one id of another kind, looked up among the sorted ids of a kind */
+static const keyed *
+find_keyed(const keyed *sorted, int n, const keyed *key,
+		   int (*cmp) (const void *, const void *))
+{
+	return bsearch(key, sorted, n, sizeof(keyed), cmp);
+}
+
+/* the same id for two kinds of item (a group and a control, ...) */
+static void
+cross_duplicate_error(const char *what1, const keyed *a, const char *what2,
+					  const keyed *b)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_XML_DOCUMENT),
+			 errmsg("duplicate id \"%s\" in OSCAL document: a %s and a %s", a->id, what1, what2),
+			 errdetail("The %s at line %ld (\"%s\") and the %s at line %ld (\"%s\") have the same id; ids are unique across the groups, controls and parameters of a catalog.",
+					   what1, a->line, a->id, what2, b->line, b->id)));
+}
+
+/*
+ * Ids are unique in a catalog, across kinds: control ids as ctrlids (so
+ * "ac-2.1" and "AC-2(1)" are the same), group and param ids as strings,
+ * and a group or param id that is a ctrlid against the controls as one.
+ */
 static void
 check_duplicates(walk_state *st)
 {
-	int			n = st->controls.n;
-	keyed	   *k = palloc(sizeof(keyed) * Max(n, 1));
+	int			nc = st->controls.n;
+	int			ng = st->groups.n;
+	int			np = st->params.n;
+	keyed	   *kc = palloc(sizeof(keyed) * Max(nc, 1));
+	keyed	   *kg = palloc(sizeof(keyed) * Max(ng, 1));
+	keyed	   *kp = palloc(sizeof(keyed) * Max(np, 1));
 	int			i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < nc; i++)
 	{
 		oscal_control *c = &RECVEC_AT(&st->controls, oscal_control, i);
 		size_t		errpos;
 
-		k[i].id = c->id;
-		k[i].line = c->line;
-		k[i].p = palloc(sizeof(ctrlid_parsed));
-		if (ctrlid_parse(c->id, strlen(c->id), k[i].p, &errpos) != CTRLID_OK)
+		kc[i].id = c->id;
+		kc[i].line = c->line;
+		kc[i].p = palloc(sizeof(ctrlid_parsed));
+		if (ctrlid_parse(c->id, strlen(c->id), kc[i].p, &errpos) != CTRLID_OK)
 			elog(ERROR, "control id \"%s\" passed the walker but does not parse", c->id);
 	}
-	qsort(k, n, sizeof(keyed), keyed_ctrlid_cmp);
-	for (i = 1; i < n; i++)
-		if (keyed_ctrlid_cmp(&k[i - 1], &k[i]) == 0)
-			duplicate_error("control", &k[i - 1], &k[i]);
+	qsort(kc, nc, sizeof(keyed), keyed_ctrlid_cmp);
+	for (i = 1; i < nc; i++)
+		if (keyed_ctrlid_cmp(&kc[i - 1], &kc[i]) == 0)
+			duplicate_error("control", &kc[i - 1], &kc[i]);
 
-	n = st->groups.n;
-	k = palloc(sizeof(keyed) * Max(n, 1));
-	for (i = 0; i < n; i++)
+	for (i = 0; i < ng; i++)
 	{
-		k[i].id = RECVEC_AT(&st->groups, oscal_group, i).id;
-		k[i].line = RECVEC_AT(&st->groups, oscal_group, i).line;
+		kg[i].id = RECVEC_AT(&st->groups, oscal_group, i).id;
+		kg[i].line = RECVEC_AT(&st->groups, oscal_group, i).line;
+		kg[i].p = NULL;
 	}
-	qsort(k, n, sizeof(keyed), keyed_str_cmp);
-	for (i = 1; i < n; i++)
-		if (strcmp(k[i - 1].id, k[i].id) == 0)
-			duplicate_error("group", &k[i - 1], &k[i]);
+	qsort(kg, ng, sizeof(keyed), keyed_str_cmp);
+	for (i = 1; i < ng; i++)
+		if (strcmp(kg[i - 1].id, kg[i].id) == 0)
+			duplicate_error("group", &kg[i - 1], &kg[i]);
 
-	n = st->params.n;
-	k = palloc(sizeof(keyed) * Max(n, 1));
-	for (i = 0; i < n; i++)
+	for (i = 0; i < np; i++)
 	{
-		k[i].id = RECVEC_AT(&st->params, oscal_param, i).id;
-		k[i].line = RECVEC_AT(&st->params, oscal_param, i).line;
+		kp[i].id = RECVEC_AT(&st->params, oscal_param, i).id;
+		kp[i].line = RECVEC_AT(&st->params, oscal_param, i).line;
+		kp[i].p = NULL;
 	}
-	qsort(k, n, sizeof(keyed), keyed_str_cmp);
-	for (i = 1; i < n; i++)
-		if (strcmp(k[i - 1].id, k[i].id) == 0)
-			duplicate_error("param", &k[i - 1], &k[i]);
+	qsort(kp, np, sizeof(keyed), keyed_str_cmp);
+	for (i = 1; i < np; i++)
+		if (strcmp(kp[i - 1].id, kp[i].id) == 0)
+			duplicate_error("param", &kp[i - 1], &kp[i]);
+
+	/* across kinds: each group, then each param, against the other kinds */
+	for (i = 0; i < ng + np; i++)
+	{
+		bool		is_group = i < ng;
+		keyed		k = is_group ? kg[i] : kp[i - ng];
+		ctrlid_parsed parsed;
+		size_t		errpos;
+		const keyed *hit;
+
+		if (ctrlid_parse(k.id, strlen(k.id), &parsed, &errpos) == CTRLID_OK)
+		{
+			k.p = &parsed;
+			hit = find_keyed(kc, nc, &k, keyed_ctrlid_cmp);
+			if (hit)
+				cross_duplicate_error(is_group ? "group" : "param", &k, "control", hit);
+		}
+		if (!is_group && (hit = find_keyed(kg, ng, &k, keyed_str_cmp)) != NULL)
+			cross_duplicate_error("group", hit, "param", &k);
+	}
 }
 
 static void

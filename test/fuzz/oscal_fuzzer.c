@@ -189,8 +189,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fstate		f1, f2;
 	oscal_counts c1, c2;
 
-	st = oscal_read((const char *) data, size, OSCAL_READ_QUIET, NULL, &doc, &err);
+	/* a small attribute limit, and tiny chunks so that tags, text, comments
+	 * and UTF-8 sequences are cut at every kind of place */
+	oscal_read_opts small = {7, 8, NULL, NULL};
+	xmlDocPtr	doc2 = NULL;
+	oscal_error err2;
+	oscal_status st2;
+
+	st = oscal_read((const char *) data, size, OSCAL_READ_QUIET, NULL, NULL, &doc, &err);
 	REQUIRE(oscal_status_text(st) != NULL);
+	/* where the document is cut into chunks changes nothing */
+	small.max_attributes = OSCAL_MAX_ATTRIBUTES;
+	st2 = oscal_read((const char *) data, size, OSCAL_READ_QUIET, &small, NULL, &doc2, &err2);
+	REQUIRE(st2 == st);
+	oscal_free(doc2);
+	/* a tag over the limit is refused whatever the rest of the document */
+	small.max_attributes = 8;
+	st2 = oscal_read((const char *) data, size, OSCAL_READ_QUIET, &small, NULL, &doc2, &err2);
+	REQUIRE(st2 == st || st2 == OSCAL_TOO_MANY_ATTRIBUTES);
+	if (st2 == OSCAL_TOO_MANY_ATTRIBUTES)
+		REQUIRE(doc2 == NULL && err2.line >= 1);
+	oscal_free(doc2);
 	if (st != OSCAL_OK)
 	{
 		REQUIRE(doc == NULL);

@@ -252,7 +252,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		REQUIRE(all_clean);
 		REQUIRE(out.data != NULL && out.len == strlen(out.data));
 		/* well-formed, no DOCTYPE, every element in the OSCAL namespace */
-		REQUIRE(oscal_read(out.data, out.len, OSCAL_READ_QUIET, NULL, &xd, &rerr) == OSCAL_OK);
+		REQUIRE(oscal_read(out.data, out.len, OSCAL_READ_QUIET, NULL, NULL, &xd, &rerr) == OSCAL_OK);
 		cb.control = count_control;
 		if (oscal_walk_catalog(xd, &rlim, &al, &cb, &seen, &cnt, &rerr) == OSCAL_OK)
 		{

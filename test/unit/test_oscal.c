@@ -24,6 +24,7 @@ typedef struct rec
 
 static rec R;
 static arena A;
+static const oscal_read_opts *OPTS;	/* of the reads of catalog() */
 
 static int
 on_meta(void *arg, const oscal_meta *m)
@@ -95,7 +96,7 @@ catalog(const char *doc, size_t len, oscal_counts *cnt, oscal_error *err)
 	memset(&R, 0, sizeof(R));
 	arena_free_all(&A);
 	A.cap = 256u << 20;
-	st = oscal_read(doc, len, OSCAL_READ_QUIET, NULL, &d, err);
+	st = oscal_read(doc, len, OSCAL_READ_QUIET, OPTS, NULL, &d, err);
 	if (st != OSCAL_OK)
 		return st;
 	st = oscal_walk_catalog(d, &lim, &al, &CCB, &R, cnt ? cnt : &dummy, err);
@@ -120,7 +121,7 @@ profile(const char *doc, oscal_error *err)
 	memset(&R, 0, sizeof(R));
 	arena_free_all(&A);
 	A.cap = 256u << 20;
-	st = oscal_read(doc, strlen(doc), OSCAL_READ_QUIET, NULL, &d, err);
+	st = oscal_read(doc, strlen(doc), OSCAL_READ_QUIET, NULL, NULL, &d, err);
 	if (st != OSCAL_OK)
 		return st;
 	st = oscal_walk_profile(d, &lim, &al, &PCB, &R, err);
@@ -234,6 +235,11 @@ TEST(hostile_documents)
 				  "<catalog " NS "/>", &err) == OSCAL_DOCTYPE);
 	CHECK(cat_str("<catalog " NS ">", &err) == OSCAL_XML_ERROR);
 	CHECK(err.line == 1 && err.name[0] != '\0');
+	CHECK(cat_str("<catalog " NS "><metadata><title>t", &err) == OSCAL_XML_ERROR);
+	CHECKF(err.core_message && strcmp(err.name, "Premature end of data in tag title") == 0, "%s", err.name);
+	CHECK(cat_str("\n{\"catalog\": {}}", &err) == OSCAL_XML_ERROR);
+	CHECK(err.core_message && err.line == 2 && strstr(err.name, "Start tag expected") != NULL);
+	CHECK(cat_str("\xEF\xBB\xBF\n<catalog " NS ">" META "</catalog>", &err) == OSCAL_OK);
 	CHECK(cat_str("<catalog " NS "/><catalog " NS "/>", &err) == OSCAL_XML_ERROR);
 	CHECK(cat_str("<catalog " NS ">\xff\xfe</catalog>", &err) == OSCAL_XML_ERROR);
 	CHECK(cat_str("<catalog " NS ">&ext;</catalog>", &err) == OSCAL_XML_ERROR);
@@ -327,6 +333,142 @@ TEST(nist_rev4_catalog)
 	free(doc);
 }
 
+/* a catalog whose control carries n attributes (extra text in *pre) */
+static char *
+many_attributes(const char *pre, int n, const char *tag_extra, size_t *len)
+{
+	char	   *doc = malloc(64 + strlen(pre) + strlen(tag_extra) + (size_t) n * 16 + 1024);
+	size_t		k;
+	int			i;
+
+	k = (size_t) sprintf(doc, "%s<catalog " NS ">" META "\n<control id=\"c-1\"%s", pre, tag_extra);
+	for (i = 1; i < n; i++)		/* id is the first */
+		k += (size_t) sprintf(doc + k, " a%d='%d'", i, i);
+	k += (size_t) sprintf(doc + k, "><title>t</title></control></catalog>");
+	*len = k;
+	return doc;
+}
+
+/* M1: libxml2's work on one tag is quadratic in its attributes */
+TEST(attribute_limit)
+{
+	oscal_error err;
+	size_t		len;
+	char	   *doc;
+
+	doc = many_attributes("", OSCAL_MAX_ATTRIBUTES, "", &len);
+	CHECK(catalog(doc, len, NULL, &err) == OSCAL_OK && R.ncontrols == 1);
+	free(doc);
+	doc = many_attributes("", OSCAL_MAX_ATTRIBUTES + 1, "", &len);
+	CHECK(catalog(doc, len, NULL, &err) == OSCAL_TOO_MANY_ATTRIBUTES);
+	CHECK(oscal_status_is_limit(err.status));
+	CHECKF(err.line == 2 && strcmp(err.name, "control") == 0 && strcmp(err.detail, "256") == 0,
+		   "%ld %s %s", err.line, err.name, err.detail);
+	free(doc);
+	/* the finding: 100,000 attributes (1 MB) are refused at once */
+	doc = many_attributes("", 100000, "", &len);
+	CHECK(len > 1000000);
+	CHECK(catalog(doc, len, NULL, &err) == OSCAL_TOO_MANY_ATTRIBUTES);
+	free(doc);
+	/* namespace declarations count */
+	doc = many_attributes("", OSCAL_MAX_ATTRIBUTES, " xmlns:x='urn:x'", &len);
+	CHECK(catalog(doc, len, NULL, &err) == OSCAL_TOO_MANY_ATTRIBUTES);
+	free(doc);
+	/* ">" in a value does not end the count; neither does a stray quote
+	 * that libxml2 would stop at (the count only errs upwards) */
+	doc = many_attributes("", OSCAL_MAX_ATTRIBUTES, " gt='>'", &len);
+	CHECK(catalog(doc, len, NULL, &err) == OSCAL_TOO_MANY_ATTRIBUTES);
+	free(doc);
+	doc = many_attributes("", OSCAL_MAX_ATTRIBUTES / 2, " \"", &len);
+	CHECK(catalog(doc, len, NULL, &err) == OSCAL_XML_ERROR);
+	free(doc);
+	doc = many_attributes("", OSCAL_MAX_ATTRIBUTES * 2, " \"", &len);
+	CHECK(catalog(doc, len, NULL, &err) == OSCAL_TOO_MANY_ATTRIBUTES);
+	free(doc);
+	/* what libxml2 refuses before the tag is reported first */
+	doc = many_attributes("<!DOCTYPE catalog>", 1000, "", &len);
+	CHECK(catalog(doc, len, NULL, &err) == OSCAL_DOCTYPE);
+	free(doc);
+	doc = many_attributes("<x/>", 1000, "", &len);
+	CHECK(catalog(doc, len, NULL, &err) == OSCAL_WRONG_NAMESPACE);
+	free(doc);
+	doc = many_attributes("<!-- -- -->", 1000, "", &len);
+	CHECK(catalog(doc, len, NULL, &err) == OSCAL_XML_ERROR);
+	free(doc);
+	/* prose full of "=" after a tag is no attribute */
+	{
+		char		buf[8192];
+		size_t		k = (size_t) sprintf(buf, "<catalog " NS ">" META "<control id=\"c-1\"><title>");
+
+		memset(buf + k, '=', 3000);
+		k += 3000;
+		k += (size_t) sprintf(buf + k, "</title></control></catalog>");
+		CHECK(catalog(buf, k, NULL, &err) == OSCAL_OK && strlen(R.controls[0].title) == 3000);
+	}
+}
+
+static int	ticks;
+
+static int
+count_tick(void *arg)
+{
+	ticks++;
+	return arg != NULL && ticks >= *(int *) arg;
+}
+
+/* the document is parsed in chunks; where they are cut changes nothing */
+TEST(chunks)
+{
+	const char *doc =
+		"<?xml version='1.0' encoding='UTF-8'?><!-- a comment <with> \"quotes\" -->\n"
+		"<catalog " NS " uuid='u'>" META "<group id='g'><title>\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e &amp; &#x3042; "
+		"<![CDATA[ <not> a=\"tag\" ]]></title><control id='g-1'><title>a &gt; b</title>"
+		"<part name='statement'><p>x\xf0\x9f\x98\x80y <em a='1' b=\"2\">z</em></p></part>"
+		"</control></group><?pi data?></catalog>\n";
+	oscal_read_opts o = {0, 0, count_tick, NULL};
+	oscal_error err;
+	char		title[256];
+	char		statement[256];
+	int			stop = 3;
+	size_t		len;
+	char	   *big;
+
+	OPTS = NULL;
+	CHECK(cat_str(doc, &err) == OSCAL_OK);
+	snprintf(title, sizeof(title), "%s", R.groups[0].title);
+	snprintf(statement, sizeof(statement), "%s", R.controls[0].statement);
+	CHECKF(strcmp(title, "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e & \xe3\x81\x82 <not> a=\"tag\"") == 0, "%s", title);
+	OPTS = &o;
+	for (o.chunk = 1; o.chunk < 40; o.chunk++)
+	{
+		ticks = 0;
+		CHECKF(cat_str(doc, &err) == OSCAL_OK && strcmp(R.groups[0].title, title) == 0 &&
+			   strcmp(R.controls[0].statement, statement) == 0, "chunk %zu", o.chunk);
+		CHECK(ticks > 0);
+	}
+	/* a tick that says stop stops the read, and nothing is left over */
+	o.chunk = 8;
+	o.tick_arg = &stop;
+	ticks = 0;
+	CHECK(cat_str(doc, &err) == OSCAL_ABORTED && ticks == 3);
+	OPTS = NULL;
+
+	/* the rev4 catalog: the caller gets control hundreds of times */
+	big = unit_slurp("../../data/oscal/NIST_SP-800-53_rev4_catalog.xml", &len);
+	CHECK(big != NULL);
+	if (big)
+	{
+		o.chunk = 0;
+		o.tick_arg = NULL;
+		OPTS = &o;
+		ticks = 0;
+		CHECK(catalog(big, len, NULL, &err) == OSCAL_OK && R.ncontrols == 922);
+		CHECKF(ticks >= (int) (len / OSCAL_READ_CHUNK), "%d ticks", ticks);
+		OPTS = NULL;
+		free(big);
+	}
+}
+
 /* every hostile fixture of test/fixtures/oscal, as the core sees it */
 TEST(fixtures)
 {
@@ -343,6 +485,8 @@ TEST(fixtures)
 		{"duplicate_ids.xml", OSCAL_OK},
 		{"duplicate_ids_spelling.xml", OSCAL_OK},
 		{"duplicate_param_ids.xml", OSCAL_OK},
+		{"duplicate_group_control.xml", OSCAL_OK},
+		{"duplicate_group_param.xml", OSCAL_OK},
 		{"empty.xml", OSCAL_EMPTY},
 		{"external_dtd.xml", OSCAL_DOCTYPE},
 		{"foreign_element.xml", OSCAL_FOREIGN_ELEMENT},
@@ -414,6 +558,8 @@ main(void)
 	RUN(limits);
 	RUN(profile_selections);
 	RUN(nist_rev4_catalog);
+	RUN(attribute_limit);
+	RUN(chunks);
 	RUN(fixtures);
 	arena_free_all(&A);
 	return UNIT_DONE("test_oscal");

@@ -96,7 +96,7 @@ read_catalog(const char *doc, size_t len, recs *r, arena *a)
 
 	recs_free(r);
 	a->cap = 256u << 20;
-	st = oscal_read(doc, len, OSCAL_READ_QUIET, NULL, &d, &err);
+	st = oscal_read(doc, len, OSCAL_READ_QUIET, NULL, NULL, &d, &err);
 	if (st != OSCAL_OK)
 		return st;
 	st = oscal_walk_catalog(d, &lim, &al, &CCB, r, &cnt, &err);
