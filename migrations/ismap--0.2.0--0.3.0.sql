@@ -7099,6 +7099,365 @@ COMMENT ON FUNCTION ismap_internal.create_policies() IS 'superuser: (re)create t
 
 ALTER TABLE ismap.service_dependency ENABLE TRIGGER service_dependency_events;
 
+-- ==== What is public: the event log, change reports, the jobs role, functions that would refuse (threat matrix TM1-TM3) ====
+CREATE OR REPLACE FUNCTION ismap.verify_event_chain(OUT ok pg_catalog.bool, OUT first_bad_event pg_catalog.int8)
+LANGUAGE C STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'ismap_verify_event_chain';
+COMMENT ON FUNCTION ismap.verify_event_chain() IS 'check the event chain (from the newest seal, else in full): the first event whose content, link or order was altered, or whose predecessor was removed; the sealed event if the log was cut or rewritten after the seal';
+CREATE OR REPLACE FUNCTION ismap.event_chain_head(OUT event_id pg_catalog.int8, OUT hash pg_catalog.bytea)
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT e.event_id, e.hash FROM ismap.registry_event e ORDER BY e.event_id DESC LIMIT 1
+$$;
+COMMENT ON FUNCTION ismap.event_chain_head() IS 'the newest event and its hash: publish it, and removal of the newest events becomes detectable too';
+CREATE OR REPLACE FUNCTION ismap.verify_event_chain(anchor_event_id pg_catalog.int8, anchor_hash pg_catalog.bytea,
+	OUT ok pg_catalog.bool, OUT first_bad_event pg_catalog.int8)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	full_ok pg_catalog.bool;
+	full_bad pg_catalog.int8;
+	stored pg_catalog.bytea;
+BEGIN
+	IF anchor_event_id IS NULL OR anchor_hash IS NULL THEN
+		RAISE EXCEPTION 'the anchor needs an event id and its published hash'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF pg_catalog.length(anchor_hash) OPERATOR(pg_catalog.<>) 32 THEN
+		RAISE EXCEPTION 'a published hash is 32 bytes (SHA-256), not %', pg_catalog.length(anchor_hash)
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT f.ok, f.first_bad_event INTO full_ok, full_bad FROM ismap.event_chain_full_check() f;
+	IF NOT full_ok THEN
+		ok := false;
+		first_bad_event := full_bad;
+		RETURN;
+	END IF;
+	SELECT e.hash INTO stored FROM ismap.registry_event e WHERE e.event_id OPERATOR(pg_catalog.=) anchor_event_id;
+	ok := stored IS NOT DISTINCT FROM anchor_hash;
+	first_bad_event := CASE WHEN NOT ok THEN anchor_event_id END;
+END
+$$;
+COMMENT ON FUNCTION ismap.verify_event_chain(pg_catalog.int8, pg_catalog.bytea) IS 'check every hash of the event chain (no seal trusted) and that the event named has the hash published for it (event_chain_head, kept outside the database)';
+CREATE OR REPLACE FUNCTION ismap.event_chain_full_check(OUT ok pg_catalog.bool, OUT first_bad_event pg_catalog.int8,
+	OUT events_checked pg_catalog.int8, OUT head_event pg_catalog.int8, OUT head_hash pg_catalog.bytea,
+	OUT fingerprint pg_catalog.bytea)
+LANGUAGE C STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'ismap_event_chain_full_check';
+COMMENT ON FUNCTION ismap.event_chain_full_check() IS 'recompute every hash of the event chain, whatever the seal; when intact, the newest event, its hash and the fingerprint up to it';
+CREATE OR REPLACE FUNCTION ismap.create_roles() RETURNS pg_catalog.text[]
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	made pg_catalog.text[] := '{}';
+	r pg_catalog.text;
+	f pg_catalog.regprocedure;
+	owner pg_catalog.name;
+BEGIN
+	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
+		RAISE EXCEPTION 'ismap.create_roles() must be run by a superuser' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	FOREACH r IN ARRAY ARRAY['ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs'] LOOP
+		IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+			EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
+			made := made || r;
+		END IF;
+		EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA ismap TO %I', r);
+	END LOOP;
+	SELECT pg_catalog.pg_get_userbyid(n.nspowner) INTO owner FROM pg_catalog.pg_namespace n WHERE n.nspname = 'ismap';
+
+	-- everyone: the catalogs, the published registry and its reports, the policy
+	GRANT SELECT ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
+		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param, ismap.policy,
+		ismap.service_change, ismap.sla_template,
+		ismap.sampling_table, ismap.registry, ismap.registry_listing, ismap.registration, ismap.registry_event, ismap.event_chain_seal,
+		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency,
+		ismap.job
+		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
+	-- the registrar: every table to read; edits the catalogs, the policy,
+	-- the parties and the classification; decides through the functions
+	GRANT SELECT ON ALL TABLES IN SCHEMA ismap TO ismap_registrar;
+	GRANT INSERT, UPDATE, DELETE ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
+		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param,
+		ismap.sla_template, ismap.sampling_table,
+		ismap.audit_body, ismap.auditor, ismap.auditor_qualification, ismap.audit_body_selection,
+		ismap.csp, ismap.organization, ismap.information_asset, ismap.information_system, ismap.system_asset
+		TO ismap_registrar;
+	GRANT INSERT, UPDATE ON ismap.policy TO ismap_registrar;
+	GRANT SELECT ON ismap.organization, ismap.information_asset, ismap.information_system,
+		ismap.system_asset TO ismap_reader;
+	-- an auditor: its own body's people and audits; statements, results
+	-- and control tests of its own audits while they are open
+	GRANT SELECT ON ismap.auditor, ismap.auditor_qualification, ismap.audit, ismap.application,
+		ismap.statement_item, ismap.audit_result, ismap.control_test, ismap.control_test_evaluation TO ismap_auditor;
+	GRANT INSERT, UPDATE, DELETE ON ismap.audit_result, ismap.control_test TO ismap_auditor;
+	-- every column of an audit but its decision date, which only the
+	-- decisions write (0.2.0 granted the whole table: taken back first)
+	REVOKE INSERT, UPDATE ON ismap.audit FROM ismap_auditor;
+	GRANT INSERT (audit_id, service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id,
+				  period_start, period_end, report_date, scope),
+		  UPDATE (service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id,
+				  period_start, period_end, report_date, scope) ON ismap.audit TO ismap_auditor;
+	-- a provider: its own services, platforms, statements and applications
+	-- a registered service's scope and models change only through a reported
+	-- change and a new audit, and only an audit decides that a platform was
+	-- assessed: the provider holds no privilege on those columns
+	GRANT INSERT ON ismap.service TO ismap_csp;
+	GRANT UPDATE (name, responsibility) ON ismap.service TO ismap_csp;
+	GRANT INSERT (service_id, base_service_id) ON ismap.service_dependency TO ismap_csp;
+	GRANT DELETE ON ismap.service_dependency TO ismap_csp;
+	GRANT INSERT, UPDATE, DELETE ON ismap.statement_item TO ismap_csp;
+	GRANT UPDATE (self_assessed_audit_id) ON ismap.service_dependency TO ismap_auditor, ismap_registrar;
+	GRANT SELECT, INSERT ON ismap.application TO ismap_csp;
+	GRANT UPDATE (status, decided_on, decision_reason) ON ismap.application TO ismap_csp;
+	GRANT SELECT ON ismap.audit, ismap.statement_item, ismap.audit_result, ismap.control_test,
+		ismap.control_test_evaluation TO ismap_csp;
+	GRANT UPDATE (name, address) ON ismap.csp TO ismap_csp;
+	-- a provider reports its own services' changes and feeds their evidence
+	-- (what was reported: not its coverage, nor the reporting date)
+	GRANT SELECT ON ismap.service_change, ismap.evidence TO ismap_csp;
+	REVOKE INSERT ON ismap.service_change FROM ismap_csp;
+	GRANT INSERT (service_id, kind, effective_on, description, reported_by) ON ismap.service_change TO ismap_csp;
+	GRANT INSERT ON ismap.evidence TO ismap_csp;
+	GRANT INSERT ON ismap.service_change TO ismap_registrar;
+	GRANT USAGE ON ALL SEQUENCES IN SCHEMA ismap TO ismap_registrar, ismap_auditor, ismap_csp;
+	-- but not the numbers of what only the extension's functions write:
+	-- nextval would burn event and registration ids, leaving gaps that
+	-- look like deleted rows
+	REVOKE USAGE ON SEQUENCE ismap.registry_event_event_id_seq, ismap.registration_registration_id_seq,
+		ismap.job_run_run_id_seq, ismap.notice_notice_id_seq FROM ismap_registrar, ismap_auditor, ismap_csp;
+	-- jobs: read what the batch functions read
+	-- (the batch functions have the owner's rights; the role itself reads
+	-- only its runs and notices, besides what everyone reads)
+	GRANT SELECT ON ismap.job_run, ismap.notice, ismap.job_health TO ismap_jobs;
+
+	-- functions: everything that only reads, to every role; what writes,
+	-- to the one role that needs it
+	FOR f IN
+		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'e'
+		JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
+		WHERE p.pronamespace = 'ismap'::pg_catalog.regnamespace
+		  AND p.provolatile IN ('i', 's') AND p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype
+		  AND NOT p.prosecdef
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs', f);
+	END LOOP;
+	FOR f, r IN
+		SELECT p.oid::pg_catalog.regprocedure, g.role FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace AND n.nspname = 'ismap'
+		JOIN (VALUES ('register', 'ismap_registrar'), ('approve_application', 'ismap_registrar'),
+					 ('reject_application', 'ismap_registrar'), ('delist', 'ismap_registrar'),
+					 ('principal', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
+					 ('import_nist_iso27001_mapping', 'ismap_registrar'), ('import_oscal_catalog', 'ismap_registrar'),
+					 ('import_oscal_profile', 'ismap_registrar'),
+					 ('run_renewals', 'ismap_jobs'), ('expire_audit_body_selections', 'ismap_jobs'),
+					 ('cascade_delistings', 'ismap_jobs'), ('run_changes', 'ismap_jobs'),
+					 ('job_start', 'ismap_jobs'), ('job_finish', 'ismap_jobs'), ('job_mark_stale', 'ismap_jobs'),
+					 ('prune_job_runs', 'ismap_jobs'), ('run_job', 'ismap_jobs'), ('seal_event_chain', 'ismap_jobs'),
+					 ('ensure_evidence_partitions', 'ismap_jobs'), ('ensure_evidence_partitions', 'ismap_registrar'),
+					 -- owner's rights, for the applications the caller may see
+					 ('validate_application', 'ismap_registrar'), ('validate_application', 'ismap_auditor'),
+					 ('validate_application', 'ismap_csp'), ('validate_application', 'ismap_jobs')) g(fn, role)
+		  ON g.fn = p.proname
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', f, r);
+	END LOOP;
+
+	-- the event chain's checks have the owner's rights (they read every
+	-- event, also those row-level security hides from the caller) and tell
+	-- only whether the chain holds, which event breaks it, and the head's
+	-- hash: every role runs them
+	FOR f IN
+		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+		WHERE p.pronamespace = 'ismap'::pg_catalog.regnamespace
+		  AND p.proname = ANY (ARRAY['verify_event_chain', 'event_chain_full_check', 'event_chain_head'])
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs', f);
+	END LOOP;
+	-- what reads tables a role may not read is not granted to it (the
+	-- function would only refuse it inside): the change status reads the
+	-- applications, the classification the agencies' systems
+	REVOKE EXECUTE ON FUNCTION ismap.change_status(pg_catalog.date) FROM ismap_reader, ismap_jobs;
+	REVOKE EXECUTE ON FUNCTION ismap.classification_findings(pg_catalog.int8), ismap.classification_findings_all(pg_catalog.int8),
+		ismap.classify_system(pg_catalog.int8), ismap.eligible_services(pg_catalog.int8, pg_catalog.date),
+		ismap.required_level(pg_catalog.int8) FROM ismap_auditor, ismap_csp, ismap_jobs;
+
+	-- the policies' helpers run in the querying role's name: only the roles
+	-- whose policies call them get them
+	GRANT EXECUTE ON FUNCTION ismap.principal_audit_body(pg_catalog.name), ismap.principal_csp(pg_catalog.name),
+		ismap.audit_party(pg_catalog.int8), ismap.service_csp(pg_catalog.int8) TO ismap_auditor, ismap_csp;
+
+	-- row-level policies (re-created, so a second run changes nothing)
+	PERFORM ismap_internal.create_policies();
+	RETURN made;
+END
+$$;
+COMMENT ON FUNCTION ismap.create_roles() IS 'superuser: create the five ismap roles if missing, grant them least privilege and create the row-level policies; idempotent; returns the roles it created';
+CREATE OR REPLACE FUNCTION ismap_internal.create_policies() RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p record;
+BEGIN
+	FOR p IN
+		SELECT pol.polname, c.relname FROM pg_catalog.pg_policy pol
+		JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
+		JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'ismap'
+	LOOP
+		EXECUTE pg_catalog.format('DROP POLICY %I ON ismap.%I', p.polname, p.relname);
+	END LOOP;
+
+	-- the owner's SECURITY DEFINER functions and the registrar and jobs see all
+	CREATE POLICY staff ON ismap.audit TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.statement_item TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.audit_result TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.control_test TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.application TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.auditor TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.auditor_qualification TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.principal_binding TO ismap_registrar, ismap_jobs USING (true);
+	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.statement_item TO %I USING (true)',
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.statement_item'::pg_catalog.regclass));
+	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.audit_result TO %I USING (true)',
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.audit_result'::pg_catalog.regclass));
+	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.control_test TO %I USING (true)',
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.control_test'::pg_catalog.regclass));
+
+	-- What is public (docs/security.md): a service once registered (live or
+	-- ended), its platforms and its provider.  A service never registered
+	-- is seen by the registrar, its own provider and the audit bodies
+	-- auditing it (or a service built on it); its provider, until one of its
+	-- services is registered, by the registrar and the parties that see one
+	-- of them.  The batch jobs (the owner's rights) read what is public.  The
+	-- policies of service_dependency name registration and audit, not
+	-- service, so that service's may read them without recursion.
+	CREATE POLICY staff ON ismap.service FOR SELECT TO ismap_registrar USING (true);
+	CREATE POLICY staff ON ismap.service_dependency FOR SELECT TO ismap_registrar USING (true);
+	CREATE POLICY registrar ON ismap.csp TO ismap_registrar USING (true);
+	CREATE POLICY published ON ismap.service FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
+		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service.service_id));
+	CREATE POLICY published ON ismap.service_dependency FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
+		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service_dependency.service_id));
+	CREATE POLICY published ON ismap.csp FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
+		USING (EXISTS (SELECT 1 FROM ismap.service s WHERE s.csp_id = csp.csp_id));
+	CREATE POLICY own_services_read ON ismap.service FOR SELECT TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_read ON ismap.service_dependency FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_row_read ON ismap.csp FOR SELECT TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY audited ON ismap.service FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service.service_id)
+			OR EXISTS (SELECT 1 FROM ismap.service_dependency d JOIN ismap.audit a ON a.service_id = d.service_id
+					   WHERE d.base_service_id = service.service_id));
+	CREATE POLICY audited ON ismap.service_dependency FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service_dependency.service_id));
+
+	-- an auditor: its own body
+	CREATE POLICY own_body ON ismap.auditor TO ismap_auditor
+		USING (audit_body_id = ismap.principal_audit_body(current_user));
+	CREATE POLICY own_body ON ismap.auditor_qualification FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.auditor a WHERE a.auditor_id = auditor_qualification.auditor_id));
+	CREATE POLICY own_body ON ismap.audit TO ismap_auditor
+		USING (audit_body_id = ismap.principal_audit_body(current_user))
+		WITH CHECK (audit_body_id = ismap.principal_audit_body(current_user)
+			AND (SELECT o.open FROM ismap.audit_party(audit_id) o) IS NOT false);
+	CREATE POLICY own_body ON ismap.application FOR SELECT TO ismap_auditor
+		USING ((SELECT o.audit_body_id FROM ismap.audit_party(audit_id) o) = ismap.principal_audit_body(current_user));
+	CREATE POLICY own_open_audit ON ismap.statement_item FOR SELECT TO ismap_auditor
+		USING ((SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY own_open_audit ON ismap.audit_result TO ismap_auditor
+		USING ((SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY own_open_audit ON ismap.control_test TO ismap_auditor
+		USING ((SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+
+	-- a provider: its own services, platforms, statements, applications;
+	-- it reads its own audits' results
+	CREATE POLICY own_row ON ismap.csp FOR UPDATE TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.service FOR INSERT TO ismap_csp
+		WITH CHECK (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_update ON ismap.service FOR UPDATE TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.service_dependency FOR INSERT TO ismap_csp
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_update ON ismap.service_dependency FOR UPDATE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_delete ON ismap.service_dependency FOR DELETE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	-- self_assessed_audit_id, granted to the registrar and the auditors, was
+	-- updatable through no policy: their updates changed nothing, silently
+	-- (M6).  The registrar records it; an auditor, with an audit of its own
+	-- body, on a dependency not already marked by another body's audit
+	-- (marking with another body's audit is refused: 42501)
+	CREATE POLICY staff_update ON ismap.service_dependency FOR UPDATE TO ismap_registrar USING (true);
+	CREATE POLICY own_audit ON ismap.service_dependency FOR UPDATE TO ismap_auditor
+		USING (self_assessed_audit_id IS NULL
+			OR (SELECT o.audit_body_id FROM ismap.audit_party(self_assessed_audit_id) o) = ismap.principal_audit_body(current_user))
+		WITH CHECK (self_assessed_audit_id IS NULL
+			OR (SELECT o.audit_body_id FROM ismap.audit_party(self_assessed_audit_id) o) = ismap.principal_audit_body(current_user));
+	CREATE POLICY own_audits ON ismap.audit FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
+	CREATE POLICY own_open_statement ON ismap.statement_item FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id = ismap.principal_csp(current_user) FROM ismap.audit_party(audit_id) o));
+	-- writes (a DELETE checks USING only) while the audit is open
+	CREATE POLICY own_open_statement_write ON ismap.statement_item FOR ALL TO ismap_csp
+		USING ((SELECT o.csp_id = ismap.principal_csp(current_user) AND o.open FROM ismap.audit_party(audit_id) o))
+		WITH CHECK ((SELECT o.csp_id = ismap.principal_csp(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY own_results ON ismap.audit_result FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
+	CREATE POLICY own_tests ON ismap.control_test FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
+	CREATE POLICY own_applications ON ismap.application FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	-- a provider files applications (submitted) and may withdraw them; it
+	-- never decides (nor records acknowledgements, approve_application's)
+	CREATE POLICY file_own ON ismap.application FOR INSERT TO ismap_csp
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user) AND status = 'submitted'
+			AND submitted_on = CURRENT_DATE AND acknowledged IS NULL
+			AND (SELECT o.open FROM ismap.audit_party(audit_id) o));
+	-- the withdrawal is dated today, by the server's clock (M4)
+	CREATE POLICY withdraw_own ON ismap.application FOR UPDATE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user) AND status = 'submitted')
+		WITH CHECK (status = 'withdrawn' AND decided_on = CURRENT_DATE);
+	CREATE POLICY own_binding ON ismap.principal_binding FOR SELECT TO ismap_auditor, ismap_csp
+		USING (role_name = current_user);
+	-- a change report is its provider's, the registrar's and, for a service
+	-- its body audits, an auditor's (DESIGN 3.9: not public)
+	CREATE POLICY staff ON ismap.service_change TO ismap_registrar USING (true);
+	CREATE POLICY audited ON ismap.service_change FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service_change.service_id));
+	CREATE POLICY own_services ON ismap.service_change TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	-- the event log: the events of registrations are public (DESIGN 3.9);
+	-- change reports, their coverage, rejections and platform changes are
+	-- the registrar's, the provider's and the auditing body's.  The chain's
+	-- checks have the owner's rights and read every event.
+	CREATE POLICY staff ON ismap.registry_event FOR SELECT TO ismap_registrar USING (true);
+	CREATE POLICY published ON ismap.registry_event FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
+		USING (kind = ANY (ARRAY['registered', 'reinstated', 'expired', 'delisted', 'suspended', 'changed']));
+	CREATE POLICY own_services ON ismap.registry_event FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY audited ON ismap.registry_event FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = registry_event.service_id));
+	CREATE POLICY staff ON ismap.evidence TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY own_services ON ismap.evidence TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.create_policies() IS 'superuser: (re)create the row-level policies of the ismap roles (called by create_roles)';
+
+ALTER TABLE ismap.registry_event ENABLE ROW LEVEL SECURITY;
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

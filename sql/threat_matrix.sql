@@ -81,7 +81,7 @@ INSERT INTO application (application_id, service_id, audit_id, requested_level, 
 SELECT s, s, s, 1, '2026-06-01' FROM generate_series(1, 4) s;
 SELECT registration_number FROM register(3, '2026-06-10');
 SELECT registration_number FROM register(4, '2026-06-10');
-INSERT INTO service_dependency (service_id, base_service_id) VALUES (1, 3), (2, 4), (3, 4);
+INSERT INTO service_dependency (service_id, base_service_id) VALUES (1, 3), (2, 4), (3, 4), (4, 5);
 SELECT count(*) AS bound FROM (
 	SELECT principal('tm_auditor_a', 1, NULL) UNION ALL SELECT principal('tm_csp_a', NULL, 1)) b;
 -- a change report, a suspension, evidence and a crossing for each registered service
@@ -99,6 +99,10 @@ INSERT INTO control_crossing (service_id, control_id, crossed_on, observations, 
 SELECT count(*) >= 0 AS renewals_ran FROM run_job('renewals', '2026-06-25');
 INSERT INTO notice (kind, object_id, occasion, as_of, detail, run_id)
 SELECT 'renewal_due', 3, '2026-06-25', '2026-06-25', 'threat matrix', max(run_id) FROM job_run;
+-- the change reports' and dependencies' queued events into the log (what
+-- the next decision or the changes job does), so that the log holds events
+-- that are not public
+SELECT ismap_internal.chain_pending_events() > 0 AS events_chained FROM pg_advisory_xact_lock(1769172321, 1);
 SELECT count(*) >= 0 AS sealed FROM seal_event_chain('2026-06-25');
 RESET client_min_messages;
 SELECT relname AS empty_table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'ismap'
@@ -150,7 +154,7 @@ BEGIN
 	END IF;
 	IF rel IN (SELECT relname FROM tm_private) THEN
 		published := false;
-	ELSIF rel = 'registry_event' AND r->>'kind' NOT IN ('registered', 'renewed', 'delisted', 'expired', 'suspended', 'reinstated', 'sealed') THEN
+	ELSIF rel = 'registry_event' AND r->>'kind' NOT IN ('registered', 'changed', 'delisted', 'expired', 'suspended', 'reinstated') THEN
 		published := false;	-- change reports, rejections: not registry facts
 	END IF;
 END

@@ -22,12 +22,13 @@ SELECT pg_catalog.pg_extension_config_dump('ismap.event_chain_seal', '');
 CREATE INDEX event_chain_seal_run_idx ON ismap.event_chain_seal (run_id);
 
 CREATE FUNCTION ismap.verify_event_chain(OUT ok pg_catalog.bool, OUT first_bad_event pg_catalog.int8)
-LANGUAGE C STABLE PARALLEL SAFE
+LANGUAGE C STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'ismap_verify_event_chain';
 COMMENT ON FUNCTION ismap.verify_event_chain() IS 'check the event chain (from the newest seal, else in full): the first event whose content, link or order was altered, or whose predecessor was removed; the sealed event if the log was cut or rewritten after the seal';
 
 CREATE FUNCTION ismap.event_chain_head(OUT event_id pg_catalog.int8, OUT hash pg_catalog.bytea)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT e.event_id, e.hash FROM ismap.registry_event e ORDER BY e.event_id DESC LIMIT 1
@@ -43,7 +44,7 @@ COMMENT ON FUNCTION ismap.event_chain_head() IS 'the newest event and its hash: 
 -- as that event.
 CREATE FUNCTION ismap.verify_event_chain(anchor_event_id pg_catalog.int8, anchor_hash pg_catalog.bytea,
 	OUT ok pg_catalog.bool, OUT first_bad_event pg_catalog.int8)
-LANGUAGE plpgsql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -97,7 +98,8 @@ COMMENT ON AGGREGATE ismap.event_chain_fingerprint(pg_catalog.int8, pg_catalog.x
 CREATE FUNCTION ismap.event_chain_full_check(OUT ok pg_catalog.bool, OUT first_bad_event pg_catalog.int8,
 	OUT events_checked pg_catalog.int8, OUT head_event pg_catalog.int8, OUT head_hash pg_catalog.bytea,
 	OUT fingerprint pg_catalog.bytea)
-LANGUAGE C STABLE PARALLEL SAFE
+LANGUAGE C STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'ismap_event_chain_full_check';
 COMMENT ON FUNCTION ismap.event_chain_full_check() IS 'recompute every hash of the event chain, whatever the seal; when intact, the newest event, its hash and the fingerprint up to it';
 

@@ -31,20 +31,20 @@ BEGIN
 
 	-- What is public (docs/security.md): a service once registered (live or
 	-- ended), its platforms and its provider.  A service never registered
-	-- is seen by the staff, its own provider and the audit bodies auditing
-	-- it (or a service built on it); its provider, until one of its services
-	-- is registered, by the staff and the parties that see one of them.  The
+	-- is seen by the registrar, its own provider and the audit bodies
+	-- auditing it (or a service built on it); its provider, until one of its
+	-- services is registered, by the registrar and the parties that see one
+	-- of them.  The batch jobs (the owner's rights) read what is public.  The
 	-- policies of service_dependency name registration and audit, not
 	-- service, so that service's may read them without recursion.
-	CREATE POLICY staff ON ismap.service FOR SELECT TO ismap_registrar, ismap_jobs USING (true);
-	CREATE POLICY staff ON ismap.service_dependency FOR SELECT TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.service FOR SELECT TO ismap_registrar USING (true);
+	CREATE POLICY staff ON ismap.service_dependency FOR SELECT TO ismap_registrar USING (true);
 	CREATE POLICY registrar ON ismap.csp TO ismap_registrar USING (true);
-	CREATE POLICY staff ON ismap.csp FOR SELECT TO ismap_jobs USING (true);
-	CREATE POLICY published ON ismap.service FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp
+	CREATE POLICY published ON ismap.service FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
 		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service.service_id));
-	CREATE POLICY published ON ismap.service_dependency FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp
+	CREATE POLICY published ON ismap.service_dependency FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
 		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service_dependency.service_id));
-	CREATE POLICY published ON ismap.csp FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp
+	CREATE POLICY published ON ismap.csp FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
 		USING (EXISTS (SELECT 1 FROM ismap.service s WHERE s.csp_id = csp.csp_id));
 	CREATE POLICY own_services_read ON ismap.service FOR SELECT TO ismap_csp
 		USING (csp_id = ismap.principal_csp(current_user));
@@ -128,12 +128,25 @@ BEGIN
 		WITH CHECK (status = 'withdrawn' AND decided_on = CURRENT_DATE);
 	CREATE POLICY own_binding ON ismap.principal_binding FOR SELECT TO ismap_auditor, ismap_csp
 		USING (role_name = current_user);
-	CREATE POLICY staff ON ismap.service_change TO ismap_registrar, ismap_jobs USING (true);
-	CREATE POLICY published ON ismap.service_change FOR SELECT TO ismap_reader, ismap_auditor
-		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service_change.service_id));
+	-- a change report is its provider's, the registrar's and, for a service
+	-- its body audits, an auditor's (DESIGN 3.9: not public)
+	CREATE POLICY staff ON ismap.service_change TO ismap_registrar USING (true);
+	CREATE POLICY audited ON ismap.service_change FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service_change.service_id));
 	CREATE POLICY own_services ON ismap.service_change TO ismap_csp
 		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
 		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	-- the event log: the events of registrations are public (DESIGN 3.9);
+	-- change reports, their coverage, rejections and platform changes are
+	-- the registrar's, the provider's and the auditing body's.  The chain's
+	-- checks have the owner's rights and read every event.
+	CREATE POLICY staff ON ismap.registry_event FOR SELECT TO ismap_registrar USING (true);
+	CREATE POLICY published ON ismap.registry_event FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
+		USING (kind = ANY (ARRAY['registered', 'reinstated', 'expired', 'delisted', 'suspended', 'changed']));
+	CREATE POLICY own_services ON ismap.registry_event FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY audited ON ismap.registry_event FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = registry_event.service_id));
 	CREATE POLICY staff ON ismap.evidence TO ismap_registrar, ismap_jobs USING (true);
 	CREATE POLICY own_services ON ismap.evidence TO ismap_csp
 		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))

@@ -118,6 +118,25 @@ BEGIN
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', f, r);
 	END LOOP;
 
+	-- the event chain's checks have the owner's rights (they read every
+	-- event, also those row-level security hides from the caller) and tell
+	-- only whether the chain holds, which event breaks it, and the head's
+	-- hash: every role runs them
+	FOR f IN
+		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+		WHERE p.pronamespace = 'ismap'::pg_catalog.regnamespace
+		  AND p.proname = ANY (ARRAY['verify_event_chain', 'event_chain_full_check', 'event_chain_head'])
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs', f);
+	END LOOP;
+	-- what reads tables a role may not read is not granted to it (the
+	-- function would only refuse it inside): the change status reads the
+	-- applications, the classification the agencies' systems
+	REVOKE EXECUTE ON FUNCTION ismap.change_status(pg_catalog.date) FROM ismap_reader, ismap_jobs;
+	REVOKE EXECUTE ON FUNCTION ismap.classification_findings(pg_catalog.int8), ismap.classification_findings_all(pg_catalog.int8),
+		ismap.classify_system(pg_catalog.int8), ismap.eligible_services(pg_catalog.int8, pg_catalog.date),
+		ismap.required_level(pg_catalog.int8) FROM ismap_auditor, ismap_csp, ismap_jobs;
+
 	-- the policies' helpers run in the querying role's name: only the roles
 	-- whose policies call them get them
 	GRANT EXECUTE ON FUNCTION ismap.principal_audit_body(pg_catalog.name), ismap.principal_csp(pg_catalog.name),
