@@ -27,8 +27,9 @@ AS $$
 $$;
 COMMENT ON FUNCTION ismap.event_digest_input(ismap.registry_event) IS 'canonical bytes of an event covered by its hash: id|time (UTC, microseconds)|kind|registration|service|payload|actor';
 
--- Append one event to the chain.  The advisory lock serializes writers, so
--- each event links to the one committed before it.  enable_seqscan = off:
+-- Append one event to the chain.  The chain's lock (a row of
+-- ismap_internal.serial_lock, which no role but the owner can lock)
+-- serializes writers, so each event links to the one committed before it.  enable_seqscan = off:
 -- the head lookup's plan is cached per session; planned while the log was
 -- (nearly) empty it would stay a scan and sort of the whole log, and a
 -- statement changing many registrations would take quadratic time.
@@ -41,7 +42,7 @@ AS $$
 DECLARE
 	e ismap.registry_event;
 BEGIN
-	PERFORM pg_catalog.pg_advisory_xact_lock(1769172321, 1);	-- 'isma', event chain
+	PERFORM 1 FROM ismap_internal.serial_lock l WHERE l.lock_name OPERATOR(pg_catalog.=) 'event chain' FOR UPDATE;
 	SELECT r.hash INTO e.prev_hash FROM ismap.registry_event r ORDER BY r.event_id DESC LIMIT 1;
 	e.event_id := pg_catalog.nextval('ismap.registry_event_event_id_seq');
 	e.occurred_at := pg_catalog.clock_timestamp();

@@ -82,7 +82,7 @@ BEGIN
 			USING ERRCODE = 'program_limit_exceeded', DETAIL = 'At most 1200 months are made in one call.';
 	END IF;
 	-- two callers would race for the same names
-	PERFORM pg_catalog.pg_advisory_xact_lock(1769172321, 105);
+	PERFORM 1 FROM ismap_internal.serial_lock l WHERE l.lock_name OPERATOR(pg_catalog.=) 'evidence partitions' FOR UPDATE;
 	m := pg_catalog.date_trunc('month', from_date)::pg_catalog.date;
 	WHILE m <= to_date LOOP
 		part := pg_catalog.format('evidence_%s', pg_catalog.to_char(m, 'YYYY_MM'));
