@@ -24,10 +24,11 @@ WHERE c.oid IN ('ismap.registry'::regclass, 'ismap.job_health'::regclass)
   AND col_description(c.oid, a.attnum) IS NULL
 ORDER BY 1;
 
--- what lives in ismap_internal: only functions, each with a comment, and
--- nothing there is granted to anybody
+-- what lives in ismap_internal: functions, each with a comment, and the
+-- table of the writers' locks (ismap_internal.serial_lock, locked by the
+-- owner's functions only); nothing there is granted to anybody
 SELECT count(*) > 20 AS has_internals FROM pg_proc WHERE pronamespace = 'ismap_internal'::regnamespace;
-SELECT c.relname AS relation_in_internal FROM pg_class c WHERE c.relnamespace = 'ismap_internal'::regnamespace;
+SELECT c.relname AS relation_in_internal FROM pg_class c WHERE c.relnamespace = 'ismap_internal'::regnamespace ORDER BY 1;
 SELECT p.oid::regprocedure AS internal_without_comment
 FROM pg_proc p WHERE p.pronamespace = 'ismap_internal'::regnamespace AND obj_description(p.oid, 'pg_proc') IS NULL;
 SELECT nspacl IS NULL OR NOT EXISTS (SELECT 1 FROM aclexplode(nspacl) x WHERE x.grantee <> nspowner) AS schema_granted_to_nobody
