@@ -7458,6 +7458,1086 @@ COMMENT ON FUNCTION ismap_internal.create_policies() IS 'superuser: (re)create t
 
 ALTER TABLE ismap.registry_event ENABLE ROW LEVEL SECURITY;
 
+-- ==== The second adversarial pass (A2-01 to A2-07) ====
+-- A2-01/02: the event chain and the evidence partitions serialize on rows
+-- of an internal table, not on advisory keys any login may hold
+CREATE TABLE ismap_internal.serial_lock (
+	lock_name pg_catalog.text PRIMARY KEY
+);
+COMMENT ON TABLE ismap_internal.serial_lock IS 'one row per lock that serializes writers (event chain, evidence partitions), locked FOR UPDATE by the owner''s functions; replaces advisory locks any role could take';
+INSERT INTO ismap_internal.serial_lock (lock_name) VALUES ('event chain'), ('evidence partitions');
+-- A2-10: a change in effect on -infinity counted as covered, one on
+-- infinity stopped the changes job of every provider
+ALTER TABLE ismap.service_change ADD CONSTRAINT service_change_finite CHECK (pg_catalog.isfinite(effective_on));
+-- A2-07: the importer reads its CSVs itself; the internal helper is gone
+DROP FUNCTION ismap_internal.mapping_csv_records(pg_catalog.text, pg_catalog.text, pg_catalog.text[]);
+CREATE OR REPLACE FUNCTION ismap_internal.append_event(p_kind pg_catalog.text, p_registration_id pg_catalog.int8,
+	p_service_id pg_catalog.int8, p_payload pg_catalog.jsonb) RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = off
+AS $$
+DECLARE
+	e ismap.registry_event;
+BEGIN
+	PERFORM 1 FROM ismap_internal.serial_lock l WHERE l.lock_name OPERATOR(pg_catalog.=) 'event chain' FOR UPDATE;
+	SELECT r.hash INTO e.prev_hash FROM ismap.registry_event r ORDER BY r.event_id DESC LIMIT 1;
+	e.event_id := pg_catalog.nextval('ismap.registry_event_event_id_seq');
+	e.occurred_at := pg_catalog.clock_timestamp();
+	e.kind := p_kind;
+	e.registration_id := p_registration_id;
+	e.service_id := p_service_id;
+	e.payload := COALESCE(p_payload, '{}');
+	-- the person who acted: the role set with SET ROLE, else the login role
+	-- (CURRENT_USER would name the owner inside SECURITY DEFINER functions)
+	e.actor := CASE WHEN pg_catalog.current_setting('role') IN ('none', '') THEN SESSION_USER
+					ELSE pg_catalog.current_setting('role')::pg_catalog.name END;
+	e.hash := pg_catalog.sha256(COALESCE(e.prev_hash, '\x'::pg_catalog.bytea) OPERATOR(pg_catalog.||) ismap.event_digest_input(e));
+	INSERT INTO ismap.registry_event SELECT e.*;
+	RETURN e.event_id;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.append_event(pg_catalog.text, pg_catalog.int8, pg_catalog.int8, pg_catalog.jsonb) IS 'append one event to the hash-chained registry log (used by the registry functions and triggers)';
+CREATE OR REPLACE FUNCTION ismap.delist(p_service_id pg_catalog.int8, p_reason pg_catalog.text, p_as_of pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS SETOF ismap.registration
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	root ismap.registration;
+	early ismap.registration;
+BEGIN
+	IF ismap.text_is_blank(p_reason) THEN
+		RAISE EXCEPTION 'a delisting needs a reason' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF p_as_of IS NULL THEN
+		RAISE EXCEPTION 'the delisting date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	PERFORM 1 FROM ismap.service WHERE service_id = p_service_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'service % does not exist', p_service_id USING ERRCODE = 'undefined_object';
+	END IF;
+	SELECT * INTO root FROM ismap.registration r
+	WHERE r.service_id = p_service_id AND r.status IN ('active', 'suspended') FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'service % has no active registration to delist', p_service_id
+			USING ERRCODE = 'object_not_in_prerequisite_state';
+	END IF;
+
+	-- a delisting cannot end a registration before it began (backdating)
+	SELECT r.* INTO early FROM ismap.delisting_impact(p_service_id) i
+	JOIN ismap.registration r ON r.registration_id OPERATOR(pg_catalog.=) i.registration_id
+	WHERE r.registered_on OPERATOR(pg_catalog.>) p_as_of
+	ORDER BY r.registered_on DESC LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'cannot delist service % on %, before registration % began on %',
+			p_service_id, p_as_of, early.registration_number, early.registered_on
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'A delisting is dated on or after the first day of every registration it ends.';
+	END IF;
+
+	RETURN QUERY
+	WITH impact AS (
+		SELECT i.*, base.registration_id AS base_registration_id
+		FROM ismap.delisting_impact(p_service_id) i
+		LEFT JOIN ismap.registration base
+		  ON i.depth > 0 AND base.service_id = i.via[pg_catalog.array_upper(i.via, 1)]
+		 AND base.status IN ('active', 'suspended')
+	)
+	UPDATE ismap.registration r
+	SET status = 'delisted', ended_on = p_as_of,
+		end_reason = CASE WHEN impact.depth = 0 THEN p_reason
+			ELSE pg_catalog.format('platform delisted: %s', p_reason) END,
+		cascaded_from = CASE WHEN impact.depth = 0 THEN NULL
+			ELSE COALESCE(impact.base_registration_id, root.registration_id) END,
+		cascade_path = CASE WHEN impact.depth = 0 THEN NULL ELSE impact.via END,
+		run_id = NULL
+	FROM impact
+	WHERE r.registration_id = impact.registration_id
+	RETURNING r.*;
+END
+$$;
+COMMENT ON FUNCTION ismap.delist(pg_catalog.int8, pg_catalog.text, pg_catalog.date) IS 'delist a service and, in the same transaction, every registration built on it (not self-assessed); returns the rows changed';
+CREATE OR REPLACE FUNCTION ismap.import_nist_iso27001_mapping(
+	table1 pg_catalog.text, table1_pairs pg_catalog.text,
+	table2 pg_catalog.text, table2_pairs pg_catalog.text,
+	nist_framework pg_catalog.text DEFAULT 'nist-800-53-r5',
+	iso_framework pg_catalog.text DEFAULT 'iso27001-2013')
+RETURNS ismap.mapping_import
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+	prov	text := 'NIST SP 800-53 Rev. 5 control mappings to ISO/IEC 27001:2013 (NIST, 2020), Tables 1 and 2';
+	result	ismap.mapping_import;
+	r		record;
+	iso_ref	text;
+	docs	text[] := ARRAY[table1, table2, table1_pairs, table2_pairs];
+	whats	text[] := ARRAY['mapping table 1', 'mapping table 2', 'mapping table 1 pairs', 'mapping table 2 pairs'];
+	csv_header	text[];
+	csv_first	bool;
+BEGIN
+	IF table1 IS NULL OR table1_pairs IS NULL OR table2 IS NULL OR table2_pairs IS NULL
+	   OR nist_framework IS NULL OR iso_framework IS NULL THEN
+		RAISE EXCEPTION 'no argument of import_nist_iso27001_mapping may be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF nist_framework = iso_framework THEN
+		RAISE EXCEPTION 'the NIST and ISO frameworks must differ' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+
+	-- scratch tables for set-based checks; gone at commit
+	IF pg_catalog.to_regclass('pg_temp.ismap_nist_t1') IS NULL THEN
+		CREATE TEMP TABLE ismap_nist_t1 (line int, id ismap.ctrlid, id_text text, title text, status text) ON COMMIT DROP;
+		CREATE TEMP TABLE ismap_nist_t2 (line int, id ismap.ctrlid, id_text text, title text, kind text) ON COMMIT DROP;
+		CREATE TEMP TABLE ismap_nist_p1 (line int, nist ismap.ctrlid, iso ismap.ctrlid, partial bool) ON COMMIT DROP;
+		CREATE TEMP TABLE ismap_nist_p2 (line int, iso ismap.ctrlid, nist ismap.ctrlid, nist_text text, partial bool, entries int) ON COMMIT DROP;
+		CREATE TEMP TABLE ismap_nist_csv (doc int, line int, fields text[]) ON COMMIT DROP;
+	END IF;
+	TRUNCATE pg_temp.ismap_nist_t1, pg_temp.ismap_nist_t2, pg_temp.ismap_nist_p1, pg_temp.ismap_nist_p2, pg_temp.ismap_nist_csv;
+
+	-- the data records of the four CSVs, each header checked.  Here and not
+	-- in an internal helper: the importer runs with the registrar's rights,
+	-- and the registrar has no privilege on the internal schema.
+	FOR k IN 1 .. 4 LOOP
+		csv_header := CASE k
+			WHEN 1 THEN ARRAY['nist_control', 'oscal_id', 'nist_title', 'status', 'iso_refs_as_published']
+			WHEN 2 THEN ARRAY['iso_ref', 'iso_short_title', 'kind', 'nist_refs_as_published']
+			WHEN 3 THEN ARRAY['nist_control', 'oscal_id', 'iso_ref', 'partial']
+			ELSE ARRAY['iso_ref', 'nist_ref', 'oscal_id', 'partial'] END;
+		csv_first := true;
+		FOR r IN SELECT p.line, p.fields FROM ismap.parse_csv(docs[k]) p LOOP
+			IF csv_first THEN
+				IF r.fields IS DISTINCT FROM csv_header THEN
+					RAISE EXCEPTION '% line %: the header is not "%"', whats[k], r.line, array_to_string(csv_header, ',')
+						USING ERRCODE = 'invalid_parameter_value';
+				END IF;
+				csv_first := false;
+				CONTINUE;
+			END IF;
+			IF cardinality(r.fields) <> cardinality(csv_header) THEN
+				RAISE EXCEPTION '% line %: % fields where the header has %', whats[k], r.line, cardinality(r.fields), cardinality(csv_header)
+					USING ERRCODE = 'invalid_parameter_value';
+			END IF;
+			INSERT INTO pg_temp.ismap_nist_csv VALUES (k, r.line, r.fields);
+		END LOOP;
+		IF csv_first THEN
+			RAISE EXCEPTION '% is empty', whats[k] USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+	END LOOP;
+
+	FOR r IN SELECT c.line, c.fields FROM pg_temp.ismap_nist_csv c WHERE c.doc = 1 ORDER BY c.line LOOP
+		IF NOT ismap.ctrlid_is_valid(r.fields[1]) OR r.fields[4] NOT IN ('mapped', 'none', 'withdrawn') THEN
+			RAISE EXCEPTION 'mapping table 1 line %: invalid control "%" or status "%"', r.line, r.fields[1], r.fields[4]
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		INSERT INTO pg_temp.ismap_nist_t1 VALUES (r.line, r.fields[1]::ismap.ctrlid, r.fields[1], r.fields[3], r.fields[4]);
+	END LOOP;
+	FOR r IN SELECT c.line, c.fields FROM pg_temp.ismap_nist_csv c WHERE c.doc = 2 ORDER BY c.line LOOP
+		IF NOT ismap.ctrlid_is_valid(r.fields[1])
+		   OR r.fields[3] NOT IN ('clause', 'subclause', 'annex_a_section', 'annex_a_objective', 'annex_a_control') THEN
+			RAISE EXCEPTION 'mapping table 2 line %: invalid reference "%" or kind "%"', r.line, r.fields[1], r.fields[3]
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		INSERT INTO pg_temp.ismap_nist_t2 VALUES (r.line, r.fields[1]::ismap.ctrlid, r.fields[1], r.fields[2], r.fields[3]);
+	END LOOP;
+
+	FOR r IN SELECT c.line, c.fields FROM pg_temp.ismap_nist_csv c WHERE c.doc = 3 ORDER BY c.line LOOP
+		-- "A.12.x" (SC-38) is NIST's way of naming all of section A.12
+		iso_ref := r.fields[3];
+		IF iso_ref ~ '^A\.[0-9]+\.x$' THEN
+			iso_ref := left(iso_ref, -2);
+		END IF;
+		IF NOT ismap.ctrlid_is_valid(r.fields[1]) OR NOT ismap.ctrlid_is_valid(iso_ref) OR r.fields[4] NOT IN ('Y', 'N') THEN
+			RAISE EXCEPTION 'mapping table 1 pairs line %: invalid pair "%", "%", "%"', r.line, r.fields[1], r.fields[3], r.fields[4]
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		INSERT INTO pg_temp.ismap_nist_p1 VALUES (r.line, r.fields[1]::ismap.ctrlid, iso_ref::ismap.ctrlid, r.fields[4] = 'Y');
+	END LOOP;
+
+	result.skipped := 0;
+	FOR r IN SELECT c.line, c.fields FROM pg_temp.ismap_nist_csv c WHERE c.doc = 4 ORDER BY c.line LOOP
+		IF NOT ismap.ctrlid_is_valid(r.fields[1]) OR r.fields[4] NOT IN ('Y', 'N') THEN
+			RAISE EXCEPTION 'mapping table 2 pairs line %: invalid pair "%", "%", "%"', r.line, r.fields[1], r.fields[2], r.fields[4]
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		IF r.fields[2] = 'All XX-1 controls' THEN
+			-- every family's policy-and-procedures control
+			INSERT INTO pg_temp.ismap_nist_p2
+			SELECT r.line, r.fields[1]::ismap.ctrlid, t.id, t.id_text, r.fields[4] = 'Y', NULL
+			FROM pg_temp.ismap_nist_t1 t WHERE t.id_text ~ '^[A-Z]{2}-1$' AND t.status <> 'withdrawn';
+		ELSIF r.fields[2] = 'Appendix J Privacy controls' THEN
+			-- a Rev. 4 appendix that Rev. 5 no longer has: nothing to map to
+			result.skipped := result.skipped + 1;
+		ELSIF ismap.ctrlid_is_valid(r.fields[2]) THEN
+			INSERT INTO pg_temp.ismap_nist_p2 VALUES (r.line, r.fields[1]::ismap.ctrlid, r.fields[2]::ismap.ctrlid, r.fields[2], r.fields[4] = 'Y', NULL);
+		ELSE
+			RAISE EXCEPTION 'mapping table 2 pairs line %: invalid NIST reference "%"', r.line, r.fields[2]
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+	END LOOP;
+
+	-- every pair names a control of its table
+	SELECT p.line, p.nist::text AS nist INTO r FROM pg_temp.ismap_nist_p1 p
+	WHERE NOT EXISTS (SELECT 1 FROM pg_temp.ismap_nist_t1 t WHERE t.id OPERATOR(ismap.=) p.nist) ORDER BY p.line LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'mapping table 1 pairs line %: control "%" is not in table 1', r.line, r.nist USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT p.line, p.iso::text AS iso INTO r FROM (
+		SELECT line, iso FROM pg_temp.ismap_nist_p1 UNION ALL SELECT line, iso FROM pg_temp.ismap_nist_p2) p
+	WHERE NOT EXISTS (SELECT 1 FROM pg_temp.ismap_nist_t2 t WHERE t.id OPERATOR(ismap.=) p.iso) ORDER BY p.line LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'mapping pairs line %: ISO/IEC 27001 reference "%" is not in table 2', r.line, r.iso USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT p.line, p.nist_text INTO r FROM pg_temp.ismap_nist_p2 p
+	WHERE NOT EXISTS (SELECT 1 FROM pg_temp.ismap_nist_t1 t WHERE t.id OPERATOR(ismap.=) p.nist)
+	  AND NOT EXISTS (SELECT 1 FROM pg_temp.ismap_nist_t1 t WHERE t.id OPERATOR(ismap.=) ismap.parent(p.nist))
+	ORDER BY p.line LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'mapping table 2 pairs line %: control "%" is neither in table 1 nor an enhancement of a control there', r.line, r.nist_text
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- how many NIST entries each ISO row listed (the "All XX-1" entry counts as many)
+	UPDATE pg_temp.ismap_nist_p2 p SET entries = n.cnt
+	FROM (SELECT iso, count(*) AS cnt FROM pg_temp.ismap_nist_p2 GROUP BY iso) n WHERE n.iso OPERATOR(ismap.=) p.iso;
+
+	-- the frameworks and controls, where missing
+	INSERT INTO ismap.framework (framework_id, title, version, publisher, source)
+	VALUES (nist_framework, 'NIST SP 800-53 Rev. 5 (controls named in NIST''s mapping to ISO/IEC 27001)', '5', 'NIST', prov),
+		   (iso_framework, 'ISO/IEC 27001:2013 (numbers and short titles as printed in NIST''s mapping)', '2013', 'ISO/IEC', prov)
+	ON CONFLICT (framework_id) DO NOTHING;
+
+	INSERT INTO ismap.control (framework_id, control_id, label, title, class, withdrawn)
+	SELECT nist_framework, t.id, t.id_text, t.title, 'control', t.status = 'withdrawn'
+	FROM pg_temp.ismap_nist_t1 t ORDER BY t.line
+	ON CONFLICT (framework_id, control_id) DO NOTHING;
+	-- enhancements named in table 2: the mapping gives no title
+	INSERT INTO ismap.control (framework_id, control_id, label, title, parent_id, class)
+	SELECT DISTINCT ON (p.nist) nist_framework, p.nist, p.nist_text,
+		p.nist_text || ' (enhancement of ' || t.id_text || '; no title in the mapping)', t.id, 'enhancement'
+	FROM pg_temp.ismap_nist_p2 p JOIN pg_temp.ismap_nist_t1 t ON t.id OPERATOR(ismap.=) ismap.parent(p.nist)
+	WHERE NOT EXISTS (SELECT 1 FROM pg_temp.ismap_nist_t1 x WHERE x.id OPERATOR(ismap.=) p.nist)
+	ORDER BY p.nist
+	ON CONFLICT (framework_id, control_id) DO NOTHING;
+
+	INSERT INTO ismap.control (framework_id, control_id, label, title, parent_id, class)
+	SELECT iso_framework, t.id, t.id_text, t.title,
+		(SELECT q.id FROM pg_temp.ismap_nist_t2 q WHERE q.id OPERATOR(ismap.=) ismap.parent(t.id)), t.kind
+	FROM pg_temp.ismap_nist_t2 t ORDER BY t.line
+	ON CONFLICT (framework_id, control_id) DO NOTHING;
+
+	-- the pairs, one row each, NIST -> ISO
+	DELETE FROM ismap.control_mapping m
+	WHERE m.provenance = prov
+	  AND ((m.source_framework = nist_framework AND m.target_framework = iso_framework)
+		OR (m.source_framework = iso_framework AND m.target_framework = nist_framework));
+
+	WITH t1 AS (
+		SELECT p.nist, p.iso, bool_or(p.partial) AS partial,
+			count(*) OVER (PARTITION BY p.nist) AS entries
+		FROM pg_temp.ismap_nist_p1 p GROUP BY p.nist, p.iso
+	), t2 AS (
+		SELECT p.nist, p.iso, bool_or(p.partial) AS partial, max(p.entries) AS entries
+		FROM pg_temp.ismap_nist_p2 p GROUP BY p.nist, p.iso
+	), judged AS (
+		SELECT COALESCE(t1.nist, t2.nist) AS nist, COALESCE(t1.iso, t2.iso) AS iso,
+			CASE WHEN t1.nist IS NULL THEN NULL WHEN t1.partial OR t1.entries > 1 THEN 'intersects' ELSE 'subset' END AS r1,
+			CASE WHEN t2.nist IS NULL THEN NULL WHEN t2.partial OR t2.entries > 1 THEN 'intersects' ELSE 'superset' END AS r2,
+			CASE WHEN t1.nist IS NULL THEN NULL
+				 WHEN t1.partial THEN 'Table 1 marks the ISO/IEC 27001 entries "*" (not fully satisfying the NIST control)'
+				 WHEN t1.entries > 1 THEN 'Table 1: one of ' || t1.entries || ' ISO/IEC 27001 entries that together satisfy the NIST control'
+				 ELSE 'Table 1: the only ISO/IEC 27001 entry, satisfying the NIST control' END AS why1,
+			CASE WHEN t2.nist IS NULL THEN NULL
+				 WHEN t2.partial THEN 'Table 2 marks the NIST entries "*" (not fully satisfying the ISO/IEC 27001 control)'
+				 WHEN t2.entries > 1 THEN 'Table 2: one of ' || t2.entries || ' NIST entries that together satisfy the ISO/IEC 27001 control'
+				 ELSE 'Table 2: the only NIST entry, satisfying the ISO/IEC 27001 control' END AS why2
+		FROM t1 FULL JOIN t2 ON t1.nist OPERATOR(ismap.=) t2.nist AND t1.iso OPERATOR(ismap.=) t2.iso
+	)
+	INSERT INTO ismap.control_mapping (source_framework, source_control, target_framework, target_control,
+		relationship, rationale, provenance)
+	SELECT nist_framework, n.control_id, iso_framework, i.control_id,
+		CASE WHEN j.r1 IS NULL THEN j.r2 WHEN j.r2 IS NULL THEN j.r1
+			 WHEN j.r1 = 'subset' AND j.r2 = 'superset' THEN 'equal'
+			 WHEN j.r1 = 'subset' THEN 'subset' WHEN j.r2 = 'superset' THEN 'superset'
+			 ELSE 'intersects' END,
+		concat_ws('; ', j.why1, j.why2), prov
+	FROM judged j
+	JOIN ismap.control n ON n.framework_id = nist_framework AND n.control_id OPERATOR(ismap.=) j.nist
+	JOIN ismap.control i ON i.framework_id = iso_framework AND i.control_id OPERATOR(ismap.=) j.iso
+	ORDER BY j.nist, j.iso;
+
+	SELECT count(*), count(*) FILTER (WHERE m.relationship = 'equal'), count(*) FILTER (WHERE m.relationship = 'subset'),
+		   count(*) FILTER (WHERE m.relationship = 'superset'), count(*) FILTER (WHERE m.relationship = 'intersects')
+	INTO result.mappings, result.equal, result.subset, result.superset, result.intersects
+	FROM ismap.control_mapping m WHERE m.provenance = prov AND m.source_framework = nist_framework AND m.target_framework = iso_framework;
+	SELECT count(*) INTO result.nist_controls FROM ismap.control c WHERE c.framework_id = nist_framework;
+	SELECT count(*) INTO result.iso_controls FROM ismap.control c WHERE c.framework_id = iso_framework;
+	TRUNCATE pg_temp.ismap_nist_t1, pg_temp.ismap_nist_t2, pg_temp.ismap_nist_p1, pg_temp.ismap_nist_p2;
+	RETURN result;
+END
+$$;
+COMMENT ON FUNCTION ismap.import_nist_iso27001_mapping(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
+	'load NIST''s SP 800-53 Rev. 5 <-> ISO/IEC 27001:2013 crosswalk from its four CSVs (data/mappings); idempotent, all or nothing';
+CREATE OR REPLACE FUNCTION ismap_internal.audit_decided_guard() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF OLD.decided_on IS NOT NULL THEN
+		RAISE EXCEPTION 'audit % is decided: it is frozen', OLD.audit_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format('An application resting on it was decided on %s; %s of the audit is refused.', OLD.decided_on, TG_OP),
+				  HINT = 'Later facts go into a new audit.';
+	END IF;
+	-- an open audit stays the audit of its service once the provider has
+	-- written a statement: moved, the statement and the results would
+	-- become another provider's to read and to file on
+	IF TG_OP = 'UPDATE' AND NEW.service_id IS DISTINCT FROM OLD.service_id
+	   AND EXISTS (SELECT 1 FROM ismap.statement_item s WHERE s.audit_id OPERATOR(pg_catalog.=) OLD.audit_id) THEN
+		RAISE EXCEPTION 'audit % has a statement: its service cannot change', OLD.audit_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format('The statement of service %s was written for this audit.', OLD.service_id),
+				  HINT = 'Record an audit of the other service instead.';
+	END IF;
+	RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.audit_decided_guard() IS 'trigger: a decided audit is neither updated nor deleted (55000); an audit with a statement keeps its service (55000)';
+CREATE OR REPLACE FUNCTION ismap.job_start(p_job pg_catalog.text, p_as_of pg_catalog.date) RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	id pg_catalog.int8;
+BEGIN
+	IF ismap_internal.job_lock_key(p_job) IS NULL THEN
+		RAISE EXCEPTION 'unknown job "%"', p_job
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The jobs are the rows of ismap.job.';
+	END IF;
+	IF p_as_of IS NULL THEN
+		RAISE EXCEPTION 'the job date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- the run_job that adopts the row would refuse it: no running row with
+	-- a date no run can have
+	IF NOT pg_catalog.isfinite(p_as_of) THEN
+		RAISE EXCEPTION 'as_of must be a finite date, not "%"', p_as_of USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	PERFORM ismap.job_mark_stale(p_job);
+	-- run_by: the one who runs it (the role set with SET ROLE, else the
+	-- login role), not the owner whose rights this function has
+	INSERT INTO ismap.job_run (job, as_of, backend_start, application_name, run_by)
+	SELECT p_job, p_as_of, a.backend_start, NULLIF(pg_catalog.current_setting('application_name'), ''),
+		   CASE WHEN pg_catalog.current_setting('role') IN ('none', '') THEN SESSION_USER
+				ELSE pg_catalog.current_setting('role')::pg_catalog.name END
+	FROM (SELECT pg_catalog.max(s.backend_start) AS backend_start FROM pg_catalog.pg_stat_activity s
+		  WHERE s.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()) a
+	RETURNING run_id INTO id;
+	RETURN id;
+END
+$$;
+COMMENT ON FUNCTION ismap.job_start(pg_catalog.text, pg_catalog.date) IS 'record the start of a job run (status running) and return its run_id; marks stale runs of the job failed';
+REVOKE EXECUTE ON FUNCTION ismap.job_start(pg_catalog.text, pg_catalog.date) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION ismap.ensure_evidence_partitions(from_date pg_catalog.date, to_date pg_catalog.date)
+RETURNS SETOF pg_catalog.text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	m pg_catalog.date;
+	part pg_catalog.text;
+BEGIN
+	IF from_date IS NULL OR to_date IS NULL THEN
+		RAISE EXCEPTION 'from_date and to_date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT pg_catalog.isfinite(from_date) OR NOT pg_catalog.isfinite(to_date) OR to_date < from_date THEN
+		RAISE EXCEPTION 'invalid range of months from % to %', from_date, to_date
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Give two finite dates, the first not after the second.';
+	END IF;
+	-- partition names and bounds are written YYYY_MM: years 1 to 9999 only
+	-- (a date BC would make the partition of the same month AD)
+	IF from_date < '0001-01-01'::pg_catalog.date OR to_date > '9999-12-31'::pg_catalog.date THEN
+		RAISE EXCEPTION 'invalid range of months from % to %', from_date, to_date
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Evidence partitions cover the years 1 to 9999 (AD).';
+	END IF;
+	IF (pg_catalog.date_part('year', to_date) - pg_catalog.date_part('year', from_date)) * 12
+	   + pg_catalog.date_part('month', to_date) - pg_catalog.date_part('month', from_date) >= 1200 THEN
+		RAISE EXCEPTION 'too many evidence partitions from % to %', from_date, to_date
+			USING ERRCODE = 'program_limit_exceeded', DETAIL = 'At most 1200 months are made in one call.';
+	END IF;
+	-- two callers would race for the same names
+	PERFORM 1 FROM ismap_internal.serial_lock l WHERE l.lock_name OPERATOR(pg_catalog.=) 'evidence partitions' FOR UPDATE;
+	m := pg_catalog.date_trunc('month', from_date)::pg_catalog.date;
+	WHILE m <= to_date LOOP
+		part := pg_catalog.format('evidence_%s', pg_catalog.to_char(m, 'YYYY_MM'));
+		IF pg_catalog.to_regclass(pg_catalog.format('ismap.%I', part)) IS NULL THEN
+			EXECUTE pg_catalog.format('CREATE TABLE ismap.%I PARTITION OF ismap.evidence FOR VALUES FROM (%L) TO (%L)',
+				part, pg_catalog.to_char(m, 'YYYY-MM-DD') || ' 00:00:00+00',
+				pg_catalog.to_char((m + '1 month'::pg_catalog.interval)::pg_catalog.date, 'YYYY-MM-DD') || ' 00:00:00+00');
+			EXECUTE pg_catalog.format('CREATE INDEX %I ON ismap.%I (service_id, occurred_at)', part || '_service_idx', part);
+			EXECUTE pg_catalog.format('COMMENT ON TABLE ismap.%I IS %L', part,
+				pg_catalog.format('control evidence of %s (UTC); a partition of ismap.evidence', pg_catalog.to_char(m, 'YYYY-MM')));
+			RETURN NEXT 'ismap.' || part;
+		END IF;
+		m := (m + '1 month'::pg_catalog.interval)::pg_catalog.date;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION ismap.ensure_evidence_partitions(pg_catalog.date, pg_catalog.date) IS 'create the missing monthly partitions ismap.evidence_YYYY_MM of ismap.evidence (with their index on service_id, occurred_at) from from_date''s month to to_date''s; returns the names made';
+REVOKE EXECUTE ON FUNCTION ismap.ensure_evidence_partitions(pg_catalog.date, pg_catalog.date) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION ismap.principal(p_role_name pg_catalog.name, p_audit_body_id pg_catalog.int8 DEFAULT NULL,
+	p_csp_id pg_catalog.int8 DEFAULT NULL) RETURNS ismap.principal_binding
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	res ismap.principal_binding;
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = p_role_name) THEN
+		RAISE EXCEPTION 'role "%" does not exist', p_role_name USING ERRCODE = 'undefined_object';
+	END IF;
+	-- every provider (auditor) login is a member of ismap_csp (ismap_auditor)
+	-- and may SET ROLE to it: bound to a party, a group role would let each
+	-- of them act for that party
+	IF p_role_name IN ('ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs') THEN
+		RAISE EXCEPTION 'role "%" is a group role of the extension: bind a role of one person or one party', p_role_name
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Its members may SET ROLE to it, and would all act for the party.';
+	END IF;
+	IF (p_audit_body_id IS NULL) = (p_csp_id IS NULL) THEN
+		RAISE EXCEPTION 'a principal acts for exactly one audit body or one provider'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	INSERT INTO ismap.principal_binding AS b (role_name, audit_body_id, csp_id)
+	VALUES (p_role_name, p_audit_body_id, p_csp_id)
+	ON CONFLICT (role_name) DO UPDATE SET audit_body_id = EXCLUDED.audit_body_id, csp_id = EXCLUDED.csp_id,
+		bound_at = pg_catalog.now()
+	RETURNING * INTO res;
+	RETURN res;
+END
+$$;
+COMMENT ON FUNCTION ismap.principal(pg_catalog.name, pg_catalog.int8, pg_catalog.int8) IS 'tie a login role to the audit body or provider it acts for (registrar)';
+
+-- ==== The adversarial passes together: the chain's row lock, the queue, delisting and freezing as they are now ====
+CREATE OR REPLACE FUNCTION ismap_internal.chain_pending_events() RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = off
+AS $$
+DECLARE
+	rows ismap_internal.pending_event[];
+	p ismap_internal.pending_event;
+BEGIN
+	IF NOT EXISTS (SELECT FROM ismap_internal.pending_event) THEN
+		RETURN 0;
+	END IF;
+	SELECT pg_catalog.array_agg(d ORDER BY d.pending_id) INTO rows FROM ismap_internal.pending_event d;
+	FOREACH p IN ARRAY COALESCE(rows, '{}') LOOP
+		PERFORM ismap_internal.link_event(p.occurred_at, p.kind, p.registration_id, p.service_id, p.payload, p.actor);
+	END LOOP;
+	-- chained: now they may go (the guard checks each is in the log)
+	DELETE FROM ismap_internal.pending_event d
+	WHERE d.pending_id OPERATOR(pg_catalog.=) ANY (SELECT r.pending_id FROM pg_catalog.unnest(rows) r);
+	RETURN COALESCE(pg_catalog.cardinality(rows), 0);
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.chain_pending_events() IS 'chain the pending events committed so far, in pending_id order, and delete them (the caller holds the chain lock); returns how many';
+CREATE OR REPLACE FUNCTION ismap_internal.append_event(p_kind pg_catalog.text, p_registration_id pg_catalog.int8,
+	p_service_id pg_catalog.int8, p_payload pg_catalog.jsonb) RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM 1 FROM ismap_internal.serial_lock l WHERE l.lock_name OPERATOR(pg_catalog.=) 'event chain' FOR UPDATE;
+	PERFORM ismap_internal.chain_pending_events();
+	RETURN ismap_internal.link_event(pg_catalog.clock_timestamp(), p_kind, p_registration_id, p_service_id,
+		p_payload, ismap_internal.event_actor());
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.append_event(pg_catalog.text, pg_catalog.int8, pg_catalog.int8, pg_catalog.jsonb) IS 'append one event to the hash-chained registry log, after the pending events committed so far (used by the registry functions and triggers; takes the chain lock)';
+CREATE OR REPLACE FUNCTION ismap_internal.pending_event_guard() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF TG_OP = 'DELETE' AND EXISTS (
+		SELECT FROM ismap.registry_event e
+		WHERE e.service_id OPERATOR(pg_catalog.=) OLD.service_id AND e.occurred_at OPERATOR(pg_catalog.=) OLD.occurred_at
+		  AND e.kind OPERATOR(pg_catalog.=) OLD.kind AND e.actor OPERATOR(pg_catalog.=) OLD.actor
+		  AND e.payload OPERATOR(pg_catalog.=) OLD.payload
+		  AND e.registration_id IS NOT DISTINCT FROM OLD.registration_id) THEN
+		RETURN OLD;
+	END IF;
+	RAISE EXCEPTION 'pending events are chained, never edited or removed'
+		USING ERRCODE = 'insufficient_privilege',
+			  DETAIL = pg_catalog.format('%s on ismap_internal.pending_event is refused.', TG_OP),
+			  HINT = 'The next event appended, or the changes job, chains them into ismap.registry_event.';
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.pending_event_guard() IS 'trigger: refuses UPDATE and TRUNCATE of pending events, and DELETE of one whose event is not in the log yet';
+CREATE OR REPLACE FUNCTION ismap.register(p_application_id pg_catalog.int8, p_as_of pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS ismap.registration
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	app ismap.application;
+	aud ismap.audit;
+	live ismap.registration;
+	prior ismap.registration;
+	res ismap.registration;
+	serial_prefix pg_catalog.text;
+	serial pg_catalog.int4;
+	validity pg_catalog.interval := (ismap.policy_value('registration_validity') #>> '{}')::pg_catalog.interval;
+BEGIN
+	IF p_application_id IS NULL OR p_as_of IS NULL THEN
+		RAISE EXCEPTION 'application and date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	app := ismap_internal.lock_submitted_application(p_application_id);
+	IF p_as_of < app.submitted_on THEN
+		RAISE EXCEPTION 'cannot register application % on %, before it was submitted on %', p_application_id, p_as_of, app.submitted_on
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- the audit is decided with the application: frozen from now on
+	PERFORM ismap_internal.decide_audit(app.audit_id, p_as_of);
+	SELECT * INTO aud FROM ismap.audit WHERE audit_id = app.audit_id;
+
+	-- one registration decision per service at a time (NO KEY UPDATE: a
+	-- provider's uncommitted row naming the service as its platform holds
+	-- KEY SHARE on it, and must not delay another provider's decision)
+	PERFORM 1 FROM ismap.service WHERE service_id = app.service_id FOR NO KEY UPDATE;
+	SELECT * INTO live FROM ismap.registration
+	WHERE service_id = app.service_id AND status IN ('active', 'suspended');
+	IF FOUND AND app.kind = 'new' THEN
+		RAISE EXCEPTION 'service % already has registration %', app.service_id, live.registration_number
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  HINT = 'File a renewal application to replace it.';
+	END IF;
+	IF (aud.period_end + validity)::pg_catalog.date < p_as_of THEN
+		RAISE EXCEPTION 'registration of application % would already be expired on %', p_application_id, p_as_of
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format('The audited period ended on %s; with a validity of %s it ends on %s.',
+					aud.period_end, validity, (aud.period_end + validity)::pg_catalog.date);
+	END IF;
+
+	-- the number: a service keeps the serial of its first registration
+	SELECT * INTO prior FROM ismap.registration WHERE service_id = app.service_id
+	ORDER BY registered_on DESC, registration_id DESC LIMIT 1;
+	IF FOUND THEN
+		serial_prefix := pg_catalog.regexp_replace(prior.registration_number, '-[1-3]$', '');
+	ELSE
+		INSERT INTO ismap.registration_serial AS s (year, last_serial)
+		VALUES (pg_catalog.date_part('year', p_as_of)::pg_catalog.int2, 1)
+		ON CONFLICT (year) DO UPDATE SET last_serial = s.last_serial + 1
+		RETURNING s.last_serial INTO serial;
+		serial_prefix := pg_catalog.format('C%s-%s',
+			pg_catalog.to_char(p_as_of, 'YY'),
+			pg_catalog.lpad(serial::pg_catalog.text, GREATEST(4, pg_catalog.length(serial::pg_catalog.text)), '0'));
+	END IF;
+
+	-- the events of what follows take their context from the rows: the
+	-- application (kind, audit, the acknowledgements approve_application
+	-- recorded on it) and the registration (ismap_internal.registration_event_trigger)
+	IF live.registration_id IS NOT NULL THEN
+		UPDATE ismap.registration
+		SET status = 'expired', ended_on = p_as_of,
+			end_reason = pg_catalog.format('replaced by renewal (application %s)', app.application_id),
+			run_id = NULL
+		WHERE registration_id = live.registration_id;
+	END IF;
+	INSERT INTO ismap.registration (registration_number, service_id, level, application_id,
+		registered_on, valid_until, status)
+	VALUES (serial_prefix || '-' || app.requested_level, app.service_id, app.requested_level,
+		app.application_id, p_as_of, (aud.period_end + validity)::pg_catalog.date, 'active')
+	RETURNING * INTO res;
+
+	UPDATE ismap.application SET status = 'approved', decided_on = p_as_of
+	WHERE application_id = app.application_id;
+	RETURN res;
+END
+$$;
+COMMENT ON FUNCTION ismap.register(pg_catalog.int8, pg_catalog.date) IS 'registrar primitive: register a submitted application (number, validity, replacing the service''s registration on renewal, event); approve_application validates and then calls it';
+CREATE OR REPLACE FUNCTION ismap.delist(p_service_id pg_catalog.int8, p_reason pg_catalog.text, p_as_of pg_catalog.date DEFAULT CURRENT_DATE)
+RETURNS SETOF ismap.registration
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	root ismap.registration;
+	early ismap.registration;
+BEGIN
+	IF ismap.text_is_blank(p_reason) THEN
+		RAISE EXCEPTION 'a delisting needs a reason' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF p_as_of IS NULL THEN
+		RAISE EXCEPTION 'the delisting date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- NO KEY UPDATE: a provider's uncommitted dependency on this platform
+	-- holds KEY SHARE on the row and must not delay the delisting
+	PERFORM 1 FROM ismap.service WHERE service_id = p_service_id FOR NO KEY UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'service % does not exist', p_service_id USING ERRCODE = 'undefined_object';
+	END IF;
+	SELECT * INTO root FROM ismap.registration r
+	WHERE r.service_id = p_service_id AND r.status IN ('active', 'suspended') FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'service % has no active registration to delist', p_service_id
+			USING ERRCODE = 'object_not_in_prerequisite_state';
+	END IF;
+
+	-- a delisting cannot end a registration before it began (backdating)
+	SELECT r.* INTO early FROM ismap.delisting_impact(p_service_id) i
+	JOIN ismap.registration r ON r.registration_id OPERATOR(pg_catalog.=) i.registration_id
+	WHERE r.registered_on OPERATOR(pg_catalog.>) p_as_of
+	ORDER BY r.registered_on DESC LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'cannot delist service % on %, before registration % began on %',
+			p_service_id, p_as_of, early.registration_number, early.registered_on
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'A delisting is dated on or after the first day of every registration it ends.';
+	END IF;
+
+	RETURN QUERY
+	WITH impact AS (
+		SELECT i.*, base.registration_id AS base_registration_id
+		FROM ismap.delisting_impact(p_service_id) i
+		LEFT JOIN ismap.registration base
+		  ON i.depth > 0 AND base.service_id = i.via[pg_catalog.array_upper(i.via, 1)]
+		 AND base.status IN ('active', 'suspended')
+	)
+	UPDATE ismap.registration r
+	SET status = 'delisted', ended_on = p_as_of,
+		end_reason = CASE WHEN impact.depth = 0 THEN p_reason
+			ELSE pg_catalog.format('platform delisted: %s', p_reason) END,
+		cascaded_from = CASE WHEN impact.depth = 0 THEN NULL
+			ELSE COALESCE(impact.base_registration_id, root.registration_id) END,
+		cascade_path = CASE WHEN impact.depth = 0 THEN NULL ELSE impact.via END,
+		run_id = NULL
+	FROM impact
+	WHERE r.registration_id = impact.registration_id
+	RETURNING r.*;
+END
+$$;
+COMMENT ON FUNCTION ismap.delist(pg_catalog.int8, pg_catalog.text, pg_catalog.date) IS 'delist a service and, in the same transaction, every registration built on it (not self-assessed); returns the rows changed';
+CREATE OR REPLACE FUNCTION ismap_internal.audit_decided_guard() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF OLD.decided_on IS NOT NULL THEN
+		RAISE EXCEPTION 'audit % is decided: it is frozen', OLD.audit_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format('An application resting on it was decided on %s; %s of the audit is refused.', OLD.decided_on, TG_OP),
+				  HINT = 'Later facts go into a new audit.';
+	END IF;
+	-- an open audit stays the audit of its service once the provider has
+	-- written a statement: moved, the statement and the results would
+	-- become another provider's to read and to file on
+	IF TG_OP = 'UPDATE' AND NEW.service_id IS DISTINCT FROM OLD.service_id
+	   AND EXISTS (SELECT 1 FROM ismap.statement_item s WHERE s.audit_id OPERATOR(pg_catalog.=) OLD.audit_id) THEN
+		RAISE EXCEPTION 'audit % has a statement: its service cannot change', OLD.audit_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format('The statement of service %s was written for this audit.', OLD.service_id),
+				  HINT = 'Record an audit of the other service instead.';
+	END IF;
+	RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.audit_decided_guard() IS 'trigger: a decided audit is neither updated nor deleted (55000); an audit with a statement keeps its service (55000)';
+CREATE OR REPLACE FUNCTION ismap.ensure_evidence_partitions(from_date pg_catalog.date, to_date pg_catalog.date)
+RETURNS SETOF pg_catalog.text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	m pg_catalog.date;
+	part pg_catalog.text;
+BEGIN
+	IF from_date IS NULL OR to_date IS NULL THEN
+		RAISE EXCEPTION 'from_date and to_date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT pg_catalog.isfinite(from_date) OR NOT pg_catalog.isfinite(to_date) OR to_date < from_date THEN
+		RAISE EXCEPTION 'invalid range of months from % to %', from_date, to_date
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Give two finite dates, the first not after the second.';
+	END IF;
+	-- partition names and bounds are written YYYY_MM: years 1 to 9999 only
+	-- (a date BC would make the partition of the same month AD)
+	IF from_date < '0001-01-01'::pg_catalog.date OR to_date > '9999-12-31'::pg_catalog.date THEN
+		RAISE EXCEPTION 'invalid range of months from % to %', from_date, to_date
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Evidence partitions cover the years 1 to 9999 (AD).';
+	END IF;
+	IF (pg_catalog.date_part('year', to_date) - pg_catalog.date_part('year', from_date)) * 12
+	   + pg_catalog.date_part('month', to_date) - pg_catalog.date_part('month', from_date) >= 1200 THEN
+		RAISE EXCEPTION 'too many evidence partitions from % to %', from_date, to_date
+			USING ERRCODE = 'program_limit_exceeded', DETAIL = 'At most 1200 months are made in one call.';
+	END IF;
+	-- two callers would race for the same names (a row lock no role but the
+	-- owner can take; an advisory key any login could hold for ever, and
+	-- 105 was the chain job's, whose run then failed with 55P03)
+	PERFORM 1 FROM ismap_internal.serial_lock l WHERE l.lock_name OPERATOR(pg_catalog.=) 'evidence partitions' FOR UPDATE;
+	m := pg_catalog.date_trunc('month', from_date)::pg_catalog.date;
+	WHILE m <= to_date LOOP
+		part := pg_catalog.format('evidence_%s', pg_catalog.to_char(m, 'YYYY_MM'));
+		IF pg_catalog.to_regclass(pg_catalog.format('ismap.%I', part)) IS NULL THEN
+			-- made apart and attached: CREATE TABLE ... PARTITION OF takes
+			-- ACCESS EXCLUSIVE on ismap.evidence and would wait for every
+			-- provider's open transaction that inserted evidence (and make
+			-- all later inserts wait behind it); ATTACH PARTITION takes
+			-- SHARE UPDATE EXCLUSIVE, which inserts do not conflict with
+			EXECUTE pg_catalog.format('CREATE TABLE ismap.%I (LIKE ismap.evidence INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part);
+			EXECUTE pg_catalog.format('ALTER TABLE ismap.evidence ATTACH PARTITION ismap.%I FOR VALUES FROM (%L) TO (%L)',
+				part, pg_catalog.to_char(m, 'YYYY-MM-DD') || ' 00:00:00+00',
+				pg_catalog.to_char((m + '1 month'::pg_catalog.interval)::pg_catalog.date, 'YYYY-MM-DD') || ' 00:00:00+00');
+			EXECUTE pg_catalog.format('CREATE INDEX %I ON ismap.%I (service_id, occurred_at)', part || '_service_idx', part);
+			EXECUTE pg_catalog.format('COMMENT ON TABLE ismap.%I IS %L', part,
+				pg_catalog.format('control evidence of %s (UTC); a partition of ismap.evidence', pg_catalog.to_char(m, 'YYYY-MM')));
+			RETURN NEXT 'ismap.' || part;
+		END IF;
+		m := (m + '1 month'::pg_catalog.interval)::pg_catalog.date;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION ismap.ensure_evidence_partitions(pg_catalog.date, pg_catalog.date) IS 'create the missing monthly partitions ismap.evidence_YYYY_MM of ismap.evidence (with their index on service_id, occurred_at) from from_date''s month to to_date''s; returns the names made';
+REVOKE EXECUTE ON FUNCTION ismap.ensure_evidence_partitions(pg_catalog.date, pg_catalog.date) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION ismap_internal.job_changes(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '64MB'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := job_changes.as_of;
+	dry pg_catalog.bool := job_changes.dry_run;
+	run pg_catalog.int8 := job_changes.run_id;
+	windows pg_catalog.int4[];
+	ahead pg_catalog.int4;
+	ev_window pg_catalog.interval := (ismap.policy_value('evidence_window') #>> '{}')::pg_catalog.interval;
+	conf pg_catalog.float8 := (ismap.policy_value('sampling_confidence') #>> '{}')::pg_catalog.float8;
+	tol pg_catalog.float8 := (ismap.policy_value('sampling_tolerable_rate') #>> '{}')::pg_catalog.float8;
+	hi pg_catalog.timestamptz;
+	n_parts pg_catalog.int8 := 0;
+	n_chained pg_catalog.int8;
+	n_covered pg_catalog.int8;
+	n_reinstated pg_catalog.int8;
+	n_suspended pg_catalog.int8;
+	n_notices pg_catalog.int8;
+	n_crossed pg_catalog.int8 := 0;
+	n_cleared pg_catalog.int8 := 0;
+	m pg_catalog.date;
+	part pg_catalog.text;
+	rec record;
+BEGIN
+	BEGIN
+		SELECT COALESCE(pg_catalog.array_agg(w::pg_catalog.int4 ORDER BY w::pg_catalog.int4), '{}')
+		INTO STRICT windows
+		FROM pg_catalog.jsonb_array_elements_text(ismap.policy_value('change_notice_days')) AS e(w);
+	EXCEPTION WHEN OTHERS THEN
+		windows := NULL;
+	END;
+	IF windows IS NULL OR pg_catalog.array_position(windows, NULL) IS NOT NULL
+	   OR EXISTS (SELECT 1 FROM pg_catalog.unnest(windows) w WHERE w < 0) THEN
+		RAISE EXCEPTION 'policy parameter "change_notice_days" must be an array of days, not %',
+			(SELECT p.value FROM ismap.policy p WHERE p.name = 'change_notice_days')
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'For example [60, 30, 7].';
+	END IF;
+	BEGIN
+		ahead := (ismap.policy_value('evidence_months_ahead') #>> '{}')::pg_catalog.int4;
+	EXCEPTION WHEN data_exception THEN
+		ahead := NULL;
+	END;
+	IF ahead IS NULL OR ahead < 0 OR ahead > 120 THEN
+		RAISE EXCEPTION 'policy parameter "evidence_months_ahead" must be a number of months from 0 to 120'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF ev_window IS NULL OR ev_window <= '0'::pg_catalog.interval THEN
+		RAISE EXCEPTION 'policy parameter "evidence_window" must be a positive interval' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+
+	-- 1. evidence partitions: the month of as_of and the months ahead
+	PERFORM ismap_internal.job_progress(pg_catalog.format('changes: evidence partitions to %s months ahead of %s', ahead, d));
+	IF NOT dry THEN
+		FOR part IN SELECT * FROM ismap.ensure_evidence_partitions(d, (d + pg_catalog.make_interval(months => ahead))::pg_catalog.date) LOOP
+			action := 'partition_created'; object_id := NULL; detail := part;
+			RETURN NEXT;
+			n_parts := n_parts + 1;
+		END LOOP;
+	ELSE
+		m := pg_catalog.date_trunc('month', d)::pg_catalog.date;
+		WHILE m <= (d + pg_catalog.make_interval(months => ahead))::pg_catalog.date LOOP
+			part := pg_catalog.format('evidence_%s', pg_catalog.to_char(m, 'YYYY_MM'));
+			IF pg_catalog.to_regclass(pg_catalog.format('ismap.%I', part)) IS NULL THEN
+				action := 'partition_created'; object_id := NULL; detail := 'ismap.' || part;
+				RETURN NEXT;
+				n_parts := n_parts + 1;
+			END IF;
+			m := (m + '1 month'::pg_catalog.interval)::pg_catalog.date;
+		END LOOP;
+	END IF;
+
+	-- 1b. the reported events committed so far (change reports, dependency
+	-- changes: queued without the chain lock) go into the event log; the
+	-- coverage events of step 2 follow them
+	IF NOT dry THEN
+		PERFORM 1 FROM ismap_internal.serial_lock l WHERE l.lock_name OPERATOR(pg_catalog.=) 'event chain' FOR UPDATE;
+		n_chained := ismap_internal.chain_pending_events();
+	ELSE
+		SELECT pg_catalog.count(*) INTO n_chained FROM ismap_internal.pending_event;
+	END IF;
+	IF n_chained > 0 THEN
+		action := 'events_chained'; object_id := NULL;
+		detail := pg_catalog.format('%s reported event(s) chained into the event log', n_chained);
+		RETURN NEXT;
+	END IF;
+
+	-- 2. material changes an audit now covers (the trigger writes the event)
+	RETURN QUERY
+	WITH cov AS (
+		SELECT s.change_id, s.service_id, s.kind, s.effective_on, s.covered_by, s.covered_on, r.registration_number
+		FROM ismap.change_status(d) s
+		JOIN ismap.service_change c ON c.change_id = s.change_id
+		JOIN ismap.registration r ON r.registration_id = s.covered_by
+		WHERE s.status = 'covered' AND c.covered_by IS NULL
+	),
+	upd AS (
+		UPDATE ismap.service_change c SET covered_by = cov.covered_by, covered_on = cov.covered_on, covered_run_id = run
+		FROM cov WHERE NOT dry AND c.change_id = cov.change_id AND c.covered_by IS NULL
+		RETURNING c.change_id
+	)
+	SELECT 'covered', cov.change_id,
+		   pg_catalog.format('change %s of service %s (%s, effective %s): covered by the audit of %s, registered on %s',
+			   cov.change_id, cov.service_id, cov.kind, cov.effective_on, cov.registration_number, cov.covered_on)
+	FROM cov WHERE dry OR cov.change_id IN (SELECT u.change_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_covered = ROW_COUNT;
+
+	-- 3. suspensions of covered changes are lifted; a registration none
+	-- holds any more is active again (a suspended registration that no
+	-- change of this job holds was suspended by someone else: left alone)
+	RETURN QUERY
+	WITH cov AS (
+		SELECT s.change_id FROM ismap.change_status(d) s WHERE s.status = 'covered'
+	),
+	lift AS (
+		UPDATE ismap.change_suspension cs SET lifted_on = d
+		WHERE NOT dry AND cs.lifted_on IS NULL AND cs.change_id IN (SELECT cov.change_id FROM cov)
+		RETURNING cs.registration_id
+	),
+	back AS (
+		SELECT r.registration_id, r.registration_number, r.service_id,
+			   (SELECT pg_catalog.string_agg(cs.change_id::pg_catalog.text, ', ' ORDER BY cs.change_id)
+				FROM ismap.change_suspension cs
+				WHERE cs.registration_id = r.registration_id AND cs.lifted_on IS NULL) AS changes
+		FROM ismap.registration r
+		WHERE r.status = 'suspended'
+		  AND EXISTS (SELECT 1 FROM ismap.change_suspension cs
+					  WHERE cs.registration_id = r.registration_id AND cs.lifted_on IS NULL
+						AND cs.change_id IN (SELECT cov.change_id FROM cov))
+		  AND NOT EXISTS (SELECT 1 FROM ismap.change_suspension cs
+						  WHERE cs.registration_id = r.registration_id AND cs.lifted_on IS NULL
+							AND cs.change_id NOT IN (SELECT cov.change_id FROM cov))
+	),
+	upd AS (
+		UPDATE ismap.registration r
+		SET status = 'active', end_reason = NULL, cascaded_from = NULL, cascade_path = NULL, run_id = run
+		FROM back
+		WHERE NOT dry AND r.registration_id = back.registration_id AND r.status = 'suspended'
+		  AND (SELECT pg_catalog.count(*) FROM lift) >= 0
+		RETURNING r.registration_id
+	)
+	SELECT 'reinstated', back.registration_id,
+		   pg_catalog.format('%s (service %s): active again, change %s covered by an audit',
+			   back.registration_number, back.service_id, back.changes)
+	FROM back WHERE dry OR back.registration_id IN (SELECT u.registration_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_reinstated = ROW_COUNT;
+
+	-- 4. material changes past their window without an audit: suspend the
+	-- service's live registration and what is built on it
+	PERFORM ismap_internal.job_progress(pg_catalog.format('changes: %s covered, %s reinstated; suspending for changes due before %s', n_covered, n_reinstated, d));
+	RETURN QUERY
+	WITH overdue AS (
+		SELECT s.change_id, s.service_id AS root_service, s.kind, s.effective_on, s.due_on,
+			   root.registration_number AS root_number
+		FROM ismap.change_status(d) s
+		JOIN ismap.registration root ON root.service_id = s.service_id
+			AND root.status = ANY (ARRAY['active', 'suspended'])
+		WHERE s.status = 'overdue'
+	),
+	hit AS (
+		SELECT o.*, i.registration_id, i.service_id, i.depth, i.via, r.registration_number, r.status,
+			   base.registration_id AS base_registration_id
+		FROM overdue o
+		CROSS JOIN LATERAL ismap.delisting_impact(o.root_service) i
+		JOIN ismap.registration r ON r.registration_id = i.registration_id
+		LEFT JOIN ismap.registration base
+		  ON i.depth > 0 AND base.service_id = i.via[pg_catalog.array_upper(i.via, 1)]
+		 AND base.status = ANY (ARRAY['active', 'suspended'])
+		WHERE NOT EXISTS (SELECT 1 FROM ismap.change_suspension cs
+						  WHERE cs.change_id = o.change_id AND cs.registration_id = i.registration_id)
+		  -- active, or suspended by this job (a change it holds for)
+		  AND (r.status = 'active'
+			   OR EXISTS (SELECT 1 FROM ismap.change_suspension cs
+						  WHERE cs.registration_id = i.registration_id AND cs.lifted_on IS NULL))
+	),
+	ins AS (
+		INSERT INTO ismap.change_suspension (change_id, registration_id, depth, via, suspended_on, run_id)
+		SELECT h.change_id, h.registration_id, h.depth, h.via, d, run FROM hit h WHERE NOT dry
+		RETURNING change_suspension.registration_id
+	),
+	pick AS (
+		SELECT DISTINCT ON (h.registration_id) h.*,
+			   CASE WHEN h.depth = 0
+					THEN pg_catalog.format('material change %s (%s, effective %s) not covered by an audit by %s',
+						h.change_id, h.kind, h.effective_on, h.due_on)
+					ELSE pg_catalog.format('platform suspended: %s (service %s) has material change %s (%s, effective %s) not covered by an audit by %s',
+						h.root_number, h.root_service, h.change_id, h.kind, h.effective_on, h.due_on) END AS reason
+		FROM hit h
+		WHERE h.status = 'active'
+		ORDER BY h.registration_id, h.depth, h.change_id
+	),
+	upd AS (
+		UPDATE ismap.registration r
+		SET status = 'suspended', end_reason = p.reason,
+			cascaded_from = CASE WHEN p.depth = 0 THEN NULL ELSE p.base_registration_id END,
+			cascade_path = CASE WHEN p.depth = 0 THEN NULL ELSE p.via END,
+			run_id = run
+		FROM pick p
+		WHERE NOT dry AND r.registration_id = p.registration_id AND r.status = 'active'
+		  AND (SELECT pg_catalog.count(*) FROM ins) >= 0
+		RETURNING r.registration_id
+	)
+	SELECT 'suspended', p.registration_id,
+		   pg_catalog.format('%s (service %s): %s%s', p.registration_number, p.service_id, p.reason,
+			   CASE WHEN p.depth > 0 THEN ' ; chain ' || pg_catalog.array_to_string(p.via || p.service_id, ' -> ') ELSE '' END)
+	FROM pick p WHERE dry OR p.registration_id IN (SELECT u.registration_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_suspended = ROW_COUNT;
+
+	-- 5. notices before a change's window ends: the latest window reached,
+	-- once; none once an audit covers the change
+	RETURN QUERY
+	WITH cand AS (
+		SELECT s.change_id, s.service_id, s.kind, s.effective_on, s.due_on, w.days,
+			   (s.due_on - w.days) AS occasion
+		FROM ismap.change_status(d) s
+		CROSS JOIN LATERAL (SELECT pg_catalog.min(x) AS days FROM pg_catalog.unnest(windows) x
+							WHERE x >= (s.due_on - d)) w
+		WHERE s.status = 'audit_required' AND s.due_on >= d
+	),
+	fresh AS (
+		SELECT c.*, pg_catalog.format('change %s of service %s (%s, effective %s) needs an audit by %s (%s days); %s-day notice',
+				   c.change_id, c.service_id, c.kind, c.effective_on, c.due_on, c.due_on - d, c.days) AS what
+		FROM cand c
+		WHERE c.days IS NOT NULL
+		  AND NOT EXISTS (SELECT 1 FROM ismap.notice n
+						  WHERE n.kind = 'change_audit_due' AND n.object_id = c.change_id AND n.occasion = c.occasion)
+	),
+	ins AS (
+		INSERT INTO ismap.notice (kind, object_id, occasion, window_days, as_of, detail, run_id)
+		SELECT 'change_audit_due', f.change_id, f.occasion, f.days, d, f.what, run FROM fresh f WHERE NOT dry
+		ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+		RETURNING notice.object_id, notice.detail
+	)
+	SELECT 'notice', i.object_id, i.detail FROM ins i
+	UNION ALL
+	SELECT 'notice', f.change_id, f.what FROM fresh f WHERE dry
+	ORDER BY 2;
+	GET DIAGNOSTICS n_notices = ROW_COUNT;
+
+	-- 6. control evidence of the policy window: a control that crosses the
+	-- limit opens a crossing and gets one notice; one back within closes it
+	PERFORM ismap_internal.job_progress(pg_catalog.format('changes: %s suspended, %s notices; control evidence of %s to %s', n_suspended, n_notices, ev_window, d));
+	hi := (d + 1)::pg_catalog.timestamptz;
+	FOR rec IN
+		WITH g AS (
+			SELECT e.service_id, e.control_id, pg_catalog.count(*) AS n,
+				   pg_catalog.count(*) FILTER (WHERE e.outcome = 'fail') AS dev
+			FROM ismap.evidence e
+			WHERE e.occurred_at >= hi - ev_window AND e.occurred_at < hi
+			GROUP BY e.service_id, e.control_id
+		),
+		h AS (
+			SELECT g.*, ismap.upper_deviation_limit(LEAST(g.n, 2147483647)::pg_catalog.int4,
+				LEAST(g.dev, 2147483647)::pg_catalog.int4, conf) AS ul
+			FROM g WHERE g.dev > 0
+		),
+		bad AS (SELECT h.* FROM h WHERE h.ul > tol),
+		opened AS (
+			SELECT b.* FROM bad b
+			WHERE NOT EXISTS (SELECT 1 FROM ismap.control_crossing c
+							  WHERE c.cleared_on IS NULL AND c.service_id = b.service_id
+								AND c.control_id OPERATOR(ismap.=) b.control_id)
+		),
+		closed AS (
+			SELECT c.crossing_id, c.service_id, c.control_id, c.crossed_on,
+				   COALESCE(g.n, 0) AS n, COALESCE(g.dev, 0) AS dev
+			FROM ismap.control_crossing c
+			LEFT JOIN g ON g.service_id = c.service_id AND g.control_id OPERATOR(ismap.=) c.control_id
+			WHERE c.cleared_on IS NULL
+			  AND NOT EXISTS (SELECT 1 FROM bad b
+							  WHERE b.service_id = c.service_id AND b.control_id OPERATOR(ismap.=) c.control_id)
+		),
+		insc AS (
+			INSERT INTO ismap.control_crossing (service_id, control_id, crossed_on, observations, deviations, upper_limit, run_id)
+			SELECT o.service_id, o.control_id, d, o.n, o.dev, o.ul, run FROM opened o WHERE NOT dry
+			RETURNING control_crossing.*
+		),
+		insn AS (
+			INSERT INTO ismap.notice (kind, object_id, occasion, as_of, detail, run_id)
+			SELECT 'control_limit_exceeded', i.crossing_id, d, d,
+				   pg_catalog.format('service %s control %s: %s deviations in %s observations from %s to %s; upper deviation limit %s above the tolerable rate %s',
+					   i.service_id, i.control_id, i.deviations, i.observations, (d - ev_window)::pg_catalog.date + 1, d,
+					   pg_catalog.round(i.upper_limit::pg_catalog.numeric, 4), tol), run
+			FROM insc i
+			RETURNING notice.object_id, notice.detail
+		),
+		updc AS (
+			UPDATE ismap.control_crossing c SET cleared_on = d
+			FROM closed x WHERE NOT dry AND c.crossing_id = x.crossing_id
+			RETURNING c.crossing_id
+		)
+		SELECT 'limit_exceeded' AS act, i.object_id AS id, i.detail AS what FROM insn i
+		UNION ALL
+		SELECT 'limit_exceeded', NULL,
+			   pg_catalog.format('service %s control %s: %s deviations in %s observations from %s to %s; upper deviation limit %s above the tolerable rate %s',
+				   o.service_id, o.control_id, o.dev, o.n, (d - ev_window)::pg_catalog.date + 1, d,
+				   pg_catalog.round(o.ul::pg_catalog.numeric, 4), tol)
+		FROM opened o WHERE dry
+		UNION ALL
+		SELECT 'limit_cleared', x.crossing_id,
+			   pg_catalog.format('service %s control %s: back within the limit (%s deviations in %s observations), over it since %s',
+				   x.service_id, x.control_id, x.dev, x.n, x.crossed_on)
+		FROM closed x WHERE dry OR x.crossing_id IN (SELECT u.crossing_id FROM updc u)
+		ORDER BY 1, 3
+	LOOP
+		action := rec.act;
+		object_id := rec.id;
+		detail := rec.what;
+		RETURN NEXT;
+		IF rec.act = 'limit_exceeded' THEN
+			n_crossed := n_crossed + 1;
+		ELSE
+			n_cleared := n_cleared + 1;
+		END IF;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the changes job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap_internal.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+
+-- the queue's guard is a row trigger now (a row leaves only once its
+-- event is in the log); TRUNCATE has its own statement trigger
+DROP TRIGGER pending_event_guard ON ismap_internal.pending_event;
+CREATE TRIGGER pending_event_guard BEFORE UPDATE OR DELETE ON ismap_internal.pending_event
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.pending_event_guard();
+CREATE TRIGGER pending_event_no_truncate BEFORE TRUNCATE ON ismap_internal.pending_event
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.pending_event_guard();
+ALTER TABLE ismap_internal.pending_event ENABLE ALWAYS TRIGGER pending_event_guard;
+ALTER TABLE ismap_internal.pending_event ENABLE ALWAYS TRIGGER pending_event_no_truncate;
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

@@ -60,7 +60,7 @@ SELECT change_id, kind, material FROM service_change ORDER BY 1;
 -- transaction), chained by the next append or the changes job (here by
 -- hand, under the chain lock)
 SELECT kind, service_id, payload->>'change_id' AS change_id FROM ismap_internal.pending_event ORDER BY pending_id;
-SELECT ismap_internal.chain_pending_events() AS chained FROM (SELECT pg_advisory_xact_lock(1769172321, 1)) l;
+SELECT ismap_internal.chain_pending_events() AS chained FROM (SELECT 1 FROM ismap_internal.serial_lock WHERE lock_name = 'event chain' FOR UPDATE) l;
 SELECT kind, registration_id, service_id, payload->>'change_id' AS change_id, payload->>'kind' AS change_kind,
 	   payload->>'material' AS material, payload->>'effective_on' AS effective_on
 FROM registry_event WHERE kind LIKE 'change%' ORDER BY event_id;

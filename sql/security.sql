@@ -345,7 +345,7 @@ RESET ROLE;
 -- then chained by the next append (here by hand, under the chain lock)
 SELECT kind, payload->>'description' AS description, actor FROM ismap_internal.pending_event
 WHERE kind = 'change_reported' ORDER BY pending_id;
-SELECT ismap_internal.chain_pending_events() AS chained FROM (SELECT pg_advisory_xact_lock(1769172321, 1)) l;
+SELECT ismap_internal.chain_pending_events() AS chained FROM (SELECT 1 FROM ismap_internal.serial_lock WHERE lock_name = 'event chain' FOR UPDATE) l;
 SELECT kind, payload->>'description' AS description, actor FROM registry_event
 WHERE kind = 'change_reported' ORDER BY event_id;
 SELECT ok FROM verify_event_chain();

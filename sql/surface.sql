@@ -25,8 +25,8 @@ WHERE c.oid IN ('ismap.registry'::regclass, 'ismap.job_health'::regclass)
 ORDER BY 1;
 
 -- what lives in ismap_internal: functions, each with a comment, and the
--- queue of reported events (its sequence and key); nothing there is
--- granted to anybody
+-- queue of reported events (its sequence and key) and the table of the
+-- writers' locks; nothing there is granted to anybody
 SELECT count(*) > 20 AS has_internals FROM pg_proc WHERE pronamespace = 'ismap_internal'::regnamespace;
 SELECT c.relname AS relation_in_internal, c.relacl IS NULL AS no_grants FROM pg_class c
 WHERE c.relnamespace = 'ismap_internal'::regnamespace ORDER BY 1;

@@ -33,7 +33,7 @@ DO $$ BEGIN CREATE ROLE tenants_csp LOGIN; EXCEPTION WHEN duplicate_object THEN 
 GRANT ismap_csp TO tenants_csp;
 SELECT count(*) AS bound FROM principal('tenants_csp', p_csp_id => 1);
 -- start from an empty queue
-SELECT ismap_internal.chain_pending_events() >= 0 AS chained FROM (SELECT pg_advisory_xact_lock(1769172321, 1)) l;
+SELECT ismap_internal.chain_pending_events() >= 0 AS chained FROM (SELECT 1 FROM ismap_internal.serial_lock WHERE lock_name = 'event chain' FOR UPDATE) l;
 SELECT max(event_id) AS events_before FROM registry_event \gset
 
 -------------------------------------------------------------------------------

@@ -102,7 +102,7 @@ SELECT 'renewal_due', 3, '2026-06-25', '2026-06-25', 'threat matrix', max(run_id
 -- the change reports' and dependencies' queued events into the log (what
 -- the next decision or the changes job does), so that the log holds events
 -- that are not public
-SELECT ismap_internal.chain_pending_events() > 0 AS events_chained FROM pg_advisory_xact_lock(1769172321, 1);
+SELECT ismap_internal.chain_pending_events() > 0 AS events_chained FROM (SELECT 1 FROM ismap_internal.serial_lock WHERE lock_name = 'event chain' FOR UPDATE) l;
 SELECT count(*) >= 0 AS sealed FROM seal_event_chain('2026-06-25');
 RESET client_min_messages;
 SELECT relname AS empty_table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'ismap'

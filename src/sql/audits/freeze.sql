@@ -74,10 +74,20 @@ BEGIN
 				  DETAIL = pg_catalog.format('An application resting on it was decided on %s; %s of the audit is refused.', OLD.decided_on, TG_OP),
 				  HINT = 'Later facts go into a new audit.';
 	END IF;
+	-- an open audit stays the audit of its service once the provider has
+	-- written a statement: moved, the statement and the results would
+	-- become another provider's to read and to file on
+	IF TG_OP = 'UPDATE' AND NEW.service_id IS DISTINCT FROM OLD.service_id
+	   AND EXISTS (SELECT 1 FROM ismap.statement_item s WHERE s.audit_id OPERATOR(pg_catalog.=) OLD.audit_id) THEN
+		RAISE EXCEPTION 'audit % has a statement: its service cannot change', OLD.audit_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format('The statement of service %s was written for this audit.', OLD.service_id),
+				  HINT = 'Record an audit of the other service instead.';
+	END IF;
 	RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END
 $$;
-COMMENT ON FUNCTION ismap_internal.audit_decided_guard() IS 'trigger: a decided audit is neither updated nor deleted (55000)';
+COMMENT ON FUNCTION ismap_internal.audit_decided_guard() IS 'trigger: a decided audit is neither updated nor deleted (55000); an audit with a statement keeps its service (55000)';
 CREATE TRIGGER audit_frozen BEFORE UPDATE OR DELETE ON ismap.audit
 	FOR EACH ROW EXECUTE FUNCTION ismap_internal.audit_decided_guard();
 ALTER TABLE ismap.audit ENABLE ALWAYS TRIGGER audit_frozen;

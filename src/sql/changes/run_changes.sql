@@ -95,7 +95,7 @@ BEGIN
 	-- changes: queued without the chain lock) go into the event log; the
 	-- coverage events of step 2 follow them
 	IF NOT dry THEN
-		PERFORM pg_catalog.pg_advisory_xact_lock(1769172321, 1);	-- the event chain's lock
+		PERFORM 1 FROM ismap_internal.serial_lock l WHERE l.lock_name OPERATOR(pg_catalog.=) 'event chain' FOR UPDATE;
 		n_chained := ismap_internal.chain_pending_events();
 	ELSE
 		SELECT pg_catalog.count(*) INTO n_chained FROM ismap_internal.pending_event;

@@ -6,7 +6,8 @@ CREATE TABLE ismap.service_change (
 	service_id		pg_catalog.int8 NOT NULL REFERENCES ismap.service,
 	kind			pg_catalog.text NOT NULL
 		CONSTRAINT service_change_kind CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['scope_extension', 'architecture', 'governance', 'minor']::pg_catalog.text[])),
-	effective_on	pg_catalog.date NOT NULL,
+	effective_on	pg_catalog.date NOT NULL
+		CONSTRAINT service_change_finite CHECK (pg_catalog.isfinite(effective_on)),
 	description		pg_catalog.text NOT NULL
 		CONSTRAINT service_change_described CHECK (pg_catalog.length(pg_catalog.btrim(description)) OPERATOR(pg_catalog.>) 0),
 	reported_by		pg_catalog.text NOT NULL

@@ -113,26 +113,30 @@ BEGIN
 	IF NOT EXISTS (SELECT FROM ismap_internal.pending_event) THEN
 		RETURN 0;
 	END IF;
-	WITH d AS (DELETE FROM ismap_internal.pending_event RETURNING *)
-	SELECT pg_catalog.array_agg(d ORDER BY d.pending_id) INTO rows FROM d;
+	SELECT pg_catalog.array_agg(d ORDER BY d.pending_id) INTO rows FROM ismap_internal.pending_event d;
 	FOREACH p IN ARRAY COALESCE(rows, '{}') LOOP
 		PERFORM ismap_internal.link_event(p.occurred_at, p.kind, p.registration_id, p.service_id, p.payload, p.actor);
 	END LOOP;
+	-- chained: now they may go (the guard checks each is in the log)
+	DELETE FROM ismap_internal.pending_event d
+	WHERE d.pending_id OPERATOR(pg_catalog.=) ANY (SELECT r.pending_id FROM pg_catalog.unnest(rows) r);
 	RETURN COALESCE(pg_catalog.cardinality(rows), 0);
 END
 $$;
 COMMENT ON FUNCTION ismap_internal.chain_pending_events() IS 'chain the pending events committed so far, in pending_id order, and delete them (the caller holds the chain lock); returns how many';
 
--- Append one event to the chain.  The advisory lock serializes writers, so
--- each event links to the one committed before it; the reported events
--- committed before it are chained first.
+-- Append one event to the chain.  The chain's lock -- a row of
+-- ismap_internal.serial_lock, which no role but the owner can lock (an
+-- advisory key any login could take and hold for ever) -- serializes
+-- writers, so each event links to the one committed before it; the
+-- reported events committed before it are chained first.
 CREATE FUNCTION ismap_internal.append_event(p_kind pg_catalog.text, p_registration_id pg_catalog.int8,
 	p_service_id pg_catalog.int8, p_payload pg_catalog.jsonb) RETURNS pg_catalog.int8
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	PERFORM pg_catalog.pg_advisory_xact_lock(1769172321, 1);	-- 'isma', event chain
+	PERFORM 1 FROM ismap_internal.serial_lock l WHERE l.lock_name OPERATOR(pg_catalog.=) 'event chain' FOR UPDATE;
 	PERFORM ismap_internal.chain_pending_events();
 	RETURN ismap_internal.link_event(pg_catalog.clock_timestamp(), p_kind, p_registration_id, p_service_id,
 		p_payload, ismap_internal.event_actor());
@@ -154,19 +158,21 @@ AS $$
 $$;
 COMMENT ON FUNCTION ismap_internal.queue_event(pg_catalog.text, pg_catalog.int8, pg_catalog.int8, pg_catalog.jsonb) IS 'report an event without the chain lock: a pending row, chained later by the next append or the changes job';
 
--- Only the chaining step, which holds the chain lock, deletes pending
--- rows; nobody updates or truncates them.
+-- A pending event is never edited, and leaves the queue only once it is in
+-- the log: a row is deleted only when the log holds its event (the
+-- chaining step links them, then deletes them).  Nobody truncates the queue.
 CREATE FUNCTION ismap_internal.pending_event_guard() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	IF TG_OP = 'DELETE' AND EXISTS (
-		SELECT FROM pg_catalog.pg_locks l
-		WHERE l.locktype OPERATOR(pg_catalog.=) 'advisory' AND l.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()
-		  AND l.granted AND l.classid OPERATOR(pg_catalog.=) 1769172321::pg_catalog.oid
-		  AND l.objid OPERATOR(pg_catalog.=) 1::pg_catalog.oid AND l.objsubid OPERATOR(pg_catalog.=) 2) THEN
-		RETURN NULL;
+		SELECT FROM ismap.registry_event e
+		WHERE e.service_id OPERATOR(pg_catalog.=) OLD.service_id AND e.occurred_at OPERATOR(pg_catalog.=) OLD.occurred_at
+		  AND e.kind OPERATOR(pg_catalog.=) OLD.kind AND e.actor OPERATOR(pg_catalog.=) OLD.actor
+		  AND e.payload OPERATOR(pg_catalog.=) OLD.payload
+		  AND e.registration_id IS NOT DISTINCT FROM OLD.registration_id) THEN
+		RETURN OLD;
 	END IF;
 	RAISE EXCEPTION 'pending events are chained, never edited or removed'
 		USING ERRCODE = 'insufficient_privilege',
@@ -174,11 +180,14 @@ BEGIN
 			  HINT = 'The next event appended, or the changes job, chains them into ismap.registry_event.';
 END
 $$;
-COMMENT ON FUNCTION ismap_internal.pending_event_guard() IS 'trigger: refuses UPDATE and TRUNCATE of pending events, and DELETE except under the chain lock (the chaining step)';
+COMMENT ON FUNCTION ismap_internal.pending_event_guard() IS 'trigger: refuses UPDATE and TRUNCATE of pending events, and DELETE of one whose event is not in the log yet';
 
-CREATE TRIGGER pending_event_guard BEFORE UPDATE OR DELETE OR TRUNCATE ON ismap_internal.pending_event
+CREATE TRIGGER pending_event_guard BEFORE UPDATE OR DELETE ON ismap_internal.pending_event
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.pending_event_guard();
+CREATE TRIGGER pending_event_no_truncate BEFORE TRUNCATE ON ismap_internal.pending_event
 	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.pending_event_guard();
 ALTER TABLE ismap_internal.pending_event ENABLE ALWAYS TRIGGER pending_event_guard;
+ALTER TABLE ismap_internal.pending_event ENABLE ALWAYS TRIGGER pending_event_no_truncate;
 
 CREATE FUNCTION ismap_internal.registry_event_guard() RETURNS trigger
 LANGUAGE plpgsql

@@ -81,9 +81,10 @@ BEGIN
 		RAISE EXCEPTION 'too many evidence partitions from % to %', from_date, to_date
 			USING ERRCODE = 'program_limit_exceeded', DETAIL = 'At most 1200 months are made in one call.';
 	END IF;
-	-- two callers would race for the same names (key 2: not a job's key;
+	-- two callers would race for the same names (a row lock no role but the
+	-- owner can take; an advisory key any login could hold for ever, and
 	-- 105 was the chain job's, whose run then failed with 55P03)
-	PERFORM pg_catalog.pg_advisory_xact_lock(1769172321, 2);
+	PERFORM 1 FROM ismap_internal.serial_lock l WHERE l.lock_name OPERATOR(pg_catalog.=) 'evidence partitions' FOR UPDATE;
 	m := pg_catalog.date_trunc('month', from_date)::pg_catalog.date;
 	WHILE m <= to_date LOOP
 		part := pg_catalog.format('evidence_%s', pg_catalog.to_char(m, 'YYYY_MM'));

@@ -1,5 +1,6 @@
--- Lock keys: (1769172321, ismap.job.lock_key); 1769172321 is 'isma' as in
--- the event chain's lock (1769172321, 1).
+-- Lock keys: (1769172321, ismap.job.lock_key); 1769172321 is 'isma'.
+-- (The event chain and the evidence partitions no longer use advisory
+-- keys: see ismap_internal.serial_lock.)
 CREATE FUNCTION ismap_internal.job_lock_key(p_job pg_catalog.text) RETURNS pg_catalog.int4
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -80,6 +81,11 @@ BEGIN
 	END IF;
 	IF p_as_of IS NULL THEN
 		RAISE EXCEPTION 'the job date must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- the run_job that adopts the row would refuse it: no running row with
+	-- a date no run can have
+	IF NOT pg_catalog.isfinite(p_as_of) THEN
+		RAISE EXCEPTION 'as_of must be a finite date, not "%"', p_as_of USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	PERFORM ismap.job_mark_stale(p_job);
 	-- run_by: the one who runs it (the role set with SET ROLE, else the

@@ -29,6 +29,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	root ismap.registration;
+	early ismap.registration;
 BEGIN
 	IF ismap.text_is_blank(p_reason) THEN
 		RAISE EXCEPTION 'a delisting needs a reason' USING ERRCODE = 'invalid_parameter_value';
@@ -47,6 +48,18 @@ BEGIN
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'service % has no active registration to delist', p_service_id
 			USING ERRCODE = 'object_not_in_prerequisite_state';
+	END IF;
+
+	-- a delisting cannot end a registration before it began (backdating)
+	SELECT r.* INTO early FROM ismap.delisting_impact(p_service_id) i
+	JOIN ismap.registration r ON r.registration_id OPERATOR(pg_catalog.=) i.registration_id
+	WHERE r.registered_on OPERATOR(pg_catalog.>) p_as_of
+	ORDER BY r.registered_on DESC LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'cannot delist service % on %, before registration % began on %',
+			p_service_id, p_as_of, early.registration_number, early.registered_on
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'A delisting is dated on or after the first day of every registration it ends.';
 	END IF;
 
 	RETURN QUERY

@@ -84,6 +84,14 @@ BEGIN
 	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = p_role_name) THEN
 		RAISE EXCEPTION 'role "%" does not exist', p_role_name USING ERRCODE = 'undefined_object';
 	END IF;
+	-- every provider (auditor) login is a member of ismap_csp (ismap_auditor)
+	-- and may SET ROLE to it: bound to a party, a group role would let each
+	-- of them act for that party
+	IF p_role_name IN ('ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs') THEN
+		RAISE EXCEPTION 'role "%" is a group role of the extension: bind a role of one person or one party', p_role_name
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Its members may SET ROLE to it, and would all act for the party.';
+	END IF;
 	IF (p_audit_body_id IS NULL) = (p_csp_id IS NULL) THEN
 		RAISE EXCEPTION 'a principal acts for exactly one audit body or one provider'
 			USING ERRCODE = 'invalid_parameter_value';

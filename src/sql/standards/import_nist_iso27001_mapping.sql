@@ -11,43 +11,6 @@ CREATE TYPE ismap.mapping_import AS (
 );
 COMMENT ON TYPE ismap.mapping_import IS 'what import_nist_iso27001_mapping loaded';
 
--- The records of one of the four CSVs of NIST's SP 800-53 Rev. 5 <->
--- ISO/IEC 27001:2013 crosswalk, header checked (internal helper).
-CREATE FUNCTION ismap_internal.mapping_csv_records(document pg_catalog.text, what pg_catalog.text, header pg_catalog.text[])
-RETURNS TABLE (line pg_catalog.int4, fields pg_catalog.text[])
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-#variable_conflict use_column
-DECLARE
-	r record;
-	first bool := true;
-BEGIN
-	FOR r IN SELECT p.line, p.fields FROM ismap.parse_csv(document) p LOOP
-		IF first THEN
-			IF r.fields IS DISTINCT FROM header THEN
-				RAISE EXCEPTION '% line %: the header is not "%"', what, r.line, array_to_string(header, ',')
-					USING ERRCODE = 'invalid_parameter_value';
-			END IF;
-			first := false;
-			CONTINUE;
-		END IF;
-		IF cardinality(r.fields) <> cardinality(header) THEN
-			RAISE EXCEPTION '% line %: % fields where the header has %', what, r.line, cardinality(r.fields), cardinality(header)
-				USING ERRCODE = 'invalid_parameter_value';
-		END IF;
-		line := r.line;
-		fields := r.fields;
-		RETURN NEXT;
-	END LOOP;
-	IF first THEN
-		RAISE EXCEPTION '% is empty', what USING ERRCODE = 'invalid_parameter_value';
-	END IF;
-END
-$$;
-COMMENT ON FUNCTION ismap_internal.mapping_csv_records(pg_catalog.text, pg_catalog.text, pg_catalog.text[]) IS
-	'internal: the data records of a CSV whose header must be exactly the one given';
-
 -- Load NIST's crosswalk "NIST SP 800-53, Revision 5 Control Mappings to
 -- ISO/IEC 27001" from the four CSVs shipped in data/mappings/ (README there).
 -- The two frameworks are created from the tables when missing (ids, titles
@@ -74,6 +37,10 @@ DECLARE
 	result	ismap.mapping_import;
 	r		record;
 	iso_ref	text;
+	docs	text[] := ARRAY[table1, table2, table1_pairs, table2_pairs];
+	whats	text[] := ARRAY['mapping table 1', 'mapping table 2', 'mapping table 1 pairs', 'mapping table 2 pairs'];
+	csv_header	text[];
+	csv_first	bool;
 BEGIN
 	IF table1 IS NULL OR table1_pairs IS NULL OR table2 IS NULL OR table2_pairs IS NULL
 	   OR nist_framework IS NULL OR iso_framework IS NULL THEN
@@ -89,19 +56,48 @@ BEGIN
 		CREATE TEMP TABLE ismap_nist_t2 (line int, id ismap.ctrlid, id_text text, title text, kind text) ON COMMIT DROP;
 		CREATE TEMP TABLE ismap_nist_p1 (line int, nist ismap.ctrlid, iso ismap.ctrlid, partial bool) ON COMMIT DROP;
 		CREATE TEMP TABLE ismap_nist_p2 (line int, iso ismap.ctrlid, nist ismap.ctrlid, nist_text text, partial bool, entries int) ON COMMIT DROP;
+		CREATE TEMP TABLE ismap_nist_csv (doc int, line int, fields text[]) ON COMMIT DROP;
 	END IF;
-	TRUNCATE pg_temp.ismap_nist_t1, pg_temp.ismap_nist_t2, pg_temp.ismap_nist_p1, pg_temp.ismap_nist_p2;
+	TRUNCATE pg_temp.ismap_nist_t1, pg_temp.ismap_nist_t2, pg_temp.ismap_nist_p1, pg_temp.ismap_nist_p2, pg_temp.ismap_nist_csv;
 
-	FOR r IN SELECT * FROM ismap_internal.mapping_csv_records(table1, 'mapping table 1',
-			ARRAY['nist_control', 'oscal_id', 'nist_title', 'status', 'iso_refs_as_published']) LOOP
+	-- the data records of the four CSVs, each header checked.  Here and not
+	-- in an internal helper: the importer runs with the registrar's rights,
+	-- and the registrar has no privilege on the internal schema.
+	FOR k IN 1 .. 4 LOOP
+		csv_header := CASE k
+			WHEN 1 THEN ARRAY['nist_control', 'oscal_id', 'nist_title', 'status', 'iso_refs_as_published']
+			WHEN 2 THEN ARRAY['iso_ref', 'iso_short_title', 'kind', 'nist_refs_as_published']
+			WHEN 3 THEN ARRAY['nist_control', 'oscal_id', 'iso_ref', 'partial']
+			ELSE ARRAY['iso_ref', 'nist_ref', 'oscal_id', 'partial'] END;
+		csv_first := true;
+		FOR r IN SELECT p.line, p.fields FROM ismap.parse_csv(docs[k]) p LOOP
+			IF csv_first THEN
+				IF r.fields IS DISTINCT FROM csv_header THEN
+					RAISE EXCEPTION '% line %: the header is not "%"', whats[k], r.line, array_to_string(csv_header, ',')
+						USING ERRCODE = 'invalid_parameter_value';
+				END IF;
+				csv_first := false;
+				CONTINUE;
+			END IF;
+			IF cardinality(r.fields) <> cardinality(csv_header) THEN
+				RAISE EXCEPTION '% line %: % fields where the header has %', whats[k], r.line, cardinality(r.fields), cardinality(csv_header)
+					USING ERRCODE = 'invalid_parameter_value';
+			END IF;
+			INSERT INTO pg_temp.ismap_nist_csv VALUES (k, r.line, r.fields);
+		END LOOP;
+		IF csv_first THEN
+			RAISE EXCEPTION '% is empty', whats[k] USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+	END LOOP;
+
+	FOR r IN SELECT c.line, c.fields FROM pg_temp.ismap_nist_csv c WHERE c.doc = 1 ORDER BY c.line LOOP
 		IF NOT ismap.ctrlid_is_valid(r.fields[1]) OR r.fields[4] NOT IN ('mapped', 'none', 'withdrawn') THEN
 			RAISE EXCEPTION 'mapping table 1 line %: invalid control "%" or status "%"', r.line, r.fields[1], r.fields[4]
 				USING ERRCODE = 'invalid_parameter_value';
 		END IF;
 		INSERT INTO pg_temp.ismap_nist_t1 VALUES (r.line, r.fields[1]::ismap.ctrlid, r.fields[1], r.fields[3], r.fields[4]);
 	END LOOP;
-	FOR r IN SELECT * FROM ismap_internal.mapping_csv_records(table2, 'mapping table 2',
-			ARRAY['iso_ref', 'iso_short_title', 'kind', 'nist_refs_as_published']) LOOP
+	FOR r IN SELECT c.line, c.fields FROM pg_temp.ismap_nist_csv c WHERE c.doc = 2 ORDER BY c.line LOOP
 		IF NOT ismap.ctrlid_is_valid(r.fields[1])
 		   OR r.fields[3] NOT IN ('clause', 'subclause', 'annex_a_section', 'annex_a_objective', 'annex_a_control') THEN
 			RAISE EXCEPTION 'mapping table 2 line %: invalid reference "%" or kind "%"', r.line, r.fields[1], r.fields[3]
@@ -110,8 +106,7 @@ BEGIN
 		INSERT INTO pg_temp.ismap_nist_t2 VALUES (r.line, r.fields[1]::ismap.ctrlid, r.fields[1], r.fields[2], r.fields[3]);
 	END LOOP;
 
-	FOR r IN SELECT * FROM ismap_internal.mapping_csv_records(table1_pairs, 'mapping table 1 pairs',
-			ARRAY['nist_control', 'oscal_id', 'iso_ref', 'partial']) LOOP
+	FOR r IN SELECT c.line, c.fields FROM pg_temp.ismap_nist_csv c WHERE c.doc = 3 ORDER BY c.line LOOP
 		-- "A.12.x" (SC-38) is NIST's way of naming all of section A.12
 		iso_ref := r.fields[3];
 		IF iso_ref ~ '^A\.[0-9]+\.x$' THEN
@@ -125,8 +120,7 @@ BEGIN
 	END LOOP;
 
 	result.skipped := 0;
-	FOR r IN SELECT * FROM ismap_internal.mapping_csv_records(table2_pairs, 'mapping table 2 pairs',
-			ARRAY['iso_ref', 'nist_ref', 'oscal_id', 'partial']) LOOP
+	FOR r IN SELECT c.line, c.fields FROM pg_temp.ismap_nist_csv c WHERE c.doc = 4 ORDER BY c.line LOOP
 		IF NOT ismap.ctrlid_is_valid(r.fields[1]) OR r.fields[4] NOT IN ('Y', 'N') THEN
 			RAISE EXCEPTION 'mapping table 2 pairs line %: invalid pair "%", "%", "%"', r.line, r.fields[1], r.fields[2], r.fields[4]
 				USING ERRCODE = 'invalid_parameter_value';
