@@ -152,3 +152,47 @@ VALUES (:change_service, 'scope_extension', '-infinity', 'always been so', 'ops'
 RESET ROLE;
 SELECT count(*) = :changes_before AS no_change_recorded FROM service_change;
 SELECT count(*) >= 0 AS changes_job_runs FROM run_changes('2026-10-01', dry_run => true, allow_future => true);
+
+-------------------------------------------------------------------------------
+-- A2-14: a change report's description had no size limit (50 MB went into
+-- the hash-chained log); now 64 kB at most (23514), and nothing recorded
+-------------------------------------------------------------------------------
+SET ROLE adv2_csp;
+INSERT INTO service_change (service_id, kind, effective_on, description, reported_by)
+VALUES (:change_service, 'minor', '2026-09-01', repeat('x', 65537), 'ops');
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+SELECT count(*) = :changes_before AS no_change_recorded FROM service_change;
+SELECT count(*) AS queued_events FROM ismap_internal.pending_event WHERE octet_length(payload::text) > 65536;
+
+-------------------------------------------------------------------------------
+-- A2-12: a withdrawal's reason could be blank (tab, newline, U+3000), as M8
+-- was for rejections; now 23514, and the application stays submitted
+-------------------------------------------------------------------------------
+INSERT INTO audit (service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start, period_end, report_date, scope)
+SELECT service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start, period_end, report_date, scope
+FROM audit WHERE service_id = :change_service ORDER BY audit_id DESC LIMIT 1
+RETURNING audit_id AS w_audit, target_level AS w_level \gset
+SET ROLE adv2_csp;
+INSERT INTO application (service_id, audit_id, requested_level, kind, submitted_on)
+VALUES (:change_service, :w_audit, :w_level, 'renewal', current_date) RETURNING application_id AS w_application \gset
+UPDATE application SET status = 'withdrawn', decided_on = current_date, decision_reason = E'\t\u3000\n'
+WHERE application_id = :w_application;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE application SET status = 'withdrawn', decided_on = current_date, decision_reason = 'moved to another platform'
+WHERE application_id = :w_application;
+RESET ROLE;
+SELECT status, decision_reason FROM application WHERE application_id = :w_application;
+
+-------------------------------------------------------------------------------
+-- A2-13: functions the reader could run but that only refused it inside
+-- ("permission denied for table ..."): not granted to roles that cannot read
+-- what they read (the threat matrix lists who may run each)
+-------------------------------------------------------------------------------
+SELECT p.proname, string_agg(r.rolname, ' ' ORDER BY r.rolname) AS executable_by
+FROM pg_proc p CROSS JOIN pg_roles r
+WHERE p.pronamespace = 'ismap'::regnamespace
+  AND p.proname IN ('change_status', 'validate_application', 'control_test_items', 'control_health')
+  AND r.rolname IN ('ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs')
+  AND has_function_privilege(r.rolname, p.oid, 'EXECUTE')
+GROUP BY p.proname ORDER BY 1;

@@ -9,7 +9,8 @@ CREATE TABLE ismap.application (
 	status			pg_catalog.text NOT NULL DEFAULT 'submitted'
 		CONSTRAINT application_status CHECK (status OPERATOR(pg_catalog.=) ANY (ARRAY['submitted', 'approved', 'rejected', 'withdrawn']::pg_catalog.text[])),
 	decided_on		pg_catalog.date,
-	decision_reason	pg_catalog.text,
+	decision_reason	pg_catalog.text
+		CONSTRAINT application_reason_not_blank CHECK (decision_reason IS NULL OR NOT ismap.text_is_blank(decision_reason)),
 	acknowledged	pg_catalog.text[],
 	FOREIGN KEY (audit_id, service_id) REFERENCES ismap.audit (audit_id, service_id),
 	CONSTRAINT application_decision_date CHECK ((status OPERATOR(pg_catalog.=) 'submitted') OPERATOR(pg_catalog.=) (decided_on IS NULL))

@@ -10,6 +10,7 @@ CREATE TABLE ismap.service_change (
 		CONSTRAINT service_change_finite CHECK (pg_catalog.isfinite(effective_on)),
 	description		pg_catalog.text NOT NULL
 		CONSTRAINT service_change_described CHECK (pg_catalog.length(pg_catalog.btrim(description)) OPERATOR(pg_catalog.>) 0),
+		CONSTRAINT service_change_description_size CHECK (pg_catalog.octet_length(description) OPERATOR(pg_catalog.<=) 65536),
 	reported_by		pg_catalog.text NOT NULL
 		CONSTRAINT service_change_reporter CHECK (pg_catalog.length(pg_catalog.btrim(reported_by)) OPERATOR(pg_catalog.>) 0),
 	reported_on		pg_catalog.date NOT NULL DEFAULT CURRENT_DATE,
