@@ -8714,7 +8714,7 @@ $$;
 COMMENT ON FUNCTION ismap.create_roles() IS 'superuser: create the five ismap roles if missing, grant them least privilege and create the row-level policies; idempotent; returns the roles it created';
 CREATE OR REPLACE FUNCTION ismap_internal.audit_write_state(p_audit_id pg_catalog.int8, p_side pg_catalog.text)
 RETURNS pg_catalog.text
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE

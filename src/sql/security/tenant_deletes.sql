@@ -20,7 +20,7 @@
 -- 'open'
 CREATE FUNCTION ismap_internal.audit_write_state(p_audit_id pg_catalog.int8, p_side pg_catalog.text)
 RETURNS pg_catalog.text
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
