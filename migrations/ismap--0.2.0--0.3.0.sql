@@ -8547,6 +8547,11 @@ ALTER TABLE ismap_internal.pending_event ENABLE ALWAYS TRIGGER pending_event_no_
 REVOKE UPDATE, DELETE ON ismap.audit_result, ismap.control_test FROM ismap_auditor;
 REVOKE UPDATE, DELETE ON ismap.statement_item FROM ismap_csp;
 REVOKE DELETE ON ismap.service_dependency FROM ismap_csp;
+-- create_roles() now grants in a fixed order: the functions granted to
+-- several roles are taken back, so that their ACLs come out as a fresh
+-- install's
+REVOKE EXECUTE ON FUNCTION ismap.validate_application(pg_catalog.int8), ismap.ensure_evidence_partitions(pg_catalog.date, pg_catalog.date)
+	FROM ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
 CREATE OR REPLACE FUNCTION ismap.create_roles() RETURNS pg_catalog.text[]
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -8678,6 +8683,9 @@ BEGIN
 					 ('validate_application', 'ismap_registrar'), ('validate_application', 'ismap_auditor'),
 					 ('validate_application', 'ismap_csp'), ('validate_application', 'ismap_jobs')) g(fn, role)
 		  ON g.fn = p.proname
+		-- in a fixed order: a function's ACL lists its grantees in the
+		-- order granted, and an upgrade must end with a fresh install's
+		ORDER BY g.fn, g.role
 	LOOP
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', f, r);
 	END LOOP;

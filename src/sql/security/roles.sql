@@ -129,6 +129,9 @@ BEGIN
 					 ('validate_application', 'ismap_registrar'), ('validate_application', 'ismap_auditor'),
 					 ('validate_application', 'ismap_csp'), ('validate_application', 'ismap_jobs')) g(fn, role)
 		  ON g.fn = p.proname
+		-- in a fixed order: a function's ACL lists its grantees in the
+		-- order granted, and an upgrade must end with a fresh install's
+		ORDER BY g.fn, g.role
 	LOOP
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', f, r);
 	END LOOP;
