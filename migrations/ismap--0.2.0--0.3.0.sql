@@ -8705,6 +8705,514 @@ ALTER TABLE ismap.application ADD CONSTRAINT application_reason_not_blank
 ALTER TABLE ismap.service_change ADD CONSTRAINT service_change_description_size
 	CHECK (pg_catalog.octet_length(description) OPERATOR(pg_catalog.<=) 65536);
 
+-- ==== Tenants cannot stall each other: no table-level UPDATE or DELETE for a party, deletes through functions (A2-09) ====
+-- A table-level UPDATE or DELETE let a provider or an auditor LOCK a shared
+-- table in any mode (PostgreSQL's LOCK TABLE check reads the table's ACL
+-- only).  Taken back here (taking back the table-level UPDATE takes the
+-- column-level ones too); create_roles(), run by the Grants section, gives
+-- the column-level UPDATEs and the delete_* functions.
+REVOKE UPDATE, DELETE ON ismap.audit_result, ismap.control_test FROM ismap_auditor;
+REVOKE UPDATE, DELETE ON ismap.statement_item FROM ismap_csp;
+REVOKE DELETE ON ismap.service_dependency FROM ismap_csp;
+-- create_roles() now grants in a fixed order: the functions granted to
+-- several roles are taken back, so that their ACLs come out as a fresh
+-- install's
+REVOKE EXECUTE ON FUNCTION ismap.validate_application(pg_catalog.int8), ismap.ensure_evidence_partitions(pg_catalog.date, pg_catalog.date)
+	FROM ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
+CREATE OR REPLACE FUNCTION ismap.create_roles() RETURNS pg_catalog.text[]
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	made pg_catalog.text[] := '{}';
+	r pg_catalog.text;
+	f pg_catalog.regprocedure;
+	owner pg_catalog.name;
+BEGIN
+	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
+		RAISE EXCEPTION 'ismap.create_roles() must be run by a superuser' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	FOREACH r IN ARRAY ARRAY['ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs'] LOOP
+		IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+			EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
+			made := made || r;
+		END IF;
+		EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA ismap TO %I', r);
+	END LOOP;
+	SELECT pg_catalog.pg_get_userbyid(n.nspowner) INTO owner FROM pg_catalog.pg_namespace n WHERE n.nspname = 'ismap';
+
+	-- everyone: the catalogs, the published registry and its reports, the policy
+	GRANT SELECT ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
+		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param, ismap.policy,
+		ismap.service_change, ismap.sla_template,
+		ismap.sampling_table, ismap.registry, ismap.registry_listing, ismap.registration, ismap.registry_event, ismap.event_chain_seal,
+		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency,
+		ismap.job
+		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
+	-- the registrar: every table to read; edits the catalogs, the policy,
+	-- the parties and the classification; decides through the functions.
+	-- Its table-level UPDATE and DELETE let it LOCK these tables in any
+	-- mode: it is staff and trusted, as their only editor (docs/security.md,
+	-- A2-09); no party holds such a privilege on any table
+	GRANT SELECT ON ALL TABLES IN SCHEMA ismap TO ismap_registrar;
+	GRANT INSERT, UPDATE, DELETE ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
+		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param,
+		ismap.sla_template, ismap.sampling_table,
+		ismap.audit_body, ismap.auditor, ismap.auditor_qualification, ismap.audit_body_selection,
+		ismap.csp, ismap.organization, ismap.information_asset, ismap.information_system, ismap.system_asset
+		TO ismap_registrar;
+	GRANT INSERT, UPDATE ON ismap.policy TO ismap_registrar;
+	GRANT SELECT ON ismap.organization, ismap.information_asset, ismap.information_system,
+		ismap.system_asset TO ismap_reader;
+	-- an auditor: its own body's people and audits; statements, results
+	-- and control tests of its own audits while they are open
+	GRANT SELECT ON ismap.auditor, ismap.auditor_qualification, ismap.audit, ismap.application,
+		ismap.statement_item, ismap.audit_result, ismap.control_test, ismap.control_test_evaluation TO ismap_auditor;
+	-- A table-level UPDATE or DELETE would let a party LOCK the whole table
+	-- in any mode and stall every other party (A2-09): the parties get
+	-- column-level UPDATE, and delete through ismap.delete_* (0.2.0 granted
+	-- the whole tables: taken back first, which takes the columns' too)
+	REVOKE UPDATE, DELETE ON ismap.audit_result, ismap.control_test FROM ismap_auditor;
+	REVOKE UPDATE, DELETE ON ismap.statement_item FROM ismap_csp;
+	REVOKE DELETE ON ismap.service_dependency FROM ismap_csp;
+	GRANT INSERT ON ismap.audit_result, ismap.control_test TO ismap_auditor;
+	GRANT UPDATE (audit_id, control_id, result, rationale) ON ismap.audit_result TO ismap_auditor;
+	GRANT UPDATE (audit_id, control_id, frequency, population, sample_size, deviations, seed)
+		ON ismap.control_test TO ismap_auditor;
+	-- every column of an audit but its decision date, which only the
+	-- decisions write (0.2.0 granted the whole table: taken back first)
+	REVOKE INSERT, UPDATE ON ismap.audit FROM ismap_auditor;
+	GRANT INSERT (audit_id, service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id,
+				  period_start, period_end, report_date, scope),
+		  UPDATE (service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id,
+				  period_start, period_end, report_date, scope) ON ismap.audit TO ismap_auditor;
+	-- a provider: its own services, platforms, statements and applications
+	-- a registered service's scope and models change only through a reported
+	-- change and a new audit, and only an audit decides that a platform was
+	-- assessed: the provider holds no privilege on those columns
+	GRANT INSERT ON ismap.service TO ismap_csp;
+	GRANT UPDATE (name, responsibility) ON ismap.service TO ismap_csp;
+	GRANT INSERT (service_id, base_service_id) ON ismap.service_dependency TO ismap_csp;
+	GRANT INSERT ON ismap.statement_item TO ismap_csp;
+	GRANT UPDATE (audit_id, framework_id, control_id, selected, exclusion_reason) ON ismap.statement_item TO ismap_csp;
+	GRANT UPDATE (self_assessed_audit_id) ON ismap.service_dependency TO ismap_auditor, ismap_registrar;
+	GRANT SELECT, INSERT ON ismap.application TO ismap_csp;
+	GRANT UPDATE (status, decided_on, decision_reason) ON ismap.application TO ismap_csp;
+	GRANT SELECT ON ismap.audit, ismap.statement_item, ismap.audit_result, ismap.control_test,
+		ismap.control_test_evaluation TO ismap_csp;
+	GRANT UPDATE (name, address) ON ismap.csp TO ismap_csp;
+	-- a provider reports its own services' changes and feeds their evidence
+	-- (what was reported: not its coverage, nor the reporting date)
+	GRANT SELECT ON ismap.service_change, ismap.evidence TO ismap_csp;
+	REVOKE INSERT ON ismap.service_change FROM ismap_csp;
+	GRANT INSERT (service_id, kind, effective_on, description, reported_by) ON ismap.service_change TO ismap_csp;
+	GRANT INSERT ON ismap.evidence TO ismap_csp;
+	GRANT INSERT ON ismap.service_change TO ismap_registrar;
+	GRANT USAGE ON ALL SEQUENCES IN SCHEMA ismap TO ismap_registrar, ismap_auditor, ismap_csp;
+	-- but not the numbers of what only the extension's functions write:
+	-- nextval would burn event and registration ids, leaving gaps that
+	-- look like deleted rows
+	REVOKE USAGE ON SEQUENCE ismap.registry_event_event_id_seq, ismap.registration_registration_id_seq,
+		ismap.job_run_run_id_seq, ismap.notice_notice_id_seq FROM ismap_registrar, ismap_auditor, ismap_csp;
+	-- jobs: read what the batch functions read
+	-- (the batch functions have the owner's rights; the role itself reads
+	-- only its runs and notices, besides what everyone reads)
+	GRANT SELECT ON ismap.job_run, ismap.notice, ismap.job_health TO ismap_jobs;
+
+	-- functions: everything that only reads, to every role; what writes,
+	-- to the one role that needs it
+	FOR f IN
+		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'e'
+		JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
+		WHERE p.pronamespace = 'ismap'::pg_catalog.regnamespace
+		  AND p.provolatile IN ('i', 's') AND p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype
+		  AND NOT p.prosecdef
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs', f);
+	END LOOP;
+	FOR f, r IN
+		SELECT p.oid::pg_catalog.regprocedure, g.role FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace AND n.nspname = 'ismap'
+		JOIN (VALUES ('register', 'ismap_registrar'), ('approve_application', 'ismap_registrar'),
+					 ('reject_application', 'ismap_registrar'), ('delist', 'ismap_registrar'),
+					 ('principal', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
+					 ('import_nist_iso27001_mapping', 'ismap_registrar'), ('import_oscal_catalog', 'ismap_registrar'),
+					 ('import_oscal_profile', 'ismap_registrar'),
+					 ('delete_statement_item', 'ismap_csp'), ('delete_service_dependency', 'ismap_csp'),
+					 ('delete_audit_result', 'ismap_auditor'), ('delete_control_test', 'ismap_auditor'),
+					 ('run_renewals', 'ismap_jobs'), ('expire_audit_body_selections', 'ismap_jobs'),
+					 ('cascade_delistings', 'ismap_jobs'), ('run_changes', 'ismap_jobs'),
+					 ('job_start', 'ismap_jobs'), ('job_finish', 'ismap_jobs'), ('job_mark_stale', 'ismap_jobs'),
+					 ('prune_job_runs', 'ismap_jobs'), ('run_job', 'ismap_jobs'), ('seal_event_chain', 'ismap_jobs'),
+					 ('ensure_evidence_partitions', 'ismap_jobs'), ('ensure_evidence_partitions', 'ismap_registrar'),
+					 -- owner's rights, for the applications the caller may see
+					 ('validate_application', 'ismap_registrar'), ('validate_application', 'ismap_auditor'),
+					 ('validate_application', 'ismap_csp'), ('validate_application', 'ismap_jobs')) g(fn, role)
+		  ON g.fn = p.proname
+		-- in a fixed order: a function's ACL lists its grantees in the
+		-- order granted, and an upgrade must end with a fresh install's
+		ORDER BY g.fn, g.role
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', f, r);
+	END LOOP;
+
+	-- the event chain's checks have the owner's rights (they read every
+	-- event, also those row-level security hides from the caller) and tell
+	-- only whether the chain holds, which event breaks it, and the head's
+	-- hash: every role runs them
+	FOR f IN
+		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+		WHERE p.pronamespace = 'ismap'::pg_catalog.regnamespace
+		  AND p.proname = ANY (ARRAY['verify_event_chain', 'event_chain_full_check', 'event_chain_head'])
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs', f);
+	END LOOP;
+	-- what reads tables a role may not read is not granted to it (the
+	-- function would only refuse it inside): the change status reads the
+	-- applications, the classification the agencies' systems
+	REVOKE EXECUTE ON FUNCTION ismap.change_status(pg_catalog.date) FROM ismap_reader, ismap_jobs;
+	REVOKE EXECUTE ON FUNCTION ismap.classification_findings(pg_catalog.int8), ismap.classification_findings_all(pg_catalog.int8),
+		ismap.classify_system(pg_catalog.int8), ismap.eligible_services(pg_catalog.int8, pg_catalog.date),
+		ismap.required_level(pg_catalog.int8) FROM ismap_auditor, ismap_csp, ismap_jobs;
+
+	-- the policies' helpers run in the querying role's name: only the roles
+	-- whose policies call them get them
+	GRANT EXECUTE ON FUNCTION ismap.principal_audit_body(pg_catalog.name), ismap.principal_csp(pg_catalog.name),
+		ismap.audit_party(pg_catalog.int8), ismap.service_csp(pg_catalog.int8) TO ismap_auditor, ismap_csp;
+
+	-- row-level policies (re-created, so a second run changes nothing)
+	PERFORM ismap_internal.create_policies();
+	RETURN made;
+END
+$$;
+COMMENT ON FUNCTION ismap.create_roles() IS 'superuser: create the five ismap roles if missing, grant them least privilege and create the row-level policies; idempotent; returns the roles it created';
+CREATE OR REPLACE FUNCTION ismap_internal.audit_write_state(p_audit_id pg_catalog.int8, p_side pg_catalog.text)
+RETURNS pg_catalog.text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	actor pg_catalog.name := ismap_internal.event_actor();
+	mine pg_catalog.bool;
+	is_open pg_catalog.bool;
+BEGIN
+	SELECT CASE p_side WHEN 'csp' THEN o.csp_id = ismap.principal_csp(actor)
+					   ELSE o.audit_body_id = ismap.principal_audit_body(actor) END,
+		   o.open
+	INTO mine, is_open
+	FROM ismap.audit_party(p_audit_id) o;
+	IF mine IS NOT TRUE THEN
+		RETURN 'not_yours';
+	ELSIF is_open THEN
+		RETURN 'open';
+	ELSIF EXISTS (SELECT 1 FROM ismap.audit a WHERE a.audit_id = p_audit_id AND a.decided_on IS NOT NULL) THEN
+		RETURN 'decided';
+	END IF;
+	RETURN 'closed';
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.audit_write_state(pg_catalog.int8, pg_catalog.text) IS 'whether the person who acted may write the statement (csp) or the results and tests (audit_body) of an audit: open, decided, closed (an application on it withdrawn) or not_yours';
+CREATE OR REPLACE FUNCTION ismap.delete_statement_item(p_audit_id pg_catalog.int8, p_control_id ismap.ctrlid)
+RETURNS ismap.statement_item
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	res ismap.statement_item;
+	state pg_catalog.text;
+BEGIN
+	IF p_audit_id IS NULL OR p_control_id IS NULL THEN
+		RAISE EXCEPTION 'audit_id and control_id must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	state := ismap_internal.audit_write_state(p_audit_id, 'csp');
+	IF state = 'closed' AND EXISTS (SELECT 1 FROM ismap.statement_item s
+									WHERE s.audit_id = p_audit_id AND s.control_id OPERATOR(ismap.=) p_control_id) THEN
+		RAISE EXCEPTION 'audit % is closed: its statement is no longer written', p_audit_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'An application resting on the audit was withdrawn.',
+				  HINT = 'A new application needs a new audit.';
+	END IF;
+	IF state IN ('open', 'decided') THEN
+		-- the freeze trigger refuses (55000) when the audit is decided
+		DELETE FROM ismap.statement_item s
+		WHERE s.audit_id = p_audit_id AND s.control_id OPERATOR(ismap.=) p_control_id
+		RETURNING s.* INTO res;
+	END IF;
+	IF res.audit_id IS NULL THEN
+		RAISE EXCEPTION 'statement item "%" of audit % does not exist or is another party''s', p_control_id, p_audit_id
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	RETURN res;
+END
+$$;
+COMMENT ON FUNCTION ismap.delete_statement_item(pg_catalog.int8, ismap.ctrlid) IS 'provider: delete an item of its statement while the audit is open; returns the deleted row (42501 for a missing or another party''s item, 55000 when the audit is closed or decided)';
+CREATE OR REPLACE FUNCTION ismap.delete_audit_result(p_audit_id pg_catalog.int8, p_control_id ismap.ctrlid)
+RETURNS ismap.audit_result
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	res ismap.audit_result;
+	state pg_catalog.text;
+BEGIN
+	IF p_audit_id IS NULL OR p_control_id IS NULL THEN
+		RAISE EXCEPTION 'audit_id and control_id must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	state := ismap_internal.audit_write_state(p_audit_id, 'audit_body');
+	IF state = 'closed' AND EXISTS (SELECT 1 FROM ismap.audit_result r
+									WHERE r.audit_id = p_audit_id AND r.control_id OPERATOR(ismap.=) p_control_id) THEN
+		RAISE EXCEPTION 'audit % is closed: its results and control tests are no longer written', p_audit_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'An application resting on the audit was withdrawn.',
+				  HINT = 'A new application needs a new audit.';
+	END IF;
+	IF state IN ('open', 'decided') THEN
+		DELETE FROM ismap.audit_result r
+		WHERE r.audit_id = p_audit_id AND r.control_id OPERATOR(ismap.=) p_control_id
+		RETURNING r.* INTO res;
+	END IF;
+	IF res.audit_id IS NULL THEN
+		RAISE EXCEPTION 'result "%" of audit % does not exist or is another party''s', p_control_id, p_audit_id
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	RETURN res;
+END
+$$;
+COMMENT ON FUNCTION ismap.delete_audit_result(pg_catalog.int8, ismap.ctrlid) IS 'auditor: delete a result of an audit of its body while the audit is open; returns the deleted row (42501 for a missing or another party''s result, 55000 when the audit is closed or decided)';
+CREATE OR REPLACE FUNCTION ismap.delete_control_test(p_audit_id pg_catalog.int8, p_control_id ismap.ctrlid)
+RETURNS ismap.control_test
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	res ismap.control_test;
+	state pg_catalog.text;
+BEGIN
+	IF p_audit_id IS NULL OR p_control_id IS NULL THEN
+		RAISE EXCEPTION 'audit_id and control_id must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	state := ismap_internal.audit_write_state(p_audit_id, 'audit_body');
+	IF state = 'closed' AND EXISTS (SELECT 1 FROM ismap.control_test t
+									WHERE t.audit_id = p_audit_id AND t.control_id OPERATOR(ismap.=) p_control_id) THEN
+		RAISE EXCEPTION 'audit % is closed: its results and control tests are no longer written', p_audit_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'An application resting on the audit was withdrawn.',
+				  HINT = 'A new application needs a new audit.';
+	END IF;
+	IF state IN ('open', 'decided') THEN
+		DELETE FROM ismap.control_test t
+		WHERE t.audit_id = p_audit_id AND t.control_id OPERATOR(ismap.=) p_control_id
+		RETURNING t.* INTO res;
+	END IF;
+	IF res.audit_id IS NULL THEN
+		RAISE EXCEPTION 'control test "%" of audit % does not exist or is another party''s', p_control_id, p_audit_id
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	RETURN res;
+END
+$$;
+COMMENT ON FUNCTION ismap.delete_control_test(pg_catalog.int8, ismap.ctrlid) IS 'auditor: delete a control test of an audit of its body while the audit is open; returns the deleted row (42501 for a missing or another party''s test, 55000 when the audit is closed or decided)';
+CREATE OR REPLACE FUNCTION ismap.delete_service_dependency(p_service_id pg_catalog.int8, p_base_service_id pg_catalog.int8)
+RETURNS ismap.service_dependency
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	res ismap.service_dependency;
+BEGIN
+	IF p_service_id IS NULL OR p_base_service_id IS NULL THEN
+		RAISE EXCEPTION 'service_id and base_service_id must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF ismap.service_csp(p_service_id) OPERATOR(pg_catalog.=) ismap.principal_csp(ismap_internal.event_actor()) THEN
+		DELETE FROM ismap.service_dependency d
+		WHERE d.service_id = p_service_id AND d.base_service_id = p_base_service_id
+		RETURNING d.* INTO res;
+	END IF;
+	IF res.service_id IS NULL THEN
+		RAISE EXCEPTION 'dependency of service % on service % does not exist or is another party''s', p_service_id, p_base_service_id
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	RETURN res;
+END
+$$;
+COMMENT ON FUNCTION ismap.delete_service_dependency(pg_catalog.int8, pg_catalog.int8) IS 'provider: remove a platform dependency of its own service; returns the deleted row (42501 for a missing or another party''s dependency, 55000 while a registration in force rests on it)';
+
+-- ==== create_roles as both passes left it ====
+CREATE OR REPLACE FUNCTION ismap.create_roles() RETURNS pg_catalog.text[]
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	made pg_catalog.text[] := '{}';
+	r pg_catalog.text;
+	f pg_catalog.regprocedure;
+	owner pg_catalog.name;
+BEGIN
+	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
+		RAISE EXCEPTION 'ismap.create_roles() must be run by a superuser' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	FOREACH r IN ARRAY ARRAY['ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs'] LOOP
+		IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+			EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
+			made := made || r;
+		END IF;
+		EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA ismap TO %I', r);
+	END LOOP;
+	SELECT pg_catalog.pg_get_userbyid(n.nspowner) INTO owner FROM pg_catalog.pg_namespace n WHERE n.nspname = 'ismap';
+
+	-- everyone: the catalogs, the published registry and its reports, the policy
+	GRANT SELECT ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
+		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param, ismap.policy,
+		ismap.service_change, ismap.sla_template,
+		ismap.sampling_table, ismap.registry, ismap.registry_listing, ismap.registration, ismap.registry_event, ismap.event_chain_seal,
+		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency,
+		ismap.job
+		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
+	-- the registrar: every table to read; edits the catalogs, the policy,
+	-- the parties and the classification; decides through the functions.
+	-- Its table-level UPDATE and DELETE let it LOCK these tables in any
+	-- mode: it is staff and trusted, as their only editor (docs/security.md,
+	-- A2-09); no party holds such a privilege on any table
+	GRANT SELECT ON ALL TABLES IN SCHEMA ismap TO ismap_registrar;
+	GRANT INSERT, UPDATE, DELETE ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
+		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param,
+		ismap.sla_template, ismap.sampling_table,
+		ismap.audit_body, ismap.auditor, ismap.auditor_qualification, ismap.audit_body_selection,
+		ismap.csp, ismap.organization, ismap.information_asset, ismap.information_system, ismap.system_asset
+		TO ismap_registrar;
+	GRANT INSERT, UPDATE ON ismap.policy TO ismap_registrar;
+	GRANT SELECT ON ismap.organization, ismap.information_asset, ismap.information_system,
+		ismap.system_asset TO ismap_reader;
+	-- an auditor: its own body's people and audits; statements, results
+	-- and control tests of its own audits while they are open
+	GRANT SELECT ON ismap.auditor, ismap.auditor_qualification, ismap.audit, ismap.application,
+		ismap.statement_item, ismap.audit_result, ismap.control_test, ismap.control_test_evaluation TO ismap_auditor;
+	-- A table-level UPDATE or DELETE would let a party LOCK the whole table
+	-- in any mode and stall every other party (A2-09): the parties get
+	-- column-level UPDATE, and delete through ismap.delete_* (0.2.0 granted
+	-- the whole tables: taken back first, which takes the columns' too)
+	REVOKE UPDATE, DELETE ON ismap.audit_result, ismap.control_test FROM ismap_auditor;
+	REVOKE UPDATE, DELETE ON ismap.statement_item FROM ismap_csp;
+	REVOKE DELETE ON ismap.service_dependency FROM ismap_csp;
+	GRANT INSERT ON ismap.audit_result, ismap.control_test TO ismap_auditor;
+	GRANT UPDATE (audit_id, control_id, result, rationale) ON ismap.audit_result TO ismap_auditor;
+	GRANT UPDATE (audit_id, control_id, frequency, population, sample_size, deviations, seed)
+		ON ismap.control_test TO ismap_auditor;
+	-- every column of an audit but its decision date, which only the
+	-- decisions write (0.2.0 granted the whole table: taken back first)
+	REVOKE INSERT, UPDATE ON ismap.audit FROM ismap_auditor;
+	GRANT INSERT (audit_id, service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id,
+				  period_start, period_end, report_date, scope),
+		  UPDATE (service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id,
+				  period_start, period_end, report_date, scope) ON ismap.audit TO ismap_auditor;
+	-- a provider: its own services, platforms, statements and applications
+	-- a registered service's scope and models change only through a reported
+	-- change and a new audit, and only an audit decides that a platform was
+	-- assessed: the provider holds no privilege on those columns
+	GRANT INSERT ON ismap.service TO ismap_csp;
+	GRANT UPDATE (name, responsibility) ON ismap.service TO ismap_csp;
+	GRANT INSERT (service_id, base_service_id) ON ismap.service_dependency TO ismap_csp;
+	GRANT INSERT ON ismap.statement_item TO ismap_csp;
+	GRANT UPDATE (audit_id, framework_id, control_id, selected, exclusion_reason) ON ismap.statement_item TO ismap_csp;
+	GRANT UPDATE (self_assessed_audit_id) ON ismap.service_dependency TO ismap_auditor, ismap_registrar;
+	GRANT SELECT, INSERT ON ismap.application TO ismap_csp;
+	GRANT UPDATE (status, decided_on, decision_reason) ON ismap.application TO ismap_csp;
+	GRANT SELECT ON ismap.audit, ismap.statement_item, ismap.audit_result, ismap.control_test,
+		ismap.control_test_evaluation TO ismap_csp;
+	GRANT UPDATE (name, address) ON ismap.csp TO ismap_csp;
+	-- a provider reports its own services' changes and feeds their evidence
+	-- (what was reported: not its coverage, nor the reporting date)
+	GRANT SELECT ON ismap.service_change, ismap.evidence TO ismap_csp;
+	REVOKE INSERT ON ismap.service_change FROM ismap_csp;
+	GRANT INSERT (service_id, kind, effective_on, description, reported_by) ON ismap.service_change TO ismap_csp;
+	GRANT INSERT ON ismap.evidence TO ismap_csp;
+	GRANT INSERT ON ismap.service_change TO ismap_registrar;
+	GRANT USAGE ON ALL SEQUENCES IN SCHEMA ismap TO ismap_registrar, ismap_auditor, ismap_csp;
+	-- but not the numbers of what only the extension's functions write:
+	-- nextval would burn event and registration ids, leaving gaps that
+	-- look like deleted rows
+	REVOKE USAGE ON SEQUENCE ismap.registry_event_event_id_seq, ismap.registration_registration_id_seq,
+		ismap.job_run_run_id_seq, ismap.notice_notice_id_seq FROM ismap_registrar, ismap_auditor, ismap_csp;
+	-- jobs: read what the batch functions read
+	-- (the batch functions have the owner's rights; the role itself reads
+	-- only its runs and notices, besides what everyone reads)
+	GRANT SELECT ON ismap.job_run, ismap.notice, ismap.job_health TO ismap_jobs;
+
+	-- functions: everything that only reads, to every role; what writes,
+	-- to the one role that needs it
+	FOR f IN
+		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'e'
+		JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
+		WHERE p.pronamespace = 'ismap'::pg_catalog.regnamespace
+		  AND p.provolatile IN ('i', 's') AND p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype
+		  AND NOT p.prosecdef
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs', f);
+	END LOOP;
+	FOR f, r IN
+		SELECT p.oid::pg_catalog.regprocedure, g.role FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace AND n.nspname = 'ismap'
+		JOIN (VALUES ('register', 'ismap_registrar'), ('approve_application', 'ismap_registrar'),
+					 ('reject_application', 'ismap_registrar'), ('delist', 'ismap_registrar'),
+					 ('principal', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
+					 ('import_nist_iso27001_mapping', 'ismap_registrar'), ('import_oscal_catalog', 'ismap_registrar'),
+					 ('import_oscal_profile', 'ismap_registrar'),
+					 ('delete_statement_item', 'ismap_csp'), ('delete_service_dependency', 'ismap_csp'),
+					 ('delete_audit_result', 'ismap_auditor'), ('delete_control_test', 'ismap_auditor'),
+					 ('run_renewals', 'ismap_jobs'), ('expire_audit_body_selections', 'ismap_jobs'),
+					 ('cascade_delistings', 'ismap_jobs'), ('run_changes', 'ismap_jobs'),
+					 ('job_start', 'ismap_jobs'), ('job_finish', 'ismap_jobs'), ('job_mark_stale', 'ismap_jobs'),
+					 ('prune_job_runs', 'ismap_jobs'), ('run_job', 'ismap_jobs'), ('seal_event_chain', 'ismap_jobs'),
+					 ('ensure_evidence_partitions', 'ismap_jobs'), ('ensure_evidence_partitions', 'ismap_registrar'),
+					 -- owner's rights, for the applications the caller may see
+					 ('validate_application', 'ismap_registrar'), ('validate_application', 'ismap_auditor'),
+					 ('validate_application', 'ismap_csp'), ('validate_application', 'ismap_jobs')) g(fn, role)
+		  ON g.fn = p.proname
+		-- in a fixed order: a function's ACL lists its grantees in the
+		-- order granted, and an upgrade must end with a fresh install's
+		ORDER BY g.fn, g.role
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', f, r);
+	END LOOP;
+
+	-- the event chain's checks have the owner's rights (they read every
+	-- event, also those row-level security hides from the caller) and tell
+	-- only whether the chain holds, which event breaks it, and the head's
+	-- hash: every role runs them
+	FOR f IN
+		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+		WHERE p.pronamespace = 'ismap'::pg_catalog.regnamespace
+		  AND p.proname = ANY (ARRAY['verify_event_chain', 'event_chain_full_check', 'event_chain_head'])
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs', f);
+	END LOOP;
+	-- what reads tables a role may not read is not granted to it (the
+	-- function would only refuse it inside): the change status reads the
+	-- applications, the classification the agencies' systems
+	REVOKE EXECUTE ON FUNCTION ismap.change_status(pg_catalog.date) FROM ismap_reader, ismap_jobs;
+	REVOKE EXECUTE ON FUNCTION ismap.classification_findings(pg_catalog.int8), ismap.classification_findings_all(pg_catalog.int8),
+		ismap.classify_system(pg_catalog.int8), ismap.eligible_services(pg_catalog.int8, pg_catalog.date),
+		ismap.required_level(pg_catalog.int8) FROM ismap_auditor, ismap_csp, ismap_jobs;
+	-- a control test's items read the test (its provider, its auditor, the
+	-- registrar); a control's health the evidence (its provider, the
+	-- registrar, the jobs)
+	REVOKE EXECUTE ON FUNCTION ismap.control_test_items(pg_catalog.int8, ismap.ctrlid) FROM ismap_reader, ismap_jobs;
+	REVOKE EXECUTE ON FUNCTION ismap.control_health(pg_catalog.int8, pg_catalog.date, pg_catalog.interval) FROM ismap_reader, ismap_auditor;
+
+	-- the policies' helpers run in the querying role's name: only the roles
+	-- whose policies call them get them
+	GRANT EXECUTE ON FUNCTION ismap.principal_audit_body(pg_catalog.name), ismap.principal_csp(pg_catalog.name),
+		ismap.audit_party(pg_catalog.int8), ismap.service_csp(pg_catalog.int8) TO ismap_auditor, ismap_csp;
+
+	-- row-level policies (re-created, so a second run changes nothing)
+	PERFORM ismap_internal.create_policies();
+	RETURN made;
+END
+$$;
+COMMENT ON FUNCTION ismap.create_roles() IS 'superuser: create the five ismap roles if missing, grant them least privilege and create the row-level policies; idempotent; returns the roles it created';
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

@@ -196,3 +196,145 @@ WHERE p.pronamespace = 'ismap'::regnamespace
   AND r.rolname IN ('ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs')
   AND has_function_privilege(r.rolname, p.oid, 'EXECUTE')
 GROUP BY p.proname ORDER BY 1;
+-- A2-09: a provider held LOCK TABLE statement_item (or service_dependency)
+-- IN ACCESS EXCLUSIVE MODE, an auditor audit_result or control_test, and
+-- kept the transaction open: every other party's reads, the decisions and
+-- the jobs waited.  PostgreSQL grants any lock mode to a table-level
+-- UPDATE, DELETE or TRUNCATE; the parties now hold INSERT and column-level
+-- UPDATE, and delete through ismap.delete_*
+-------------------------------------------------------------------------------
+-- the attack as it was
+SELECT count(*) AS bound FROM principal('adv2_csp', NULL, (SELECT csp_id FROM service WHERE service_id = :moved_service));
+SET ROLE adv2_csp;
+BEGIN;
+LOCK TABLE statement_item IN ACCESS EXCLUSIVE MODE;
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+BEGIN;
+LOCK TABLE service_dependency IN ACCESS EXCLUSIVE MODE;
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+SET ROLE adv2_auditor;
+BEGIN;
+LOCK TABLE audit_result IN ACCESS EXCLUSIVE MODE;
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+BEGIN;
+LOCK TABLE control_test IN ACCESS EXCLUSIVE MODE;
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+RESET ROLE;
+-- every mode above ROW EXCLUSIVE (each blocks another party's writes, the
+-- last two its reads too), on every table and view of ismap, as each party
+-- and as the reader and the jobs role: what is not refused with 42501
+CREATE FUNCTION pg_temp.try_lock(who text, rel regclass, mode text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE res text;
+BEGIN
+	BEGIN
+		EXECUTE format('SET LOCAL ROLE %I', who);
+		SET LOCAL lock_timeout = '5s';
+		EXECUTE format('LOCK TABLE %s IN %s MODE', rel, mode);
+		res := 'taken';
+		RAISE EXCEPTION USING ERRCODE = 'P0004';	-- release it
+	EXCEPTION
+		WHEN assert_failure THEN NULL;
+		WHEN OTHERS THEN res := SQLSTATE;
+	END;
+	RESET ROLE;
+	RETURN res;
+END
+$$;
+SELECT r AS role, c.oid::regclass AS relation, m AS mode, pg_temp.try_lock(r, c.oid, m) AS outcome
+FROM unnest(ARRAY['adv2_csp', 'adv2_auditor', 'ismap_reader', 'ismap_jobs']) r
+CROSS JOIN pg_class c
+CROSS JOIN unnest(ARRAY['ROW SHARE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE']) m
+WHERE c.relnamespace IN ('ismap'::regnamespace, 'ismap_internal'::regnamespace) AND c.relkind IN ('r', 'p', 'v', 'm')
+  AND pg_temp.try_lock(r, c.oid, m) <> '42501'
+ORDER BY 1, 2, 3;
+-- no party holds a table-level UPDATE, DELETE or TRUNCATE anywhere (the
+-- registrar does, on what it alone edits: docs/security.md, "Roles")
+SELECT r AS role, c.oid::regclass AS relation, p AS privilege
+FROM unnest(ARRAY['ismap_reader', 'ismap_auditor', 'ismap_csp', 'ismap_jobs']) r
+CROSS JOIN pg_class c CROSS JOIN unnest(ARRAY['UPDATE', 'DELETE', 'TRUNCATE']) p
+WHERE c.relnamespace IN ('ismap'::regnamespace, 'ismap_internal'::regnamespace) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+  AND has_table_privilege(r, c.oid, p)
+ORDER BY 1, 2, 3;
+
+-- the parties still do their work: an open audit of the same body and
+-- service, with a statement, a result and a test of one item
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start, period_end, report_date, scope)
+SELECT 9002, service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start, period_end, report_date, scope
+FROM audit WHERE audit_id = :moved_audit;
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected, exclusion_reason)
+SELECT 9002, framework_id, control_id, selected, exclusion_reason FROM statement_item WHERE audit_id = :moved_audit;
+SELECT min(control_id) AS tested_control, max(control_id) AS untested_control FROM statement_item WHERE audit_id = 9002 \gset
+INSERT INTO audit_result (audit_id, control_id, result, rationale) VALUES (9002, :'tested_control', 'effective', 'seen working');
+INSERT INTO control_test (audit_id, control_id, frequency, population, sample_size, deviations)
+VALUES (9002, :'tested_control', 'daily', 250, 25, 0);
+-- another party's rows: an audit of another body and another provider
+SELECT a.audit_id AS foreign_audit, r.control_id AS foreign_control FROM audit a
+JOIN audit_result r USING (audit_id) JOIN service s ON s.service_id = a.service_id
+WHERE a.audit_body_id <> :moved_body AND s.csp_id <> (SELECT csp_id FROM service WHERE service_id = :moved_service)
+ORDER BY a.audit_id, r.control_id LIMIT 1 \gset
+SET ROLE adv2_csp;
+UPDATE statement_item SET exclusion_reason = 'reworded' WHERE audit_id = 9002 AND control_id = :'untested_control';
+DELETE FROM statement_item WHERE audit_id = 9002 AND control_id = :'untested_control';
+\echo :LAST_ERROR_SQLSTATE
+SELECT audit_id, control_id, exclusion_reason FROM delete_statement_item(9002, :'untested_control');
+-- a result rests on this one (no cascade)
+SELECT delete_statement_item(9002, :'tested_control');
+\echo :LAST_ERROR_SQLSTATE
+-- another party's item and a missing one: the same answer
+SELECT delete_statement_item(:foreign_audit, :'foreign_control');
+\echo :LAST_ERROR_SQLSTATE
+SELECT delete_statement_item(9002, '99.99.99');
+\echo :LAST_ERROR_SQLSTATE
+SELECT delete_statement_item(NULL, '99.99.99');
+\echo :LAST_ERROR_SQLSTATE
+-- the group role acts for no provider
+SET ROLE ismap_csp;
+SELECT delete_statement_item(9002, :'tested_control');
+\echo :LAST_ERROR_SQLSTATE
+SET ROLE adv2_auditor;
+UPDATE audit_result SET rationale = 'seen working, twice' WHERE audit_id = 9002 AND control_id = :'tested_control';
+DELETE FROM control_test WHERE audit_id = 9002;
+\echo :LAST_ERROR_SQLSTATE
+SELECT audit_id, control_id, sample_size FROM delete_control_test(9002, :'tested_control');
+SELECT delete_audit_result(:foreign_audit, :'foreign_control');
+\echo :LAST_ERROR_SQLSTATE
+SELECT delete_control_test(9002, :'tested_control');
+\echo :LAST_ERROR_SQLSTATE
+-- the provider's function is not the auditor's
+SELECT delete_statement_item(9002, :'tested_control');
+\echo :LAST_ERROR_SQLSTATE
+-- an application on the audit, withdrawn: the audit is closed
+RESET ROLE;
+INSERT INTO application (application_id, service_id, audit_id, requested_level, submitted_on)
+SELECT 9002, service_id, 9002, target_level, '2026-09-01' FROM audit WHERE audit_id = 9002;
+UPDATE application SET status = 'withdrawn', decided_on = '2026-09-02' WHERE application_id = 9002;
+SET ROLE adv2_auditor;
+SELECT delete_audit_result(9002, :'tested_control');
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+SELECT audit_id, control_id, rationale FROM audit_result WHERE audit_id = 9002;
+SELECT count(*) AS items_left FROM statement_item WHERE audit_id = 9002;
+-- a platform of a service without a registration in force: removed, and
+-- the removal is an event; another provider's platform is not
+INSERT INTO service (service_id, csp_id, name, scope, delivery_models, deployment_models)
+SELECT 9003, csp_id, 'a service on a platform', 'all of it', '{SaaS}', '{public}' FROM service WHERE service_id = :moved_service;
+SELECT d.service_id AS foreign_dep, d.base_service_id AS foreign_base FROM service_dependency d
+JOIN service s ON s.service_id = d.service_id
+WHERE s.csp_id <> (SELECT csp_id FROM service WHERE service_id = :moved_service)
+ORDER BY 1, 2 LIMIT 1 \gset
+SET ROLE adv2_csp;
+INSERT INTO service_dependency (service_id, base_service_id) VALUES (9003, :moved_service);
+DELETE FROM service_dependency WHERE service_id = 9003;
+\echo :LAST_ERROR_SQLSTATE
+SELECT service_id, base_service_id FROM delete_service_dependency(9003, :moved_service);
+SELECT delete_service_dependency(9003, :moved_service);
+\echo :LAST_ERROR_SQLSTATE
+SELECT delete_service_dependency(:foreign_dep, :foreign_base);
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+SELECT kind FROM ismap_internal.pending_event WHERE service_id = 9003 ORDER BY pending_id;
+SELECT count(*) AS foreign_dependency_kept FROM service_dependency WHERE service_id = :foreign_dep AND base_service_id = :foreign_base;

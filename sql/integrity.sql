@@ -105,7 +105,10 @@ DO $$ BEGIN CREATE ROLE integrity_csp LOGIN; EXCEPTION WHEN duplicate_object THE
 GRANT ismap_csp TO integrity_csp;
 SELECT count(*) AS bound FROM principal('integrity_csp', NULL, :decided_csp);
 SET ROLE integrity_csp;
+-- (a party deletes through the function only: A2-09)
 DELETE FROM statement_item WHERE audit_id = :decided_audit AND control_id = :'decided_control';
+\echo :LAST_ERROR_SQLSTATE
+SELECT delete_statement_item(:decided_audit, :'decided_control');
 \echo :LAST_ERROR_SQLSTATE
 UPDATE statement_item SET selected = false, exclusion_reason = 'not applicable' WHERE audit_id = :decided_audit AND control_id = :'decided_control';
 \echo :LAST_ERROR_SQLSTATE
@@ -158,7 +161,7 @@ INSERT INTO audit_result (audit_id, control_id, result, rationale)
 VALUES (:next_audit, :'decided_control', 'ineffective', 'deviations above the tolerable rate');
 SET ROLE integrity_csp;
 SELECT count(*) AS provider_sees_item FROM statement_item WHERE audit_id = :next_audit;
-DELETE FROM statement_item WHERE audit_id = :next_audit AND control_id = :'decided_control';
+SELECT delete_statement_item(:next_audit, :'decided_control');
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
 SELECT result, rationale FROM audit_result WHERE audit_id = :next_audit;

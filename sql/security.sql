@@ -89,6 +89,8 @@ SELECT principal('sec_csp_a', 1, 1);
 
 -------------------------------------------------------------------------------
 -- the matrix: every role x every table and view x SELECT/INSERT/UPDATE/DELETE
+-- and LOCK TABLE IN ACCESS EXCLUSIVE MODE (only the registrar may, on what it
+-- alone edits: A2-09)
 -- "rows N" = allowed, N rows seen or touched (row-level security filters);
 -- a SQLSTATE = refused.  Every attempt is rolled back.
 -------------------------------------------------------------------------------
@@ -121,7 +123,8 @@ SELECT r.role, c.relname AS object,
 	pg_temp.attempt(r.role, format('SELECT count(*) FROM ismap.%I', c.relname)) AS "select",
 	CASE WHEN c.relkind = 'v' THEN '-' ELSE pg_temp.attempt(r.role, format('INSERT INTO ismap.%I DEFAULT VALUES', c.relname)) END AS "insert",
 	CASE WHEN c.relkind = 'v' THEN '-' ELSE pg_temp.attempt(r.role, format('UPDATE ismap.%I SET %I = %I', c.relname, a.attname, a.attname)) END AS "update",
-	CASE WHEN c.relkind = 'v' THEN '-' ELSE pg_temp.attempt(r.role, format('DELETE FROM ismap.%I', c.relname)) END AS "delete"
+	CASE WHEN c.relkind = 'v' THEN '-' ELSE pg_temp.attempt(r.role, format('DELETE FROM ismap.%I', c.relname)) END AS "delete",
+	pg_temp.attempt(r.role, format('LOCK TABLE ismap.%I IN ACCESS EXCLUSIVE MODE', c.relname)) AS "lock"
 FROM (VALUES ('sec_reader'), ('sec_registrar'), ('sec_auditor_a'), ('sec_csp_a'), ('sec_jobs')) r(role)
 CROSS JOIN pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'ismap'
@@ -262,7 +265,10 @@ DROP SCHEMA evil CASCADE;
 -- a provider cannot delete the statement of a decided audit (results and
 -- tests would go with it)
 SET ROLE sec_csp_a;
-WITH d AS (DELETE FROM statement_item WHERE audit_id = 3 RETURNING 1) SELECT count(*) AS deleted_of_decided_audit FROM d;
+SELECT delete_statement_item(audit_id, control_id) FROM statement_item WHERE audit_id = 3 ORDER BY control_id LIMIT 1;
+\echo :LAST_ERROR_SQLSTATE
+DELETE FROM statement_item WHERE audit_id = 3;
+\echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
 SELECT count(*) AS results_of_decided_audit FROM audit_result WHERE audit_id = 3;
 

@@ -119,23 +119,23 @@ SELECT ok FROM verify_event_chain();
 -------------------------------------------------------------------------------
 SELECT count(*) AS dependencies_before FROM service_dependency \gset
 SET ROLE tenants_csp;
-DELETE FROM service_dependency WHERE service_id = :dep_service AND base_service_id = :dep_base;
+SELECT delete_service_dependency(:dep_service, :dep_base);
 \echo :LAST_ERROR_SQLSTATE
 -- the message, its detail and hint
 \set VERBOSITY default
-DELETE FROM service_dependency WHERE service_id = :dep_service;
+SELECT delete_service_dependency(:dep_service, :dep_base);
 \set VERBOSITY terse
 -- a minor change, or an architecture change no audit has covered yet,
 -- does not unfreeze them
 INSERT INTO service_change (service_id, kind, effective_on, description, reported_by)
 VALUES (:dep_service, 'architecture', '2026-09-15', 'moved off the platform', 'security office');
-DELETE FROM service_dependency WHERE service_id = :dep_service AND base_service_id = :dep_base;
+SELECT delete_service_dependency(:dep_service, :dep_base);
 \echo :LAST_ERROR_SQLSTATE
 -- nor does a change dated back into the audited period but reported after
 -- the registration (the audit never saw it)
 INSERT INTO service_change (service_id, kind, effective_on, description, reported_by)
 VALUES (:dep_service, 'architecture', '2024-01-01', 'moved off the platform long ago', 'security office');
-DELETE FROM service_dependency WHERE service_id = :dep_service AND base_service_id = :dep_base;
+SELECT delete_service_dependency(:dep_service, :dep_base);
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
 -- nor the owner, nor under replica
@@ -151,7 +151,7 @@ SELECT count(*) = :dependencies_before AS dependencies_kept FROM service_depende
 -- a suspended registration is in force too
 UPDATE registration SET status = 'suspended', end_reason = 'test' WHERE service_id = :dep_service AND status = 'active';
 SET ROLE tenants_csp;
-DELETE FROM service_dependency WHERE service_id = :dep_service AND base_service_id = :dep_base;
+SELECT delete_service_dependency(:dep_service, :dep_base);
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
 UPDATE registration SET status = 'active', end_reason = NULL WHERE service_id = :dep_service AND status = 'suspended';
@@ -162,7 +162,7 @@ UPDATE registration SET status = 'active', end_reason = NULL WHERE service_id = 
 SELECT max(event_id) AS events_before FROM registry_event \gset
 SET ROLE tenants_csp;
 INSERT INTO service_dependency (service_id, base_service_id) VALUES (:dep_service, :new_service);
-DELETE FROM service_dependency WHERE service_id = :new_service AND base_service_id = :dep_base;
+SELECT service_id = :new_service AND base_service_id = :dep_base AS removed_own FROM delete_service_dependency(:new_service, :dep_base);
 RESET ROLE;
 -- (an update that changes nothing is no event)
 UPDATE service_dependency SET self_assessed_audit_id = NULL WHERE service_id = :dep_service AND base_service_id = :new_service;
@@ -186,7 +186,7 @@ VALUES (:dep_service, 'architecture', (SELECT period_end FROM audit WHERE audit_
 RESET ROLE;
 -- reported today: after the registration in force, so still refused
 SET ROLE tenants_csp;
-DELETE FROM service_dependency WHERE service_id = :dep_service AND base_service_id = :dep_base;
+SELECT delete_service_dependency(:dep_service, :dep_base);
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
 -- had it been reported by the day of that registration, its audit would
@@ -194,7 +194,7 @@ RESET ROLE;
 INSERT INTO service_change (service_id, kind, effective_on, description, reported_by, reported_on)
 VALUES (:dep_service, 'architecture', (SELECT period_end FROM audit WHERE audit_id = :live_audit), 'platform replaced (reported in time)', 'registrar', :'live_on');
 SET ROLE tenants_csp;
-DELETE FROM service_dependency WHERE service_id = :dep_service AND base_service_id = :dep_base;
+SELECT service_id = :dep_service AND base_service_id = :dep_base AS removed_own FROM delete_service_dependency(:dep_service, :dep_base);
 RESET ROLE;
 SELECT count(*) AS removed FROM service_dependency WHERE service_id = :dep_service AND base_service_id = :dep_base;
 SELECT kind, payload->>'base_service_id' = :'dep_base' AS that_platform, actor = 'tenants_csp' AS by_provider

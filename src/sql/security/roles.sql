@@ -29,7 +29,10 @@ BEGIN
 		ismap.job
 		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
 	-- the registrar: every table to read; edits the catalogs, the policy,
-	-- the parties and the classification; decides through the functions
+	-- the parties and the classification; decides through the functions.
+	-- Its table-level UPDATE and DELETE let it LOCK these tables in any
+	-- mode: it is staff and trusted, as their only editor (docs/security.md,
+	-- A2-09); no party holds such a privilege on any table
 	GRANT SELECT ON ALL TABLES IN SCHEMA ismap TO ismap_registrar;
 	GRANT INSERT, UPDATE, DELETE ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
 		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param,
@@ -44,7 +47,17 @@ BEGIN
 	-- and control tests of its own audits while they are open
 	GRANT SELECT ON ismap.auditor, ismap.auditor_qualification, ismap.audit, ismap.application,
 		ismap.statement_item, ismap.audit_result, ismap.control_test, ismap.control_test_evaluation TO ismap_auditor;
-	GRANT INSERT, UPDATE, DELETE ON ismap.audit_result, ismap.control_test TO ismap_auditor;
+	-- A table-level UPDATE or DELETE would let a party LOCK the whole table
+	-- in any mode and stall every other party (A2-09): the parties get
+	-- column-level UPDATE, and delete through ismap.delete_* (0.2.0 granted
+	-- the whole tables: taken back first, which takes the columns' too)
+	REVOKE UPDATE, DELETE ON ismap.audit_result, ismap.control_test FROM ismap_auditor;
+	REVOKE UPDATE, DELETE ON ismap.statement_item FROM ismap_csp;
+	REVOKE DELETE ON ismap.service_dependency FROM ismap_csp;
+	GRANT INSERT ON ismap.audit_result, ismap.control_test TO ismap_auditor;
+	GRANT UPDATE (audit_id, control_id, result, rationale) ON ismap.audit_result TO ismap_auditor;
+	GRANT UPDATE (audit_id, control_id, frequency, population, sample_size, deviations, seed)
+		ON ismap.control_test TO ismap_auditor;
 	-- every column of an audit but its decision date, which only the
 	-- decisions write (0.2.0 granted the whole table: taken back first)
 	REVOKE INSERT, UPDATE ON ismap.audit FROM ismap_auditor;
@@ -59,8 +72,8 @@ BEGIN
 	GRANT INSERT ON ismap.service TO ismap_csp;
 	GRANT UPDATE (name, responsibility) ON ismap.service TO ismap_csp;
 	GRANT INSERT (service_id, base_service_id) ON ismap.service_dependency TO ismap_csp;
-	GRANT DELETE ON ismap.service_dependency TO ismap_csp;
-	GRANT INSERT, UPDATE, DELETE ON ismap.statement_item TO ismap_csp;
+	GRANT INSERT ON ismap.statement_item TO ismap_csp;
+	GRANT UPDATE (audit_id, framework_id, control_id, selected, exclusion_reason) ON ismap.statement_item TO ismap_csp;
 	GRANT UPDATE (self_assessed_audit_id) ON ismap.service_dependency TO ismap_auditor, ismap_registrar;
 	GRANT SELECT, INSERT ON ismap.application TO ismap_csp;
 	GRANT UPDATE (status, decided_on, decision_reason) ON ismap.application TO ismap_csp;
@@ -105,6 +118,8 @@ BEGIN
 					 ('principal', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
 					 ('import_nist_iso27001_mapping', 'ismap_registrar'), ('import_oscal_catalog', 'ismap_registrar'),
 					 ('import_oscal_profile', 'ismap_registrar'),
+					 ('delete_statement_item', 'ismap_csp'), ('delete_service_dependency', 'ismap_csp'),
+					 ('delete_audit_result', 'ismap_auditor'), ('delete_control_test', 'ismap_auditor'),
 					 ('run_renewals', 'ismap_jobs'), ('expire_audit_body_selections', 'ismap_jobs'),
 					 ('cascade_delistings', 'ismap_jobs'), ('run_changes', 'ismap_jobs'),
 					 ('job_start', 'ismap_jobs'), ('job_finish', 'ismap_jobs'), ('job_mark_stale', 'ismap_jobs'),
@@ -114,6 +129,9 @@ BEGIN
 					 ('validate_application', 'ismap_registrar'), ('validate_application', 'ismap_auditor'),
 					 ('validate_application', 'ismap_csp'), ('validate_application', 'ismap_jobs')) g(fn, role)
 		  ON g.fn = p.proname
+		-- in a fixed order: a function's ACL lists its grantees in the
+		-- order granted, and an upgrade must end with a fresh install's
+		ORDER BY g.fn, g.role
 	LOOP
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', f, r);
 	END LOOP;
