@@ -712,7 +712,7 @@ main(int argc, char **argv)
 					 1, params);
 	snprintf(as_of, sizeof(as_of), "%s", PQgetvalue(res, 0, 0));
 
-	/* a hot standby: advisory locks would be local to it and every write fails */
+	/* a hot standby: no row can be locked there and every write fails */
 	if (strcmp(PQgetvalue(res, 0, 1), "t") == 0)
 	{
 		PQclear(res);

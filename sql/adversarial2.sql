@@ -1,7 +1,8 @@
 -- findings of the second adversarial pass (docs/security.md, "The second
 -- adversarial pass"), each reproduced as the attack it was: it must fail
--- now and change nothing.  A2-01/A2-02 (advisory locks any login could
--- hold) are concurrent: specs/adversarial2_locks.spec.
+-- now and change nothing.  A2-01/A2-02/A2-08 (advisory locks any login
+-- could hold) are concurrent: specs/adversarial2_locks.spec, and for
+-- ismap-jobs all the jobs layer (test/jobs/run).
 \i test/regress/setup.psql
 SET search_path = ismap, public;
 \set VERBOSITY terse
@@ -38,6 +39,13 @@ WHERE p.pronamespace IN ('ismap'::regnamespace, 'ismap_internal'::regnamespace)
 SELECT lock_name FROM ismap_internal.serial_lock ORDER BY 1;
 SELECT r AS role, has_table_privilege(r, 'ismap_internal.serial_lock', 'SELECT, UPDATE') AS can_lock
 FROM unnest(ARRAY['ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs']) r;
+-- A2-08: the jobs too: each job has its lock row, and no function of the
+-- extension takes an advisory lock of any key
+SELECT count(*) AS jobs_without_lock_row FROM ismap.job j
+WHERE NOT EXISTS (SELECT FROM ismap_internal.serial_lock l WHERE l.lock_name = 'job:' || j.job_name);
+SELECT count(*) AS functions_calling_advisory_locks FROM pg_proc p
+WHERE p.pronamespace IN ('ismap'::regnamespace, 'ismap_internal'::regnamespace)
+  AND p.prosrc ~ 'pg_(try_)?advisory';
 
 -------------------------------------------------------------------------------
 -- A2-03: an auditor moved an open audit, statement and results with it, to

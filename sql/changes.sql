@@ -74,7 +74,7 @@ SELECT * FROM run_changes(NULL);
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM run_changes('infinity');
 \echo :LAST_ERROR_SQLSTATE
-SELECT ismap_internal.job_lock_key('changes');
+SELECT lock_key, lock_name FROM job JOIN ismap_internal.serial_lock ON lock_name = 'job:' || job_name WHERE job_name = 'changes';
 UPDATE policy SET value = '"soon"' WHERE name = 'change_notice_days';
 SELECT * FROM run_changes('2025-12-01');
 \echo :LAST_ERROR_SQLSTATE

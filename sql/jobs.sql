@@ -57,19 +57,31 @@ SELECT * FROM expire_audit_body_selections('infinity');
 \echo :LAST_ERROR_SQLSTATE
 SELECT ismap_internal.job_try_lock('backup');
 \echo :LAST_ERROR_SQLSTATE
-SELECT job, ismap_internal.job_lock_key(job) FROM unnest(ARRAY['renewals', 'auditor-expiry', 'cascade', 'backup']) job;
+-- each job's lock is a row of ismap_internal.serial_lock, one per job
+SELECT lock_name FROM ismap_internal.serial_lock WHERE lock_name LIKE 'job:%' ORDER BY 1;
 -- the jobs are rows: the one list of them
 SELECT job_name, function, lock_key, run_order FROM job ORDER BY run_order;
 SELECT count(*) AS described FROM job WHERE description <> '';
 -- job_run.job references them
 INSERT INTO job_run (job, as_of) VALUES ('backup', '2026-01-01');
 \echo :LAST_ERROR_SQLSTATE
--- the lock is transaction-level: gone at commit, so it cannot leak
+-- the lock is a row lock to the end of the transaction: gone at commit,
+-- so it cannot leak; taken twice in one transaction (also in a savepoint)
+-- it is simply held; no advisory lock is taken
 BEGIN;
 SELECT ismap_internal.job_try_lock('renewals');
-SELECT count(*) AS held FROM pg_locks WHERE locktype = 'advisory' AND classid = 1769172321 AND objid = 101 AND pid = pg_backend_pid();
+SELECT ismap_internal.job_lock_holder('renewals') = pg_backend_pid() AS held_by_me,
+       ismap_internal.job_lock_holder('cascade') AS cascade_holder;
+SELECT ismap_internal.job_try_lock('renewals');
+SAVEPOINT again;
+SELECT ismap_internal.job_try_lock('renewals');
+RELEASE again;
+SELECT count(*) AS advisory FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid();
 COMMIT;
-SELECT count(*) AS held FROM pg_locks WHERE locktype = 'advisory' AND classid = 1769172321 AND objid = 101;
+SELECT ismap_internal.job_lock_holder('renewals') AS holder;
+SELECT ismap_internal.job_lock_holder('backup') AS unknown_job;
+SELECT ismap_internal.job_try_lock(NULL);
+\echo :LAST_ERROR_SQLSTATE
 -- a broken policy is refused, not guessed at
 UPDATE policy SET value = '"ninety"' WHERE name = 'notice_windows_days';
 SELECT * FROM run_renewals('2026-03-02');
@@ -248,7 +260,8 @@ LANGUAGE sql AS $$
 $$;
 INSERT INTO job (job_name, function, lock_key, description, run_order)
 VALUES ('hello', 'public.job_hello(date, boolean, bigint)', 900, 'say hello', 900);
-SELECT ismap_internal.job_lock_key('hello');
+-- its lock row comes with it (trigger job_lock_row)
+SELECT lock_name FROM ismap_internal.serial_lock WHERE lock_name = 'job:hello';
 SELECT action, object_id IS NOT NULL AS has_run, detail FROM run_job('hello', '2026-12-05');
 SELECT action, object_id, detail FROM run_job('hello', '2026-12-05', true);
 SELECT job, status, actions FROM job_run WHERE job = 'hello' ORDER BY run_id;
@@ -256,11 +269,25 @@ SELECT job, last_success_as_of, last_status FROM job_health WHERE job = 'hello';
 -- serialized by its own lock
 BEGIN;
 SELECT ismap_internal.job_try_lock('hello');
-SELECT count(*) AS held FROM pg_locks WHERE locktype = 'advisory' AND classid = 1769172321 AND objid = 900 AND pid = pg_backend_pid();
+SELECT ismap_internal.job_lock_holder('hello') = pg_backend_pid() AS held_by_me;
 COMMIT;
+-- a job row inserted without the trigger (as a restore with triggers
+-- disabled would) gets its lock row at its first run
+ALTER TABLE job DISABLE TRIGGER job_lock_row;
+INSERT INTO job (job_name, function, lock_key, description, run_order)
+VALUES ('hello-bare', 'public.job_hello(date, boolean, bigint)', 904, 'say hello', 904);
+ALTER TABLE job ENABLE ALWAYS TRIGGER job_lock_row;
+SELECT count(*) AS lock_rows FROM ismap_internal.serial_lock WHERE lock_name = 'job:hello-bare';
+SELECT action, detail FROM run_job('hello-bare', '2026-12-05', true);
+SELECT count(*) AS lock_rows FROM ismap_internal.serial_lock WHERE lock_name = 'job:hello-bare';
+-- a renamed job has a lock row under its new name
+UPDATE job SET job_name = 'hello-renamed' WHERE job_name = 'hello-bare';
+SELECT lock_name FROM ismap_internal.serial_lock WHERE lock_name LIKE 'job:hello-%' ORDER BY 1;
+DELETE FROM job WHERE job_name = 'hello-renamed';
+DELETE FROM ismap_internal.serial_lock WHERE lock_name IN ('job:hello-bare', 'job:hello-renamed');
 -- a row naming a function of another shape is refused when it runs
 INSERT INTO job (job_name, function, lock_key, description, run_order)
-VALUES ('bad', 'ismap_internal.job_lock_key(text)', 901, 'not a job function', 901);
+VALUES ('bad', 'ismap_internal.job_lock_holder(text)', 901, 'not a job function', 901);
 SELECT * FROM run_job('bad', '2026-12-05');
 \echo :LAST_ERROR_SQLSTATE
 -- the function runs with the owner's rights: one owned by another role
@@ -271,7 +298,8 @@ SELECT * FROM run_job('hello', '2026-12-06');
 \echo :LAST_ERROR_SQLSTATE
 ALTER FUNCTION public.job_hello(date, boolean, bigint) OWNER TO CURRENT_USER;
 DROP ROLE ismap_test_other;
--- names the command line can carry, never "all"; one lock key per job
+-- names the command line can carry, never "all"; lock_key (no longer a
+-- lock, a number) is unique
 INSERT INTO job (job_name, function, lock_key, description, run_order)
 VALUES ('all', 'public.job_hello(date, boolean, bigint)', 902, 'x', 902);
 \echo :LAST_ERROR_SQLSTATE

@@ -29,7 +29,7 @@ COMMENT ON FUNCTION ismap.event_digest_input(ismap.registry_event) IS 'canonical
 
 -- Events reported by a provider wait here until they are chained (M2 of
 -- the adversarial campaign, "tenants cannot stall each other"): writing to
--- the chain takes the chain's advisory lock, held to the end of the
+-- the chain takes the chain's lock (a row lock), held to the end of the
 -- transaction, and a provider's open transaction must not hold a lock that
 -- every decision and job waits for.  So a provider's change report, and
 -- every change of a platform dependency, only inserts its event here

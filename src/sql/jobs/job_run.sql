@@ -2,7 +2,8 @@
 -- the runs write.  Each job is one set-based, idempotent SQL function: the
 -- ledger that makes a rerun harmless (registration status, notices,
 -- selection status) is written in the same transaction as the work, and a
--- transaction-level advisory lock keeps two runs of one job apart.
+-- lock of its own (a row of ismap_internal.serial_lock) keeps two runs of
+-- one job apart.
 -- ismap-jobs (jobs/) and pg_cron only call these functions.
 
 CREATE TABLE ismap.job_run (

@@ -1,44 +1,65 @@
--- Lock keys: (1769172321, ismap.job.lock_key); 1769172321 is 'isma'.
--- (The event chain and the evidence partitions no longer use advisory
--- keys: see ismap_internal.serial_lock.)
-CREATE FUNCTION ismap_internal.job_lock_key(p_job pg_catalog.text) RETURNS pg_catalog.int4
+-- A job's lock is the row 'job:<job_name>' of ismap_internal.serial_lock,
+-- locked FOR UPDATE to the end of the run's transaction.  Until 0.3.0 it
+-- was the advisory key (1769172321, ismap.job.lock_key); pg_advisory_lock
+-- is executable by PUBLIC, so any login could hold every job's key for
+-- ever and every run was skipped (A2-08).  No role but the owner can lock
+-- a row of ismap_internal.
+
+-- The session whose transaction holds the job's lock: the row's xmax is
+-- the locking transaction (a row lock is not in pg_locks), and that
+-- transaction holds the lock on its own ID while it lasts.  NULL when no
+-- transaction holds it (an xmax of a transaction that has ended), and also
+-- when the lock was taken inside a savepoint since released: the xmax is
+-- then the savepoint's ID, whose lock ended with it, and PostgreSQL 15
+-- does not tell which transaction it belonged to.
+CREATE FUNCTION ismap_internal.job_lock_holder(p_job pg_catalog.text) RETURNS pg_catalog.int4
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	RETURN (SELECT j.lock_key FROM ismap.job j WHERE j.job_name OPERATOR(pg_catalog.=) p_job);
+	RETURN (SELECT k.pid FROM ismap_internal.serial_lock l
+			JOIN pg_catalog.pg_locks k ON k.locktype OPERATOR(pg_catalog.=) 'transactionid'
+				AND k.transactionid OPERATOR(pg_catalog.=) l.xmax
+				AND k.mode OPERATOR(pg_catalog.=) 'ExclusiveLock' AND k.granted
+			WHERE l.lock_name OPERATOR(pg_catalog.=) ('job:' OPERATOR(pg_catalog.||) p_job)
+			LIMIT 1);
 END
 $$;
-COMMENT ON FUNCTION ismap_internal.job_lock_key(pg_catalog.text) IS 'second key of a job''s advisory lock (the first is 1769172321), from ismap.job; NULL for an unknown job';
+COMMENT ON FUNCTION ismap_internal.job_lock_holder(pg_catalog.text) IS 'process ID of the session whose transaction holds a job''s lock (the row job:<job> of serial_lock), found from the row''s xmax in pg_locks; NULL when none holds it or when it was taken in a released savepoint';
 
--- Take the job's transaction-level advisory lock, or fail at once with
--- 55P03 naming the session that holds it.
+-- Take the job's lock for the rest of the transaction, or fail at once
+-- with 55P03 naming the session that holds it.  Taken again in the same
+-- transaction, it is already held: that is no error.
 CREATE FUNCTION ismap_internal.job_try_lock(p_job pg_catalog.text) RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	k pg_catalog.int4 := ismap_internal.job_lock_key(p_job);
-	holder pg_catalog.int4;
+	lname pg_catalog.text := 'job:' OPERATOR(pg_catalog.||) p_job;
 BEGIN
-	IF k IS NULL THEN
+	IF p_job IS NULL OR NOT EXISTS (SELECT 1 FROM ismap.job j WHERE j.job_name OPERATOR(pg_catalog.=) p_job) THEN
 		RAISE EXCEPTION 'unknown job "%"', p_job
 			USING ERRCODE = 'invalid_parameter_value', HINT = 'The jobs are the rows of ismap.job.';
 	END IF;
-	IF NOT pg_catalog.pg_try_advisory_xact_lock(1769172321, k) THEN
-		SELECT l.pid INTO holder FROM pg_catalog.pg_locks l
-		WHERE l.locktype OPERATOR(pg_catalog.=) 'advisory' AND l.granted
-		  AND l.classid OPERATOR(pg_catalog.=) 1769172321::pg_catalog.oid
-		  AND l.objid OPERATOR(pg_catalog.=) k::pg_catalog.oid AND l.objsubid OPERATOR(pg_catalog.=) 2
-		LIMIT 1;
+	-- the trigger job_lock_row makes it with the job's row; one missing
+	-- (a job row inserted with the trigger disabled) is made here, so the
+	-- first run of such a job waits for another first run to end instead
+	-- of failing at once
+	IF NOT EXISTS (SELECT 1 FROM ismap_internal.serial_lock l WHERE l.lock_name OPERATOR(pg_catalog.=) lname) THEN
+		INSERT INTO ismap_internal.serial_lock (lock_name) VALUES (lname) ON CONFLICT (lock_name) DO NOTHING;
+	END IF;
+	-- SKIP LOCKED, not NOWAIT: no error to catch, so no subtransaction
+	PERFORM 1 FROM ismap_internal.serial_lock l WHERE l.lock_name OPERATOR(pg_catalog.=) lname FOR UPDATE SKIP LOCKED;
+	IF NOT FOUND THEN
 		RAISE EXCEPTION 'job "%" is already running', p_job
 			USING ERRCODE = 'lock_not_available',
-				  DETAIL = pg_catalog.format('The advisory lock (1769172321, %s) is held by the session with process ID %s.', k, COALESCE(holder::pg_catalog.text, 'unknown')),
+				  DETAIL = pg_catalog.format('Its lock (the row %s of ismap_internal.serial_lock) is held by the session with process ID %s.',
+											 lname, COALESCE(ismap_internal.job_lock_holder(p_job)::pg_catalog.text, 'unknown')),
 				  HINT = 'Wait for that run to end; a rerun with the same date does nothing twice.';
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION ismap_internal.job_try_lock(pg_catalog.text) IS 'take a job''s transaction-level advisory lock; 55P03 when another run holds it';
+COMMENT ON FUNCTION ismap_internal.job_try_lock(pg_catalog.text) IS 'take a job''s lock (the row job:<job> of ismap_internal.serial_lock, FOR UPDATE) to the end of the transaction; 55P03 naming the holder''s process ID when another run holds it, 22023 for an unknown job';
 
 -- Runs whose session has gone (killed client, crashed backend, restart)
 -- stay "running" for ever unless someone looks: this marks them failed.
@@ -75,7 +96,7 @@ AS $$
 DECLARE
 	id pg_catalog.int8;
 BEGIN
-	IF ismap_internal.job_lock_key(p_job) IS NULL THEN
+	IF p_job IS NULL OR NOT EXISTS (SELECT 1 FROM ismap.job j WHERE j.job_name OPERATOR(pg_catalog.=) p_job) THEN
 		RAISE EXCEPTION 'unknown job "%"', p_job
 			USING ERRCODE = 'invalid_parameter_value', HINT = 'The jobs are the rows of ismap.job.';
 	END IF;
@@ -257,7 +278,7 @@ BEGIN
 				 n OPERATOR(pg_catalog.||) ' actions');
 END
 $$;
-COMMENT ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8, pg_catalog.bool) IS 'run a batch job of ismap.job: check the arguments (an as_of more than the policy max_as_of_ahead after today needs allow_future), take its advisory lock (55P03 when held), record the run in job_run (or adopt the running run_id the caller started with job_start), call its function and mark the run succeeded with the count of each action; a dry run changes and records nothing';
+COMMENT ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8, pg_catalog.bool) IS 'run a batch job of ismap.job: check the arguments (an as_of more than the policy max_as_of_ahead after today needs allow_future), take its lock (55P03 when another run holds it), record the run in job_run (or adopt the running run_id the caller started with job_start), call its function and mark the run succeeded with the count of each action; a dry run changes and records nothing';
 
 REVOKE EXECUTE ON FUNCTION ismap.job_start(pg_catalog.text, pg_catalog.date) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION ismap.job_finish(pg_catalog.int8, pg_catalog.text, pg_catalog.text) FROM PUBLIC;

@@ -72,7 +72,7 @@ INSERT INTO ismap.policy (name, value, description, builtin) VALUES
 -- ismap.control_health evaluates it with the sampling functions, and the
 -- job writes one notice each time a control crosses the policy's limit.
 -- This section widens three things of the batch jobs section: the job
--- names of job_run, the notice kinds, job_lock_key and job_health.
+-- names of job_run, the notice kinds, the rows of ismap.job and job_health.
 INSERT INTO ismap.policy (name, value, description, builtin) VALUES
 	('change_audit_window', '"6 months"', 'how long after its effective date a material change may stay without an audit covering it before the registration is suspended', true),
 	('change_notice_days', '[60, 30, 7]', 'days before the end of a material change''s audit window at which a notice is written, once each', true),
