@@ -15,6 +15,7 @@ static const char *const ismap_raise_templates[] = {
 	"policy parameter \"change_notice_days\" must be an array of days, not %",
 	"the reported facts of change % cannot be edited",
 	"information system % does not exist",
+	"a published hash is 32 bytes (SHA-256), not %",
 	"service % does not exist",
 	"invalid range of months from % to %",
 	"too many evidence partitions from % to %",
