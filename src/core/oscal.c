@@ -155,10 +155,15 @@ element_hook(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr) ctx;
 	read_state *st = (read_state *) ctxt->_private;
 
-	/* libxml2 hands over the same (interned) string for every element */
-	if (uri != NULL && uri != st->ns_ok && strcmp((const char *) uri, OSCAL_NS) == 0)
+	/*
+	 * libxml2 hands every element the namespace name interned in the
+	 * parser's dictionary, which lives as long as the parse: once such a
+	 * string has compared equal, the same pointer needs no strcmp.
+	 */
+	if (uri != NULL && uri != st->ns_ok && strcmp((const char *) uri, OSCAL_NS) == 0 &&
+		ctxt->dict != NULL && xmlDictOwns(ctxt->dict, uri) == 1)
 		st->ns_ok = uri;
-	if (uri == NULL || uri != st->ns_ok)
+	if (uri == NULL || (uri != st->ns_ok && strcmp((const char *) uri, OSCAL_NS) != 0))
 	{
 		st->foreign = st->seen_root ? OSCAL_FOREIGN_ELEMENT : OSCAL_WRONG_NAMESPACE;
 		st->foreign_line = ctxt->input ? ctxt->input->line : 0;
@@ -217,7 +222,7 @@ characters_hook(void *ctx, const xmlChar *ch, int len)
 	if (((read_state *) ctxt->_private)->skip_depth > 0)
 		return;
 	if (parent != NULL && parent->_private == &structural_mark &&
-		ctxt->input != NULL && ctxt->input->line < 65535)
+		ctxt->input != NULL && ctxt->input->line < USHRT_MAX)
 	{
 		for (i = 0; i < len && xml_space(ch[i]); i++)
 			;
@@ -1409,6 +1414,7 @@ walk_control(walker *w, const xmlNode *n, const char *parent_id,
 	oscal_status st = OSCAL_OK;
 	const xmlNode *k;
 	const char *status;
+	const char *prop;
 	ctrlid_parsed parsed;
 	size_t		errpos;
 
@@ -1438,10 +1444,10 @@ walk_control(walker *w, const xmlNode *n, const char *parent_id,
 		c.class_ = attr_dup(w, n, "class", &st);
 	if (st != OSCAL_OK)
 		return st;
-	if ((status = prop_value(n, "label")) != NULL)
-		c.label = dup_len(w, status, strlen(status));
-	if ((status = prop_value(n, "sort-id")) != NULL)
-		c.sort_id = dup_len(w, status, strlen(status));
+	if ((prop = prop_value(n, "label")) != NULL)
+		c.label = dup_len(w, prop, strlen(prop));
+	if ((prop = prop_value(n, "sort-id")) != NULL)
+		c.sort_id = dup_len(w, prop, strlen(prop));
 	status = prop_value(n, "status");
 	c.withdrawn = status != NULL && strcasecmp(status, "withdrawn") == 0;
 

@@ -536,6 +536,24 @@ TEST(white_space)
 	free(doc);
 }
 
+/* the namespace check remembers the OSCAL name it has seen; any other
+ * namespace, declared before or after it, is still foreign */
+TEST(namespace_again)
+{
+	oscal_error err;
+
+	CHECK(cat_str("<catalog " NS ">" META "<group id='g' " NS "><title>g</title>"
+				  "<control id='c-1'><title>t</title></control></group></catalog>", &err) == OSCAL_OK &&
+		  R.ncontrols == 1);
+	CHECK(cat_str("<catalog " NS ">" META "<group id='g' xmlns='http://csrc.nist.gov/ns/oscal/1.1'>"
+				  "<title>g</title></group></catalog>", &err) == OSCAL_FOREIGN_ELEMENT &&
+		  strcmp(err.detail, "http://csrc.nist.gov/ns/oscal/1.1") == 0);
+	CHECK(cat_str("<catalog " NS ">" META "<group id='g'><title>g</title>"
+				  "<o:control xmlns:o='http://csrc.nist.gov/ns/oscal/1.0' id='c-1'><o:title>t</o:title></o:control>"
+				  "<x:control xmlns:x='urn:x' id='c-2'/></group></catalog>", &err) == OSCAL_FOREIGN_ELEMENT &&
+		  strcmp(err.name, "x:control") == 0);
+}
+
 /* every hostile fixture of test/fixtures/oscal, as the core sees it */
 TEST(fixtures)
 {
@@ -628,6 +646,7 @@ main(void)
 	RUN(attribute_limit);
 	RUN(chunks);
 	RUN(white_space);
+	RUN(namespace_again);
 	RUN(fixtures);
 	arena_free_all(&A);
 	return UNIT_DONE("test_oscal");
