@@ -51,6 +51,7 @@ typedef struct read_state
 	bool		have_error;
 	oscal_error *err;
 	long		skip_depth;		/* > 0 inside an element left out of the tree */
+	const xmlChar *ns_ok;		/* a namespace name found to be OSCAL's */
 } read_state;
 
 /*
@@ -106,6 +107,41 @@ left_out(xmlParserCtxtPtr ctxt, const xmlChar *localname, int nb_attributes,
 }
 
 /*
+ * Elements whose own text the walkers never read: the catalog, its groups,
+ * controls and params, a param's select, a control's statement and its
+ * sub-parts -- but only where they stand in that structure (a control
+ * inside a paragraph is prose, and its text is read).  A mark in the
+ * node's _private field says so; the white space between their children
+ * (a pretty-printed catalog has more of it than it has elements) is then
+ * left out of the tree.
+ */
+static const char structural_mark;
+
+static bool
+structural(const xmlNode *parent, const xmlChar *localname)
+{
+	const char *name = (const char *) localname;
+	const char *pn;
+
+	if (parent == NULL || parent->type != XML_ELEMENT_NODE)
+		return strcmp(name, "catalog") == 0;
+	if (parent->_private != &structural_mark)
+		return false;
+	pn = (const char *) parent->name;
+	if (strcmp(pn, "part") == 0)
+		return strcmp(name, "part") == 0;
+	if (strcmp(pn, "control") == 0)
+		return strcmp(name, "part") == 0 || strcmp(name, "control") == 0 ||
+			strcmp(name, "param") == 0;
+	if (strcmp(pn, "catalog") == 0 || strcmp(pn, "group") == 0)
+		return strcmp(name, "group") == 0 || strcmp(name, "control") == 0 ||
+			strcmp(name, "param") == 0;
+	if (strcmp(pn, "param") == 0)
+		return strcmp(name, "select") == 0;
+	return false;
+}
+
+/*
  * SAX startElementNs: every element must be in the OSCAL namespace, so
  * nothing foreign (XInclude, XSLT, ...) ever reaches the tree and a typo in
  * the namespace shows at once.  Checking here, while the element is hot in
@@ -119,7 +155,15 @@ element_hook(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr) ctx;
 	read_state *st = (read_state *) ctxt->_private;
 
-	if (uri == NULL || strcmp((const char *) uri, OSCAL_NS) != 0)
+	/*
+	 * libxml2 hands every element the namespace name interned in the
+	 * parser's dictionary, which lives as long as the parse: once such a
+	 * string has compared equal, the same pointer needs no strcmp.
+	 */
+	if (uri != NULL && uri != st->ns_ok && strcmp((const char *) uri, OSCAL_NS) == 0 &&
+		ctxt->dict != NULL && xmlDictOwns(ctxt->dict, uri) == 1)
+		st->ns_ok = uri;
+	if (uri == NULL || (uri != st->ns_ok && strcmp((const char *) uri, OSCAL_NS) != 0))
 	{
 		st->foreign = st->seen_root ? OSCAL_FOREIGN_ELEMENT : OSCAL_WRONG_NAMESPACE;
 		st->foreign_line = ctxt->input ? ctxt->input->line : 0;
@@ -138,8 +182,14 @@ element_hook(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		return;
 	}
 	st->seen_root = true;
-	xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces,
-						  namespaces, nb_attributes, nb_defaulted, attributes);
+	{
+		bool		mark = structural(ctxt->node, localname);
+
+		xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces,
+							  namespaces, nb_attributes, nb_defaulted, attributes);
+		if (mark && ctxt->node != NULL)
+			ctxt->node->_private = (void *) &structural_mark;
+	}
 }
 
 static void
@@ -155,14 +205,31 @@ end_element_hook(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		xmlSAX2EndElementNs(ctx, localname, prefix, uri);
 }
 
-/* text, comments and processing instructions inside a left-out element */
+/*
+ * Text: none inside a left-out element, and no white space directly in a
+ * structural element (above).  White space is kept where libxml2 can no
+ * longer store the line in a node (from line 65535 on, XML_PARSE_BIG_LINES
+ * keeps it in text nodes, and an element there takes the line of its first
+ * child or next sibling): every line reported stays what it was.
+ */
 static void
 characters_hook(void *ctx, const xmlChar *ch, int len)
 {
 	xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr) ctx;
+	const xmlNode *parent = ctxt->node;
+	int			i;
 
-	if (((read_state *) ctxt->_private)->skip_depth == 0)
-		xmlSAX2Characters(ctx, ch, len);
+	if (((read_state *) ctxt->_private)->skip_depth > 0)
+		return;
+	if (parent != NULL && parent->_private == &structural_mark &&
+		ctxt->input != NULL && ctxt->input->line < USHRT_MAX)
+	{
+		for (i = 0; i < len && xml_space(ch[i]); i++)
+			;
+		if (i == len)
+			return;
+	}
+	xmlSAX2Characters(ctx, ch, len);
 }
 
 static void
@@ -260,7 +327,9 @@ enum
  * A segment runs from one "<" to the next.  Counting its "=" bytes (a
  * memchr hop per "=") bounds its attributes from above; only a segment with
  * more "=" than the limit (say, long prose with "=" after a tag) is counted
- * again byte by byte, by the exact rules above.
+ * again byte by byte, by the exact rules above.  A segment of no more bytes
+ * than the limit (nearly all of them) cannot have that many "=", so its
+ * bytes are counted only once it grows longer.
  */
 typedef struct attr_scan
 {
@@ -270,6 +339,7 @@ typedef struct attr_scan
 	int			count;			/* "=" bytes, or attributes when exact */
 	int			max;
 	size_t		tag;			/* offset of the segment's "<" */
+	size_t		counted;		/* "=" before this offset are counted */
 } attr_scan;
 
 /*
@@ -370,13 +440,18 @@ scan_attributes(attr_scan *sc, const char *buf, size_t from, size_t to,
 			if (p == to)
 				return true;
 			sc->exact = false;	/* at the next "<" */
+			sc->counted = p;
 		}
 		lt = memchr(buf + p, '<', to - p);
 		seg_end = lt ? (size_t) (lt - buf) : to;
-		if (sc->in_segment)
+		/* a segment no longer than the limit cannot hold more "=" */
+		if (sc->in_segment && seg_end - sc->tag > (size_t) sc->max)
 		{
 			const char *eq;
 
+			/* from where the count stopped (the "<" of a segment that was
+			 * short so far) */
+			p = sc->counted;
 			while (p < seg_end && (eq = memchr(buf + p, '=', seg_end - p)) != NULL)
 			{
 				p = (size_t) (eq - buf) + 1;
@@ -392,11 +467,13 @@ scan_attributes(attr_scan *sc, const char *buf, size_t from, size_t to,
 			}
 			if (sc->exact)
 				continue;
+			sc->counted = seg_end;
 		}
 		if (lt == NULL)
 			return true;
 		sc->in_segment = true;
 		sc->tag = seg_end;
+		sc->counted = seg_end + 1;
 		sc->count = 0;
 		p = seg_end + 1;
 	}
@@ -1337,6 +1414,7 @@ walk_control(walker *w, const xmlNode *n, const char *parent_id,
 	oscal_status st = OSCAL_OK;
 	const xmlNode *k;
 	const char *status;
+	const char *prop;
 	ctrlid_parsed parsed;
 	size_t		errpos;
 
@@ -1366,10 +1444,10 @@ walk_control(walker *w, const xmlNode *n, const char *parent_id,
 		c.class_ = attr_dup(w, n, "class", &st);
 	if (st != OSCAL_OK)
 		return st;
-	if (prop_value(n, "label"))
-		c.label = dup_len(w, prop_value(n, "label"), strlen(prop_value(n, "label")));
-	if (prop_value(n, "sort-id"))
-		c.sort_id = dup_len(w, prop_value(n, "sort-id"), strlen(prop_value(n, "sort-id")));
+	if ((prop = prop_value(n, "label")) != NULL)
+		c.label = dup_len(w, prop, strlen(prop));
+	if ((prop = prop_value(n, "sort-id")) != NULL)
+		c.sort_id = dup_len(w, prop, strlen(prop));
 	status = prop_value(n, "status");
 	c.withdrawn = status != NULL && strcasecmp(status, "withdrawn") == 0;
 

@@ -395,6 +395,28 @@ TEST(attribute_limit)
 	doc = many_attributes("<!-- -- -->", 1000, "", &len);
 	CHECK(catalog(doc, len, NULL, &err) == OSCAL_XML_ERROR);
 	free(doc);
+	/* wherever the chunks are cut: a tag of short segments is counted
+	 * once its segment grows past the limit, from its "<" */
+	{
+		oscal_read_opts o = {0, 0, NULL, NULL};
+		static const size_t sizes[] = {1, 2, 3, 7, 64, 255, 256, 257, 1000};
+		size_t		k;
+
+		OPTS = &o;
+		for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++)
+		{
+			o.chunk = sizes[k];
+			doc = many_attributes("", OSCAL_MAX_ATTRIBUTES, "", &len);
+			CHECKF(catalog(doc, len, NULL, &err) == OSCAL_OK, "chunk %zu", o.chunk);
+			free(doc);
+			doc = many_attributes("", OSCAL_MAX_ATTRIBUTES + 1, "", &len);
+			CHECKF(catalog(doc, len, NULL, &err) == OSCAL_TOO_MANY_ATTRIBUTES &&
+				   err.line == 2 && strcmp(err.name, "control") == 0,
+				   "chunk %zu: %ld %s", o.chunk, err.line, err.name);
+			free(doc);
+		}
+		OPTS = NULL;
+	}
 	/* prose full of "=" after a tag is no attribute */
 	{
 		char		buf[8192];
@@ -467,6 +489,69 @@ TEST(chunks)
 		OPTS = NULL;
 		free(big);
 	}
+}
+
+/*
+ * White space directly in the catalog, groups, controls, params, selects and
+ * statement parts is left out of the tree; in prose it stays, even inside
+ * an element of one of those names, and every line reported stays exact.
+ */
+TEST(white_space)
+{
+	oscal_error err;
+	char	   *doc;
+	char	   *p;
+	size_t		n;
+	static const struct
+	{
+		size_t		newlines;
+		const char *tail;
+		long		line;		/* what the reader reported before the change */
+	}			lines[] = {
+		{70000, "<control id='c-3'>\n <prop name='a' value='b'/>\n</control></group></catalog>", 70002},
+		{65530, "<control id='c-3'>\n\n\n\n\n\n\n\n <prop name='a' value='b'/>\n</control></group></catalog>", 65531},
+		{65533, "<control id='c-3'><title>x</title></control>\n\n\n\n\n\n\n<control id='c-5'/>\n</group></catalog>", 65542},
+		{65533, "<control id='c-3'><title>x</title></control>\n\n\n\n\n\n\n<control id='c-5'/></group></catalog>", 65541},
+	};
+	size_t		i;
+
+	CHECK(cat_str("<catalog " NS ">" META "\n <group id='g'>\n  <title>a<group> </group>b</title>\n"
+				  "  <control id='c-1'>\n   <title>t</title>\n   <part name='statement'>\n"
+				  "    <p>a<control id='x'>\t</control>b<select>\n</select>c</p>\n   </part>\n"
+				  "  </control>\n </group>\n</catalog>", &err) == OSCAL_OK);
+	CHECKF(strcmp(R.groups[0].title, "a b") == 0, "%s", R.groups[0].title);
+	CHECKF(R.ncontrols == 1 && strcmp(R.controls[0].statement, "a b c") == 0, "%s",
+		   R.ncontrols ? R.controls[0].statement : "");
+
+	doc = malloc(70000 + 1024);
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+	{
+		p = doc + sprintf(doc, "<catalog " NS ">" META "<group id='g'><title>g</title>");
+		memset(p, '\n', lines[i].newlines);
+		p += lines[i].newlines;
+		n = (size_t) (p - doc) + (size_t) sprintf(p, "%s", lines[i].tail);
+		CHECKF(catalog(doc, n, NULL, &err) == OSCAL_MISSING_TITLE && err.line == lines[i].line,
+			   "case %zu: line %ld, want %ld", i, err.line, lines[i].line);
+	}
+	free(doc);
+}
+
+/* the namespace check remembers the OSCAL name it has seen; any other
+ * namespace, declared before or after it, is still foreign */
+TEST(namespace_again)
+{
+	oscal_error err;
+
+	CHECK(cat_str("<catalog " NS ">" META "<group id='g' " NS "><title>g</title>"
+				  "<control id='c-1'><title>t</title></control></group></catalog>", &err) == OSCAL_OK &&
+		  R.ncontrols == 1);
+	CHECK(cat_str("<catalog " NS ">" META "<group id='g' xmlns='http://csrc.nist.gov/ns/oscal/1.1'>"
+				  "<title>g</title></group></catalog>", &err) == OSCAL_FOREIGN_ELEMENT &&
+		  strcmp(err.detail, "http://csrc.nist.gov/ns/oscal/1.1") == 0);
+	CHECK(cat_str("<catalog " NS ">" META "<group id='g'><title>g</title>"
+				  "<o:control xmlns:o='http://csrc.nist.gov/ns/oscal/1.0' id='c-1'><o:title>t</o:title></o:control>"
+				  "<x:control xmlns:x='urn:x' id='c-2'/></group></catalog>", &err) == OSCAL_FOREIGN_ELEMENT &&
+		  strcmp(err.name, "x:control") == 0);
 }
 
 /* every hostile fixture of test/fixtures/oscal, as the core sees it */
@@ -560,6 +645,8 @@ main(void)
 	RUN(nist_rev4_catalog);
 	RUN(attribute_limit);
 	RUN(chunks);
+	RUN(white_space);
+	RUN(namespace_again);
 	RUN(fixtures);
 	arena_free_all(&A);
 	return UNIT_DONE("test_oscal");
