@@ -301,3 +301,24 @@ WHERE c.framework_id = 'latin1';
 \c :regression_db
 SET client_min_messages = warning;
 DROP DATABASE ismap_oscal_latin1;
+
+-- A new framework is written with the per-row foreign-key checks off
+-- (session_replication_role = replica for those statements only) and its
+-- references checked once, set-based: the registrar, who may not set that
+-- setting, imports; the setting is back to origin in the same transaction,
+-- the rows equal the first import's, and every reference holds.
+DO $$ BEGIN CREATE ROLE oscal_registrar LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+GRANT ismap_registrar TO oscal_registrar;
+\c - oscal_registrar
+SET search_path = ismap, public;
+SET session_replication_role = replica;
+BEGIN;
+SELECT framework_id, groups, controls, enhancements, withdrawn, params FROM import_oscal_catalog(:'cat', 'rev4-again');
+SHOW session_replication_role;
+SELECT (SELECT count(*) FROM control WHERE framework_id = 'rev4-again') = (SELECT count(*) FROM control WHERE framework_id = 'nist-800-53-r4') AS same_controls,
+       (SELECT count(*) FROM control_param WHERE framework_id = 'rev4-again') = (SELECT count(*) FROM control_param WHERE framework_id = 'nist-800-53-r4') AS same_params,
+       (SELECT count(*) FROM control c WHERE framework_id = 'rev4-again' AND parent_id IS NOT NULL
+          AND NOT EXISTS (SELECT FROM control p WHERE p.framework_id = c.framework_id AND p.control_id = c.parent_id)) AS orphans;
+ROLLBACK;
+\c - postgres
+DROP ROLE oscal_registrar;
