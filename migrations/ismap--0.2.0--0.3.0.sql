@@ -9604,6 +9604,56 @@ END
 $$;
 COMMENT ON FUNCTION ismap.create_roles() IS 'superuser: create the five ismap roles if missing, grant them least privilege and create the row-level policies; idempotent; returns the roles it created';
 
+-- ==== A long transaction appends without looking through the queue it chained ====
+CREATE OR REPLACE FUNCTION ismap_internal.xid_is_current(pg_catalog.xid) RETURNS pg_catalog.bool
+LANGUAGE C VOLATILE STRICT
+AS 'MODULE_PATHNAME', 'ismap_xid_is_current';
+COMMENT ON FUNCTION ismap_internal.xid_is_current(pg_catalog.xid) IS 'true when the transaction id is the current transaction''s or one of its live subtransactions''';
+CREATE OR REPLACE FUNCTION ismap_internal.append_event(p_kind pg_catalog.text, p_registration_id pg_catalog.int8,
+	p_service_id pg_catalog.int8, p_payload pg_catalog.jsonb) RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	held pg_catalog.bool;
+BEGIN
+	-- already held by this transaction: the queue was chained at its first
+	-- append (a long transaction would otherwise look through every row it
+	-- chained and deleted, at each append); rows others commit meanwhile
+	-- are chained by the next transaction's first append or the changes job
+	held := ismap_internal.xid_is_current((SELECT l.xmax FROM ismap_internal.serial_lock l
+										   WHERE l.lock_name OPERATOR(pg_catalog.=) 'event chain'));
+	PERFORM 1 FROM ismap_internal.serial_lock l WHERE l.lock_name OPERATOR(pg_catalog.=) 'event chain' FOR UPDATE;
+	IF NOT held THEN
+		PERFORM ismap_internal.chain_pending_events();
+	END IF;
+	RETURN ismap_internal.link_event(pg_catalog.clock_timestamp(), p_kind, p_registration_id, p_service_id,
+		p_payload, ismap_internal.event_actor());
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.append_event(pg_catalog.text, pg_catalog.int8, pg_catalog.int8, pg_catalog.jsonb) IS 'append one event to the hash-chained registry log, after the pending events committed so far (used by the registry functions and triggers; takes the chain lock)';
+CREATE OR REPLACE FUNCTION ismap_internal.queue_event(p_kind pg_catalog.text, p_registration_id pg_catalog.int8,
+	p_service_id pg_catalog.int8, p_payload pg_catalog.jsonb) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	-- a transaction that holds the chain's lock already (it appended an
+	-- event: a decision, a job, a bulk load) writes the event at once; it
+	-- takes no lock it did not hold
+	IF ismap_internal.xid_is_current((SELECT l.xmax FROM ismap_internal.serial_lock l
+									  WHERE l.lock_name OPERATOR(pg_catalog.=) 'event chain')) THEN
+		PERFORM ismap_internal.link_event(pg_catalog.clock_timestamp(), p_kind, p_registration_id, p_service_id,
+			COALESCE(p_payload, '{}'), ismap_internal.event_actor());
+		RETURN;
+	END IF;
+	INSERT INTO ismap_internal.pending_event (occurred_at, kind, registration_id, service_id, payload, actor)
+	VALUES (pg_catalog.clock_timestamp(), p_kind, p_registration_id, p_service_id, COALESCE(p_payload, '{}'),
+		ismap_internal.event_actor());
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.queue_event(pg_catalog.text, pg_catalog.int8, pg_catalog.int8, pg_catalog.jsonb) IS 'report an event without the chain lock: a pending row, chained later by the next append or the changes job';
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

@@ -37,6 +37,8 @@
  */
 #include "ismap.h"
 
+#include "access/xact.h"
+
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "common/cryptohash.h"
@@ -655,4 +657,20 @@ ismap_event_fingerprint_combine(PG_FUNCTION_ARGS)
 	SET_VARSIZE(out, VARHDRSZ + DIGEST_LEN);
 	memcpy(VARDATA(out), &a, DIGEST_LEN);
 	PG_RETURN_BYTEA_P(out);
+}
+
+/*
+ * Whether a transaction id is the current transaction's or one of its
+ * subtransactions' still in progress: the event chain's append asks it of
+ * its lock row's xmax, to know whether this transaction already holds the
+ * lock (then the queue was chained at its first append, and a reported
+ * event may go straight into the log).
+ */
+PG_FUNCTION_INFO_V1(ismap_xid_is_current);
+Datum
+ismap_xid_is_current(PG_FUNCTION_ARGS)
+{
+	TransactionId xid = DatumGetTransactionId(PG_GETARG_DATUM(0));
+
+	PG_RETURN_BOOL(TransactionIdIsNormal(xid) && TransactionIdIsCurrentTransactionId(xid));
 }

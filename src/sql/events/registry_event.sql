@@ -125,6 +125,14 @@ END
 $$;
 COMMENT ON FUNCTION ismap_internal.chain_pending_events() IS 'chain the pending events committed so far, in pending_id order, and delete them (the caller holds the chain lock); returns how many';
 
+-- Whether a transaction id is this transaction's (or a live
+-- subtransaction's): asked of the chain's lock row's xmax, to know whether
+-- this transaction already holds the chain's lock (src/pg/events.c).
+CREATE FUNCTION ismap_internal.xid_is_current(pg_catalog.xid) RETURNS pg_catalog.bool
+LANGUAGE C VOLATILE STRICT
+AS 'MODULE_PATHNAME', 'ismap_xid_is_current';
+COMMENT ON FUNCTION ismap_internal.xid_is_current(pg_catalog.xid) IS 'true when the transaction id is the current transaction''s or one of its live subtransactions''';
+
 -- Append one event to the chain.  The chain's lock -- a row of
 -- ismap_internal.serial_lock, which no role but the owner can lock (an
 -- advisory key any login could take and hold for ever) -- serializes
@@ -135,9 +143,19 @@ CREATE FUNCTION ismap_internal.append_event(p_kind pg_catalog.text, p_registrati
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+	held pg_catalog.bool;
 BEGIN
+	-- already held by this transaction: the queue was chained at its first
+	-- append (a long transaction would otherwise look through every row it
+	-- chained and deleted, at each append); rows others commit meanwhile
+	-- are chained by the next transaction's first append or the changes job
+	held := ismap_internal.xid_is_current((SELECT l.xmax FROM ismap_internal.serial_lock l
+										   WHERE l.lock_name OPERATOR(pg_catalog.=) 'event chain'));
 	PERFORM 1 FROM ismap_internal.serial_lock l WHERE l.lock_name OPERATOR(pg_catalog.=) 'event chain' FOR UPDATE;
-	PERFORM ismap_internal.chain_pending_events();
+	IF NOT held THEN
+		PERFORM ismap_internal.chain_pending_events();
+	END IF;
 	RETURN ismap_internal.link_event(pg_catalog.clock_timestamp(), p_kind, p_registration_id, p_service_id,
 		p_payload, ismap_internal.event_actor());
 END
@@ -149,12 +167,23 @@ COMMENT ON FUNCTION ismap_internal.append_event(pg_catalog.text, pg_catalog.int8
 -- chains it.  Its time and actor are fixed now.
 CREATE FUNCTION ismap_internal.queue_event(p_kind pg_catalog.text, p_registration_id pg_catalog.int8,
 	p_service_id pg_catalog.int8, p_payload pg_catalog.jsonb) RETURNS void
-LANGUAGE sql VOLATILE
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
+BEGIN
+	-- a transaction that holds the chain's lock already (it appended an
+	-- event: a decision, a job, a bulk load) writes the event at once; it
+	-- takes no lock it did not hold
+	IF ismap_internal.xid_is_current((SELECT l.xmax FROM ismap_internal.serial_lock l
+									  WHERE l.lock_name OPERATOR(pg_catalog.=) 'event chain')) THEN
+		PERFORM ismap_internal.link_event(pg_catalog.clock_timestamp(), p_kind, p_registration_id, p_service_id,
+			COALESCE(p_payload, '{}'), ismap_internal.event_actor());
+		RETURN;
+	END IF;
 	INSERT INTO ismap_internal.pending_event (occurred_at, kind, registration_id, service_id, payload, actor)
 	VALUES (pg_catalog.clock_timestamp(), p_kind, p_registration_id, p_service_id, COALESCE(p_payload, '{}'),
-		ismap_internal.event_actor())
+		ismap_internal.event_actor());
+END
 $$;
 COMMENT ON FUNCTION ismap_internal.queue_event(pg_catalog.text, pg_catalog.int8, pg_catalog.int8, pg_catalog.jsonb) IS 'report an event without the chain lock: a pending row, chained later by the next append or the changes job';
 
