@@ -9654,6 +9654,63 @@ END
 $$;
 COMMENT ON FUNCTION ismap_internal.queue_event(pg_catalog.text, pg_catalog.int8, pg_catalog.int8, pg_catalog.jsonb) IS 'report an event without the chain lock: a pending row, chained later by the next append or the changes job';
 
+-- ==== Public replica: ismap.create_publication() ====
+CREATE OR REPLACE FUNCTION ismap.create_publication()
+RETURNS TABLE (table_name pg_catalog.regclass, row_filter pg_catalog.text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	spec pg_catalog.text;
+BEGIN
+	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
+		RAISE EXCEPTION 'ismap.create_publication() must be run by a superuser' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	CREATE TEMPORARY TABLE ismap_published_tables ON COMMIT DROP AS
+	SELECT t.ord, t.rel::pg_catalog.regclass AS rel, t.filter
+	FROM (VALUES
+		-- the public tables (DESIGN 3.9 / 3.12), in one list
+		-- control standards and their mappings
+		(1, 'ismap.framework', NULL::pg_catalog.text),
+		(2, 'ismap.control', NULL),
+		(3, 'ismap.control_group', NULL),
+		(4, 'ismap.control_param', NULL),
+		(5, 'ismap.control_reference', NULL),
+		(6, 'ismap.baseline', NULL),
+		(7, 'ismap.baseline_control', NULL),
+		(8, 'ismap.control_mapping', NULL),
+		-- the scheme's policy
+		(9, 'ismap.policy', NULL),
+		-- audit bodies and their selections
+		(10, 'ismap.audit_body', NULL),
+		(11, 'ismap.audit_body_selection', NULL),
+		-- registrations and the registry's rows (service, provider, audit body)
+		(12, 'ismap.registration', NULL),
+		(13, 'ismap.registry_listing', NULL),
+		-- the events of registrations only (the reader's policy "published")
+		(14, 'ismap.registry_event',
+			'kind IN (''registered'', ''reinstated'', ''expired'', ''delisted'', ''suspended'', ''changed'')')
+	) AS t(ord, rel, filter);
+
+	SELECT pg_catalog.string_agg(pg_catalog.format('TABLE %s', p.rel)
+			OPERATOR(pg_catalog.||) COALESCE(' WHERE (' OPERATOR(pg_catalog.||) p.filter OPERATOR(pg_catalog.||) ')', ''),
+			', ' ORDER BY p.ord)
+	INTO spec FROM pg_temp.ismap_published_tables p;
+
+	IF EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = 'ismap_published') THEN
+		-- put it back as shipped: exactly these tables, every operation
+		EXECUTE 'ALTER PUBLICATION ismap_published SET ' OPERATOR(pg_catalog.||) spec;
+		ALTER PUBLICATION ismap_published SET (publish = 'insert, update, delete, truncate', publish_via_partition_root = false);
+	ELSE
+		EXECUTE 'CREATE PUBLICATION ismap_published FOR ' OPERATOR(pg_catalog.||) spec;
+	END IF;
+
+	RETURN QUERY SELECT p.rel, p.filter FROM pg_temp.ismap_published_tables p ORDER BY p.ord;
+	DROP TABLE pg_temp.ismap_published_tables;
+END
+$$;
+COMMENT ON FUNCTION ismap.create_publication() IS 'superuser: create (or put back as shipped) the publication ismap_published of the public tables, for a public replica by logical replication; returns its tables and row filters';
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).
