@@ -18,6 +18,7 @@ ISMAP_PACKAGES=(
 	libxml2-dev libxml2-utils libpq-dev pkg-config
 	graphviz python3 python3-jsonschema libipc-run-perl
 	gettext locales
+	pgbackrest postgresql-$PG_MAJOR-auto-failover
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
