@@ -9801,7 +9801,7 @@ $$;
 COMMENT ON FUNCTION ismap.export_oscal_catalog_json(pg_catalog.text) IS
 	'a framework as an OSCAL 1.1 JSON catalog; import_oscal_catalog_json of it yields the same rows';
 
--- ==== create_roles grants the JSON importers to the registrar ====
+-- ==== create_roles grants the JSON importers to the registrar and SET on lc_messages to every role ====
 CREATE OR REPLACE FUNCTION ismap.create_roles() RETURNS pg_catalog.text[]
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -9901,6 +9901,10 @@ BEGIN
 	-- (the batch functions have the owner's rights; the role itself reads
 	-- only its runs and notices, besides what everyone reads)
 	GRANT SELECT ON ismap.job_run, ismap.notice, ismap.job_health TO ismap_jobs;
+
+	-- every role may choose the language of its messages (lc_messages is a
+	-- superuser setting; the grant reaches the login roles that are members)
+	GRANT SET ON PARAMETER lc_messages TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
 
 	-- functions: everything that only reads, to every role; what writes,
 	-- to the one role that needs it

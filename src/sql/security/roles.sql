@@ -98,6 +98,10 @@ BEGIN
 	-- only its runs and notices, besides what everyone reads)
 	GRANT SELECT ON ismap.job_run, ismap.notice, ismap.job_health TO ismap_jobs;
 
+	-- every role may choose the language of its messages (lc_messages is a
+	-- superuser setting; the grant reaches the login roles that are members)
+	GRANT SET ON PARAMETER lc_messages TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
+
 	-- functions: everything that only reads, to every role; what writes,
 	-- to the one role that needs it
 	FOR f IN
