@@ -27,3 +27,12 @@ SET lc_messages = 'ja_JP.UTF-8';
 RESET ROLE;
 DROP ROLE ismap_test_ja_other;
 DROP ROLE ismap_test_ja_login;
+-- the OSCAL JSON importers' errors and the assessment results' are
+-- Japanese too, details included
+SET lc_messages = 'ja_JP.UTF-8';
+SELECT * FROM ismap.import_oscal_catalog_json('{"catalog": {"metadata": {"title": "t"}, "groups": "x"}}', 'h');
+SELECT * FROM ismap.import_oscal_catalog_json('{"catalog": {"metadata": {"title": "t"}, "controls": [{"title": "c"}]}}', 'h');
+SELECT * FROM ismap.import_oscal_catalog_json('{"profile": {}}', 'h');
+SELECT * FROM ismap.import_oscal_assessment_results('{"catalog": {}}', 1);
+SELECT * FROM ismap.import_oscal_assessment_results('{"assessment-results": {"results": []}}', 12345);
+RESET lc_messages;

@@ -321,7 +321,7 @@ ismap_oscal_error(const oscal_error *err, const char *kind)
 void
 ismap_oscal_json_error(const oscal_error *err, const char *kind)
 {
-	const char *why = oscal_status_text(err->status);
+	const char *why = ISMAP_T(oscal_status_text(err->status));
 	const char *at = err->detail[0] ? err->detail : "/";
 
 	switch (err->status)

@@ -122,7 +122,7 @@ BEGIN
 					 ('principal', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
 					 ('import_nist_iso27001_mapping', 'ismap_registrar'), ('import_oscal_catalog', 'ismap_registrar'),
 					 ('import_oscal_profile', 'ismap_registrar'), ('import_oscal_catalog_json', 'ismap_registrar'),
-					 ('import_oscal_profile_json', 'ismap_registrar'),
+					 ('import_oscal_profile_json', 'ismap_registrar'), ('import_oscal_assessment_results', 'ismap_auditor'),
 					 ('delete_statement_item', 'ismap_csp'), ('delete_service_dependency', 'ismap_csp'),
 					 ('delete_audit_result', 'ismap_auditor'), ('delete_control_test', 'ismap_auditor'),
 					 ('run_renewals', 'ismap_jobs'), ('expire_audit_body_selections', 'ismap_jobs'),
