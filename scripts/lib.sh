@@ -18,6 +18,7 @@ ISMAP_PACKAGES=(
 	libxml2-dev libxml2-utils libpq-dev pkg-config
 	graphviz python3 python3-jsonschema libipc-run-perl
 	gettext locales
+	debhelper dpkg-dev fakeroot postgresql-server-dev-all
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
