@@ -9671,7 +9671,7 @@ COMMENT ON FUNCTION ismap.import_oscal_profile_json(pg_catalog.jsonb, pg_catalog
 REVOKE ALL ON FUNCTION ismap.import_oscal_catalog_json(pg_catalog.jsonb, pg_catalog.text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION ismap.import_oscal_profile_json(pg_catalog.jsonb, pg_catalog.text, pg_catalog.text) FROM PUBLIC;
 CREATE OR REPLACE FUNCTION ismap.export_oscal_catalog_json(framework_id pg_catalog.text)
-	RETURNS pg_catalog.jsonb LANGUAGE plpgsql STABLE STRICT
+	RETURNS pg_catalog.jsonb LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE

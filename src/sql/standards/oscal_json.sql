@@ -7,7 +7,7 @@
 -- as deep as the importers allow), each level one set-based query.
 
 CREATE FUNCTION ismap.export_oscal_catalog_json(framework_id pg_catalog.text)
-	RETURNS pg_catalog.jsonb LANGUAGE plpgsql STABLE STRICT
+	RETURNS pg_catalog.jsonb LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
