@@ -59,6 +59,8 @@ static const vl_rule rules[VL_NCODES] = {
 	"A platform the service runs on is registered below the requested level."},
 	[VL_SAAS_WITHOUT_PLATFORM] = {"SAAS_WITHOUT_PLATFORM", VL_WARNING,
 	"A SaaS declares no platform it runs on."},
+	[VL_REVIEW_FINDING_OPEN] = {"REVIEW_FINDING_OPEN", VL_ERROR,
+	"A finding of the technical review is not resolved."},
 };
 
 const char *
@@ -481,6 +483,23 @@ check_platforms(const vl_input *in, vl_ctx *cx)
 			   "the service is a SaaS but declares no platform it runs on; record its IaaS/PaaS in service_dependency");
 }
 
+static void
+check_review(const vl_input *in, vl_ctx *cx)
+{
+	char		d[16];
+
+	for (int i = 0; i < in->nfindings; i++)
+	{
+		const vl_finding *f = &in->findings[i];
+
+		vl_format_date(f->raised_on, d);
+		report(cx, VL_REVIEW_FINDING_OPEN, VL_ERROR, f->control_id,
+			   "review finding %lld to the %s, raised on %s, is not resolved%s",
+			   (long long) f->finding_id, f->addressed_to ? f->addressed_to : "?", d,
+			   f->responded ? " (answered: the reviewer resolves it)" : " (awaiting an answer)");
+	}
+}
+
 int
 vl_validate(const vl_input *in, vl_emit_fn emit, void *arg)
 {
@@ -493,5 +512,6 @@ vl_validate(const vl_input *in, vl_emit_fn emit, void *arg)
 	check_controls(in, &cx);
 	check_tests(in, &cx);
 	check_platforms(in, &cx);
+	check_review(in, &cx);
 	return cx.count;
 }

@@ -7,9 +7,16 @@
  */
 static const char *const ismap_raise_templates[] = {
 	"application % does not exist",
-	"application % is %, not submitted",
+	"application % is %, not %",
 	"application % cannot be approved: % error finding(s) remain",
 	"application % cannot be approved: query finding(s) not acknowledged",
+	"date % is before %, %",
+	"a finding is addressed to csp or auditor, not %",
+	"control \"%\" is not in the standard of audit %",
+	"review finding % does not exist",
+	"review finding % is addressed to the %, not to the %",
+	"review finding % was resolved on %: it takes no response",
+	"review finding % was already resolved on %",
 	"audit % is decided: its statement, results and control tests are frozen",
 	"audit % is decided: it is frozen",
 	"audit % has a statement: its service cannot change",
@@ -92,6 +99,7 @@ static const char *const ismap_raise_templates[] = {
 	"mapping pairs line %: ISO/IEC 27001 reference \"%\" is not in table 2",
 	"mapping table 2 pairs line %: control \"%\" is neither in table 1 nor an enhancement of a control there",
 	"control \"%\" does not exist in framework \"%\"",
+	"application % is %, not submitted",
 	"run %: %",
 	"%",
 };

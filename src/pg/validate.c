@@ -90,7 +90,7 @@ col_float(int r, int n)
 enum
 {
 	Q_APPLICATION, Q_ACCEPTED, Q_SELECTIONS, Q_QUALIFICATIONS, Q_STATED,
-	Q_REQUIRED, Q_TESTS, Q_DEPS, NQUERIES
+	Q_REQUIRED, Q_TESTS, Q_DEPS, Q_FINDINGS, NQUERIES
 };
 static SPIPlanPtr plans[NQUERIES];
 
@@ -195,6 +195,13 @@ static const char q_deps[] =
 "      AND r.status OPERATOR(pg_catalog.=) 'active'"
 " WHERE d.service_id OPERATOR(pg_catalog.=) $1"
 " ORDER BY d.base_service_id";
+
+/* $1 application: the unresolved review findings */
+static const char q_findings[] =
+"SELECT f.finding_id, f.control_id::pg_catalog.text, f.addressed_to, f.raised_on, f.response IS NOT NULL"
+" FROM ismap.review_finding f"
+" WHERE f.application_id OPERATOR(pg_catalog.=) $1 AND f.resolved_on IS NULL"
+" ORDER BY f.finding_id";
 
 typedef struct emit_state
 {
@@ -502,6 +509,7 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 		}
 		in.controls = c;
 		in.ncontrols = (int) k;
+
 	}
 
 	/* control tests, with the sample table's minimum and the achieved limit */
@@ -548,6 +556,26 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 		}
 		in.deps = d;
 		in.ndeps = (int) n;
+	}
+
+	/* unresolved review findings */
+	types[0] = INT8OID;
+	values[0] = Int64GetDatum(application_id);
+	run(Q_FINDINGS, q_findings, 1, types, values);
+	n = SPI_processed;
+	{
+		vl_finding *f = palloc0(sizeof(vl_finding) * (n + 1));
+
+		for (uint64 i = 0; i < n; i++)
+		{
+			f[i].finding_id = col_int(i, 1);
+			f[i].control_id = col_text(i, 2);
+			f[i].addressed_to = col_text(i, 3);
+			f[i].raised_on = col_date(i, 4);
+			f[i].responded = col_bool(i, 5);
+		}
+		in.findings = f;
+		in.nfindings = (int) n;
 	}
 
 	vl_validate(&in, emit_row, &st);

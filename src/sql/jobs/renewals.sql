@@ -48,7 +48,7 @@ BEGIN
 			SELECT DISTINCT ON (a.service_id) a.service_id, a.application_id, a.submitted_on
 			FROM ismap.application a
 			WHERE a.kind = 'renewal' AND a.submitted_on <= d
-			  AND (a.status = 'submitted' OR a.decided_on > d)
+			  AND (a.status = ANY (ARRAY['submitted', 'accepted', 'in_review']) OR a.decided_on > d)
 			ORDER BY a.service_id, a.submitted_on, a.application_id
 		),
 		late AS (
@@ -127,7 +127,7 @@ BEGIN
 			SELECT 1 FROM ismap.application a
 			WHERE a.service_id OPERATOR(pg_catalog.=) r.service_id AND a.kind OPERATOR(pg_catalog.=) 'renewal'
 			  AND a.submitted_on OPERATOR(pg_catalog.<=) d
-			  AND (a.status OPERATOR(pg_catalog.=) 'submitted' OR a.decided_on OPERATOR(pg_catalog.>) d))
+			  AND (a.status OPERATOR(pg_catalog.=) ANY (ARRAY['submitted', 'accepted', 'in_review']) OR a.decided_on OPERATOR(pg_catalog.>) d))
 	),
 	fresh AS (
 		SELECT c.*, pg_catalog.format('%s: valid until %s (%s days); %s-day renewal notice', c.registration_number,
