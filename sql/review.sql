@@ -267,3 +267,138 @@ SET ROLE rv_csp_a;
 SELECT kind FROM registry_event WHERE kind LIKE 'finding_%' OR kind LIKE 'application_%' ORDER BY event_id;
 RESET ROLE;
 SELECT ok FROM verify_event_chain();
+
+-------------------------------------------------------------------------------
+-- an additional audit (DESIGN 3.13), asked for in a finding: its results
+-- replace the audit's for the controls it covers; validation reads the
+-- effective result per control; it is decided (frozen) with the audit
+-------------------------------------------------------------------------------
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start, period_end, report_date, scope)
+VALUES (5, 1, 1, 1, 1, 'ismap', '2026-04-01', '2027-03-31', '2027-05-01', 'a');
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected) VALUES (5, 'ismap', '5.1.1', true), (5, 'ismap', '5.1.1.1', true);
+INSERT INTO audit_result (audit_id, control_id, result) VALUES (5, '5.1.1', 'effective'), (5, '5.1.1.1', 'ineffective');
+INSERT INTO application (application_id, service_id, audit_id, requested_level, kind, submitted_on) VALUES (5, 1, 5, 1, 'renewal', '2027-05-10');
+SET ROLE rv_reviewer;
+SELECT status FROM accept_application(5, '2027-05-11');
+SELECT finding_id AS additional_finding FROM raise_finding(5, 'auditor', 'Control 5.1.1.1 was ineffective: audit it again, please.', '5.1.1.1', '2027-05-12') \gset
+RESET ROLE;
+SELECT code, control_id FROM validate_application(5) ORDER BY 1, 2;
+-- another body cannot supersede body A's audit
+SET ROLE rv_auditor_b;
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id, period_start, period_end, report_date, scope, supersedes_audit_id)
+VALUES (7, 1, 2, 2, 'additional', 1, 'ismap', '2027-05-15', '2027-06-15', '2027-06-20', 'a', 5);
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+-- an additional audit names the audit it supersedes (and only one does)
+INSERT INTO audit (service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id, period_start, period_end, report_date, scope)
+VALUES (1, 1, 1, 'additional', 1, 'ismap', '2027-05-15', '2027-06-15', '2027-06-20', 'a');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO audit (service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id, period_start, period_end, report_date, scope, supersedes_audit_id)
+VALUES (1, 1, 1, 'external', 1, 'ismap', '2027-05-15', '2027-06-15', '2027-06-20', 'a', 5);
+\echo :LAST_ERROR_SQLSTATE
+-- of the same service
+INSERT INTO audit (service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id, period_start, period_end, report_date, scope, supersedes_audit_id)
+VALUES (2, 1, 1, 'additional', 1, 'ismap', '2027-05-15', '2027-06-15', '2027-06-20', 'b', 5);
+\echo :LAST_ERROR_SQLSTATE
+-- body A audits 5.1.1.1 again; the provider states it, the auditor records the result
+SET ROLE rv_auditor_a;
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id, period_start, period_end, report_date, scope, supersedes_audit_id)
+VALUES (6, 1, 1, 1, 'additional', 1, 'ismap', '2027-05-15', '2027-06-15', '2027-06-20', 'a', 5);
+RESET ROLE;
+SET ROLE rv_csp_a;
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected) VALUES (6, 'ismap', '5.1.1.1', true);
+RESET ROLE;
+SET ROLE rv_auditor_a;
+INSERT INTO audit_result (audit_id, control_id, result, rationale) VALUES (6, '5.1.1.1', 'effective', 'retested after the fix');
+SELECT finding_id, response FROM respond_finding(:additional_finding, 'Additional audit 6 found 5.1.1.1 effective.', '2027-06-21');
+RESET ROLE;
+-- the effective result is the additional audit's: only the open finding remains
+SELECT code, control_id FROM validate_application(5) ORDER BY 1, 2;
+SET ROLE rv_reviewer;
+SELECT resolved_on FROM resolve_finding(:additional_finding, '2027-06-22');
+RESET ROLE;
+SELECT count(*) AS codes FROM validate_application(5);
+SET ROLE rv_registrar;
+SELECT registration_number, registered_on FROM approve_application(5, '{}', '2027-06-30');
+RESET ROLE;
+-- decided together: the additional audit is frozen with the audit
+SELECT audit_id, kind, supersedes_audit_id, decided_on FROM audit WHERE audit_id IN (5, 6) ORDER BY 1;
+SET ROLE rv_auditor_a;
+UPDATE audit_result SET result = 'ineffective' WHERE audit_id = 6;
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+SELECT result FROM audit_result WHERE audit_id = 6;
+
+-------------------------------------------------------------------------------
+-- remediation plans (DESIGN 3.13): for controls found ineffective or with
+-- deviations; the renewals job marks overdue ones and notices each once;
+-- validation of the next application reports REMEDIATION_OVERDUE
+-------------------------------------------------------------------------------
+SELECT registration_id AS reg5 FROM registration WHERE application_id = 5 \gset
+SET ROLE rv_csp_b;
+SELECT plan_remediation(:reg5, '5.1.1.1', 'planted', '2027-09-30', '2027-07-01');
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+SET ROLE rv_auditor_a;
+SELECT plan_remediation(:reg5, '5.1.1.1', 'not mine to plan', '2027-09-30', '2027-07-01');
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+SET ROLE rv_csp_a;
+SELECT plan_remediation(:reg5, '5.1.1', 'was effective', '2027-09-30', '2027-07-01');
+\echo :LAST_ERROR_SQLSTATE
+SELECT plan_remediation(:reg5, '5.1.1.1', ' ', '2027-09-30', '2027-07-01');
+\echo :LAST_ERROR_SQLSTATE
+SELECT plan_remediation(:reg5, '5.1.1.1', 'too late', '2027-06-30', '2027-07-01');
+\echo :LAST_ERROR_SQLSTATE
+SELECT remediation_id AS rem1 FROM plan_remediation(:reg5, '5.1.1.1', 'rotate the keys quarterly', '2027-09-30', '2027-07-01') \gset
+RESET ROLE;
+SET ROLE rv_reviewer;
+SELECT remediation_id AS rem2 FROM plan_remediation(:reg5, '5.1.1.1', 'review the key inventory', '2027-10-31', '2027-07-02') \gset
+RESET ROLE;
+SELECT remediation_id, control_id, status, due_on, planned_by FROM remediation ORDER BY 1;
+SET ROLE rv_reader;
+SELECT count(*) FROM remediation;
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+SET ROLE rv_csp_b;
+SELECT count(*) AS plans_seen_by_b FROM remediation;
+RESET ROLE;
+-- the renewals job on 2027-10-01: the first plan is overdue, noticed once
+SELECT action, object_id, detail FROM run_renewals('2027-10-01', dry_run => true, allow_future => true) WHERE action = 'overdue';
+SELECT action, object_id, detail FROM run_renewals('2027-10-01', allow_future => true) WHERE action = 'overdue';
+SELECT count(*) AS again FROM run_renewals('2027-10-02', allow_future => true) WHERE action = 'overdue';
+SELECT remediation_id, status, overdue_run_id IS NOT NULL AS by_a_run FROM remediation ORDER BY 1;
+SELECT kind, object_id, occasion FROM notice WHERE kind = 'remediation_overdue';
+-- the next renewal of service 1
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start, period_end, report_date, scope)
+VALUES (8, 1, 1, 1, 1, 'ismap', '2026-10-01', '2027-09-30', '2027-10-03', 'a');
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected) VALUES (8, 'ismap', '5.1.1', true), (8, 'ismap', '5.1.1.1', true);
+INSERT INTO audit_result (audit_id, control_id, result) VALUES (8, '5.1.1', 'effective'), (8, '5.1.1.1', 'effective');
+INSERT INTO application (application_id, service_id, audit_id, requested_level, kind, submitted_on) VALUES (8, 1, 8, 1, 'renewal', '2027-10-05');
+SELECT code, severity, control_id, message FROM validate_application(8);
+-- the provider completes it: the finding is gone; done is done
+SET ROLE rv_csp_b;
+SELECT complete_remediation(:rem1, '2027-10-06');
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+SET ROLE rv_csp_a;
+SELECT complete_remediation(:rem1, '2027-06-30');
+\echo :LAST_ERROR_SQLSTATE
+SELECT remediation_id, status, done_on FROM complete_remediation(:rem1, '2027-10-06');
+SELECT complete_remediation(:rem1, '2027-10-07');
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+SELECT count(*) AS findings FROM validate_application(8);
+
+-- the timeline: the date of each stage and the days in it (not of
+-- application 4: withdrawn today, by the server's clock)
+SELECT application_id, status, submitted_on, accepted_on, review_started_on, decided_on,
+	   acceptance_days, accepted_days, review_days, total_days, findings
+FROM application_timeline WHERE application_id <> 4 ORDER BY application_id;
+SET ROLE rv_csp_b;
+SELECT application_id, status, total_days FROM application_timeline WHERE application_id <> 4 ORDER BY application_id;
+RESET ROLE;
+SET ROLE rv_reader;
+SELECT count(*) FROM application_timeline;
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;

@@ -88,6 +88,9 @@ SELECT count(*) AS bound FROM (
 -- the open applications in review, with a finding each
 SELECT count(*) AS accepted FROM generate_series(1, 2) s, accept_application(s, '2026-06-05');
 SELECT count(*) AS findings FROM generate_series(1, 2) s, raise_finding(s, 'csp', 'which region?', NULL, '2026-06-06');
+-- a remediation plan of each registration
+INSERT INTO remediation (registration_id, control_id, description, due_on, planned_on, planned_by)
+SELECT registration_id, '5.1.1.1', 'fix it', '2026-12-31', '2026-06-30', 'threat matrix' FROM registration;
 -- a change report, a suspension, evidence and a crossing for each registered service
 INSERT INTO service_change (service_id, kind, effective_on, description, reported_by) VALUES
 	(3, 'architecture', '2026-06-15', 'A region', 'ops A'), (4, 'architecture', '2026-06-15', 'B region', 'ops B');
@@ -142,7 +145,7 @@ UNION ALL SELECT 'audit_body_id', audit_body_id, chr(64 + audit_body_id::int), t
 CREATE TEMP TABLE tm_private (relname text PRIMARY KEY);
 INSERT INTO tm_private VALUES ('application'), ('audit'), ('statement_item'), ('audit_result'), ('control_test'),
 	('control_test_evaluation'), ('auditor'), ('auditor_qualification'), ('principal_binding'), ('service_change'),
-	('change_suspension'), ('evidence'), ('control_crossing'), ('job_run'), ('job_health'), ('notice'), ('review_finding');
+	('change_suspension'), ('evidence'), ('control_crossing'), ('job_run'), ('job_health'), ('notice'), ('review_finding'), ('remediation'), ('application_timeline');
 
 -- (party, published) of one row of a relation
 -- (and open: of an audit or application not decided yet)

@@ -60,6 +60,7 @@ typedef enum vl_code
 	VL_BASE_LEVEL_TOO_LOW,
 	VL_SAAS_WITHOUT_PLATFORM,
 	VL_REVIEW_FINDING_OPEN,
+	VL_REMEDIATION_OVERDUE,
 	VL_NCODES
 } vl_code;
 
@@ -135,6 +136,15 @@ typedef struct vl_finding
 	bool		responded;
 } vl_finding;
 
+/* An overdue remediation plan of a registration of the service. */
+typedef struct vl_remediation
+{
+	int64_t		remediation_id;
+	const char *control_id;
+	int32_t		due_on;
+	const char *registration_number;
+} vl_remediation;
+
 typedef struct vl_input
 {
 	/* application and audit */
@@ -181,6 +191,10 @@ typedef struct vl_input
 	/* unresolved review findings, in id order */
 	const vl_finding *findings;
 	int			nfindings;
+
+	/* overdue remediation plans of the service's registrations */
+	const vl_remediation *remediations;
+	int			nremediations;
 } vl_input;
 
 typedef void (*vl_emit_fn) (void *arg, vl_code code, vl_severity severity,

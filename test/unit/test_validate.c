@@ -292,6 +292,20 @@ TEST(open_review_findings_block)
 	CHECK(f.n == 0);
 }
 
+TEST(overdue_remediation_blocks)
+{
+	vl_input	in = clean();
+	found		f = {0};
+	vl_remediation m[1] = {{3, "5.1.1.1", 9700, "C26-0001-1"}};
+
+	in.remediations = m;
+	in.nremediations = 1;
+	vl_validate(&in, collect, &f);
+	CHECK(f.n == 1 && f.code[0] == VL_REMEDIATION_OVERDUE && f.sev[0] == VL_ERROR);
+	CHECK(strcmp(f.ctrl[0], "5.1.1.1") == 0);
+	CHECKF(strstr(f.msg[0], "remediation 3 of control 5.1.1.1 (registration C26-0001-1)") != NULL, "%s", f.msg[0]);
+}
+
 TEST(rule_table_is_complete)
 {
 	for (int c = 0; c < VL_NCODES; c++)
@@ -316,6 +330,7 @@ main(void)
 	RUN(sampling_rules);
 	RUN(platform_rules);
 	RUN(open_review_findings_block);
+	RUN(overdue_remediation_blocks);
 	RUN(rule_table_is_complete);
 	return UNIT_DONE("validate");
 }

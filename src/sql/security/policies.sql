@@ -65,10 +65,14 @@ BEGIN
 		USING (audit_body_id = ismap.principal_audit_body(current_user));
 	CREATE POLICY own_body ON ismap.auditor_qualification FOR SELECT TO ismap_auditor
 		USING (EXISTS (SELECT 1 FROM ismap.auditor a WHERE a.auditor_id = auditor_qualification.auditor_id));
+	-- an additional audit supersedes only an open audit of its own body
 	CREATE POLICY own_body ON ismap.audit TO ismap_auditor
 		USING (audit_body_id = ismap.principal_audit_body(current_user))
 		WITH CHECK (audit_body_id = ismap.principal_audit_body(current_user)
-			AND (SELECT o.open FROM ismap.audit_party(audit_id) o) IS NOT false);
+			AND (SELECT o.open FROM ismap.audit_party(audit_id) o) IS NOT false
+			AND (supersedes_audit_id IS NULL
+				OR (SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open
+					FROM ismap.audit_party(supersedes_audit_id) o) IS TRUE));
 	CREATE POLICY own_body ON ismap.application FOR SELECT TO ismap_auditor
 		USING ((SELECT o.audit_body_id FROM ismap.audit_party(audit_id) o) = ismap.principal_audit_body(current_user));
 	CREATE POLICY own_open_audit ON ismap.statement_item FOR SELECT TO ismap_auditor
@@ -135,6 +139,12 @@ BEGIN
 	CREATE POLICY staff ON ismap.review_finding FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
 	CREATE POLICY party ON ismap.review_finding FOR SELECT TO ismap_auditor, ismap_csp
 		USING (EXISTS (SELECT 1 FROM ismap.application a WHERE a.application_id = review_finding.application_id));
+	-- remediation plans: the reviewer and the registrar; a provider those of
+	-- its own registrations; written through the remediation functions only
+	CREATE POLICY staff ON ismap.remediation FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY own_services ON ismap.remediation FOR SELECT TO ismap_csp
+		USING (ismap.service_csp((SELECT g.service_id FROM ismap.registration g
+								   WHERE g.registration_id = remediation.registration_id)) = ismap.principal_csp(current_user));
 	CREATE POLICY own_binding ON ismap.principal_binding FOR SELECT TO ismap_auditor, ismap_csp
 		USING (role_name = current_user);
 	-- a change report is its provider's, the registrar's and, for a service

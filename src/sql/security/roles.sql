@@ -46,6 +46,8 @@ BEGIN
 	-- an auditor: its own body's people and audits; statements, results
 	-- and control tests of its own audits while they are open
 	GRANT SELECT ON ismap.review_finding TO ismap_auditor, ismap_csp;
+	GRANT SELECT ON ismap.remediation TO ismap_csp;
+	GRANT SELECT ON ismap.application_timeline TO ismap_auditor, ismap_csp;
 	GRANT SELECT ON ismap.auditor, ismap.auditor_qualification, ismap.audit, ismap.application,
 		ismap.statement_item, ismap.audit_result, ismap.control_test, ismap.control_test_evaluation TO ismap_auditor;
 	-- A table-level UPDATE or DELETE would let a party LOCK the whole table
@@ -63,9 +65,9 @@ BEGIN
 	-- decisions write (0.2.0 granted the whole table: taken back first)
 	REVOKE INSERT, UPDATE ON ismap.audit FROM ismap_auditor;
 	GRANT INSERT (audit_id, service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id,
-				  period_start, period_end, report_date, scope),
+				  period_start, period_end, report_date, scope, supersedes_audit_id),
 		  UPDATE (service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id,
-				  period_start, period_end, report_date, scope) ON ismap.audit TO ismap_auditor;
+				  period_start, period_end, report_date, scope, supersedes_audit_id) ON ismap.audit TO ismap_auditor;
 	-- a provider: its own services, platforms, statements and applications
 	-- a registered service's scope and models change only through a reported
 	-- change and a new audit, and only an audit decides that a platform was
@@ -93,8 +95,8 @@ BEGIN
 	-- nextval would burn event and registration ids, leaving gaps that
 	-- look like deleted rows
 	REVOKE USAGE ON SEQUENCE ismap.registry_event_event_id_seq, ismap.registration_registration_id_seq,
-		ismap.job_run_run_id_seq, ismap.notice_notice_id_seq, ismap.review_finding_finding_id_seq
-		FROM ismap_registrar, ismap_auditor, ismap_csp;
+		ismap.job_run_run_id_seq, ismap.notice_notice_id_seq, ismap.review_finding_finding_id_seq,
+		ismap.remediation_remediation_id_seq FROM ismap_registrar, ismap_auditor, ismap_csp;
 	-- jobs: read what the batch functions read
 	-- (the batch functions have the owner's rights; the role itself reads
 	-- only its runs and notices, besides what everyone reads)
@@ -127,6 +129,8 @@ BEGIN
 					 ('raise_finding', 'ismap_reviewer'), ('resolve_finding', 'ismap_reviewer'),
 					 ('respond_finding', 'ismap_csp'), ('respond_finding', 'ismap_auditor'),
 					 ('withdraw_application', 'ismap_csp'),
+					 ('plan_remediation', 'ismap_reviewer'), ('plan_remediation', 'ismap_csp'),
+					 ('complete_remediation', 'ismap_reviewer'), ('complete_remediation', 'ismap_csp'),
 					 ('reject_application', 'ismap_registrar'), ('delist', 'ismap_registrar'),
 					 ('principal', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
 					 ('import_nist_iso27001_mapping', 'ismap_registrar'), ('import_oscal_catalog', 'ismap_registrar'),
