@@ -62,8 +62,16 @@ UPDATE audit SET scope = 'records management for agencies' WHERE audit_id = :dem
 UPDATE statement_item SET exclusion_reason = 'the service keeps no paper records'
 WHERE audit_id = :demo_audit AND NOT selected;
 INSERT INTO audit_result (audit_id, control_id, result) VALUES (:demo_audit, :'unresulted', 'effective');
+-- the audit body answers as itself: a login role bound to it
+SET client_min_messages = warning;
+DO $$ BEGIN CREATE ROLE demo_auditor; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+GRANT ismap_auditor TO demo_auditor;
+SELECT role_name FROM principal('demo_auditor', :body, NULL) \gset
+RESET client_min_messages;
+SET ROLE demo_auditor;
 SELECT finding_id, response, responded_on
 FROM respond_finding(:demo_finding, 'Tested in the period; the result was recorded late and is now in.', '2026-11-25');
+RESET ROLE;
 SELECT finding_id, resolved_on FROM resolve_finding(:demo_finding, '2026-11-26');
 -- and an objective is excluded with a reason: a judgement for the registrar
 UPDATE statement_item SET selected = false, exclusion_reason = 'no on-premises component'

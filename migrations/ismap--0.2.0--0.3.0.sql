@@ -10543,6 +10543,38 @@ AS $$
 					AND pg_catalog.pg_has_role(SESSION_USER, b.role_name, 'MEMBER'))
 $$;
 COMMENT ON FUNCTION ismap.audit_party(pg_catalog.int8) IS 'the audit body and provider of an audit, and whether it is still open (no application on it approved, rejected or withdrawn; a returned one leaves it open)';
+CREATE OR REPLACE FUNCTION ismap.principal(p_role_name pg_catalog.name, p_audit_body_id pg_catalog.int8 DEFAULT NULL,
+	p_csp_id pg_catalog.int8 DEFAULT NULL) RETURNS ismap.principal_binding
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	res ismap.principal_binding;
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = p_role_name) THEN
+		RAISE EXCEPTION 'role "%" does not exist', p_role_name USING ERRCODE = 'undefined_object';
+	END IF;
+	-- every provider (auditor) login is a member of ismap_csp (ismap_auditor)
+	-- and may SET ROLE to it: bound to a party, a group role would let each
+	-- of them act for that party
+	IF p_role_name IN ('ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs', 'ismap_reviewer') THEN
+		RAISE EXCEPTION 'role "%" is a group role of the extension: bind a role of one person or one party', p_role_name
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Its members may SET ROLE to it, and would all act for the party.';
+	END IF;
+	IF (p_audit_body_id IS NULL) = (p_csp_id IS NULL) THEN
+		RAISE EXCEPTION 'a principal acts for exactly one audit body or one provider'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	INSERT INTO ismap.principal_binding AS b (role_name, audit_body_id, csp_id)
+	VALUES (p_role_name, p_audit_body_id, p_csp_id)
+	ON CONFLICT (role_name) DO UPDATE SET audit_body_id = EXCLUDED.audit_body_id, csp_id = EXCLUDED.csp_id,
+		bound_at = pg_catalog.now()
+	RETURNING * INTO res;
+	RETURN res;
+END
+$$;
+COMMENT ON FUNCTION ismap.principal(pg_catalog.name, pg_catalog.int8, pg_catalog.int8) IS 'tie a login role to the audit body or provider it acts for (registrar)';
 CREATE OR REPLACE FUNCTION ismap.create_roles() RETURNS pg_catalog.text[]
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp

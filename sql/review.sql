@@ -64,6 +64,9 @@ SELECT role_name FROM principal('rv_auditor_a', 1, NULL);
 SELECT role_name FROM principal('rv_auditor_b', 2, NULL);
 SELECT role_name FROM principal('rv_csp_a', NULL, 1);
 SELECT role_name FROM principal('rv_csp_b', NULL, 2);
+-- the group role itself is bound to no party (every reviewer could act for it)
+SELECT principal('ismap_reviewer', NULL, 1);
+\echo :LAST_ERROR_SQLSTATE
 
 -------------------------------------------------------------------------------
 -- the committee cannot decide a submitted application; nobody registers

@@ -88,7 +88,7 @@ BEGIN
 	-- every provider (auditor) login is a member of ismap_csp (ismap_auditor)
 	-- and may SET ROLE to it: bound to a party, a group role would let each
 	-- of them act for that party
-	IF p_role_name IN ('ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs') THEN
+	IF p_role_name IN ('ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs', 'ismap_reviewer') THEN
 		RAISE EXCEPTION 'role "%" is a group role of the extension: bind a role of one person or one party', p_role_name
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'Its members may SET ROLE to it, and would all act for the party.';
