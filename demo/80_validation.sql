@@ -1,5 +1,6 @@
 -- demo/80_validation.sql — the government's check of an application:
--- findings, a fix, acknowledgement and approval
+-- the acceptance check, a review finding answered by the audit body, the
+-- validation's findings, a fix, acknowledgement and the committee's approval
 \pset footer off
 SET search_path = ismap, public;
 
@@ -39,6 +40,12 @@ INSERT INTO application (service_id, audit_id, requested_level, kind, submitted_
 VALUES (:demo_service, :demo_audit, 2, 'new', '2026-11-20')
 RETURNING application_id AS demo_app \gset
 
+\echo '== The operations support body accepts it (no formal defect) and asks the audit body a question =='
+SELECT application_id, status, accepted_on FROM accept_application(:demo_app, '2026-11-21');
+SELECT finding_id AS demo_finding, addressed_to, control_id, question
+FROM raise_finding(:demo_app, 'auditor', 'The objective has no audit result: was it tested?', :'unresulted', '2026-11-22') \gset
+SELECT application_id, status, review_started_on FROM application WHERE application_id = :demo_app;
+
 \echo '== Validation reports every finding, with what would fix it =='
 SELECT code, severity, control_id, message FROM validate_application(:demo_app);
 
@@ -55,13 +62,24 @@ UPDATE audit SET scope = 'records management for agencies' WHERE audit_id = :dem
 UPDATE statement_item SET exclusion_reason = 'the service keeps no paper records'
 WHERE audit_id = :demo_audit AND NOT selected;
 INSERT INTO audit_result (audit_id, control_id, result) VALUES (:demo_audit, :'unresulted', 'effective');
+-- the audit body answers as itself: a login role bound to it
+SET client_min_messages = warning;
+DO $$ BEGIN CREATE ROLE demo_auditor; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+GRANT ismap_auditor TO demo_auditor;
+SELECT role_name FROM principal('demo_auditor', :body, NULL) \gset
+RESET client_min_messages;
+SET ROLE demo_auditor;
+SELECT finding_id, response, responded_on
+FROM respond_finding(:demo_finding, 'Tested in the period; the result was recorded late and is now in.', '2026-11-25');
+RESET ROLE;
+SELECT finding_id, resolved_on FROM resolve_finding(:demo_finding, '2026-11-26');
 -- and an objective is excluded with a reason: a judgement for the registrar
 UPDATE statement_item SET selected = false, exclusion_reason = 'no on-premises component'
 WHERE audit_id = :demo_audit AND control_id = :'last_objective';
 DELETE FROM audit_result WHERE audit_id = :demo_audit AND control_id = :'last_objective';
 SELECT code, severity, control_id, message FROM validate_application(:demo_app);
 
-\echo '== The registrar acknowledges the query and approves =='
+\echo '== The committee (the registrar) acknowledges the query and approves =='
 SELECT registration_number, level, registered_on, valid_until, status
 FROM approve_application(:demo_app, '{OBJECTIVE_EXCLUDED}', '2026-11-30');
 SELECT kind, payload->'context'->'acknowledged' AS acknowledged FROM registry_event

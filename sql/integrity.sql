@@ -80,8 +80,9 @@ INSERT INTO audit (service_id, audit_body_id, lead_auditor_id, target_level, fra
 SELECT service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start + 365, period_end + 365, report_date + 365, scope
 FROM audit ORDER BY audit_id DESC LIMIT 1
 RETURNING audit_id AS next_audit, service_id AS next_service, target_level AS next_level \gset
-INSERT INTO application (service_id, audit_id, requested_level, kind, submitted_on)
-VALUES (:next_service, :next_audit, :next_level, 'renewal', '2026-09-01') RETURNING application_id AS open_application \gset
+-- (accepted by the reviewer: the committee may decide it)
+INSERT INTO application (service_id, audit_id, requested_level, kind, submitted_on, status, accepted_on)
+VALUES (:next_service, :next_audit, :next_level, 'renewal', '2026-09-01', 'accepted', '2026-09-02') RETURNING application_id AS open_application \gset
 SELECT reject_application(:open_application, U&' \3000' || E'\n');
 \echo :LAST_ERROR_SQLSTATE
 SELECT status FROM application WHERE application_id = :open_application;
@@ -309,7 +310,9 @@ DROP ROLE m6_auditor;
 -- C1: a registration without an event.  The registrar's own trigger on a
 -- temporary table called register() from a COPY; the event trigger took the
 -- COPY for a restore and wrote nothing.  Now nothing but the session's
--- replication role (superuser only) decides whether an event is written.
+-- replication role (superuser only) decides whether an event is written;
+-- and since 0.3.0 register() is nobody's (42501): a reviewer's trigger
+-- accepting the application from a COPY writes its event.
 -------------------------------------------------------------------------------
 INSERT INTO audit (service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start, period_end, report_date, scope)
 SELECT service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start, period_end, report_date, scope
@@ -345,6 +348,28 @@ SELECT count(*) AS c1_registered_events FROM registry_event e JOIN registration 
 WHERE r.application_id = :c1_application AND e.kind = 'registered';
 SELECT ok FROM verify_event_chain();
 DROP ROLE c1_registrar;
+DO $$ BEGIN CREATE ROLE c1_reviewer LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+GRANT ismap_reviewer TO c1_reviewer;
+\c - c1_reviewer
+SET search_path = ismap, public;
+CREATE TEMP TABLE c1 (a int, application_id bigint DEFAULT :c1_application);
+CREATE FUNCTION pg_temp.c1_accept() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM ismap.accept_application(NEW.application_id, '2026-10-01');
+	RETURN NEW;
+END
+$$;
+CREATE TRIGGER c1 BEFORE INSERT ON c1 FOR EACH ROW EXECUTE FUNCTION pg_temp.c1_accept();
+COPY c1 (a) FROM STDIN;
+1
+\.
+\c - postgres
+SET search_path = ismap, public;
+SELECT status FROM application WHERE application_id = :c1_application;
+SELECT count(*) AS c1_accepted_events FROM registry_event e
+WHERE e.kind = 'application_accepted' AND (e.payload->>'application_id')::bigint = :c1_application;
+SELECT ok FROM verify_event_chain();
+DROP ROLE c1_reviewer;
 
 -------------------------------------------------------------------------------
 -- M3: validate_application failed for a provider on its own application

@@ -77,6 +77,8 @@ INSERT INTO control_test (audit_id, control_id, frequency, population, sample_si
 SELECT audit_id, control_id, 'daily', 250, 25, 0 FROM statement_item WHERE control_id = '5.1.1.1';
 INSERT INTO application (application_id, service_id, audit_id, requested_level, submitted_on) VALUES
 	(1, 1, 1, 1, '2026-06-01'), (2, 2, 2, 1, '2026-06-01'), (3, 3, 3, 1, '2026-06-01');
+-- the open ones passed the acceptance check (sql/review.sql): the committee may decide them
+UPDATE application SET status = 'accepted', accepted_on = '2026-06-02' WHERE application_id IN (1, 2);
 SELECT registration_number FROM register(3, '2026-06-10');
 SELECT role_name, audit_body_id, csp_id FROM (
 	SELECT (principal('sec_auditor_a', 1, NULL)).* UNION ALL SELECT (principal('sec_auditor_b', 2, NULL)).*
@@ -388,6 +390,7 @@ VALUES (1, 4, 1, CURRENT_DATE, '{FORGED_BY_PROVIDER}');
 INSERT INTO application (application_id, service_id, audit_id, requested_level, submitted_on)
 VALUES (10, 1, 4, 1, CURRENT_DATE) RETURNING application_id;
 RESET ROLE;
+UPDATE application SET status = 'accepted', accepted_on = submitted_on WHERE application_id = 10;
 SELECT payload->'context' AS change_context, octet_length(payload::text) < 1000 AS small
 FROM ismap_internal.pending_event WHERE kind = 'change_reported' AND payload->>'description' = 'a new board';
 

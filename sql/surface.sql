@@ -72,7 +72,7 @@ CREATE FUNCTION ismap_internal.planted() RETURNS int LANGUAGE sql AS 'SELECT 1';
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
 SET ROLE ismap_reader;
-SELECT ismap_internal.lock_submitted_application(1);
+SELECT ismap_internal.lock_application(1, '{submitted}');
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
 -- the public side still works for them: the jobs role runs its job

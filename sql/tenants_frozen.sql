@@ -22,6 +22,8 @@ INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_
 SELECT i, i, 1, 1, 2, 'ismap', '2025-04-01', '2026-03-31', '2026-05-01', 'scope' FROM generate_series(1, 4) i;
 INSERT INTO application (application_id, service_id, audit_id, requested_level, submitted_on)
 VALUES (1, 1, 1, 2, '2026-06-01'), (2, 2, 2, 2, '2026-06-01'), (4, 4, 4, 2, '2026-06-01');
+-- the pending one passed the acceptance check: the committee may decide it
+UPDATE application SET status = 'accepted', accepted_on = '2026-06-02' WHERE application_id = 4;
 INSERT INTO service_dependency (service_id, base_service_id) VALUES (1, 2);
 SELECT registration_number FROM register(2, '2026-06-15');
 SELECT registration_number FROM register(1, '2026-06-15');

@@ -11,7 +11,7 @@ SELECT ismap.create_roles() IS NOT NULL AS roles_ready;
 DO $$
 DECLARE r text;
 BEGIN
-	FOREACH r IN ARRAY ARRAY['tm_reader', 'tm_registrar', 'tm_auditor_a', 'tm_csp_a', 'tm_jobs'] LOOP
+	FOREACH r IN ARRAY ARRAY['tm_reader', 'tm_registrar', 'tm_auditor_a', 'tm_csp_a', 'tm_jobs', 'tm_reviewer'] LOOP
 		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
 			EXECUTE format('DROP OWNED BY %I', r);
 			EXECUTE format('DROP ROLE %I', r);
@@ -25,6 +25,7 @@ GRANT ismap_registrar TO tm_registrar;
 GRANT ismap_auditor TO tm_auditor_a;
 GRANT ismap_csp TO tm_csp_a;
 GRANT ismap_jobs TO tm_jobs;
+GRANT ismap_reviewer TO tm_reviewer;
 RESET client_min_messages;
 \set VERBOSITY terse
 \set SHOW_CONTEXT never
@@ -84,6 +85,12 @@ SELECT registration_number FROM register(4, '2026-06-10');
 INSERT INTO service_dependency (service_id, base_service_id) VALUES (1, 3), (2, 4), (3, 4), (4, 5);
 SELECT count(*) AS bound FROM (
 	SELECT principal('tm_auditor_a', 1, NULL) UNION ALL SELECT principal('tm_csp_a', NULL, 1)) b;
+-- the open applications in review, with a finding each
+SELECT count(*) AS accepted FROM generate_series(1, 2) s, accept_application(s, '2026-06-05');
+SELECT count(*) AS findings FROM generate_series(1, 2) s, raise_finding(s, 'csp', 'which region?', NULL, '2026-06-06');
+-- a remediation plan of each registration
+INSERT INTO remediation (registration_id, control_id, description, due_on, planned_on, planned_by)
+SELECT registration_id, '5.1.1.1', 'fix it', '2026-12-31', '2026-06-30', 'threat matrix' FROM registration;
 -- a change report, a suspension, evidence and a crossing for each registered service
 INSERT INTO service_change (service_id, kind, effective_on, description, reported_by) VALUES
 	(3, 'architecture', '2026-06-15', 'A region', 'ops A'), (4, 'architecture', '2026-06-15', 'B region', 'ops B');
@@ -120,14 +127,17 @@ SET search_path = pg_catalog, pg_temp;
 -------------------------------------------------------------------------------
 CREATE TEMP TABLE tm_role (grp text PRIMARY KEY, login text, party text);
 INSERT INTO tm_role VALUES ('ismap_reader', 'tm_reader', NULL), ('ismap_registrar', 'tm_registrar', NULL),
-	('ismap_auditor', 'tm_auditor_a', 'A'), ('ismap_csp', 'tm_csp_a', 'A'), ('ismap_jobs', 'tm_jobs', NULL);
+	('ismap_auditor', 'tm_auditor_a', 'A'), ('ismap_csp', 'tm_csp_a', 'A'), ('ismap_jobs', 'tm_jobs', NULL),
+	('ismap_reviewer', 'tm_reviewer', NULL);
 CREATE TEMP TABLE tm_key (key text, id bigint, party text, published bool, open bool, PRIMARY KEY (key, id));
 INSERT INTO tm_key
 SELECT 'service_id', service_id, chr(64 + csp_id::int), EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = s.service_id), NULL::bool FROM ismap.service s
 UNION ALL SELECT 'registration_id', registration_id, chr(64 + s.csp_id::int), true, NULL FROM ismap.registration r JOIN ismap.service s USING (service_id)
 UNION ALL SELECT 'audit_id', audit_id, chr(64 + audit_body_id::int), false,
-	NOT EXISTS (SELECT 1 FROM ismap.application p WHERE p.audit_id = a.audit_id AND p.status <> 'submitted') FROM ismap.audit a
-UNION ALL SELECT 'application_id', a.application_id, chr(64 + s.csp_id::int), false, a.status = 'submitted' FROM ismap.application a JOIN ismap.service s USING (service_id)
+	NOT EXISTS (SELECT 1 FROM ismap.application p WHERE p.audit_id = a.audit_id
+		AND p.status <> ALL (ARRAY['submitted', 'accepted', 'in_review', 'returned'])) FROM ismap.audit a
+UNION ALL SELECT 'application_id', a.application_id, chr(64 + s.csp_id::int), false, a.status IN ('submitted', 'accepted', 'in_review')
+FROM ismap.application a JOIN ismap.service s USING (service_id)
 UNION ALL SELECT 'change_id', change_id, chr(64 + s.csp_id::int), false, NULL FROM ismap.service_change c JOIN ismap.service s USING (service_id)
 UNION ALL SELECT 'auditor_id', auditor_id, chr(64 + audit_body_id::int), false, NULL FROM ismap.auditor
 UNION ALL SELECT 'csp_id', csp_id, chr(64 + csp_id::int), EXISTS (SELECT 1 FROM ismap.registration r JOIN ismap.service s USING (service_id) WHERE s.csp_id = c.csp_id), NULL FROM ismap.csp c
@@ -135,7 +145,7 @@ UNION ALL SELECT 'audit_body_id', audit_body_id, chr(64 + audit_body_id::int), t
 CREATE TEMP TABLE tm_private (relname text PRIMARY KEY);
 INSERT INTO tm_private VALUES ('application'), ('audit'), ('statement_item'), ('audit_result'), ('control_test'),
 	('control_test_evaluation'), ('auditor'), ('auditor_qualification'), ('principal_binding'), ('service_change'),
-	('change_suspension'), ('evidence'), ('control_crossing'), ('job_run'), ('job_health'), ('notice');
+	('change_suspension'), ('evidence'), ('control_crossing'), ('job_run'), ('job_health'), ('notice'), ('review_finding'), ('remediation'), ('application_timeline');
 
 -- (party, published) of one row of a relation
 -- (and open: of an audit or application not decided yet)
@@ -259,7 +269,8 @@ $$;
 -- withdraws it as of today)
 CREATE TEMP TABLE tm_patch (rel text, action text, patch jsonb, PRIMARY KEY (rel, action));
 INSERT INTO tm_patch VALUES
-	('application', 'INSERT', jsonb_build_object('application_id', NULL, 'submitted_on', CURRENT_DATE, 'status', 'submitted', 'decided_on', NULL, 'decision_reason', NULL, 'acknowledged', NULL)),
+	('application', 'INSERT', jsonb_build_object('application_id', NULL, 'submitted_on', CURRENT_DATE, 'status', 'submitted', 'decided_on', NULL, 'decision_reason', NULL, 'acknowledged', NULL,
+		'accepted_on', NULL, 'review_started_on', NULL)),
 	('application', 'UPDATE', jsonb_build_object('status', 'withdrawn', 'decided_on', CURRENT_DATE, 'decision_reason', 'withdrawn in the threat matrix'));
 
 -- INSERT, UPDATE, DELETE: one attempt on a row of the role's party and one

@@ -56,8 +56,10 @@ FROM service;
 INSERT INTO statement_item (audit_id, framework_id, control_id, selected)
 SELECT a.audit_id, 'ismap', c.control_id, true FROM audit a, control c WHERE depth(c.control_id) >= 3;
 INSERT INTO audit_result (audit_id, control_id, result) SELECT audit_id, control_id, 'effective' FROM statement_item;
-INSERT INTO application (application_id, service_id, audit_id, requested_level, kind, submitted_on)
-SELECT service_id, service_id, service_id, CASE service_id WHEN 2 THEN 1 ELSE 3 END, 'new', '2026-06-01' FROM service;
+-- the applications are accepted by the reviewer (the acceptance check and
+-- the review are sql/review.sql's): the committee may decide them
+INSERT INTO application (application_id, service_id, audit_id, requested_level, kind, submitted_on, status, accepted_on)
+SELECT service_id, service_id, service_id, CASE service_id WHEN 2 THEN 1 ELSE 3 END, 'new', '2026-06-01', 'accepted', '2026-06-01' FROM service;
 
 -- the platforms P and Q are registered (Q at level 1)
 SELECT * FROM validate_application(1);
@@ -92,8 +94,8 @@ INSERT INTO audit_result (audit_id, control_id, result, rationale) VALUES
 	(50, '5.1.1', 'ineffective', NULL),
 	(50, '5.1.1.1', 'not_tested', 'sampled late');
 	-- 5.1.3 selected without a result
-INSERT INTO application (application_id, service_id, audit_id, requested_level, kind, submitted_on)
-VALUES (50, 5, 50, 2, 'new', '2027-09-01');
+INSERT INTO application (application_id, service_id, audit_id, requested_level, kind, submitted_on, status, accepted_on)
+VALUES (50, 5, 50, 2, 'new', '2027-09-01', 'accepted', '2027-09-01');
 SELECT code, severity, control_id, message FROM validate_application(50);
 
 -- approval is refused with the blocking codes; nothing changes
@@ -266,8 +268,8 @@ SELECT 70, 'ismap', control_id, control_id <> '5.1.3', CASE WHEN control_id = '5
 FROM control WHERE depth(control_id) >= 3;
 INSERT INTO audit_result (audit_id, control_id, result)
 SELECT 70, control_id, 'effective' FROM statement_item WHERE audit_id = 70 AND selected;
-INSERT INTO application (application_id, service_id, audit_id, requested_level, kind, submitted_on)
-VALUES (70, 7, 70, 2, 'new', '2026-11-20');
+INSERT INTO application (application_id, service_id, audit_id, requested_level, kind, submitted_on, status, accepted_on)
+VALUES (70, 7, 70, 2, 'new', '2026-11-20', 'accepted', '2026-11-20');
 SELECT code, severity, control_id FROM validate_application(70);
 SELECT registration_number, level, valid_until FROM approve_application(70, '{OBJECTIVE_EXCLUDED}', '2026-11-30');
 SELECT registration_number, service_name, csp_name, level, status, audit_body FROM registry WHERE service_id = 7;

@@ -59,6 +59,10 @@ static const vl_rule rules[VL_NCODES] = {
 	"A platform the service runs on is registered below the requested level."},
 	[VL_SAAS_WITHOUT_PLATFORM] = {"SAAS_WITHOUT_PLATFORM", VL_WARNING,
 	"A SaaS declares no platform it runs on."},
+	[VL_REVIEW_FINDING_OPEN] = {"REVIEW_FINDING_OPEN", VL_ERROR,
+	"A finding of the technical review is not resolved."},
+	[VL_REMEDIATION_OVERDUE] = {"REMEDIATION_OVERDUE", VL_ERROR,
+	"A remediation plan of the service's registration is past its due date and not done."},
 };
 
 const char *
@@ -481,6 +485,40 @@ check_platforms(const vl_input *in, vl_ctx *cx)
 			   "the service is a SaaS but declares no platform it runs on; record its IaaS/PaaS in service_dependency");
 }
 
+static void
+check_review(const vl_input *in, vl_ctx *cx)
+{
+	char		d[16];
+
+	for (int i = 0; i < in->nfindings; i++)
+	{
+		const vl_finding *f = &in->findings[i];
+
+		vl_format_date(f->raised_on, d);
+		report(cx, VL_REVIEW_FINDING_OPEN, VL_ERROR, f->control_id,
+			   "review finding %lld to the %s, raised on %s, is not resolved%s",
+			   (long long) f->finding_id, f->addressed_to ? f->addressed_to : "?", d,
+			   f->responded ? " (answered: the reviewer resolves it)" : " (awaiting an answer)");
+	}
+}
+
+static void
+check_remediation(const vl_input *in, vl_ctx *cx)
+{
+	char		d[16];
+
+	for (int i = 0; i < in->nremediations; i++)
+	{
+		const vl_remediation *m = &in->remediations[i];
+
+		vl_format_date(m->due_on, d);
+		report(cx, VL_REMEDIATION_OVERDUE, VL_ERROR, m->control_id,
+			   "remediation %lld of control %s (registration %s) was due on %s and is not done; the provider completes it before the renewal",
+			   (long long) m->remediation_id, m->control_id ? m->control_id : "?",
+			   m->registration_number ? m->registration_number : "?", d);
+	}
+}
+
 int
 vl_validate(const vl_input *in, vl_emit_fn emit, void *arg)
 {
@@ -493,5 +531,7 @@ vl_validate(const vl_input *in, vl_emit_fn emit, void *arg)
 	check_controls(in, &cx);
 	check_tests(in, &cx);
 	check_platforms(in, &cx);
+	check_review(in, &cx);
+	check_remediation(in, &cx);
 	return cx.count;
 }

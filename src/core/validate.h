@@ -59,6 +59,8 @@ typedef enum vl_code
 	VL_BASE_NOT_REGISTERED,
 	VL_BASE_LEVEL_TOO_LOW,
 	VL_SAAS_WITHOUT_PLATFORM,
+	VL_REVIEW_FINDING_OPEN,
+	VL_REMEDIATION_OVERDUE,
 	VL_NCODES
 } vl_code;
 
@@ -124,6 +126,25 @@ typedef struct vl_dependency
 	const char *base_number;	/* its registration number, or NULL */
 } vl_dependency;
 
+/* An unresolved finding of the technical review (DESIGN 3.13). */
+typedef struct vl_finding
+{
+	int64_t		finding_id;
+	const char *control_id;		/* spelling, or NULL */
+	const char *addressed_to;	/* "csp" or "auditor" */
+	int32_t		raised_on;
+	bool		responded;
+} vl_finding;
+
+/* An overdue remediation plan of a registration of the service. */
+typedef struct vl_remediation
+{
+	int64_t		remediation_id;
+	const char *control_id;
+	int32_t		due_on;
+	const char *registration_number;
+} vl_remediation;
+
 typedef struct vl_input
 {
 	/* application and audit */
@@ -166,6 +187,14 @@ typedef struct vl_input
 	/* platforms */
 	const vl_dependency *deps;
 	int			ndeps;
+
+	/* unresolved review findings, in id order */
+	const vl_finding *findings;
+	int			nfindings;
+
+	/* overdue remediation plans of the service's registrations */
+	const vl_remediation *remediations;
+	int			nremediations;
 } vl_input;
 
 typedef void (*vl_emit_fn) (void *arg, vl_code code, vl_severity severity,

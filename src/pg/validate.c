@@ -90,7 +90,7 @@ col_float(int r, int n)
 enum
 {
 	Q_APPLICATION, Q_ACCEPTED, Q_SELECTIONS, Q_QUALIFICATIONS, Q_STATED,
-	Q_REQUIRED, Q_TESTS, Q_DEPS, NQUERIES
+	Q_REQUIRED, Q_TESTS, Q_DEPS, Q_FINDINGS, Q_ADDITIONAL, Q_REMEDIATION, NQUERIES
 };
 static SPIPlanPtr plans[NQUERIES];
 
@@ -195,6 +195,35 @@ static const char q_deps[] =
 "      AND r.status OPERATOR(pg_catalog.=) 'active'"
 " WHERE d.service_id OPERATOR(pg_catalog.=) $1"
 " ORDER BY d.base_service_id";
+
+/*
+ * $1 audit: the results of the additional audits superseding it, in ctrlid
+ * order, the latest report first for each control (DESIGN 3.13: they
+ * replace the audit's results for the controls they cover).  Usually none.
+ */
+static const char q_additional[] =
+"SELECT r.control_id, r.result, COALESCE(pg_catalog.btrim(r.rationale), '') OPERATOR(pg_catalog.<>) ''"
+" FROM ismap.audit x"
+" JOIN ismap.audit_result r ON r.audit_id OPERATOR(pg_catalog.=) x.audit_id"
+" WHERE x.supersedes_audit_id OPERATOR(pg_catalog.=) $1"
+" ORDER BY r.control_id USING OPERATOR(ismap.<), x.report_date DESC, x.audit_id DESC";
+
+/* $1 service, $2 application: the overdue remediation plans of the
+ * service's registrations (not one this application made) */
+static const char q_remediation[] =
+"SELECT m.remediation_id, m.control_id::pg_catalog.text, m.due_on, g.registration_number"
+" FROM ismap.registration g"
+" JOIN ismap.remediation m ON m.registration_id OPERATOR(pg_catalog.=) g.registration_id"
+" WHERE g.service_id OPERATOR(pg_catalog.=) $1 AND g.application_id OPERATOR(pg_catalog.<>) $2"
+"   AND m.status OPERATOR(pg_catalog.=) 'overdue'"
+" ORDER BY m.remediation_id";
+
+/* $1 application: the unresolved review findings */
+static const char q_findings[] =
+"SELECT f.finding_id, f.control_id::pg_catalog.text, f.addressed_to, f.raised_on, f.response IS NOT NULL"
+" FROM ismap.review_finding f"
+" WHERE f.application_id OPERATOR(pg_catalog.=) $1 AND f.resolved_on IS NULL"
+" ORDER BY f.finding_id";
 
 typedef struct emit_state
 {
@@ -502,6 +531,45 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 		}
 		in.controls = c;
 		in.ncontrols = (int) k;
+
+		/*
+		 * The effective result of each stated control: an additional
+		 * audit's, when one covers it, else the audit's own.  Both lists
+		 * are in ctrlid order: one merge; the first row of a key is the
+		 * latest additional audit's.
+		 */
+		types[0] = INT8OID;
+		values[0] = Int64GetDatum(audit_id);
+		run(Q_ADDITIONAL, q_additional, 1, types, values);
+		for (uint64 a = 0, m = 0; a < SPI_processed && m < k; )
+		{
+			bool		isnull;
+			struct varlena *ad = (struct varlena *) PG_DETOAST_DATUM_PACKED(col(a, 1, &isnull));
+			int			cmp = ctrlid_key_cmp(CTRLID_KEY(ad), CTRLID_KEYLEN(ad), c[m].key, c[m].keylen);
+
+			if (cmp < 0)
+				a++;
+			else if (cmp > 0)
+				m++;
+			else
+			{
+				if (c[m].stated)
+				{
+					c[m].result = parse_result(col_text(a, 2));
+					c[m].has_rationale = col_bool(a, 3);
+				}
+				m++;
+				/* the older additional audits' rows of this key */
+				while (++a < SPI_processed)
+				{
+					struct varlena *next = (struct varlena *) PG_DETOAST_DATUM_PACKED(col(a, 1, &isnull));
+
+					if (ctrlid_key_cmp(CTRLID_KEY(next), CTRLID_KEYLEN(next),
+									   CTRLID_KEY(ad), CTRLID_KEYLEN(ad)) != 0)
+						break;
+				}
+			}
+		}
 	}
 
 	/* control tests, with the sample table's minimum and the achieved limit */
@@ -548,6 +616,47 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 		}
 		in.deps = d;
 		in.ndeps = (int) n;
+	}
+
+	/* unresolved review findings */
+	types[0] = INT8OID;
+	values[0] = Int64GetDatum(application_id);
+	run(Q_FINDINGS, q_findings, 1, types, values);
+	n = SPI_processed;
+	{
+		vl_finding *f = palloc0(sizeof(vl_finding) * (n + 1));
+
+		for (uint64 i = 0; i < n; i++)
+		{
+			f[i].finding_id = col_int(i, 1);
+			f[i].control_id = col_text(i, 2);
+			f[i].addressed_to = col_text(i, 3);
+			f[i].raised_on = col_date(i, 4);
+			f[i].responded = col_bool(i, 5);
+		}
+		in.findings = f;
+		in.nfindings = (int) n;
+	}
+
+	/* overdue remediation plans */
+	types[0] = INT8OID;
+	values[0] = Int64GetDatum(service_id);
+	types[1] = INT8OID;
+	values[1] = Int64GetDatum(application_id);
+	run(Q_REMEDIATION, q_remediation, 2, types, values);
+	n = SPI_processed;
+	{
+		vl_remediation *m = palloc0(sizeof(vl_remediation) * (n + 1));
+
+		for (uint64 i = 0; i < n; i++)
+		{
+			m[i].remediation_id = col_int(i, 1);
+			m[i].control_id = col_text(i, 2);
+			m[i].due_on = col_date(i, 3);
+			m[i].registration_number = col_text(i, 4);
+		}
+		in.remediations = m;
+		in.nremediations = (int) n;
 	}
 
 	vl_validate(&in, emit_row, &st);

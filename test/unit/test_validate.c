@@ -268,6 +268,44 @@ TEST(platform_rules)
 	CHECK(f.n == 1 && f.code[0] == VL_SAAS_WITHOUT_PLATFORM && f.sev[0] == VL_WARNING);
 }
 
+TEST(open_review_findings_block)
+{
+	vl_input	in = clean();
+	found		f = {0};
+	vl_finding	r[2] = {
+		{7, NULL, "csp", 9653, false},
+		{9, "5.1.1.1", "auditor", 9654, true},
+	};
+
+	in.findings = r;
+	in.nfindings = 2;
+	vl_validate(&in, collect, &f);
+	CHECK(count(&f, VL_REVIEW_FINDING_OPEN, VL_ERROR) == 2);
+	CHECK(f.n == 2);
+	CHECK(strcmp(f.ctrl[0], "") == 0 && strcmp(f.ctrl[1], "5.1.1.1") == 0);
+	CHECKF(strstr(f.msg[0], "review finding 7 to the csp") != NULL && strstr(f.msg[0], "awaiting an answer") != NULL, "%s", f.msg[0]);
+	CHECKF(strstr(f.msg[1], "answered") != NULL, "%s", f.msg[1]);
+	/* resolved ones are not passed in: nothing to report */
+	in.nfindings = 0;
+	f.n = 0;
+	vl_validate(&in, collect, &f);
+	CHECK(f.n == 0);
+}
+
+TEST(overdue_remediation_blocks)
+{
+	vl_input	in = clean();
+	found		f = {0};
+	vl_remediation m[1] = {{3, "5.1.1.1", 9700, "C26-0001-1"}};
+
+	in.remediations = m;
+	in.nremediations = 1;
+	vl_validate(&in, collect, &f);
+	CHECK(f.n == 1 && f.code[0] == VL_REMEDIATION_OVERDUE && f.sev[0] == VL_ERROR);
+	CHECK(strcmp(f.ctrl[0], "5.1.1.1") == 0);
+	CHECKF(strstr(f.msg[0], "remediation 3 of control 5.1.1.1 (registration C26-0001-1)") != NULL, "%s", f.msg[0]);
+}
+
 TEST(rule_table_is_complete)
 {
 	for (int c = 0; c < VL_NCODES; c++)
@@ -291,6 +329,8 @@ main(void)
 	RUN(control_rules_use_the_hierarchy);
 	RUN(sampling_rules);
 	RUN(platform_rules);
+	RUN(open_review_findings_block);
+	RUN(overdue_remediation_blocks);
 	RUN(rule_table_is_complete);
 	return UNIT_DONE("validate");
 }

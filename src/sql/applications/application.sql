@@ -7,22 +7,38 @@ CREATE TABLE ismap.application (
 		CONSTRAINT application_kind CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['new', 'renewal']::pg_catalog.text[])),
 	submitted_on	pg_catalog.date NOT NULL,
 	status			pg_catalog.text NOT NULL DEFAULT 'submitted'
-		CONSTRAINT application_status CHECK (status OPERATOR(pg_catalog.=) ANY (ARRAY['submitted', 'approved', 'rejected', 'withdrawn']::pg_catalog.text[])),
+		CONSTRAINT application_status CHECK (status OPERATOR(pg_catalog.=) ANY (ARRAY['submitted', 'accepted', 'in_review',
+			'approved', 'rejected', 'returned', 'withdrawn']::pg_catalog.text[])),
 	decided_on		pg_catalog.date,
 	decision_reason	pg_catalog.text
 		CONSTRAINT application_reason_not_blank CHECK (decision_reason IS NULL OR NOT ismap.text_is_blank(decision_reason)),
 	acknowledged	pg_catalog.text[],
 	FOREIGN KEY (audit_id, service_id) REFERENCES ismap.audit (audit_id, service_id),
-	CONSTRAINT application_decision_date CHECK ((status OPERATOR(pg_catalog.=) 'submitted') OPERATOR(pg_catalog.=) (decided_on IS NULL))
+	CONSTRAINT application_decision_date CHECK ((status OPERATOR(pg_catalog.=) ANY (ARRAY['submitted', 'accepted', 'in_review']::pg_catalog.text[]))
+		OPERATOR(pg_catalog.=) (decided_on IS NULL)),
+	-- the review workflow's dates (0.3.0: after the older columns, where an
+	-- upgrade adds them)
+	accepted_on		pg_catalog.date,
+	review_started_on	pg_catalog.date,
+	CONSTRAINT application_accepted_date CHECK (status OPERATOR(pg_catalog.<>) ALL (ARRAY['accepted', 'in_review']::pg_catalog.text[])
+		OR accepted_on IS NOT NULL),
+	CONSTRAINT application_review_date CHECK (status OPERATOR(pg_catalog.<>) 'in_review' OR review_started_on IS NOT NULL)
 );
 COMMENT ON TABLE ismap.application IS 'a provider''s application for registration (new) or renewal, with the audit that supports it';
+COMMENT ON COLUMN ismap.application.status IS 'submitted, accepted (the acceptance check passed), in_review (a review finding was raised), approved or rejected (the committee), returned (the acceptance check failed), withdrawn (by the provider, while undecided)';
+COMMENT ON COLUMN ismap.application.accepted_on IS 'the day the reviewer accepted it (accept_application)';
+COMMENT ON COLUMN ismap.application.review_started_on IS 'the day the first review finding was raised on it (raise_finding)';
+COMMENT ON COLUMN ismap.application.decided_on IS 'the day it was approved, rejected, returned or withdrawn';
 COMMENT ON COLUMN ismap.application.acknowledged IS 'the query codes the registrar acknowledged when approving it (written by approve_application; NULL when registered without validation)';
 CREATE INDEX application_service_idx ON ismap.application (service_id);
-CREATE INDEX application_open_idx ON ismap.application (service_id) WHERE status OPERATOR(pg_catalog.=) 'submitted';
+CREATE INDEX application_open_idx ON ismap.application (service_id)
+	WHERE status OPERATOR(pg_catalog.=) ANY (ARRAY['submitted', 'accepted', 'in_review']::pg_catalog.text[]);
 
--- Lock an application for a decision: it must exist (42704) and still be
--- submitted (55000).  Used by every function that decides one.
-CREATE FUNCTION ismap_internal.lock_submitted_application(p_application_id pg_catalog.int8) RETURNS ismap.application
+-- Lock an application for a transition: it must exist (42704) and be in
+-- one of the states the transition starts from (55000, naming its state
+-- and those).  Used by every function that moves one.
+CREATE FUNCTION ismap_internal.lock_application(p_application_id pg_catalog.int8, p_states pg_catalog.text[])
+RETURNS ismap.application
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -33,14 +49,14 @@ BEGIN
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'application % does not exist', p_application_id USING ERRCODE = 'undefined_object';
 	END IF;
-	IF app.status <> 'submitted' THEN
-		RAISE EXCEPTION 'application % is %, not submitted', p_application_id, app.status
+	IF app.status <> ALL (p_states) THEN
+		RAISE EXCEPTION 'application % is %, not %', p_application_id, app.status, pg_catalog.array_to_string(p_states, ' or ')
 			USING ERRCODE = 'object_not_in_prerequisite_state';
 	END IF;
 	RETURN app;
 END
 $$;
-COMMENT ON FUNCTION ismap_internal.lock_submitted_application(pg_catalog.int8) IS 'lock an application for a decision: 42704 when it does not exist, 55000 when it is no longer submitted';
+COMMENT ON FUNCTION ismap_internal.lock_application(pg_catalog.int8, pg_catalog.text[]) IS 'lock an application for a transition: 42704 when it does not exist, 55000 (naming both states) when it is not in one of the given states';
 SELECT pg_catalog.pg_extension_config_dump('ismap.application', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.application_application_id_seq', '');
 

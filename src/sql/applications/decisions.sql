@@ -16,7 +16,11 @@ BEGIN
 	-- lock first, so the findings cannot change between the check and the
 	-- decision: the application, then its audit (writes of the statement,
 	-- results and tests in progress finish first; later ones are refused)
-	PERFORM ismap_internal.decide_audit((ismap_internal.lock_submitted_application(p_application_id)).audit_id, NULL);
+	-- the committee decides an application the reviewer accepted: in
+	-- review, or accepted without a finding ever raised (the first finding
+	-- moves it to in_review); an unresolved finding is REVIEW_FINDING_OPEN
+	PERFORM ismap_internal.decide_audit((ismap_internal.lock_application(p_application_id,
+		ARRAY['in_review', 'accepted'])).audit_id, NULL);
 	SELECT pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'error'),
 		   pg_catalog.array_agg(DISTINCT f.code ORDER BY f.code) FILTER (WHERE f.severity = 'query'
 				AND f.code <> ALL (COALESCE(p_acknowledged, '{}'))),
@@ -45,7 +49,7 @@ BEGIN
 	RETURN res;
 END
 $$;
-COMMENT ON FUNCTION ismap.approve_application(pg_catalog.int8, pg_catalog.text[], pg_catalog.date) IS 'validate and register an application: refused (55000) while an error finding remains or a query code is not acknowledged; the acknowledged codes are recorded on the application and go into the event';
+COMMENT ON FUNCTION ismap.approve_application(pg_catalog.int8, pg_catalog.text[], pg_catalog.date) IS 'committee: validate and register an application in review (or accepted without findings): refused (55000) from another state, while an error finding (REVIEW_FINDING_OPEN among them) remains or a query code is not acknowledged; the acknowledged codes are recorded on the application and go into the event';
 
 CREATE FUNCTION ismap.reject_application(p_application_id pg_catalog.int8, p_reason pg_catalog.text)
 RETURNS ismap.application
@@ -58,7 +62,7 @@ BEGIN
 	IF ismap.text_is_blank(p_reason) THEN
 		RAISE EXCEPTION 'a rejection needs a reason' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	app := ismap_internal.lock_submitted_application(p_application_id);
+	app := ismap_internal.lock_application(p_application_id, ARRAY['in_review', 'accepted']);
 	-- the findings the event records are those of the audit as decided
 	PERFORM ismap_internal.decide_audit(app.audit_id, CURRENT_DATE);
 	UPDATE ismap.application SET status = 'rejected', decided_on = CURRENT_DATE, decision_reason = p_reason
@@ -70,5 +74,5 @@ BEGIN
 	RETURN app;
 END
 $$;
-COMMENT ON FUNCTION ismap.reject_application(pg_catalog.int8, pg_catalog.text) IS 'reject a submitted application with a reason; the decision and the findings at that time go into the event log';
+COMMENT ON FUNCTION ismap.reject_application(pg_catalog.int8, pg_catalog.text) IS 'committee: reject an application in review or accepted, with a reason (55000 from another state); the decision and the findings at that time go into the event log';
 

@@ -7,7 +7,7 @@ CREATE TABLE ismap.audit (
 	audit_body_id	pg_catalog.int8 NOT NULL REFERENCES ismap.audit_body,
 	lead_auditor_id	pg_catalog.int8 NOT NULL,
 	kind			pg_catalog.text NOT NULL DEFAULT 'external'
-		CONSTRAINT audit_kind CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['external', 'internal_review']::pg_catalog.text[])),
+		CONSTRAINT audit_kind CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['external', 'internal_review', 'additional']::pg_catalog.text[])),
 	target_level	ismap.level NOT NULL,
 	framework_id	pg_catalog.text NOT NULL REFERENCES ismap.framework,
 	period_start	pg_catalog.date NOT NULL,
@@ -19,12 +19,21 @@ CREATE TABLE ismap.audit (
 	FOREIGN KEY (lead_auditor_id, audit_body_id) REFERENCES ismap.auditor (auditor_id, audit_body_id),
 	decided_on		pg_catalog.date,
 	UNIQUE (audit_id, service_id),
-	UNIQUE (audit_id, framework_id)
+	UNIQUE (audit_id, framework_id),
+	-- an additional audit (DESIGN 3.13), asked for in the technical review:
+	-- its results replace the original audit's for the controls it covers
+	-- (0.3.0: the last column, where an upgrade adds it)
+	supersedes_audit_id	pg_catalog.int8,
+	FOREIGN KEY (supersedes_audit_id, service_id) REFERENCES ismap.audit (audit_id, service_id),
+	CONSTRAINT audit_additional_supersedes CHECK ((kind OPERATOR(pg_catalog.=) 'additional') OPERATOR(pg_catalog.=) (supersedes_audit_id IS NOT NULL)),
+	CONSTRAINT audit_supersedes_other CHECK (supersedes_audit_id OPERATOR(pg_catalog.<>) audit_id)
 );
-COMMENT ON TABLE ismap.audit IS 'an audit of a service by an audit body over a period (external), or the review of an internal audit (internal_review, level 1 only)';
+COMMENT ON TABLE ismap.audit IS 'an audit of a service by an audit body over a period (external), the review of an internal audit (internal_review, level 1 only), or an additional audit of some controls (additional, superseding an audit''s results for them)';
+COMMENT ON COLUMN ismap.audit.supersedes_audit_id IS 'for an additional audit: the audit whose results it replaces for the controls it has results for (same service); validation reads the effective result per control';
 COMMENT ON COLUMN ismap.audit.decided_on IS 'the day an application resting on the audit was approved or rejected: from then on the audit, its statement, results and tests are frozen (written by the decision functions only)';
 COMMENT ON COLUMN ismap.audit.framework_id IS 'the control standard the statement is made against (policy control_standard when the audit is recorded)';
 CREATE INDEX audit_service_idx ON ismap.audit (service_id);
+CREATE INDEX audit_supersedes_idx ON ismap.audit (supersedes_audit_id) WHERE supersedes_audit_id IS NOT NULL;
 
 CREATE TABLE ismap.statement_item (
 	audit_id			pg_catalog.int8 NOT NULL,

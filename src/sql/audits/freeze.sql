@@ -92,17 +92,21 @@ CREATE TRIGGER audit_frozen BEFORE UPDATE OR DELETE ON ismap.audit
 	FOR EACH ROW EXECUTE FUNCTION ismap_internal.audit_decided_guard();
 ALTER TABLE ismap.audit ENABLE ALWAYS TRIGGER audit_frozen;
 
--- the decisions' side: lock the audit an application rests on (FOR UPDATE,
--- waiting for writes in progress), and record the decision on it
+-- the decisions' side: lock the audit an application rests on and the
+-- additional audits superseding it (FOR UPDATE, waiting for writes in
+-- progress), and record the decision on them: they are decided together
 CREATE FUNCTION ismap_internal.decide_audit(p_audit_id pg_catalog.int8, p_decided_on pg_catalog.date) RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	PERFORM 1 FROM ismap.audit WHERE audit_id = p_audit_id FOR UPDATE;
+	PERFORM 1 FROM ismap.audit
+	WHERE audit_id = p_audit_id OR supersedes_audit_id = p_audit_id
+	ORDER BY audit_id FOR UPDATE;
 	IF p_decided_on IS NOT NULL THEN
-		UPDATE ismap.audit SET decided_on = p_decided_on WHERE audit_id = p_audit_id AND decided_on IS NULL;
+		UPDATE ismap.audit SET decided_on = p_decided_on
+		WHERE (audit_id = p_audit_id OR supersedes_audit_id = p_audit_id) AND decided_on IS NULL;
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION ismap_internal.decide_audit(pg_catalog.int8, pg_catalog.date) IS 'lock an audit for a decision (FOR UPDATE: waits for writes of its statement, results and tests in progress) and, given a date, record the decision (audit.decided_on)';
+COMMENT ON FUNCTION ismap_internal.decide_audit(pg_catalog.int8, pg_catalog.date) IS 'lock an audit and its additional audits for a decision (FOR UPDATE: waits for writes of their statements, results and tests in progress) and, given a date, record the decision (audit.decided_on) on them';

@@ -82,7 +82,7 @@ BEGIN
 		FROM ismap.application ap
 		JOIN ismap.audit au ON au.audit_id OPERATOR(pg_catalog.=) ap.audit_id
 		JOIN ismap.audit_body b ON b.audit_body_id OPERATOR(pg_catalog.=) au.audit_body_id
-		WHERE ap.status OPERATOR(pg_catalog.=) 'submitted' AND ap.submitted_on OPERATOR(pg_catalog.<=) d
+		WHERE ap.status OPERATOR(pg_catalog.=) ANY (ARRAY['submitted', 'accepted', 'in_review']) AND ap.submitted_on OPERATOR(pg_catalog.<=) d
 		  AND NOT EXISTS (
 			SELECT 1 FROM ismap.audit_body_selection s
 			WHERE s.audit_body_id OPERATOR(pg_catalog.=) au.audit_body_id

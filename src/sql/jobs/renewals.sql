@@ -48,7 +48,7 @@ BEGIN
 			SELECT DISTINCT ON (a.service_id) a.service_id, a.application_id, a.submitted_on
 			FROM ismap.application a
 			WHERE a.kind = 'renewal' AND a.submitted_on <= d
-			  AND (a.status = 'submitted' OR a.decided_on > d)
+			  AND (a.status = ANY (ARRAY['submitted', 'accepted', 'in_review']) OR a.decided_on > d)
 			ORDER BY a.service_id, a.submitted_on, a.application_id
 		),
 		late AS (
@@ -127,7 +127,7 @@ BEGIN
 			SELECT 1 FROM ismap.application a
 			WHERE a.service_id OPERATOR(pg_catalog.=) r.service_id AND a.kind OPERATOR(pg_catalog.=) 'renewal'
 			  AND a.submitted_on OPERATOR(pg_catalog.<=) d
-			  AND (a.status OPERATOR(pg_catalog.=) 'submitted' OR a.decided_on OPERATOR(pg_catalog.>) d))
+			  AND (a.status OPERATOR(pg_catalog.=) ANY (ARRAY['submitted', 'accepted', 'in_review']) OR a.decided_on OPERATOR(pg_catalog.>) d))
 	),
 	fresh AS (
 		SELECT c.*, pg_catalog.format('%s: valid until %s (%s days); %s-day renewal notice', c.registration_number,
@@ -149,6 +149,36 @@ BEGIN
 	SELECT 'notice', f.registration_id, f.what FROM fresh f WHERE dry
 	ORDER BY 2;
 	GET DIAGNOSTICS n_notices = ROW_COUNT;
+
+	-- 3. remediation plans past their due date (DESIGN 3.13): overdue, one
+	-- notice each; validation of the service's next application reports
+	-- REMEDIATION_OVERDUE for them
+	PERFORM ismap_internal.job_progress(pg_catalog.format('renewals: %s notices; remediation plans due before %s', n_notices, d));
+	RETURN QUERY
+	WITH due AS (
+		SELECT m.remediation_id, m.due_on,
+			   pg_catalog.format('%s: remediation %s of control %s was due on %s', g.registration_number,
+				   m.remediation_id, m.control_id, m.due_on) AS what
+		FROM ismap.remediation m JOIN ismap.registration g ON g.registration_id = m.registration_id
+		WHERE m.status = 'open' AND m.due_on < d
+	),
+	upd AS (
+		UPDATE ismap.remediation m SET status = 'overdue', overdue_run_id = run
+		FROM due x
+		WHERE NOT dry AND m.remediation_id = x.remediation_id AND m.status = 'open'
+		RETURNING m.remediation_id
+	),
+	ins AS (
+		INSERT INTO ismap.notice (kind, object_id, occasion, as_of, detail, run_id)
+		SELECT 'remediation_overdue', x.remediation_id, x.due_on, d, x.what, run
+		FROM due x JOIN upd u ON u.remediation_id = x.remediation_id
+		ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+		RETURNING notice.object_id, notice.detail
+	)
+	SELECT 'overdue', i.object_id, i.detail FROM ins i
+	UNION ALL
+	SELECT 'overdue', x.remediation_id, x.what FROM due x WHERE dry
+	ORDER BY 2;
 END
 $$;
 COMMENT ON FUNCTION ismap_internal.job_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the renewals job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';

@@ -1,9 +1,12 @@
 -- The registration primitive: number, validity, replacing the service's
 -- registration on renewal, the application approved.  approve_application
 -- validates, records the acknowledged query codes on the application and
--- then calls it; called alone it validated nothing, and the application's
--- acknowledged stays NULL (only approve_application writes it), so the
--- event claims no acknowledgement.  No setting of the session is read.
+-- then calls it.  Since 0.3.0 no role may execute it (DESIGN 3.13): every
+-- registration goes through approve_application, validation included; only
+-- the owner (a superuser: a restore, a migration, the tests' fixtures)
+-- still calls it alone, and then the application's acknowledged stays NULL
+-- (only approve_application writes it), so the event claims no
+-- acknowledgement.  No setting of the session is read.
 CREATE FUNCTION ismap.register(p_application_id pg_catalog.int8, p_as_of pg_catalog.date DEFAULT CURRENT_DATE)
 RETURNS ismap.registration
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -22,7 +25,7 @@ BEGIN
 	IF p_application_id IS NULL OR p_as_of IS NULL THEN
 		RAISE EXCEPTION 'application and date must not be null' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	app := ismap_internal.lock_submitted_application(p_application_id);
+	app := ismap_internal.lock_application(p_application_id, ARRAY['submitted', 'accepted', 'in_review']);
 	IF p_as_of < app.submitted_on THEN
 		RAISE EXCEPTION 'cannot register application % on %, before it was submitted on %', p_application_id, p_as_of, app.submitted_on
 			USING ERRCODE = 'invalid_parameter_value';
@@ -85,5 +88,5 @@ BEGIN
 	RETURN res;
 END
 $$;
-COMMENT ON FUNCTION ismap.register(pg_catalog.int8, pg_catalog.date) IS 'registrar primitive: register a submitted application (number, validity, replacing the service''s registration on renewal, event); approve_application validates and then calls it';
+COMMENT ON FUNCTION ismap.register(pg_catalog.int8, pg_catalog.date) IS 'owner-only primitive (no role may execute it): register an undecided application (number, validity, replacing the service''s registration on renewal, event); approve_application validates and then calls it';
 

@@ -14,14 +14,14 @@ BEGIN
 	END LOOP;
 
 	-- the owner's SECURITY DEFINER functions and the registrar and jobs see all
-	CREATE POLICY staff ON ismap.audit TO ismap_registrar, ismap_jobs USING (true);
-	CREATE POLICY staff ON ismap.statement_item TO ismap_registrar, ismap_jobs USING (true);
-	CREATE POLICY staff ON ismap.audit_result TO ismap_registrar, ismap_jobs USING (true);
-	CREATE POLICY staff ON ismap.control_test TO ismap_registrar, ismap_jobs USING (true);
-	CREATE POLICY staff ON ismap.application TO ismap_registrar, ismap_jobs USING (true);
-	CREATE POLICY staff ON ismap.auditor TO ismap_registrar, ismap_jobs USING (true);
-	CREATE POLICY staff ON ismap.auditor_qualification TO ismap_registrar, ismap_jobs USING (true);
-	CREATE POLICY staff ON ismap.principal_binding TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.audit TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.statement_item TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.audit_result TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.control_test TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.application TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.auditor TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.auditor_qualification TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.principal_binding TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
 	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.statement_item TO %I USING (true)',
 		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.statement_item'::pg_catalog.regclass));
 	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.audit_result TO %I USING (true)',
@@ -37,9 +37,10 @@ BEGIN
 	-- of them.  The batch jobs (the owner's rights) read what is public.  The
 	-- policies of service_dependency name registration and audit, not
 	-- service, so that service's may read them without recursion.
-	CREATE POLICY staff ON ismap.service FOR SELECT TO ismap_registrar USING (true);
-	CREATE POLICY staff ON ismap.service_dependency FOR SELECT TO ismap_registrar USING (true);
+	CREATE POLICY staff ON ismap.service FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY staff ON ismap.service_dependency FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
 	CREATE POLICY registrar ON ismap.csp TO ismap_registrar USING (true);
+	CREATE POLICY reviewer ON ismap.csp FOR SELECT TO ismap_reviewer USING (true);
 	CREATE POLICY published ON ismap.service FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
 		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service.service_id));
 	CREATE POLICY published ON ismap.service_dependency FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
@@ -64,10 +65,14 @@ BEGIN
 		USING (audit_body_id = ismap.principal_audit_body(current_user));
 	CREATE POLICY own_body ON ismap.auditor_qualification FOR SELECT TO ismap_auditor
 		USING (EXISTS (SELECT 1 FROM ismap.auditor a WHERE a.auditor_id = auditor_qualification.auditor_id));
+	-- an additional audit supersedes only an open audit of its own body
 	CREATE POLICY own_body ON ismap.audit TO ismap_auditor
 		USING (audit_body_id = ismap.principal_audit_body(current_user))
 		WITH CHECK (audit_body_id = ismap.principal_audit_body(current_user)
-			AND (SELECT o.open FROM ismap.audit_party(audit_id) o) IS NOT false);
+			AND (SELECT o.open FROM ismap.audit_party(audit_id) o) IS NOT false
+			AND (supersedes_audit_id IS NULL
+				OR (SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open
+					FROM ismap.audit_party(supersedes_audit_id) o) IS TRUE));
 	CREATE POLICY own_body ON ismap.application FOR SELECT TO ismap_auditor
 		USING ((SELECT o.audit_body_id FROM ismap.audit_party(audit_id) o) = ismap.principal_audit_body(current_user));
 	CREATE POLICY own_open_audit ON ismap.statement_item FOR SELECT TO ismap_auditor
@@ -120,17 +125,32 @@ BEGIN
 	-- never decides (nor records acknowledgements, approve_application's)
 	CREATE POLICY file_own ON ismap.application FOR INSERT TO ismap_csp
 		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user) AND status = 'submitted'
-			AND submitted_on = CURRENT_DATE AND acknowledged IS NULL
+			AND submitted_on = CURRENT_DATE AND acknowledged IS NULL AND accepted_on IS NULL AND review_started_on IS NULL
 			AND (SELECT o.open FROM ismap.audit_party(audit_id) o));
 	-- the withdrawal is dated today, by the server's clock (M4)
 	CREATE POLICY withdraw_own ON ismap.application FOR UPDATE TO ismap_csp
-		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user) AND status = 'submitted')
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user)
+			AND status = ANY (ARRAY['submitted', 'accepted', 'in_review']))
 		WITH CHECK (status = 'withdrawn' AND decided_on = CURRENT_DATE);
+	-- review findings: the reviewer and the registrar see all; the
+	-- provider and the audit body those of the applications they see (both
+	-- parties read the whole exchange); everyone writes through the
+	-- review functions only
+	CREATE POLICY staff ON ismap.review_finding FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY party ON ismap.review_finding FOR SELECT TO ismap_auditor, ismap_csp
+		USING (EXISTS (SELECT 1 FROM ismap.application a WHERE a.application_id = review_finding.application_id));
+	-- remediation plans: the reviewer and the registrar; a provider those of
+	-- its own registrations; written through the remediation functions only
+	CREATE POLICY staff ON ismap.remediation FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY own_services ON ismap.remediation FOR SELECT TO ismap_csp
+		USING (ismap.service_csp((SELECT g.service_id FROM ismap.registration g
+								   WHERE g.registration_id = remediation.registration_id)) = ismap.principal_csp(current_user));
 	CREATE POLICY own_binding ON ismap.principal_binding FOR SELECT TO ismap_auditor, ismap_csp
 		USING (role_name = current_user);
 	-- a change report is its provider's, the registrar's and, for a service
 	-- its body audits, an auditor's (DESIGN 3.9: not public)
 	CREATE POLICY staff ON ismap.service_change TO ismap_registrar USING (true);
+	CREATE POLICY reviewer ON ismap.service_change FOR SELECT TO ismap_reviewer USING (true);
 	CREATE POLICY audited ON ismap.service_change FOR SELECT TO ismap_auditor
 		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service_change.service_id));
 	CREATE POLICY own_services ON ismap.service_change TO ismap_csp
@@ -140,14 +160,14 @@ BEGIN
 	-- change reports, their coverage, rejections and platform changes are
 	-- the registrar's, the provider's and the auditing body's.  The chain's
 	-- checks have the owner's rights and read every event.
-	CREATE POLICY staff ON ismap.registry_event FOR SELECT TO ismap_registrar USING (true);
+	CREATE POLICY staff ON ismap.registry_event FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
 	CREATE POLICY published ON ismap.registry_event FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
 		USING (kind = ANY (ARRAY['registered', 'reinstated', 'expired', 'delisted', 'suspended', 'changed']));
 	CREATE POLICY own_services ON ismap.registry_event FOR SELECT TO ismap_csp
 		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
 	CREATE POLICY audited ON ismap.registry_event FOR SELECT TO ismap_auditor
 		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = registry_event.service_id));
-	CREATE POLICY staff ON ismap.evidence TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.evidence TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
 	CREATE POLICY own_services ON ismap.evidence TO ismap_csp
 		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
 		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));

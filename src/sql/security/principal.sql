@@ -50,7 +50,8 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT a.audit_body_id, s.csp_id,
 		   NOT EXISTS (SELECT 1 FROM ismap.application ap
-					   WHERE ap.audit_id = a.audit_id AND ap.status <> 'submitted')
+					   WHERE ap.audit_id = a.audit_id
+						 AND ap.status <> ALL (ARRAY['submitted', 'accepted', 'in_review', 'returned']))
 	FROM ismap.audit a JOIN ismap.service s ON s.service_id = a.service_id
 	WHERE a.audit_id = p_audit_id
 	  -- only an audit of a party the session may act for
@@ -58,7 +59,7 @@ AS $$
 				  WHERE (b.csp_id = s.csp_id OR b.audit_body_id = a.audit_body_id)
 					AND pg_catalog.pg_has_role(SESSION_USER, b.role_name, 'MEMBER'))
 $$;
-COMMENT ON FUNCTION ismap.audit_party(pg_catalog.int8) IS 'the audit body and provider of an audit, and whether it is still open (no application decided or withdrawn on it)';
+COMMENT ON FUNCTION ismap.audit_party(pg_catalog.int8) IS 'the audit body and provider of an audit, and whether it is still open (no application on it approved, rejected or withdrawn; a returned one leaves it open)';
 
 CREATE FUNCTION ismap.service_csp(p_service_id pg_catalog.int8) RETURNS pg_catalog.int8
 LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
@@ -87,7 +88,7 @@ BEGIN
 	-- every provider (auditor) login is a member of ismap_csp (ismap_auditor)
 	-- and may SET ROLE to it: bound to a party, a group role would let each
 	-- of them act for that party
-	IF p_role_name IN ('ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs') THEN
+	IF p_role_name IN ('ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs', 'ismap_reviewer') THEN
 		RAISE EXCEPTION 'role "%" is a group role of the extension: bind a role of one person or one party', p_role_name
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'Its members may SET ROLE to it, and would all act for the party.';

@@ -11,7 +11,7 @@ BEGIN
 	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
 		RAISE EXCEPTION 'ismap.create_roles() must be run by a superuser' USING ERRCODE = 'insufficient_privilege';
 	END IF;
-	FOREACH r IN ARRAY ARRAY['ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs'] LOOP
+	FOREACH r IN ARRAY ARRAY['ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs', 'ismap_reviewer'] LOOP
 		IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) THEN
 			EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
 			made := made || r;
@@ -27,7 +27,7 @@ BEGIN
 		ismap.sampling_table, ismap.registry, ismap.registry_listing, ismap.registration, ismap.registry_event, ismap.event_chain_seal,
 		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency,
 		ismap.job
-		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
+		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs, ismap_reviewer;
 	-- the registrar: every table to read; edits the catalogs, the policy,
 	-- the parties and the classification; decides through the functions.
 	-- Its table-level UPDATE and DELETE let it LOCK these tables in any
@@ -45,6 +45,9 @@ BEGIN
 		ismap.system_asset TO ismap_reader;
 	-- an auditor: its own body's people and audits; statements, results
 	-- and control tests of its own audits while they are open
+	GRANT SELECT ON ismap.review_finding TO ismap_auditor, ismap_csp;
+	GRANT SELECT ON ismap.remediation TO ismap_csp;
+	GRANT SELECT ON ismap.application_timeline TO ismap_auditor, ismap_csp;
 	GRANT SELECT ON ismap.auditor, ismap.auditor_qualification, ismap.audit, ismap.application,
 		ismap.statement_item, ismap.audit_result, ismap.control_test, ismap.control_test_evaluation TO ismap_auditor;
 	-- A table-level UPDATE or DELETE would let a party LOCK the whole table
@@ -62,9 +65,9 @@ BEGIN
 	-- decisions write (0.2.0 granted the whole table: taken back first)
 	REVOKE INSERT, UPDATE ON ismap.audit FROM ismap_auditor;
 	GRANT INSERT (audit_id, service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id,
-				  period_start, period_end, report_date, scope),
+				  period_start, period_end, report_date, scope, supersedes_audit_id),
 		  UPDATE (service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id,
-				  period_start, period_end, report_date, scope) ON ismap.audit TO ismap_auditor;
+				  period_start, period_end, report_date, scope, supersedes_audit_id) ON ismap.audit TO ismap_auditor;
 	-- a provider: its own services, platforms, statements and applications
 	-- a registered service's scope and models change only through a reported
 	-- change and a new audit, and only an audit decides that a platform was
@@ -92,11 +95,17 @@ BEGIN
 	-- nextval would burn event and registration ids, leaving gaps that
 	-- look like deleted rows
 	REVOKE USAGE ON SEQUENCE ismap.registry_event_event_id_seq, ismap.registration_registration_id_seq,
-		ismap.job_run_run_id_seq, ismap.notice_notice_id_seq FROM ismap_registrar, ismap_auditor, ismap_csp;
+		ismap.job_run_run_id_seq, ismap.notice_notice_id_seq, ismap.review_finding_finding_id_seq,
+		ismap.remediation_remediation_id_seq FROM ismap_registrar, ismap_auditor, ismap_csp;
 	-- jobs: read what the batch functions read
 	-- (the batch functions have the owner's rights; the role itself reads
 	-- only its runs and notices, besides what everyone reads)
 	GRANT SELECT ON ismap.job_run, ismap.notice, ismap.job_health TO ismap_jobs;
+	-- the reviewer (the operations support body, 0.3.0): reads what the
+	-- registrar reads; it writes nothing but through the review functions.
+	-- Granted last, as an upgrade adds it to the older grants (pg_dump
+	-- prints a table's grantees in the order granted)
+	GRANT SELECT ON ALL TABLES IN SCHEMA ismap TO ismap_reviewer;
 
 	-- every role may choose the language of its messages (lc_messages is a
 	-- superuser setting; the grant reaches the login roles that are members)
@@ -112,12 +121,20 @@ BEGIN
 		  AND p.provolatile IN ('i', 's') AND p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype
 		  AND NOT p.prosecdef
 	LOOP
-		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs', f);
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs, ismap_reviewer', f);
 	END LOOP;
 	FOR f, r IN
 		SELECT p.oid::pg_catalog.regprocedure, g.role FROM pg_catalog.pg_proc p
 		JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace AND n.nspname = 'ismap'
-		JOIN (VALUES ('register', 'ismap_registrar'), ('approve_application', 'ismap_registrar'),
+		-- register is nobody's (DESIGN 3.13): every registration goes
+		-- through approve_application
+		JOIN (VALUES ('approve_application', 'ismap_registrar'),
+					 ('accept_application', 'ismap_reviewer'), ('return_application', 'ismap_reviewer'),
+					 ('raise_finding', 'ismap_reviewer'), ('resolve_finding', 'ismap_reviewer'),
+					 ('respond_finding', 'ismap_csp'), ('respond_finding', 'ismap_auditor'),
+					 ('withdraw_application', 'ismap_csp'),
+					 ('plan_remediation', 'ismap_reviewer'), ('plan_remediation', 'ismap_csp'),
+					 ('complete_remediation', 'ismap_reviewer'), ('complete_remediation', 'ismap_csp'),
 					 ('reject_application', 'ismap_registrar'), ('delist', 'ismap_registrar'),
 					 ('principal', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
 					 ('import_nist_iso27001_mapping', 'ismap_registrar'), ('import_oscal_catalog', 'ismap_registrar'),
@@ -132,7 +149,8 @@ BEGIN
 					 ('ensure_evidence_partitions', 'ismap_jobs'), ('ensure_evidence_partitions', 'ismap_registrar'),
 					 -- owner's rights, for the applications the caller may see
 					 ('validate_application', 'ismap_registrar'), ('validate_application', 'ismap_auditor'),
-					 ('validate_application', 'ismap_csp'), ('validate_application', 'ismap_jobs')) g(fn, role)
+					 ('validate_application', 'ismap_csp'), ('validate_application', 'ismap_jobs'),
+					 ('validate_application', 'ismap_reviewer')) g(fn, role)
 		  ON g.fn = p.proname
 		-- in a fixed order: a function's ACL lists its grantees in the
 		-- order granted, and an upgrade must end with a fresh install's
@@ -140,6 +158,10 @@ BEGIN
 	LOOP
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', f, r);
 	END LOOP;
+
+	-- 0.2.0 let the registrar call register() alone, without validation:
+	-- taken back (DESIGN 3.13)
+	REVOKE EXECUTE ON FUNCTION ismap.register(pg_catalog.int8, pg_catalog.date) FROM ismap_registrar;
 
 	-- the event chain's checks have the owner's rights (they read every
 	-- event, also those row-level security hides from the caller) and tell
@@ -150,7 +172,7 @@ BEGIN
 		WHERE p.pronamespace = 'ismap'::pg_catalog.regnamespace
 		  AND p.proname = ANY (ARRAY['verify_event_chain', 'event_chain_full_check', 'event_chain_head'])
 	LOOP
-		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs', f);
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs, ismap_reviewer', f);
 	END LOOP;
 	-- what reads tables a role may not read is not granted to it (the
 	-- function would only refuse it inside): the change status reads the
@@ -175,5 +197,5 @@ BEGIN
 	RETURN made;
 END
 $$;
-COMMENT ON FUNCTION ismap.create_roles() IS 'superuser: create the five ismap roles if missing, grant them least privilege and create the row-level policies; idempotent; returns the roles it created';
+COMMENT ON FUNCTION ismap.create_roles() IS 'superuser: create the six ismap roles if missing, grant them least privilege and create the row-level policies; idempotent; returns the roles it created';
 
