@@ -2,7 +2,7 @@
  * oscal_load.c — helper of bench/oscal-import: send a file to the server
  * as one text parameter, as a loader would, and run one statement on it.
  *
- *   oscal_load FILE parse|import|count
+ *   oscal_load FILE parse|import|import-json|count
  *
  * Connects with the usual PG* environment, reads FILE, sends it with
  * PQexecParams (no SQL literal to quote or lex), checks the result and
@@ -38,13 +38,15 @@ main(int argc, char **argv)
 
 	if (argc != 3)
 	{
-		fprintf(stderr, "usage: oscal_load FILE parse|import|count\n");
+		fprintf(stderr, "usage: oscal_load FILE parse|import|import-json|count\n");
 		return 1;
 	}
 	if (strcmp(argv[2], "parse") == 0)
 		sql = "SELECT pg_catalog.xml_is_well_formed_document($1)";
 	else if (strcmp(argv[2], "import") == 0)
 		sql = "SELECT framework_id FROM ismap.import_oscal_catalog($1, 'bench')";
+	else if (strcmp(argv[2], "import-json") == 0)
+		sql = "SELECT framework_id FROM ismap.import_oscal_catalog_json($1::pg_catalog.jsonb, 'bench-json')";
 	else
 		sql = "SELECT pg_catalog.length($1)";
 	f = fopen(argv[1], "rb");

@@ -1,5 +1,5 @@
 -- demo/20_catalog.sql — the real NIST SP 800-53 rev4 catalog and the NIST and
--- FedRAMP baselines, imported from OSCAL XML inside the database
+-- FedRAMP baselines, imported from OSCAL XML (and JSON) inside the database
 -- (data/oscal: public domain copies, see data/oscal/README.md)
 \pset footer off
 CREATE EXTENSION IF NOT EXISTS ismap;
@@ -54,6 +54,26 @@ ORDER BY c.control_id LIMIT 10;
 SELECT string_agg(line, E'\n') AS export_oscal_catalog FROM (
   SELECT line FROM regexp_split_to_table(export_oscal_catalog('nist-800-53-r4')::text, E'\n')
        WITH ORDINALITY AS t(line, n) WHERE n BETWEEN 18 AND 40 ORDER BY n) s;
+
+\echo '== The same catalog from OSCAL JSON (5.6 MB, as jsonb) gives the same rows =='
+\set catalog_json `cat data/oscal-json/NIST_SP-800-53_rev4_catalog.json`
+SELECT * FROM import_oscal_catalog_json(:'catalog_json', 'nist-800-53-r4-json');
+SELECT count(*) AS rows_differing FROM (
+  (SELECT control_id::text, label, title, statement, parent_id::text, group_id, withdrawn, sort_order
+   FROM control WHERE framework_id = 'nist-800-53-r4'
+   EXCEPT SELECT control_id::text, label, title, statement, parent_id::text, group_id, withdrawn, sort_order
+   FROM control WHERE framework_id = 'nist-800-53-r4-json')
+  UNION ALL
+  (SELECT control_id::text, label, title, statement, parent_id::text, group_id, withdrawn, sort_order
+   FROM control WHERE framework_id = 'nist-800-53-r4-json'
+   EXCEPT SELECT control_id::text, label, title, statement, parent_id::text, group_id, withdrawn, sort_order
+   FROM control WHERE framework_id = 'nist-800-53-r4')) d;
+\set profile_json `cat data/oscal-json/FedRAMP_rev4_MODERATE-baseline_profile.json`
+SELECT * FROM import_oscal_profile_json(:'profile_json', 'fedramp-r4-moderate-json', 'nist-800-53-r4');
+\echo '== ... and a framework exported as OSCAL JSON (one control) =='
+SELECT jsonb_pretty(export_oscal_catalog_json('nist-800-53-r4') #> '{catalog,groups,0,controls,1,controls,1}') AS ac_2_2;
+DELETE FROM framework WHERE framework_id = 'nist-800-53-r4-json';
+DELETE FROM baseline WHERE baseline_id = 'fedramp-r4-moderate-json';
 
 \echo '== Hostile input is refused before it can do harm =='
 \set ON_ERROR_STOP 0

@@ -9711,6 +9711,496 @@ END
 $$;
 COMMENT ON FUNCTION ismap.create_publication() IS 'superuser: create (or put back as shipped) the publication ismap_published of the public tables, for a public replica by logical replication; returns its tables and row filters';
 
+-- ==== OSCAL JSON import and export (issue 21) ====
+CREATE OR REPLACE FUNCTION ismap.import_oscal_catalog_json(document pg_catalog.jsonb, framework_id pg_catalog.text DEFAULT NULL,
+	OUT framework_id pg_catalog.text, OUT groups pg_catalog.int4, OUT controls pg_catalog.int4,
+	OUT enhancements pg_catalog.int4, OUT withdrawn pg_catalog.int4, OUT params pg_catalog.int4)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'ismap_import_oscal_catalog_json' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION ismap.import_oscal_catalog_json(pg_catalog.jsonb, pg_catalog.text) IS
+	'import an OSCAL 1.0/1.1 JSON catalog: the same rows and rules as import_oscal_catalog of the same catalog in XML';
+CREATE OR REPLACE FUNCTION ismap.import_oscal_profile_json(document pg_catalog.jsonb, baseline_id pg_catalog.text, framework_id pg_catalog.text,
+	OUT baseline_id pg_catalog.text, OUT selected pg_catalog.int4)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'ismap_import_oscal_profile_json' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION ismap.import_oscal_profile_json(pg_catalog.jsonb, pg_catalog.text, pg_catalog.text) IS
+	'import an OSCAL JSON profile as a baseline of an already imported framework (XML or JSON): the rules of import_oscal_profile';
+REVOKE ALL ON FUNCTION ismap.import_oscal_catalog_json(pg_catalog.jsonb, pg_catalog.text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION ismap.import_oscal_profile_json(pg_catalog.jsonb, pg_catalog.text, pg_catalog.text) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION ismap.export_oscal_catalog_json(framework_id pg_catalog.text)
+	RETURNS pg_catalog.jsonb LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	fw text := export_oscal_catalog_json.framework_id;
+	f ismap.framework;
+	pu text;
+	md jsonb;
+	pmap jsonb;
+	cdepth jsonb;
+	gdepth jsonb;
+	cmap jsonb := '{}';
+	gmap jsonb := '{}';
+	d int;
+BEGIN
+	SELECT * INTO f FROM ismap.framework k WHERE k.framework_id OPERATOR(pg_catalog.=) fw;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'framework "%" does not exist', fw USING ERRCODE = 'undefined_object';
+	END IF;
+
+	-- params by owner: "c:" control, "g:" group, "" the catalog
+	SELECT COALESCE(jsonb_object_agg(s.k, s.arr), '{}') INTO pmap FROM (
+		SELECT CASE WHEN p.control_id IS NOT NULL THEN 'c:' OPERATOR(pg_catalog.||) p.control_id::text
+		            WHEN p.group_id IS NOT NULL THEN 'g:' OPERATOR(pg_catalog.||) p.group_id ELSE '' END AS k,
+		       jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+		           'id', p.param_id,
+		           'label', p.label,
+		           'select', CASE WHEN p.how_many IS NOT NULL THEN jsonb_build_object(
+		               'how-many', CASE WHEN p.how_many OPERATOR(pg_catalog.<>) 'one' THEN p.how_many END,
+		               'choice', to_jsonb(p.choices)) END,
+		           'values', CASE WHEN p.how_many IS NULL AND p.value IS NOT NULL
+		               THEN jsonb_build_array(p.value) END))
+		           ORDER BY p.sort_order, p.param_id) AS arr
+		FROM ismap.control_param p WHERE p.framework_id OPERATOR(pg_catalog.=) fw
+		GROUP BY 1) s;
+
+	-- the nesting depth of every control and group
+	WITH RECURSIVE t(id, depth) AS (
+		SELECT c.control_id, 1 FROM ismap.control c
+		WHERE c.framework_id OPERATOR(pg_catalog.=) fw AND c.parent_id IS NULL
+		UNION ALL
+		SELECT c.control_id, t.depth OPERATOR(pg_catalog.+) 1 FROM ismap.control c JOIN t
+		  ON c.parent_id OPERATOR(ismap.=) t.id WHERE c.framework_id OPERATOR(pg_catalog.=) fw)
+	SELECT COALESCE(jsonb_object_agg(t.id::text, t.depth), '{}') INTO cdepth FROM t;
+	WITH RECURSIVE t(id, depth) AS (
+		SELECT g.group_id, 1 FROM ismap.control_group g
+		WHERE g.framework_id OPERATOR(pg_catalog.=) fw AND g.parent_group_id IS NULL
+		UNION ALL
+		SELECT g.group_id, t.depth OPERATOR(pg_catalog.+) 1 FROM ismap.control_group g JOIN t
+		  ON g.parent_group_id OPERATOR(pg_catalog.=) t.id WHERE g.framework_id OPERATOR(pg_catalog.=) fw)
+	SELECT COALESCE(jsonb_object_agg(t.id, t.depth), '{}') INTO gdepth FROM t;
+
+	-- controls, deepest first; each takes its enhancements from cmap
+	FOR d IN REVERSE (SELECT COALESCE(max(v::int), 0) FROM jsonb_each_text(cdepth) e(k, v)) .. 1 LOOP
+		SELECT cmap OPERATOR(pg_catalog.||) COALESCE(jsonb_object_agg(c.control_id::text, jsonb_strip_nulls(jsonb_build_object(
+			'id', c.control_id::text,
+			'class', c.class,
+			'title', c.title,
+			'params', pmap OPERATOR(pg_catalog.->) ('c:' OPERATOR(pg_catalog.||) c.control_id::text),
+			'props', (SELECT jsonb_agg(jsonb_build_object('name', x.n, 'value', x.v) ORDER BY x.o)
+			          FROM (VALUES (1, 'label', c.label), (2, 'sort-id', c.sort_id),
+			                       (3, 'status', CASE WHEN c.withdrawn THEN 'withdrawn' END)) x(o, n, v)
+			          WHERE x.v IS NOT NULL),
+			'parts', CASE WHEN c.statement IS NOT NULL THEN jsonb_build_array(jsonb_build_object(
+				'id', c.control_id::text OPERATOR(pg_catalog.||) '_smt', 'name', 'statement',
+				'prose', replace(c.statement, E'\n', E'\n\n'))) END,
+			'controls', (SELECT jsonb_agg(cmap OPERATOR(pg_catalog.->) k.control_id::text
+			                              ORDER BY k.sort_order NULLS LAST, k.control_id)
+			             FROM ismap.control k WHERE k.framework_id OPERATOR(pg_catalog.=) fw
+			               AND k.parent_id OPERATOR(ismap.=) c.control_id)))), '{}')
+		INTO cmap
+		FROM ismap.control c
+		WHERE c.framework_id OPERATOR(pg_catalog.=) fw
+		  AND (cdepth OPERATOR(pg_catalog.->>) c.control_id::text)::int OPERATOR(pg_catalog.=) d;
+	END LOOP;
+
+	-- groups, deepest first: their params, base controls, then sub-groups
+	FOR d IN REVERSE (SELECT COALESCE(max(v::int), 0) FROM jsonb_each_text(gdepth) e(k, v)) .. 1 LOOP
+		SELECT gmap OPERATOR(pg_catalog.||) COALESCE(jsonb_object_agg(g.group_id, jsonb_strip_nulls(jsonb_build_object(
+			'id', g.group_id,
+			'class', g.class,
+			'title', g.title,
+			'params', pmap OPERATOR(pg_catalog.->) ('g:' OPERATOR(pg_catalog.||) g.group_id),
+			'controls', (SELECT jsonb_agg(cmap OPERATOR(pg_catalog.->) k.control_id::text
+			                              ORDER BY k.sort_order NULLS LAST, k.control_id)
+			             FROM ismap.control k WHERE k.framework_id OPERATOR(pg_catalog.=) fw
+			               AND k.parent_id IS NULL AND k.group_id OPERATOR(pg_catalog.=) g.group_id),
+			'groups', (SELECT jsonb_agg(gmap OPERATOR(pg_catalog.->) k.group_id ORDER BY k.sort_order, k.group_id)
+			           FROM ismap.control_group k WHERE k.framework_id OPERATOR(pg_catalog.=) fw
+			             AND k.parent_group_id OPERATOR(pg_catalog.=) g.group_id)))), '{}')
+		INTO gmap
+		FROM ismap.control_group g
+		WHERE g.framework_id OPERATOR(pg_catalog.=) fw
+		  AND (gdepth OPERATOR(pg_catalog.->>) g.group_id)::int OPERATOR(pg_catalog.=) d;
+	END LOOP;
+
+	-- uuids made from an md5 carry the version 4 and variant bits OSCAL's
+	-- schema asks for
+	pu := overlay(overlay(md5(COALESCE(f.oscal_uuid, f.framework_id) OPERATOR(pg_catalog.||) ':publisher')
+		placing '4' from 13) placing '8' from 17)::uuid::text;
+	md := jsonb_strip_nulls(jsonb_build_object(
+		'title', f.title,
+		'last-modified', COALESCE(f.oscal_last_modified,
+			to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
+		'version', f.version,
+		'oscal-version', COALESCE(f.oscal_version, '1.1.2')));
+	IF f.publisher IS NOT NULL THEN
+		md := md OPERATOR(pg_catalog.||) jsonb_build_object(
+			'roles', jsonb_build_array(jsonb_build_object('id', 'publisher', 'title', 'Publisher')),
+			'parties', jsonb_build_array(jsonb_build_object('uuid', pu, 'type', 'organization', 'name', f.publisher)),
+			'responsible-parties', jsonb_build_array(jsonb_build_object('role-id', 'publisher',
+				'party-uuids', jsonb_build_array(pu))));
+	END IF;
+	RETURN jsonb_build_object('catalog', jsonb_strip_nulls(jsonb_build_object(
+		'uuid', COALESCE(f.oscal_uuid,
+			overlay(overlay(md5(f.framework_id) placing '4' from 13) placing '8' from 17)::uuid::text),
+		'metadata', md,
+		'params', pmap OPERATOR(pg_catalog.->) '',
+		'controls', (SELECT jsonb_agg(cmap OPERATOR(pg_catalog.->) k.control_id::text
+		                              ORDER BY k.sort_order NULLS LAST, k.control_id)
+		             FROM ismap.control k WHERE k.framework_id OPERATOR(pg_catalog.=) fw
+		               AND k.parent_id IS NULL AND k.group_id IS NULL),
+		'groups', (SELECT jsonb_agg(gmap OPERATOR(pg_catalog.->) k.group_id ORDER BY k.sort_order, k.group_id)
+		           FROM ismap.control_group k WHERE k.framework_id OPERATOR(pg_catalog.=) fw
+		             AND k.parent_group_id IS NULL))));
+END
+$$;
+COMMENT ON FUNCTION ismap.export_oscal_catalog_json(pg_catalog.text) IS
+	'a framework as an OSCAL 1.1 JSON catalog; import_oscal_catalog_json of it yields the same rows';
+
+-- ==== OSCAL assessment results into audit_result and control_test (issue 21) ====
+CREATE OR REPLACE FUNCTION ismap.import_oscal_assessment_results(document pg_catalog.jsonb, audit_id pg_catalog.int8,
+	OUT results pg_catalog.int4, OUT tests pg_catalog.int4)
+RETURNS record
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	aid int8 := import_oscal_assessment_results.audit_id;
+	fw text;
+	res jsonb;
+	f jsonb;
+	o jsonb;
+	tgt jsonb;
+	tid text;
+	cid text;
+	st text;
+	i int := 0;
+	k int;
+	-- one row per finding: control, effective?, reason, its observations
+	f_ctl text[] := '{}';
+	f_ok bool[] := '{}';
+	f_why text[] := '{}';
+	f_obs text[] := '{}';
+	-- one row per observation with a sample
+	o_uuid text[] := '{}';
+	o_freq text[] := '{}';
+	o_pop int8[] := '{}';
+	o_n int4[] := '{}';
+	o_dev int4[] := '{}';
+	bad text;
+BEGIN
+	IF document IS NULL OR aid IS NULL THEN
+		RAISE EXCEPTION 'document and audit_id must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF jsonb_typeof(document OPERATOR(pg_catalog.->) 'assessment-results') IS DISTINCT FROM 'object' THEN
+		RAISE EXCEPTION 'OSCAL JSON document is not an assessment-results document'
+			USING ERRCODE = 'invalid_text_representation',
+			DETAIL = 'An OSCAL JSON assessment-results document is an object with one member "assessment-results".';
+	END IF;
+	SELECT a.framework_id INTO fw FROM ismap.audit a WHERE a.audit_id OPERATOR(pg_catalog.=) aid;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'audit % does not exist', aid USING ERRCODE = 'undefined_object';
+	END IF;
+
+	res := document OPERATOR(pg_catalog.#>) '{assessment-results,results}';
+	IF jsonb_typeof(res) IS DISTINCT FROM 'array' THEN
+		RAISE EXCEPTION 'member "results" at /assessment-results/results of the OSCAL JSON assessment results has the wrong type'
+			USING ERRCODE = 'invalid_text_representation';
+	END IF;
+	FOR k IN 0 .. jsonb_array_length(res) OPERATOR(pg_catalog.-) 1 LOOP
+		IF jsonb_typeof(res OPERATOR(pg_catalog.->) k) IS DISTINCT FROM 'object'
+		   OR jsonb_typeof(COALESCE(res OPERATOR(pg_catalog.->) k OPERATOR(pg_catalog.->) 'findings', '[]')) OPERATOR(pg_catalog.<>) 'array'
+		   OR jsonb_typeof(COALESCE(res OPERATOR(pg_catalog.->) k OPERATOR(pg_catalog.->) 'observations', '[]')) OPERATOR(pg_catalog.<>) 'array' THEN
+			RAISE EXCEPTION 'member "results" at /assessment-results/results/% of the OSCAL JSON assessment results has the wrong type', k
+				USING ERRCODE = 'invalid_text_representation';
+		END IF;
+		-- observations carrying a sample: props sample-size (and
+		-- population, deviations, frequency) in the project's namespace
+		FOR o IN SELECT e FROM jsonb_array_elements(COALESCE(res OPERATOR(pg_catalog.->) k OPERATOR(pg_catalog.->) 'observations', '[]')) e LOOP
+			IF jsonb_typeof(o) IS DISTINCT FROM 'object' OR jsonb_typeof(o OPERATOR(pg_catalog.->) 'uuid') IS DISTINCT FROM 'string'
+			   OR jsonb_typeof(COALESCE(o OPERATOR(pg_catalog.->) 'props', '[]')) OPERATOR(pg_catalog.<>) 'array' THEN
+				RAISE EXCEPTION 'an observation of result % has no uuid or props of the wrong type', k
+					USING ERRCODE = 'invalid_text_representation';
+			END IF;
+			IF EXISTS (SELECT FROM jsonb_array_elements(COALESCE(o OPERATOR(pg_catalog.->) 'props', '[]')) p
+			           WHERE p OPERATOR(pg_catalog.->>) 'name' OPERATOR(pg_catalog.=) 'sample-size'
+			             AND p OPERATOR(pg_catalog.->>) 'ns' OPERATOR(pg_catalog.=) 'urn:pg-ismap:oscal') THEN
+				BEGIN
+					o_uuid := o_uuid OPERATOR(pg_catalog.||) (o OPERATOR(pg_catalog.->>) 'uuid');
+					o_n := o_n OPERATOR(pg_catalog.||) (SELECT (p OPERATOR(pg_catalog.->>) 'value')::int4 FROM jsonb_array_elements(o OPERATOR(pg_catalog.->) 'props') p
+						WHERE p OPERATOR(pg_catalog.->>) 'name' OPERATOR(pg_catalog.=) 'sample-size' AND p OPERATOR(pg_catalog.->>) 'ns' OPERATOR(pg_catalog.=) 'urn:pg-ismap:oscal' LIMIT 1);
+					o_pop := o_pop OPERATOR(pg_catalog.||) (SELECT (p OPERATOR(pg_catalog.->>) 'value')::int8 FROM jsonb_array_elements(o OPERATOR(pg_catalog.->) 'props') p
+						WHERE p OPERATOR(pg_catalog.->>) 'name' OPERATOR(pg_catalog.=) 'population' AND p OPERATOR(pg_catalog.->>) 'ns' OPERATOR(pg_catalog.=) 'urn:pg-ismap:oscal' LIMIT 1);
+					o_dev := o_dev OPERATOR(pg_catalog.||) COALESCE((SELECT (p OPERATOR(pg_catalog.->>) 'value')::int4 FROM jsonb_array_elements(o OPERATOR(pg_catalog.->) 'props') p
+						WHERE p OPERATOR(pg_catalog.->>) 'name' OPERATOR(pg_catalog.=) 'deviations' AND p OPERATOR(pg_catalog.->>) 'ns' OPERATOR(pg_catalog.=) 'urn:pg-ismap:oscal' LIMIT 1), 0);
+					o_freq := o_freq OPERATOR(pg_catalog.||) (SELECT p OPERATOR(pg_catalog.->>) 'value' FROM jsonb_array_elements(o OPERATOR(pg_catalog.->) 'props') p
+						WHERE p OPERATOR(pg_catalog.->>) 'name' OPERATOR(pg_catalog.=) 'frequency' AND p OPERATOR(pg_catalog.->>) 'ns' OPERATOR(pg_catalog.=) 'urn:pg-ismap:oscal' LIMIT 1);
+				EXCEPTION WHEN invalid_text_representation OR numeric_value_out_of_range THEN
+					RAISE EXCEPTION 'observation % has a sample prop that is not a whole number', o OPERATOR(pg_catalog.->>) 'uuid'
+						USING ERRCODE = 'invalid_text_representation';
+				END;
+			END IF;
+		END LOOP;
+		FOR f IN SELECT e FROM jsonb_array_elements(COALESCE(res OPERATOR(pg_catalog.->) k OPERATOR(pg_catalog.->) 'findings', '[]')) e LOOP
+			i := i OPERATOR(pg_catalog.+) 1;
+			tgt := f OPERATOR(pg_catalog.->) 'target';
+			IF jsonb_typeof(tgt) IS DISTINCT FROM 'object' OR jsonb_typeof(tgt OPERATOR(pg_catalog.->) 'target-id') IS DISTINCT FROM 'string'
+			   OR jsonb_typeof(tgt OPERATOR(pg_catalog.#>) '{status,state}') IS DISTINCT FROM 'string' THEN
+				RAISE EXCEPTION 'finding % has no target with a target-id and a status state', i
+					USING ERRCODE = 'invalid_text_representation';
+			END IF;
+			tid := tgt OPERATOR(pg_catalog.->>) 'target-id';
+			-- "ac-2", "ac-2_smt", "ac-2_obj", "ac-2.1_smt.a": the control is
+			-- what comes before the part suffix
+			cid := split_part(tid, '_', 1);
+			st := tgt OPERATOR(pg_catalog.#>>) '{status,state}';
+			IF st NOT IN ('satisfied', 'not-satisfied') THEN
+				RAISE EXCEPTION 'finding % has the status state "%"', i, st
+					USING ERRCODE = 'invalid_text_representation',
+					DETAIL = 'OSCAL''s states are "satisfied" and "not-satisfied".';
+			END IF;
+			f_ctl := f_ctl OPERATOR(pg_catalog.||) cid;
+			f_ok := f_ok OPERATOR(pg_catalog.||) (st OPERATOR(pg_catalog.=) 'satisfied');
+			-- "title: description (reason)"
+			f_why := f_why OPERATOR(pg_catalog.||) NULLIF(concat_ws(' ', concat_ws(': ', f OPERATOR(pg_catalog.->>) 'title',
+				NULLIF(f OPERATOR(pg_catalog.->>) 'description', f OPERATOR(pg_catalog.->>) 'title')),
+				'(' OPERATOR(pg_catalog.||) (tgt OPERATOR(pg_catalog.#>>) '{status,reason}') OPERATOR(pg_catalog.||) ')'), '');
+			f_obs := f_obs OPERATOR(pg_catalog.||) COALESCE((SELECT string_agg(r OPERATOR(pg_catalog.->>) 'observation-uuid', ' ')
+				FROM jsonb_array_elements(CASE WHEN jsonb_typeof(f OPERATOR(pg_catalog.->) 'related-observations') OPERATOR(pg_catalog.=) 'array'
+					THEN f OPERATOR(pg_catalog.->) 'related-observations' ELSE '[]' END) r), '');
+		END LOOP;
+	END LOOP;
+
+	-- every target is a control of the audit's framework, and stated
+	SELECT u.c INTO bad FROM unnest(f_ctl) WITH ORDINALITY u(c, n)
+	WHERE CASE WHEN ismap.ctrlid_is_valid(u.c)
+	           THEN NOT EXISTS (SELECT FROM ismap.control c WHERE c.framework_id OPERATOR(pg_catalog.=) fw
+	                            AND c.control_id OPERATOR(ismap.=) u.c::ismap.ctrlid)
+	           ELSE true END
+	ORDER BY u.n LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'finding target "%" is not a control of framework "%"', bad, fw
+			USING ERRCODE = 'undefined_object',
+			HINT = 'A finding''s target-id names a control of the audit''s framework, or a part of one ("ac-2_smt").';
+	END IF;
+	SELECT u.c INTO bad FROM unnest(f_ctl) WITH ORDINALITY u(c, n)
+	WHERE NOT EXISTS (SELECT FROM ismap.statement_item s WHERE s.audit_id OPERATOR(pg_catalog.=) aid
+	                  AND s.control_id OPERATOR(ismap.=) u.c::ismap.ctrlid)
+	ORDER BY u.n LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'control "%" is not in the statement of audit %', bad, aid
+			USING ERRCODE = 'undefined_object';
+	END IF;
+
+	-- a control is effective when every finding on it is satisfied
+	-- (the statement's spelling of the id, whatever the document's)
+	INSERT INTO ismap.audit_result AS r (audit_id, control_id, result, rationale)
+	SELECT aid, s.control_id, CASE WHEN bool_and(u.ok) THEN 'effective' ELSE 'ineffective' END,
+	       string_agg(u.why, E'\n' ORDER BY u.n)
+	FROM unnest(f_ctl, f_ok, f_why) WITH ORDINALITY u(c, ok, why, n)
+	JOIN ismap.statement_item s ON s.audit_id OPERATOR(pg_catalog.=) aid AND s.control_id OPERATOR(ismap.=) u.c::ismap.ctrlid
+	GROUP BY s.control_id
+	ON CONFLICT ON CONSTRAINT audit_result_pkey DO UPDATE SET result = EXCLUDED.result, rationale = EXCLUDED.rationale;
+	GET DIAGNOSTICS results = ROW_COUNT;
+
+	-- a finding's related observation with a sample is the control's test
+	INSERT INTO ismap.control_test AS t (audit_id, control_id, frequency, population, sample_size, deviations)
+	SELECT DISTINCT ON (si.control_id) aid, si.control_id, COALESCE(s.freq, 'daily'), s.pop, s.n, s.dev
+	FROM unnest(f_ctl, f_obs) WITH ORDINALITY u(c, obs, n)
+	JOIN ismap.statement_item si ON si.audit_id OPERATOR(pg_catalog.=) aid AND si.control_id OPERATOR(ismap.=) u.c::ismap.ctrlid
+	JOIN unnest(o_uuid, o_freq, o_pop, o_n, o_dev) s(uuid, freq, pop, n, dev)
+	  ON s.uuid OPERATOR(pg_catalog.=) ANY (string_to_array(u.obs, ' '))
+	ORDER BY si.control_id, u.n
+	ON CONFLICT ON CONSTRAINT control_test_pkey DO UPDATE SET frequency = EXCLUDED.frequency,
+		population = EXCLUDED.population, sample_size = EXCLUDED.sample_size, deviations = EXCLUDED.deviations;
+	GET DIAGNOSTICS tests = ROW_COUNT;
+END
+$$;
+COMMENT ON FUNCTION ismap.import_oscal_assessment_results(pg_catalog.jsonb, pg_catalog.int8) IS
+	'OSCAL JSON assessment results into audit_result (a control is effective when all its findings are satisfied) and control_test (observations with sample props); all or nothing, the caller''s rights';
+REVOKE ALL ON FUNCTION ismap.import_oscal_assessment_results(pg_catalog.jsonb, pg_catalog.int8) FROM PUBLIC;
+
+-- ==== create_roles: the JSON importers to the registrar, assessment results to the auditor, SET on lc_messages to every role ====
+CREATE OR REPLACE FUNCTION ismap.create_roles() RETURNS pg_catalog.text[]
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	made pg_catalog.text[] := '{}';
+	r pg_catalog.text;
+	f pg_catalog.regprocedure;
+	owner pg_catalog.name;
+BEGIN
+	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
+		RAISE EXCEPTION 'ismap.create_roles() must be run by a superuser' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	FOREACH r IN ARRAY ARRAY['ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs'] LOOP
+		IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+			EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
+			made := made || r;
+		END IF;
+		EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA ismap TO %I', r);
+	END LOOP;
+	SELECT pg_catalog.pg_get_userbyid(n.nspowner) INTO owner FROM pg_catalog.pg_namespace n WHERE n.nspname = 'ismap';
+
+	-- everyone: the catalogs, the published registry and its reports, the policy
+	GRANT SELECT ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
+		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param, ismap.policy,
+		ismap.service_change, ismap.sla_template,
+		ismap.sampling_table, ismap.registry, ismap.registry_listing, ismap.registration, ismap.registry_event, ismap.event_chain_seal,
+		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency,
+		ismap.job
+		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
+	-- the registrar: every table to read; edits the catalogs, the policy,
+	-- the parties and the classification; decides through the functions.
+	-- Its table-level UPDATE and DELETE let it LOCK these tables in any
+	-- mode: it is staff and trusted, as their only editor (docs/security.md,
+	-- A2-09); no party holds such a privilege on any table
+	GRANT SELECT ON ALL TABLES IN SCHEMA ismap TO ismap_registrar;
+	GRANT INSERT, UPDATE, DELETE ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
+		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param,
+		ismap.sla_template, ismap.sampling_table,
+		ismap.audit_body, ismap.auditor, ismap.auditor_qualification, ismap.audit_body_selection,
+		ismap.csp, ismap.organization, ismap.information_asset, ismap.information_system, ismap.system_asset
+		TO ismap_registrar;
+	GRANT INSERT, UPDATE ON ismap.policy TO ismap_registrar;
+	GRANT SELECT ON ismap.organization, ismap.information_asset, ismap.information_system,
+		ismap.system_asset TO ismap_reader;
+	-- an auditor: its own body's people and audits; statements, results
+	-- and control tests of its own audits while they are open
+	GRANT SELECT ON ismap.auditor, ismap.auditor_qualification, ismap.audit, ismap.application,
+		ismap.statement_item, ismap.audit_result, ismap.control_test, ismap.control_test_evaluation TO ismap_auditor;
+	-- A table-level UPDATE or DELETE would let a party LOCK the whole table
+	-- in any mode and stall every other party (A2-09): the parties get
+	-- column-level UPDATE, and delete through ismap.delete_* (0.2.0 granted
+	-- the whole tables: taken back first, which takes the columns' too)
+	REVOKE UPDATE, DELETE ON ismap.audit_result, ismap.control_test FROM ismap_auditor;
+	REVOKE UPDATE, DELETE ON ismap.statement_item FROM ismap_csp;
+	REVOKE DELETE ON ismap.service_dependency FROM ismap_csp;
+	GRANT INSERT ON ismap.audit_result, ismap.control_test TO ismap_auditor;
+	GRANT UPDATE (audit_id, control_id, result, rationale) ON ismap.audit_result TO ismap_auditor;
+	GRANT UPDATE (audit_id, control_id, frequency, population, sample_size, deviations, seed)
+		ON ismap.control_test TO ismap_auditor;
+	-- every column of an audit but its decision date, which only the
+	-- decisions write (0.2.0 granted the whole table: taken back first)
+	REVOKE INSERT, UPDATE ON ismap.audit FROM ismap_auditor;
+	GRANT INSERT (audit_id, service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id,
+				  period_start, period_end, report_date, scope),
+		  UPDATE (service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id,
+				  period_start, period_end, report_date, scope) ON ismap.audit TO ismap_auditor;
+	-- a provider: its own services, platforms, statements and applications
+	-- a registered service's scope and models change only through a reported
+	-- change and a new audit, and only an audit decides that a platform was
+	-- assessed: the provider holds no privilege on those columns
+	GRANT INSERT ON ismap.service TO ismap_csp;
+	GRANT UPDATE (name, responsibility) ON ismap.service TO ismap_csp;
+	GRANT INSERT (service_id, base_service_id) ON ismap.service_dependency TO ismap_csp;
+	GRANT INSERT ON ismap.statement_item TO ismap_csp;
+	GRANT UPDATE (audit_id, framework_id, control_id, selected, exclusion_reason) ON ismap.statement_item TO ismap_csp;
+	GRANT UPDATE (self_assessed_audit_id) ON ismap.service_dependency TO ismap_auditor, ismap_registrar;
+	GRANT SELECT, INSERT ON ismap.application TO ismap_csp;
+	GRANT UPDATE (status, decided_on, decision_reason) ON ismap.application TO ismap_csp;
+	GRANT SELECT ON ismap.audit, ismap.statement_item, ismap.audit_result, ismap.control_test,
+		ismap.control_test_evaluation TO ismap_csp;
+	GRANT UPDATE (name, address) ON ismap.csp TO ismap_csp;
+	-- a provider reports its own services' changes and feeds their evidence
+	-- (what was reported: not its coverage, nor the reporting date)
+	GRANT SELECT ON ismap.service_change, ismap.evidence TO ismap_csp;
+	REVOKE INSERT ON ismap.service_change FROM ismap_csp;
+	GRANT INSERT (service_id, kind, effective_on, description, reported_by) ON ismap.service_change TO ismap_csp;
+	GRANT INSERT ON ismap.evidence TO ismap_csp;
+	GRANT INSERT ON ismap.service_change TO ismap_registrar;
+	GRANT USAGE ON ALL SEQUENCES IN SCHEMA ismap TO ismap_registrar, ismap_auditor, ismap_csp;
+	-- but not the numbers of what only the extension's functions write:
+	-- nextval would burn event and registration ids, leaving gaps that
+	-- look like deleted rows
+	REVOKE USAGE ON SEQUENCE ismap.registry_event_event_id_seq, ismap.registration_registration_id_seq,
+		ismap.job_run_run_id_seq, ismap.notice_notice_id_seq FROM ismap_registrar, ismap_auditor, ismap_csp;
+	-- jobs: read what the batch functions read
+	-- (the batch functions have the owner's rights; the role itself reads
+	-- only its runs and notices, besides what everyone reads)
+	GRANT SELECT ON ismap.job_run, ismap.notice, ismap.job_health TO ismap_jobs;
+
+	-- every role may choose the language of its messages (lc_messages is a
+	-- superuser setting; the grant reaches the login roles that are members)
+	GRANT SET ON PARAMETER lc_messages TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
+
+	-- functions: everything that only reads, to every role; what writes,
+	-- to the one role that needs it
+	FOR f IN
+		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'e'
+		JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
+		WHERE p.pronamespace = 'ismap'::pg_catalog.regnamespace
+		  AND p.provolatile IN ('i', 's') AND p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype
+		  AND NOT p.prosecdef
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs', f);
+	END LOOP;
+	FOR f, r IN
+		SELECT p.oid::pg_catalog.regprocedure, g.role FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace AND n.nspname = 'ismap'
+		JOIN (VALUES ('register', 'ismap_registrar'), ('approve_application', 'ismap_registrar'),
+					 ('reject_application', 'ismap_registrar'), ('delist', 'ismap_registrar'),
+					 ('principal', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
+					 ('import_nist_iso27001_mapping', 'ismap_registrar'), ('import_oscal_catalog', 'ismap_registrar'),
+					 ('import_oscal_profile', 'ismap_registrar'), ('import_oscal_catalog_json', 'ismap_registrar'),
+					 ('import_oscal_profile_json', 'ismap_registrar'), ('import_oscal_assessment_results', 'ismap_auditor'),
+					 ('delete_statement_item', 'ismap_csp'), ('delete_service_dependency', 'ismap_csp'),
+					 ('delete_audit_result', 'ismap_auditor'), ('delete_control_test', 'ismap_auditor'),
+					 ('run_renewals', 'ismap_jobs'), ('expire_audit_body_selections', 'ismap_jobs'),
+					 ('cascade_delistings', 'ismap_jobs'), ('run_changes', 'ismap_jobs'),
+					 ('job_start', 'ismap_jobs'), ('job_finish', 'ismap_jobs'), ('job_mark_stale', 'ismap_jobs'),
+					 ('prune_job_runs', 'ismap_jobs'), ('run_job', 'ismap_jobs'), ('seal_event_chain', 'ismap_jobs'),
+					 ('ensure_evidence_partitions', 'ismap_jobs'), ('ensure_evidence_partitions', 'ismap_registrar'),
+					 -- owner's rights, for the applications the caller may see
+					 ('validate_application', 'ismap_registrar'), ('validate_application', 'ismap_auditor'),
+					 ('validate_application', 'ismap_csp'), ('validate_application', 'ismap_jobs')) g(fn, role)
+		  ON g.fn = p.proname
+		-- in a fixed order: a function's ACL lists its grantees in the
+		-- order granted, and an upgrade must end with a fresh install's
+		ORDER BY g.fn, g.role
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', f, r);
+	END LOOP;
+
+	-- the event chain's checks have the owner's rights (they read every
+	-- event, also those row-level security hides from the caller) and tell
+	-- only whether the chain holds, which event breaks it, and the head's
+	-- hash: every role runs them
+	FOR f IN
+		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+		WHERE p.pronamespace = 'ismap'::pg_catalog.regnamespace
+		  AND p.proname = ANY (ARRAY['verify_event_chain', 'event_chain_full_check', 'event_chain_head'])
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs', f);
+	END LOOP;
+	-- what reads tables a role may not read is not granted to it (the
+	-- function would only refuse it inside): the change status reads the
+	-- applications, the classification the agencies' systems
+	REVOKE EXECUTE ON FUNCTION ismap.change_status(pg_catalog.date) FROM ismap_reader, ismap_jobs;
+	REVOKE EXECUTE ON FUNCTION ismap.classification_findings(pg_catalog.int8), ismap.classification_findings_all(pg_catalog.int8),
+		ismap.classify_system(pg_catalog.int8), ismap.eligible_services(pg_catalog.int8, pg_catalog.date),
+		ismap.required_level(pg_catalog.int8) FROM ismap_auditor, ismap_csp, ismap_jobs;
+	-- a control test's items read the test (its provider, its auditor, the
+	-- registrar); a control's health the evidence (its provider, the
+	-- registrar, the jobs)
+	REVOKE EXECUTE ON FUNCTION ismap.control_test_items(pg_catalog.int8, ismap.ctrlid) FROM ismap_reader, ismap_jobs;
+	REVOKE EXECUTE ON FUNCTION ismap.control_health(pg_catalog.int8, pg_catalog.date, pg_catalog.interval) FROM ismap_reader, ismap_auditor;
+
+	-- the policies' helpers run in the querying role's name: only the roles
+	-- whose policies call them get them
+	GRANT EXECUTE ON FUNCTION ismap.principal_audit_body(pg_catalog.name), ismap.principal_csp(pg_catalog.name),
+		ismap.audit_party(pg_catalog.int8), ismap.service_csp(pg_catalog.int8) TO ismap_auditor, ismap_csp;
+
+	-- row-level policies (re-created, so a second run changes nothing)
+	PERFORM ismap_internal.create_policies();
+	RETURN made;
+END
+$$;
+COMMENT ON FUNCTION ismap.create_roles() IS 'superuser: create the five ismap roles if missing, grant them least privilege and create the row-level policies; idempotent; returns the roles it created';
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

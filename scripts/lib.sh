@@ -19,6 +19,7 @@ ISMAP_PACKAGES=(
 	graphviz python3 python3-jsonschema libipc-run-perl
 	gettext locales
 	pgbackrest postgresql-$PG_MAJOR-auto-failover
+	debhelper dpkg-dev fakeroot postgresql-server-dev-all
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

@@ -11,6 +11,7 @@
 #include "oscal.h"
 #include "ctrlid.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -783,6 +784,13 @@ typedef struct walker
 	/* callbacks of a catalog walk */
 	const oscal_catalog_cb *cb;
 	void	   *arg;
+	/* a JSON walk: the accessors, the JSON pointer of the current member,
+	 * and the params arrays in scope (catalog, groups, controls) */
+	const oscal_jops *j;
+	char		path[1024];
+	size_t		plen;
+	const void *scope[2 * 8 + 2];
+	int			nscope;
 } walker;
 
 static bool
@@ -1746,6 +1754,8 @@ oscal_status_text(oscal_status st)
 			return "A profile must import a catalog.";
 		case OSCAL_NO_SELECTION:
 			return "An import must contain include-all or include-controls.";
+		case OSCAL_WRONG_TYPE:
+			return "A member of the JSON document has the wrong type for OSCAL.";
 		case OSCAL_TOO_DEEP:
 			return "Controls or groups are nested deeper than the limit.";
 		case OSCAL_TOO_MANY:
@@ -1767,4 +1777,1120 @@ oscal_status_is_limit(oscal_status st)
 {
 	return st == OSCAL_TOO_DEEP || st == OSCAL_TOO_MANY ||
 		st == OSCAL_TEXT_TOO_LONG || st == OSCAL_TOO_MANY_ATTRIBUTES;
+}
+
+/* ============================================================ OSCAL JSON */
+
+/*
+ * The JSON walk builds the records of the XML walk with the same text
+ * buffer, the same limits and the same order: a catalog's params, controls,
+ * then groups (the order of OSCAL's XML schema); in a group its params,
+ * controls, then sub-groups; in a control its params, then enhancements.
+ * A JSON group cannot interleave controls and sub-groups as an XML one can.
+ */
+
+#define J_KIND(w, n)		((w)->j->kind((w)->j->ctx, (n)))
+#define J_MEMBER(w, n, k)	((w)->j->member((w)->j->ctx, (n), (k)))
+#define J_LENGTH(w, n)		((w)->j->length((w)->j->ctx, (n)))
+#define J_ELEMENT(w, n, i)	((w)->j->element((w)->j->ctx, (n), (i)))
+
+/* the JSON pointer: push a segment, pop back to a mark */
+static size_t
+jpath_push(walker *w, const char *key, int index)
+{
+	size_t		mark = w->plen;
+	int			n;
+
+	if (key)
+		n = snprintf(w->path + w->plen, sizeof(w->path) - w->plen, "/%s", key);
+	else
+		n = snprintf(w->path + w->plen, sizeof(w->path) - w->plen, "/%d", index);
+	if (n > 0)
+		w->plen = w->plen + (size_t) n < sizeof(w->path) - 1 ?
+			w->plen + (size_t) n : sizeof(w->path) - 1;
+	return mark;
+}
+
+static void
+jpath_pop(walker *w, size_t mark)
+{
+	w->plen = mark;
+	w->path[mark] = '\0';
+}
+
+static oscal_status
+jfail(walker *w, oscal_status st, const char *name)
+{
+	const char *p = w->plen ? w->path : "/";
+
+	char		cut[sizeof(w->err->detail)];
+
+	/* the end of a long pointer says more than its start: ".../a/b" */
+	if (strlen(p) >= sizeof(cut))
+	{
+		const char *tail = p + strlen(p) - (sizeof(cut) - 5);
+
+		while (*tail && *tail != '/')
+			tail++;
+		snprintf(cut, sizeof(cut), "...%s", tail);
+		p = cut;
+	}
+	set_error(w->err, st, w->items, name, p);
+	return st;
+}
+
+/* a member's value with the given key; wrong-type checks at the caller */
+static oscal_status
+jmember(walker *w, const void *obj, const char *key, oscal_jkind want,
+		const void **out)
+{
+	const void *v = J_MEMBER(w, obj, key);
+	oscal_status st;
+	size_t		mark;
+
+	*out = NULL;
+	if (v == NULL || J_KIND(w, v) == OSCAL_J_NULL)
+		return OSCAL_OK;
+	if (J_KIND(w, v) != want)
+	{
+		mark = jpath_push(w, key, 0);
+		st = jfail(w, OSCAL_WRONG_TYPE, key);
+		jpath_pop(w, mark);
+		return st;
+	}
+	*out = v;
+	return OSCAL_OK;
+}
+
+/* a string node's bytes; NUL bytes are refused as in an XML document */
+static oscal_status
+jstring(walker *w, const void *node, const char *name, const char **s,
+		size_t *len)
+{
+	if (J_KIND(w, node) != OSCAL_J_STRING)
+		return jfail(w, OSCAL_WRONG_TYPE, name);
+	*s = w->j->string(w->j->ctx, node, len);
+	if (*len > 0 && memchr(*s, '\0', *len) != NULL)
+		return jfail(w, OSCAL_NUL_BYTE, name);
+	if (*len > w->lim->max_text)
+		return jfail(w, OSCAL_TEXT_TOO_LONG, name);
+	return OSCAL_OK;
+}
+
+/* a string member copied as is (ids, classes, prop values), or NULL */
+static oscal_status
+jcopy(walker *w, const void *obj, const char *key, const char **out)
+{
+	const void *v;
+	const char *s;
+	size_t		len;
+	oscal_status st;
+	size_t		mark;
+
+	*out = NULL;
+	if ((st = jmember(w, obj, key, OSCAL_J_STRING, &v)) != OSCAL_OK || v == NULL)
+		return st;
+	mark = jpath_push(w, key, 0);
+	st = jstring(w, v, key, &s, &len);
+	jpath_pop(w, mark);
+	if (st != OSCAL_OK)
+		return st;
+	if ((*out = dup_len(w, s, len)) == NULL)
+		return jfail(w, OSCAL_NO_MEMORY, key);
+	return OSCAL_OK;
+}
+
+/* an array member, or NULL when absent; a lone object is an array of one
+ * nowhere in OSCAL JSON, so it is the wrong type */
+static oscal_status
+jarray(walker *w, const void *obj, const char *key, const void **out, int *n)
+{
+	oscal_status st = jmember(w, obj, key, OSCAL_J_ARRAY, out);
+
+	*n = (st == OSCAL_OK && *out) ? J_LENGTH(w, *out) : 0;
+	return st;
+}
+
+/* element i of an array, which must be of the given kind */
+static oscal_status
+jelement(walker *w, const void *arr, int i, oscal_jkind want, const char *name,
+		 const void **out)
+{
+	*out = J_ELEMENT(w, arr, i);
+	if (*out == NULL || J_KIND(w, *out) != want)
+		return jfail(w, OSCAL_WRONG_TYPE, name);
+	return OSCAL_OK;
+}
+
+/* ---- prose: Markdown with param inserts */
+
+static oscal_status jinline(walker *w, const char *s, size_t len, int depth);
+
+/* the param of that id in scope, innermost first, or NULL */
+static const void *
+jfind_param(walker *w, const char *id, size_t idlen)
+{
+	int			k;
+
+	for (k = w->nscope - 1; k >= 0; k--)
+	{
+		const void *arr = w->scope[k];
+		int			n = J_LENGTH(w, arr);
+		int			i;
+
+		for (i = 0; i < n; i++)
+		{
+			const void *p = J_ELEMENT(w, arr, i);
+			const void *pid;
+			const char *s;
+			size_t		len;
+
+			if (++w->lookup_work > OSCAL_LOOKUP_BUDGET)
+				return NULL;
+			if (p == NULL || J_KIND(w, p) != OSCAL_J_OBJECT)
+				continue;
+			pid = J_MEMBER(w, p, "id");
+			if (pid == NULL || J_KIND(w, pid) != OSCAL_J_STRING)
+				continue;
+			s = w->j->string(w->j->ctx, pid, &len);
+			if (len == idlen && memcmp(s, id, len) == 0)
+				return p;
+		}
+	}
+	return NULL;
+}
+
+/* a string member rendered into the buffer as prose (label, choice) */
+static oscal_status
+jinline_node(walker *w, const void *node, int depth)
+{
+	const char *s;
+	size_t		len;
+	oscal_status st;
+
+	if (J_KIND(w, node) != OSCAL_J_STRING)
+		return OSCAL_WRONG_TYPE;
+	s = w->j->string(w->j->ctx, node, &len);
+	if (len > w->lim->max_text)
+		return OSCAL_TEXT_TOO_LONG;
+	if (len > 0 && memchr(s, '\0', len) != NULL)
+		return OSCAL_NUL_BYTE;
+	st = jinline(w, s, len, depth);
+	return st;
+}
+
+/* as render_param: "[Assignment: label]", "[Selection: a; b]" or "[id]" */
+static oscal_status
+jrender_param(walker *w, const void *param, const char *id, size_t idlen,
+			  int depth)
+{
+	const void *label = NULL;
+	const void *sel = NULL;
+	oscal_status st;
+
+	if (param != NULL && depth <= OSCAL_MAX_INSERT_DEPTH)
+	{
+		label = J_MEMBER(w, param, "label");
+		sel = J_MEMBER(w, param, "select");
+		if (label && J_KIND(w, label) == OSCAL_J_NULL)
+			label = NULL;
+		if (sel && J_KIND(w, sel) != OSCAL_J_OBJECT)
+			sel = NULL;
+	}
+	if (param == NULL || depth > OSCAL_MAX_INSERT_DEPTH)
+	{
+		if ((st = tb_str(w, "[")) != OSCAL_OK || (st = tb_text(w, id, idlen)) != OSCAL_OK)
+			return st;
+		return tb_str(w, "]");
+	}
+	if (label == NULL && sel != NULL)
+	{
+		const void *how = J_MEMBER(w, sel, "how-many");
+		const void *choices = J_MEMBER(w, sel, "choice");
+		bool		more = false;
+		int			i,
+					n;
+
+		if (how && J_KIND(w, how) == OSCAL_J_STRING)
+		{
+			size_t		len;
+			const char *h = w->j->string(w->j->ctx, how, &len);
+
+			more = len == 11 && memcmp(h, "one-or-more", 11) == 0;
+		}
+		if ((st = tb_str(w, more ? "[Selection (one or more): " : "[Selection: ")) != OSCAL_OK)
+			return st;
+		n = (choices && J_KIND(w, choices) == OSCAL_J_ARRAY) ? J_LENGTH(w, choices) : 0;
+		for (i = 0; i < n; i++)
+		{
+			if (i > 0 && (st = tb_str(w, "; ")) != OSCAL_OK)
+				return st;
+			if ((st = jinline_node(w, J_ELEMENT(w, choices, i), depth + 1)) != OSCAL_OK)
+				return st;
+		}
+		return tb_str(w, "]");
+	}
+	if ((st = tb_str(w, "[Assignment: ")) != OSCAL_OK)
+		return st;
+	if (label != NULL)
+		st = jinline_node(w, label, depth + 1);
+	else
+		st = tb_text(w, id, idlen);
+	if (st != OSCAL_OK)
+		return st;
+	return tb_str(w, "]");
+}
+
+static bool
+md_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * "{{ insert: TYPE, ID }}" at s (which starts with "{{"): the length of the
+ * marker and the id, or 0 when the text is not one.
+ */
+static size_t
+insert_marker(const char *s, size_t len, const char **id, size_t *idlen)
+{
+	size_t		i = 2;
+	size_t		start;
+
+#define SKIP_SPACE() while (i < len && md_space(s[i])) i++
+	SKIP_SPACE();
+	if (len - i < 7 || memcmp(s + i, "insert:", 7) != 0)
+		return 0;
+	i += 7;
+	SKIP_SPACE();
+	while (i < len && (isalnum((unsigned char) s[i]) || s[i] == '-' || s[i] == '_'))
+		i++;
+	SKIP_SPACE();
+	if (i >= len || s[i] != ',')
+		return 0;
+	i++;
+	SKIP_SPACE();
+	start = i;
+	while (i < len && !md_space(s[i]) && s[i] != '}' && s[i] != ',' &&
+		   s[i] != '\n' && s[i] != '\r')
+		i++;
+	if (i == start)
+		return 0;
+	*id = s + start;
+	*idlen = i - start;
+	SKIP_SPACE();
+	if (len - i < 2 || s[i] != '}' || s[i + 1] != '}')
+		return 0;
+#undef SKIP_SPACE
+	return i + 2;
+}
+
+/* inline prose: text with white space normalized, inserts rendered */
+static oscal_status
+jinline(walker *w, const char *s, size_t len, int depth)
+{
+	size_t		from = 0;
+	size_t		i = 0;
+	oscal_status st;
+
+	while (i + 1 < len)
+	{
+		const char *id;
+		size_t		idlen;
+		size_t		m;
+
+		if (s[i] != '{' || s[i + 1] != '{' ||
+			(m = insert_marker(s + i, len - i, &id, &idlen)) == 0)
+		{
+			i++;
+			continue;
+		}
+		if ((st = tb_text(w, s + from, i - from)) != OSCAL_OK)
+			return st;
+		if ((st = jrender_param(w, jfind_param(w, id, idlen), id, idlen, depth)) != OSCAL_OK)
+			return st;
+		i += m;
+		from = i;
+	}
+	return tb_text(w, s + from, len - from);
+}
+
+/* a string member as normalized inline text, or NULL when absent */
+static oscal_status
+jtext(walker *w, const void *obj, const char *key, const char **out)
+{
+	const void *v;
+	const char *s;
+	size_t		len;
+	oscal_status st;
+	size_t		mark;
+
+	*out = NULL;
+	if ((st = jmember(w, obj, key, OSCAL_J_STRING, &v)) != OSCAL_OK || v == NULL)
+		return st;
+	mark = jpath_push(w, key, 0);
+	if ((st = jstring(w, v, key, &s, &len)) == OSCAL_OK)
+	{
+		tb_reset(&w->tb);
+		if ((st = jinline(w, s, len, 0)) != OSCAL_OK)
+			st = jfail(w, st, key);
+		else if ((*out = tb_take(w, false, &st)) == NULL)
+			st = jfail(w, OSCAL_NO_MEMORY, key);
+	}
+	jpath_pop(w, mark);
+	return st;
+}
+
+/* the value of the OSCAL prop of that name; one without a class preferred */
+static oscal_status
+jprop(walker *w, const void *obj, const char *name, const char **out)
+{
+	const void *props;
+	int			n,
+				i;
+	oscal_status st;
+	const void *found = NULL;
+
+	*out = NULL;
+	if ((st = jarray(w, obj, "props", &props, &n)) != OSCAL_OK)
+		return st;
+	for (i = 0; i < n; i++)
+	{
+		const void *p;
+		const char *pn;
+		const char *ns;
+		const char *cls;
+		size_t		mark = jpath_push(w, "props", 0);
+
+		jpath_push(w, NULL, i);
+		if ((st = jelement(w, props, i, OSCAL_J_OBJECT, "prop", &p)) != OSCAL_OK ||
+			(st = jcopy(w, p, "name", &pn)) != OSCAL_OK ||
+			(st = jcopy(w, p, "ns", &ns)) != OSCAL_OK ||
+			(st = jcopy(w, p, "class", &cls)) != OSCAL_OK)
+			return st;
+		jpath_pop(w, mark);
+		if (pn == NULL || strcmp(pn, name) != 0)
+			continue;
+		if (ns != NULL && strcmp(ns, OSCAL_PROP_NS) != 0)
+			continue;
+		if (cls == NULL)
+		{
+			found = p;
+			break;
+		}
+		if (found == NULL)
+			found = p;
+	}
+	if (found == NULL)
+		return OSCAL_OK;
+	return jcopy(w, found, "value", out);
+}
+
+/* a part as lines, as part_lines: paragraphs of its prose, then sub-parts */
+static oscal_status
+jpart_lines(walker *w, const void *part, int depth)
+{
+	const char *label;
+	bool		label_done;
+	const void *prose;
+	const void *parts;
+	int			n,
+				i;
+	oscal_status st = OSCAL_OK;
+	size_t		mark = 0;
+
+	if (depth > OSCAL_JSON_MAX_PART_DEPTH)
+		return jfail(w, OSCAL_TOO_DEEP, "part");
+	if ((st = jprop(w, part, "label", &label)) != OSCAL_OK ||
+		(st = jmember(w, part, "prose", OSCAL_J_STRING, &prose)) != OSCAL_OK ||
+		(st = jarray(w, part, "parts", &parts, &n)) != OSCAL_OK)
+		return st;
+	label_done = (label == NULL || *label == '\0');
+	if (prose != NULL)
+	{
+		const char *s;
+		size_t		len;
+		size_t		pos = 0;
+		bool		in_par = false;
+
+		if ((st = jstring(w, prose, "prose", &s, &len)) != OSCAL_OK)
+			return st;
+		/* line by line; a blank line ends a paragraph */
+		while (pos < len)
+		{
+			size_t		eol = pos;
+			size_t		k;
+			bool		blank = true;
+
+			while (eol < len && s[eol] != '\n')
+				eol++;
+			for (k = pos; k < eol; k++)
+				if (!xml_space((unsigned char) s[k]))
+					blank = false;
+			if (blank)
+			{
+				if (in_par)
+					tb_end_line(w, mark);
+				in_par = false;
+			}
+			else
+			{
+				if (!in_par)
+				{
+					mark = tb_begin_line(w, &st);
+					if (st != OSCAL_OK)
+						return jfail(w, st, "prose");
+					if (!label_done)
+					{
+						if ((st = tb_str(w, label)) != OSCAL_OK || (st = tb_str(w, " ")) != OSCAL_OK)
+							return jfail(w, st, "prose");
+						w->tb.space_pending = true;
+						label_done = true;
+					}
+					in_par = true;
+				}
+				/* the line break inside a paragraph is white space */
+				if ((st = jinline(w, s + pos, eol - pos, 0)) != OSCAL_OK ||
+					(st = tb_str(w, " ")) != OSCAL_OK)
+					return jfail(w, st, "prose");
+			}
+			pos = eol + 1;
+		}
+		if (in_par)
+			tb_end_line(w, mark);
+	}
+	for (i = 0; i < n; i++)
+	{
+		const void *p;
+		size_t		pmark = jpath_push(w, "parts", 0);
+
+		jpath_push(w, NULL, i);
+		if ((st = jelement(w, parts, i, OSCAL_J_OBJECT, "part", &p)) != OSCAL_OK)
+			return st;
+		if (!label_done)
+		{
+			mark = tb_begin_line(w, &st);
+			if (st != OSCAL_OK || (st = tb_str(w, label)) != OSCAL_OK)
+				return jfail(w, st, "part");
+			tb_end_line(w, mark);
+			label_done = true;
+		}
+		if ((st = jpart_lines(w, p, depth + 1)) != OSCAL_OK)
+			return st;
+		jpath_pop(w, pmark);
+	}
+	if (!label_done)
+	{
+		mark = tb_begin_line(w, &st);
+		if (st != OSCAL_OK || (st = tb_str(w, label)) != OSCAL_OK)
+			return jfail(w, st, "part");
+		tb_end_line(w, mark);
+	}
+	return OSCAL_OK;
+}
+
+/* ---- the tree */
+
+static oscal_status
+jcount_item(walker *w, const char *name)
+{
+	if (++w->items > w->lim->max_items)
+		return jfail(w, OSCAL_TOO_MANY, name);
+	if (w->j->tick && w->j->tick(w->j->ctx) != 0)
+		return jfail(w, OSCAL_ABORTED, name);
+	return OSCAL_OK;
+}
+
+/* metadata: title (required), version, oscal-version, last-modified and
+ * the publisher, as walk_meta */
+static oscal_status
+jwalk_meta(walker *w, const void *root, const char *kind, oscal_meta *m)
+{
+	const void *md;
+	oscal_status st;
+	size_t		mark;
+	int			pass;
+
+	memset(m, 0, sizeof(*m));
+	if ((st = jcopy(w, root, "uuid", &m->uuid)) != OSCAL_OK ||
+		(st = jmember(w, root, "metadata", OSCAL_J_OBJECT, &md)) != OSCAL_OK)
+		return st;
+	if (md == NULL)
+		return jfail(w, OSCAL_MISSING_TITLE, "metadata");
+	mark = jpath_push(w, "metadata", 0);
+	if ((st = jtext(w, md, "title", &m->title)) != OSCAL_OK)
+		return st;
+	if (m->title == NULL || m->title[0] == '\0')
+		return jfail(w, OSCAL_MISSING_TITLE, "metadata");
+	if ((st = jtext(w, md, "version", &m->version)) != OSCAL_OK ||
+		(st = jtext(w, md, "oscal-version", &m->oscal_version)) != OSCAL_OK ||
+		(st = jtext(w, md, "last-modified", &m->last_modified)) != OSCAL_OK)
+		return st;
+	for (pass = 0; pass < 2 && m->publisher == NULL; pass++)
+	{
+		const char *role = pass == 0 ? "publisher" : "creator";
+		const void *rps;
+		const void *parties;
+		int			nr,
+					np,
+					i,
+					k;
+
+		if ((st = jarray(w, md, "responsible-parties", &rps, &nr)) != OSCAL_OK ||
+			(st = jarray(w, md, "parties", &parties, &np)) != OSCAL_OK)
+			return st;
+		for (i = 0; i < nr && m->publisher == NULL; i++)
+		{
+			const void *rp = J_ELEMENT(w, rps, i);
+			const void *uuids;
+			const void *u;
+			const char *rid;
+			const char *want;
+			int			nu;
+
+			if (rp == NULL || J_KIND(w, rp) != OSCAL_J_OBJECT)
+				return jfail(w, OSCAL_WRONG_TYPE, "responsible-parties");
+			if ((st = jcopy(w, rp, "role-id", &rid)) != OSCAL_OK ||
+				(st = jarray(w, rp, "party-uuids", &uuids, &nu)) != OSCAL_OK)
+				return st;
+			if (rid == NULL || strcmp(rid, role) != 0 || nu == 0)
+				continue;
+			u = J_ELEMENT(w, uuids, 0);
+			if (u == NULL || J_KIND(w, u) != OSCAL_J_STRING)
+				return jfail(w, OSCAL_WRONG_TYPE, "party-uuids");
+			{
+				size_t		len;
+				const char *s = w->j->string(w->j->ctx, u, &len);
+				size_t		b = 0;
+				size_t		e = len;
+
+				while (b < e && xml_space((unsigned char) s[b]))
+					b++;
+				while (e > b && xml_space((unsigned char) s[e - 1]))
+					e--;
+				if ((want = dup_len(w, s + b, e - b)) == NULL)
+					return jfail(w, OSCAL_NO_MEMORY, "party-uuids");
+			}
+			for (k = 0; k < np; k++)
+			{
+				const void *p = J_ELEMENT(w, parties, k);
+				const char *uuid;
+
+				if (p == NULL || J_KIND(w, p) != OSCAL_J_OBJECT)
+					return jfail(w, OSCAL_WRONG_TYPE, "parties");
+				if ((st = jcopy(w, p, "uuid", &uuid)) != OSCAL_OK)
+					return st;
+				if (uuid && strcmp(uuid, want) == 0 && J_MEMBER(w, p, "name"))
+				{
+					if ((st = jtext(w, p, "name", &m->publisher)) != OSCAL_OK)
+						return st;
+					break;
+				}
+			}
+		}
+	}
+	jpath_pop(w, mark);
+	return OSCAL_OK;
+}
+
+static oscal_status
+jwalk_params(walker *w, const void *obj, const char *control_id,
+			 const char *group_id)
+{
+	const void *arr;
+	int			n,
+				i;
+	oscal_status st;
+	size_t		mark;
+
+	if ((st = jarray(w, obj, "params", &arr, &n)) != OSCAL_OK || arr == NULL)
+		return st;
+	mark = jpath_push(w, "params", 0);
+	for (i = 0; i < n; i++)
+	{
+		const void *pn;
+		const void *sel;
+		const void *values;
+		oscal_param p;
+		size_t		imark = jpath_push(w, NULL, i);
+		int			nv;
+
+		if ((st = jelement(w, arr, i, OSCAL_J_OBJECT, "param", &pn)) != OSCAL_OK ||
+			(st = jcount_item(w, "param")) != OSCAL_OK)
+			return st;
+		memset(&p, 0, sizeof(p));
+		p.line = w->items;
+		p.control_id = control_id;
+		p.group_id = group_id;
+		if ((st = jcopy(w, pn, "id", &p.id)) != OSCAL_OK)
+			return st;
+		if (p.id == NULL || *p.id == '\0')
+			return jfail(w, OSCAL_MISSING_ID, "param");
+		if ((st = jtext(w, pn, "label", &p.label)) != OSCAL_OK ||
+			(st = jmember(w, pn, "select", OSCAL_J_OBJECT, &sel)) != OSCAL_OK)
+			return st;
+		if (sel != NULL)
+		{
+			const void *choices;
+			int			k;
+			size_t		smark = jpath_push(w, "select", 0);
+
+			if ((st = jcopy(w, sel, "how-many", &p.how_many)) != OSCAL_OK ||
+				(st = jarray(w, sel, "choice", &choices, &p.nchoices)) != OSCAL_OK)
+				return st;
+			if (p.how_many == NULL && (p.how_many = dup_len(w, "one", 3)) == NULL)
+				return jfail(w, OSCAL_NO_MEMORY, "select");
+			if (p.nchoices > 0)
+			{
+				p.choices = w->al->alloc(w->al->ctx, sizeof(char *) * (size_t) p.nchoices);
+				if (p.choices == NULL)
+					return jfail(w, OSCAL_NO_MEMORY, "choice");
+				for (k = 0; k < p.nchoices; k++)
+				{
+					const void *c;
+					size_t		cmark = jpath_push(w, "choice", 0);
+
+					jpath_push(w, NULL, k);
+					if ((st = jelement(w, choices, k, OSCAL_J_STRING, "choice", &c)) != OSCAL_OK)
+						return st;
+					tb_reset(&w->tb);
+					if ((st = jinline_node(w, c, 0)) != OSCAL_OK)
+						return jfail(w, st, "choice");
+					if ((p.choices[k] = tb_take(w, false, &st)) == NULL)
+						return jfail(w, OSCAL_NO_MEMORY, "choice");
+					jpath_pop(w, cmark);
+				}
+			}
+			jpath_pop(w, smark);
+		}
+		if ((st = jarray(w, pn, "values", &values, &nv)) != OSCAL_OK)
+			return st;
+		if (nv > 0)
+		{
+			const void *v;
+			size_t		vmark = jpath_push(w, "values", 0);
+
+			jpath_push(w, NULL, 0);
+			if ((st = jelement(w, values, 0, OSCAL_J_STRING, "values", &v)) != OSCAL_OK)
+				return st;
+			tb_reset(&w->tb);
+			if ((st = jinline_node(w, v, 0)) != OSCAL_OK)
+				return jfail(w, st, "values");
+			if ((p.value = tb_take(w, false, &st)) == NULL)
+				return jfail(w, OSCAL_NO_MEMORY, "values");
+			jpath_pop(w, vmark);
+		}
+		p.order = ++w->param_order;
+		w->counts.params++;
+		if (w->cb->param && w->cb->param(w->arg, &p) != 0)
+			return jfail(w, OSCAL_ABORTED, p.id);
+		jpath_pop(w, imark);
+	}
+	jpath_pop(w, mark);
+	return OSCAL_OK;
+}
+
+static void
+jscope_push(walker *w, const void *obj)
+{
+	const void *params = J_MEMBER(w, obj, "params");
+
+	/* (the stack holds the depth limit's worth of groups and controls) */
+	if (params && J_KIND(w, params) == OSCAL_J_ARRAY &&
+		w->nscope < (int) (sizeof(w->scope) / sizeof(w->scope[0])))
+		w->scope[w->nscope++] = params;
+}
+
+static oscal_status jwalk_controls(walker *w, const void *obj,
+								   const char *parent_id, const char *group_id,
+								   int depth);
+
+static oscal_status
+jwalk_control(walker *w, const void *n, const char *parent_id,
+			  const char *group_id, int depth)
+{
+	oscal_control c;
+	oscal_status st;
+	const char *status;
+	const void *parts;
+	int			np,
+				i;
+	ctrlid_parsed parsed;
+	size_t		errpos;
+	int			saved_scope = w->nscope;
+
+	if (depth > w->lim->max_depth)
+		return jfail(w, OSCAL_TOO_DEEP, "control");
+	if ((st = jcount_item(w, "control")) != OSCAL_OK)
+		return st;
+	memset(&c, 0, sizeof(c));
+	c.line = w->items;
+	c.depth = depth;
+	c.parent_id = parent_id;
+	c.group_id = group_id;
+	if ((st = jcopy(w, n, "id", &c.id)) != OSCAL_OK)
+		return st;
+	if (c.id == NULL || *c.id == '\0')
+		return jfail(w, OSCAL_MISSING_ID, "control");
+	if (ctrlid_parse(c.id, strlen(c.id), &parsed, &errpos) != CTRLID_OK)
+		return jfail(w, OSCAL_BAD_CONTROL_ID, c.id);
+	jscope_push(w, n);
+	if ((st = jtext(w, n, "title", &c.title)) != OSCAL_OK)
+		return st;
+	if (c.title == NULL || c.title[0] == '\0')
+		return jfail(w, OSCAL_MISSING_TITLE, c.id);
+	if ((st = jcopy(w, n, "class", &c.class_)) != OSCAL_OK ||
+		(st = jprop(w, n, "label", &c.label)) != OSCAL_OK ||
+		(st = jprop(w, n, "sort-id", &c.sort_id)) != OSCAL_OK ||
+		(st = jprop(w, n, "status", &status)) != OSCAL_OK)
+		return st;
+	c.withdrawn = status != NULL && strcasecmp(status, "withdrawn") == 0;
+
+	/* the statement part (the first one) */
+	if ((st = jarray(w, n, "parts", &parts, &np)) != OSCAL_OK)
+		return st;
+	for (i = 0; i < np; i++)
+	{
+		const void *p;
+		const char *name;
+		size_t		mark = jpath_push(w, "parts", 0);
+
+		jpath_push(w, NULL, i);
+		if ((st = jelement(w, parts, i, OSCAL_J_OBJECT, "part", &p)) != OSCAL_OK ||
+			(st = jcopy(w, p, "name", &name)) != OSCAL_OK)
+			return st;
+		if (name && strcmp(name, "statement") == 0)
+		{
+			tb_reset(&w->tb);
+			if ((st = jpart_lines(w, p, 0)) != OSCAL_OK)
+				return st;
+			c.statement = tb_take(w, true, &st);
+			if (st != OSCAL_OK)
+				return jfail(w, st, c.id);
+			jpath_pop(w, mark);
+			break;
+		}
+		jpath_pop(w, mark);
+	}
+
+	c.order = ++w->order;
+	if (depth == 1)
+		w->counts.controls++;
+	else
+		w->counts.enhancements++;
+	if (c.withdrawn)
+		w->counts.withdrawn++;
+	if (w->cb->control && w->cb->control(w->arg, &c) != 0)
+		return jfail(w, OSCAL_ABORTED, c.id);
+	if ((st = jwalk_params(w, n, c.id, NULL)) != OSCAL_OK ||
+		(st = jwalk_controls(w, n, c.id, group_id, depth + 1)) != OSCAL_OK)
+		return st;
+	w->nscope = saved_scope;
+	return OSCAL_OK;
+}
+
+static oscal_status
+jwalk_controls(walker *w, const void *obj, const char *parent_id,
+			   const char *group_id, int depth)
+{
+	const void *arr;
+	int			n,
+				i;
+	oscal_status st;
+	size_t		mark;
+
+	if ((st = jarray(w, obj, "controls", &arr, &n)) != OSCAL_OK || arr == NULL)
+		return st;
+	mark = jpath_push(w, "controls", 0);
+	for (i = 0; i < n; i++)
+	{
+		const void *c;
+		size_t		imark = jpath_push(w, NULL, i);
+
+		if ((st = jelement(w, arr, i, OSCAL_J_OBJECT, "control", &c)) != OSCAL_OK ||
+			(st = jwalk_control(w, c, parent_id, group_id, depth)) != OSCAL_OK)
+			return st;
+		jpath_pop(w, imark);
+	}
+	jpath_pop(w, mark);
+	return OSCAL_OK;
+}
+
+static oscal_status jwalk_groups(walker *w, const void *obj,
+								 const char *parent_id, int depth);
+
+static oscal_status
+jwalk_group(walker *w, const void *n, const char *parent_id, int depth)
+{
+	oscal_group g;
+	oscal_status st;
+	int			saved_scope = w->nscope;
+
+	if (depth > w->lim->max_depth)
+		return jfail(w, OSCAL_TOO_DEEP, "group");
+	if ((st = jcount_item(w, "group")) != OSCAL_OK)
+		return st;
+	memset(&g, 0, sizeof(g));
+	g.line = w->items;
+	g.depth = depth;
+	g.parent_id = parent_id;
+	if ((st = jcopy(w, n, "id", &g.id)) != OSCAL_OK)
+		return st;
+	w->group_seq++;
+	if (g.id == NULL || *g.id == '\0')
+	{
+		char		buf[32];
+
+		snprintf(buf, sizeof(buf), "group-%d", w->group_seq);
+		if ((g.id = dup_len(w, buf, strlen(buf))) == NULL)
+			return jfail(w, OSCAL_NO_MEMORY, "group");
+	}
+	jscope_push(w, n);
+	if ((st = jtext(w, n, "title", &g.title)) != OSCAL_OK)
+		return st;
+	if (g.title == NULL || g.title[0] == '\0')
+		return jfail(w, OSCAL_MISSING_TITLE, g.id);
+	if ((st = jcopy(w, n, "class", &g.class_)) != OSCAL_OK)
+		return st;
+	g.order = ++w->order;
+	w->counts.groups++;
+	if (w->cb->group && w->cb->group(w->arg, &g) != 0)
+		return jfail(w, OSCAL_ABORTED, g.id);
+	if ((st = jwalk_params(w, n, NULL, g.id)) != OSCAL_OK ||
+		(st = jwalk_controls(w, n, NULL, g.id, 1)) != OSCAL_OK ||
+		(st = jwalk_groups(w, n, g.id, depth + 1)) != OSCAL_OK)
+		return st;
+	w->nscope = saved_scope;
+	return OSCAL_OK;
+}
+
+static oscal_status
+jwalk_groups(walker *w, const void *obj, const char *parent_id, int depth)
+{
+	const void *arr;
+	int			n,
+				i;
+	oscal_status st;
+	size_t		mark;
+
+	if ((st = jarray(w, obj, "groups", &arr, &n)) != OSCAL_OK || arr == NULL)
+		return st;
+	mark = jpath_push(w, "groups", 0);
+	for (i = 0; i < n; i++)
+	{
+		const void *g;
+		size_t		imark = jpath_push(w, NULL, i);
+
+		if ((st = jelement(w, arr, i, OSCAL_J_OBJECT, "group", &g)) != OSCAL_OK ||
+			(st = jwalk_group(w, g, parent_id, depth)) != OSCAL_OK)
+			return st;
+		jpath_pop(w, imark);
+	}
+	jpath_pop(w, mark);
+	return OSCAL_OK;
+}
+
+/* the document's one root member, "catalog" or "profile" */
+static oscal_status
+jroot(walker *w, const void *doc, const char *want, const void **root)
+{
+	const char *other = strcmp(want, "catalog") == 0 ? "profile" : "catalog";
+
+	*root = NULL;
+	if (doc == NULL || J_KIND(w, doc) != OSCAL_J_OBJECT)
+		return jfail(w, OSCAL_WRONG_ROOT, "(not an object)");
+	*root = J_MEMBER(w, doc, want);
+	if (*root == NULL)
+	{
+		if (J_MEMBER(w, doc, other) != NULL)
+			return jfail(w, OSCAL_WRONG_ROOT, other);
+		return jfail(w, OSCAL_WRONG_ROOT, "(none)");
+	}
+	jpath_push(w, want, 0);
+	if (J_KIND(w, *root) != OSCAL_J_OBJECT)
+		return jfail(w, OSCAL_WRONG_TYPE, want);
+	return OSCAL_OK;
+}
+
+static void
+jwalker_init(walker *w, const oscal_jops *ops, const oscal_limits *lim,
+			 const oscal_alloc *al, oscal_error *err)
+{
+	walker_init(w, lim, al, err);
+	w->j = ops;
+	w->path[0] = '\0';
+}
+
+oscal_status
+oscal_json_walk_catalog(const oscal_jops *ops, const void *doc,
+						const oscal_limits *lim, const oscal_alloc *al,
+						const oscal_catalog_cb *cb, void *arg,
+						oscal_counts *counts, oscal_error *err)
+{
+	walker		w;
+	const void *root;
+	oscal_meta	m;
+	oscal_status st;
+
+	jwalker_init(&w, ops, lim, al, err);
+	w.cb = cb;
+	w.arg = arg;
+	memset(counts, 0, sizeof(*counts));
+	if ((st = jroot(&w, doc, "catalog", &root)) != OSCAL_OK)
+		return st;
+	jscope_push(&w, root);
+	if ((st = jwalk_meta(&w, root, "catalog", &m)) != OSCAL_OK)
+		return st;
+	if (cb->meta && cb->meta(arg, &m) != 0)
+		return jfail(&w, OSCAL_ABORTED, "metadata");
+	if ((st = jwalk_params(&w, root, NULL, NULL)) != OSCAL_OK ||
+		(st = jwalk_controls(&w, root, NULL, NULL, 1)) != OSCAL_OK ||
+		(st = jwalk_groups(&w, root, NULL, 1)) != OSCAL_OK)
+		return st;
+	*counts = w.counts;
+	return OSCAL_OK;
+}
+
+/* the selections of one include-controls or exclude-controls entry */
+static oscal_status
+jwalk_selection(walker *w, const oscal_profile_cb *cb, void *arg,
+				const void *sel, bool include, int import_no)
+{
+	const char *wc;
+	const void *ids;
+	const void *matching;
+	int			nid,
+				nm,
+				i;
+	oscal_status st;
+
+	if ((st = jcopy(w, sel, "with-child-controls", &wc)) != OSCAL_OK ||
+		(st = jarray(w, sel, "with-ids", &ids, &nid)) != OSCAL_OK ||
+		(st = jarray(w, sel, "matching", &matching, &nm)) != OSCAL_OK)
+		return st;
+	for (i = 0; i < nid + nm; i++)
+	{
+		oscal_selection s;
+		const void *e;
+		size_t		mark = jpath_push(w, i < nid ? "with-ids" : "matching", 0);
+
+		jpath_push(w, NULL, i < nid ? i : i - nid);
+		memset(&s, 0, sizeof(s));
+		s.include = include;
+		s.with_children = wc != NULL && strcmp(wc, "yes") == 0;
+		s.import_no = import_no;
+		if ((st = jcount_item(w, i < nid ? "with-id" : "matching")) != OSCAL_OK)
+			return st;
+		s.line = w->items;
+		if (i < nid)
+		{
+			const char *str;
+			size_t		len;
+
+			s.kind = OSCAL_SELECT_ID;
+			if ((st = jelement(w, ids, i, OSCAL_J_STRING, "with-id", &e)) != OSCAL_OK ||
+				(st = jstring(w, e, "with-id", &str, &len)) != OSCAL_OK)
+				return st;
+			tb_reset(&w->tb);
+			if ((st = tb_text(w, str, len)) != OSCAL_OK)
+				return jfail(w, st, "with-id");
+			if ((s.value = tb_take(w, false, &st)) == NULL)
+				return jfail(w, OSCAL_NO_MEMORY, "with-id");
+			if (*s.value == '\0')
+				return jfail(w, OSCAL_MISSING_ID, "with-id");
+		}
+		else
+		{
+			s.kind = OSCAL_SELECT_PATTERN;
+			if ((st = jelement(w, matching, i - nid, OSCAL_J_OBJECT, "matching", &e)) != OSCAL_OK ||
+				(st = jcopy(w, e, "pattern", &s.value)) != OSCAL_OK)
+				return st;
+			if (s.value == NULL || *s.value == '\0')
+				return jfail(w, OSCAL_MISSING_ID, "matching");
+		}
+		if (cb->select && cb->select(arg, &s) != 0)
+			return jfail(w, OSCAL_ABORTED, s.value);
+		jpath_pop(w, mark);
+	}
+	return OSCAL_OK;
+}
+
+oscal_status
+oscal_json_walk_profile(const oscal_jops *ops, const void *doc,
+						const oscal_limits *lim, const oscal_alloc *al,
+						const oscal_profile_cb *cb, void *arg,
+						oscal_error *err)
+{
+	walker		w;
+	const void *root;
+	const void *imports;
+	oscal_meta	m;
+	oscal_status st;
+	int			n,
+				i;
+
+	jwalker_init(&w, ops, lim, al, err);
+	if ((st = jroot(&w, doc, "profile", &root)) != OSCAL_OK)
+		return st;
+	if ((st = jwalk_meta(&w, root, "profile", &m)) != OSCAL_OK)
+		return st;
+	if (cb->meta && cb->meta(arg, &m) != 0)
+		return jfail(&w, OSCAL_ABORTED, "metadata");
+	if ((st = jarray(&w, root, "imports", &imports, &n)) != OSCAL_OK)
+		return st;
+	if (n == 0)
+		return jfail(&w, OSCAL_NO_IMPORT, "profile");
+	for (i = 0; i < n; i++)
+	{
+		const void *imp;
+		const char *href;
+		const void *all;
+		const void *inc;
+		const void *exc;
+		int			ninc,
+					nexc,
+					k;
+		size_t		mark = jpath_push(&w, "imports", 0);
+
+		jpath_push(&w, NULL, i);
+		if ((st = jelement(&w, imports, i, OSCAL_J_OBJECT, "import", &imp)) != OSCAL_OK ||
+			(st = jcopy(&w, imp, "href", &href)) != OSCAL_OK ||
+			(st = jmember(&w, imp, "include-all", OSCAL_J_OBJECT, &all)) != OSCAL_OK ||
+			(st = jarray(&w, imp, "include-controls", &inc, &ninc)) != OSCAL_OK ||
+			(st = jarray(&w, imp, "exclude-controls", &exc, &nexc)) != OSCAL_OK)
+			return st;
+		if (cb->import && cb->import(arg, href ? href : "", i + 1, w.items) != 0)
+			return jfail(&w, OSCAL_ABORTED, href);
+		if (all == NULL && ninc == 0)
+			return jfail(&w, OSCAL_NO_SELECTION, href ? href : "import");
+		if (all != NULL)
+		{
+			oscal_selection s;
+
+			memset(&s, 0, sizeof(s));
+			s.include = true;
+			s.kind = OSCAL_SELECT_ALL;
+			s.import_no = i + 1;
+			if ((st = jcount_item(&w, "include-all")) != OSCAL_OK)
+				return st;
+			s.line = w.items;
+			if (cb->select && cb->select(arg, &s) != 0)
+				return jfail(&w, OSCAL_ABORTED, "include-all");
+		}
+		for (k = 0; k < ninc + nexc; k++)
+		{
+			const void *sel;
+			bool		include = k < ninc;
+			size_t		smark = jpath_push(&w, include ? "include-controls" : "exclude-controls", 0);
+
+			jpath_push(&w, NULL, include ? k : k - ninc);
+			if ((st = jelement(&w, include ? inc : exc, include ? k : k - ninc,
+							   OSCAL_J_OBJECT, "selection", &sel)) != OSCAL_OK ||
+				(st = jwalk_selection(&w, cb, arg, sel, include, i + 1)) != OSCAL_OK)
+				return st;
+			jpath_pop(&w, smark);
+		}
+		jpath_pop(&w, mark);
+	}
+	return OSCAL_OK;
 }

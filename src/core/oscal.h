@@ -60,6 +60,7 @@ typedef enum oscal_status
 	OSCAL_BAD_CONTROL_ID,		/* a control id that is not a ctrlid */
 	OSCAL_NO_IMPORT,			/* a profile without an import */
 	OSCAL_NO_SELECTION,			/* an import with neither include-all nor include-controls */
+	OSCAL_WRONG_TYPE,			/* JSON: a member of the wrong type (22P02) */
 	/* limits (54000) */
 	OSCAL_TOO_DEEP,				/* controls or groups nested too deep */
 	OSCAL_TOO_MANY,				/* too many controls, params or selections */
@@ -240,6 +241,59 @@ extern oscal_status oscal_walk_profile(xmlDocPtr doc, const oscal_limits *lim,
 									   const oscal_alloc *al,
 									   const oscal_profile_cb *cb, void *arg,
 									   oscal_error *err);
+
+/*
+ * OSCAL JSON.  The same records, from a JSON tree that the caller owns (a
+ * backend's jsonb, a test's own tree): the walker reaches it only through
+ * these accessors, so it never parses JSON text itself.  A node is the
+ * caller's opaque handle; member() returns NULL for an absent key; string()
+ * returns the bytes of a string (UTF-8, not NUL-terminated).  tick (may be
+ * NULL) is called once per group, control and selection; non-zero stops the
+ * walk (OSCAL_ABORTED).
+ *
+ * The rules are those of the XML walk: a record of a JSON catalog equals the
+ * record of the same catalog in XML.  Prose is OSCAL's Markdown: a blank
+ * line separates paragraphs (each one line of a statement, like XML's <p>),
+ * "{{ insert: param, id }}" is rendered like <insert>, other Markdown is
+ * kept as written.  For errors, err->line is the item number (document
+ * order, 0 when none) and err->detail the JSON pointer of the member
+ * concerned ("/catalog/groups/0/controls/3/title").  Records carry the
+ * item number as their line.
+ */
+typedef enum oscal_jkind
+{
+	OSCAL_J_NULL,
+	OSCAL_J_BOOL,
+	OSCAL_J_NUMBER,
+	OSCAL_J_STRING,
+	OSCAL_J_ARRAY,
+	OSCAL_J_OBJECT
+} oscal_jkind;
+
+typedef struct oscal_jops
+{
+	oscal_jkind (*kind) (void *ctx, const void *node);
+	const void *(*member) (void *ctx, const void *object, const char *key);
+	int			(*length) (void *ctx, const void *array);
+	const void *(*element) (void *ctx, const void *array, int i);
+	const char *(*string) (void *ctx, const void *node, size_t *len);
+	int			(*tick) (void *ctx);
+	void	   *ctx;
+} oscal_jops;
+
+/* part nesting allowed in a JSON statement (rev4 nests 6 deep) */
+#define OSCAL_JSON_MAX_PART_DEPTH 64
+
+extern oscal_status oscal_json_walk_catalog(const oscal_jops *ops, const void *root,
+											const oscal_limits *lim,
+											const oscal_alloc *al,
+											const oscal_catalog_cb *cb, void *arg,
+											oscal_counts *counts, oscal_error *err);
+extern oscal_status oscal_json_walk_profile(const oscal_jops *ops, const void *root,
+											const oscal_limits *lim,
+											const oscal_alloc *al,
+											const oscal_profile_cb *cb, void *arg,
+											oscal_error *err);
 
 /* A sentence describing the status, for an error detail. */
 extern const char *oscal_status_text(oscal_status st);

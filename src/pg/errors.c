@@ -306,9 +306,90 @@ ismap_oscal_error(const oscal_error *err, const char *kind)
 			break;
 		case OSCAL_OK:
 		case OSCAL_ABORTED:
+		case OSCAL_WRONG_TYPE:	/* JSON only */
 			break;
 	}
 	elog(ERROR, "unexpected OSCAL status %d", (int) err->status);
+}
+
+/*
+ * OSCAL JSON import: a status of the core's JSON walk.  The jsonb value is
+ * well-formed JSON already (the cast refused anything else with 22P02);
+ * what is left is OSCAL's shape, reported as 22P02 with the JSON pointer of
+ * the member concerned, and the limits (54000).
+ */
+void
+ismap_oscal_json_error(const oscal_error *err, const char *kind)
+{
+	const char *why = ISMAP_T(oscal_status_text(err->status));
+	const char *at = err->detail[0] ? err->detail : "/";
+
+	switch (err->status)
+	{
+		case OSCAL_TOO_DEEP:
+		case OSCAL_TOO_MANY:
+		case OSCAL_TEXT_TOO_LONG:
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("OSCAL JSON %s exceeds a limit at %s (\"%s\")", kind, at, err->name),
+					 strcmp(err->name, "part") == 0 ?
+					 errdetail("Parts are nested deeper than the limit of %d.", OSCAL_JSON_MAX_PART_DEPTH) :
+					 errdetail("%s", why)));
+			break;
+		case OSCAL_NO_MEMORY:
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory while reading an OSCAL %s", kind)));
+			break;
+		case OSCAL_NUL_BYTE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("string at %s of the OSCAL JSON document contains a NUL byte", at)));
+			break;
+		case OSCAL_WRONG_ROOT:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("OSCAL JSON document is not a %s: its root member is %s", kind, err->name),
+					 errdetail("An OSCAL JSON %s is an object with one member \"%s\".", kind, kind)));
+			break;
+		case OSCAL_WRONG_TYPE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("member \"%s\" at %s of the OSCAL JSON %s has the wrong type", err->name, at, kind),
+					 errdetail("%s", why)));
+			break;
+		case OSCAL_MISSING_ID:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("%s at %s has no id", err->name, at)));
+			break;
+		case OSCAL_MISSING_TITLE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("\"%s\" at %s has no title", err->name, at)));
+			break;
+		case OSCAL_BAD_CONTROL_ID:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("control id \"%s\" at %s is not a valid control identifier", err->name, at),
+					 errdetail("%s", why)));
+			break;
+		case OSCAL_NO_IMPORT:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("OSCAL profile imports no catalog"),
+					 errdetail("%s", why)));
+			break;
+		case OSCAL_NO_SELECTION:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("import at %s selects no controls", at),
+					 errdetail("%s", why)));
+			break;
+		default:
+			break;
+	}
+	elog(ERROR, "unexpected OSCAL JSON status %d", (int) err->status);
 }
 
 /*

@@ -102,6 +102,7 @@ extern void ismap_sampling_error(sampling_status st,
 extern void ismap_sampling_model_error(const char *name) pg_attribute_noreturn();
 
 extern void ismap_oscal_error(const oscal_error *err, const char *kind) pg_attribute_noreturn();
+extern void ismap_oscal_json_error(const oscal_error *err, const char *kind) pg_attribute_noreturn();
 extern void ismap_oscal_write_error(const oscal_write_error *err,
 									const char *framework_id) pg_attribute_noreturn();
 

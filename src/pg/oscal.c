@@ -1,6 +1,7 @@
 /*
  * oscal.c — ismap.import_oscal_catalog, import_oscal_profile,
- *           export_oscal_catalog
+ *           export_oscal_catalog, and the JSON importers
+ *           import_oscal_catalog_json, import_oscal_profile_json
  *
  * The document is parsed and walked by src/core/oscal.c inside the pattern
  * of PostgreSQL's own xml.c: pg_xml_init(PG_XML_STRICTNESS_ALL), and a
@@ -33,6 +34,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/jsonb.h"
 #include "portability/instr_time.h"
 #include "utils/memutils.h"
 #include "utils/xml.h"
@@ -80,6 +82,7 @@ typedef struct walk_state
 	recvec		params;
 	recvec		selections;
 	int			nimports;
+	bool		json;			/* records from a JSON document: line = item */
 } walk_state;
 
 static int
@@ -227,6 +230,144 @@ read_and_walk(const char *buf, size_t len, const oscal_catalog_cb *ccb,
 	PG_END_TRY();
 	oscal_free(doc);
 	pg_xml_done(errcxt, false);
+}
+
+/* ------------------------------------------------------- JSON reading */
+
+/*
+ * The accessors of the core's JSON walk over a jsonb value.  A node is a
+ * JsonbValue: a scalar, or jbvBinary for an object or array (the root, and
+ * whatever findJsonbValueFromContainer and getIthJsonbValueFromContainer
+ * return, palloc'd in the import's memory context).
+ */
+static oscal_jkind
+jb_kind(void *ctx, const void *node)
+{
+	const JsonbValue *v = node;
+
+	switch (v->type)
+	{
+		case jbvNull:
+			return OSCAL_J_NULL;
+		case jbvBool:
+			return OSCAL_J_BOOL;
+		case jbvNumeric:
+			return OSCAL_J_NUMBER;
+		case jbvString:
+			return OSCAL_J_STRING;
+		case jbvBinary:
+			return JsonContainerIsObject(v->val.binary.data) ? OSCAL_J_OBJECT : OSCAL_J_ARRAY;
+		default:
+			return OSCAL_J_NULL;	/* jbvArray/jbvObject/jbvDatetime never come out of a container */
+	}
+}
+
+static const void *
+jb_member(void *ctx, const void *object, const char *key)
+{
+	const JsonbValue *v = object;
+	JsonbValue	k;
+
+	if (v->type != jbvBinary || !JsonContainerIsObject(v->val.binary.data))
+		return NULL;
+	k.type = jbvString;
+	k.val.string.val = (char *) key;
+	k.val.string.len = strlen(key);
+	return findJsonbValueFromContainer(v->val.binary.data, JB_FOBJECT, &k);
+}
+
+static int
+jb_length(void *ctx, const void *array)
+{
+	const JsonbValue *v = array;
+
+	if (v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data))
+		return 0;
+	return (int) JsonContainerSize(v->val.binary.data);
+}
+
+static const void *
+jb_element(void *ctx, const void *array, int i)
+{
+	const JsonbValue *v = array;
+
+	if (v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data))
+		return NULL;
+	return getIthJsonbValueFromContainer(v->val.binary.data, (uint32) i);
+}
+
+static const char *
+jb_string(void *ctx, const void *node, size_t *len)
+{
+	const JsonbValue *v = node;
+	char	   *s = v->val.string.val;
+
+	*len = (size_t) v->val.string.len;
+	if (GetDatabaseEncoding() != PG_UTF8 && *len > 0)
+	{
+		/* the walk works in UTF-8, as the XML one does */
+		char	   *conv = pg_server_to_any(s, (int) *len, PG_UTF8);
+
+		if (conv != s)
+		{
+			s = conv;
+			*len = strlen(conv);
+		}
+	}
+	return s;
+}
+
+static int
+jb_tick(void *ctx)
+{
+	CHECK_FOR_INTERRUPTS();
+	return 0;
+}
+
+static const oscal_jops jsonb_ops = {jb_kind, jb_member, jb_length, jb_element,
+jb_string, jb_tick, NULL};
+
+/*
+ * The jsonb argument after the size cap, which is checked on the raw
+ * (possibly compressed) datum as for XML.
+ */
+static Jsonb *
+document_jsonb(FunctionCallInfo fcinfo)
+{
+	Datum		d = PG_GETARG_DATUM(0);
+	Size		raw = toast_raw_datum_size(d) - VARHDRSZ;
+
+	if (raw > (Size) ismap_max_document_size * 1024)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("OSCAL document is too large"),
+				 errdetail("The document has %zu bytes; ismap.max_document_size allows %zu.",
+						   (size_t) raw, (size_t) ismap_max_document_size * 1024),
+				 errhint("A superuser can raise ismap.max_document_size.")));
+	return DatumGetJsonbP(d);
+}
+
+/* walk a jsonb document: a catalog when ccb is given, else a profile */
+static void
+json_walk(Jsonb *jb, const oscal_catalog_cb *ccb, const oscal_profile_cb *pcb,
+		  walk_state *st, oscal_counts *counts)
+{
+	JsonbValue	root;
+	oscal_limits lim = OSCAL_DEFAULT_LIMITS;
+	oscal_alloc al = {pg_oscal_alloc, CurrentMemoryContext};
+	oscal_error err;
+	oscal_status s;
+
+	root.type = jbvBinary;
+	root.val.binary.data = &jb->root;
+	root.val.binary.len = VARSIZE(jb) - VARHDRSZ;
+	st->json = true;
+	if (ccb)
+		s = oscal_json_walk_catalog(&jsonb_ops, &root, &lim, &al, ccb, st, counts, &err);
+	else
+		s = oscal_json_walk_profile(&jsonb_ops, &root, &lim, &al, pcb, st, &err);
+	if (s != OSCAL_OK)
+		ismap_oscal_json_error(&err, ccb ? "catalog" : "profile");
 }
 
 static char *
@@ -405,8 +546,15 @@ keyed_str_cmp(const void *a, const void *b)
 }
 
 static void
-duplicate_error(const char *what, const keyed *a, const keyed *b)
+duplicate_error(const char *what, const keyed *a, const keyed *b, bool json)
 {
+	if (json)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("duplicate %s id \"%s\" in OSCAL JSON document", what, b->id),
+				 errdetail("The %s that is item %ld of the document (\"%s\") and item %ld (\"%s\") have the same id.",
+						   what, Min(a->line, b->line), a->line < b->line ? a->id : b->id,
+						   Max(a->line, b->line), a->line < b->line ? b->id : a->id)));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_XML_DOCUMENT),
 			 errmsg("duplicate %s id \"%s\" in OSCAL document", what, b->id),
@@ -703,8 +851,14 @@ find_keyed(const keyed *sorted, int n, const keyed *key,
 /* the same id for two kinds of item (a group and a control, ...) */
 static void
 cross_duplicate_error(const char *what1, const keyed *a, const char *what2,
-					  const keyed *b)
+					  const keyed *b, bool json)
 {
+	if (json)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("duplicate id \"%s\" in OSCAL JSON document: a %s and a %s", a->id, what1, what2),
+				 errdetail("The %s that is item %ld (\"%s\") and the %s that is item %ld (\"%s\") have the same id; ids are unique across the groups, controls and parameters of a catalog.",
+						   what1, a->line, a->id, what2, b->line, b->id)));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_XML_DOCUMENT),
 			 errmsg("duplicate id \"%s\" in OSCAL document: a %s and a %s", a->id, what1, what2),
@@ -742,7 +896,7 @@ check_duplicates(walk_state *st)
 	qsort(kc, nc, sizeof(keyed), keyed_ctrlid_cmp);
 	for (i = 1; i < nc; i++)
 		if (keyed_ctrlid_cmp(&kc[i - 1], &kc[i]) == 0)
-			duplicate_error("control", &kc[i - 1], &kc[i]);
+			duplicate_error("control", &kc[i - 1], &kc[i], st->json);
 
 	for (i = 0; i < ng; i++)
 	{
@@ -753,7 +907,7 @@ check_duplicates(walk_state *st)
 	qsort(kg, ng, sizeof(keyed), keyed_str_cmp);
 	for (i = 1; i < ng; i++)
 		if (strcmp(kg[i - 1].id, kg[i].id) == 0)
-			duplicate_error("group", &kg[i - 1], &kg[i]);
+			duplicate_error("group", &kg[i - 1], &kg[i], st->json);
 
 	for (i = 0; i < np; i++)
 	{
@@ -764,7 +918,7 @@ check_duplicates(walk_state *st)
 	qsort(kp, np, sizeof(keyed), keyed_str_cmp);
 	for (i = 1; i < np; i++)
 		if (strcmp(kp[i - 1].id, kp[i].id) == 0)
-			duplicate_error("param", &kp[i - 1], &kp[i]);
+			duplicate_error("param", &kp[i - 1], &kp[i], st->json);
 
 	/* across kinds: each group, then each param, against the other kinds */
 	for (i = 0; i < ng + np; i++)
@@ -780,10 +934,10 @@ check_duplicates(walk_state *st)
 			k.p = &parsed;
 			hit = find_keyed(kc, nc, &k, keyed_ctrlid_cmp);
 			if (hit)
-				cross_duplicate_error(is_group ? "group" : "param", &k, "control", hit);
+				cross_duplicate_error(is_group ? "group" : "param", &k, "control", hit, st->json);
 		}
 		if (!is_group && (hit = find_keyed(kg, ng, &k, keyed_str_cmp)) != NULL)
-			cross_duplicate_error("group", hit, "param", &k);
+			cross_duplicate_error("group", hit, "param", &k, st->json);
 	}
 }
 
@@ -797,9 +951,9 @@ walk_state_init(walk_state *st)
 	st->selections.size = sizeof(oscal_selection);
 }
 
-PG_FUNCTION_INFO_V1(ismap_import_oscal_catalog);
-Datum
-ismap_import_oscal_catalog(PG_FUNCTION_ARGS)
+/* import_oscal_catalog (XML text) and import_oscal_catalog_json (jsonb) */
+static Datum
+import_catalog(FunctionCallInfo fcinfo, bool json)
 {
 	TupleDesc	tupdesc;
 	size_t		len;
@@ -825,9 +979,21 @@ ismap_import_oscal_catalog(PG_FUNCTION_ARGS)
 								 ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(work);
 	INSTR_TIME_SET_CURRENT(t0);
-	buf = document_utf8(fcinfo, &len);
 	walk_state_init(&st);
-	read_and_walk(buf, len, &catalog_cb, NULL, &st, &counts);
+	if (json)
+	{
+		Jsonb	   *jb = document_jsonb(fcinfo);
+
+		/* the digest of a jsonb document is that of its binary value */
+		buf = (char *) jb;
+		len = VARSIZE(jb);
+		json_walk(jb, &catalog_cb, NULL, &st, &counts);
+	}
+	else
+	{
+		buf = document_utf8(fcinfo, &len);
+		read_and_walk(buf, len, &catalog_cb, NULL, &st, &counts);
+	}
 	check_duplicates(&st);
 	INSTR_TIME_SET_CURRENT(t1);
 
@@ -840,8 +1006,8 @@ ismap_import_oscal_catalog(PG_FUNCTION_ARGS)
 	INSTR_TIME_SET_CURRENT(t2);
 	INSTR_TIME_SUBTRACT(t2, t1);
 	INSTR_TIME_SUBTRACT(t1, t0);
-	elog(DEBUG1, "OSCAL catalog import: parse and walk %.1f ms, write %.1f ms",
-		 INSTR_TIME_GET_MILLISEC(t1), INSTR_TIME_GET_MILLISEC(t2));
+	elog(DEBUG1, "OSCAL %s catalog import: parse and walk %.1f ms, write %.1f ms",
+		 json ? "JSON" : "XML", INSTR_TIME_GET_MILLISEC(t1), INSTR_TIME_GET_MILLISEC(t2));
 
 	MemoryContextSwitchTo(old);
 	values[0] = CStringGetTextDatum(fw);
@@ -852,6 +1018,20 @@ ismap_import_oscal_catalog(PG_FUNCTION_ARGS)
 	values[5] = Int32GetDatum((int32) counts.params);
 	MemoryContextDelete(work);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
+}
+
+PG_FUNCTION_INFO_V1(ismap_import_oscal_catalog);
+Datum
+ismap_import_oscal_catalog(PG_FUNCTION_ARGS)
+{
+	return import_catalog(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(ismap_import_oscal_catalog_json);
+Datum
+ismap_import_oscal_catalog_json(PG_FUNCTION_ARGS)
+{
+	return import_catalog(fcinfo, true);
 }
 
 /* ------------------------------------------------ import_oscal_profile */
@@ -879,9 +1059,9 @@ glob_to_like(const char *g)
 	return s.data;
 }
 
-PG_FUNCTION_INFO_V1(ismap_import_oscal_profile);
-Datum
-ismap_import_oscal_profile(PG_FUNCTION_ARGS)
+/* import_oscal_profile (XML text) and import_oscal_profile_json (jsonb) */
+static Datum
+import_profile(FunctionCallInfo fcinfo, bool json)
 {
 	TupleDesc	tupdesc;
 	size_t		len;
@@ -916,9 +1096,20 @@ ismap_import_oscal_profile(PG_FUNCTION_ARGS)
 	fw = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	check_id("baseline", baseline);
 
-	buf = document_utf8(fcinfo, &len);
 	walk_state_init(&st);
-	read_and_walk(buf, len, NULL, &profile_cb, &st, NULL);
+	if (json)
+	{
+		Jsonb	   *jb = document_jsonb(fcinfo);
+
+		buf = (char *) jb;
+		len = VARSIZE(jb);
+		json_walk(jb, NULL, &profile_cb, &st, NULL);
+	}
+	else
+	{
+		buf = document_utf8(fcinfo, &len);
+		read_and_walk(buf, len, NULL, &profile_cb, &st, NULL);
+	}
 
 	/* split the selections into ids (checked now) and patterns */
 	n = st.selections.n;
@@ -949,6 +1140,8 @@ ismap_import_oscal_profile(PG_FUNCTION_ARGS)
 						(errcode(ERRCODE_UNDEFINED_OBJECT),
 						 errmsg("control \"%s\" selected by the profile does not exist in framework \"%s\"",
 								s->value, fw),
+						 st.json ?
+						 errdetail("The with-id that is item %ld of the profile is not a valid control identifier.", s->line) :
 						 errdetail("The with-id at line %ld is not a valid control identifier.", s->line)));
 			ids[nid] = s->value;
 			id_inc[nid] = s->include;
@@ -992,6 +1185,8 @@ ismap_import_oscal_profile(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("control \"%s\" selected by the profile does not exist in framework \"%s\"",
 						missing, fw),
+				 st.json ?
+				 errdetail("The with-id is item %ld of the profile.", line) :
 				 errdetail("The with-id is at line %ld of the profile.", line)));
 	}
 
@@ -1064,6 +1259,20 @@ ismap_import_oscal_profile(PG_FUNCTION_ARGS)
 	values[1] = Int32GetDatum((int32) selected);
 	MemoryContextDelete(work);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
+}
+
+PG_FUNCTION_INFO_V1(ismap_import_oscal_profile);
+Datum
+ismap_import_oscal_profile(PG_FUNCTION_ARGS)
+{
+	return import_profile(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(ismap_import_oscal_profile_json);
+Datum
+ismap_import_oscal_profile_json(PG_FUNCTION_ARGS)
+{
+	return import_profile(fcinfo, true);
 }
 
 /* ------------------------------------------------- export_oscal_catalog */

@@ -98,6 +98,10 @@ BEGIN
 	-- only its runs and notices, besides what everyone reads)
 	GRANT SELECT ON ismap.job_run, ismap.notice, ismap.job_health TO ismap_jobs;
 
+	-- every role may choose the language of its messages (lc_messages is a
+	-- superuser setting; the grant reaches the login roles that are members)
+	GRANT SET ON PARAMETER lc_messages TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
+
 	-- functions: everything that only reads, to every role; what writes,
 	-- to the one role that needs it
 	FOR f IN
@@ -117,7 +121,8 @@ BEGIN
 					 ('reject_application', 'ismap_registrar'), ('delist', 'ismap_registrar'),
 					 ('principal', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
 					 ('import_nist_iso27001_mapping', 'ismap_registrar'), ('import_oscal_catalog', 'ismap_registrar'),
-					 ('import_oscal_profile', 'ismap_registrar'),
+					 ('import_oscal_profile', 'ismap_registrar'), ('import_oscal_catalog_json', 'ismap_registrar'),
+					 ('import_oscal_profile_json', 'ismap_registrar'), ('import_oscal_assessment_results', 'ismap_auditor'),
 					 ('delete_statement_item', 'ismap_csp'), ('delete_service_dependency', 'ismap_csp'),
 					 ('delete_audit_result', 'ismap_auditor'), ('delete_control_test', 'ismap_auditor'),
 					 ('run_renewals', 'ismap_jobs'), ('expire_audit_body_selections', 'ismap_jobs'),
