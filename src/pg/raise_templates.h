@@ -6,6 +6,15 @@
  * layer runs scripts/raise-messages --check.
  */
 static const char *const ismap_raise_templates[] = {
+	"a procurement cannot end (%) before it begins (%)",
+	"information system % does not exist",
+	"system % is not a system of the agency role \"%\" acts for",
+	"service % does not exist",
+	"system % already procures service % from % (procurement %)",
+	"service % (%) cannot be procured on %: its registration is suspended",
+	"service % (%) cannot be procured on %: it is not registered on that date",
+	"service % (%) cannot be procured for system %: % is an ISMAP-LIU registration, for low-impact use only, and the system needs level %",
+	"service % (%) cannot be procured for system %: registered at level % (%) on %, below the level % the system needs",
 	"application % does not exist",
 	"application % is %, not submitted",
 	"application % cannot be approved: % error finding(s) remain",
@@ -15,9 +24,7 @@ static const char *const ismap_raise_templates[] = {
 	"audit % has a statement: its service cannot change",
 	"policy parameter \"change_notice_days\" must be an array of days, not %",
 	"the reported facts of change % cannot be edited",
-	"information system % does not exist",
 	"a published hash is 32 bytes (SHA-256), not %",
-	"service % does not exist",
 	"invalid range of months from % to %",
 	"too many evidence partitions from % to %",
 	"the registry event chain is broken at event %",

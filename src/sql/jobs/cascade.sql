@@ -87,6 +87,11 @@ BEGIN
 	FROM plan p WHERE dry
 	ORDER BY 2;
 	GET DIAGNOSTICS n_delisted = ROW_COUNT;
+
+	-- the agencies whose procured services ended (these delistings, the
+	-- registrar's, expiries): a notice per procurement, once
+	PERFORM ismap_internal.job_progress(pg_catalog.format('cascade: %s delisted; agency notices', n_delisted));
+	RETURN QUERY SELECT * FROM ismap_internal.agency_notices(d, dry, run);
 END
 $$;
 COMMENT ON FUNCTION ismap_internal.job_cascade(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the cascade job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
