@@ -221,3 +221,56 @@ SELECT action, object_id, detail FROM run_job('cascade', '2026-08-02', dry_run =
 SELECT action, object_id, detail FROM run_job('cascade', '2026-08-02');
 SELECT count(*) AS again FROM run_job('cascade', '2026-08-03') WHERE action = 'agency_notice';
 SELECT kind, object_id, occasion FROM notice WHERE kind = 'agency_notice' ORDER BY object_id, occasion;
+
+-------------------------------------------------------------------------------
+-- transitional exemptions (seed 3.3.4, 4.5): service 31 runs on platform
+-- 30, never registered; service 32 on platform 12, whose registration
+-- expired on 2026-08-01
+-------------------------------------------------------------------------------
+INSERT INTO service (service_id, csp_id, name, scope, delivery_models, deployment_models) VALUES
+	(30, 1, 'New platform', 'new platform', '{IaaS}', '{public}'), (31, 2, 'Early SaaS', 'early saas', '{SaaS}', '{public}'),
+	(32, 2, 'Late SaaS', 'late saas', '{SaaS}', '{public}');
+INSERT INTO service_dependency (service_id, base_service_id) VALUES (31, 30), (32, 12);
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start, period_end, report_date, scope)
+VALUES (31, 31, 1, 1, 1, 'ismap', '2025-04-01', '2026-03-31', '2026-04-15', 'early saas'),
+	(32, 32, 1, 1, 1, 'ismap', '2025-04-01', '2026-03-31', '2026-04-15', 'late saas');
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected) SELECT a, 'ismap', '5.1.1', true FROM unnest(ARRAY[31, 32]) a;
+INSERT INTO audit_result (audit_id, control_id, result, rationale) SELECT a, '5.1.1', 'effective', 'ok' FROM unnest(ARRAY[31, 32]) a;
+INSERT INTO application (application_id, service_id, audit_id, requested_level, submitted_on) VALUES
+	(31, 31, 31, 1, '2026-04-20'), (32, 32, 32, 1, '2026-04-20');
+SELECT code, severity FROM validate_application(31) WHERE code = 'BASE_NOT_REGISTERED';
+-- bad input: nothing granted
+SELECT platform_exemption(31, 30, '2099-12-31', '  ');
+\echo :LAST_ERROR_SQLSTATE
+SELECT platform_exemption(31, 12, '2099-12-31', 'not its platform');
+\echo :LAST_ERROR_SQLSTATE
+SELECT platform_exemption(31, 30, NULL, 'no end');
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS exemptions FROM platform_exemption;
+SELECT exemption_id, service_id, base_service_id, valid_until, reason FROM platform_exemption(31, 30, '2099-12-31', 'platform audit under way');
+-- validation asks instead of refusing, and names the end
+SELECT code, severity, message FROM validate_application(31) WHERE code = 'BASE_NOT_REGISTERED';
+-- the cascade spares the service while the exemption lasts
+SELECT r.registration_number FROM register(31, '2026-05-01') r;
+SELECT service_id, depth FROM delisting_impact(30);
+BEGIN;
+UPDATE platform_exemption SET valid_until = '2025-12-31' WHERE service_id = 31;
+SELECT service_id, depth FROM delisting_impact(30) ORDER BY 1;
+ROLLBACK;
+-- the cascade job: platform 12 lapsed on 2026-08-01 (grace 30 days);
+-- service 32 stands until its exemption ends on 2026-09-30, with notices
+-- before the end
+SELECT r.registration_number FROM register(32, '2026-06-01') r;
+SELECT exemption_id, valid_until FROM platform_exemption(32, 12, '2026-09-30', 'platform renewal under review');
+SELECT action, object_id, detail FROM run_job('renewals', '2026-09-01') WHERE action = 'exemption_ending';
+SELECT count(*) AS again FROM run_job('renewals', '2026-09-02') WHERE action = 'exemption_ending';
+SELECT action, object_id, detail FROM run_job('renewals', '2026-09-25') WHERE action = 'exemption_ending';
+SELECT action, object_id FROM run_job('cascade', '2026-09-15') WHERE action = 'delisted';
+SELECT action, object_id, detail FROM run_job('cascade', '2026-10-01') WHERE action = 'delisted';
+SELECT kind, object_id, occasion, window_days FROM notice WHERE kind = 'exemption_ending' ORDER BY occasion;
+-- everyone reads the exemptions (they shape the published registry); only
+-- the registrar grants them
+\c - ag_csp
+SELECT count(*) AS exemptions_seen FROM ismap.platform_exemption;
+SELECT ismap.platform_exemption(31, 30, '2099-12-31', 'self-service');
+\echo :LAST_ERROR_SQLSTATE

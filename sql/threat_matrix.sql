@@ -89,6 +89,7 @@ INSERT INTO service_dependency (service_id, base_service_id) VALUES (1, 3), (2, 
 SELECT count(*) AS bound FROM (
 	SELECT principal('tm_auditor_a', 1, NULL) UNION ALL SELECT principal('tm_csp_a', NULL, 1)
 	UNION ALL SELECT principal('tm_agency_a', p_org_id => 1)) b;
+SELECT exemption_id FROM platform_exemption(1, 3, '2099-12-31', 'threat matrix');
 -- agency 1 (party A's agency) procures service 3, agency 2 service 4
 INSERT INTO procurement (system_id, service_id, from_date) VALUES (2, 3, '2026-06-15'), (3, 4, '2026-06-15');
 -- a change report, a suspension, evidence and a crossing for each registered service

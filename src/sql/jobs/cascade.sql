@@ -57,6 +57,11 @@ BEGIN
 			AND r.status = ANY (ARRAY['active', 'suspended'])
 		WHERE dep.self_assessed_audit_id IS NULL
 		  AND dep.service_id <> ALL (w.via || w.service_id)
+		  -- a transitional exemption in force spares the service; once
+		  -- it has ended the dependency is like any other
+		  AND NOT EXISTS (SELECT 1 FROM ismap.platform_exemption e
+						  WHERE e.service_id = dep.service_id AND e.base_service_id = dep.base_service_id
+							AND e.valid_until >= d)
 	),
 	plan AS (
 		SELECT DISTINCT ON (w.service_id) w.*,

@@ -26,7 +26,7 @@ BEGIN
 		ismap.service_change, ismap.sla_template,
 		ismap.sampling_table, ismap.registry, ismap.registry_listing, ismap.registration, ismap.registry_event, ismap.event_chain_seal,
 		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency,
-		ismap.job
+		ismap.job, ismap.platform_exemption
 		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency;
 	-- the registrar: every table to read; edits the catalogs, the policy,
 	-- the parties and the classification; decides through the functions.
@@ -124,7 +124,7 @@ BEGIN
 		JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace AND n.nspname = 'ismap'
 		JOIN (VALUES ('register', 'ismap_registrar'), ('approve_application', 'ismap_registrar'),
 					 ('reject_application', 'ismap_registrar'), ('delist', 'ismap_registrar'),
-					 ('principal', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
+					 ('principal', 'ismap_registrar'), ('platform_exemption', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
 					 ('import_nist_iso27001_mapping', 'ismap_registrar'), ('import_oscal_catalog', 'ismap_registrar'),
 					 ('import_oscal_profile', 'ismap_registrar'),
 					 ('delete_statement_item', 'ismap_csp'), ('delete_service_dependency', 'ismap_csp'),
