@@ -268,6 +268,16 @@ SELECT action, object_id, detail FROM run_job('renewals', '2026-09-25') WHERE ac
 SELECT action, object_id FROM run_job('cascade', '2026-09-15') WHERE action = 'delisted';
 SELECT action, object_id, detail FROM run_job('cascade', '2026-10-01') WHERE action = 'delisted';
 SELECT kind, object_id, occasion, window_days FROM notice WHERE kind = 'exemption_ending' ORDER BY occasion;
+-- a suspension: service 31 (procured by agency A's system 3) reports a
+-- material change on 2026-05-10 and no audit covers it within the window
+-- (6 months): the changes job suspends it and tells the agency, once
+INSERT INTO procurement (procurement_id, system_id, service_id, from_date) VALUES (8, 3, 31, '2026-05-02');
+INSERT INTO service_change (service_id, kind, effective_on, description, reported_by, reported_on)
+VALUES (31, 'architecture', '2026-05-10', 'database moved to another region', 'provider', '2026-05-10');
+SELECT action, object_id, detail FROM run_job('changes', '2026-11-15') WHERE action IN ('suspended', 'agency_notice');
+SELECT count(*) AS again FROM run_job('changes', '2026-11-16') WHERE action = 'agency_notice';
+SELECT count(*) AS again_cascade FROM run_job('cascade', '2026-11-16') WHERE action = 'agency_notice';
+
 -- everyone reads the exemptions (they shape the published registry); only
 -- the registrar grants them
 \c - ag_csp

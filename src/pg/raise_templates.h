@@ -39,6 +39,7 @@ static const char *const ismap_raise_templates[] = {
 	"job run % is not a running run of job \"%\" started by this session",
 	"keep % is shorter than the policy job_runs_keep_at_least (%)",
 	"policy parameter \"notice_windows_days\" must be an array of days, not %",
+	"service % does not run on service %",
 	"the platforms of service % are frozen while registration % is in force",
 	"policy parameter \"%\" does not exist",
 	"service % has no active registration to delist",
@@ -101,4 +102,5 @@ static const char *const ismap_raise_templates[] = {
 	"control \"%\" does not exist in framework \"%\"",
 	"run %: %",
 	"%",
+	"% information asset(s) rated A3 are now rated A2: information has availability A1 or A2",
 };
