@@ -46,6 +46,19 @@ JOIN registration r ON r.registration_id = i.registration_id
 ORDER BY i.depth, i.service_id;
 \echo '(a preview changes nothing; ismap.delist() would end exactly these, in one transaction)'
 
+\echo '== Which agencies depend on a platform, and through what (agency_impact) =='
+SELECT s.service_id AS agency_platform, s.name AS platform_name
+FROM service s JOIN registration r ON r.service_id = s.service_id AND r.status = 'active'
+WHERE s.delivery_models && '{IaaS,PaaS}'
+ORDER BY (SELECT count(*) FROM agency_impact(s.service_id)) DESC, s.service_id LIMIT 1 \gset
+SELECT o.name AS agency, sys.name AS system, s.name AS procured_service, i.depth, i.via AS via_platforms
+FROM agency_impact(:agency_platform) i
+JOIN organization o ON o.org_id = i.org_id
+JOIN information_system sys ON sys.system_id = i.system_id
+JOIN service s ON s.service_id = i.service_id
+ORDER BY agency, system, i.depth, procured_service;
+\echo '(procurements are refused unless the service is eligible on their first day; the jobs notify each agency once when a service it uses ends)'
+
 \echo '== The event log is hash-chained; verification recomputes it =='
 SELECT kind, count(*) FROM registry_event GROUP BY kind ORDER BY kind;
 SELECT * FROM verify_event_chain();

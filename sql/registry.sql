@@ -267,8 +267,8 @@ SELECT delist(999, 'gone', '2027-07-01');
 CREATE TEMP TABLE delisted AS
 SELECT registration_id, service_id, status, ended_on, end_reason, cascaded_from, cascade_path
 FROM delist(1, 'provider withdrew the platform', '2027-07-01');
-SELECT (SELECT array_agg(registration_id ORDER BY 1) FROM preview) =
-       (SELECT array_agg(registration_id ORDER BY 1) FROM delisted) AS impact_equals_delist;
+SELECT (SELECT array_agg(registration_id ORDER BY registration_id) FROM preview) =
+       (SELECT array_agg(registration_id ORDER BY registration_id) FROM delisted) AS impact_equals_delist;
 SELECT d.service_id, d.status, d.ended_on, d.end_reason, b.service_id AS cascaded_from_service, d.cascade_path
 FROM delisted d LEFT JOIN registration b ON b.registration_id = d.cascaded_from
 ORDER BY d.service_id;

@@ -11,7 +11,7 @@ SELECT ismap.create_roles() IS NOT NULL AS roles_ready;
 DO $$
 DECLARE r text;
 BEGIN
-	FOREACH r IN ARRAY ARRAY['tm_reader', 'tm_registrar', 'tm_auditor_a', 'tm_csp_a', 'tm_jobs', 'tm_reviewer'] LOOP
+	FOREACH r IN ARRAY ARRAY['tm_reader', 'tm_registrar', 'tm_auditor_a', 'tm_csp_a', 'tm_jobs', 'tm_reviewer', 'tm_agency_a'] LOOP
 		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
 			EXECUTE format('DROP OWNED BY %I', r);
 			EXECUTE format('DROP ROLE %I', r);
@@ -26,6 +26,7 @@ GRANT ismap_auditor TO tm_auditor_a;
 GRANT ismap_csp TO tm_csp_a;
 GRANT ismap_jobs TO tm_jobs;
 GRANT ismap_reviewer TO tm_reviewer;
+GRANT ismap_agency TO tm_agency_a;
 RESET client_min_messages;
 \set VERBOSITY terse
 \set SHOW_CONTEXT never
@@ -54,9 +55,12 @@ INSERT INTO baseline (baseline_id, framework_id, title, level) VALUES ('ismap-le
 INSERT INTO baseline_control (baseline_id, framework_id, control_id) VALUES
 	('ismap-level1', 'ismap', '5.1.1'), ('ismap-level1', 'ismap', '5.1.1.1');
 INSERT INTO organization (org_id, name) VALUES (1, 'an agency');
-INSERT INTO information_asset (asset_id, org_id, name, rating) VALUES (1, 1, 'records', cia(2, 2, 2));
-INSERT INTO information_system (system_id, org_id, name, business_function, availability) VALUES (1, 1, 'records system', 'records', 2);
-INSERT INTO system_asset (system_id, asset_id, org_id) VALUES (1, 1, 1);
+INSERT INTO organization (org_id, name) VALUES (2, 'another agency');
+INSERT INTO information_asset (asset_id, org_id, name, rating) VALUES (1, 1, 'records', cia(2, 2, 2)),
+	(2, 1, 'notices', cia(1, 1, 1)), (3, 2, 'pages', cia(1, 1, 1));
+INSERT INTO information_system (system_id, org_id, name, business_function, availability) VALUES (1, 1, 'records system', 'records', 2),
+	(2, 1, 'notice board', 'notices', 1), (3, 2, 'web site', 'pages', 1);
+INSERT INTO system_asset (system_id, asset_id, org_id) VALUES (1, 1, 1), (2, 2, 1), (3, 3, 2);
 INSERT INTO csp (csp_id, name, corporate_number) VALUES
 	(1, 'Provider A', '7000012050002'), (2, 'Provider B', '1180301018771'),
 	(3, 'Provider C', corporate_number_check_digit('010401000003')::text || '010401000003');
@@ -84,13 +88,17 @@ SELECT registration_number FROM register(3, '2026-06-10');
 SELECT registration_number FROM register(4, '2026-06-10');
 INSERT INTO service_dependency (service_id, base_service_id) VALUES (1, 3), (2, 4), (3, 4), (4, 5);
 SELECT count(*) AS bound FROM (
-	SELECT principal('tm_auditor_a', 1, NULL) UNION ALL SELECT principal('tm_csp_a', NULL, 1)) b;
+	SELECT principal('tm_auditor_a', 1, NULL) UNION ALL SELECT principal('tm_csp_a', NULL, 1)
+	UNION ALL SELECT principal('tm_agency_a', p_org_id => 1)) b;
 -- the open applications in review, with a finding each
 SELECT count(*) AS accepted FROM generate_series(1, 2) s, accept_application(s, '2026-06-05');
 SELECT count(*) AS findings FROM generate_series(1, 2) s, raise_finding(s, 'csp', 'which region?', NULL, '2026-06-06');
 -- a remediation plan of each registration
 INSERT INTO remediation (registration_id, control_id, description, due_on, planned_on, planned_by)
 SELECT registration_id, '5.1.1.1', 'fix it', '2026-12-31', '2026-06-30', 'threat matrix' FROM registration;
+SELECT exemption_id FROM platform_exemption(1, 3, '2099-12-31', 'threat matrix');
+-- agency 1 (party A's agency) procures service 3, agency 2 service 4
+INSERT INTO procurement (system_id, service_id, from_date) VALUES (2, 3, '2026-06-15'), (3, 4, '2026-06-15');
 -- a change report, a suspension, evidence and a crossing for each registered service
 INSERT INTO service_change (service_id, kind, effective_on, description, reported_by) VALUES
 	(3, 'architecture', '2026-06-15', 'A region', 'ops A'), (4, 'architecture', '2026-06-15', 'B region', 'ops B');
@@ -128,7 +136,8 @@ SET search_path = pg_catalog, pg_temp;
 CREATE TEMP TABLE tm_role (grp text PRIMARY KEY, login text, party text);
 INSERT INTO tm_role VALUES ('ismap_reader', 'tm_reader', NULL), ('ismap_registrar', 'tm_registrar', NULL),
 	('ismap_auditor', 'tm_auditor_a', 'A'), ('ismap_csp', 'tm_csp_a', 'A'), ('ismap_jobs', 'tm_jobs', NULL),
-	('ismap_reviewer', 'tm_reviewer', NULL);
+	('ismap_reviewer', 'tm_reviewer', NULL),
+	('ismap_agency', 'tm_agency_a', 'P');
 CREATE TEMP TABLE tm_key (key text, id bigint, party text, published bool, open bool, PRIMARY KEY (key, id));
 INSERT INTO tm_key
 SELECT 'service_id', service_id, chr(64 + csp_id::int), EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = s.service_id), NULL::bool FROM ismap.service s
@@ -145,13 +154,36 @@ UNION ALL SELECT 'audit_body_id', audit_body_id, chr(64 + audit_body_id::int), t
 CREATE TEMP TABLE tm_private (relname text PRIMARY KEY);
 INSERT INTO tm_private VALUES ('application'), ('audit'), ('statement_item'), ('audit_result'), ('control_test'),
 	('control_test_evaluation'), ('auditor'), ('auditor_qualification'), ('principal_binding'), ('service_change'),
-	('change_suspension'), ('evidence'), ('control_crossing'), ('job_run'), ('job_health'), ('notice'), ('review_finding'), ('remediation'), ('application_timeline');
+	('change_suspension'), ('evidence'), ('control_crossing'), ('job_run'), ('job_health'), ('notice'), ('review_finding'), ('remediation'), ('application_timeline'), ('procurement');
 
 -- (party, published) of one row of a relation
--- (and open: of an audit or application not decided yet)
-CREATE FUNCTION pg_temp.tm_label(rel text, r jsonb, OUT party text, OUT published bool, OUT open bool) LANGUAGE plpgsql AS $$
+-- (and open: of an audit or application not decided yet).  For the agency
+-- role (party P), its own rows are its agency's procurements and the
+-- package of the services they procure (the audits their registrations
+-- rest on, with statements and results, and the remediation plans of
+-- those registrations); the others' are Q.
+CREATE FUNCTION pg_temp.tm_label(rel text, r jsonb, OUT party text, OUT published bool, OUT open bool, grp text DEFAULT NULL) LANGUAGE plpgsql AS $$
 DECLARE k text;
 BEGIN
+	IF grp = 'ismap_agency' AND rel = 'procurement' THEN
+		party := CASE WHEN (SELECT s.org_id FROM ismap.information_system s WHERE s.system_id = (r->>'system_id')::bigint) = 1 THEN 'P' ELSE 'Q' END;
+		published := false;
+		RETURN;
+	ELSIF grp = 'ismap_agency' AND rel IN ('audit', 'statement_item', 'audit_result', 'control_test', 'control_test_evaluation') THEN
+		party := CASE WHEN EXISTS (SELECT 1 FROM ismap.registration g JOIN ismap.procurement p USING (service_id)
+								   JOIN ismap.information_system s USING (system_id)
+								   WHERE g.audit_id = (r->>'audit_id')::bigint AND s.org_id = 1) THEN 'P' ELSE 'Q' END;
+		published := false;
+		open := false;
+		RETURN;
+	ELSIF grp = 'ismap_agency' AND rel = 'remediation' THEN
+		party := CASE WHEN EXISTS (SELECT 1 FROM ismap.registration g JOIN ismap.procurement p USING (service_id)
+								   JOIN ismap.information_system s USING (system_id)
+								   WHERE g.registration_id = (r->>'registration_id')::bigint AND s.org_id = 1) THEN 'P' ELSE 'Q' END;
+		published := false;
+		open := false;
+		RETURN;
+	END IF;
 	published := true;
 	FOREACH k IN ARRAY ARRAY['service_id', 'registration_id', 'audit_id', 'application_id', 'change_id', 'auditor_id', 'csp_id', 'audit_body_id'] LOOP
 		IF r ? k AND r->>k IS NOT NULL THEN
@@ -236,7 +268,7 @@ BEGIN
 			SELECT CASE WHEN l.party IS NULL THEN 'unowned' WHEN l.party = $1 AND l.open IS FALSE THEN 'closed'
 						WHEN l.party = $1 THEN 'own' WHEN l.published THEN 'pub' ELSE 'unpub' END AS seg,
 				   t.n AS total, least(coalesce(s.n, 0), t.n) AS seen
-			FROM t LEFT JOIN s USING (r) CROSS JOIN LATERAL pg_temp.tm_label($2, t.r) l)
+			FROM t LEFT JOIN s USING (r) CROSS JOIN LATERAL pg_temp.tm_label($2, t.r, $3) l)
 		SELECT coalesce(sum(total), 0) AS total, coalesce(sum(seen), 0) AS seen,
 			(SELECT coalesce(sum(n), 0) FROM s) AS seen_any,
 			coalesce(sum(total) FILTER (WHERE seg = 'closed'), 0) AS closed_t, coalesce(sum(seen) FILTER (WHERE seg = 'closed'), 0) AS closed_s,
@@ -244,7 +276,7 @@ BEGIN
 			coalesce(sum(total) FILTER (WHERE seg = 'pub'), 0) AS pub_t, coalesce(sum(seen) FILTER (WHERE seg = 'pub'), 0) AS pub_s,
 			coalesce(sum(total) FILTER (WHERE seg = 'unpub'), 0) AS unpub_t, coalesce(sum(seen) FILTER (WHERE seg = 'unpub'), 0) AS unpub_s,
 			coalesce(sum(total) FILTER (WHERE seg = 'unowned'), 0) AS unowned_t, coalesce(sum(seen) FILTER (WHERE seg = 'unowned'), 0) AS unowned_s
-		FROM seg$q$, rel) INTO c USING who.party, rel;
+		FROM seg$q$, rel) INTO c USING who.party, rel, grp;
 	IF c.seen_any <> c.seen THEN
 		RETURN 'partial(rows the owner does not see)';
 	ELSIF c.seen = c.total THEN
@@ -321,9 +353,9 @@ BEGIN
 	-- the rows: as the owner, in primary-key order
 	FOR r IN EXECUTE format('SELECT to_jsonb(x) FROM %s x ORDER BY %s', relid,
 			coalesce((SELECT string_agg(format('x.%I', c), ', ') FROM unnest(pk) c), 'to_jsonb(x)::text')) LOOP
-		IF (pg_temp.tm_label(rel, r)).party = who.party THEN
+		IF (pg_temp.tm_label(rel, r, grp)).party = who.party THEN
 			own_row := coalesce(own_row, r);
-		ELSIF (pg_temp.tm_label(rel, r)).party IS NOT NULL THEN
+		ELSIF (pg_temp.tm_label(rel, r, grp)).party IS NOT NULL THEN
 			other_row := coalesce(other_row, r);
 		END IF;
 		any_row := coalesce(any_row, r);

@@ -471,7 +471,15 @@ check_platforms(const vl_input *in, vl_ctx *cx)
 
 		if (d->self_assessed)
 			continue;
-		if (d->base_level == 0)
+		/*
+		 * a transitional exemption (the registrar's, dated) turns the
+		 * refusal into a question the registrar acknowledges
+		 */
+		if (d->base_level == 0 && d->exempt_until != NULL)
+			report(cx, VL_BASE_NOT_REGISTERED, VL_QUERY, NULL,
+				   "the service runs on \"%s\" (service %lld), which has no active registration; a transitional exemption lets it stand on that platform until %s",
+				   d->base_name, (long long) d->base_service_id, d->exempt_until);
+		else if (d->base_level == 0)
 			report(cx, VL_BASE_NOT_REGISTERED, VL_ERROR, NULL,
 				   "the service runs on \"%s\" (service %lld), which has no active registration; its platform must be registered or assessed in this audit",
 				   d->base_name, (long long) d->base_service_id);

@@ -124,6 +124,7 @@ typedef struct vl_dependency
 	bool		self_assessed;	/* assessed by the audit under validation */
 	int			base_level;		/* level of the base's active registration, 0 none */
 	const char *base_number;	/* its registration number, or NULL */
+	const char *exempt_until;	/* end (YYYY-MM-DD) of a transitional exemption in force, or NULL */
 } vl_dependency;
 
 /* An unresolved finding of the technical review (DESIGN 3.13). */

@@ -6,6 +6,15 @@
  * layer runs scripts/raise-messages --check.
  */
 static const char *const ismap_raise_templates[] = {
+	"a procurement cannot end (%) before it begins (%)",
+	"information system % does not exist",
+	"system % is not a system of the agency role \"%\" acts for",
+	"service % does not exist",
+	"system % already procures service % from % (procurement %)",
+	"service % (%) cannot be procured on %: its registration is suspended",
+	"service % (%) cannot be procured on %: it is not registered on that date",
+	"service % (%) cannot be procured for system %: % is an ISMAP-LIU registration, for low-impact use only, and the system needs level %",
+	"service % (%) cannot be procured for system %: registered at level % (%) on %, below the level % the system needs",
 	"application % does not exist",
 	"application % is %, not %",
 	"application % cannot be approved: % error finding(s) remain",
@@ -35,9 +44,7 @@ static const char *const ismap_raise_templates[] = {
 	"control \"%\" is not in the statement of audit %",
 	"policy parameter \"change_notice_days\" must be an array of days, not %",
 	"the reported facts of change % cannot be edited",
-	"information system % does not exist",
 	"a published hash is 32 bytes (SHA-256), not %",
-	"service % does not exist",
 	"invalid range of months from % to %",
 	"too many evidence partitions from % to %",
 	"the registry event chain is broken at event %",
@@ -52,6 +59,7 @@ static const char *const ismap_raise_templates[] = {
 	"job run % is not a running run of job \"%\" started by this session",
 	"keep % is shorter than the policy job_runs_keep_at_least (%)",
 	"policy parameter \"notice_windows_days\" must be an array of days, not %",
+	"service % does not run on service %",
 	"the platforms of service % are frozen while registration % is in force",
 	"policy parameter \"%\" does not exist",
 	"service % has no active registration to delist",
@@ -115,4 +123,5 @@ static const char *const ismap_raise_templates[] = {
 	"application % is %, not submitted",
 	"run %: %",
 	"%",
+	"% information asset(s) rated A3 are now rated A2: information has availability A1 or A2",
 };

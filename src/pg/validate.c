@@ -188,7 +188,10 @@ static const char q_tests[] =
 
 /* $1 service, $2 audit */
 static const char q_deps[] =
-"SELECT d.base_service_id, bs.name, COALESCE(d.self_assessed_audit_id OPERATOR(pg_catalog.=) $2, false), COALESCE(r.level, 0), r.registration_number"
+"SELECT d.base_service_id, bs.name, COALESCE(d.self_assessed_audit_id OPERATOR(pg_catalog.=) $2, false), COALESCE(r.level, 0), r.registration_number,"
+"  (SELECT pg_catalog.to_char(pg_catalog.max(e.valid_until), 'YYYY-MM-DD') FROM ismap.platform_exemption e"
+"   WHERE e.service_id OPERATOR(pg_catalog.=) d.service_id AND e.base_service_id OPERATOR(pg_catalog.=) d.base_service_id"
+"     AND e.valid_until OPERATOR(pg_catalog.>=) CURRENT_DATE)"
 " FROM ismap.service_dependency d"
 " JOIN ismap.service bs ON bs.service_id OPERATOR(pg_catalog.=) d.base_service_id"
 " LEFT JOIN ismap.registration r ON r.service_id OPERATOR(pg_catalog.=) d.base_service_id"
@@ -613,6 +616,7 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 			d[i].self_assessed = col_bool(i, 3);
 			d[i].base_level = (int) col_int(i, 4);
 			d[i].base_number = col_text(i, 5);
+			d[i].exempt_until = col_text(i, 6);
 		}
 		in.deps = d;
 		in.ndeps = (int) n;

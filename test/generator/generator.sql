@@ -141,7 +141,8 @@ BEGIN
 	FROM generate_series(1, greatest(2, services / 50)) o;
 	INSERT INTO ismap.information_asset (org_id, name, rating)
 	SELECT org.org_id, format('%s %s', ismap_gen.pick('{personnel,procurement,statistics,case,tax,public,meeting,research}'), i),
-		   ismap.cia(CASE WHEN random() < 0.15 THEN 3 WHEN random() < 0.5 THEN 2 ELSE 1 END, 2, 1 + floor(random() * 3)::int)
+		   -- information has availability A1 or A2 (the draw stays as it was)
+		   ismap.cia(CASE WHEN random() < 0.15 THEN 3 WHEN random() < 0.5 THEN 2 ELSE 1 END, 2, least(2, 1 + floor(random() * 3)::int))
 	FROM ismap.organization org, generate_series(1, 8) i
 	WHERE NOT EXISTS (SELECT 1 FROM ismap.information_asset a WHERE a.org_id = org.org_id);
 	INSERT INTO ismap.information_system (org_id, name, business_function, availability, aggregation_raises)
@@ -346,6 +347,23 @@ BEGIN
 			delisted := delisted + (SELECT count(*) FROM ismap.delist(victim, 'provider ended the service', until));
 		END IF;
 	END LOOP;
+
+	-- what the agencies' systems procure (DESIGN 3.14): each system up to
+	-- two services registered at its level or above and live on the last
+	-- day, from their registration's first day; chosen without random()
+	-- so that the rest of the registry is what it always was (older
+	-- versions, without procurement, skip this)
+	IF to_regclass('ismap.procurement') IS NOT NULL THEN
+		INSERT INTO ismap.procurement (system_id, service_id, from_date)
+		SELECT x.system_id, x.service_id, x.registered_on
+		FROM (SELECT s.system_id, r.service_id, r.registered_on,
+					 row_number() OVER (PARTITION BY s.system_id ORDER BY hashint8(s.system_id * 7919 + r.service_id)) AS k
+			  FROM ismap.information_system s
+			  JOIN ismap.registration r ON r.status = 'active' AND r.service_id > base_svc
+				   AND r.level >= ismap.required_level(s.system_id) AND r.program = 'ISMAP'
+			  WHERE NOT EXISTS (SELECT 1 FROM ismap.procurement p WHERE p.system_id = s.system_id)) x
+		WHERE x.k <= 2;
+	END IF;
 
 	PERFORM ismap_gen.sync_sequences();
 	csps := n_csp;

@@ -250,9 +250,9 @@ TEST(platform_rules)
 	vl_input	in = clean();
 	found		f = {0};
 	vl_dependency d[3] = {
-		{1, "P", false, 0, NULL},		/* not registered */
-		{2, "Q", false, 1, "C26-0002-1"},	/* too low */
-		{3, "R", true, 0, NULL},		/* self-assessed in this audit */
+		{1, "P", false, 0, NULL, NULL},		/* not registered */
+		{2, "Q", false, 1, "C26-0002-1", NULL},	/* too low */
+		{3, "R", true, 0, NULL, NULL},		/* self-assessed in this audit */
 	};
 
 	in.saas = true;
@@ -262,6 +262,16 @@ TEST(platform_rules)
 	CHECK(count(&f, VL_BASE_NOT_REGISTERED, VL_ERROR) == 1);
 	CHECK(count(&f, VL_BASE_LEVEL_TOO_LOW, VL_ERROR) == 1);
 	CHECK(f.n == 2);
+	/* a transitional exemption in force: the same finding, as a query
+	 * naming its end */
+	d[0].exempt_until = "2027-03-31";
+	f.n = 0;
+	vl_validate(&in, collect, &f);
+	CHECK(count(&f, VL_BASE_NOT_REGISTERED, VL_ERROR) == 0);
+	CHECK(count(&f, VL_BASE_NOT_REGISTERED, VL_QUERY) == 1);
+	CHECK(f.n == 2);
+	CHECKF(strstr(f.msg[0], "until 2027-03-31") != NULL || strstr(f.msg[1], "until 2027-03-31") != NULL, "%s", f.msg[0]);
+	d[0].exempt_until = NULL;
 	in.ndeps = 0;
 	f.n = 0;
 	vl_validate(&in, collect, &f);

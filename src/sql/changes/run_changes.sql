@@ -337,6 +337,10 @@ BEGIN
 			n_cleared := n_cleared + 1;
 		END IF;
 	END LOOP;
+
+	-- the agencies whose procured services were suspended: a notice per
+	-- procurement, once (ismap_internal.agency_notices)
+	RETURN QUERY SELECT * FROM ismap_internal.agency_notices(d, dry, run);
 END
 $$;
 COMMENT ON FUNCTION ismap_internal.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the changes job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';

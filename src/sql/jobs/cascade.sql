@@ -57,6 +57,11 @@ BEGIN
 			AND r.status = ANY (ARRAY['active', 'suspended'])
 		WHERE dep.self_assessed_audit_id IS NULL
 		  AND dep.service_id <> ALL (w.via || w.service_id)
+		  -- a transitional exemption in force spares the service; once
+		  -- it has ended the dependency is like any other
+		  AND NOT EXISTS (SELECT 1 FROM ismap.platform_exemption e
+						  WHERE e.service_id = dep.service_id AND e.base_service_id = dep.base_service_id
+							AND e.valid_until >= d)
 	),
 	plan AS (
 		SELECT DISTINCT ON (w.service_id) w.*,
@@ -87,6 +92,11 @@ BEGIN
 	FROM plan p WHERE dry
 	ORDER BY 2;
 	GET DIAGNOSTICS n_delisted = ROW_COUNT;
+
+	-- the agencies whose procured services ended (these delistings, the
+	-- registrar's, expiries): a notice per procurement, once
+	PERFORM ismap_internal.job_progress(pg_catalog.format('cascade: %s delisted; agency notices', n_delisted));
+	RETURN QUERY SELECT * FROM ismap_internal.agency_notices(d, dry, run);
 END
 $$;
 COMMENT ON FUNCTION ismap_internal.job_cascade(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the cascade job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';

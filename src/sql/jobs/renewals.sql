@@ -178,6 +178,83 @@ BEGIN
 	SELECT 'overdue', i.object_id, i.detail FROM ins i
 	UNION ALL
 	SELECT 'overdue', x.remediation_id, x.what FROM due x WHERE dry
+	ORDER BY 2, 3;
+
+	-- 4. platform level drift (DESIGN 3.14): a platform whose registration
+	-- in force (made by d) is at a lower level than the registration in
+	-- force of a service built on it (not self-assessed) -- a renewal at a
+	-- lower level -- gets the dependent one notice per platform
+	-- registration; the cascade and changes jobs tell its agencies
+	PERFORM ismap_internal.job_progress(pg_catalog.format('renewals: %s renewal notices; platforms below their dependents'' level', n_notices));
+	RETURN QUERY
+	WITH drift AS (
+		SELECT r.registration_id, r.registration_number, r.level, r.service_id,
+			   p.registration_number AS base_number, p.level AS base_level, p.service_id AS base_service_id,
+			   p.registered_on AS occasion
+		FROM ismap.registration p
+		JOIN ismap.service_dependency dep ON dep.base_service_id OPERATOR(pg_catalog.=) p.service_id
+			AND dep.self_assessed_audit_id IS NULL
+		JOIN ismap.registration r ON r.service_id OPERATOR(pg_catalog.=) dep.service_id
+			AND r.status OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'suspended'])
+		WHERE p.status OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'suspended'])
+		  AND p.registered_on OPERATOR(pg_catalog.<=) d AND p.level OPERATOR(pg_catalog.<) r.level
+	),
+	fresh AS (
+		SELECT x.*, pg_catalog.format('%s (service %s, level %s): its platform %s (service %s) is registered at level %s since %s',
+				   x.registration_number, x.service_id, x.level, x.base_number, x.base_service_id, x.base_level, x.occasion) AS what
+		FROM drift x
+		WHERE NOT EXISTS (SELECT 1 FROM ismap.notice n
+						  WHERE n.kind OPERATOR(pg_catalog.=) 'platform_level_drift' AND n.object_id OPERATOR(pg_catalog.=) x.registration_id
+							AND n.occasion OPERATOR(pg_catalog.=) x.occasion)
+	),
+	ins AS (
+		INSERT INTO ismap.notice (kind, object_id, occasion, as_of, detail, run_id)
+		SELECT 'platform_level_drift', f.registration_id, f.occasion, d, f.what, run FROM fresh f WHERE NOT dry
+		ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+		RETURNING notice.object_id, notice.detail
+	)
+	SELECT 'level_drift', i.object_id, i.detail FROM ins i
+	UNION ALL
+	SELECT 'level_drift', f.registration_id, f.what FROM fresh f WHERE dry
+	ORDER BY 2, 3;
+
+	-- 5. transitional exemptions (ismap.platform_exemption) about to end:
+	-- a notice at the latest window reached, once per exemption and window,
+	-- as for a registration
+	RETURN QUERY
+	WITH cand AS (
+		SELECT e.exemption_id, e.service_id, e.base_service_id, e.valid_until, w.days,
+			   (e.valid_until OPERATOR(pg_catalog.-) w.days) AS occasion
+		FROM ismap.platform_exemption e
+		CROSS JOIN LATERAL (
+			SELECT pg_catalog.min(x) AS days FROM pg_catalog.unnest(windows) x
+			WHERE x OPERATOR(pg_catalog.>=) (e.valid_until OPERATOR(pg_catalog.-) d)) w
+		WHERE e.valid_until OPERATOR(pg_catalog.>=) d
+		  AND e.valid_until OPERATOR(pg_catalog.<=) (d OPERATOR(pg_catalog.+) windows[pg_catalog.array_upper(windows, 1)])
+		  -- a later exemption of the same dependency carries it on
+		  AND NOT EXISTS (SELECT 1 FROM ismap.platform_exemption n
+						  WHERE n.service_id OPERATOR(pg_catalog.=) e.service_id
+							AND n.base_service_id OPERATOR(pg_catalog.=) e.base_service_id
+							AND n.valid_until OPERATOR(pg_catalog.>) e.valid_until)
+	),
+	fresh AS (
+		SELECT c.*, pg_catalog.format('exemption %s: service %s may stand on unregistered platform %s until %s (%s days); %s-day notice',
+				   c.exemption_id, c.service_id, c.base_service_id, c.valid_until, c.valid_until OPERATOR(pg_catalog.-) d, c.days) AS what
+		FROM cand c
+		WHERE c.days IS NOT NULL
+		  AND NOT EXISTS (SELECT 1 FROM ismap.notice n
+						  WHERE n.kind OPERATOR(pg_catalog.=) 'exemption_ending' AND n.object_id OPERATOR(pg_catalog.=) c.exemption_id
+							AND n.occasion OPERATOR(pg_catalog.=) c.occasion)
+	),
+	ins AS (
+		INSERT INTO ismap.notice (kind, object_id, occasion, window_days, as_of, detail, run_id)
+		SELECT 'exemption_ending', f.exemption_id, f.occasion, f.days, d, f.what, run FROM fresh f WHERE NOT dry
+		ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+		RETURNING notice.object_id, notice.detail
+	)
+	SELECT 'exemption_ending', i.object_id, i.detail FROM ins i
+	UNION ALL
+	SELECT 'exemption_ending', f.exemption_id, f.what FROM fresh f WHERE dry
 	ORDER BY 2;
 END
 $$;
@@ -194,7 +271,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT * FROM ismap.run_job('renewals', $1, $2, NULL, $3)
 $$;
-COMMENT ON FUNCTION ismap.run_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) IS 'renewals job: expire registrations past valid_until with no pending renewal, report once those a pending renewal keeps, write renewal notices at the policy windows once each; idempotent';
+COMMENT ON FUNCTION ismap.run_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) IS 'renewals job: expire registrations past valid_until with no pending renewal, report once those a pending renewal keeps, write renewal notices at the policy windows once each, a notice for a registration whose platform is registered at a lower level, and notices before a transitional platform exemption ends; idempotent';
 
 -- Only the owner (and roles it grants, e.g. ismap_jobs) runs the jobs.
 REVOKE EXECUTE ON FUNCTION ismap.run_renewals(pg_catalog.date, pg_catalog.bool, pg_catalog.bool) FROM PUBLIC;

@@ -29,6 +29,8 @@ CREATE TABLE ismap.registration (
 	audit_id			pg_catalog.int8 NOT NULL REFERENCES ismap.audit,
 	audit_body_id		pg_catalog.int8 NOT NULL REFERENCES ismap.audit_body,
 	run_id				pg_catalog.int8,
+	program				pg_catalog.text NOT NULL DEFAULT 'ISMAP'
+		CONSTRAINT registration_program CHECK (program OPERATOR(pg_catalog.=) ANY (ARRAY['ISMAP', 'ISMAP-LIU']::pg_catalog.text[])),
 	CONSTRAINT registration_number_level CHECK (pg_catalog.right(registration_number, 1) OPERATOR(pg_catalog.=) level::pg_catalog.text),
 	CONSTRAINT registration_end_consistent CHECK ((status OPERATOR(pg_catalog.=) ANY (ARRAY['expired', 'delisted']::pg_catalog.text[]))
 		OPERATOR(pg_catalog.=) (ended_on IS NOT NULL)),
@@ -40,6 +42,7 @@ COMMENT ON COLUMN ismap.registration.cascaded_from IS 'the base service''s regis
 COMMENT ON COLUMN ismap.registration.cascade_path IS 'for a cascaded end: the chain of base services from the service that was delisted first';
 COMMENT ON COLUMN ismap.registration.audit_id IS 'the audit of the registration''s application (filled by a trigger)';
 COMMENT ON COLUMN ismap.registration.audit_body_id IS 'the body that made that audit (filled by a trigger)';
+COMMENT ON COLUMN ismap.registration.program IS 'the list the registration is on: ISMAP, or ISMAP-LIU (SaaS for low-impact use, docs/registry.md)';
 COMMENT ON COLUMN ismap.registration.run_id IS 'the job run (ismap.job_run) whose step made the row''s latest change; NULL when a registry function made it';
 CREATE UNIQUE INDEX registration_one_live_per_service ON ismap.registration (service_id)
 	WHERE status OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'suspended']::pg_catalog.text[]);

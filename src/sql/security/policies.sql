@@ -41,11 +41,11 @@ BEGIN
 	CREATE POLICY staff ON ismap.service_dependency FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
 	CREATE POLICY registrar ON ismap.csp TO ismap_registrar USING (true);
 	CREATE POLICY reviewer ON ismap.csp FOR SELECT TO ismap_reviewer USING (true);
-	CREATE POLICY published ON ismap.service FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
+	CREATE POLICY published ON ismap.service FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
 		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service.service_id));
-	CREATE POLICY published ON ismap.service_dependency FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
+	CREATE POLICY published ON ismap.service_dependency FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
 		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service_dependency.service_id));
-	CREATE POLICY published ON ismap.csp FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
+	CREATE POLICY published ON ismap.csp FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
 		USING (EXISTS (SELECT 1 FROM ismap.service s WHERE s.csp_id = csp.csp_id));
 	CREATE POLICY own_services_read ON ismap.service FOR SELECT TO ismap_csp
 		USING (csp_id = ismap.principal_csp(current_user));
@@ -145,7 +145,7 @@ BEGIN
 	CREATE POLICY own_services ON ismap.remediation FOR SELECT TO ismap_csp
 		USING (ismap.service_csp((SELECT g.service_id FROM ismap.registration g
 								   WHERE g.registration_id = remediation.registration_id)) = ismap.principal_csp(current_user));
-	CREATE POLICY own_binding ON ismap.principal_binding FOR SELECT TO ismap_auditor, ismap_csp
+	CREATE POLICY own_binding ON ismap.principal_binding FOR SELECT TO ismap_auditor, ismap_csp, ismap_agency
 		USING (role_name = current_user);
 	-- a change report is its provider's, the registrar's and, for a service
 	-- its body audits, an auditor's (DESIGN 3.9: not public)
@@ -161,12 +161,30 @@ BEGIN
 	-- the registrar's, the provider's and the auditing body's.  The chain's
 	-- checks have the owner's rights and read every event.
 	CREATE POLICY staff ON ismap.registry_event FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
-	CREATE POLICY published ON ismap.registry_event FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
+	CREATE POLICY published ON ismap.registry_event FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
 		USING (kind = ANY (ARRAY['registered', 'reinstated', 'expired', 'delisted', 'suspended', 'changed']));
 	CREATE POLICY own_services ON ismap.registry_event FOR SELECT TO ismap_csp
 		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
 	CREATE POLICY audited ON ismap.registry_event FOR SELECT TO ismap_auditor
 		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = registry_event.service_id));
+	-- an agency (DESIGN 3.14): its own systems' procurements; the package
+	-- (audit, statement, results) of the services they procure
+	CREATE POLICY staff ON ismap.procurement TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY own_systems ON ismap.procurement TO ismap_agency
+		USING (EXISTS (SELECT 1 FROM ismap.information_system s
+					   WHERE s.system_id = procurement.system_id AND s.org_id = ismap.principal_org(current_user)))
+		WITH CHECK (EXISTS (SELECT 1 FROM ismap.information_system s
+					   WHERE s.system_id = procurement.system_id AND s.org_id = ismap.principal_org(current_user)));
+	CREATE POLICY procured ON ismap.audit FOR SELECT TO ismap_agency
+		USING (ismap.agency_package_audit(current_user, audit_id));
+	CREATE POLICY procured ON ismap.statement_item FOR SELECT TO ismap_agency
+		USING (ismap.agency_package_audit(current_user, audit_id));
+	CREATE POLICY procured ON ismap.audit_result FOR SELECT TO ismap_agency
+		USING (ismap.agency_package_audit(current_user, audit_id));
+	-- and the remediation plans of those registrations (the package's POA&M)
+	CREATE POLICY procured ON ismap.remediation FOR SELECT TO ismap_agency
+		USING (ismap.agency_package_audit(current_user, (SELECT g.audit_id FROM ismap.registration g
+														 WHERE g.registration_id = remediation.registration_id)));
 	CREATE POLICY staff ON ismap.evidence TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
 	CREATE POLICY own_services ON ismap.evidence TO ismap_csp
 		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))

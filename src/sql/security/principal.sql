@@ -3,7 +3,7 @@
 -- roles, principals, row-level security, grants (docs/security.md)
 --
 -- ismap.create_roles() creates ismap_reader, ismap_registrar,
--- ismap_auditor, ismap_csp and ismap_jobs if missing, grants each what it
+-- ismap_auditor, ismap_csp, ismap_jobs and ismap_agency if missing, grants each what it
 -- needs and creates the row-level policies; the install script calls it at
 -- its very end.  The schema gives PUBLIC no USAGE, and every function that
 -- is not part of a type is revoked from PUBLIC below.  This section stays
@@ -14,9 +14,10 @@ CREATE TABLE ismap.principal_binding (
 	audit_body_id	pg_catalog.int8 REFERENCES ismap.audit_body ON DELETE CASCADE,
 	csp_id			pg_catalog.int8 REFERENCES ismap.csp ON DELETE CASCADE,
 	bound_at		pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
-	CONSTRAINT principal_one_party CHECK ((audit_body_id IS NULL) OPERATOR(pg_catalog.<>) (csp_id IS NULL))
+	org_id			pg_catalog.int8 REFERENCES ismap.organization ON DELETE CASCADE,
+	CONSTRAINT principal_one_party CHECK (pg_catalog.num_nonnulls(audit_body_id, csp_id, org_id) OPERATOR(pg_catalog.=) 1)
 );
-COMMENT ON TABLE ismap.principal_binding IS 'which audit body or provider a login role acts for; read by the row-level policies';
+COMMENT ON TABLE ismap.principal_binding IS 'which audit body, provider or agency (organization) a login role acts for; read by the row-level policies';
 SELECT pg_catalog.pg_extension_config_dump('ismap.principal_binding', '');
 
 -- The party of a role, for the policies.  SECURITY DEFINER so that the
@@ -42,6 +43,34 @@ AS $$
 	WHERE b.role_name = p_role AND pg_catalog.pg_has_role(SESSION_USER, p_role, 'MEMBER')
 $$;
 COMMENT ON FUNCTION ismap.principal_csp(pg_catalog.name) IS 'the provider a role acts for (row-level policies)';
+
+CREATE FUNCTION ismap.principal_org(p_role pg_catalog.name) RETURNS pg_catalog.int8
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT b.org_id FROM ismap.principal_binding b
+	WHERE b.role_name = p_role AND pg_catalog.pg_has_role(SESSION_USER, p_role, 'MEMBER')
+$$;
+COMMENT ON FUNCTION ismap.principal_org(pg_catalog.name) IS 'the agency (organization) a role acts for (row-level policies)';
+
+-- Package access (DESIGN 3.14): an agency reads the audit a registration
+-- of a service it procures rests on, with its statement and results.  A
+-- procurement counts while in use (until_date today or later, or open);
+-- an audit that no registration rests on (one still open, or refused) is
+-- not part of any package.
+CREATE FUNCTION ismap.agency_package_audit(p_role pg_catalog.name, p_audit_id pg_catalog.int8) RETURNS pg_catalog.bool
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT EXISTS (
+		SELECT 1 FROM ismap.principal_binding b
+		JOIN ismap.information_system s ON s.org_id = b.org_id
+		JOIN ismap.procurement p ON p.system_id = s.system_id
+			AND (p.until_date IS NULL OR p.until_date >= CURRENT_DATE)
+		JOIN ismap.registration r ON r.service_id = p.service_id AND r.audit_id = p_audit_id
+		WHERE b.role_name = p_role AND pg_catalog.pg_has_role(SESSION_USER, p_role, 'MEMBER'))
+$$;
+COMMENT ON FUNCTION ismap.agency_package_audit(pg_catalog.name, pg_catalog.int8) IS 'whether the agency a role acts for procures a service one of whose registrations rests on the audit (package access; row-level policies)';
 
 CREATE FUNCTION ismap.audit_party(p_audit_id pg_catalog.int8, OUT audit_body_id pg_catalog.int8,
 	OUT csp_id pg_catalog.int8, OUT open pg_catalog.bool)
@@ -75,7 +104,7 @@ COMMENT ON FUNCTION ismap.service_csp(pg_catalog.int8) IS 'the provider of a ser
 
 -- Tie a login role to the audit body or provider it acts for.
 CREATE FUNCTION ismap.principal(p_role_name pg_catalog.name, p_audit_body_id pg_catalog.int8 DEFAULT NULL,
-	p_csp_id pg_catalog.int8 DEFAULT NULL) RETURNS ismap.principal_binding
+	p_csp_id pg_catalog.int8 DEFAULT NULL, p_org_id pg_catalog.int8 DEFAULT NULL) RETURNS ismap.principal_binding
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -88,22 +117,22 @@ BEGIN
 	-- every provider (auditor) login is a member of ismap_csp (ismap_auditor)
 	-- and may SET ROLE to it: bound to a party, a group role would let each
 	-- of them act for that party
-	IF p_role_name IN ('ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs', 'ismap_reviewer') THEN
+	IF p_role_name IN ('ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs', 'ismap_reviewer', 'ismap_agency') THEN
 		RAISE EXCEPTION 'role "%" is a group role of the extension: bind a role of one person or one party', p_role_name
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'Its members may SET ROLE to it, and would all act for the party.';
 	END IF;
-	IF (p_audit_body_id IS NULL) = (p_csp_id IS NULL) THEN
-		RAISE EXCEPTION 'a principal acts for exactly one audit body or one provider'
+	IF pg_catalog.num_nonnulls(p_audit_body_id, p_csp_id, p_org_id) <> 1 THEN
+		RAISE EXCEPTION 'a principal acts for exactly one audit body, one provider or one agency'
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	INSERT INTO ismap.principal_binding AS b (role_name, audit_body_id, csp_id)
-	VALUES (p_role_name, p_audit_body_id, p_csp_id)
+	INSERT INTO ismap.principal_binding AS b (role_name, audit_body_id, csp_id, org_id)
+	VALUES (p_role_name, p_audit_body_id, p_csp_id, p_org_id)
 	ON CONFLICT (role_name) DO UPDATE SET audit_body_id = EXCLUDED.audit_body_id, csp_id = EXCLUDED.csp_id,
-		bound_at = pg_catalog.now()
+		org_id = EXCLUDED.org_id, bound_at = pg_catalog.now()
 	RETURNING * INTO res;
 	RETURN res;
 END
 $$;
-COMMENT ON FUNCTION ismap.principal(pg_catalog.name, pg_catalog.int8, pg_catalog.int8) IS 'tie a login role to the audit body or provider it acts for (registrar)';
+COMMENT ON FUNCTION ismap.principal(pg_catalog.name, pg_catalog.int8, pg_catalog.int8, pg_catalog.int8) IS 'tie a login role to the audit body, provider or agency (organization) it acts for (registrar)';
 

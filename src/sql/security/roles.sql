@@ -11,7 +11,7 @@ BEGIN
 	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
 		RAISE EXCEPTION 'ismap.create_roles() must be run by a superuser' USING ERRCODE = 'insufficient_privilege';
 	END IF;
-	FOREACH r IN ARRAY ARRAY['ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs', 'ismap_reviewer'] LOOP
+	FOREACH r IN ARRAY ARRAY['ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs', 'ismap_reviewer', 'ismap_agency'] LOOP
 		IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) THEN
 			EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
 			made := made || r;
@@ -26,8 +26,8 @@ BEGIN
 		ismap.service_change, ismap.sla_template,
 		ismap.sampling_table, ismap.registry, ismap.registry_listing, ismap.registration, ismap.registry_event, ismap.event_chain_seal,
 		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency,
-		ismap.job
-		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs, ismap_reviewer;
+		ismap.job, ismap.platform_exemption
+		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs, ismap_reviewer, ismap_agency;
 	-- the registrar: every table to read; edits the catalogs, the policy,
 	-- the parties and the classification; decides through the functions.
 	-- Its table-level UPDATE and DELETE let it LOCK these tables in any
@@ -38,11 +38,12 @@ BEGIN
 		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param,
 		ismap.sla_template, ismap.sampling_table,
 		ismap.audit_body, ismap.auditor, ismap.auditor_qualification, ismap.audit_body_selection,
-		ismap.csp, ismap.organization, ismap.information_asset, ismap.information_system, ismap.system_asset
+		ismap.csp, ismap.organization, ismap.information_asset, ismap.information_system, ismap.system_asset,
+		ismap.procurement
 		TO ismap_registrar;
 	GRANT INSERT, UPDATE ON ismap.policy TO ismap_registrar;
 	GRANT SELECT ON ismap.organization, ismap.information_asset, ismap.information_system,
-		ismap.system_asset TO ismap_reader;
+		ismap.system_asset TO ismap_reader, ismap_agency;
 	-- an auditor: its own body's people and audits; statements, results
 	-- and control tests of its own audits while they are open
 	GRANT SELECT ON ismap.review_finding TO ismap_auditor, ismap_csp;
@@ -91,12 +92,20 @@ BEGIN
 	GRANT INSERT ON ismap.evidence TO ismap_csp;
 	GRANT INSERT ON ismap.service_change TO ismap_registrar;
 	GRANT USAGE ON ALL SEQUENCES IN SCHEMA ismap TO ismap_registrar, ismap_auditor, ismap_csp;
+	GRANT USAGE ON SEQUENCE ismap.procurement_procurement_id_seq TO ismap_agency;
 	-- but not the numbers of what only the extension's functions write:
 	-- nextval would burn event and registration ids, leaving gaps that
 	-- look like deleted rows
 	REVOKE USAGE ON SEQUENCE ismap.registry_event_event_id_seq, ismap.registration_registration_id_seq,
 		ismap.job_run_run_id_seq, ismap.notice_notice_id_seq, ismap.review_finding_finding_id_seq,
 		ismap.remediation_remediation_id_seq FROM ismap_registrar, ismap_auditor, ismap_csp;
+	-- an agency (DESIGN 3.14): records what its systems procure; reads the
+	-- package (audit, statement, results) of the services they procure.
+	-- Granted after the parties: an upgrade then lists each table's
+	-- grantees in a fresh install's order
+	GRANT SELECT ON ismap.procurement, ismap.audit, ismap.statement_item, ismap.audit_result, ismap.remediation TO ismap_agency;
+	GRANT INSERT (system_id, service_id, from_date, until_date, note) ON ismap.procurement TO ismap_agency;
+	GRANT UPDATE (until_date, note) ON ismap.procurement TO ismap_agency;
 	-- jobs: read what the batch functions read
 	-- (the batch functions have the owner's rights; the role itself reads
 	-- only its runs and notices, besides what everyone reads)
@@ -109,7 +118,7 @@ BEGIN
 
 	-- every role may choose the language of its messages (lc_messages is a
 	-- superuser setting; the grant reaches the login roles that are members)
-	GRANT SET ON PARAMETER lc_messages TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
+	GRANT SET ON PARAMETER lc_messages TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs, ismap_reviewer, ismap_agency;
 
 	-- functions: everything that only reads, to every role; what writes,
 	-- to the one role that needs it
@@ -121,7 +130,7 @@ BEGIN
 		  AND p.provolatile IN ('i', 's') AND p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype
 		  AND NOT p.prosecdef
 	LOOP
-		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs, ismap_reviewer', f);
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs, ismap_reviewer, ismap_agency', f);
 	END LOOP;
 	FOR f, r IN
 		SELECT p.oid::pg_catalog.regprocedure, g.role FROM pg_catalog.pg_proc p
@@ -136,7 +145,7 @@ BEGIN
 					 ('plan_remediation', 'ismap_reviewer'), ('plan_remediation', 'ismap_csp'),
 					 ('complete_remediation', 'ismap_reviewer'), ('complete_remediation', 'ismap_csp'),
 					 ('reject_application', 'ismap_registrar'), ('delist', 'ismap_registrar'),
-					 ('principal', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
+					 ('principal', 'ismap_registrar'), ('platform_exemption', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
 					 ('import_nist_iso27001_mapping', 'ismap_registrar'), ('import_oscal_catalog', 'ismap_registrar'),
 					 ('import_oscal_profile', 'ismap_registrar'), ('import_oscal_catalog_json', 'ismap_registrar'),
 					 ('import_oscal_profile_json', 'ismap_registrar'), ('import_oscal_assessment_results', 'ismap_auditor'),
@@ -172,25 +181,30 @@ BEGIN
 		WHERE p.pronamespace = 'ismap'::pg_catalog.regnamespace
 		  AND p.proname = ANY (ARRAY['verify_event_chain', 'event_chain_full_check', 'event_chain_head'])
 	LOOP
-		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs, ismap_reviewer', f);
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs, ismap_reviewer, ismap_agency', f);
 	END LOOP;
 	-- what reads tables a role may not read is not granted to it (the
 	-- function would only refuse it inside): the change status reads the
 	-- applications, the classification the agencies' systems
-	REVOKE EXECUTE ON FUNCTION ismap.change_status(pg_catalog.date) FROM ismap_reader, ismap_jobs;
+	REVOKE EXECUTE ON FUNCTION ismap.change_status(pg_catalog.date) FROM ismap_reader, ismap_jobs, ismap_agency;
 	REVOKE EXECUTE ON FUNCTION ismap.classification_findings(pg_catalog.int8), ismap.classification_findings_all(pg_catalog.int8),
 		ismap.classify_system(pg_catalog.int8), ismap.eligible_services(pg_catalog.int8, pg_catalog.date),
 		ismap.required_level(pg_catalog.int8) FROM ismap_auditor, ismap_csp, ismap_jobs;
 	-- a control test's items read the test (its provider, its auditor, the
 	-- registrar); a control's health the evidence (its provider, the
 	-- registrar, the jobs)
-	REVOKE EXECUTE ON FUNCTION ismap.control_test_items(pg_catalog.int8, ismap.ctrlid) FROM ismap_reader, ismap_jobs;
-	REVOKE EXECUTE ON FUNCTION ismap.control_health(pg_catalog.int8, pg_catalog.date, pg_catalog.interval) FROM ismap_reader, ismap_auditor;
+	REVOKE EXECUTE ON FUNCTION ismap.control_test_items(pg_catalog.int8, ismap.ctrlid) FROM ismap_reader, ismap_jobs, ismap_agency;
+	REVOKE EXECUTE ON FUNCTION ismap.control_health(pg_catalog.int8, pg_catalog.date, pg_catalog.interval) FROM ismap_reader, ismap_auditor, ismap_agency;
+	-- the agencies' procurements are the registrar's and each agency's own
+	-- (the jobs read them with the owner's rights)
+	REVOKE EXECUTE ON FUNCTION ismap.agency_impact(pg_catalog.int8) FROM ismap_reader, ismap_auditor, ismap_csp, ismap_jobs;
 
 	-- the policies' helpers run in the querying role's name: only the roles
 	-- whose policies call them get them
 	GRANT EXECUTE ON FUNCTION ismap.principal_audit_body(pg_catalog.name), ismap.principal_csp(pg_catalog.name),
 		ismap.audit_party(pg_catalog.int8), ismap.service_csp(pg_catalog.int8) TO ismap_auditor, ismap_csp;
+	GRANT EXECUTE ON FUNCTION ismap.principal_org(pg_catalog.name),
+		ismap.agency_package_audit(pg_catalog.name, pg_catalog.int8) TO ismap_agency;
 
 	-- row-level policies (re-created, so a second run changes nothing)
 	PERFORM ismap_internal.create_policies();
