@@ -268,6 +268,36 @@ TEST(platform_rules)
 	CHECK(f.n == 1 && f.code[0] == VL_SAAS_WITHOUT_PLATFORM && f.sev[0] == VL_WARNING);
 }
 
+TEST(inherited_and_disclosure_rules)
+{
+	vl_input	in = clean();
+	found		f = {0};
+	vl_inherited h[4] = {
+		{"A.5.1.1", 7, NULL, false, false},		/* platform not registered */
+		{"A.5.1.2", 7, NULL, true, false},		/* not registered, assessed here */
+		{"A.6.1.1", 8, "C26-0008-2", false, false},	/* not in the platform's statement */
+		{"A.6.1.2", 8, "C26-0008-2", false, true},	/* carried by the platform */
+	};
+
+	in.inherited = h;
+	in.ninherited = 4;
+	vl_validate(&in, collect, &f);
+	CHECK(f.n == 2);
+	CHECK(f.code[0] == VL_INHERITED_FROM_UNREGISTERED && f.sev[0] == VL_ERROR);
+	CHECK(f.code[1] == VL_INHERITED_NOT_STATED && f.sev[1] == VL_ERROR);
+	CHECKF(strstr(f.msg[1], "C26-0008-2") != NULL, "%s", f.msg[1]);
+	in.ninherited = 0;
+	in.disclosure_missing = "regions, governing_law";
+	f.n = 0;
+	vl_validate(&in, collect, &f);
+	CHECK(f.n == 1 && f.code[0] == VL_DISCLOSURE_MISSING && f.sev[0] == VL_ERROR);
+	CHECKF(strstr(f.msg[0], "regions, governing_law") != NULL, "%s", f.msg[0]);
+	in.disclosure_missing = "";
+	f.n = 0;
+	vl_validate(&in, collect, &f);
+	CHECK(f.n == 0);
+}
+
 TEST(rule_table_is_complete)
 {
 	for (int c = 0; c < VL_NCODES; c++)
@@ -291,6 +321,7 @@ main(void)
 	RUN(control_rules_use_the_hierarchy);
 	RUN(sampling_rules);
 	RUN(platform_rules);
+	RUN(inherited_and_disclosure_rules);
 	RUN(rule_table_is_complete);
 	return UNIT_DONE("validate");
 }

@@ -147,6 +147,20 @@ BEGIN
 		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
 	CREATE POLICY audited ON ismap.registry_event FOR SELECT TO ismap_auditor
 		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = registry_event.service_id));
+	-- a disclosure is its provider's, the registrar's and the auditing
+	-- body's until the service is registered, then public (DESIGN 3.9, 3.12)
+	CREATE POLICY staff ON ismap.service_disclosure FOR SELECT TO ismap_registrar USING (true);
+	CREATE POLICY audited ON ismap.service_disclosure FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service_disclosure.service_id));
+	CREATE POLICY published ON ismap.service_disclosure FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
+		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service_disclosure.service_id));
+	CREATE POLICY own_services_read ON ismap.service_disclosure FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.service_disclosure FOR INSERT TO ismap_csp
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_update ON ismap.service_disclosure FOR UPDATE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
 	CREATE POLICY staff ON ismap.evidence TO ismap_registrar, ismap_jobs USING (true);
 	CREATE POLICY own_services ON ismap.evidence TO ismap_csp
 		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))

@@ -12,6 +12,7 @@ ALTER TABLE ismap.principal_binding ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ismap.service_change ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ismap.evidence ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ismap.registry_event ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ismap.service_disclosure ENABLE ROW LEVEL SECURITY;
 
 -- FORCE: even a non-superuser owner obeys the policies of the parties'
 -- work (the owner's own SECURITY DEFINER functions have policies below)
