@@ -9655,11 +9655,19 @@ $$;
 COMMENT ON FUNCTION ismap_internal.queue_event(pg_catalog.text, pg_catalog.int8, pg_catalog.int8, pg_catalog.jsonb) IS 'report an event without the chain lock: a pending row, chained later by the next append or the changes job';
 
 -- ==== Registered content and the published list: disclosures, responsibilities, snapshots (issue 18) ====
--- who does each control of a statement (existing items: the provider)
+-- who does each control of a statement (existing items: the provider);
+-- filled by an UPDATE rather than a default of ADD COLUMN, so that the
+-- table ends as a fresh install's (no stored missing value); the items of
+-- decided audits are frozen against every role, so their guard is off for
+-- this one statement
+ALTER TABLE ismap.statement_item ADD COLUMN responsibility pg_catalog.text, ADD COLUMN inherited_from pg_catalog.int8;
+ALTER TABLE ismap.statement_item DISABLE TRIGGER statement_item_frozen;
+UPDATE ismap.statement_item SET responsibility = 'provider';
+ALTER TABLE ismap.statement_item ENABLE ALWAYS TRIGGER statement_item_frozen;
 ALTER TABLE ismap.statement_item
-	ADD COLUMN responsibility pg_catalog.text NOT NULL DEFAULT 'provider'
-		CONSTRAINT statement_item_responsibility CHECK (responsibility OPERATOR(pg_catalog.=) ANY (ARRAY['provider', 'customer', 'shared', 'inherited']::pg_catalog.text[])),
-	ADD COLUMN inherited_from pg_catalog.int8,
+	ALTER COLUMN responsibility SET DEFAULT 'provider',
+	ALTER COLUMN responsibility SET NOT NULL,
+	ADD CONSTRAINT statement_item_responsibility CHECK (responsibility OPERATOR(pg_catalog.=) ANY (ARRAY['provider', 'customer', 'shared', 'inherited']::pg_catalog.text[])),
 	ADD CONSTRAINT statement_item_inherited_from CHECK ((responsibility OPERATOR(pg_catalog.=) 'inherited') OPERATOR(pg_catalog.=) (inherited_from IS NOT NULL));
 COMMENT ON COLUMN ismap.statement_item.responsibility IS 'who carries out the control: provider, customer, shared, or inherited (from the platform service inherited_from)';
 COMMENT ON COLUMN ismap.statement_item.inherited_from IS 'for an inherited control: the platform service (ismap.service) whose registered statement carries it';
@@ -9878,34 +9886,32 @@ COMMENT ON COLUMN ismap.registered_content.backfilled IS 'written by the upgrade
 CREATE INDEX registered_content_number_idx ON ismap.registered_content (registration_number);
 SELECT pg_catalog.pg_extension_config_dump('ismap.registered_content', '');
 
--- The registered content of a registration, from the rows as they are now.
--- Platforms and inherited controls name the platform's registration in
--- force on the registration day (a platform not registered that day is
--- named by id only: its name is not public).
-CREATE FUNCTION ismap_internal.registered_content_of(p_registration_id pg_catalog.int8)
-RETURNS ismap.registered_content
+-- The registered content of the registrations named, from the rows as
+-- they are now: one set-based query, so that a bulk load of registrations
+-- (one statement) writes its snapshots in one go.  Platforms and inherited
+-- controls name the platform's registration in force on the registration
+-- day (a platform not registered that day is named by id only: its name
+-- is not public).
+CREATE FUNCTION ismap_internal.registered_content_of(p_registration_ids pg_catalog.int8[])
+RETURNS SETOF ismap.registered_content
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-	WITH reg AS (
-		SELECT r.* FROM ismap.registration r WHERE r.registration_id = p_registration_id
-	),
-	platform AS (
-		SELECT d.base_service_id, reg.registered_on, reg.audit_id, d.self_assessed_audit_id,
-			   (SELECT br.registration_number FROM ismap.registration br
-				WHERE br.service_id = d.base_service_id AND br.registered_on <= reg.registered_on
-				  AND (br.ended_on IS NULL OR br.ended_on > reg.registered_on)
-				ORDER BY br.registered_on DESC, br.registration_id DESC LIMIT 1) AS number
-		FROM reg JOIN ismap.service_dependency d ON d.service_id = reg.service_id
-	)
 	SELECT reg.registration_id, reg.registration_number, 'ISMAP', s.service_id, s.name, c.csp_id, c.name,
 		   c.corporate_number, reg.level, s.scope, s.delivery_models, s.deployment_models, s.responsibility,
 		   COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
-					'service_id', p.base_service_id,
-					'name', CASE WHEN p.number IS NOT NULL THEN bs.name END,
-					'registration_number', p.number,
-					'self_assessed', p.self_assessed_audit_id IS NOT NULL) ORDER BY p.base_service_id)
-				FROM platform p JOIN ismap.service bs ON bs.service_id = p.base_service_id), '[]'),
+					'service_id', d.base_service_id,
+					'name', CASE WHEN pn.number IS NOT NULL THEN bs.name END,
+					'registration_number', pn.number,
+					'self_assessed', d.self_assessed_audit_id IS NOT NULL) ORDER BY d.base_service_id)
+				FROM ismap.service_dependency d
+				JOIN ismap.service bs ON bs.service_id = d.base_service_id
+				LEFT JOIN LATERAL (
+					SELECT br.registration_number AS number FROM ismap.registration br
+					WHERE br.service_id = d.base_service_id AND br.registered_on <= reg.registered_on
+					  AND (br.ended_on IS NULL OR br.ended_on > reg.registered_on)
+					ORDER BY br.registered_on DESC, br.registration_id DESC LIMIT 1) pn ON true
+				WHERE d.service_id = reg.service_id), '[]'),
 		   d.regions, d.governing_law, d.jurisdiction, d.capital_disclosure, d.third_party_tests,
 		   a.audit_id, b.audit_body_id, b.name, a.period_start, a.period_end, a.framework_id, f.version,
 		   COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
@@ -9923,45 +9929,48 @@ AS $$
 					ORDER BY pr.registered_on DESC, pr.registration_id DESC LIMIT 1) pn ON true
 				WHERE si.audit_id = reg.audit_id AND si.selected), '[]'),
 		   reg.registered_on, pg_catalog.now(), false
-	FROM reg
+	FROM ismap.registration reg
 	JOIN ismap.service s ON s.service_id = reg.service_id
 	JOIN ismap.csp c ON c.csp_id = s.csp_id
 	JOIN ismap.audit a ON a.audit_id = reg.audit_id
 	JOIN ismap.audit_body b ON b.audit_body_id = a.audit_body_id
 	JOIN ismap.framework f ON f.framework_id = a.framework_id
 	LEFT JOIN ismap.service_disclosure d ON d.service_id = reg.service_id
+	WHERE reg.registration_id = ANY (p_registration_ids)
 $$;
-COMMENT ON FUNCTION ismap_internal.registered_content_of(pg_catalog.int8) IS 'the registered content of a registration, from the live rows (what the registration trigger and the 0.3.0 back-fill write)';
+COMMENT ON FUNCTION ismap_internal.registered_content_of(pg_catalog.int8[]) IS 'the registered content of the registrations named, from the live rows (what the registration trigger and the 0.3.0 back-fill write)';
 
 -- The owner's rights: the registrar's decision freezes what its provider
 -- disclosed and stated, which the registrar's own role may not read
--- through every policy (statement_item forces row-level security).
+-- through every policy (statement_item forces row-level security).  A
+-- statement trigger with the inserted rows: one query per statement.
 CREATE FUNCTION ismap_internal.registered_content_trigger() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	INSERT INTO ismap.registered_content
-	SELECT (ismap_internal.registered_content_of(NEW.registration_id)).*;
+	SELECT * FROM ismap_internal.registered_content_of(ARRAY(SELECT n.registration_id FROM new_registrations n));
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION ismap_internal.registered_content_trigger() IS 'trigger: writes the registered content of a new registration in the same transaction';
+COMMENT ON FUNCTION ismap_internal.registered_content_trigger() IS 'trigger: writes the registered content of the registrations a statement inserted, in the same transaction';
 
 -- The back-fill: a snapshot of every registration made before this
 -- version, from the rows as they are at the upgrade (what was registered
 -- then is not known any more); marked backfilled (docs/upgrading.md)
 INSERT INTO ismap.registered_content
-SELECT (c).registration_id, (c).registration_number, (c).program, (c).service_id, (c).service_name, (c).csp_id,
-	   (c).csp_name, (c).corporate_number, (c).level, (c).scope, (c).delivery_models, (c).deployment_models,
-	   (c).responsibility, (c).platforms, (c).regions, (c).governing_law, (c).jurisdiction, (c).capital_disclosure,
-	   (c).third_party_tests, (c).audit_id, (c).audit_body_id, (c).audit_body, (c).period_start, (c).period_end,
-	   (c).framework_id, (c).framework_version, (c).responsibility_matrix, (c).registered_on, (c).recorded_at, true
-FROM (SELECT ismap_internal.registered_content_of(r.registration_id) AS c
-	  FROM ismap.registration r ORDER BY r.registration_id) s;
+SELECT c.registration_id, c.registration_number, c.program, c.service_id, c.service_name, c.csp_id,
+	   c.csp_name, c.corporate_number, c.level, c.scope, c.delivery_models, c.deployment_models,
+	   c.responsibility, c.platforms, c.regions, c.governing_law, c.jurisdiction, c.capital_disclosure,
+	   c.third_party_tests, c.audit_id, c.audit_body_id, c.audit_body, c.period_start, c.period_end,
+	   c.framework_id, c.framework_version, c.responsibility_matrix, c.registered_on, c.recorded_at, true
+FROM ismap_internal.registered_content_of(ARRAY(SELECT r.registration_id FROM ismap.registration r)) c
+ORDER BY c.registration_id;
 
 CREATE TRIGGER registration_registered_content AFTER INSERT ON ismap.registration
-	FOR EACH ROW EXECUTE FUNCTION ismap_internal.registered_content_trigger();
+	REFERENCING NEW TABLE AS new_registrations
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.registered_content_trigger();
 
 CREATE FUNCTION ismap_internal.registered_content_frozen() RETURNS trigger
 LANGUAGE plpgsql
@@ -10108,6 +10117,155 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION ismap.published_list_labels(pg_catalog.text) IS 'the column names of ismap.published_list with their labels in Japanese (ja) or English (en), in column order';
+-------------------------------------------------------------------------------
+-- ismap-jobs publish --out DIR writes the published list as files
+-- (docs/jobs.md, "publish").  The files are written by the client; this
+-- function is the job's part of the ledger: one action per registration on
+-- each program's list of the day ("listed", "listed_liu") and one per
+-- change since the previous successful publish ("added", "removed",
+-- "changed"; the registration number in detail), so that job_run records
+-- what was published.  The previous
+-- publish is the newest succeeded run of the job other than this one.
+-------------------------------------------------------------------------------
+CREATE FUNCTION ismap_internal.job_publish(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH prev AS (
+		SELECT COALESCE((SELECT r.as_of FROM ismap.job_run r
+						 WHERE r.job = 'publish' AND r.status = 'succeeded' AND r.run_id IS DISTINCT FROM $3
+						 ORDER BY r.finished_at DESC, r.run_id DESC LIMIT 1), '-infinity'::pg_catalog.date) AS d
+	)
+	SELECT x.action, x.object_id, x.detail FROM (
+		SELECT 1 AS k, CASE p.program WHEN 'ISMAP' THEN 'listed' ELSE 'listed_liu' END AS action,
+			   NULL::pg_catalog.int8 AS object_id, l.registration_number AS detail
+		FROM (VALUES ('ISMAP'::pg_catalog.text), ('ISMAP-LIU')) p(program),
+			 LATERAL ismap.published_list($1, p.program) l
+		UNION ALL
+		SELECT 2, ch.change, NULL::pg_catalog.int8,
+			   pg_catalog.concat_ws(': ', ch.registration_number, ch.changed_columns)
+		FROM prev, LATERAL ismap.published_list_changes(LEAST(prev.d, $1), $1, 'ISMAP') ch) x
+	ORDER BY x.k, x.detail COLLATE "C"
+$$;
+COMMENT ON FUNCTION ismap_internal.job_publish(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'publish job: the registrations on each program''s list of the day (listed, listed_liu) and the changes of the ISMAP list since the previous successful publish (added, removed, changed); ismap-jobs writes the files';
+
+INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
+VALUES ('publish', 'ismap_internal.job_publish(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 106,
+	'write the published list as files (ismap-jobs publish --out DIR; skipped by "all" without --out)', 60);
+-- dependency_dot: a day, the registered services only, a title, a legend, a layout for hundreds
+DROP FUNCTION ismap.dependency_dot(pg_catalog.int8);
+-- Graphviz DOT of services and their platforms; an edge points from a
+-- service to the base it runs on, dashed when the dependency was
+-- self-assessed.  With a service: only what is connected to it.
+--
+-- Made to be read (docs/registry.md, "Reports"): a title with the day and
+-- the count, a legend of the status colours, the status of each service
+-- as of that day (from its registrations' dates, as the published list
+-- counts them), optionally only the services registered that day, a
+-- CJK-capable font, and a layout that stays readable at hundreds of
+-- services: the services nothing runs on (most SaaS) are spread over up to
+-- six ranks above their platform instead of one rank thousands of pixels
+-- wide, which is what Graphviz's unflatten tool does.
+CREATE FUNCTION ismap.dependency_dot(p_service_id pg_catalog.int8 DEFAULT NULL, p_as_of pg_catalog.date DEFAULT CURRENT_DATE,
+	p_active_only pg_catalog.bool DEFAULT false) RETURNS pg_catalog.text
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH RECURSIVE
+	up (service_id, via) AS (
+		SELECT p_service_id, ARRAY[p_service_id]
+		WHERE p_service_id IS NOT NULL
+		UNION ALL
+		SELECT d.base_service_id, up.via OPERATOR(pg_catalog.||) d.base_service_id
+		FROM up JOIN ismap.service_dependency d ON d.service_id = up.service_id
+		WHERE d.base_service_id <> ALL (up.via)
+	),
+	down (service_id, via) AS (
+		SELECT p_service_id, ARRAY[p_service_id]
+		WHERE p_service_id IS NOT NULL
+		UNION ALL
+		SELECT d.service_id, down.via OPERATOR(pg_catalog.||) d.service_id
+		FROM down JOIN ismap.service_dependency d ON d.base_service_id = down.service_id
+		WHERE d.service_id <> ALL (down.via)
+	),
+	picked AS (
+		SELECT s.service_id FROM ismap.service s WHERE p_service_id IS NULL
+		UNION SELECT service_id FROM up
+		UNION SELECT service_id FROM down
+	),
+	-- each service's newest registration made by the day, and its status
+	-- that day; the name it was registered with
+	node0 AS (
+		SELECT s.service_id, COALESCE(c.service_name, s.name) AS name, r.registration_number,
+			   CASE WHEN r.registration_id IS NULL THEN 'unregistered'
+					WHEN r.valid_until >= p_as_of AND (r.ended_on IS NULL OR r.ended_on > p_as_of)
+						THEN CASE WHEN r.status = 'suspended' AND p_as_of >= CURRENT_DATE THEN 'suspended' ELSE 'active' END
+					WHEN r.ended_on IS NOT NULL AND r.ended_on <= p_as_of AND r.status = 'delisted' THEN 'delisted'
+					ELSE 'expired' END AS status
+		FROM picked p
+		JOIN ismap.service s ON s.service_id = p.service_id
+		LEFT JOIN LATERAL (
+			SELECT x.registration_id, x.registration_number, x.registered_on, x.valid_until, x.ended_on, x.status
+			FROM ismap.registration x
+			WHERE x.service_id = s.service_id AND x.registered_on <= p_as_of
+			ORDER BY x.registered_on DESC, x.registration_id DESC
+			LIMIT 1) r ON true
+		LEFT JOIN ismap.registered_content c ON c.registration_id = r.registration_id
+	),
+	node AS (
+		SELECT n.* FROM node0 n
+		WHERE NOT p_active_only OR n.status = ANY (ARRAY['active', 'suspended'])
+	),
+	edge AS (
+		SELECT d.service_id, d.base_service_id, d.self_assessed_audit_id
+		FROM ismap.service_dependency d
+		WHERE d.service_id IN (SELECT service_id FROM node) AND d.base_service_id IN (SELECT service_id FROM node)
+	),
+	-- services nothing shown runs on, spread over six ranks
+	leaf AS (
+		SELECT n.service_id, (pg_catalog.row_number() OVER (ORDER BY n.service_id) - 1) % 6 + 1 AS minlen
+		FROM node n
+		WHERE NOT EXISTS (SELECT 1 FROM edge e WHERE e.base_service_id = n.service_id)
+		  AND EXISTS (SELECT 1 FROM edge e WHERE e.service_id = n.service_id)
+	)
+	SELECT 'digraph ismap_dependencies {' OPERATOR(pg_catalog.||) E'\n'
+		OPERATOR(pg_catalog.||) pg_catalog.format(
+			E'  graph [label="%s", labelloc=t, fontsize=20, fontname="Noto Sans CJK JP", rankdir=BT, newrank=true, ranksep=0.5, nodesep=0.12];\n',
+			pg_catalog.format('ISMAP platform dependencies as of %s (%s services%s)',
+				pg_catalog.to_char(p_as_of, 'YYYY-MM-DD'), (SELECT pg_catalog.count(*) FROM node),
+				CASE WHEN p_active_only THEN ', registered only' ELSE '' END))
+		OPERATOR(pg_catalog.||) E'  node [shape=box, style="rounded,filled", fontname="Noto Sans CJK JP", fontsize=10];\n'
+		OPERATOR(pg_catalog.||) E'  edge [color="#555555", arrowsize=0.6];\n'
+		OPERATOR(pg_catalog.||) E'  subgraph cluster_legend {\n    label="status"; fontsize=12; style=rounded; color="#999999";\n'
+		OPERATOR(pg_catalog.||) E'    legend_active [label="active", fillcolor="#c8e6c9"];\n'
+		OPERATOR(pg_catalog.||) E'    legend_suspended [label="suspended", fillcolor="#fff59d"];\n'
+		OPERATOR(pg_catalog.||) E'    legend_expired [label="expired", fillcolor="#e0e0e0"];\n'
+		OPERATOR(pg_catalog.||) E'    legend_delisted [label="delisted", fillcolor="#ef9a9a"];\n'
+		OPERATOR(pg_catalog.||) E'    legend_unregistered [label="not registered", fillcolor="#ffffff"];\n'
+		OPERATOR(pg_catalog.||) E'    legend_active -> legend_suspended -> legend_expired -> legend_delisted -> legend_unregistered [style=invis];\n  }\n'
+		OPERATOR(pg_catalog.||) COALESCE((
+			SELECT pg_catalog.string_agg(pg_catalog.format('  s%s [label="%s\n%s", fillcolor="%s"];',
+				n.service_id,
+				pg_catalog.replace(pg_catalog.replace(n.name, '\', '\\'), '"', '\"'),
+				CASE WHEN n.registration_number IS NULL THEN 'not registered'
+					 ELSE n.registration_number OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) n.status END,
+				CASE n.status WHEN 'active' THEN '#c8e6c9' WHEN 'suspended' THEN '#fff59d'
+					 WHEN 'delisted' THEN '#ef9a9a' WHEN 'expired' THEN '#e0e0e0' ELSE '#ffffff' END),
+				E'\n' ORDER BY n.service_id) OPERATOR(pg_catalog.||) E'\n'
+			FROM node n), '')
+		OPERATOR(pg_catalog.||) COALESCE((
+			SELECT pg_catalog.string_agg(pg_catalog.format('  s%s -> s%s%s;', e.service_id, e.base_service_id,
+				CASE WHEN e.self_assessed_audit_id IS NOT NULL OR l.minlen > 1 THEN
+					' [' OPERATOR(pg_catalog.||) pg_catalog.concat_ws(', ',
+						CASE WHEN e.self_assessed_audit_id IS NOT NULL THEN 'style=dashed, label="self-assessed"' END,
+						CASE WHEN l.minlen > 1 THEN 'minlen=' OPERATOR(pg_catalog.||) l.minlen END) OPERATOR(pg_catalog.||) ']'
+					ELSE '' END),
+				E'\n' ORDER BY e.service_id, e.base_service_id) OPERATOR(pg_catalog.||) E'\n'
+			FROM edge e LEFT JOIN leaf l ON l.service_id = e.service_id), '')
+		OPERATOR(pg_catalog.||) '}' OPERATOR(pg_catalog.||) E'\n'
+$$;
+COMMENT ON FUNCTION ismap.dependency_dot(pg_catalog.int8, pg_catalog.date, pg_catalog.bool) IS 'Graphviz DOT of services and the platforms they run on (all services, or those connected to one), coloured by their status on a day, with a title, a legend and a layout readable at hundreds of services; only the services registered that day with p_active_only';
 
 -- ==== create_roles and the policies with disclosures and registered content (issue 18) ====
 CREATE OR REPLACE FUNCTION ismap.create_roles() RETURNS pg_catalog.text[]

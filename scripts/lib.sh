@@ -18,6 +18,7 @@ ISMAP_PACKAGES=(
 	libxml2-dev libxml2-utils libpq-dev pkg-config
 	graphviz python3 python3-jsonschema libipc-run-perl
 	gettext locales
+	libxlsxwriter-dev chromium fonts-noto-cjk
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

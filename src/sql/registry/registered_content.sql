@@ -58,34 +58,32 @@ COMMENT ON COLUMN ismap.registered_content.backfilled IS 'written by the upgrade
 CREATE INDEX registered_content_number_idx ON ismap.registered_content (registration_number);
 SELECT pg_catalog.pg_extension_config_dump('ismap.registered_content', '');
 
--- The registered content of a registration, from the rows as they are now.
--- Platforms and inherited controls name the platform's registration in
--- force on the registration day (a platform not registered that day is
--- named by id only: its name is not public).
-CREATE FUNCTION ismap_internal.registered_content_of(p_registration_id pg_catalog.int8)
-RETURNS ismap.registered_content
+-- The registered content of the registrations named, from the rows as
+-- they are now: one set-based query, so that a bulk load of registrations
+-- (one statement) writes its snapshots in one go.  Platforms and inherited
+-- controls name the platform's registration in force on the registration
+-- day (a platform not registered that day is named by id only: its name
+-- is not public).
+CREATE FUNCTION ismap_internal.registered_content_of(p_registration_ids pg_catalog.int8[])
+RETURNS SETOF ismap.registered_content
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-	WITH reg AS (
-		SELECT r.* FROM ismap.registration r WHERE r.registration_id = p_registration_id
-	),
-	platform AS (
-		SELECT d.base_service_id, reg.registered_on, reg.audit_id, d.self_assessed_audit_id,
-			   (SELECT br.registration_number FROM ismap.registration br
-				WHERE br.service_id = d.base_service_id AND br.registered_on <= reg.registered_on
-				  AND (br.ended_on IS NULL OR br.ended_on > reg.registered_on)
-				ORDER BY br.registered_on DESC, br.registration_id DESC LIMIT 1) AS number
-		FROM reg JOIN ismap.service_dependency d ON d.service_id = reg.service_id
-	)
 	SELECT reg.registration_id, reg.registration_number, 'ISMAP', s.service_id, s.name, c.csp_id, c.name,
 		   c.corporate_number, reg.level, s.scope, s.delivery_models, s.deployment_models, s.responsibility,
 		   COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
-					'service_id', p.base_service_id,
-					'name', CASE WHEN p.number IS NOT NULL THEN bs.name END,
-					'registration_number', p.number,
-					'self_assessed', p.self_assessed_audit_id IS NOT NULL) ORDER BY p.base_service_id)
-				FROM platform p JOIN ismap.service bs ON bs.service_id = p.base_service_id), '[]'),
+					'service_id', d.base_service_id,
+					'name', CASE WHEN pn.number IS NOT NULL THEN bs.name END,
+					'registration_number', pn.number,
+					'self_assessed', d.self_assessed_audit_id IS NOT NULL) ORDER BY d.base_service_id)
+				FROM ismap.service_dependency d
+				JOIN ismap.service bs ON bs.service_id = d.base_service_id
+				LEFT JOIN LATERAL (
+					SELECT br.registration_number AS number FROM ismap.registration br
+					WHERE br.service_id = d.base_service_id AND br.registered_on <= reg.registered_on
+					  AND (br.ended_on IS NULL OR br.ended_on > reg.registered_on)
+					ORDER BY br.registered_on DESC, br.registration_id DESC LIMIT 1) pn ON true
+				WHERE d.service_id = reg.service_id), '[]'),
 		   d.regions, d.governing_law, d.jurisdiction, d.capital_disclosure, d.third_party_tests,
 		   a.audit_id, b.audit_body_id, b.name, a.period_start, a.period_end, a.framework_id, f.version,
 		   COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
@@ -103,33 +101,36 @@ AS $$
 					ORDER BY pr.registered_on DESC, pr.registration_id DESC LIMIT 1) pn ON true
 				WHERE si.audit_id = reg.audit_id AND si.selected), '[]'),
 		   reg.registered_on, pg_catalog.now(), false
-	FROM reg
+	FROM ismap.registration reg
 	JOIN ismap.service s ON s.service_id = reg.service_id
 	JOIN ismap.csp c ON c.csp_id = s.csp_id
 	JOIN ismap.audit a ON a.audit_id = reg.audit_id
 	JOIN ismap.audit_body b ON b.audit_body_id = a.audit_body_id
 	JOIN ismap.framework f ON f.framework_id = a.framework_id
 	LEFT JOIN ismap.service_disclosure d ON d.service_id = reg.service_id
+	WHERE reg.registration_id = ANY (p_registration_ids)
 $$;
-COMMENT ON FUNCTION ismap_internal.registered_content_of(pg_catalog.int8) IS 'the registered content of a registration, from the live rows (what the registration trigger and the 0.3.0 back-fill write)';
+COMMENT ON FUNCTION ismap_internal.registered_content_of(pg_catalog.int8[]) IS 'the registered content of the registrations named, from the live rows (what the registration trigger and the 0.3.0 back-fill write)';
 
 -- The owner's rights: the registrar's decision freezes what its provider
 -- disclosed and stated, which the registrar's own role may not read
--- through every policy (statement_item forces row-level security).
+-- through every policy (statement_item forces row-level security).  A
+-- statement trigger with the inserted rows: one query per statement.
 CREATE FUNCTION ismap_internal.registered_content_trigger() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	INSERT INTO ismap.registered_content
-	SELECT (ismap_internal.registered_content_of(NEW.registration_id)).*;
+	SELECT * FROM ismap_internal.registered_content_of(ARRAY(SELECT n.registration_id FROM new_registrations n));
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION ismap_internal.registered_content_trigger() IS 'trigger: writes the registered content of a new registration in the same transaction';
+COMMENT ON FUNCTION ismap_internal.registered_content_trigger() IS 'trigger: writes the registered content of the registrations a statement inserted, in the same transaction';
 
 CREATE TRIGGER registration_registered_content AFTER INSERT ON ismap.registration
-	FOR EACH ROW EXECUTE FUNCTION ismap_internal.registered_content_trigger();
+	REFERENCING NEW TABLE AS new_registrations
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.registered_content_trigger();
 
 CREATE FUNCTION ismap_internal.registered_content_frozen() RETURNS trigger
 LANGUAGE plpgsql
