@@ -31,9 +31,13 @@ SELECT registration_number AS "登録番号", service_name AS "クラウドサ�
 FROM published_list(:'last_day') LIMIT 5;
 
 \echo '-- the dependency picture of the services registered that day'
+\pset format unaligned
+\pset tuples_only on
 \o :outdir/registered.dot
 SELECT dependency_dot(NULL, :'last_day', true);
 \o
+\pset tuples_only off
+\pset format aligned
 \echo '-- ismap-jobs publish: the list as web pages, CSV, Excel, JSON and a timeline'
 \setenv ISMAP_LAST_DAY :last_day
 \! "$ISMAP_JOBS" --allow-future-date --as-of "$ISMAP_LAST_DAY" --out "$ISMAP_OUTDIR/published" publish | tail -1
