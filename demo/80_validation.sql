@@ -57,7 +57,10 @@ SELECT approve_application(:demo_app, '{}', '2026-11-30');
 \set ON_ERROR_STOP 1
 \set VERBOSITY default
 
-\echo '== The provider and the audit body fix them: the scope as registered, the reason, the result =='
+\echo '== The provider and the audit body fix them: the disclosure, the scope as registered, the reason, the result =='
+INSERT INTO service_disclosure (service_id, regions, governing_law, jurisdiction, capital_disclosure, third_party_tests)
+VALUES (:demo_service, '{JP-Tokyo,JP-Osaka}', '日本法', '東京地方裁判所', '親会社: なし、外国資本: なし',
+	'[{"kind": "penetration_test", "performed_by": "第三者診断株式会社", "performed_on": "2026-08-20"}]');
 UPDATE audit SET scope = 'records management for agencies' WHERE audit_id = :demo_audit;
 UPDATE statement_item SET exclusion_reason = 'the service keeps no paper records'
 WHERE audit_id = :demo_audit AND NOT selected;

@@ -25,6 +25,7 @@
  * run finds the row's session gone and marks it failed (stale).
  */
 #include "common.h"
+#include "publish.h"
 
 #include <getopt.h>
 #include <stdarg.h>
@@ -87,6 +88,7 @@ typedef struct Options
 	OutputFormat format;
 	bool		quiet;
 	bool		verbose;
+	const char *out;			/* --out: the directory publish writes */
 } Options;
 
 /* counts per action name of one job; a job has a handful of actions */
@@ -112,9 +114,10 @@ usage(void)
 	printf(_("Usage:\n  %s [OPTION]... JOB\n\n"), progname);
 	printf(_("Jobs:\n"));
 	printf(_("  JOB is a job_name of the table ismap.job in the database; as shipped:\n"));
-	printf(_("  renewals, auditor-expiry, cascade, changes and chain.  An unknown name\n"));
+	printf(_("  renewals, auditor-expiry, cascade, changes, chain and publish.  An unknown name\n"));
 	printf(_("  lists the database's jobs.\n"));
-	printf(_("  all             every job of ismap.job, in its run_order\n\n"));
+	printf(_("  publish         write the published list as files into --out DIR\n"));
+	printf(_("  all             every job of ismap.job, in its run_order (publish only with --out)\n\n"));
 	printf(_("Options:\n"));
 	printf(_("  -d, --dbname=CONNSTR   database to connect to (a name or a connection string)\n"));
 	printf(_("      --as-of=DATE       run as of DATE (YYYY-MM-DD; default: the server's current date)\n"));
@@ -122,6 +125,7 @@ usage(void)
 	printf(_("      --allow-future-date  run as of a date more than the policy's\n"
 			 "                         max_as_of_ahead (7 days) after today\n"));
 	printf(_("      --format=FORMAT    output format: text (default) or json\n"));
+	printf(_("  -o, --out=DIR          publish: the directory to write (replaced at once)\n"));
 	printf(_("  -q, --quiet            print nothing but errors\n"));
 	printf(_("  -v, --verbose          print progress\n"));
 	printf(_("  -V, --version          output version information, then exit\n"));
@@ -372,6 +376,31 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 	while ((res = PQgetResult(conn)) != NULL)
 		PQclear(res);
 
+	/*
+	 * 2b. publish: the files, read in the job's transaction, written into a
+	 * sibling directory and swapped in before the commit (a failed commit
+	 * leaves a publication the ledger does not know: the next changes.csv
+	 * then counts from the publish before, a superset)
+	 */
+	if (status == RUN_SUCCEEDED && !opts.dry_run && strcmp(job->name, PUBLISH_JOB) == 0)
+	{
+		char		staged[4096] = "";
+		char		perr[1024];
+		int			count = 0,
+					count_liu = 0;
+
+		if (!publish_build(conn, opts.out, as_of, run_id, staged, sizeof(staged), &count, &count_liu,
+						   perr, sizeof(perr)) ||
+			!publish_swap(staged, opts.out, perr, sizeof(perr)))
+		{
+			snprintf(errmsg, sizeof(errmsg), "%s", perr);
+			status = RUN_FAILED;
+		}
+		else if (opts.verbose)
+			fprintf(stderr, _("%s: progress: %s: %d registrations (ISMAP-LIU: %d) written to %s\n"),
+					progname, job->name, count, count_liu, opts.out);
+	}
+
 	/* 3. commit, or roll back and record why */
 	if (status == RUN_SUCCEEDED)
 	{
@@ -535,6 +564,7 @@ main(int argc, char **argv)
 		{"dry-run", no_argument, NULL, 'n'},
 		{"allow-future-date", no_argument, NULL, 'F'},
 		{"format", required_argument, NULL, 'f'},
+		{"out", required_argument, NULL, 'o'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"version", no_argument, NULL, 'V'},
@@ -574,7 +604,7 @@ main(int argc, char **argv)
 
 	opts.format = FORMAT_TEXT;
 	opterr = 0;					/* our own messages, in our own style */
-	while ((c = getopt_long(argc, argv, "d:nqvV?", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "d:no:qvV?", long_options, NULL)) != -1)
 	{
 		switch (c)
 		{
@@ -599,6 +629,9 @@ main(int argc, char **argv)
 					opts.format = FORMAT_JSON;
 				else
 					usage_error("invalid output format \"%s\": use text or json", optarg);
+				break;
+			case 'o':
+				opts.out = optarg;
 				break;
 			case 'q':
 				opts.quiet = true;
@@ -626,6 +659,8 @@ main(int argc, char **argv)
 					usage_error("%s", "option --as-of needs an argument");
 				if (optopt == 'f')
 					usage_error("%s", "option --format needs an argument");
+				if (optopt == 'o')
+					usage_error("%s", "option -o/--out needs an argument");
 				if (optopt != 0)
 					usage_error("invalid option -- '%c'", optopt);
 				usage_error("invalid or incomplete option \"%s\"", argv[optind - 1]);
@@ -641,6 +676,21 @@ main(int argc, char **argv)
 	if (optind + 1 < argc)
 		usage_error("too many command-line arguments (first is \"%s\")", argv[optind + 1]);
 	jobname = argv[optind];
+	if (strcmp(jobname, PUBLISH_JOB) == 0 && opts.out == NULL)
+		usage_error("%s", "publish needs --out DIR");
+	if (opts.out != NULL && strcmp(jobname, PUBLISH_JOB) != 0 && strcmp(jobname, "all") != 0)
+		usage_error("%s", "option --out is for publish (or all) only");
+	if (opts.out != NULL)
+	{
+		char		err[1024];
+
+		/* refused before anything runs: the previous publication stays */
+		if (!publish_check_out(opts.out, err, sizeof(err)))
+		{
+			log_error("%s", err);
+			return EXIT_USAGE;
+		}
+	}
 
 	if (PQlibVersion() < MIN_LIBPQ_VERSION)
 	{
@@ -764,7 +814,8 @@ main(int argc, char **argv)
 		fprintf(stderr, opts.dry_run ? _("%s: plan: as of %s, dry run:") : _("%s: plan: as of %s:"),
 				progname, as_of);
 		for (i = 0; i < njobs; i++)
-			if (strcmp(jobname, "all") == 0 || strcmp(jobname, jobs[i].name) == 0)
+			if ((strcmp(jobname, "all") == 0 || strcmp(jobname, jobs[i].name) == 0)
+				&& (opts.out != NULL || strcmp(jobs[i].name, PUBLISH_JOB) != 0))
 				fprintf(stderr, " %s", jobs[i].name);
 		fprintf(stderr, "\n");
 	}
@@ -780,6 +831,9 @@ main(int argc, char **argv)
 		int			job_rc;
 
 		if (strcmp(jobname, "all") != 0 && strcmp(jobname, jobs[i].name) != 0)
+			continue;
+		/* all publishes only when told where */
+		if (strcmp(jobs[i].name, PUBLISH_JOB) == 0 && opts.out == NULL)
 			continue;
 		job_rc = run_job(conn, &jobs[i], as_of);
 		if (job_rc == EXIT_FAILED)

@@ -14631,6 +14631,1504 @@ END
 $$;
 COMMENT ON FUNCTION ismap_internal.create_policies() IS 'superuser: (re)create the row-level policies of the ismap roles (called by create_roles)';
 
+-- ==== Registered content and the published list: disclosures, responsibilities, snapshots (issue 18) ====
+-- who does each control of a statement (existing items: the provider);
+-- filled by an UPDATE rather than a default of ADD COLUMN, so that the
+-- table ends as a fresh install's (no stored missing value); the items of
+-- decided audits are frozen against every role, so their guard is off for
+-- this one statement
+ALTER TABLE ismap.statement_item ADD COLUMN responsibility pg_catalog.text, ADD COLUMN inherited_from pg_catalog.int8;
+ALTER TABLE ismap.statement_item DISABLE TRIGGER statement_item_frozen;
+UPDATE ismap.statement_item SET responsibility = 'provider';
+ALTER TABLE ismap.statement_item ENABLE ALWAYS TRIGGER statement_item_frozen;
+ALTER TABLE ismap.statement_item
+	ALTER COLUMN responsibility SET DEFAULT 'provider',
+	ALTER COLUMN responsibility SET NOT NULL,
+	ADD CONSTRAINT statement_item_responsibility CHECK (responsibility OPERATOR(pg_catalog.=) ANY (ARRAY['provider', 'customer', 'shared', 'inherited']::pg_catalog.text[])),
+	ADD CONSTRAINT statement_item_inherited_from CHECK ((responsibility OPERATOR(pg_catalog.=) 'inherited') OPERATOR(pg_catalog.=) (inherited_from IS NOT NULL));
+COMMENT ON COLUMN ismap.statement_item.responsibility IS 'who carries out the control: provider, customer, shared, or inherited (from the platform service inherited_from)';
+COMMENT ON COLUMN ismap.statement_item.inherited_from IS 'for an inherited control: the platform service (ismap.service) whose registered statement carries it';
+-------------------------------------------------------------------------------
+-- What a provider discloses about a service so that agencies can judge legal
+-- and foreign-law risk (docs/registry.md, "Disclosures"): the regions its
+-- customers can choose for their data, the governing law and the court of
+-- the contract, capital relationships and officers, and the penetration
+-- tests and vulnerability assessments third parties made.  One row per
+-- service, kept by its provider; a missing item (NULL, or no region) is
+-- reported by validation (DISCLOSURE_MISSING), a malformed one is refused
+-- here.  Private to the provider, the registrar and the auditing body
+-- until the service is registered; the registration freezes a copy (ismap.registered_content).
+-------------------------------------------------------------------------------
+
+-- ISO 3166-1 alpha-2, as assigned (249 codes)
+CREATE FUNCTION ismap.region_code_is_valid(code pg_catalog.text) RETURNS pg_catalog.bool
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT code ~ '^[A-Z]{2}$' AND pg_catalog.strpos(
+		' AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ'
+		' BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ'
+		' CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ'
+		' DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR'
+		' GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU'
+		' ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ'
+		' LA LB LC LI LK LR LS LT LU LV LY'
+		' MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ'
+		' NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA'
+		' RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ'
+		' TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ'
+		' VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW ', ' ' || code || ' ') > 0
+$$;
+COMMENT ON FUNCTION ismap.region_code_is_valid(pg_catalog.text) IS 'true when a text is an assigned ISO 3166-1 alpha-2 country code (upper case)';
+
+CREATE TABLE ismap.service_disclosure (
+	service_id			pg_catalog.int8 PRIMARY KEY REFERENCES ismap.service ON DELETE CASCADE,
+	regions				pg_catalog.text[],
+	governing_law		pg_catalog.text
+		CONSTRAINT service_disclosure_governing_law_not_blank CHECK (governing_law IS NULL OR NOT ismap.text_is_blank(governing_law)),
+	jurisdiction		pg_catalog.text
+		CONSTRAINT service_disclosure_jurisdiction_not_blank CHECK (jurisdiction IS NULL OR NOT ismap.text_is_blank(jurisdiction)),
+	capital_disclosure	pg_catalog.text
+		CONSTRAINT service_disclosure_capital_disclosure_not_blank CHECK (capital_disclosure IS NULL OR NOT ismap.text_is_blank(capital_disclosure)),
+	third_party_tests	pg_catalog.jsonb,
+	updated_at			pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE ismap.service_disclosure IS 'what the provider discloses about a service (regions for data, governing law, court, capital relationships, third-party tests); its provider''s, the registrar''s and the auditing body''s until the service is registered';
+COMMENT ON COLUMN ismap.service_disclosure.regions IS 'the regions customers can choose for their data: ISO 3166-1 alpha-2 codes, optionally with a region name after a hyphen (JP, JP-Tokyo)';
+COMMENT ON COLUMN ismap.service_disclosure.governing_law IS 'the law governing the service contract (e.g. 日本法)';
+COMMENT ON COLUMN ismap.service_disclosure.jurisdiction IS 'the court agreed for disputes (e.g. 東京地方裁判所)';
+COMMENT ON COLUMN ismap.service_disclosure.capital_disclosure IS 'capital relationships and officers (parent companies, foreign capital, officers'' nationalities)';
+COMMENT ON COLUMN ismap.service_disclosure.third_party_tests IS 'penetration tests and vulnerability assessments by third parties: an array of {"kind": "penetration_test"|"vulnerability_assessment", "performed_by": text, "performed_on": "YYYY-MM-DD", "scope": text (optional)}; [] when there were none';
+SELECT pg_catalog.pg_extension_config_dump('ismap.service_disclosure', '');
+
+-- A malformed item is refused naming the field (22023); a blank text is
+-- refused by the table's checks (23514).  Missing items are allowed: the
+-- provider fills the row in steps, validation lists what is missing.
+CREATE FUNCTION ismap_internal.service_disclosure_check() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r pg_catalog.text;
+	t pg_catalog.jsonb;
+	k pg_catalog.text;
+	n pg_catalog.int4 := 0;
+	ok pg_catalog.bool;
+BEGIN
+	IF NEW.regions IS NOT NULL THEN
+		FOREACH r IN ARRAY NEW.regions LOOP
+			IF r IS NULL OR NOT ismap.region_code_is_valid(pg_catalog.split_part(r, '-', 1))
+			   OR (pg_catalog.strpos(r, '-') > 0 AND (ismap.text_is_blank(pg_catalog.substr(r, 4)) OR r ~ '[[:cntrl:]]'))
+			   OR pg_catalog.length(r) > 100 THEN
+				RAISE EXCEPTION 'invalid region "%" in field "regions"', r
+					USING ERRCODE = 'invalid_parameter_value',
+						  DETAIL = 'A region is an ISO 3166-1 alpha-2 country code in upper case, optionally followed by a hyphen and a region name (JP, JP-Tokyo).';
+			END IF;
+		END LOOP;
+		IF pg_catalog.cardinality(NEW.regions) <> (SELECT pg_catalog.count(DISTINCT x) FROM pg_catalog.unnest(NEW.regions) x) THEN
+			RAISE EXCEPTION 'duplicate region in field "regions"' USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+	END IF;
+	IF NEW.third_party_tests IS NOT NULL THEN
+		IF pg_catalog.jsonb_typeof(NEW.third_party_tests) <> 'array' THEN
+			RAISE EXCEPTION 'field "third_party_tests" must be a JSON array' USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		FOR t IN SELECT e FROM pg_catalog.jsonb_array_elements(NEW.third_party_tests) e LOOP
+			n := n + 1;
+			IF pg_catalog.jsonb_typeof(t) <> 'object' THEN
+				RAISE EXCEPTION 'test % in field "third_party_tests" is not a JSON object', n USING ERRCODE = 'invalid_parameter_value';
+			END IF;
+			FOR k IN SELECT pg_catalog.jsonb_object_keys(t) LOOP
+				IF k NOT IN ('kind', 'performed_by', 'performed_on', 'scope') THEN
+					RAISE EXCEPTION 'test % in field "third_party_tests" has an unknown key "%"', n, k
+						USING ERRCODE = 'invalid_parameter_value',
+							  DETAIL = 'The keys are kind, performed_by, performed_on and scope.';
+				END IF;
+			END LOOP;
+			IF t->>'kind' IS NULL OR t->>'kind' NOT IN ('penetration_test', 'vulnerability_assessment')
+			   OR pg_catalog.jsonb_typeof(t->'kind') <> 'string' THEN
+				RAISE EXCEPTION 'test % in field "third_party_tests" has no valid "kind"', n
+					USING ERRCODE = 'invalid_parameter_value',
+						  DETAIL = 'The kind is "penetration_test" or "vulnerability_assessment".';
+			END IF;
+			IF pg_catalog.jsonb_typeof(t->'performed_by') IS DISTINCT FROM 'string' OR ismap.text_is_blank(t->>'performed_by') THEN
+				RAISE EXCEPTION 'test % in field "third_party_tests" does not name who performed it ("performed_by")', n
+					USING ERRCODE = 'invalid_parameter_value';
+			END IF;
+			ok := pg_catalog.jsonb_typeof(t->'performed_on') IS NOT DISTINCT FROM 'string'
+			   AND (t->>'performed_on') ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
+			IF ok THEN
+				BEGIN
+					PERFORM (t->>'performed_on')::pg_catalog.date;
+				EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
+					ok := false;
+				END;
+			END IF;
+			IF NOT ok THEN
+				RAISE EXCEPTION 'test % in field "third_party_tests" has no valid date "performed_on"', n
+					USING ERRCODE = 'invalid_parameter_value',
+						  DETAIL = 'The date is written YYYY-MM-DD.';
+			END IF;
+			IF t ? 'scope' AND pg_catalog.jsonb_typeof(t->'scope') <> 'string' THEN
+				RAISE EXCEPTION 'test % in field "third_party_tests" has a "scope" that is not a string', n
+					USING ERRCODE = 'invalid_parameter_value';
+			END IF;
+		END LOOP;
+	END IF;
+	NEW.updated_at := pg_catalog.now();
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.service_disclosure_check() IS 'trigger: refuses a disclosure with an unknown region code or a malformed third-party test record (22023, naming the field)';
+
+CREATE TRIGGER service_disclosure_check BEFORE INSERT OR UPDATE ON ismap.service_disclosure
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.service_disclosure_check();
+ALTER TABLE ismap.service_disclosure ENABLE ALWAYS TRIGGER service_disclosure_check;
+
+-- The items of a service's disclosure that are missing (for validation's
+-- DISCLOSURE_MISSING), in the table's column order; every item when the
+-- service has no row.
+CREATE FUNCTION ismap_internal.disclosure_missing_items(p_service_id pg_catalog.int8) RETURNS pg_catalog.text[]
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT COALESCE((
+		SELECT pg_catalog.array_remove(ARRAY[
+			CASE WHEN COALESCE(pg_catalog.cardinality(d.regions), 0) = 0 THEN 'regions' END,
+			CASE WHEN d.governing_law IS NULL THEN 'governing_law' END,
+			CASE WHEN d.jurisdiction IS NULL THEN 'jurisdiction' END,
+			CASE WHEN d.capital_disclosure IS NULL THEN 'capital_disclosure' END,
+			CASE WHEN d.third_party_tests IS NULL THEN 'third_party_tests' END], NULL)
+		FROM ismap.service_disclosure d WHERE d.service_id = p_service_id),
+		ARRAY['regions', 'governing_law', 'jurisdiction', 'capital_disclosure', 'third_party_tests'])
+$$;
+COMMENT ON FUNCTION ismap_internal.disclosure_missing_items(pg_catalog.int8) IS 'the items of a service''s disclosure that are missing (all of them without a row)';
+ALTER TABLE ismap.service_disclosure ENABLE ROW LEVEL SECURITY;
+-------------------------------------------------------------------------------
+-- What was registered (docs/registry.md, "Registered content"): one row per
+-- registration, written by a trigger in the transaction that inserts the
+-- registration, and never changed afterwards.  The live rows (the service's
+-- name and models, its provider, its platforms, its disclosure) go on
+-- changing; the list of a past date shows what was registered then.  A
+-- renewal is a new registration and so a new row.
+--
+-- The trigger is an ordinary one (not ENABLE ALWAYS): a restore and a
+-- logical replica replay the rows of this table themselves under
+-- session_replication_role = replica, where it does not fire.  Nobody
+-- updates, deletes or truncates a row, the owner included: the registry's
+-- only maintenance of the table is the back-fill of the upgrade to 0.3.0,
+-- an INSERT.
+-------------------------------------------------------------------------------
+CREATE TABLE ismap.registered_content (
+	registration_id		pg_catalog.int8 PRIMARY KEY REFERENCES ismap.registration,
+	registration_number	pg_catalog.text NOT NULL,
+	program				pg_catalog.text NOT NULL DEFAULT 'ISMAP'
+		CONSTRAINT registered_content_program CHECK (program OPERATOR(pg_catalog.=) ANY (ARRAY['ISMAP', 'ISMAP-LIU']::pg_catalog.text[])),
+	service_id			pg_catalog.int8 NOT NULL,
+	service_name		pg_catalog.text NOT NULL,
+	csp_id				pg_catalog.int8 NOT NULL,
+	csp_name			pg_catalog.text NOT NULL,
+	corporate_number	pg_catalog.text NOT NULL,
+	level				ismap.level NOT NULL,
+	scope				pg_catalog.text NOT NULL,
+	delivery_models		ismap.delivery_model[] NOT NULL,
+	deployment_models	ismap.deployment_model[] NOT NULL,
+	responsibility		pg_catalog.jsonb NOT NULL,
+	platforms			pg_catalog.jsonb NOT NULL,
+	regions				pg_catalog.text[],
+	governing_law		pg_catalog.text,
+	jurisdiction		pg_catalog.text,
+	capital_disclosure	pg_catalog.text,
+	third_party_tests	pg_catalog.jsonb,
+	audit_id			pg_catalog.int8 NOT NULL,
+	audit_body_id		pg_catalog.int8 NOT NULL,
+	audit_body			pg_catalog.text NOT NULL,
+	period_start		pg_catalog.date NOT NULL,
+	period_end			pg_catalog.date NOT NULL,
+	framework_id		pg_catalog.text NOT NULL,
+	framework_version	pg_catalog.text,
+	responsibility_matrix pg_catalog.jsonb NOT NULL,
+	registered_on		pg_catalog.date NOT NULL,
+	recorded_at			pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	backfilled			pg_catalog.bool NOT NULL DEFAULT false
+);
+COMMENT ON TABLE ismap.registered_content IS 'what was registered: one row per registration, frozen when the registration is inserted (never updated); public';
+COMMENT ON COLUMN ismap.registered_content.program IS 'ISMAP, or ISMAP-LIU (ISMAP for Low-Impact Use)';
+COMMENT ON COLUMN ismap.registered_content.responsibility IS 'the service''s responsibility split per delivery model (service.responsibility) when registered';
+COMMENT ON COLUMN ismap.registered_content.platforms IS 'the platforms the service ran on: [{"service_id", "name", "registration_number", "self_assessed"}]; name and number only of a platform registered that day';
+COMMENT ON COLUMN ismap.registered_content.third_party_tests IS 'the disclosure''s third-party tests (see ismap.service_disclosure)';
+COMMENT ON COLUMN ismap.registered_content.responsibility_matrix IS 'the customer responsibility matrix: one object per selected control of the statement, {"control_id", "responsibility", "inherited_from", "platform", "platform_registration_number"}, in control order';
+COMMENT ON COLUMN ismap.registered_content.recorded_at IS 'when the row was written';
+COMMENT ON COLUMN ismap.registered_content.backfilled IS 'written by the upgrade to 0.3.0 from the rows as they were then, not at the registration';
+CREATE INDEX registered_content_number_idx ON ismap.registered_content (registration_number);
+SELECT pg_catalog.pg_extension_config_dump('ismap.registered_content', '');
+
+-- The registered content of the registrations named, from the rows as
+-- they are now: one set-based query, so that a bulk load of registrations
+-- (one statement) writes its snapshots in one go.  Platforms and inherited
+-- controls name the platform's registration in force on the registration
+-- day (a platform not registered that day is named by id only: its name
+-- is not public).
+CREATE FUNCTION ismap_internal.registered_content_of(p_registration_ids pg_catalog.int8[])
+RETURNS SETOF ismap.registered_content
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT reg.registration_id, reg.registration_number, 'ISMAP', s.service_id, s.name, c.csp_id, c.name,
+		   c.corporate_number, reg.level, s.scope, s.delivery_models, s.deployment_models, s.responsibility,
+		   COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+					'service_id', d.base_service_id,
+					'name', CASE WHEN pn.number IS NOT NULL THEN bs.name END,
+					'registration_number', pn.number,
+					'self_assessed', d.self_assessed_audit_id IS NOT NULL) ORDER BY d.base_service_id)
+				FROM ismap.service_dependency d
+				JOIN ismap.service bs ON bs.service_id = d.base_service_id
+				LEFT JOIN LATERAL (
+					SELECT br.registration_number AS number FROM ismap.registration br
+					WHERE br.service_id = d.base_service_id AND br.registered_on <= reg.registered_on
+					  AND (br.ended_on IS NULL OR br.ended_on > reg.registered_on)
+					ORDER BY br.registered_on DESC, br.registration_id DESC LIMIT 1) pn ON true
+				WHERE d.service_id = reg.service_id), '[]'),
+		   d.regions, d.governing_law, d.jurisdiction, d.capital_disclosure, d.third_party_tests,
+		   a.audit_id, b.audit_body_id, b.name, a.period_start, a.period_end, a.framework_id, f.version,
+		   COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+					'control_id', si.control_id::pg_catalog.text,
+					'responsibility', si.responsibility,
+					'inherited_from', si.inherited_from,
+					'platform', CASE WHEN pn.number IS NOT NULL THEN ps.name END,
+					'platform_registration_number', pn.number) ORDER BY si.control_id USING OPERATOR(ismap.<))
+				FROM ismap.statement_item si
+				LEFT JOIN ismap.service ps ON ps.service_id = si.inherited_from
+				LEFT JOIN LATERAL (
+					SELECT pr.registration_number AS number FROM ismap.registration pr
+					WHERE pr.service_id = si.inherited_from AND pr.registered_on <= reg.registered_on
+					  AND (pr.ended_on IS NULL OR pr.ended_on > reg.registered_on)
+					ORDER BY pr.registered_on DESC, pr.registration_id DESC LIMIT 1) pn ON true
+				WHERE si.audit_id = reg.audit_id AND si.selected), '[]'),
+		   reg.registered_on, pg_catalog.now(), false
+	FROM ismap.registration reg
+	JOIN ismap.service s ON s.service_id = reg.service_id
+	JOIN ismap.csp c ON c.csp_id = s.csp_id
+	JOIN ismap.audit a ON a.audit_id = reg.audit_id
+	JOIN ismap.audit_body b ON b.audit_body_id = a.audit_body_id
+	JOIN ismap.framework f ON f.framework_id = a.framework_id
+	LEFT JOIN ismap.service_disclosure d ON d.service_id = reg.service_id
+	WHERE reg.registration_id = ANY (p_registration_ids)
+$$;
+COMMENT ON FUNCTION ismap_internal.registered_content_of(pg_catalog.int8[]) IS 'the registered content of the registrations named, from the live rows (what the registration trigger and the 0.3.0 back-fill write)';
+
+-- The owner's rights: the registrar's decision freezes what its provider
+-- disclosed and stated, which the registrar's own role may not read
+-- through every policy (statement_item forces row-level security).  A
+-- statement trigger with the inserted rows: one query per statement.
+CREATE FUNCTION ismap_internal.registered_content_trigger() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	INSERT INTO ismap.registered_content
+	SELECT * FROM ismap_internal.registered_content_of(ARRAY(SELECT n.registration_id FROM new_registrations n));
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.registered_content_trigger() IS 'trigger: writes the registered content of the registrations a statement inserted, in the same transaction';
+
+-- The back-fill: a snapshot of every registration made before this
+-- version, from the rows as they are at the upgrade (what was registered
+-- then is not known any more); marked backfilled (docs/upgrading.md)
+INSERT INTO ismap.registered_content
+SELECT c.registration_id, c.registration_number, c.program, c.service_id, c.service_name, c.csp_id,
+	   c.csp_name, c.corporate_number, c.level, c.scope, c.delivery_models, c.deployment_models,
+	   c.responsibility, c.platforms, c.regions, c.governing_law, c.jurisdiction, c.capital_disclosure,
+	   c.third_party_tests, c.audit_id, c.audit_body_id, c.audit_body, c.period_start, c.period_end,
+	   c.framework_id, c.framework_version, c.responsibility_matrix, c.registered_on, c.recorded_at, true
+FROM ismap_internal.registered_content_of(ARRAY(SELECT r.registration_id FROM ismap.registration r)) c
+ORDER BY c.registration_id;
+
+CREATE TRIGGER registration_registered_content AFTER INSERT ON ismap.registration
+	REFERENCING NEW TABLE AS new_registrations
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.registered_content_trigger();
+
+CREATE FUNCTION ismap_internal.registered_content_frozen() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RAISE EXCEPTION 'registered content is never changed'
+		USING ERRCODE = 'insufficient_privilege',
+			  DETAIL = 'The row records what was registered on the registration day.',
+			  HINT = 'A renewal registers the service anew, with a new row.';
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.registered_content_frozen() IS 'trigger: refuses UPDATE, DELETE and TRUNCATE of registered content';
+
+CREATE TRIGGER registered_content_frozen BEFORE UPDATE OR DELETE ON ismap.registered_content
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.registered_content_frozen();
+CREATE TRIGGER registered_content_no_truncate BEFORE TRUNCATE ON ismap.registered_content
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.registered_content_frozen();
+ALTER TABLE ismap.registered_content ENABLE ALWAYS TRIGGER registered_content_frozen;
+ALTER TABLE ismap.registered_content ENABLE ALWAYS TRIGGER registered_content_no_truncate;
+-------------------------------------------------------------------------------
+-- The list as agencies and the public read it (docs/registry.md, "The
+-- published list"): the registrations in force on a day, each with its
+-- registered content, every column text, in registration number order.
+-- A registration is in force from its registration day to its last day of
+-- validity, and no longer from the day it ended (expired, delisted,
+-- replaced by a renewal); both come from the registration, the content
+-- from its frozen snapshot, so any past day is reproduced as it was.
+-- Dates are written YYYY-MM-DD whatever the session's DateStyle.
+-- Everything read is public: the functions run with the caller's rights.
+-------------------------------------------------------------------------------
+CREATE FUNCTION ismap.published_list(as_of pg_catalog.date DEFAULT CURRENT_DATE, program pg_catalog.text DEFAULT 'ISMAP')
+RETURNS TABLE (registration_number pg_catalog.text, service_name pg_catalog.text, csp_name pg_catalog.text,
+	corporate_number pg_catalog.text, level pg_catalog.text, delivery_models pg_catalog.text,
+	deployment_models pg_catalog.text, scope pg_catalog.text, platforms pg_catalog.text, regions pg_catalog.text,
+	governing_law pg_catalog.text, jurisdiction pg_catalog.text, capital_disclosure pg_catalog.text,
+	third_party_tests pg_catalog.text, audit_body pg_catalog.text, period_start pg_catalog.text,
+	period_end pg_catalog.text, control_standard pg_catalog.text, registered_on pg_catalog.text,
+	valid_until pg_catalog.text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF as_of IS NULL THEN
+		RAISE EXCEPTION 'the date of the list must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF program IS NULL OR program NOT IN ('ISMAP', 'ISMAP-LIU') THEN
+		RAISE EXCEPTION 'unknown program "%"', program
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The programs are ISMAP and ISMAP-LIU.';
+	END IF;
+	RETURN QUERY
+	SELECT c.registration_number, c.service_name, c.csp_name, c.corporate_number, c.level::pg_catalog.text,
+		   pg_catalog.array_to_string(c.delivery_models, ', '),
+		   pg_catalog.array_to_string(c.deployment_models, ', '),
+		   c.scope,
+		   (SELECT pg_catalog.string_agg(CASE WHEN p->>'registration_number' IS NOT NULL
+					THEN pg_catalog.format('%s (%s)', p->>'name', p->>'registration_number')
+					ELSE 'self-assessed platform' END, ', ' ORDER BY o)
+			FROM pg_catalog.jsonb_array_elements(c.platforms) WITH ORDINALITY AS x(p, o)),
+		   pg_catalog.array_to_string(c.regions, ', '),
+		   c.governing_law, c.jurisdiction, c.capital_disclosure,
+		   (SELECT pg_catalog.string_agg(pg_catalog.concat_ws(' ', t->>'kind', t->>'performed_on', t->>'performed_by'), ', ' ORDER BY o)
+			FROM pg_catalog.jsonb_array_elements(c.third_party_tests) WITH ORDINALITY AS y(t, o)),
+		   c.audit_body, pg_catalog.to_char(c.period_start, 'YYYY-MM-DD'), pg_catalog.to_char(c.period_end, 'YYYY-MM-DD'),
+		   pg_catalog.concat_ws(' ', c.framework_id, c.framework_version),
+		   pg_catalog.to_char(r.registered_on, 'YYYY-MM-DD'), pg_catalog.to_char(r.valid_until, 'YYYY-MM-DD')
+	FROM ismap.registered_content c
+	JOIN ismap.registration r ON r.registration_id = c.registration_id
+	WHERE c.program = published_list.program
+	  AND r.registered_on <= published_list.as_of AND r.valid_until >= published_list.as_of
+	  AND (r.ended_on IS NULL OR r.ended_on > published_list.as_of)
+	ORDER BY c.registration_number COLLATE "C";
+END
+$$;
+COMMENT ON FUNCTION ismap.published_list(pg_catalog.date, pg_catalog.text) IS 'the published list of a program (ISMAP, ISMAP-LIU) as it stood on a day: the registrations in force with their registered content, text columns, in registration number order';
+
+-- What changed between the lists of two days: a registration number on the
+-- second list only (added), on the first only (removed), or on both with
+-- other content (changed: the columns that differ, in column order).
+CREATE FUNCTION ismap.published_list_changes(from_date pg_catalog.date, to_date pg_catalog.date, program pg_catalog.text DEFAULT 'ISMAP')
+RETURNS TABLE (change pg_catalog.text, registration_number pg_catalog.text, service_name pg_catalog.text,
+	changed_columns pg_catalog.text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF from_date IS NULL OR to_date IS NULL THEN
+		RAISE EXCEPTION 'the dates of the lists must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF from_date > to_date THEN
+		RAISE EXCEPTION 'from_date % is after to_date %', pg_catalog.to_char(from_date, 'YYYY-MM-DD'),
+			pg_catalog.to_char(to_date, 'YYYY-MM-DD') USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	RETURN QUERY
+	WITH a AS (SELECT l.registration_number AS k, pg_catalog.to_jsonb(l) AS j FROM ismap.published_list(from_date, program) l),
+		 b AS (SELECT l.registration_number AS k, pg_catalog.to_jsonb(l) AS j FROM ismap.published_list(to_date, program) l)
+	SELECT CASE WHEN a.k IS NULL THEN 'added' WHEN b.k IS NULL THEN 'removed' ELSE 'changed' END,
+		   COALESCE(b.k, a.k),
+		   COALESCE(b.j, a.j)->>'service_name',
+		   CASE WHEN a.k IS NOT NULL AND b.k IS NOT NULL THEN
+			   (SELECT pg_catalog.string_agg(lb.column_name, ', ' ORDER BY lb.ord)
+				FROM ismap.published_list_labels('en') WITH ORDINALITY AS lb(column_name, label, ord)
+				WHERE a.j->lb.column_name IS DISTINCT FROM b.j->lb.column_name) END
+	FROM a FULL JOIN b ON a.k = b.k
+	WHERE a.k IS NULL OR b.k IS NULL OR a.j <> b.j
+	ORDER BY COALESCE(b.k, a.k) COLLATE "C", 1;
+END
+$$;
+COMMENT ON FUNCTION ismap.published_list_changes(pg_catalog.date, pg_catalog.date, pg_catalog.text) IS 'what changed in a program''s published list between two days: added, removed or changed registrations (with the columns that changed)';
+
+-- The columns of the list with their Japanese and English labels, in order.
+CREATE FUNCTION ismap.published_list_labels(lang pg_catalog.text)
+RETURNS TABLE (column_name pg_catalog.text, label pg_catalog.text)
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF lang IS NULL OR lang NOT IN ('ja', 'en') THEN
+		RAISE EXCEPTION 'unknown language "%"', lang
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The labels are in ja and en.';
+	END IF;
+	RETURN QUERY SELECT v.column_name, CASE lang WHEN 'ja' THEN v.ja ELSE v.en END FROM (VALUES
+		(1, 'registration_number', '登録番号', 'Registration number'),
+		(2, 'service_name', 'クラウドサービスの名称', 'Cloud service'),
+		(3, 'csp_name', '事業者名', 'Provider'),
+		(4, 'corporate_number', '法人番号', 'Corporate number'),
+		(5, 'level', '登録レベル', 'Level'),
+		(6, 'delivery_models', 'サービス形態', 'Delivery models'),
+		(7, 'deployment_models', '配備モデル', 'Deployment models'),
+		(8, 'scope', '対象範囲', 'Scope'),
+		(9, 'platforms', '利用する基盤サービス', 'Platforms'),
+		(10, 'regions', 'データ保管地域', 'Data regions'),
+		(11, 'governing_law', '準拠法', 'Governing law'),
+		(12, 'jurisdiction', '管轄裁判所', 'Court of jurisdiction'),
+		(13, 'capital_disclosure', '資本関係・役員等', 'Capital relationships and officers'),
+		(14, 'third_party_tests', '第三者による検査', 'Third-party tests'),
+		(15, 'audit_body', '監査機関', 'Audit body'),
+		(16, 'period_start', '監査対象期間（開始）', 'Audited period from'),
+		(17, 'period_end', '監査対象期間（終了）', 'Audited period to'),
+		(18, 'control_standard', '管理基準', 'Control standard'),
+		(19, 'registered_on', '登録日', 'Registered on'),
+		(20, 'valid_until', '有効期限', 'Valid until')) v(ord, column_name, ja, en)
+	ORDER BY v.ord;
+END
+$$;
+COMMENT ON FUNCTION ismap.published_list_labels(pg_catalog.text) IS 'the column names of ismap.published_list with their labels in Japanese (ja) or English (en), in column order';
+-------------------------------------------------------------------------------
+-- ismap-jobs publish --out DIR writes the published list as files
+-- (docs/jobs.md, "publish").  The files are written by the client; this
+-- function is the job's part of the ledger: one action per registration on
+-- each program's list of the day ("listed", "listed_liu") and one per
+-- change since the previous successful publish ("added", "removed",
+-- "changed"; the registration number in detail), so that job_run records
+-- what was published.  The previous
+-- publish is the newest succeeded run of the job other than this one.
+-------------------------------------------------------------------------------
+CREATE FUNCTION ismap_internal.job_publish(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH prev AS (
+		SELECT COALESCE((SELECT r.as_of FROM ismap.job_run r
+						 WHERE r.job = 'publish' AND r.status = 'succeeded' AND r.run_id IS DISTINCT FROM $3
+						 ORDER BY r.finished_at DESC, r.run_id DESC LIMIT 1), '-infinity'::pg_catalog.date) AS d
+	)
+	SELECT x.action, x.object_id, x.detail FROM (
+		SELECT 1 AS k, CASE p.program WHEN 'ISMAP' THEN 'listed' ELSE 'listed_liu' END AS action,
+			   NULL::pg_catalog.int8 AS object_id, l.registration_number AS detail
+		FROM (VALUES ('ISMAP'::pg_catalog.text), ('ISMAP-LIU')) p(program),
+			 LATERAL ismap.published_list($1, p.program) l
+		UNION ALL
+		SELECT 2, ch.change, NULL::pg_catalog.int8,
+			   pg_catalog.concat_ws(': ', ch.registration_number, ch.changed_columns)
+		FROM prev, LATERAL ismap.published_list_changes(LEAST(prev.d, $1), $1, 'ISMAP') ch) x
+	ORDER BY x.k, x.detail COLLATE "C"
+$$;
+COMMENT ON FUNCTION ismap_internal.job_publish(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'publish job: the registrations on each program''s list of the day (listed, listed_liu) and the changes of the ISMAP list since the previous successful publish (added, removed, changed); ismap-jobs writes the files';
+
+INSERT INTO ismap.job (job_name, function, lock_key, description, run_order)
+VALUES ('publish', 'ismap_internal.job_publish(pg_catalog.date, pg_catalog.bool, pg_catalog.int8)', 106,
+	'write the published list as files (ismap-jobs publish --out DIR; skipped by "all" without --out)', 60);
+-- dependency_dot: a day, the registered services only, a title, a legend, a layout for hundreds
+DROP FUNCTION ismap.dependency_dot(pg_catalog.int8);
+-- Graphviz DOT of services and their platforms; an edge points from a
+-- service to the base it runs on, dashed when the dependency was
+-- self-assessed.  With a service: only what is connected to it.
+--
+-- Made to be read (docs/registry.md, "Reports"): a title with the day and
+-- the count, a legend of the status colours, the status of each service
+-- as of that day (from its registrations' dates, as the published list
+-- counts them), optionally only the services registered that day, a
+-- CJK-capable font, and a layout that stays readable at hundreds of
+-- services: the services nothing runs on (most SaaS) are spread over up to
+-- six ranks above their platform instead of one rank thousands of pixels
+-- wide, which is what Graphviz's unflatten tool does.
+CREATE FUNCTION ismap.dependency_dot(p_service_id pg_catalog.int8 DEFAULT NULL, p_as_of pg_catalog.date DEFAULT CURRENT_DATE,
+	p_active_only pg_catalog.bool DEFAULT false) RETURNS pg_catalog.text
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH RECURSIVE
+	up (service_id, via) AS (
+		SELECT p_service_id, ARRAY[p_service_id]
+		WHERE p_service_id IS NOT NULL
+		UNION ALL
+		SELECT d.base_service_id, up.via OPERATOR(pg_catalog.||) d.base_service_id
+		FROM up JOIN ismap.service_dependency d ON d.service_id = up.service_id
+		WHERE d.base_service_id <> ALL (up.via)
+	),
+	down (service_id, via) AS (
+		SELECT p_service_id, ARRAY[p_service_id]
+		WHERE p_service_id IS NOT NULL
+		UNION ALL
+		SELECT d.service_id, down.via OPERATOR(pg_catalog.||) d.service_id
+		FROM down JOIN ismap.service_dependency d ON d.base_service_id = down.service_id
+		WHERE d.service_id <> ALL (down.via)
+	),
+	picked AS (
+		SELECT s.service_id FROM ismap.service s WHERE p_service_id IS NULL
+		UNION SELECT service_id FROM up
+		UNION SELECT service_id FROM down
+	),
+	-- each service's newest registration made by the day, and its status
+	-- that day; the name it was registered with
+	node0 AS (
+		SELECT s.service_id, COALESCE(c.service_name, s.name) AS name, r.registration_number,
+			   CASE WHEN r.registration_id IS NULL THEN 'unregistered'
+					WHEN r.valid_until >= p_as_of AND (r.ended_on IS NULL OR r.ended_on > p_as_of)
+						THEN CASE WHEN r.status = 'suspended' AND p_as_of >= CURRENT_DATE THEN 'suspended' ELSE 'active' END
+					WHEN r.ended_on IS NOT NULL AND r.ended_on <= p_as_of AND r.status = 'delisted' THEN 'delisted'
+					ELSE 'expired' END AS status
+		FROM picked p
+		JOIN ismap.service s ON s.service_id = p.service_id
+		LEFT JOIN LATERAL (
+			SELECT x.registration_id, x.registration_number, x.registered_on, x.valid_until, x.ended_on, x.status
+			FROM ismap.registration x
+			WHERE x.service_id = s.service_id AND x.registered_on <= p_as_of
+			ORDER BY x.registered_on DESC, x.registration_id DESC
+			LIMIT 1) r ON true
+		LEFT JOIN ismap.registered_content c ON c.registration_id = r.registration_id
+	),
+	node AS (
+		SELECT n.* FROM node0 n
+		WHERE NOT p_active_only OR n.status = ANY (ARRAY['active', 'suspended'])
+	),
+	edge AS (
+		SELECT d.service_id, d.base_service_id, d.self_assessed_audit_id
+		FROM ismap.service_dependency d
+		WHERE d.service_id IN (SELECT service_id FROM node) AND d.base_service_id IN (SELECT service_id FROM node)
+	),
+	-- services nothing shown runs on, spread over six ranks
+	leaf AS (
+		SELECT n.service_id, (pg_catalog.row_number() OVER (ORDER BY n.service_id) - 1) % 6 + 1 AS minlen
+		FROM node n
+		WHERE NOT EXISTS (SELECT 1 FROM edge e WHERE e.base_service_id = n.service_id)
+		  AND EXISTS (SELECT 1 FROM edge e WHERE e.service_id = n.service_id)
+	)
+	SELECT 'digraph ismap_dependencies {' OPERATOR(pg_catalog.||) E'\n'
+		OPERATOR(pg_catalog.||) pg_catalog.format(
+			E'  graph [label="%s", labelloc=t, fontsize=20, fontname="Noto Sans CJK JP", rankdir=BT, newrank=true, ranksep=0.5, nodesep=0.12];\n',
+			pg_catalog.format('ISMAP platform dependencies as of %s (%s services%s)',
+				pg_catalog.to_char(p_as_of, 'YYYY-MM-DD'), (SELECT pg_catalog.count(*) FROM node),
+				CASE WHEN p_active_only THEN ', registered only' ELSE '' END))
+		OPERATOR(pg_catalog.||) E'  node [shape=box, style="rounded,filled", fontname="Noto Sans CJK JP", fontsize=10];\n'
+		OPERATOR(pg_catalog.||) E'  edge [color="#555555", arrowsize=0.6];\n'
+		OPERATOR(pg_catalog.||) E'  subgraph cluster_legend {\n    label="status"; fontsize=12; style=rounded; color="#999999";\n'
+		OPERATOR(pg_catalog.||) E'    legend_active [label="active", fillcolor="#c8e6c9"];\n'
+		OPERATOR(pg_catalog.||) E'    legend_suspended [label="suspended", fillcolor="#fff59d"];\n'
+		OPERATOR(pg_catalog.||) E'    legend_expired [label="expired", fillcolor="#e0e0e0"];\n'
+		OPERATOR(pg_catalog.||) E'    legend_delisted [label="delisted", fillcolor="#ef9a9a"];\n'
+		OPERATOR(pg_catalog.||) E'    legend_unregistered [label="not registered", fillcolor="#ffffff"];\n'
+		OPERATOR(pg_catalog.||) E'    legend_active -> legend_suspended -> legend_expired -> legend_delisted -> legend_unregistered [style=invis];\n  }\n'
+		OPERATOR(pg_catalog.||) COALESCE((
+			SELECT pg_catalog.string_agg(pg_catalog.format('  s%s [label="%s\n%s", fillcolor="%s"];',
+				n.service_id,
+				pg_catalog.replace(pg_catalog.replace(n.name, '\', '\\'), '"', '\"'),
+				CASE WHEN n.registration_number IS NULL THEN 'not registered'
+					 ELSE n.registration_number OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) n.status END,
+				CASE n.status WHEN 'active' THEN '#c8e6c9' WHEN 'suspended' THEN '#fff59d'
+					 WHEN 'delisted' THEN '#ef9a9a' WHEN 'expired' THEN '#e0e0e0' ELSE '#ffffff' END),
+				E'\n' ORDER BY n.service_id) OPERATOR(pg_catalog.||) E'\n'
+			FROM node n), '')
+		OPERATOR(pg_catalog.||) COALESCE((
+			SELECT pg_catalog.string_agg(pg_catalog.format('  s%s -> s%s%s;', e.service_id, e.base_service_id,
+				CASE WHEN e.self_assessed_audit_id IS NOT NULL OR l.minlen > 1 THEN
+					' [' OPERATOR(pg_catalog.||) pg_catalog.concat_ws(', ',
+						CASE WHEN e.self_assessed_audit_id IS NOT NULL THEN 'style=dashed, label="self-assessed"' END,
+						CASE WHEN l.minlen > 1 THEN 'minlen=' OPERATOR(pg_catalog.||) l.minlen END) OPERATOR(pg_catalog.||) ']'
+					ELSE '' END),
+				E'\n' ORDER BY e.service_id, e.base_service_id) OPERATOR(pg_catalog.||) E'\n'
+			FROM edge e LEFT JOIN leaf l ON l.service_id = e.service_id), '')
+		OPERATOR(pg_catalog.||) '}' OPERATOR(pg_catalog.||) E'\n'
+$$;
+COMMENT ON FUNCTION ismap.dependency_dot(pg_catalog.int8, pg_catalog.date, pg_catalog.bool) IS 'Graphviz DOT of services and the platforms they run on (all services, or those connected to one), coloured by their status on a day, with a title, a legend and a layout readable at hundreds of services; only the services registered that day with p_active_only';
+
+-- ==== create_roles and the policies with disclosures and registered content (issue 18) ====
+CREATE OR REPLACE FUNCTION ismap.create_roles() RETURNS pg_catalog.text[]
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	made pg_catalog.text[] := '{}';
+	r pg_catalog.text;
+	f pg_catalog.regprocedure;
+	owner pg_catalog.name;
+BEGIN
+	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
+		RAISE EXCEPTION 'ismap.create_roles() must be run by a superuser' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	FOREACH r IN ARRAY ARRAY['ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs'] LOOP
+		IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+			EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
+			made := made || r;
+		END IF;
+		EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA ismap TO %I', r);
+	END LOOP;
+	SELECT pg_catalog.pg_get_userbyid(n.nspowner) INTO owner FROM pg_catalog.pg_namespace n WHERE n.nspname = 'ismap';
+
+	-- everyone: the catalogs, the published registry and its reports, the policy
+	GRANT SELECT ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
+		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param, ismap.policy,
+		ismap.service_change, ismap.sla_template,
+		ismap.sampling_table, ismap.registry, ismap.registry_listing, ismap.registration, ismap.registry_event, ismap.event_chain_seal,
+		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency,
+		ismap.job, ismap.registered_content, ismap.service_disclosure
+		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs;
+	-- the registrar: every table to read; edits the catalogs, the policy,
+	-- the parties and the classification; decides through the functions.
+	-- Its table-level UPDATE and DELETE let it LOCK these tables in any
+	-- mode: it is staff and trusted, as their only editor (docs/security.md,
+	-- A2-09); no party holds such a privilege on any table
+	GRANT SELECT ON ALL TABLES IN SCHEMA ismap TO ismap_registrar;
+	GRANT INSERT, UPDATE, DELETE ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
+		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param,
+		ismap.sla_template, ismap.sampling_table,
+		ismap.audit_body, ismap.auditor, ismap.auditor_qualification, ismap.audit_body_selection,
+		ismap.csp, ismap.organization, ismap.information_asset, ismap.information_system, ismap.system_asset
+		TO ismap_registrar;
+	GRANT INSERT, UPDATE ON ismap.policy TO ismap_registrar;
+	GRANT SELECT ON ismap.organization, ismap.information_asset, ismap.information_system,
+		ismap.system_asset TO ismap_reader;
+	-- an auditor: its own body's people and audits; statements, results
+	-- and control tests of its own audits while they are open
+	GRANT SELECT ON ismap.auditor, ismap.auditor_qualification, ismap.audit, ismap.application,
+		ismap.statement_item, ismap.audit_result, ismap.control_test, ismap.control_test_evaluation TO ismap_auditor;
+	-- A table-level UPDATE or DELETE would let a party LOCK the whole table
+	-- in any mode and stall every other party (A2-09): the parties get
+	-- column-level UPDATE, and delete through ismap.delete_* (0.2.0 granted
+	-- the whole tables: taken back first, which takes the columns' too)
+	REVOKE UPDATE, DELETE ON ismap.audit_result, ismap.control_test FROM ismap_auditor;
+	REVOKE UPDATE, DELETE ON ismap.statement_item FROM ismap_csp;
+	REVOKE DELETE ON ismap.service_dependency FROM ismap_csp;
+	GRANT INSERT ON ismap.audit_result, ismap.control_test TO ismap_auditor;
+	GRANT UPDATE (audit_id, control_id, result, rationale) ON ismap.audit_result TO ismap_auditor;
+	GRANT UPDATE (audit_id, control_id, frequency, population, sample_size, deviations, seed)
+		ON ismap.control_test TO ismap_auditor;
+	-- every column of an audit but its decision date, which only the
+	-- decisions write (0.2.0 granted the whole table: taken back first)
+	REVOKE INSERT, UPDATE ON ismap.audit FROM ismap_auditor;
+	GRANT INSERT (audit_id, service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id,
+				  period_start, period_end, report_date, scope),
+		  UPDATE (service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id,
+				  period_start, period_end, report_date, scope) ON ismap.audit TO ismap_auditor;
+	-- a provider: its own services, platforms, statements and applications
+	-- a registered service's scope and models change only through a reported
+	-- change and a new audit, and only an audit decides that a platform was
+	-- assessed: the provider holds no privilege on those columns
+	GRANT INSERT ON ismap.service TO ismap_csp;
+	GRANT UPDATE (name, responsibility) ON ismap.service TO ismap_csp;
+	GRANT INSERT (service_id, base_service_id) ON ismap.service_dependency TO ismap_csp;
+	GRANT INSERT ON ismap.statement_item TO ismap_csp;
+	GRANT UPDATE (audit_id, framework_id, control_id, selected, exclusion_reason, responsibility, inherited_from) ON ismap.statement_item TO ismap_csp;
+	-- its services' disclosures (no DELETE: A2-09; a missing item is NULL)
+	GRANT INSERT (service_id, regions, governing_law, jurisdiction, capital_disclosure, third_party_tests),
+		  UPDATE (regions, governing_law, jurisdiction, capital_disclosure, third_party_tests)
+		ON ismap.service_disclosure TO ismap_csp;
+	GRANT UPDATE (self_assessed_audit_id) ON ismap.service_dependency TO ismap_auditor, ismap_registrar;
+	GRANT SELECT, INSERT ON ismap.application TO ismap_csp;
+	GRANT UPDATE (status, decided_on, decision_reason) ON ismap.application TO ismap_csp;
+	GRANT SELECT ON ismap.audit, ismap.statement_item, ismap.audit_result, ismap.control_test,
+		ismap.control_test_evaluation TO ismap_csp;
+	GRANT UPDATE (name, address) ON ismap.csp TO ismap_csp;
+	-- a provider reports its own services' changes and feeds their evidence
+	-- (what was reported: not its coverage, nor the reporting date)
+	GRANT SELECT ON ismap.service_change, ismap.evidence TO ismap_csp;
+	REVOKE INSERT ON ismap.service_change FROM ismap_csp;
+	GRANT INSERT (service_id, kind, effective_on, description, reported_by) ON ismap.service_change TO ismap_csp;
+	GRANT INSERT ON ismap.evidence TO ismap_csp;
+	GRANT INSERT ON ismap.service_change TO ismap_registrar;
+	GRANT USAGE ON ALL SEQUENCES IN SCHEMA ismap TO ismap_registrar, ismap_auditor, ismap_csp;
+	-- but not the numbers of what only the extension's functions write:
+	-- nextval would burn event and registration ids, leaving gaps that
+	-- look like deleted rows
+	REVOKE USAGE ON SEQUENCE ismap.registry_event_event_id_seq, ismap.registration_registration_id_seq,
+		ismap.job_run_run_id_seq, ismap.notice_notice_id_seq FROM ismap_registrar, ismap_auditor, ismap_csp;
+	-- jobs: read what the batch functions read
+	-- (the batch functions have the owner's rights; the role itself reads
+	-- only its runs and notices, besides what everyone reads)
+	GRANT SELECT ON ismap.job_run, ismap.notice, ismap.job_health TO ismap_jobs;
+
+	-- functions: everything that only reads, to every role; what writes,
+	-- to the one role that needs it
+	FOR f IN
+		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'e'
+		JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
+		WHERE p.pronamespace = 'ismap'::pg_catalog.regnamespace
+		  AND p.provolatile IN ('i', 's') AND p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype
+		  AND NOT p.prosecdef
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs', f);
+	END LOOP;
+	FOR f, r IN
+		SELECT p.oid::pg_catalog.regprocedure, g.role FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace AND n.nspname = 'ismap'
+		JOIN (VALUES ('register', 'ismap_registrar'), ('approve_application', 'ismap_registrar'),
+					 ('reject_application', 'ismap_registrar'), ('delist', 'ismap_registrar'),
+					 ('principal', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
+					 ('import_nist_iso27001_mapping', 'ismap_registrar'), ('import_oscal_catalog', 'ismap_registrar'),
+					 ('import_oscal_profile', 'ismap_registrar'),
+					 ('delete_statement_item', 'ismap_csp'), ('delete_service_dependency', 'ismap_csp'),
+					 ('delete_audit_result', 'ismap_auditor'), ('delete_control_test', 'ismap_auditor'),
+					 ('run_renewals', 'ismap_jobs'), ('expire_audit_body_selections', 'ismap_jobs'),
+					 ('cascade_delistings', 'ismap_jobs'), ('run_changes', 'ismap_jobs'),
+					 ('job_start', 'ismap_jobs'), ('job_finish', 'ismap_jobs'), ('job_mark_stale', 'ismap_jobs'),
+					 ('prune_job_runs', 'ismap_jobs'), ('run_job', 'ismap_jobs'), ('seal_event_chain', 'ismap_jobs'),
+					 ('ensure_evidence_partitions', 'ismap_jobs'), ('ensure_evidence_partitions', 'ismap_registrar'),
+					 -- owner's rights, for the applications the caller may see
+					 ('validate_application', 'ismap_registrar'), ('validate_application', 'ismap_auditor'),
+					 ('validate_application', 'ismap_csp'), ('validate_application', 'ismap_jobs')) g(fn, role)
+		  ON g.fn = p.proname
+		-- in a fixed order: a function's ACL lists its grantees in the
+		-- order granted, and an upgrade must end with a fresh install's
+		ORDER BY g.fn, g.role
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', f, r);
+	END LOOP;
+
+	-- the event chain's checks have the owner's rights (they read every
+	-- event, also those row-level security hides from the caller) and tell
+	-- only whether the chain holds, which event breaks it, and the head's
+	-- hash: every role runs them
+	FOR f IN
+		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+		WHERE p.pronamespace = 'ismap'::pg_catalog.regnamespace
+		  AND p.proname = ANY (ARRAY['verify_event_chain', 'event_chain_full_check', 'event_chain_head'])
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs', f);
+	END LOOP;
+	-- what reads tables a role may not read is not granted to it (the
+	-- function would only refuse it inside): the change status reads the
+	-- applications, the classification the agencies' systems
+	REVOKE EXECUTE ON FUNCTION ismap.change_status(pg_catalog.date) FROM ismap_reader, ismap_jobs;
+	REVOKE EXECUTE ON FUNCTION ismap.classification_findings(pg_catalog.int8), ismap.classification_findings_all(pg_catalog.int8),
+		ismap.classify_system(pg_catalog.int8), ismap.eligible_services(pg_catalog.int8, pg_catalog.date),
+		ismap.required_level(pg_catalog.int8) FROM ismap_auditor, ismap_csp, ismap_jobs;
+	-- a control test's items read the test (its provider, its auditor, the
+	-- registrar); a control's health the evidence (its provider, the
+	-- registrar, the jobs)
+	REVOKE EXECUTE ON FUNCTION ismap.control_test_items(pg_catalog.int8, ismap.ctrlid) FROM ismap_reader, ismap_jobs;
+	REVOKE EXECUTE ON FUNCTION ismap.control_health(pg_catalog.int8, pg_catalog.date, pg_catalog.interval) FROM ismap_reader, ismap_auditor;
+
+	-- the policies' helpers run in the querying role's name: only the roles
+	-- whose policies call them get them
+	GRANT EXECUTE ON FUNCTION ismap.principal_audit_body(pg_catalog.name), ismap.principal_csp(pg_catalog.name),
+		ismap.audit_party(pg_catalog.int8), ismap.service_csp(pg_catalog.int8) TO ismap_auditor, ismap_csp;
+
+	-- row-level policies (re-created, so a second run changes nothing)
+	PERFORM ismap_internal.create_policies();
+	RETURN made;
+END
+$$;
+COMMENT ON FUNCTION ismap.create_roles() IS 'superuser: create the five ismap roles if missing, grant them least privilege and create the row-level policies; idempotent; returns the roles it created';
+CREATE OR REPLACE FUNCTION ismap_internal.create_policies() RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p record;
+BEGIN
+	FOR p IN
+		SELECT pol.polname, c.relname FROM pg_catalog.pg_policy pol
+		JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
+		JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'ismap'
+	LOOP
+		EXECUTE pg_catalog.format('DROP POLICY %I ON ismap.%I', p.polname, p.relname);
+	END LOOP;
+
+	-- the owner's SECURITY DEFINER functions and the registrar and jobs see all
+	CREATE POLICY staff ON ismap.audit TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.statement_item TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.audit_result TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.control_test TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.application TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.auditor TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.auditor_qualification TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.principal_binding TO ismap_registrar, ismap_jobs USING (true);
+	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.statement_item TO %I USING (true)',
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.statement_item'::pg_catalog.regclass));
+	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.audit_result TO %I USING (true)',
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.audit_result'::pg_catalog.regclass));
+	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.control_test TO %I USING (true)',
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.control_test'::pg_catalog.regclass));
+
+	-- What is public (docs/security.md): a service once registered (live or
+	-- ended), its platforms and its provider.  A service never registered
+	-- is seen by the registrar, its own provider and the audit bodies
+	-- auditing it (or a service built on it); its provider, until one of its
+	-- services is registered, by the registrar and the parties that see one
+	-- of them.  The batch jobs (the owner's rights) read what is public.  The
+	-- policies of service_dependency name registration and audit, not
+	-- service, so that service's may read them without recursion.
+	CREATE POLICY staff ON ismap.service FOR SELECT TO ismap_registrar USING (true);
+	CREATE POLICY staff ON ismap.service_dependency FOR SELECT TO ismap_registrar USING (true);
+	CREATE POLICY registrar ON ismap.csp TO ismap_registrar USING (true);
+	CREATE POLICY published ON ismap.service FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
+		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service.service_id));
+	CREATE POLICY published ON ismap.service_dependency FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
+		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service_dependency.service_id));
+	CREATE POLICY published ON ismap.csp FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
+		USING (EXISTS (SELECT 1 FROM ismap.service s WHERE s.csp_id = csp.csp_id));
+	CREATE POLICY own_services_read ON ismap.service FOR SELECT TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_read ON ismap.service_dependency FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_row_read ON ismap.csp FOR SELECT TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY audited ON ismap.service FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service.service_id)
+			OR EXISTS (SELECT 1 FROM ismap.service_dependency d JOIN ismap.audit a ON a.service_id = d.service_id
+					   WHERE d.base_service_id = service.service_id));
+	CREATE POLICY audited ON ismap.service_dependency FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service_dependency.service_id));
+
+	-- an auditor: its own body
+	CREATE POLICY own_body ON ismap.auditor TO ismap_auditor
+		USING (audit_body_id = ismap.principal_audit_body(current_user));
+	CREATE POLICY own_body ON ismap.auditor_qualification FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.auditor a WHERE a.auditor_id = auditor_qualification.auditor_id));
+	CREATE POLICY own_body ON ismap.audit TO ismap_auditor
+		USING (audit_body_id = ismap.principal_audit_body(current_user))
+		WITH CHECK (audit_body_id = ismap.principal_audit_body(current_user)
+			AND (SELECT o.open FROM ismap.audit_party(audit_id) o) IS NOT false);
+	CREATE POLICY own_body ON ismap.application FOR SELECT TO ismap_auditor
+		USING ((SELECT o.audit_body_id FROM ismap.audit_party(audit_id) o) = ismap.principal_audit_body(current_user));
+	CREATE POLICY own_open_audit ON ismap.statement_item FOR SELECT TO ismap_auditor
+		USING ((SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY own_open_audit ON ismap.audit_result TO ismap_auditor
+		USING ((SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY own_open_audit ON ismap.control_test TO ismap_auditor
+		USING ((SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+
+	-- a provider: its own services, platforms, statements, applications;
+	-- it reads its own audits' results
+	CREATE POLICY own_row ON ismap.csp FOR UPDATE TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.service FOR INSERT TO ismap_csp
+		WITH CHECK (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_update ON ismap.service FOR UPDATE TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.service_dependency FOR INSERT TO ismap_csp
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_update ON ismap.service_dependency FOR UPDATE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_delete ON ismap.service_dependency FOR DELETE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	-- self_assessed_audit_id, granted to the registrar and the auditors, was
+	-- updatable through no policy: their updates changed nothing, silently
+	-- (M6).  The registrar records it; an auditor, with an audit of its own
+	-- body, on a dependency not already marked by another body's audit
+	-- (marking with another body's audit is refused: 42501)
+	CREATE POLICY staff_update ON ismap.service_dependency FOR UPDATE TO ismap_registrar USING (true);
+	CREATE POLICY own_audit ON ismap.service_dependency FOR UPDATE TO ismap_auditor
+		USING (self_assessed_audit_id IS NULL
+			OR (SELECT o.audit_body_id FROM ismap.audit_party(self_assessed_audit_id) o) = ismap.principal_audit_body(current_user))
+		WITH CHECK (self_assessed_audit_id IS NULL
+			OR (SELECT o.audit_body_id FROM ismap.audit_party(self_assessed_audit_id) o) = ismap.principal_audit_body(current_user));
+	CREATE POLICY own_audits ON ismap.audit FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
+	CREATE POLICY own_open_statement ON ismap.statement_item FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id = ismap.principal_csp(current_user) FROM ismap.audit_party(audit_id) o));
+	-- writes (a DELETE checks USING only) while the audit is open
+	CREATE POLICY own_open_statement_write ON ismap.statement_item FOR ALL TO ismap_csp
+		USING ((SELECT o.csp_id = ismap.principal_csp(current_user) AND o.open FROM ismap.audit_party(audit_id) o))
+		WITH CHECK ((SELECT o.csp_id = ismap.principal_csp(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY own_results ON ismap.audit_result FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
+	CREATE POLICY own_tests ON ismap.control_test FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
+	CREATE POLICY own_applications ON ismap.application FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	-- a provider files applications (submitted) and may withdraw them; it
+	-- never decides (nor records acknowledgements, approve_application's)
+	CREATE POLICY file_own ON ismap.application FOR INSERT TO ismap_csp
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user) AND status = 'submitted'
+			AND submitted_on = CURRENT_DATE AND acknowledged IS NULL
+			AND (SELECT o.open FROM ismap.audit_party(audit_id) o));
+	-- the withdrawal is dated today, by the server's clock (M4)
+	CREATE POLICY withdraw_own ON ismap.application FOR UPDATE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user) AND status = 'submitted')
+		WITH CHECK (status = 'withdrawn' AND decided_on = CURRENT_DATE);
+	CREATE POLICY own_binding ON ismap.principal_binding FOR SELECT TO ismap_auditor, ismap_csp
+		USING (role_name = current_user);
+	-- a change report is its provider's, the registrar's and, for a service
+	-- its body audits, an auditor's (DESIGN 3.9: not public)
+	CREATE POLICY staff ON ismap.service_change TO ismap_registrar USING (true);
+	CREATE POLICY audited ON ismap.service_change FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service_change.service_id));
+	CREATE POLICY own_services ON ismap.service_change TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	-- the event log: the events of registrations are public (DESIGN 3.9);
+	-- change reports, their coverage, rejections and platform changes are
+	-- the registrar's, the provider's and the auditing body's.  The chain's
+	-- checks have the owner's rights and read every event.
+	CREATE POLICY staff ON ismap.registry_event FOR SELECT TO ismap_registrar USING (true);
+	CREATE POLICY published ON ismap.registry_event FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
+		USING (kind = ANY (ARRAY['registered', 'reinstated', 'expired', 'delisted', 'suspended', 'changed']));
+	CREATE POLICY own_services ON ismap.registry_event FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY audited ON ismap.registry_event FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = registry_event.service_id));
+	-- a disclosure is its provider's, the registrar's and the auditing
+	-- body's until the service is registered, then public (DESIGN 3.9, 3.12)
+	CREATE POLICY staff ON ismap.service_disclosure FOR SELECT TO ismap_registrar USING (true);
+	CREATE POLICY audited ON ismap.service_disclosure FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service_disclosure.service_id));
+	CREATE POLICY published ON ismap.service_disclosure FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
+		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service_disclosure.service_id));
+	CREATE POLICY own_services_read ON ismap.service_disclosure FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.service_disclosure FOR INSERT TO ismap_csp
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_update ON ismap.service_disclosure FOR UPDATE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY staff ON ismap.evidence TO ismap_registrar, ismap_jobs USING (true);
+	CREATE POLICY own_services ON ismap.evidence TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.create_policies() IS 'superuser: (re)create the row-level policies of the ismap roles (called by create_roles)';
+
+-- ==== create_roles and create_policies as the merge of issues 18, 19, 20, 21 and 22 left them ====
+CREATE OR REPLACE FUNCTION ismap.create_roles() RETURNS pg_catalog.text[]
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	made pg_catalog.text[] := '{}';
+	r pg_catalog.text;
+	f pg_catalog.regprocedure;
+	owner pg_catalog.name;
+BEGIN
+	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
+		RAISE EXCEPTION 'ismap.create_roles() must be run by a superuser' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	FOREACH r IN ARRAY ARRAY['ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs', 'ismap_reviewer', 'ismap_agency'] LOOP
+		IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+			EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
+			made := made || r;
+		END IF;
+		EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA ismap TO %I', r);
+	END LOOP;
+	SELECT pg_catalog.pg_get_userbyid(n.nspowner) INTO owner FROM pg_catalog.pg_namespace n WHERE n.nspname = 'ismap';
+
+	-- everyone: the catalogs, the published registry and its reports, the policy
+	GRANT SELECT ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
+		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param, ismap.policy,
+		ismap.service_change, ismap.sla_template,
+		ismap.sampling_table, ismap.registry, ismap.registry_listing, ismap.registration, ismap.registry_event, ismap.event_chain_seal,
+		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency,
+		ismap.job, ismap.platform_exemption, ismap.registered_content, ismap.service_disclosure
+		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs, ismap_reviewer, ismap_agency;
+	-- the registrar: every table to read; edits the catalogs, the policy,
+	-- the parties and the classification; decides through the functions.
+	-- Its table-level UPDATE and DELETE let it LOCK these tables in any
+	-- mode: it is staff and trusted, as their only editor (docs/security.md,
+	-- A2-09); no party holds such a privilege on any table
+	GRANT SELECT ON ALL TABLES IN SCHEMA ismap TO ismap_registrar;
+	GRANT INSERT, UPDATE, DELETE ON ismap.framework, ismap.control, ismap.baseline, ismap.baseline_control,
+		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param,
+		ismap.sla_template, ismap.sampling_table,
+		ismap.audit_body, ismap.auditor, ismap.auditor_qualification, ismap.audit_body_selection,
+		ismap.csp, ismap.organization, ismap.information_asset, ismap.information_system, ismap.system_asset,
+		ismap.procurement
+		TO ismap_registrar;
+	GRANT INSERT, UPDATE ON ismap.policy TO ismap_registrar;
+	GRANT SELECT ON ismap.organization, ismap.information_asset, ismap.information_system,
+		ismap.system_asset TO ismap_reader, ismap_agency;
+	-- an auditor: its own body's people and audits; statements, results
+	-- and control tests of its own audits while they are open
+	GRANT SELECT ON ismap.review_finding TO ismap_auditor, ismap_csp;
+	GRANT SELECT ON ismap.remediation TO ismap_csp;
+	GRANT SELECT ON ismap.application_timeline TO ismap_auditor, ismap_csp;
+	GRANT SELECT ON ismap.auditor, ismap.auditor_qualification, ismap.audit, ismap.application,
+		ismap.statement_item, ismap.audit_result, ismap.control_test, ismap.control_test_evaluation TO ismap_auditor;
+	-- A table-level UPDATE or DELETE would let a party LOCK the whole table
+	-- in any mode and stall every other party (A2-09): the parties get
+	-- column-level UPDATE, and delete through ismap.delete_* (0.2.0 granted
+	-- the whole tables: taken back first, which takes the columns' too)
+	REVOKE UPDATE, DELETE ON ismap.audit_result, ismap.control_test FROM ismap_auditor;
+	REVOKE UPDATE, DELETE ON ismap.statement_item FROM ismap_csp;
+	REVOKE DELETE ON ismap.service_dependency FROM ismap_csp;
+	GRANT INSERT ON ismap.audit_result, ismap.control_test TO ismap_auditor;
+	GRANT UPDATE (audit_id, control_id, result, rationale) ON ismap.audit_result TO ismap_auditor;
+	GRANT UPDATE (audit_id, control_id, frequency, population, sample_size, deviations, seed)
+		ON ismap.control_test TO ismap_auditor;
+	-- every column of an audit but its decision date, which only the
+	-- decisions write (0.2.0 granted the whole table: taken back first)
+	REVOKE INSERT, UPDATE ON ismap.audit FROM ismap_auditor;
+	GRANT INSERT (audit_id, service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id,
+				  period_start, period_end, report_date, scope, supersedes_audit_id),
+		  UPDATE (service_id, audit_body_id, lead_auditor_id, kind, target_level, framework_id,
+				  period_start, period_end, report_date, scope, supersedes_audit_id) ON ismap.audit TO ismap_auditor;
+	-- a provider: its own services, platforms, statements and applications
+	-- a registered service's scope and models change only through a reported
+	-- change and a new audit, and only an audit decides that a platform was
+	-- assessed: the provider holds no privilege on those columns
+	GRANT INSERT ON ismap.service TO ismap_csp;
+	GRANT UPDATE (name, responsibility) ON ismap.service TO ismap_csp;
+	GRANT INSERT (service_id, base_service_id) ON ismap.service_dependency TO ismap_csp;
+	GRANT INSERT ON ismap.statement_item TO ismap_csp;
+	GRANT UPDATE (audit_id, framework_id, control_id, selected, exclusion_reason, responsibility, inherited_from) ON ismap.statement_item TO ismap_csp;
+	-- its services' disclosures (no DELETE: A2-09; a missing item is NULL)
+	GRANT INSERT (service_id, regions, governing_law, jurisdiction, capital_disclosure, third_party_tests),
+		  UPDATE (regions, governing_law, jurisdiction, capital_disclosure, third_party_tests)
+		ON ismap.service_disclosure TO ismap_csp;
+	GRANT UPDATE (self_assessed_audit_id) ON ismap.service_dependency TO ismap_auditor, ismap_registrar;
+	GRANT SELECT, INSERT ON ismap.application TO ismap_csp;
+	GRANT UPDATE (status, decided_on, decision_reason) ON ismap.application TO ismap_csp;
+	GRANT SELECT ON ismap.audit, ismap.statement_item, ismap.audit_result, ismap.control_test,
+		ismap.control_test_evaluation TO ismap_csp;
+	GRANT UPDATE (name, address) ON ismap.csp TO ismap_csp;
+	-- a provider reports its own services' changes and feeds their evidence
+	-- (what was reported: not its coverage, nor the reporting date)
+	GRANT SELECT ON ismap.service_change, ismap.evidence TO ismap_csp;
+	REVOKE INSERT ON ismap.service_change FROM ismap_csp;
+	GRANT INSERT (service_id, kind, effective_on, description, reported_by) ON ismap.service_change TO ismap_csp;
+	GRANT INSERT ON ismap.evidence TO ismap_csp;
+	GRANT INSERT ON ismap.service_change TO ismap_registrar;
+	GRANT USAGE ON ALL SEQUENCES IN SCHEMA ismap TO ismap_registrar, ismap_auditor, ismap_csp;
+	GRANT USAGE ON SEQUENCE ismap.procurement_procurement_id_seq TO ismap_agency;
+	-- but not the numbers of what only the extension's functions write:
+	-- nextval would burn event and registration ids, leaving gaps that
+	-- look like deleted rows
+	REVOKE USAGE ON SEQUENCE ismap.registry_event_event_id_seq, ismap.registration_registration_id_seq,
+		ismap.job_run_run_id_seq, ismap.notice_notice_id_seq, ismap.review_finding_finding_id_seq,
+		ismap.remediation_remediation_id_seq FROM ismap_registrar, ismap_auditor, ismap_csp;
+	-- an agency (DESIGN 3.14): records what its systems procure; reads the
+	-- package (audit, statement, results) of the services they procure.
+	-- Granted after the parties: an upgrade then lists each table's
+	-- grantees in a fresh install's order
+	GRANT SELECT ON ismap.procurement, ismap.audit, ismap.statement_item, ismap.audit_result, ismap.remediation TO ismap_agency;
+	GRANT INSERT (system_id, service_id, from_date, until_date, note) ON ismap.procurement TO ismap_agency;
+	GRANT UPDATE (until_date, note) ON ismap.procurement TO ismap_agency;
+	-- jobs: read what the batch functions read
+	-- (the batch functions have the owner's rights; the role itself reads
+	-- only its runs and notices, besides what everyone reads)
+	GRANT SELECT ON ismap.job_run, ismap.notice, ismap.job_health TO ismap_jobs;
+	-- the reviewer (the operations support body, 0.3.0): reads what the
+	-- registrar reads; it writes nothing but through the review functions.
+	-- Granted last, as an upgrade adds it to the older grants (pg_dump
+	-- prints a table's grantees in the order granted)
+	GRANT SELECT ON ALL TABLES IN SCHEMA ismap TO ismap_reviewer;
+
+	-- every role may choose the language of its messages (lc_messages is a
+	-- superuser setting; the grant reaches the login roles that are members)
+	GRANT SET ON PARAMETER lc_messages TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs, ismap_reviewer, ismap_agency;
+
+	-- functions: everything that only reads, to every role; what writes,
+	-- to the one role that needs it
+	FOR f IN
+		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'e'
+		JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
+		WHERE p.pronamespace = 'ismap'::pg_catalog.regnamespace
+		  AND p.provolatile IN ('i', 's') AND p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype
+		  AND NOT p.prosecdef
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs, ismap_reviewer, ismap_agency', f);
+	END LOOP;
+	FOR f, r IN
+		SELECT p.oid::pg_catalog.regprocedure, g.role FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace AND n.nspname = 'ismap'
+		-- register is nobody's (DESIGN 3.13): every registration goes
+		-- through approve_application
+		JOIN (VALUES ('approve_application', 'ismap_registrar'),
+					 ('accept_application', 'ismap_reviewer'), ('return_application', 'ismap_reviewer'),
+					 ('raise_finding', 'ismap_reviewer'), ('resolve_finding', 'ismap_reviewer'),
+					 ('respond_finding', 'ismap_csp'), ('respond_finding', 'ismap_auditor'),
+					 ('withdraw_application', 'ismap_csp'),
+					 ('plan_remediation', 'ismap_reviewer'), ('plan_remediation', 'ismap_csp'),
+					 ('complete_remediation', 'ismap_reviewer'), ('complete_remediation', 'ismap_csp'),
+					 ('reject_application', 'ismap_registrar'), ('delist', 'ismap_registrar'),
+					 ('principal', 'ismap_registrar'), ('platform_exemption', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
+					 ('import_nist_iso27001_mapping', 'ismap_registrar'), ('import_oscal_catalog', 'ismap_registrar'),
+					 ('import_oscal_profile', 'ismap_registrar'), ('import_oscal_catalog_json', 'ismap_registrar'),
+					 ('import_oscal_profile_json', 'ismap_registrar'), ('import_oscal_assessment_results', 'ismap_auditor'),
+					 ('delete_statement_item', 'ismap_csp'), ('delete_service_dependency', 'ismap_csp'),
+					 ('delete_audit_result', 'ismap_auditor'), ('delete_control_test', 'ismap_auditor'),
+					 ('run_renewals', 'ismap_jobs'), ('expire_audit_body_selections', 'ismap_jobs'),
+					 ('cascade_delistings', 'ismap_jobs'), ('run_changes', 'ismap_jobs'),
+					 ('job_start', 'ismap_jobs'), ('job_finish', 'ismap_jobs'), ('job_mark_stale', 'ismap_jobs'),
+					 ('prune_job_runs', 'ismap_jobs'), ('run_job', 'ismap_jobs'), ('seal_event_chain', 'ismap_jobs'),
+					 ('ensure_evidence_partitions', 'ismap_jobs'), ('ensure_evidence_partitions', 'ismap_registrar'),
+					 -- owner's rights, for the applications the caller may see
+					 ('validate_application', 'ismap_registrar'), ('validate_application', 'ismap_auditor'),
+					 ('validate_application', 'ismap_csp'), ('validate_application', 'ismap_jobs'),
+					 ('validate_application', 'ismap_reviewer')) g(fn, role)
+		  ON g.fn = p.proname
+		-- in a fixed order: a function's ACL lists its grantees in the
+		-- order granted, and an upgrade must end with a fresh install's
+		ORDER BY g.fn, g.role
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', f, r);
+	END LOOP;
+
+	-- 0.2.0 let the registrar call register() alone, without validation:
+	-- taken back (DESIGN 3.13)
+	REVOKE EXECUTE ON FUNCTION ismap.register(pg_catalog.int8, pg_catalog.date) FROM ismap_registrar;
+
+	-- the event chain's checks have the owner's rights (they read every
+	-- event, also those row-level security hides from the caller) and tell
+	-- only whether the chain holds, which event breaks it, and the head's
+	-- hash: every role runs them
+	FOR f IN
+		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
+		WHERE p.pronamespace = 'ismap'::pg_catalog.regnamespace
+		  AND p.proname = ANY (ARRAY['verify_event_chain', 'event_chain_full_check', 'event_chain_head'])
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs, ismap_reviewer, ismap_agency', f);
+	END LOOP;
+	-- what reads tables a role may not read is not granted to it (the
+	-- function would only refuse it inside): the change status reads the
+	-- applications, the classification the agencies' systems
+	REVOKE EXECUTE ON FUNCTION ismap.change_status(pg_catalog.date) FROM ismap_reader, ismap_jobs, ismap_agency;
+	REVOKE EXECUTE ON FUNCTION ismap.classification_findings(pg_catalog.int8), ismap.classification_findings_all(pg_catalog.int8),
+		ismap.classify_system(pg_catalog.int8), ismap.eligible_services(pg_catalog.int8, pg_catalog.date),
+		ismap.required_level(pg_catalog.int8) FROM ismap_auditor, ismap_csp, ismap_jobs;
+	-- a control test's items read the test (its provider, its auditor, the
+	-- registrar); a control's health the evidence (its provider, the
+	-- registrar, the jobs)
+	REVOKE EXECUTE ON FUNCTION ismap.control_test_items(pg_catalog.int8, ismap.ctrlid) FROM ismap_reader, ismap_jobs, ismap_agency;
+	REVOKE EXECUTE ON FUNCTION ismap.control_health(pg_catalog.int8, pg_catalog.date, pg_catalog.interval) FROM ismap_reader, ismap_auditor, ismap_agency;
+	-- the agencies' procurements are the registrar's and each agency's own
+	-- (the jobs read them with the owner's rights)
+	REVOKE EXECUTE ON FUNCTION ismap.agency_impact(pg_catalog.int8) FROM ismap_reader, ismap_auditor, ismap_csp, ismap_jobs;
+
+	-- the policies' helpers run in the querying role's name: only the roles
+	-- whose policies call them get them
+	GRANT EXECUTE ON FUNCTION ismap.principal_audit_body(pg_catalog.name), ismap.principal_csp(pg_catalog.name),
+		ismap.audit_party(pg_catalog.int8), ismap.service_csp(pg_catalog.int8) TO ismap_auditor, ismap_csp;
+	GRANT EXECUTE ON FUNCTION ismap.principal_org(pg_catalog.name),
+		ismap.agency_package_audit(pg_catalog.name, pg_catalog.int8) TO ismap_agency;
+
+	-- row-level policies (re-created, so a second run changes nothing)
+	PERFORM ismap_internal.create_policies();
+	RETURN made;
+END
+$$;
+COMMENT ON FUNCTION ismap.create_roles() IS 'superuser: create the six ismap roles if missing, grant them least privilege and create the row-level policies; idempotent; returns the roles it created';
+CREATE OR REPLACE FUNCTION ismap_internal.create_policies() RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p record;
+BEGIN
+	FOR p IN
+		SELECT pol.polname, c.relname FROM pg_catalog.pg_policy pol
+		JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
+		JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'ismap'
+	LOOP
+		EXECUTE pg_catalog.format('DROP POLICY %I ON ismap.%I', p.polname, p.relname);
+	END LOOP;
+
+	-- the owner's SECURITY DEFINER functions and the registrar and jobs see all
+	CREATE POLICY staff ON ismap.audit TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.statement_item TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.audit_result TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.control_test TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.application TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.auditor TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.auditor_qualification TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.principal_binding TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.statement_item TO %I USING (true)',
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.statement_item'::pg_catalog.regclass));
+	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.audit_result TO %I USING (true)',
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.audit_result'::pg_catalog.regclass));
+	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.control_test TO %I USING (true)',
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.control_test'::pg_catalog.regclass));
+
+	-- What is public (docs/security.md): a service once registered (live or
+	-- ended), its platforms and its provider.  A service never registered
+	-- is seen by the registrar, its own provider and the audit bodies
+	-- auditing it (or a service built on it); its provider, until one of its
+	-- services is registered, by the registrar and the parties that see one
+	-- of them.  The batch jobs (the owner's rights) read what is public.  The
+	-- policies of service_dependency name registration and audit, not
+	-- service, so that service's may read them without recursion.
+	CREATE POLICY staff ON ismap.service FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY staff ON ismap.service_dependency FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY registrar ON ismap.csp TO ismap_registrar USING (true);
+	CREATE POLICY reviewer ON ismap.csp FOR SELECT TO ismap_reviewer USING (true);
+	CREATE POLICY published ON ismap.service FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
+		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service.service_id));
+	CREATE POLICY published ON ismap.service_dependency FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
+		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service_dependency.service_id));
+	CREATE POLICY published ON ismap.csp FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
+		USING (EXISTS (SELECT 1 FROM ismap.service s WHERE s.csp_id = csp.csp_id));
+	CREATE POLICY own_services_read ON ismap.service FOR SELECT TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_read ON ismap.service_dependency FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_row_read ON ismap.csp FOR SELECT TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY audited ON ismap.service FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service.service_id)
+			OR EXISTS (SELECT 1 FROM ismap.service_dependency d JOIN ismap.audit a ON a.service_id = d.service_id
+					   WHERE d.base_service_id = service.service_id));
+	CREATE POLICY audited ON ismap.service_dependency FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service_dependency.service_id));
+
+	-- an auditor: its own body
+	CREATE POLICY own_body ON ismap.auditor TO ismap_auditor
+		USING (audit_body_id = ismap.principal_audit_body(current_user));
+	CREATE POLICY own_body ON ismap.auditor_qualification FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.auditor a WHERE a.auditor_id = auditor_qualification.auditor_id));
+	-- an additional audit supersedes only an open audit of its own body
+	CREATE POLICY own_body ON ismap.audit TO ismap_auditor
+		USING (audit_body_id = ismap.principal_audit_body(current_user))
+		WITH CHECK (audit_body_id = ismap.principal_audit_body(current_user)
+			AND (SELECT o.open FROM ismap.audit_party(audit_id) o) IS NOT false
+			AND (supersedes_audit_id IS NULL
+				OR (SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open
+					FROM ismap.audit_party(supersedes_audit_id) o) IS TRUE));
+	CREATE POLICY own_body ON ismap.application FOR SELECT TO ismap_auditor
+		USING ((SELECT o.audit_body_id FROM ismap.audit_party(audit_id) o) = ismap.principal_audit_body(current_user));
+	CREATE POLICY own_open_audit ON ismap.statement_item FOR SELECT TO ismap_auditor
+		USING ((SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY own_open_audit ON ismap.audit_result TO ismap_auditor
+		USING ((SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY own_open_audit ON ismap.control_test TO ismap_auditor
+		USING ((SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+
+	-- a provider: its own services, platforms, statements, applications;
+	-- it reads its own audits' results
+	CREATE POLICY own_row ON ismap.csp FOR UPDATE TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.service FOR INSERT TO ismap_csp
+		WITH CHECK (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_update ON ismap.service FOR UPDATE TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.service_dependency FOR INSERT TO ismap_csp
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_update ON ismap.service_dependency FOR UPDATE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_delete ON ismap.service_dependency FOR DELETE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	-- self_assessed_audit_id, granted to the registrar and the auditors, was
+	-- updatable through no policy: their updates changed nothing, silently
+	-- (M6).  The registrar records it; an auditor, with an audit of its own
+	-- body, on a dependency not already marked by another body's audit
+	-- (marking with another body's audit is refused: 42501)
+	CREATE POLICY staff_update ON ismap.service_dependency FOR UPDATE TO ismap_registrar USING (true);
+	CREATE POLICY own_audit ON ismap.service_dependency FOR UPDATE TO ismap_auditor
+		USING (self_assessed_audit_id IS NULL
+			OR (SELECT o.audit_body_id FROM ismap.audit_party(self_assessed_audit_id) o) = ismap.principal_audit_body(current_user))
+		WITH CHECK (self_assessed_audit_id IS NULL
+			OR (SELECT o.audit_body_id FROM ismap.audit_party(self_assessed_audit_id) o) = ismap.principal_audit_body(current_user));
+	CREATE POLICY own_audits ON ismap.audit FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
+	CREATE POLICY own_open_statement ON ismap.statement_item FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id = ismap.principal_csp(current_user) FROM ismap.audit_party(audit_id) o));
+	-- writes (a DELETE checks USING only) while the audit is open
+	CREATE POLICY own_open_statement_write ON ismap.statement_item FOR ALL TO ismap_csp
+		USING ((SELECT o.csp_id = ismap.principal_csp(current_user) AND o.open FROM ismap.audit_party(audit_id) o))
+		WITH CHECK ((SELECT o.csp_id = ismap.principal_csp(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY own_results ON ismap.audit_result FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
+	CREATE POLICY own_tests ON ismap.control_test FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
+	CREATE POLICY own_applications ON ismap.application FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	-- a provider files applications (submitted) and may withdraw them; it
+	-- never decides (nor records acknowledgements, approve_application's)
+	CREATE POLICY file_own ON ismap.application FOR INSERT TO ismap_csp
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user) AND status = 'submitted'
+			AND submitted_on = CURRENT_DATE AND acknowledged IS NULL AND accepted_on IS NULL AND review_started_on IS NULL
+			AND (SELECT o.open FROM ismap.audit_party(audit_id) o));
+	-- the withdrawal is dated today, by the server's clock (M4)
+	CREATE POLICY withdraw_own ON ismap.application FOR UPDATE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user)
+			AND status = ANY (ARRAY['submitted', 'accepted', 'in_review']))
+		WITH CHECK (status = 'withdrawn' AND decided_on = CURRENT_DATE);
+	-- review findings: the reviewer and the registrar see all; the
+	-- provider and the audit body those of the applications they see (both
+	-- parties read the whole exchange); everyone writes through the
+	-- review functions only
+	CREATE POLICY staff ON ismap.review_finding FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY party ON ismap.review_finding FOR SELECT TO ismap_auditor, ismap_csp
+		USING (EXISTS (SELECT 1 FROM ismap.application a WHERE a.application_id = review_finding.application_id));
+	-- remediation plans: the reviewer and the registrar; a provider those of
+	-- its own registrations; written through the remediation functions only
+	CREATE POLICY staff ON ismap.remediation FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY own_services ON ismap.remediation FOR SELECT TO ismap_csp
+		USING (ismap.service_csp((SELECT g.service_id FROM ismap.registration g
+								   WHERE g.registration_id = remediation.registration_id)) = ismap.principal_csp(current_user));
+	CREATE POLICY own_binding ON ismap.principal_binding FOR SELECT TO ismap_auditor, ismap_csp, ismap_agency
+		USING (role_name = current_user);
+	-- a change report is its provider's, the registrar's and, for a service
+	-- its body audits, an auditor's (DESIGN 3.9: not public)
+	CREATE POLICY staff ON ismap.service_change TO ismap_registrar USING (true);
+	CREATE POLICY reviewer ON ismap.service_change FOR SELECT TO ismap_reviewer USING (true);
+	CREATE POLICY audited ON ismap.service_change FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service_change.service_id));
+	CREATE POLICY own_services ON ismap.service_change TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	-- the event log: the events of registrations are public (DESIGN 3.9);
+	-- change reports, their coverage, rejections and platform changes are
+	-- the registrar's, the provider's and the auditing body's.  The chain's
+	-- checks have the owner's rights and read every event.
+	CREATE POLICY staff ON ismap.registry_event FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY published ON ismap.registry_event FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
+		USING (kind = ANY (ARRAY['registered', 'reinstated', 'expired', 'delisted', 'suspended', 'changed']));
+	CREATE POLICY own_services ON ismap.registry_event FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY audited ON ismap.registry_event FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = registry_event.service_id));
+	-- an agency (DESIGN 3.14): its own systems' procurements; the package
+	-- (audit, statement, results) of the services they procure
+	CREATE POLICY staff ON ismap.procurement TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY own_systems ON ismap.procurement TO ismap_agency
+		USING (EXISTS (SELECT 1 FROM ismap.information_system s
+					   WHERE s.system_id = procurement.system_id AND s.org_id = ismap.principal_org(current_user)))
+		WITH CHECK (EXISTS (SELECT 1 FROM ismap.information_system s
+					   WHERE s.system_id = procurement.system_id AND s.org_id = ismap.principal_org(current_user)));
+	CREATE POLICY procured ON ismap.audit FOR SELECT TO ismap_agency
+		USING (ismap.agency_package_audit(current_user, audit_id));
+	CREATE POLICY procured ON ismap.statement_item FOR SELECT TO ismap_agency
+		USING (ismap.agency_package_audit(current_user, audit_id));
+	CREATE POLICY procured ON ismap.audit_result FOR SELECT TO ismap_agency
+		USING (ismap.agency_package_audit(current_user, audit_id));
+	-- and the remediation plans of those registrations (the package's POA&M)
+	CREATE POLICY procured ON ismap.remediation FOR SELECT TO ismap_agency
+		USING (ismap.agency_package_audit(current_user, (SELECT g.audit_id FROM ismap.registration g
+														 WHERE g.registration_id = remediation.registration_id)));
+	CREATE POLICY staff ON ismap.evidence TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	-- a disclosure is its provider's, the registrar's and the auditing
+	-- body's until the service is registered, then public (DESIGN 3.9, 3.12)
+	CREATE POLICY staff ON ismap.service_disclosure FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY audited ON ismap.service_disclosure FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service_disclosure.service_id));
+	CREATE POLICY published ON ismap.service_disclosure FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
+		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service_disclosure.service_id));
+	CREATE POLICY own_services_read ON ismap.service_disclosure FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.service_disclosure FOR INSERT TO ismap_csp
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_update ON ismap.service_disclosure FOR UPDATE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.evidence TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.create_policies() IS 'superuser: (re)create the row-level policies of the ismap roles (called by create_roles)';
+
+-- ==== The registered content carries the registration's program (ISMAP or ISMAP-LIU) ====
+CREATE OR REPLACE FUNCTION ismap_internal.registered_content_of(p_registration_ids pg_catalog.int8[])
+RETURNS SETOF ismap.registered_content
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT reg.registration_id, reg.registration_number, reg.program, s.service_id, s.name, c.csp_id, c.name,
+		   c.corporate_number, reg.level, s.scope, s.delivery_models, s.deployment_models, s.responsibility,
+		   COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+					'service_id', d.base_service_id,
+					'name', CASE WHEN pn.number IS NOT NULL THEN bs.name END,
+					'registration_number', pn.number,
+					'self_assessed', d.self_assessed_audit_id IS NOT NULL) ORDER BY d.base_service_id)
+				FROM ismap.service_dependency d
+				JOIN ismap.service bs ON bs.service_id = d.base_service_id
+				LEFT JOIN LATERAL (
+					SELECT br.registration_number AS number FROM ismap.registration br
+					WHERE br.service_id = d.base_service_id AND br.registered_on <= reg.registered_on
+					  AND (br.ended_on IS NULL OR br.ended_on > reg.registered_on)
+					ORDER BY br.registered_on DESC, br.registration_id DESC LIMIT 1) pn ON true
+				WHERE d.service_id = reg.service_id), '[]'),
+		   d.regions, d.governing_law, d.jurisdiction, d.capital_disclosure, d.third_party_tests,
+		   a.audit_id, b.audit_body_id, b.name, a.period_start, a.period_end, a.framework_id, f.version,
+		   COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+					'control_id', si.control_id::pg_catalog.text,
+					'responsibility', si.responsibility,
+					'inherited_from', si.inherited_from,
+					'platform', CASE WHEN pn.number IS NOT NULL THEN ps.name END,
+					'platform_registration_number', pn.number) ORDER BY si.control_id USING OPERATOR(ismap.<))
+				FROM ismap.statement_item si
+				LEFT JOIN ismap.service ps ON ps.service_id = si.inherited_from
+				LEFT JOIN LATERAL (
+					SELECT pr.registration_number AS number FROM ismap.registration pr
+					WHERE pr.service_id = si.inherited_from AND pr.registered_on <= reg.registered_on
+					  AND (pr.ended_on IS NULL OR pr.ended_on > reg.registered_on)
+					ORDER BY pr.registered_on DESC, pr.registration_id DESC LIMIT 1) pn ON true
+				WHERE si.audit_id = reg.audit_id AND si.selected), '[]'),
+		   reg.registered_on, pg_catalog.now(), false
+	FROM ismap.registration reg
+	JOIN ismap.service s ON s.service_id = reg.service_id
+	JOIN ismap.csp c ON c.csp_id = s.csp_id
+	JOIN ismap.audit a ON a.audit_id = reg.audit_id
+	JOIN ismap.audit_body b ON b.audit_body_id = a.audit_body_id
+	JOIN ismap.framework f ON f.framework_id = a.framework_id
+	LEFT JOIN ismap.service_disclosure d ON d.service_id = reg.service_id
+	WHERE reg.registration_id = ANY (p_registration_ids)
+$$;
+COMMENT ON FUNCTION ismap_internal.registered_content_of(pg_catalog.int8[]) IS 'the registered content of the registrations named, from the live rows (what the registration trigger and the 0.3.0 back-fill write)';
+
+-- ==== The publication carries the registered content ====
+CREATE OR REPLACE FUNCTION ismap.create_publication()
+RETURNS TABLE (table_name pg_catalog.regclass, row_filter pg_catalog.text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	spec pg_catalog.text;
+BEGIN
+	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
+		RAISE EXCEPTION 'ismap.create_publication() must be run by a superuser' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	CREATE TEMPORARY TABLE ismap_published_tables ON COMMIT DROP AS
+	SELECT t.ord, t.rel::pg_catalog.regclass AS rel, t.filter
+	FROM (VALUES
+		-- the public tables (DESIGN 3.9 / 3.12), in one list
+		-- control standards and their mappings
+		(1, 'ismap.framework', NULL::pg_catalog.text),
+		(2, 'ismap.control', NULL),
+		(3, 'ismap.control_group', NULL),
+		(4, 'ismap.control_param', NULL),
+		(5, 'ismap.control_reference', NULL),
+		(6, 'ismap.baseline', NULL),
+		(7, 'ismap.baseline_control', NULL),
+		(8, 'ismap.control_mapping', NULL),
+		-- the scheme's policy
+		(9, 'ismap.policy', NULL),
+		-- audit bodies and their selections
+		(10, 'ismap.audit_body', NULL),
+		(11, 'ismap.audit_body_selection', NULL),
+		-- registrations and the registry's rows (service, provider, audit body)
+		(12, 'ismap.registration', NULL),
+		(13, 'ismap.registry_listing', NULL),
+		-- the events of registrations only (the reader's policy "published")
+		(14, 'ismap.registry_event',
+			'kind IN (''registered'', ''reinstated'', ''expired'', ''delisted'', ''suspended'', ''changed'')'),
+		-- what was registered (DESIGN 3.12): every row public, never updated
+		(15, 'ismap.registered_content', NULL)
+	) AS t(ord, rel, filter);
+
+	SELECT pg_catalog.string_agg(pg_catalog.format('TABLE %s', p.rel)
+			OPERATOR(pg_catalog.||) COALESCE(' WHERE (' OPERATOR(pg_catalog.||) p.filter OPERATOR(pg_catalog.||) ')', ''),
+			', ' ORDER BY p.ord)
+	INTO spec FROM pg_temp.ismap_published_tables p;
+
+	IF EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = 'ismap_published') THEN
+		-- put it back as shipped: exactly these tables, every operation
+		EXECUTE 'ALTER PUBLICATION ismap_published SET ' OPERATOR(pg_catalog.||) spec;
+		ALTER PUBLICATION ismap_published SET (publish = 'insert, update, delete, truncate', publish_via_partition_root = false);
+	ELSE
+		EXECUTE 'CREATE PUBLICATION ismap_published FOR ' OPERATOR(pg_catalog.||) spec;
+	END IF;
+
+	RETURN QUERY SELECT p.rel, p.filter FROM pg_temp.ismap_published_tables p ORDER BY p.ord;
+	DROP TABLE pg_temp.ismap_published_tables;
+END
+$$;
+COMMENT ON FUNCTION ismap.create_publication() IS 'superuser: create (or put back as shipped) the publication ismap_published of the public tables, for a public replica by logical replication; returns its tables and row filters';
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

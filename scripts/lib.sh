@@ -20,6 +20,7 @@ ISMAP_PACKAGES=(
 	gettext locales
 	pgbackrest postgresql-$PG_MAJOR-auto-failover
 	debhelper dpkg-dev fakeroot postgresql-server-dev-all
+	libxlsxwriter-dev chromium fonts-noto-cjk
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

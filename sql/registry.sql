@@ -475,8 +475,17 @@ SELECT xpath_exists('/r:registry/r:registration[@number="C26-0001-3"]/r:ended', 
 	ARRAY[ARRAY['r', 'urn:pg-ismap:registry:1']]))[1]::text AS xml_entries;
 
 UPDATE service SET name = 'Quote"d \ name' WHERE service_id = 3;
-SELECT dependency_dot(2);
+SELECT dependency_dot(2, '2026-12-01');
 SELECT length(dependency_dot()) > 0 AS whole_graph;
+-- a day before anything was registered: every service unregistered; only
+-- registered ones: none
+SELECT count(*) FILTER (WHERE l ~ 'fillcolor="#ffffff"' AND l !~ 'legend') AS unregistered_nodes,
+	   count(*) FILTER (WHERE l ~ '^  s[0-9]+ \[') AS nodes
+FROM regexp_split_to_table(dependency_dot(NULL, '2000-01-01'), E'\n') l;
+-- unregistered that day: the live name, escaped for DOT
+SELECT position('label="Quote\"d \\ name' in dependency_dot(NULL, '2000-01-01')) > 0 AS escaped_live_name;
+SELECT dependency_dot(NULL, '2000-01-01', true) ~ '\(0 services, registered only\)' AS empty_title,
+	   dependency_dot(NULL, '2000-01-01', true) !~ '^  s[0-9]+ \[' AS no_nodes;
 
 -- the registry view reads a listing the triggers keep: after everything
 -- above (registrations, renewals, delistings, the cascade, expiries) and

@@ -52,6 +52,9 @@ INSERT INTO auditor (auditor_id, audit_body_id, name, nationality, experience_ye
 INSERT INTO auditor_qualification VALUES (1, 'CISA', NULL), (2, 'CISA', NULL);
 INSERT INTO service (service_id, csp_id, name, scope, delivery_models, deployment_models) VALUES
 	(1, 1, 'A cloud', 'a', '{IaaS}', '{public}'), (2, 2, 'B cloud', 'b', '{IaaS}', '{public}');
+-- what the provider must disclose (DISCLOSURE_MISSING: sql/published_list.sql)
+INSERT INTO service_disclosure (service_id, regions, governing_law, jurisdiction, capital_disclosure, third_party_tests)
+SELECT service_id, '{JP}', 'Japanese law', 'Tokyo District Court', 'none', '[]' FROM service;
 INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start, period_end, report_date, scope) VALUES
 	(1, 1, 1, 1, 1, 'ismap', '2025-04-01', '2026-03-31', '2026-05-01', 'a'),
 	(2, 2, 2, 2, 1, 'ismap', '2025-04-01', '2026-03-31', '2026-05-01', 'b');

@@ -84,6 +84,9 @@ INSERT INTO control_test (audit_id, control_id, frequency, population, sample_si
 SELECT audit_id, control_id, 'daily', 250, 25, 0 FROM statement_item WHERE control_id = '5.1.1.1';
 INSERT INTO application (application_id, service_id, audit_id, requested_level, submitted_on)
 SELECT s, s, s, 1, '2026-06-01' FROM generate_series(1, 4) s;
+-- every service's disclosure (public once the service is registered)
+INSERT INTO service_disclosure (service_id, regions, governing_law, jurisdiction, capital_disclosure, third_party_tests)
+SELECT service_id, '{JP}', 'Japanese law', 'Tokyo District Court', 'none', '[]' FROM service;
 SELECT registration_number FROM register(3, '2026-06-10');
 SELECT registration_number FROM register(4, '2026-06-10');
 INSERT INTO service_dependency (service_id, base_service_id) VALUES (1, 3), (2, 4), (3, 4), (4, 5);

@@ -47,6 +47,9 @@ INSERT INTO service (service_id, csp_id, name, scope, delivery_models, deploymen
 	(5, 2, 'T chat', 'chat service', '{SaaS}', '{public}'),
 	(6, 2, 'U forms', 'forms service', '{SaaS}', '{public}');
 INSERT INTO service_dependency (service_id, base_service_id) VALUES (4, 1), (5, 2), (5, 3);
+-- every service has disclosed what it must (DISCLOSURE_MISSING: sql/published_list.sql)
+INSERT INTO service_disclosure (service_id, regions, governing_law, jurisdiction, capital_disclosure, third_party_tests)
+SELECT service_id, '{JP}', 'Japanese law', 'Tokyo District Court', 'none', '[]' FROM service;
 
 -- a clean audit for each service: FY2025, body 1, lead Sato, level 3
 INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id,
@@ -260,6 +263,8 @@ SELECT 'restored' AS "case", pg_temp.codes(4);
 INSERT INTO service (service_id, csp_id, name, scope, delivery_models, deployment_models)
 VALUES (7, 2, 'W records', 'records service', '{SaaS}', '{public}');
 INSERT INTO service_dependency (service_id, base_service_id) VALUES (7, 1);
+INSERT INTO service_disclosure (service_id, regions, governing_law, jurisdiction, capital_disclosure, third_party_tests)
+VALUES (7, '{JP}', 'Japanese law', 'Tokyo District Court', 'none', '[]');
 INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id,
 	period_start, period_end, report_date, scope)
 VALUES (70, 7, 1, 1, 2, 'ismap', '2025-10-01', '2026-09-30', '2026-11-10', 'records service');

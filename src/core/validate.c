@@ -63,6 +63,12 @@ static const vl_rule rules[VL_NCODES] = {
 	"A finding of the technical review is not resolved."},
 	[VL_REMEDIATION_OVERDUE] = {"REMEDIATION_OVERDUE", VL_ERROR,
 	"A remediation plan of the service's registration is past its due date and not done."},
+	[VL_DISCLOSURE_MISSING] = {"DISCLOSURE_MISSING", VL_ERROR,
+	"An item of the service's disclosure (regions, governing law, court, capital relationships, third-party tests) is missing."},
+	[VL_INHERITED_FROM_UNREGISTERED] = {"INHERITED_FROM_UNREGISTERED", VL_ERROR,
+	"A control is inherited from a platform that is not registered on the report date and was not assessed in this audit."},
+	[VL_INHERITED_NOT_STATED] = {"INHERITED_NOT_STATED", VL_ERROR,
+	"A control is inherited from a platform whose registered statement does not select it."},
 };
 
 const char *
@@ -527,6 +533,35 @@ check_remediation(const vl_input *in, vl_ctx *cx)
 	}
 }
 
+static void
+check_disclosure(const vl_input *in, vl_ctx *cx)
+{
+	if (in->disclosure_missing != NULL && in->disclosure_missing[0] != '\0')
+		report(cx, VL_DISCLOSURE_MISSING, VL_ERROR, NULL,
+			   "the service's disclosure lacks: %s; record them in service_disclosure",
+			   in->disclosure_missing);
+}
+
+static void
+check_inherited(const vl_input *in, vl_ctx *cx)
+{
+	for (int i = 0; i < in->ninherited; i++)
+	{
+		const vl_inherited *h = &in->inherited[i];
+
+		if (h->self_assessed)
+			continue;
+		if (h->platform_number == NULL)
+			report(cx, VL_INHERITED_FROM_UNREGISTERED, VL_ERROR, h->control_id,
+				   "control %s is inherited from service %lld, which has no registration on the audit's report date; the platform must be registered or assessed in this audit",
+				   h->control_id, (long long) h->platform_id);
+		else if (!h->platform_states)
+			report(cx, VL_INHERITED_NOT_STATED, VL_ERROR, h->control_id,
+				   "control %s is inherited from service %lld (%s), whose registered statement does not select it; the provider carries it, or the platform's statement must",
+				   h->control_id, (long long) h->platform_id, h->platform_number);
+	}
+}
+
 int
 vl_validate(const vl_input *in, vl_emit_fn emit, void *arg)
 {
@@ -541,5 +576,7 @@ vl_validate(const vl_input *in, vl_emit_fn emit, void *arg)
 	check_platforms(in, &cx);
 	check_review(in, &cx);
 	check_remediation(in, &cx);
+	check_inherited(in, &cx);
+	check_disclosure(in, &cx);
 	return cx.count;
 }

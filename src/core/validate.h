@@ -5,7 +5,7 @@
  * queries and fills a vl_input; vl_validate() then evaluates every rule in
  * memory and reports each finding through a callback, in a fixed order
  * (application-level rules first, then controls in identifier order, then
- * platform dependencies).  Nothing here allocates: the caller owns every
+ * platform dependencies, inherited controls, and last the disclosure).  Nothing here allocates: the caller owns every
  * array, and messages are formatted into a caller-visible fixed buffer.
  *
  * Dates are day numbers counted from 2000-01-01 (PostgreSQL's DateADT), so
@@ -61,6 +61,9 @@ typedef enum vl_code
 	VL_SAAS_WITHOUT_PLATFORM,
 	VL_REVIEW_FINDING_OPEN,
 	VL_REMEDIATION_OVERDUE,
+	VL_DISCLOSURE_MISSING,
+	VL_INHERITED_FROM_UNREGISTERED,
+	VL_INHERITED_NOT_STATED,
 	VL_NCODES
 } vl_code;
 
@@ -145,6 +148,15 @@ typedef struct vl_remediation
 	int32_t		due_on;
 	const char *registration_number;
 } vl_remediation;
+/* One statement item whose control is inherited from a platform. */
+typedef struct vl_inherited
+{
+	const char *control_id;		/* spelling, for messages */
+	int64_t		platform_id;	/* the service inherited from */
+	const char *platform_number;	/* its registration on the report date, or NULL */
+	bool		self_assessed;	/* the platform was assessed in this audit */
+	bool		platform_states;	/* the platform's statement selects the control */
+} vl_inherited;
 
 typedef struct vl_input
 {
@@ -196,6 +208,13 @@ typedef struct vl_input
 	/* overdue remediation plans of the service's registrations */
 	const vl_remediation *remediations;
 	int			nremediations;
+
+	/* disclosure: the missing items, comma separated; NULL or "" for none */
+	const char *disclosure_missing;
+
+	/* inherited controls, in control order */
+	const vl_inherited *inherited;
+	int			ninherited;
 } vl_input;
 
 typedef void (*vl_emit_fn) (void *arg, vl_code code, vl_severity severity,

@@ -90,7 +90,7 @@ col_float(int r, int n)
 enum
 {
 	Q_APPLICATION, Q_ACCEPTED, Q_SELECTIONS, Q_QUALIFICATIONS, Q_STATED,
-	Q_REQUIRED, Q_TESTS, Q_DEPS, Q_FINDINGS, Q_ADDITIONAL, Q_REMEDIATION, NQUERIES
+	Q_REQUIRED, Q_TESTS, Q_DEPS, Q_FINDINGS, Q_ADDITIONAL, Q_REMEDIATION, Q_INHERITED, Q_DISCLOSURE, NQUERIES
 };
 static SPIPlanPtr plans[NQUERIES];
 
@@ -227,6 +227,32 @@ static const char q_findings[] =
 " FROM ismap.review_finding f"
 " WHERE f.application_id OPERATOR(pg_catalog.=) $1 AND f.resolved_on IS NULL"
 " ORDER BY f.finding_id";
+
+/*
+ * $1 audit: the inherited controls, with the platform's registration in
+ * force on the report date and whether that registration's statement
+ * selects the control; in ctrlid order
+ */
+static const char q_inherited[] =
+"SELECT si.control_id::pg_catalog.text, si.inherited_from, pr.registration_number,"
+"       EXISTS (SELECT 1 FROM ismap.service_dependency d WHERE d.service_id OPERATOR(pg_catalog.=) a.service_id"
+"               AND d.base_service_id OPERATOR(pg_catalog.=) si.inherited_from"
+"               AND d.self_assessed_audit_id OPERATOR(pg_catalog.=) a.audit_id),"
+"       EXISTS (SELECT 1 FROM ismap.statement_item ps WHERE ps.audit_id OPERATOR(pg_catalog.=) pr.audit_id"
+"               AND ps.control_id OPERATOR(ismap.=) si.control_id AND ps.selected)"
+" FROM ismap.statement_item si"
+" JOIN ismap.audit a ON a.audit_id OPERATOR(pg_catalog.=) si.audit_id"
+" LEFT JOIN LATERAL (SELECT r.registration_number, r.audit_id FROM ismap.registration r"
+"      WHERE r.service_id OPERATOR(pg_catalog.=) si.inherited_from AND r.registered_on OPERATOR(pg_catalog.<=) a.report_date"
+"        AND r.valid_until OPERATOR(pg_catalog.>=) a.report_date"
+"        AND (r.ended_on IS NULL OR r.ended_on OPERATOR(pg_catalog.>) a.report_date)"
+"      ORDER BY r.registered_on DESC, r.registration_id DESC LIMIT 1) pr ON true"
+" WHERE si.audit_id OPERATOR(pg_catalog.=) $1 AND si.responsibility OPERATOR(pg_catalog.=) 'inherited'"
+" ORDER BY si.control_id USING OPERATOR(ismap.<)";
+
+/* $1 service: the missing items of its disclosure */
+static const char q_disclosure[] =
+"SELECT pg_catalog.array_to_string(ismap_internal.disclosure_missing_items($1), ', ')";
 
 typedef struct emit_state
 {
@@ -662,6 +688,31 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 		in.remediations = m;
 		in.nremediations = (int) n;
 	}
+
+	/* inherited controls */
+	types[0] = INT8OID;
+	values[0] = Int64GetDatum(audit_id);
+	run(Q_INHERITED, q_inherited, 1, types, values);
+	n = SPI_processed;
+	{
+		vl_inherited *h = palloc0(sizeof(vl_inherited) * (n + 1));
+
+		for (uint64 i = 0; i < n; i++)
+		{
+			h[i].control_id = col_text(i, 1);
+			h[i].platform_id = col_int(i, 2);
+			h[i].platform_number = col_text(i, 3);
+			h[i].self_assessed = col_bool(i, 4);
+			h[i].platform_states = col_bool(i, 5);
+		}
+		in.inherited = h;
+		in.ninherited = (int) n;
+	}
+
+	/* the disclosure */
+	values[0] = Int64GetDatum(service_id);
+	run(Q_DISCLOSURE, q_disclosure, 1, types, values);
+	in.disclosure_missing = SPI_processed > 0 ? col_text(0, 1) : NULL;
 
 	vl_validate(&in, emit_row, &st);
 

@@ -302,6 +302,36 @@ TEST(open_review_findings_block)
 	CHECK(f.n == 0);
 }
 
+TEST(inherited_and_disclosure_rules)
+{
+	vl_input	in = clean();
+	found		f = {0};
+	vl_inherited h[4] = {
+		{"A.5.1.1", 7, NULL, false, false},		/* platform not registered */
+		{"A.5.1.2", 7, NULL, true, false},		/* not registered, assessed here */
+		{"A.6.1.1", 8, "C26-0008-2", false, false},	/* not in the platform's statement */
+		{"A.6.1.2", 8, "C26-0008-2", false, true},	/* carried by the platform */
+	};
+
+	in.inherited = h;
+	in.ninherited = 4;
+	vl_validate(&in, collect, &f);
+	CHECK(f.n == 2);
+	CHECK(f.code[0] == VL_INHERITED_FROM_UNREGISTERED && f.sev[0] == VL_ERROR);
+	CHECK(f.code[1] == VL_INHERITED_NOT_STATED && f.sev[1] == VL_ERROR);
+	CHECKF(strstr(f.msg[1], "C26-0008-2") != NULL, "%s", f.msg[1]);
+	in.ninherited = 0;
+	in.disclosure_missing = "regions, governing_law";
+	f.n = 0;
+	vl_validate(&in, collect, &f);
+	CHECK(f.n == 1 && f.code[0] == VL_DISCLOSURE_MISSING && f.sev[0] == VL_ERROR);
+	CHECKF(strstr(f.msg[0], "regions, governing_law") != NULL, "%s", f.msg[0]);
+	in.disclosure_missing = "";
+	f.n = 0;
+	vl_validate(&in, collect, &f);
+	CHECK(f.n == 0);
+}
+
 TEST(overdue_remediation_blocks)
 {
 	vl_input	in = clean();
@@ -341,6 +371,7 @@ main(void)
 	RUN(platform_rules);
 	RUN(open_review_findings_block);
 	RUN(overdue_remediation_blocks);
+	RUN(inherited_and_disclosure_rules);
 	RUN(rule_table_is_complete);
 	return UNIT_DONE("validate");
 }

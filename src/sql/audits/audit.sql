@@ -41,11 +41,20 @@ CREATE TABLE ismap.statement_item (
 	control_id			ismap.ctrlid NOT NULL,
 	selected			pg_catalog.bool NOT NULL,
 	exclusion_reason	pg_catalog.text,
+	responsibility		pg_catalog.text NOT NULL DEFAULT 'provider'
+		CONSTRAINT statement_item_responsibility CHECK (responsibility OPERATOR(pg_catalog.=) ANY (ARRAY['provider', 'customer', 'shared', 'inherited']::pg_catalog.text[])),
+	-- no foreign key: its check ignores row-level security and would tell a
+	-- provider which ids of unregistered services exist; validation reports
+	-- a platform that is not registered (INHERITED_FROM_UNREGISTERED)
+	inherited_from		pg_catalog.int8,
+	CONSTRAINT statement_item_inherited_from CHECK ((responsibility OPERATOR(pg_catalog.=) 'inherited') OPERATOR(pg_catalog.=) (inherited_from IS NOT NULL)),
 	PRIMARY KEY (audit_id, control_id),
 	FOREIGN KEY (audit_id, framework_id) REFERENCES ismap.audit (audit_id, framework_id) ON DELETE CASCADE,
 	FOREIGN KEY (framework_id, control_id) REFERENCES ismap.control (framework_id, control_id)
 );
 COMMENT ON TABLE ismap.statement_item IS 'the provider''s statement (言明書): which controls of the standard it selects, and why it leaves out the others';
+COMMENT ON COLUMN ismap.statement_item.responsibility IS 'who carries out the control: provider, customer, shared, or inherited (from the platform service inherited_from)';
+COMMENT ON COLUMN ismap.statement_item.inherited_from IS 'for an inherited control: the platform service (ismap.service) whose registered statement carries it';
 
 CREATE TABLE ismap.audit_result (
 	audit_id	pg_catalog.int8 NOT NULL,

@@ -54,7 +54,9 @@ BEGIN
 		(13, 'ismap.registry_listing', NULL),
 		-- the events of registrations only (the reader's policy "published")
 		(14, 'ismap.registry_event',
-			'kind IN (''registered'', ''reinstated'', ''expired'', ''delisted'', ''suspended'', ''changed'')')
+			'kind IN (''registered'', ''reinstated'', ''expired'', ''delisted'', ''suspended'', ''changed'')'),
+		-- what was registered (DESIGN 3.12): every row public, never updated
+		(15, 'ismap.registered_content', NULL)
 	) AS t(ord, rel, filter);
 
 	SELECT pg_catalog.string_agg(pg_catalog.format('TABLE %s', p.rel)

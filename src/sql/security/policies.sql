@@ -186,6 +186,20 @@ BEGIN
 		USING (ismap.agency_package_audit(current_user, (SELECT g.audit_id FROM ismap.registration g
 														 WHERE g.registration_id = remediation.registration_id)));
 	CREATE POLICY staff ON ismap.evidence TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	-- a disclosure is its provider's, the registrar's and the auditing
+	-- body's until the service is registered, then public (DESIGN 3.9, 3.12)
+	CREATE POLICY staff ON ismap.service_disclosure FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY audited ON ismap.service_disclosure FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service_disclosure.service_id));
+	CREATE POLICY published ON ismap.service_disclosure FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
+		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service_disclosure.service_id));
+	CREATE POLICY own_services_read ON ismap.service_disclosure FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.service_disclosure FOR INSERT TO ismap_csp
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_update ON ismap.service_disclosure FOR UPDATE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
 	CREATE POLICY own_services ON ismap.evidence TO ismap_csp
 		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
 		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));

@@ -26,7 +26,7 @@ BEGIN
 		ismap.service_change, ismap.sla_template,
 		ismap.sampling_table, ismap.registry, ismap.registry_listing, ismap.registration, ismap.registry_event, ismap.event_chain_seal,
 		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency,
-		ismap.job, ismap.platform_exemption
+		ismap.job, ismap.platform_exemption, ismap.registered_content, ismap.service_disclosure
 		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs, ismap_reviewer, ismap_agency;
 	-- the registrar: every table to read; edits the catalogs, the policy,
 	-- the parties and the classification; decides through the functions.
@@ -77,7 +77,11 @@ BEGIN
 	GRANT UPDATE (name, responsibility) ON ismap.service TO ismap_csp;
 	GRANT INSERT (service_id, base_service_id) ON ismap.service_dependency TO ismap_csp;
 	GRANT INSERT ON ismap.statement_item TO ismap_csp;
-	GRANT UPDATE (audit_id, framework_id, control_id, selected, exclusion_reason) ON ismap.statement_item TO ismap_csp;
+	GRANT UPDATE (audit_id, framework_id, control_id, selected, exclusion_reason, responsibility, inherited_from) ON ismap.statement_item TO ismap_csp;
+	-- its services' disclosures (no DELETE: A2-09; a missing item is NULL)
+	GRANT INSERT (service_id, regions, governing_law, jurisdiction, capital_disclosure, third_party_tests),
+		  UPDATE (regions, governing_law, jurisdiction, capital_disclosure, third_party_tests)
+		ON ismap.service_disclosure TO ismap_csp;
 	GRANT UPDATE (self_assessed_audit_id) ON ismap.service_dependency TO ismap_auditor, ismap_registrar;
 	GRANT SELECT, INSERT ON ismap.application TO ismap_csp;
 	GRANT UPDATE (status, decided_on, decision_reason) ON ismap.application TO ismap_csp;

@@ -1,0 +1,659 @@
+/*
+ * jobs/publish.c — the files of "ismap-jobs publish --out DIR"
+ *
+ * The published list of a day as people read it (docs/jobs.md, "publish"):
+ * index.html (Japanese) and index.en.html, list.csv (UTF-8 with a BOM and
+ * the Japanese header, which Excel opens as UTF-8), list.xlsx (written with
+ * libxlsxwriter: header row frozen, filters on), list.json, changes.csv
+ * (since the previous successful publish) and timeline.svg (each
+ * registration's validity as a bar).  The ISMAP list goes into DIR, the
+ * ISMAP-LIU list with the same files into DIR/liu.
+ *
+ * Atomic: everything is written into a new sibling directory first
+ * (DIR.new-<pid>); only when every file is complete does it replace DIR,
+ * with renameat2(RENAME_EXCHANGE) when DIR exists (a reader sees the old
+ * set or the new one, never a mix), then the old set is removed.  On any
+ * error the sibling is removed and DIR is left as it was.
+ *
+ * Everything is read inside the job's transaction, so the files and the
+ * run recorded in ismap.job_run agree.  Values come only through
+ * PQexecParams; every text is escaped for the format it goes into.
+ */
+#define _GNU_SOURCE
+#include "publish.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+/* a list as read from the server: column names, labels, rows */
+typedef struct PubList
+{
+	PGresult   *rows;			/* published_list() */
+	const char *labels_ja[64];
+	const char *labels_en[64];
+	PGresult   *ja;
+	PGresult   *en;
+	int			ncols;
+} PubList;
+
+static bool
+query(PGconn *conn, PGresult **out, const char *sql, int nparams, const char *const *params, char *err, size_t errsize)
+{
+	PGresult   *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+	{
+		snprintf(err, errsize, "%s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ?
+				 PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(conn));
+		PQclear(res);
+		return false;
+	}
+	*out = res;
+	return true;
+}
+
+static bool
+load_list(PGconn *conn, const char *as_of, const char *program, PubList *l, char *err, size_t errsize)
+{
+	const char *params[2] = {as_of, program};
+	const char *ja[1] = {"ja"};
+	const char *en[1] = {"en"};
+
+	memset(l, 0, sizeof(*l));
+	if (!query(conn, &l->rows, "SELECT * FROM ismap.published_list($1::pg_catalog.date, $2)", 2, params, err, errsize))
+		return false;
+	if (!query(conn, &l->ja, "SELECT column_name, label FROM ismap.published_list_labels($1)", 1, ja, err, errsize) ||
+		!query(conn, &l->en, "SELECT column_name, label FROM ismap.published_list_labels($1)", 1, en, err, errsize))
+		return false;
+	l->ncols = PQnfields(l->rows);
+	if (l->ncols > 64 || PQntuples(l->ja) != l->ncols || PQntuples(l->en) != l->ncols)
+	{
+		snprintf(err, errsize, "the labels of the published list do not match its columns");
+		return false;
+	}
+	for (int c = 0; c < l->ncols; c++)
+	{
+		/* labels in the list's column order, by name */
+		l->labels_ja[c] = l->labels_en[c] = PQfname(l->rows, c);
+		for (int r = 0; r < l->ncols; r++)
+		{
+			if (strcmp(PQgetvalue(l->ja, r, 0), PQfname(l->rows, c)) == 0)
+				l->labels_ja[c] = PQgetvalue(l->ja, r, 1);
+			if (strcmp(PQgetvalue(l->en, r, 0), PQfname(l->rows, c)) == 0)
+				l->labels_en[c] = PQgetvalue(l->en, r, 1);
+		}
+	}
+	return true;
+}
+
+static void
+free_list(PubList *l)
+{
+	PQclear(l->rows);
+	PQclear(l->ja);
+	PQclear(l->en);
+}
+
+static FILE *
+open_in(const char *dir, const char *name, char *err, size_t errsize)
+{
+	char		path[4096];
+	FILE	   *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (f == NULL)
+		snprintf(err, errsize, "could not create file \"%s\": %s", path, strerror(errno));
+	return f;
+}
+
+static bool
+close_file(FILE *f, const char *name, char *err, size_t errsize)
+{
+	bool		ok = !ferror(f);
+
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+		ok = false;
+	if (fclose(f) != 0)
+		ok = false;
+	if (!ok)
+		snprintf(err, errsize, "could not write file \"%s\": %s", name, strerror(errno));
+	return ok;
+}
+
+/* HTML text and attribute values */
+static void
+html_text(FILE *f, const char *s)
+{
+	for (; *s; s++)
+	{
+		switch (*s)
+		{
+			case '&':
+				fputs("&amp;", f);
+				break;
+			case '<':
+				fputs("&lt;", f);
+				break;
+			case '>':
+				fputs("&gt;", f);
+				break;
+			case '"':
+				fputs("&quot;", f);
+				break;
+			case '\'':
+				fputs("&#39;", f);
+				break;
+			default:
+				fputc(*s, f);
+		}
+	}
+}
+
+/* a CSV field (RFC 4180): quoted when it holds a separator, quote or line break */
+static void
+csv_field(FILE *f, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL && s[0] != '=' && s[0] != '+' && s[0] != '-' && s[0] != '@')
+	{
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	/* a leading formula character is kept as text by a leading quote mark */
+	if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')
+		fputc('\'', f);
+	for (; *s; s++)
+	{
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static bool
+write_html(const char *dir, const char *name, const PubList *l, bool ja, const char *as_of,
+		   const char *program, char *err, size_t errsize)
+{
+	FILE	   *f = open_in(dir, name, err, errsize);
+	int			n = PQntuples(l->rows);
+
+	if (f == NULL)
+		return false;
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n", ja ? "ja" : "en");
+	fputs("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", f);
+	if (ja)
+		fprintf(f, "<title>%s登録簿 %s時点（%d件）</title>\n", program, as_of, n);
+	else
+		fprintf(f, "<title>%s register as of %s (%d services)</title>\n", program, as_of, n);
+	fputs("<style>\n"
+		  "body{font-family:\"Noto Sans CJK JP\",\"Noto Sans JP\",sans-serif;margin:1rem;color:#111}\n"
+		  "table{border-collapse:collapse;font-size:.85rem}\n"
+		  "th,td{border:1px solid #888;padding:.25rem .4rem;vertical-align:top;text-align:left}\n"
+		  "thead th{background:#e8eef6;position:sticky;top:0}\n"
+		  "tbody tr:nth-child(even){background:#f6f6f6}\n"
+		  "</style>\n</head>\n<body>\n", f);
+	if (ja)
+		fprintf(f, "<h1>%s登録簿</h1>\n<p>%s時点の登録サービス：%d件。<a href=\"index.en.html\" hreflang=\"en\" lang=\"en\">English</a></p>\n",
+				program, as_of, n);
+	else
+		fprintf(f, "<h1>%s register</h1>\n<p>Registered services as of %s: %d. <a href=\"index.html\" hreflang=\"ja\" lang=\"ja\">日本語</a></p>\n",
+				program, as_of, n);
+	fputs("<table id=\"published-list\">\n", f);
+	if (ja)
+		fprintf(f, "<caption>%s登録簿（%s時点）</caption>\n", program, as_of);
+	else
+		fprintf(f, "<caption>%s register as of %s</caption>\n", program, as_of);
+	fputs("<thead>\n<tr>", f);
+	for (int c = 0; c < l->ncols; c++)
+	{
+		fprintf(f, "<th scope=\"col\" id=\"col-%s\">", PQfname(l->rows, c));
+		html_text(f, ja ? l->labels_ja[c] : l->labels_en[c]);
+		fputs("</th>", f);
+	}
+	fputs("</tr>\n</thead>\n<tbody>\n", f);
+	for (int r = 0; r < n; r++)
+	{
+		fputs("<tr>", f);
+		for (int c = 0; c < l->ncols; c++)
+		{
+			/* the registration number heads its row */
+			fputs(c == 0 ? "<th scope=\"row\">" : "<td>", f);
+			html_text(f, PQgetvalue(l->rows, r, c));
+			fputs(c == 0 ? "</th>" : "</td>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</tbody>\n</table>\n</body>\n</html>\n", f);
+	return close_file(f, name, err, errsize);
+}
+
+static bool
+write_csv(const char *dir, const PubList *l, char *err, size_t errsize)
+{
+	FILE	   *f = open_in(dir, "list.csv", err, errsize);
+
+	if (f == NULL)
+		return false;
+	fputs("\xEF\xBB\xBF", f);	/* the BOM: Excel reads UTF-8 */
+	for (int c = 0; c < l->ncols; c++)
+	{
+		if (c)
+			fputc(',', f);
+		csv_field(f, l->labels_ja[c]);
+	}
+	fputs("\r\n", f);
+	for (int r = 0; r < PQntuples(l->rows); r++)
+	{
+		for (int c = 0; c < l->ncols; c++)
+		{
+			if (c)
+				fputc(',', f);
+			csv_field(f, PQgetvalue(l->rows, r, c));
+		}
+		fputs("\r\n", f);
+	}
+	return close_file(f, "list.csv", err, errsize);
+}
+
+static bool
+write_json(const char *dir, const PubList *l, const char *as_of, const char *program, char *err, size_t errsize)
+{
+	FILE	   *f = open_in(dir, "list.json", err, errsize);
+
+	if (f == NULL)
+		return false;
+	fputs("{\"format\": \"pg_ismap published list 1\", \"program\": ", f);
+	json_string(f, program);
+	fprintf(f, ", \"as_of\": \"%s\", \"count\": %d, \"registrations\": [", as_of, PQntuples(l->rows));
+	for (int r = 0; r < PQntuples(l->rows); r++)
+	{
+		fputs(r ? ",\n  {" : "\n  {", f);
+		for (int c = 0; c < l->ncols; c++)
+		{
+			if (c)
+				fputs(", ", f);
+			json_string(f, PQfname(l->rows, c));
+			fputs(": ", f);
+			if (PQgetisnull(l->rows, r, c))
+				fputs("null", f);
+			else
+				json_string(f, PQgetvalue(l->rows, r, c));
+		}
+		fputc('}', f);
+	}
+	fputs("\n]}\n", f);
+	return close_file(f, "list.json", err, errsize);
+}
+
+static bool
+write_xlsx(const char *dir, const PubList *l, const char *program, char *err, size_t errsize)
+{
+	char		path[4096];
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
+	lxw_format *head;
+	lxw_error	rc;
+	int			n = PQntuples(l->rows);
+
+	snprintf(path, sizeof(path), "%s/list.xlsx", dir);
+	wb = workbook_new(path);
+	if (wb == NULL)
+	{
+		snprintf(err, errsize, "could not create file \"%s\"", path);
+		return false;
+	}
+	ws = workbook_add_worksheet(wb, program);
+	head = workbook_add_format(wb);
+	format_set_bold(head);
+	format_set_bg_color(head, 0xE8EEF6);
+	for (int c = 0; c < l->ncols; c++)
+	{
+		worksheet_write_string(ws, 0, (lxw_col_t) c, l->labels_ja[c], head);
+		worksheet_set_column(ws, (lxw_col_t) c, (lxw_col_t) c, c == 1 || c == 7 ? 36 : 18, NULL);
+	}
+	for (int r = 0; r < n; r++)
+		for (int c = 0; c < l->ncols; c++)
+			worksheet_write_string(ws, (lxw_row_t) (r + 1), (lxw_col_t) c, PQgetvalue(l->rows, r, c), NULL);
+	worksheet_freeze_panes(ws, 1, 0);
+	worksheet_autofilter(ws, 0, 0, (lxw_row_t) n, (lxw_col_t) (l->ncols - 1));
+	rc = workbook_close(wb);
+	if (rc != LXW_NO_ERROR)
+	{
+		snprintf(err, errsize, "could not write file \"%s\": %s", path, lxw_strerror(rc));
+		return false;
+	}
+	return true;
+}
+
+static bool
+write_changes(PGconn *conn, const char *dir, const char *prev, const char *as_of, const char *program,
+			  char *err, size_t errsize)
+{
+	const char *params[3] = {prev, as_of, program};
+	PGresult   *res;
+	FILE	   *f;
+
+	if (!query(conn, &res,
+			   "SELECT change, registration_number, service_name, COALESCE(changed_columns, '')"
+			   " FROM ismap.published_list_changes(LEAST($1::pg_catalog.date, $2::pg_catalog.date), $2::pg_catalog.date, $3)",
+			   3, params, err, errsize))
+		return false;
+	f = open_in(dir, "changes.csv", err, errsize);
+	if (f == NULL)
+	{
+		PQclear(res);
+		return false;
+	}
+	fputs("\xEF\xBB\xBF" "変更,登録番号,クラウドサービスの名称,変更された項目\r\n", f);
+	for (int r = 0; r < PQntuples(res); r++)
+	{
+		for (int c = 0; c < 4; c++)
+		{
+			if (c)
+				fputc(',', f);
+			csv_field(f, PQgetvalue(res, r, c));
+		}
+		fputs("\r\n", f);
+	}
+	PQclear(res);
+	return close_file(f, "changes.csv", err, errsize);
+}
+
+/* days since 1970-01-01 of a YYYY-MM-DD date (civil calendar) */
+static long
+day_number(const char *s)
+{
+	int			y = atoi(s),
+				m = atoi(s + 5),
+				d = atoi(s + 8);
+	long		era,
+				yoe,
+				doy,
+				doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/*
+ * timeline.svg: one bar per registration on the list, from its
+ * registration day to its last valid day, the as-of day as a line, a tick
+ * per year; drawn by hand (no Graphviz needed), with a CJK-capable font
+ */
+static bool
+write_timeline(const char *dir, const PubList *l, const char *as_of, const char *program, char *err, size_t errsize)
+{
+	FILE	   *f = open_in(dir, "timeline.svg", err, errsize);
+	int			n = PQntuples(l->rows);
+	int			c_num = -1,
+				c_name = -1,
+				c_from = -1,
+				c_to = -1;
+	long		lo,
+				hi;
+	const int	left = 320,
+				width = 640,
+				row = 18,
+				top = 40;
+	double		scale;
+
+	if (f == NULL)
+		return false;
+	for (int c = 0; c < l->ncols; c++)
+	{
+		const char *name = PQfname(l->rows, c);
+
+		if (strcmp(name, "registration_number") == 0)
+			c_num = c;
+		else if (strcmp(name, "service_name") == 0)
+			c_name = c;
+		else if (strcmp(name, "registered_on") == 0)
+			c_from = c;
+		else if (strcmp(name, "valid_until") == 0)
+			c_to = c;
+	}
+	lo = hi = day_number(as_of);
+	for (int r = 0; r < n && c_from >= 0 && c_to >= 0; r++)
+	{
+		long		a = day_number(PQgetvalue(l->rows, r, c_from));
+		long		b = day_number(PQgetvalue(l->rows, r, c_to));
+
+		lo = a < lo ? a : lo;
+		hi = b > hi ? b : hi;
+	}
+	if (hi == lo)
+		hi = lo + 1;
+	scale = (double) width / (double) (hi - lo);
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+			"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" aria-labelledby=\"t\""
+			" font-family=\"Noto Sans CJK JP, Noto Sans JP, sans-serif\" font-size=\"11\">\n",
+			left + width + 20, top + row * n + 40);
+	fprintf(f, "<title id=\"t\">%s: registrations and their validity as of %s (%d)</title>\n", program, as_of, n);
+	fprintf(f, "<text x=\"8\" y=\"20\" font-size=\"14\">%s 登録と有効期限 / registrations and expiries, as of %s (%d)</text>\n",
+			program, as_of, n);
+	/* a tick per year */
+	for (int y = atoi(as_of) - 12; y <= atoi(as_of) + 12; y++)
+	{
+		char		jan1[16];
+		long		d;
+
+		snprintf(jan1, sizeof(jan1), "%04d-01-01", y);
+		d = day_number(jan1);
+		if (d < lo || d > hi)
+			continue;
+		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ccc\"/>"
+				"<text x=\"%.1f\" y=\"%d\" fill=\"#555\">%d</text>\n",
+				left + (d - lo) * scale, top - 6, left + (d - lo) * scale, top + row * n,
+				left + (d - lo) * scale + 2, top + row * n + 14, y);
+	}
+	for (int r = 0; r < n && c_from >= 0 && c_to >= 0; r++)
+	{
+		long		a = day_number(PQgetvalue(l->rows, r, c_from));
+		long		b = day_number(PQgetvalue(l->rows, r, c_to));
+		int			y = top + r * row;
+
+		fprintf(f, "<g><title>");
+		html_text(f, PQgetvalue(l->rows, r, c_num));
+		fprintf(f, " %s – %s</title>", PQgetvalue(l->rows, r, c_from), PQgetvalue(l->rows, r, c_to));
+		fprintf(f, "<text x=\"8\" y=\"%d\">", y + 12);
+		html_text(f, PQgetvalue(l->rows, r, c_num));
+		fputs(" ", f);
+		if (c_name >= 0)
+			html_text(f, PQgetvalue(l->rows, r, c_name));
+		fprintf(f, "</text><rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#4a7ab8\"/></g>\n",
+				left + (a - lo) * scale, y + 3, (b - a + 1) * scale, row - 6);
+	}
+	fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#c00\" stroke-width=\"2\"/>\n",
+			left + (day_number(as_of) - lo) * scale, top - 10, left + (day_number(as_of) - lo) * scale, top + row * n);
+	fputs("</svg>\n", f);
+	return close_file(f, "timeline.svg", err, errsize);
+}
+
+/* one program's set of files into dir */
+static bool
+write_set(PGconn *conn, const char *dir, const char *as_of, const char *prev, const char *program,
+		  int *count, char *err, size_t errsize)
+{
+	PubList		l;
+	bool		ok;
+
+	if (!load_list(conn, as_of, program, &l, err, errsize))
+	{
+		free_list(&l);
+		return false;
+	}
+	*count = PQntuples(l.rows);
+	ok = write_html(dir, "index.html", &l, true, as_of, program, err, errsize) &&
+		write_html(dir, "index.en.html", &l, false, as_of, program, err, errsize) &&
+		write_csv(dir, &l, err, errsize) &&
+		write_xlsx(dir, &l, program, err, errsize) &&
+		write_json(dir, &l, as_of, program, err, errsize) &&
+		write_changes(conn, dir, prev, as_of, program, err, errsize) &&
+		write_timeline(dir, &l, as_of, program, err, errsize);
+	free_list(&l);
+	return ok;
+}
+
+/* remove a directory tree we wrote (two levels: files and liu/) */
+static void
+remove_tree(const char *dir)
+{
+	DIR		   *d = opendir(dir);
+	struct dirent *e;
+	char		path[4096];
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+	{
+		struct stat st;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			remove_tree(path);
+		else
+			unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+bool
+publish_check_out(const char *out, char *err, size_t errsize)
+{
+	struct stat st;
+	char		parent[4096];
+	char	   *slash;
+
+	if (out == NULL || out[0] == '\0')
+	{
+		snprintf(err, errsize, "publish needs --out DIR");
+		return false;
+	}
+	if (stat(out, &st) == 0 && !S_ISDIR(st.st_mode))
+	{
+		snprintf(err, errsize, "output path \"%s\" exists and is not a directory", out);
+		return false;
+	}
+	snprintf(parent, sizeof(parent), "%s", out);
+	while (strlen(parent) > 1 && parent[strlen(parent) - 1] == '/')
+		parent[strlen(parent) - 1] = '\0';
+	slash = strrchr(parent, '/');
+	if (slash == NULL)
+		snprintf(parent, sizeof(parent), ".");
+	else if (slash == parent)
+		parent[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(parent, &st) != 0 || !S_ISDIR(st.st_mode))
+	{
+		snprintf(err, errsize, "directory \"%s\" of the output path does not exist", parent);
+		return false;
+	}
+	if (access(parent, W_OK | X_OK) != 0)
+	{
+		snprintf(err, errsize, "cannot write into directory \"%s\": %s", parent, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+bool
+publish_build(PGconn *conn, const char *out, const char *as_of, const char *run_id,
+			  char *staged, size_t stagedsize, int *count, int *count_liu, char *err, size_t errsize)
+{
+	char		liu[4096];
+	const char *params[1] = {run_id};
+	PGresult   *res;
+	char		prev[32] = "-infinity";
+	char		trimmed[4096];
+
+	snprintf(trimmed, sizeof(trimmed), "%s", out);
+	while (strlen(trimmed) > 1 && trimmed[strlen(trimmed) - 1] == '/')
+		trimmed[strlen(trimmed) - 1] = '\0';
+	/* the previous successful publish (none: every row is "added") */
+	if (!query(conn, &res,
+			   "SELECT pg_catalog.to_char(r.as_of, 'YYYY-MM-DD') FROM ismap.job_run r"
+			   " WHERE r.job OPERATOR(pg_catalog.=) 'publish' AND r.status OPERATOR(pg_catalog.=) 'succeeded'"
+			   "   AND r.run_id IS DISTINCT FROM $1::pg_catalog.int8"
+			   " ORDER BY r.finished_at DESC, r.run_id DESC LIMIT 1", 1, params, err, errsize))
+		return false;
+	if (PQntuples(res) > 0)
+		snprintf(prev, sizeof(prev), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+
+	snprintf(staged, stagedsize, "%s.new-%ld", trimmed, (long) getpid());
+	remove_tree(staged);
+	snprintf(liu, sizeof(liu), "%s/liu", staged);
+	if (mkdir(staged, 0755) != 0 || mkdir(liu, 0755) != 0)
+	{
+		snprintf(err, errsize, "could not create directory \"%s\": %s", staged, strerror(errno));
+		remove_tree(staged);
+		return false;
+	}
+	if (!write_set(conn, staged, as_of, prev, "ISMAP", count, err, errsize) ||
+		!write_set(conn, liu, as_of, prev, "ISMAP-LIU", count_liu, err, errsize))
+	{
+		remove_tree(staged);
+		return false;
+	}
+	return true;
+}
+
+bool
+publish_swap(const char *staged, const char *out, char *err, size_t errsize)
+{
+	char		trimmed[4096];
+	struct stat st;
+
+	snprintf(trimmed, sizeof(trimmed), "%s", out);
+	while (strlen(trimmed) > 1 && trimmed[strlen(trimmed) - 1] == '/')
+		trimmed[strlen(trimmed) - 1] = '\0';
+	if (stat(trimmed, &st) == 0)
+	{
+		if (!S_ISDIR(st.st_mode))
+		{
+			snprintf(err, errsize, "output path \"%s\" exists and is not a directory", trimmed);
+			remove_tree(staged);
+			return false;
+		}
+		/* both names stay valid throughout: the old set, then the new one */
+		if (renameat2(AT_FDCWD, staged, AT_FDCWD, trimmed, RENAME_EXCHANGE) != 0)
+		{
+			snprintf(err, errsize, "could not replace directory \"%s\": %s", trimmed, strerror(errno));
+			remove_tree(staged);
+			return false;
+		}
+		remove_tree(staged);	/* now the old set */
+		return true;
+	}
+	if (rename(staged, trimmed) != 0)
+	{
+		snprintf(err, errsize, "could not rename \"%s\" to \"%s\": %s", staged, trimmed, strerror(errno));
+		remove_tree(staged);
+		return false;
+	}
+	return true;
+}
+
+void
+publish_discard(const char *staged)
+{
+	if (staged != NULL && staged[0] != '\0')
+		remove_tree(staged);
+}

@@ -1,0 +1,261 @@
+-- disclosures, who does each control, the registered content frozen at
+-- registration, and the published list of any day (DESIGN 3.12)
+\i test/regress/setup.psql
+SET client_min_messages = warning;
+DO $$
+DECLARE r text;
+BEGIN
+	FOREACH r IN ARRAY ARRAY['pl_reader', 'pl_registrar', 'pl_csp_a', 'pl_csp_b'] LOOP
+		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+			EXECUTE format('DROP OWNED BY %I', r);
+			EXECUTE format('DROP ROLE %I', r);
+		END IF;
+		EXECUTE format('CREATE ROLE %I LOGIN', r);
+	END LOOP;
+END
+$$;
+GRANT ismap_reader TO pl_reader;
+GRANT ismap_registrar TO pl_registrar;
+GRANT ismap_csp TO pl_csp_a, pl_csp_b;
+RESET client_min_messages;
+SET search_path = ismap, public;
+\set VERBOSITY terse
+\set SHOW_CONTEXT never
+
+INSERT INTO framework (framework_id, title, version) VALUES ('ismap', 'test standard', '2023.1');
+INSERT INTO control (framework_id, control_id, title, parent_id, mandatory) VALUES
+	('ismap', '5', 'clause', NULL, false), ('ismap', '5.1', 'category', '5', false),
+	('ismap', '5.1.1', 'objective one', '5.1', false), ('ismap', '5.1.1.1', 'mandatory one', '5.1.1', true),
+	('ismap', '5.1.1.2', 'optional one', '5.1.1', false);
+INSERT INTO baseline (baseline_id, framework_id, title, level) VALUES ('ismap-level1', 'ismap', 'level 1', 1);
+INSERT INTO baseline_control (baseline_id, framework_id, control_id) VALUES
+	('ismap-level1', 'ismap', '5.1.1'), ('ismap-level1', 'ismap', '5.1.1.1');
+INSERT INTO csp (csp_id, name, corporate_number) VALUES (1, '基盤株式会社', '7000012050002'), (2, 'Apps KK', '1180301018771');
+INSERT INTO audit_body (audit_body_id, name, corporate_number) VALUES
+	(1, '監査法人あおば', corporate_number_check_digit('010401000001')::text || '010401000001');
+INSERT INTO audit_body_selection (audit_body_id, valid_from, valid_until, status) VALUES (1, '2020-04-01', '2030-03-31', 'active');
+INSERT INTO auditor (auditor_id, audit_body_id, name, nationality, experience_years) VALUES (1, 1, 'Sato', 'JP', 10);
+INSERT INTO auditor_qualification VALUES (1, 'CISA', NULL);
+SELECT principal('pl_csp_a', NULL, 1) IS NOT NULL AS bound_a, principal('pl_csp_b', NULL, 2) IS NOT NULL AS bound_b;
+
+-- P: platform of A; S: SaaS of B on P; U: a service of A never registered
+INSERT INTO service (service_id, csp_id, name, scope, delivery_models, deployment_models, responsibility) VALUES
+	(1, 1, 'P クラウド', 'P scope', '{IaaS}', '{public}', '{"IaaS": {"provider": ["facilities"], "customer": ["guest OS"]}}'),
+	(2, 2, 'S mail', 'S scope', '{SaaS}', '{public,community}', '{}'),
+	(3, 1, 'U secret', 'U scope', '{PaaS}', '{private}', '{}');
+INSERT INTO service_dependency (service_id, base_service_id) VALUES (2, 1);
+
+-------------------------------------------------------------------------------
+-- disclosures: what is malformed is refused naming the field, and nothing
+-- is written; what is missing is allowed here and reported by validation
+-------------------------------------------------------------------------------
+SELECT c, region_code_is_valid(c) FROM unnest(ARRAY['JP', 'US', 'XX', 'jp', 'JPN', '']) c;
+INSERT INTO service_disclosure (service_id, regions) VALUES (1, '{JP,XX}');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO service_disclosure (service_id, regions) VALUES (1, '{jp}');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO service_disclosure (service_id, regions) VALUES (1, '{JP-}');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO service_disclosure (service_id, regions) VALUES (1, '{JP,JP}');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO service_disclosure (service_id, regions) VALUES (1, ARRAY['JP', NULL]);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO service_disclosure (service_id, governing_law) VALUES (1, '  ');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO service_disclosure (service_id, jurisdiction) VALUES (1, '');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO service_disclosure (service_id, third_party_tests) VALUES (1, '{"kind": "penetration_test"}');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO service_disclosure (service_id, third_party_tests) VALUES (1, '["pentest"]');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO service_disclosure (service_id, third_party_tests)
+VALUES (1, '[{"kind": "red_team", "performed_by": "X KK", "performed_on": "2025-02-01"}]');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO service_disclosure (service_id, third_party_tests)
+VALUES (1, '[{"kind": "penetration_test", "performed_by": " ", "performed_on": "2025-02-01"}]');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO service_disclosure (service_id, third_party_tests)
+VALUES (1, '[{"kind": "penetration_test", "performed_by": "X KK", "performed_on": "2025-02-30"}]');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO service_disclosure (service_id, third_party_tests)
+VALUES (1, '[{"kind": "penetration_test", "performed_by": "X KK", "performed_on": "1 Feb 2025"}]');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO service_disclosure (service_id, third_party_tests)
+VALUES (1, '[{"kind": "penetration_test", "performed_by": "X KK", "performed_on": "2025-02-01", "result": "pass"}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS disclosures FROM service_disclosure;
+
+-------------------------------------------------------------------------------
+-- who does each control: provider, customer, shared, inherited (from a
+-- named platform, and only then)
+-------------------------------------------------------------------------------
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id,
+	period_start, period_end, report_date, scope)
+VALUES (1, 1, 1, 1, 1, 'ismap', '2024-04-01', '2025-03-31', '2025-05-15', 'P scope'),
+	   (2, 2, 1, 1, 1, 'ismap', '2024-06-01', '2025-05-31', '2025-06-15', 'S scope');
+-- P states 5.1.1 and 5.1.1.1, leaves 5.1.1.2 out
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected, exclusion_reason, responsibility) VALUES
+	(1, 'ismap', '5.1.1', true, NULL, 'provider'), (1, 'ismap', '5.1.1.1', true, NULL, 'shared'),
+	(1, 'ismap', '5.1.1.2', false, 'not offered', 'provider');
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected, responsibility) VALUES (2, 'ismap', '5.1.1', true, 'inherited');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected, responsibility, inherited_from) VALUES (2, 'ismap', '5.1.1', true, 'customer', 1);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected, responsibility) VALUES (2, 'ismap', '5.1.1', true, 'nobody');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected, responsibility, inherited_from) VALUES
+	(2, 'ismap', '5.1.1', true, 'customer', NULL),
+	(2, 'ismap', '5.1.1.1', true, 'inherited', 1),
+	(2, 'ismap', '5.1.1.2', true, 'inherited', 1);
+INSERT INTO audit_result (audit_id, control_id, result) SELECT audit_id, control_id, 'effective' FROM statement_item WHERE selected;
+INSERT INTO application (application_id, service_id, audit_id, requested_level, kind, submitted_on) VALUES
+	(1, 1, 1, 1, 'new', '2025-06-01'), (2, 2, 2, 1, 'new', '2025-06-16');
+
+-- nothing disclosed yet: every item is missing
+SELECT code, severity, message FROM validate_application(1) ORDER BY code;
+-- the provider discloses in steps; each step leaves fewer items missing
+SET ROLE pl_csp_a;
+INSERT INTO service_disclosure (service_id, regions, governing_law) VALUES (1, '{JP-Tokyo,JP-Osaka,US}', '日本法');
+RESET ROLE;
+SELECT code, message FROM validate_application(1) WHERE code = 'DISCLOSURE_MISSING';
+SET ROLE pl_csp_a;
+UPDATE service_disclosure SET jurisdiction = '東京地方裁判所', capital_disclosure = '外資比率 0%',
+	third_party_tests = '[{"kind": "penetration_test", "performed_by": "試験株式会社", "performed_on": "2025-02-01"},
+						  {"kind": "vulnerability_assessment", "performed_by": "Scan KK", "performed_on": "2025-03-01", "scope": "web"}]'
+WHERE service_id = 1;
+-- another provider's service: not its to disclose
+INSERT INTO service_disclosure (service_id, regions) VALUES (2, '{JP}');
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+SELECT count(*) AS findings_of_p FROM validate_application(1);
+
+-- S inherits from P, not registered yet: both inherited controls refused
+SET ROLE pl_csp_b;
+INSERT INTO service_disclosure (service_id, regions, governing_law, jurisdiction, capital_disclosure, third_party_tests)
+VALUES (2, '{JP}', '日本法', '東京地方裁判所', 'なし', '[]');
+-- P's disclosure is not B's to read while P is not registered
+SELECT service_id FROM service_disclosure ORDER BY 1;
+RESET ROLE;
+SELECT code, control_id, message FROM validate_application(2) ORDER BY code, control_id;
+-- assessed in S's own audit: no finding
+UPDATE service_dependency SET self_assessed_audit_id = 2 WHERE service_id = 2;
+SELECT code, control_id FROM validate_application(2) WHERE code LIKE 'INHERITED%';
+UPDATE service_dependency SET self_assessed_audit_id = NULL WHERE service_id = 2;
+
+-- P registered on 2025-06-10, before S's report date: 5.1.1.1 is carried by
+-- P's statement, 5.1.1.2 is not
+SELECT status FROM accept_application(1, '2025-06-10');  -- the acceptance check (sql/review.sql)
+SELECT registration_number FROM approve_application(1, '{}', '2025-06-10');
+SELECT code, control_id, message FROM validate_application(2) WHERE code LIKE 'INHERITED%' ORDER BY control_id;
+-- S carries 5.1.1.2 itself
+UPDATE statement_item SET responsibility = 'provider', inherited_from = NULL WHERE audit_id = 2 AND control_id = '5.1.1.2';
+SELECT count(*) AS findings_of_s FROM validate_application(2);
+SELECT status FROM accept_application(2, '2025-06-20');  -- the acceptance check (sql/review.sql)
+SELECT registration_number FROM approve_application(2, '{}', '2025-06-20');
+
+-------------------------------------------------------------------------------
+-- the registered content: written with the registration, never changed
+-------------------------------------------------------------------------------
+SELECT registration_number, program, service_name, csp_name, level, scope, delivery_models, deployment_models,
+	responsibility, regions, governing_law, jurisdiction, audit_body, period_start, period_end,
+	framework_id, framework_version, registered_on, backfilled
+FROM registered_content ORDER BY registration_id;
+SELECT registration_number, jsonb_pretty(platforms) AS platforms FROM registered_content WHERE registration_id = 2;
+SELECT registration_number, e->>'control_id' AS control_id, e->>'responsibility' AS responsibility,
+	e->>'inherited_from' AS inherited_from, e->>'platform' AS platform, e->>'platform_registration_number' AS platform_number
+FROM registered_content, jsonb_array_elements(responsibility_matrix) e ORDER BY registration_id, e->>'control_id';
+UPDATE registered_content SET service_name = 'forged' WHERE registration_id = 1;
+\echo :LAST_ERROR_SQLSTATE
+DELETE FROM registered_content WHERE registration_id = 1;
+\echo :LAST_ERROR_SQLSTATE
+TRUNCATE registered_content;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE registered_content SET program = 'ISMAP-LIU';
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS snapshots, count(*) FILTER (WHERE service_name = 'forged') AS forged FROM registered_content;
+-- the registrar reads it but may not write it
+SET ROLE pl_registrar;
+UPDATE registered_content SET service_name = 'forged';
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+
+-------------------------------------------------------------------------------
+-- the live rows change; what was registered does not
+-------------------------------------------------------------------------------
+SET ROLE pl_csp_b;
+UPDATE service SET name = 'S mail 2' WHERE service_id = 2;
+UPDATE service_disclosure SET regions = '{SG}' WHERE service_id = 2;
+RESET ROLE;
+SELECT registration_number, service_name, regions FROM published_list('2025-07-01');
+
+-- renewal of P on 2026-06-01 at level 1 with a new audit: a new snapshot
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id,
+	period_start, period_end, report_date, scope)
+VALUES (3, 1, 1, 1, 1, 'ismap', '2025-04-01', '2026-03-31', '2026-05-15', 'P scope');
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected, exclusion_reason, responsibility)
+SELECT 3, framework_id, control_id, selected, exclusion_reason, responsibility FROM statement_item WHERE audit_id = 1;
+INSERT INTO audit_result (audit_id, control_id, result) SELECT 3, control_id, 'effective' FROM statement_item WHERE audit_id = 3 AND selected;
+UPDATE service SET name = 'P クラウド 第二版' WHERE service_id = 1;
+INSERT INTO application (application_id, service_id, audit_id, requested_level, kind, submitted_on) VALUES (3, 1, 3, 1, 'renewal', '2026-05-20');
+SELECT status FROM accept_application(3, '2026-06-01');  -- the acceptance check (sql/review.sql)
+SELECT registration_number, registered_on FROM approve_application(3, '{}', '2026-06-01');
+-- S delisted on 2026-08-01
+SELECT status, ended_on FROM delist(2, 'requested by the provider', '2026-08-01');
+
+-- the list of each day, as it stood
+SELECT d AS as_of, l.registration_number, l.service_name, l.registered_on, l.valid_until
+FROM unnest(ARRAY['2025-06-09', '2025-06-10', '2025-06-20', '2026-05-31', '2026-06-01', '2026-07-31', '2026-08-01', '2027-08-01']::date[]) d
+LEFT JOIN LATERAL published_list(d) l ON true ORDER BY d, l.registration_number;
+-- every column of one day, and all of them text
+SELECT * FROM published_list('2025-07-01');
+SELECT string_agg(DISTINCT t::regtype::text, ',') AS out_types, count(*) AS columns
+FROM pg_proc p, unnest(p.proallargtypes[3:]) t WHERE p.oid = 'published_list(date,text)'::regprocedure;
+-- the other program has nobody yet
+SELECT count(*) AS liu FROM published_list('2025-07-01', 'ISMAP-LIU');
+
+-- what changed between two days
+SELECT * FROM published_list_changes('2025-06-09', '2025-07-01');
+SELECT * FROM published_list_changes('2025-07-01', '2026-06-01');
+SELECT * FROM published_list_changes('2026-06-01', '2026-08-01');
+SELECT count(*) AS unchanged FROM published_list_changes('2026-06-01', '2026-06-01');
+
+-- labels
+SELECT j.column_name, j.label AS ja, e.label AS en
+FROM published_list_labels('ja') WITH ORDINALITY j JOIN published_list_labels('en') WITH ORDINALITY e USING (ordinality)
+ORDER BY ordinality;
+-- the labels name exactly the list's columns, in order
+SELECT array_agg(column_name ORDER BY o) = (SELECT array_agg(n ORDER BY o) FROM unnest(p.proargnames[3:]) WITH ORDINALITY x(n, o)) AS labels_match
+FROM published_list_labels('en') WITH ORDINALITY l(column_name, label, o), pg_proc p
+WHERE p.oid = 'published_list(date,text)'::regprocedure GROUP BY p.proargnames;
+
+-- bad arguments
+SELECT * FROM published_list(NULL);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM published_list('2025-07-01', 'JASPAR');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM published_list_changes('2026-01-01', '2025-01-01');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM published_list_changes(NULL, '2025-01-01');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM published_list_labels('fr');
+\echo :LAST_ERROR_SQLSTATE
+
+-------------------------------------------------------------------------------
+-- confidentiality: the list and the registered content are public; a
+-- disclosure only once its service is registered
+-------------------------------------------------------------------------------
+INSERT INTO service_disclosure (service_id, regions, governing_law) VALUES (3, '{JP}', 'secret law');
+SET ROLE pl_reader;
+SELECT count(*) AS listed FROM published_list('2025-07-01');
+SELECT count(*) AS snapshots FROM registered_content;
+SELECT service_id, governing_law FROM service_disclosure ORDER BY 1;
+SELECT * FROM published_list_changes('2025-06-09', '2025-07-01');
+RESET ROLE;
+SET ROLE pl_csp_a;
+SELECT service_id, governing_law FROM service_disclosure ORDER BY 1;
+RESET ROLE;
+SET ROLE pl_csp_b;
+SELECT service_id, governing_law FROM service_disclosure ORDER BY 1;
+UPDATE service_disclosure SET governing_law = 'changed' WHERE service_id = 3;
+RESET ROLE;
+SELECT governing_law FROM service_disclosure WHERE service_id = 3;

@@ -1,0 +1,127 @@
+-- ==== Published list ====
+-------------------------------------------------------------------------------
+-- The list as agencies and the public read it (docs/registry.md, "The
+-- published list"): the registrations in force on a day, each with its
+-- registered content, every column text, in registration number order.
+-- A registration is in force from its registration day to its last day of
+-- validity, and no longer from the day it ended (expired, delisted,
+-- replaced by a renewal); both come from the registration, the content
+-- from its frozen snapshot, so any past day is reproduced as it was.
+-- Dates are written YYYY-MM-DD whatever the session's DateStyle.
+-- Everything read is public: the functions run with the caller's rights.
+-------------------------------------------------------------------------------
+CREATE FUNCTION ismap.published_list(as_of pg_catalog.date DEFAULT CURRENT_DATE, program pg_catalog.text DEFAULT 'ISMAP')
+RETURNS TABLE (registration_number pg_catalog.text, service_name pg_catalog.text, csp_name pg_catalog.text,
+	corporate_number pg_catalog.text, level pg_catalog.text, delivery_models pg_catalog.text,
+	deployment_models pg_catalog.text, scope pg_catalog.text, platforms pg_catalog.text, regions pg_catalog.text,
+	governing_law pg_catalog.text, jurisdiction pg_catalog.text, capital_disclosure pg_catalog.text,
+	third_party_tests pg_catalog.text, audit_body pg_catalog.text, period_start pg_catalog.text,
+	period_end pg_catalog.text, control_standard pg_catalog.text, registered_on pg_catalog.text,
+	valid_until pg_catalog.text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF as_of IS NULL THEN
+		RAISE EXCEPTION 'the date of the list must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF program IS NULL OR program NOT IN ('ISMAP', 'ISMAP-LIU') THEN
+		RAISE EXCEPTION 'unknown program "%"', program
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The programs are ISMAP and ISMAP-LIU.';
+	END IF;
+	RETURN QUERY
+	SELECT c.registration_number, c.service_name, c.csp_name, c.corporate_number, c.level::pg_catalog.text,
+		   pg_catalog.array_to_string(c.delivery_models, ', '),
+		   pg_catalog.array_to_string(c.deployment_models, ', '),
+		   c.scope,
+		   (SELECT pg_catalog.string_agg(CASE WHEN p->>'registration_number' IS NOT NULL
+					THEN pg_catalog.format('%s (%s)', p->>'name', p->>'registration_number')
+					ELSE 'self-assessed platform' END, ', ' ORDER BY o)
+			FROM pg_catalog.jsonb_array_elements(c.platforms) WITH ORDINALITY AS x(p, o)),
+		   pg_catalog.array_to_string(c.regions, ', '),
+		   c.governing_law, c.jurisdiction, c.capital_disclosure,
+		   (SELECT pg_catalog.string_agg(pg_catalog.concat_ws(' ', t->>'kind', t->>'performed_on', t->>'performed_by'), ', ' ORDER BY o)
+			FROM pg_catalog.jsonb_array_elements(c.third_party_tests) WITH ORDINALITY AS y(t, o)),
+		   c.audit_body, pg_catalog.to_char(c.period_start, 'YYYY-MM-DD'), pg_catalog.to_char(c.period_end, 'YYYY-MM-DD'),
+		   pg_catalog.concat_ws(' ', c.framework_id, c.framework_version),
+		   pg_catalog.to_char(r.registered_on, 'YYYY-MM-DD'), pg_catalog.to_char(r.valid_until, 'YYYY-MM-DD')
+	FROM ismap.registered_content c
+	JOIN ismap.registration r ON r.registration_id = c.registration_id
+	WHERE c.program = published_list.program
+	  AND r.registered_on <= published_list.as_of AND r.valid_until >= published_list.as_of
+	  AND (r.ended_on IS NULL OR r.ended_on > published_list.as_of)
+	ORDER BY c.registration_number COLLATE "C";
+END
+$$;
+COMMENT ON FUNCTION ismap.published_list(pg_catalog.date, pg_catalog.text) IS 'the published list of a program (ISMAP, ISMAP-LIU) as it stood on a day: the registrations in force with their registered content, text columns, in registration number order';
+
+-- What changed between the lists of two days: a registration number on the
+-- second list only (added), on the first only (removed), or on both with
+-- other content (changed: the columns that differ, in column order).
+CREATE FUNCTION ismap.published_list_changes(from_date pg_catalog.date, to_date pg_catalog.date, program pg_catalog.text DEFAULT 'ISMAP')
+RETURNS TABLE (change pg_catalog.text, registration_number pg_catalog.text, service_name pg_catalog.text,
+	changed_columns pg_catalog.text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF from_date IS NULL OR to_date IS NULL THEN
+		RAISE EXCEPTION 'the dates of the lists must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF from_date > to_date THEN
+		RAISE EXCEPTION 'from_date % is after to_date %', pg_catalog.to_char(from_date, 'YYYY-MM-DD'),
+			pg_catalog.to_char(to_date, 'YYYY-MM-DD') USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	RETURN QUERY
+	WITH a AS (SELECT l.registration_number AS k, pg_catalog.to_jsonb(l) AS j FROM ismap.published_list(from_date, program) l),
+		 b AS (SELECT l.registration_number AS k, pg_catalog.to_jsonb(l) AS j FROM ismap.published_list(to_date, program) l)
+	SELECT CASE WHEN a.k IS NULL THEN 'added' WHEN b.k IS NULL THEN 'removed' ELSE 'changed' END,
+		   COALESCE(b.k, a.k),
+		   COALESCE(b.j, a.j)->>'service_name',
+		   CASE WHEN a.k IS NOT NULL AND b.k IS NOT NULL THEN
+			   (SELECT pg_catalog.string_agg(lb.column_name, ', ' ORDER BY lb.ord)
+				FROM ismap.published_list_labels('en') WITH ORDINALITY AS lb(column_name, label, ord)
+				WHERE a.j->lb.column_name IS DISTINCT FROM b.j->lb.column_name) END
+	FROM a FULL JOIN b ON a.k = b.k
+	WHERE a.k IS NULL OR b.k IS NULL OR a.j <> b.j
+	ORDER BY COALESCE(b.k, a.k) COLLATE "C", 1;
+END
+$$;
+COMMENT ON FUNCTION ismap.published_list_changes(pg_catalog.date, pg_catalog.date, pg_catalog.text) IS 'what changed in a program''s published list between two days: added, removed or changed registrations (with the columns that changed)';
+
+-- The columns of the list with their Japanese and English labels, in order.
+CREATE FUNCTION ismap.published_list_labels(lang pg_catalog.text)
+RETURNS TABLE (column_name pg_catalog.text, label pg_catalog.text)
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF lang IS NULL OR lang NOT IN ('ja', 'en') THEN
+		RAISE EXCEPTION 'unknown language "%"', lang
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The labels are in ja and en.';
+	END IF;
+	RETURN QUERY SELECT v.column_name, CASE lang WHEN 'ja' THEN v.ja ELSE v.en END FROM (VALUES
+		(1, 'registration_number', '登録番号', 'Registration number'),
+		(2, 'service_name', 'クラウドサービスの名称', 'Cloud service'),
+		(3, 'csp_name', '事業者名', 'Provider'),
+		(4, 'corporate_number', '法人番号', 'Corporate number'),
+		(5, 'level', '登録レベル', 'Level'),
+		(6, 'delivery_models', 'サービス形態', 'Delivery models'),
+		(7, 'deployment_models', '配備モデル', 'Deployment models'),
+		(8, 'scope', '対象範囲', 'Scope'),
+		(9, 'platforms', '利用する基盤サービス', 'Platforms'),
+		(10, 'regions', 'データ保管地域', 'Data regions'),
+		(11, 'governing_law', '準拠法', 'Governing law'),
+		(12, 'jurisdiction', '管轄裁判所', 'Court of jurisdiction'),
+		(13, 'capital_disclosure', '資本関係・役員等', 'Capital relationships and officers'),
+		(14, 'third_party_tests', '第三者による検査', 'Third-party tests'),
+		(15, 'audit_body', '監査機関', 'Audit body'),
+		(16, 'period_start', '監査対象期間（開始）', 'Audited period from'),
+		(17, 'period_end', '監査対象期間（終了）', 'Audited period to'),
+		(18, 'control_standard', '管理基準', 'Control standard'),
+		(19, 'registered_on', '登録日', 'Registered on'),
+		(20, 'valid_until', '有効期限', 'Valid until')) v(ord, column_name, ja, en)
+	ORDER BY v.ord;
+END
+$$;
+COMMENT ON FUNCTION ismap.published_list_labels(pg_catalog.text) IS 'the column names of ismap.published_list with their labels in Japanese (ja) or English (en), in column order';
