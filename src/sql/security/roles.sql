@@ -181,6 +181,9 @@ BEGIN
 	-- registrar, the jobs)
 	REVOKE EXECUTE ON FUNCTION ismap.control_test_items(pg_catalog.int8, ismap.ctrlid) FROM ismap_reader, ismap_jobs;
 	REVOKE EXECUTE ON FUNCTION ismap.control_health(pg_catalog.int8, pg_catalog.date, pg_catalog.interval) FROM ismap_reader, ismap_auditor;
+	-- the POA&M export reads remediation plans (never public): the
+	-- registrar, the reviewer and providers (their own, by row-level security)
+	REVOKE EXECUTE ON FUNCTION ismap.export_oscal_poam(pg_catalog.int8) FROM ismap_reader, ismap_auditor, ismap_jobs;
 
 	-- the policies' helpers run in the querying role's name: only the roles
 	-- whose policies call them get them

@@ -1,0 +1,140 @@
+-------------------------------------------------------------------------------
+-- the remediation of a service as an OSCAL 1.0.4 POA&M (DESIGN 3.15): one
+-- item (and one risk) per open or overdue remediation plan of the service's
+-- registrations, and per control the current registration's audit found not
+-- effective that has no plan yet.  The caller's rights: row-level security
+-- decides what it sees (remediation is never public).  Deterministic: the
+-- UUIDs derive from the rows' ids, the dates from the data, never now().
+-------------------------------------------------------------------------------
+CREATE FUNCTION ismap_internal.poam_uuid(p_key pg_catalog.text)
+RETURNS pg_catalog.text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+-- the md5 of a stable key, with the version (4) and variant (10xx) bits
+-- set as OSCAL's UUID pattern asks
+RETURN pg_catalog.overlay(pg_catalog.overlay(
+		pg_catalog.regexp_replace(pg_catalog.md5('pg-ismap:' OPERATOR(pg_catalog.||) p_key),
+			'^(.{8})(.{4})(.{4})(.{4})(.{12})$', '\1-\2-\3-\4-\5')
+		PLACING '4' FROM 15 FOR 1)
+	PLACING pg_catalog.substr('89ab', (pg_catalog.ascii(pg_catalog.substr(pg_catalog.md5('pg-ismap:' OPERATOR(pg_catalog.||) p_key), 17, 1)) OPERATOR(pg_catalog.%) 4) OPERATOR(pg_catalog.+) 1, 1)
+	FROM 20 FOR 1);
+COMMENT ON FUNCTION ismap_internal.poam_uuid(pg_catalog.text) IS 'a UUID in the version-4 format, derived from a stable key (the same key gives the same UUID)';
+
+CREATE FUNCTION ismap.export_oscal_poam(service_id pg_catalog.int8)
+RETURNS pg_catalog.jsonb
+LANGUAGE plpgsql STABLE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	svc ismap.service;
+	cur ismap.registration;
+	latest ismap.registration;
+	items pg_catalog.jsonb;
+	risks pg_catalog.jsonb;
+	modified pg_catalog.date;
+BEGIN
+	IF export_oscal_poam.service_id IS NULL THEN
+		RAISE EXCEPTION 'service must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO svc FROM ismap.service s WHERE s.service_id = export_oscal_poam.service_id;
+	IF svc.service_id IS NULL THEN
+		RAISE EXCEPTION 'service % does not exist', export_oscal_poam.service_id USING ERRCODE = 'undefined_object';
+	END IF;
+	SELECT * INTO cur FROM ismap.registration g
+	WHERE g.service_id = svc.service_id AND g.status = ANY (ARRAY['active', 'suspended']);
+	SELECT * INTO latest FROM ismap.registration g
+	WHERE g.service_id = svc.service_id ORDER BY g.registered_on DESC, g.registration_id DESC LIMIT 1;
+
+	WITH open_plans AS (
+		SELECT m.remediation_id, m.control_id, m.description, m.due_on, m.status, m.planned_on, m.planned_by,
+			g.registration_number, c.title AS control_title
+		FROM ismap.remediation m
+		JOIN ismap.registration g ON g.registration_id = m.registration_id
+		LEFT JOIN ismap.audit a ON a.audit_id = g.audit_id
+		LEFT JOIN ismap.control c ON c.framework_id = a.framework_id AND c.control_id OPERATOR(ismap.=) m.control_id
+		WHERE g.service_id = svc.service_id AND m.status = ANY (ARRAY['open', 'overdue'])
+	),
+	-- the effective result per control of the current registration: an
+	-- additional audit's replaces the audit's for the controls it covers
+	results AS (
+		SELECT DISTINCT ON (r.control_id) r.control_id, r.result, r.rationale, a.audit_id, a.framework_id
+		FROM ismap.audit a
+		JOIN ismap.audit_result r ON r.audit_id = a.audit_id
+		WHERE a.audit_id = cur.audit_id OR a.supersedes_audit_id = cur.audit_id
+		ORDER BY r.control_id, (a.audit_id = cur.audit_id), a.audit_id DESC
+	),
+	unplanned AS (
+		SELECT r.control_id, r.result, r.rationale, r.audit_id, c.title AS control_title
+		FROM results r
+		LEFT JOIN ismap.control c ON c.framework_id = r.framework_id AND c.control_id OPERATOR(ismap.=) r.control_id
+		WHERE r.result <> 'effective'
+		  AND NOT EXISTS (SELECT 1 FROM ismap.remediation m
+						  WHERE m.registration_id = cur.registration_id AND m.control_id OPERATOR(ismap.=) r.control_id)
+	),
+	entries AS (
+		SELECT 'remediation:' || p.remediation_id AS key, p.control_id, p.control_title, p.registration_number,
+			pg_catalog.btrim(p.description) AS statement,
+			pg_catalog.format('Remediation plan %s of registration %s, planned on %s by %s, due on %s: %s.',
+				p.remediation_id, p.registration_number, p.planned_on, p.planned_by, p.due_on, p.status) AS description,
+			'remediating' AS risk_status, p.due_on, p.status AS item_status, p.planned_on AS dated,
+			1 AS kind, p.remediation_id AS ord
+		FROM open_plans p
+		UNION ALL
+		SELECT 'finding:' || cur.registration_id || ':' || u.control_id::pg_catalog.text, u.control_id, u.control_title,
+			cur.registration_number,
+			COALESCE(NULLIF(pg_catalog.btrim(u.rationale), ''),
+				pg_catalog.format('The audit found control %s %s.', u.control_id,
+					CASE u.result WHEN 'ineffective' THEN 'ineffective' ELSE 'not tested' END)),
+			pg_catalog.format('Control %s of registration %s: the audit %s found it %s; no remediation is planned yet.',
+				u.control_id, cur.registration_number, u.audit_id,
+				CASE u.result WHEN 'ineffective' THEN 'ineffective' ELSE 'not tested' END),
+			'open', NULL, 'unplanned', cur.registered_on, 2, 0
+		FROM unplanned u
+	),
+	numbered AS (
+		SELECT e.*, ismap_internal.poam_uuid('poam-item:' || e.key) AS item_uuid,
+			ismap_internal.poam_uuid('risk:' || e.key) AS risk_uuid,
+			pg_catalog.btrim(e.control_id::pg_catalog.text || ' ' || COALESCE(pg_catalog.regexp_replace(
+				pg_catalog.left(pg_catalog.btrim(e.control_title), 80), '\s+', ' ', 'g'), '')) AS title
+		FROM entries e
+	)
+	SELECT
+		pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+			'uuid', n.item_uuid, 'title', n.title, 'description', n.description,
+			'related-risks', pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('risk-uuid', n.risk_uuid)),
+			'remarks', pg_catalog.format('registration: %s; status: %s%s', n.registration_number, n.item_status,
+				CASE WHEN n.due_on IS NOT NULL THEN '; due on: ' || n.due_on END))
+			ORDER BY n.kind, n.ord, n.control_id),
+		pg_catalog.jsonb_agg(pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+			'uuid', n.risk_uuid, 'title', n.title, 'description', n.description, 'statement', n.statement,
+			'status', n.risk_status,
+			'deadline', pg_catalog.to_char(n.due_on, 'YYYY-MM-DD') || 'T23:59:59+09:00'))
+			ORDER BY n.kind, n.ord, n.control_id),
+		pg_catalog.max(n.dated)
+	INTO items, risks, modified
+	FROM numbered n;
+
+	-- an OSCAL POA&M has at least one item: with nothing open there is no
+	-- document to write (also for a service whose plans the caller may not see)
+	IF items IS NULL THEN
+		RAISE EXCEPTION 'service % has no open remediation and no control found not effective that the caller may see', svc.service_id
+			USING ERRCODE = 'no_data',
+				  HINT = 'An OSCAL plan of action and milestones needs at least one item.';
+	END IF;
+	modified := GREATEST(modified, cur.registered_on, latest.registered_on);
+	RETURN pg_catalog.jsonb_build_object('plan-of-action-and-milestones', pg_catalog.jsonb_build_object(
+		'uuid', ismap_internal.poam_uuid('poam:' || svc.service_id || ':' || pg_catalog.md5(items::pg_catalog.text || risks::pg_catalog.text)),
+		'metadata', pg_catalog.jsonb_build_object(
+			'title', pg_catalog.format('Plan of action and milestones: %s', pg_catalog.btrim(svc.name)),
+			'last-modified', pg_catalog.to_char(modified, 'YYYY-MM-DD') || 'T00:00:00+09:00',
+			'version', pg_catalog.to_char(modified, 'YYYY-MM-DD'),
+			'oscal-version', '1.0.4',
+			'document-ids', pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+				'identifier', 'urn:pg-ismap:service:' || svc.service_id))),
+		'system-id', pg_catalog.jsonb_build_object('id', COALESCE(cur.registration_number, latest.registration_number)),
+		'risks', risks,
+		'poam-items', items));
+END
+$$;
+COMMENT ON FUNCTION ismap.export_oscal_poam(pg_catalog.int8) IS 'registrar, reviewer, or the service''s provider: the open and overdue remediation of the service, and the controls its current registration''s audit found not effective without a plan, as an OSCAL 1.0.4 plan of action and milestones (JSON); the caller''s rights; 42704 for a service the caller cannot see, 02000 when there is nothing to write';
+REVOKE ALL ON FUNCTION ismap.export_oscal_poam(pg_catalog.int8) FROM PUBLIC;
