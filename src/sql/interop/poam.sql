@@ -4,22 +4,11 @@
 -- registrations, and per control the current registration's audit found not
 -- effective that has no plan yet.  The caller's rights: row-level security
 -- decides what it sees (remediation is never public).  Deterministic: the
--- UUIDs derive from the rows' ids, the dates from the data, never now().
+-- UUIDs derive from the rows' ids, the dates from the data, never now():
+-- a UUID is the md5 of a stable key with the version (4) and variant (10xx)
+-- bits set as OSCAL's pattern asks (the item of a plan or of a finding keeps
+-- its UUID; the document's follows its content).
 -------------------------------------------------------------------------------
-CREATE FUNCTION ismap_internal.poam_uuid(p_key pg_catalog.text)
-RETURNS pg_catalog.text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
--- the md5 of a stable key, with the version (4) and variant (10xx) bits
--- set as OSCAL's UUID pattern asks
-RETURN pg_catalog.overlay(pg_catalog.overlay(
-		pg_catalog.regexp_replace(pg_catalog.md5('pg-ismap:' OPERATOR(pg_catalog.||) p_key),
-			'^(.{8})(.{4})(.{4})(.{4})(.{12})$', '\1-\2-\3-\4-\5')
-		PLACING '4' FROM 15 FOR 1)
-	PLACING pg_catalog.substr('89ab', (pg_catalog.ascii(pg_catalog.substr(pg_catalog.md5('pg-ismap:' OPERATOR(pg_catalog.||) p_key), 17, 1)) OPERATOR(pg_catalog.%) 4) OPERATOR(pg_catalog.+) 1, 1)
-	FROM 20 FOR 1);
-COMMENT ON FUNCTION ismap_internal.poam_uuid(pg_catalog.text) IS 'a UUID in the version-4 format, derived from a stable key (the same key gives the same UUID)';
-
 CREATE FUNCTION ismap.export_oscal_poam(service_id pg_catalog.int8)
 RETURNS pg_catalog.jsonb
 LANGUAGE plpgsql STABLE SECURITY INVOKER
@@ -32,6 +21,7 @@ DECLARE
 	items pg_catalog.jsonb;
 	risks pg_catalog.jsonb;
 	modified pg_catalog.date;
+	doc_hash pg_catalog.text;
 BEGIN
 	IF export_oscal_poam.service_id IS NULL THEN
 		RAISE EXCEPTION 'service must not be null' USING ERRCODE = 'null_value_not_allowed';
@@ -75,7 +65,8 @@ BEGIN
 		SELECT 'remediation:' || p.remediation_id AS key, p.control_id, p.control_title, p.registration_number,
 			pg_catalog.btrim(p.description) AS statement,
 			pg_catalog.format('Remediation plan %s of registration %s, planned on %s by %s, due on %s: %s.',
-				p.remediation_id, p.registration_number, p.planned_on, p.planned_by, p.due_on, p.status) AS description,
+				p.remediation_id, p.registration_number, pg_catalog.to_char(p.planned_on, 'YYYY-MM-DD'), p.planned_by,
+				pg_catalog.to_char(p.due_on, 'YYYY-MM-DD'), p.status) AS description,
 			'remediating' AS risk_status, p.due_on, p.status AS item_status, p.planned_on AS dated,
 			1 AS kind, p.remediation_id AS ord
 		FROM open_plans p
@@ -92,18 +83,20 @@ BEGIN
 		FROM unplanned u
 	),
 	numbered AS (
-		SELECT e.*, ismap_internal.poam_uuid('poam-item:' || e.key) AS item_uuid,
-			ismap_internal.poam_uuid('risk:' || e.key) AS risk_uuid,
+		SELECT e.*, (substr(h.item, 1, 8) || '-' || substr(h.item, 9, 4) || '-4' || substr(h.item, 14, 3) || '-' || substr('89ab89ab89ab89ab', strpos('0123456789abcdef', substr(h.item, 17, 1)), 1) || substr(h.item, 18, 3) || '-' || substr(h.item, 21, 12)) AS item_uuid,
+			(substr(h.risk, 1, 8) || '-' || substr(h.risk, 9, 4) || '-4' || substr(h.risk, 14, 3) || '-' || substr('89ab89ab89ab89ab', strpos('0123456789abcdef', substr(h.risk, 17, 1)), 1) || substr(h.risk, 18, 3) || '-' || substr(h.risk, 21, 12)) AS risk_uuid,
 			pg_catalog.btrim(e.control_id::pg_catalog.text || ' ' || COALESCE(pg_catalog.regexp_replace(
 				pg_catalog.left(pg_catalog.btrim(e.control_title), 80), '\s+', ' ', 'g'), '')) AS title
 		FROM entries e
+		CROSS JOIN LATERAL (SELECT pg_catalog.md5('pg-ismap:poam-item:' || e.key) AS item,
+			pg_catalog.md5('pg-ismap:risk:' || e.key) AS risk) h
 	)
 	SELECT
 		pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
 			'uuid', n.item_uuid, 'title', n.title, 'description', n.description,
 			'related-risks', pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('risk-uuid', n.risk_uuid)),
 			'remarks', pg_catalog.format('registration: %s; status: %s%s', n.registration_number, n.item_status,
-				CASE WHEN n.due_on IS NOT NULL THEN '; due on: ' || n.due_on END))
+				CASE WHEN n.due_on IS NOT NULL THEN '; due on: ' || pg_catalog.to_char(n.due_on, 'YYYY-MM-DD') END))
 			ORDER BY n.kind, n.ord, n.control_id),
 		pg_catalog.jsonb_agg(pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
 			'uuid', n.risk_uuid, 'title', n.title, 'description', n.description, 'statement', n.statement,
@@ -118,12 +111,13 @@ BEGIN
 	-- document to write (also for a service whose plans the caller may not see)
 	IF items IS NULL THEN
 		RAISE EXCEPTION 'service % has no open remediation and no control found not effective that the caller may see', svc.service_id
-			USING ERRCODE = 'no_data',
+			USING ERRCODE = 'no_data_found',
 				  HINT = 'An OSCAL plan of action and milestones needs at least one item.';
 	END IF;
+	doc_hash := pg_catalog.md5('pg-ismap:poam:' || svc.service_id || ':' || items::pg_catalog.text || risks::pg_catalog.text);
 	modified := GREATEST(modified, cur.registered_on, latest.registered_on);
 	RETURN pg_catalog.jsonb_build_object('plan-of-action-and-milestones', pg_catalog.jsonb_build_object(
-		'uuid', ismap_internal.poam_uuid('poam:' || svc.service_id || ':' || pg_catalog.md5(items::pg_catalog.text || risks::pg_catalog.text)),
+		'uuid', (substr(doc_hash, 1, 8) || '-' || substr(doc_hash, 9, 4) || '-4' || substr(doc_hash, 14, 3) || '-' || substr('89ab89ab89ab89ab', strpos('0123456789abcdef', substr(doc_hash, 17, 1)), 1) || substr(doc_hash, 18, 3) || '-' || substr(doc_hash, 21, 12)),
 		'metadata', pg_catalog.jsonb_build_object(
 			'title', pg_catalog.format('Plan of action and milestones: %s', pg_catalog.btrim(svc.name)),
 			'last-modified', pg_catalog.to_char(modified, 'YYYY-MM-DD') || 'T00:00:00+09:00',
@@ -136,5 +130,5 @@ BEGIN
 		'poam-items', items));
 END
 $$;
-COMMENT ON FUNCTION ismap.export_oscal_poam(pg_catalog.int8) IS 'registrar, reviewer, or the service''s provider: the open and overdue remediation of the service, and the controls its current registration''s audit found not effective without a plan, as an OSCAL 1.0.4 plan of action and milestones (JSON); the caller''s rights; 42704 for a service the caller cannot see, 02000 when there is nothing to write';
+COMMENT ON FUNCTION ismap.export_oscal_poam(pg_catalog.int8) IS 'registrar, reviewer, or the service''s provider: the open and overdue remediation of the service, and the controls its current registration''s audit found not effective without a plan, as an OSCAL 1.0.4 plan of action and milestones (JSON); the caller''s rights; 42704 for a service the caller cannot see, P0002 when there is nothing to write';
 REVOKE ALL ON FUNCTION ismap.export_oscal_poam(pg_catalog.int8) FROM PUBLIC;
