@@ -10953,7 +10953,7 @@ DROP FUNCTION ismap_internal.lock_submitted_application(pg_catalog.int8);
 -- ==== OSCAL POA&M export (issue 21); create_roles grants it to the roles that read remediation ====
 CREATE OR REPLACE FUNCTION ismap.export_oscal_poam(service_id pg_catalog.int8)
 RETURNS pg_catalog.jsonb
-LANGUAGE plpgsql STABLE SECURITY INVOKER
+LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE

@@ -11,7 +11,7 @@
 -------------------------------------------------------------------------------
 CREATE FUNCTION ismap.export_oscal_poam(service_id pg_catalog.int8)
 RETURNS pg_catalog.jsonb
-LANGUAGE plpgsql STABLE SECURITY INVOKER
+LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
