@@ -11027,9 +11027,12 @@ BEGIN
 	numbered AS (
 		SELECT e.*, (substr(h.item, 1, 8) || '-' || substr(h.item, 9, 4) || '-4' || substr(h.item, 14, 3) || '-' || substr('89ab89ab89ab89ab', strpos('0123456789abcdef', substr(h.item, 17, 1)), 1) || substr(h.item, 18, 3) || '-' || substr(h.item, 21, 12)) AS item_uuid,
 			(substr(h.risk, 1, 8) || '-' || substr(h.risk, 9, 4) || '-4' || substr(h.risk, 14, 3) || '-' || substr('89ab89ab89ab89ab', strpos('0123456789abcdef', substr(h.risk, 17, 1)), 1) || substr(h.risk, 18, 3) || '-' || substr(h.risk, 21, 12)) AS risk_uuid,
-			pg_catalog.btrim(e.control_id::pg_catalog.text || ' ' || COALESCE(pg_catalog.regexp_replace(
-				pg_catalog.left(pg_catalog.btrim(e.control_title), 80), '\s+', ' ', 'g'), '')) AS title
+			pg_catalog.btrim(e.control_id::pg_catalog.text || ' ' || COALESCE(CASE
+				WHEN pg_catalog.length(t.short) <= 80 THEN t.short
+				-- a long title is cut at a word boundary
+				ELSE pg_catalog.regexp_replace(pg_catalog.left(t.short, 80), '\s+\S*$', '') || '…' END, '')) AS title
 		FROM entries e
+		CROSS JOIN LATERAL (SELECT pg_catalog.regexp_replace(pg_catalog.btrim(e.control_title), '\s+', ' ', 'g') AS short) t
 		CROSS JOIN LATERAL (SELECT pg_catalog.md5('pg-ismap:poam-item:' || e.key) AS item,
 			pg_catalog.md5('pg-ismap:risk:' || e.key) AS risk) h
 	)
