@@ -38,7 +38,11 @@ SELECT d #>> '{plan-of-action-and-milestones,metadata,title}' AS title,
 	d #>> '{plan-of-action-and-milestones,metadata,oscal-version}' AS oscal_version,
 	d #>> '{plan-of-action-and-milestones,system-id,id}' AS system_id
 FROM export_oscal_poam(:demo_service) d;
+\pset format unaligned
+\pset tuples_only on
 \o :outdir/poam.json
 SELECT jsonb_pretty(export_oscal_poam(:demo_service));
 \o
+\pset format aligned
+\pset tuples_only off
 \echo 'written to demo/output/poam.json'

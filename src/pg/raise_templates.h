@@ -32,6 +32,7 @@ static const char *const ismap_raise_templates[] = {
 	"service % does not exist",
 	"invalid range of months from % to %",
 	"too many evidence partitions from % to %",
+	"service % has no open remediation and no control found not effective that the caller may see",
 	"the registry event chain is broken at event %",
 	"unknown job \"%\"",
 	"job \"%\" is already running",
