@@ -54,6 +54,7 @@ static const char *const ismap_raise_templates[] = {
 	"a published hash is 32 bytes (SHA-256), not %",
 	"invalid range of months from % to %",
 	"too many evidence partitions from % to %",
+	"service % has no open remediation and no control found not effective that the caller may see",
 	"the registry event chain is broken at event %",
 	"unknown job \"%\"",
 	"job \"%\" is already running",

@@ -202,6 +202,10 @@ BEGIN
 	-- the agencies' procurements are the registrar's and each agency's own
 	-- (the jobs read them with the owner's rights)
 	REVOKE EXECUTE ON FUNCTION ismap.agency_impact(pg_catalog.int8) FROM ismap_reader, ismap_auditor, ismap_csp, ismap_jobs;
+	-- the POA&M export reads remediation plans (never public): the
+	-- registrar, the reviewer, providers (their own) and agencies (what they
+	-- procure), by row-level security
+	REVOKE EXECUTE ON FUNCTION ismap.export_oscal_poam(pg_catalog.int8) FROM ismap_reader, ismap_auditor, ismap_jobs;
 
 	-- the policies' helpers run in the querying role's name: only the roles
 	-- whose policies call them get them
