@@ -106,6 +106,8 @@ INSERT INTO control_crossing (service_id, control_id, crossed_on, observations, 
 SELECT count(*) >= 0 AS renewals_ran FROM run_job('renewals', '2026-06-25');
 INSERT INTO notice (kind, object_id, occasion, as_of, detail, run_id)
 SELECT 'renewal_due', 3, '2026-06-25', '2026-06-25', 'threat matrix', max(run_id) FROM job_run;
+INSERT INTO audit_body_report (selection_id, period_end, received_on)
+SELECT min(selection_id), '2025-03-31', '2025-04-10' FROM audit_body_selection;
 -- the change reports' and dependencies' queued events into the log (what
 -- the next decision or the changes job does), so that the log holds events
 -- that are not public

@@ -141,10 +141,17 @@ static const char q_application[] =
 static const char q_accepted[] =
 "SELECT q FROM pg_catalog.jsonb_array_elements_text(ismap.policy_value('auditor_qualifications')) AS q";
 
+/*
+ * $1 audit body, $2 report date: its selections with the status in force on
+ * the report date (their history, DESIGN 3.13: a suspension or revocation
+ * counts from its date only)
+ */
 static const char q_selections[] =
-"SELECT valid_from, valid_until, status OPERATOR(pg_catalog.=) ANY ('{active,expired}'::pg_catalog.text[]), status"
-" FROM ismap.audit_body_selection WHERE audit_body_id OPERATOR(pg_catalog.=) $1"
-" ORDER BY valid_from, selection_id";
+"SELECT s.valid_from, s.valid_until, x.status OPERATOR(pg_catalog.=) ANY ('{active,expired}'::pg_catalog.text[]), x.status"
+" FROM ismap.audit_body_selection s"
+" CROSS JOIN LATERAL (SELECT ismap.selection_status_on(s.selection_id, $2) AS status) x"
+" WHERE s.audit_body_id OPERATOR(pg_catalog.=) $1"
+" ORDER BY s.valid_from, s.selection_id";
 
 static const char q_qualifications[] =
 "SELECT qualification, valid_until FROM ismap.auditor_qualification"
@@ -394,8 +401,14 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 	}
 
 	/* selections of the audit body */
-	values[0] = Int64GetDatum(audit_body_id);
-	run(Q_SELECTIONS, q_selections, 1, types, values);
+	{
+		Oid			stypes[2] = {INT8OID, DATEOID};
+		Datum		svalues[2];
+
+		svalues[0] = Int64GetDatum(audit_body_id);
+		svalues[1] = DateADTGetDatum((DateADT) in.report_date);
+		run(Q_SELECTIONS, q_selections, 2, stypes, svalues);
+	}
 	n = SPI_processed;
 	{
 		vl_selection *sel = palloc0(sizeof(vl_selection) * (n + 1));

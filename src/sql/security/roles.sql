@@ -25,8 +25,8 @@ BEGIN
 		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param, ismap.policy,
 		ismap.service_change, ismap.sla_template,
 		ismap.sampling_table, ismap.registry, ismap.registry_listing, ismap.registration, ismap.registry_event, ismap.event_chain_seal,
-		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency,
-		ismap.job
+		ismap.audit_body, ismap.audit_body_selection, ismap.audit_body_selection_history, ismap.csp, ismap.service,
+		ismap.service_dependency, ismap.job
 		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs, ismap_reviewer;
 	-- the registrar: every table to read; edits the catalogs, the policy,
 	-- the parties and the classification; decides through the functions.
@@ -41,6 +41,10 @@ BEGIN
 		ismap.csp, ismap.organization, ismap.information_asset, ismap.information_system, ismap.system_asset
 		TO ismap_registrar;
 	GRANT INSERT, UPDATE ON ismap.policy TO ismap_registrar;
+	-- the monitoring reports of audit bodies: recorded by the registrar,
+	-- read by it and the reviewer (a selection's status changes only
+	-- through set_selection_status)
+	GRANT INSERT ON ismap.audit_body_report TO ismap_registrar;
 	GRANT SELECT ON ismap.organization, ismap.information_asset, ismap.information_system,
 		ismap.system_asset TO ismap_reader;
 	-- an auditor: its own body's people and audits; statements, results
@@ -96,7 +100,7 @@ BEGIN
 	-- look like deleted rows
 	REVOKE USAGE ON SEQUENCE ismap.registry_event_event_id_seq, ismap.registration_registration_id_seq,
 		ismap.job_run_run_id_seq, ismap.notice_notice_id_seq, ismap.review_finding_finding_id_seq,
-		ismap.remediation_remediation_id_seq FROM ismap_registrar, ismap_auditor, ismap_csp;
+		ismap.remediation_remediation_id_seq, ismap.audit_body_selection_history_history_id_seq FROM ismap_registrar, ismap_auditor, ismap_csp;
 	-- jobs: read what the batch functions read
 	-- (the batch functions have the owner's rights; the role itself reads
 	-- only its runs and notices, besides what everyone reads)
@@ -131,6 +135,7 @@ BEGIN
 					 ('withdraw_application', 'ismap_csp'),
 					 ('plan_remediation', 'ismap_reviewer'), ('plan_remediation', 'ismap_csp'),
 					 ('complete_remediation', 'ismap_reviewer'), ('complete_remediation', 'ismap_csp'),
+					 ('set_selection_status', 'ismap_registrar'),
 					 ('reject_application', 'ismap_registrar'), ('delist', 'ismap_registrar'),
 					 ('principal', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
 					 ('import_nist_iso27001_mapping', 'ismap_registrar'), ('import_oscal_catalog', 'ismap_registrar'),
