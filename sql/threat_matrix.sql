@@ -108,6 +108,14 @@ INSERT INTO notice (kind, object_id, occasion, as_of, detail, run_id)
 SELECT 'renewal_due', 3, '2026-06-25', '2026-06-25', 'threat matrix', max(run_id) FROM job_run;
 INSERT INTO audit_body_report (selection_id, period_end, received_on)
 SELECT min(selection_id), '2025-03-31', '2025-04-10' FROM audit_body_selection;
+-- certificates of services (registered or not) and provider-wide ones
+INSERT INTO certification (csp_id, service_id, scheme, certificate_number, scope, framework_id, valid_from, valid_until) VALUES
+	(1, 1, 'ISO27001', 'A-1', 'a new', 'iso27001', '2025-01-01', '2027-12-31'),
+	(1, 3, 'ISO27001', 'A-3', 'a', 'iso27001', '2025-01-01', '2027-12-31'),
+	(2, 2, 'SOC2', 'B-2', 'b new', NULL, '2025-01-01', '2027-12-31'),
+	(2, 4, 'SOC2', 'B-4', 'b', NULL, '2025-01-01', '2027-12-31'),
+	(1, NULL, 'ISO27017', 'A-all', 'all of A', NULL, '2025-01-01', '2027-12-31'),
+	(3, NULL, 'CSMark', 'C-all', 'all of C', NULL, '2025-01-01', '2027-12-31');
 -- the change reports' and dependencies' queued events into the log (what
 -- the next decision or the changes job does), so that the log holds events
 -- that are not public

@@ -67,6 +67,7 @@ static const char *const ismap_raise_templates[] = {
 	"result \"%\" of audit % does not exist or is another party's",
 	"control test \"%\" of audit % does not exist or is another party's",
 	"dependency of service % on service % does not exist or is another party's",
+	"level must be 1, 2 or 3, not %",
 	"mapping of %:% to %:% is already recorded in the other direction",
 	"baseline \"%\" does not exist",
 	"framework \"%\" does not exist",

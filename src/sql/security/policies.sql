@@ -145,6 +145,21 @@ BEGIN
 	CREATE POLICY own_services ON ismap.remediation FOR SELECT TO ismap_csp
 		USING (ismap.service_csp((SELECT g.service_id FROM ismap.registration g
 								   WHERE g.registration_id = remediation.registration_id)) = ismap.principal_csp(current_user));
+	-- certifications: the provider writes its own (for itself or one of
+	-- its services); everyone reads them once the service is registered,
+	-- or, for a provider-wide one, once one of its services is; an audit
+	-- body those of the services it audits
+	CREATE POLICY staff ON ismap.certification FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY published ON ismap.certification FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs
+		USING (EXISTS (SELECT 1 FROM ismap.registration r JOIN ismap.service s ON s.service_id = r.service_id
+					   WHERE r.service_id = certification.service_id
+						  OR (certification.service_id IS NULL AND s.csp_id = certification.csp_id)));
+	CREATE POLICY audited ON ismap.certification FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = certification.service_id));
+	CREATE POLICY own ON ismap.certification TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user))
+		WITH CHECK (csp_id = ismap.principal_csp(current_user)
+			AND (service_id IS NULL OR ismap.service_csp(service_id) = csp_id));
 	CREATE POLICY own_binding ON ismap.principal_binding FOR SELECT TO ismap_auditor, ismap_csp
 		USING (role_name = current_user);
 	-- a change report is its provider's, the registrar's and, for a service

@@ -45,6 +45,12 @@ BEGIN
 	-- read by it and the reviewer (a selection's status changes only
 	-- through set_selection_status)
 	GRANT INSERT ON ismap.audit_body_report TO ismap_registrar;
+	-- certifications: row-level policies say whose (the provider writes its
+	-- own; no DELETE: a certificate ends at valid_until)
+	GRANT SELECT ON ismap.certification TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs;
+	GRANT INSERT ON ismap.certification TO ismap_csp;
+	GRANT UPDATE (service_id, scheme, certificate_number, scope, framework_id, valid_from, valid_until)
+		ON ismap.certification TO ismap_csp;
 	GRANT SELECT ON ismap.organization, ismap.information_asset, ismap.information_system,
 		ismap.system_asset TO ismap_reader;
 	-- an auditor: its own body's people and audits; statements, results
