@@ -1,13 +1,14 @@
 -- certifications (DESIGN 3.13): the provider records its own; public once
 -- the service (or, provider-wide, one of its services) is registered;
--- coverage_for_service counts those valid on the day, through the mappings
+-- coverage_for_service counts those valid on the day, through the mappings.
+-- Pre-consultations: the provider opens its own, the reviewer answers.
 \i test/regress/setup.psql
 SET client_min_messages = warning;
 SELECT ismap.create_roles() IS NOT NULL AS roles_ready;
 DO $$
 DECLARE r text;
 BEGIN
-	FOREACH r IN ARRAY ARRAY['ce_csp_a', 'ce_csp_b', 'ce_reader'] LOOP
+	FOREACH r IN ARRAY ARRAY['ce_csp_a', 'ce_csp_b', 'ce_reader', 'ce_reviewer'] LOOP
 		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
 			EXECUTE format('DROP OWNED BY %I', r);
 			EXECUTE format('DROP ROLE %I', r);
@@ -18,6 +19,7 @@ END
 $$;
 GRANT ismap_csp TO ce_csp_a, ce_csp_b;
 GRANT ismap_reader TO ce_reader;
+GRANT ismap_reviewer TO ce_reviewer;
 RESET client_min_messages;
 SET search_path = ismap, public;
 \set VERBOSITY terse
@@ -99,4 +101,48 @@ SELECT registration_number IS NOT NULL AS registered FROM register(1, '2026-06-2
 SET ROLE ce_reader;
 SELECT certificate_number, scheme FROM certification ORDER BY 1;
 SELECT * FROM coverage_for_service(1, 2, '2026-07-01');
+RESET ROLE;
+
+-------------------------------------------------------------------------------
+-- pre-consultation: provider A opens one (dated today by the server), B
+-- cannot open one in A's name nor see A's; the reviewer answers once
+-------------------------------------------------------------------------------
+SET ROLE ce_csp_a;
+INSERT INTO consultation (csp_id, service_id, subject, question) VALUES (1, 1, 'scope', 'is the Osaka region in scope?');
+SELECT opened_on = CURRENT_DATE AS dated_today FROM consultation;
+INSERT INTO consultation (csp_id, service_id, subject, question, opened_on) VALUES (1, 1, 'scope', 'backdated?', '2020-01-01');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO consultation (csp_id, subject, question) VALUES (1, ' ', 'no subject');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO consultation (csp_id, service_id, subject, question) VALUES (1, 2, 'scope', 'about B''s service');
+\echo :LAST_ERROR_SQLSTATE
+UPDATE consultation SET answer = 'answered myself';
+\echo :LAST_ERROR_SQLSTATE
+SELECT answer_consultation(1, 'yes');
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+SET ROLE ce_csp_b;
+INSERT INTO consultation (csp_id, subject, question) VALUES (1, 'scope', 'in A''s name');
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS seen_by_b FROM consultation;
+RESET ROLE;
+SET ROLE ce_reader;
+SELECT count(*) FROM consultation;
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+-- (a fixed date for the output)
+UPDATE consultation SET opened_on = '2026-07-01';
+SET ROLE ce_reviewer;
+SELECT answer_consultation(1, '  ', '2026-07-03');
+\echo :LAST_ERROR_SQLSTATE
+SELECT answer_consultation(1, 'yes', '2026-06-30');
+\echo :LAST_ERROR_SQLSTATE
+SELECT answer_consultation(99, 'yes', '2026-07-03');
+\echo :LAST_ERROR_SQLSTATE
+SELECT consultation_id, subject, answer, answered_on, answered_by FROM answer_consultation(1, 'yes, it is', '2026-07-03');
+SELECT answer_consultation(1, 'again', '2026-07-04');
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+SET ROLE ce_csp_a;
+SELECT subject, answer FROM consultation;
 RESET ROLE;

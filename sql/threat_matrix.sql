@@ -116,6 +116,9 @@ INSERT INTO certification (csp_id, service_id, scheme, certificate_number, scope
 	(2, 4, 'SOC2', 'B-4', 'b', NULL, '2025-01-01', '2027-12-31'),
 	(1, NULL, 'ISO27017', 'A-all', 'all of A', NULL, '2025-01-01', '2027-12-31'),
 	(3, NULL, 'CSMark', 'C-all', 'all of C', NULL, '2025-01-01', '2027-12-31');
+-- a pre-consultation of each provider
+INSERT INTO consultation (csp_id, service_id, opened_on, subject, question) VALUES
+	(1, 1, '2025-01-10', 'scope', 'is the region in scope?'), (2, NULL, '2025-01-10', 'timing', 'when to apply?');
 -- the change reports' and dependencies' queued events into the log (what
 -- the next decision or the changes job does), so that the log holds events
 -- that are not public
@@ -155,7 +158,7 @@ UNION ALL SELECT 'audit_body_id', audit_body_id, chr(64 + audit_body_id::int), t
 CREATE TEMP TABLE tm_private (relname text PRIMARY KEY);
 INSERT INTO tm_private VALUES ('application'), ('audit'), ('statement_item'), ('audit_result'), ('control_test'),
 	('control_test_evaluation'), ('auditor'), ('auditor_qualification'), ('principal_binding'), ('service_change'),
-	('change_suspension'), ('evidence'), ('control_crossing'), ('job_run'), ('job_health'), ('notice'), ('review_finding'), ('remediation'), ('application_timeline');
+	('change_suspension'), ('evidence'), ('control_crossing'), ('job_run'), ('job_health'), ('notice'), ('review_finding'), ('remediation'), ('application_timeline'), ('consultation');
 
 -- (party, published) of one row of a relation
 -- (and open: of an audit or application not decided yet)

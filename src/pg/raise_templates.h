@@ -8,6 +8,8 @@
 static const char *const ismap_raise_templates[] = {
 	"application % does not exist",
 	"application % is %, not %",
+	"consultation % does not exist",
+	"consultation % was answered on %",
 	"application % cannot be approved: % error finding(s) remain",
 	"application % cannot be approved: query finding(s) not acknowledged",
 	"registration % does not exist",

@@ -160,6 +160,14 @@ BEGIN
 		USING (csp_id = ismap.principal_csp(current_user))
 		WITH CHECK (csp_id = ismap.principal_csp(current_user)
 			AND (service_id IS NULL OR ismap.service_csp(service_id) = csp_id));
+	-- pre-consultations: the provider's own (opened for itself or one of
+	-- its services), the reviewer's and the registrar's; answered through
+	-- answer_consultation only
+	CREATE POLICY staff ON ismap.consultation FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY own ON ismap.consultation TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user))
+		WITH CHECK (csp_id = ismap.principal_csp(current_user)
+			AND (service_id IS NULL OR ismap.service_csp(service_id) = csp_id));
 	CREATE POLICY own_binding ON ismap.principal_binding FOR SELECT TO ismap_auditor, ismap_csp
 		USING (role_name = current_user);
 	-- a change report is its provider's, the registrar's and, for a service

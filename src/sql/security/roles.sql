@@ -51,6 +51,10 @@ BEGIN
 	GRANT INSERT ON ismap.certification TO ismap_csp;
 	GRANT UPDATE (service_id, scheme, certificate_number, scope, framework_id, valid_from, valid_until)
 		ON ismap.certification TO ismap_csp;
+	-- pre-consultations: the provider opens its own (dated today by the
+	-- server); the reviewer answers through answer_consultation
+	GRANT SELECT ON ismap.consultation TO ismap_csp;
+	GRANT INSERT (csp_id, service_id, subject, question) ON ismap.consultation TO ismap_csp;
 	GRANT SELECT ON ismap.organization, ismap.information_asset, ismap.information_system,
 		ismap.system_asset TO ismap_reader;
 	-- an auditor: its own body's people and audits; statements, results
@@ -141,7 +145,7 @@ BEGIN
 					 ('withdraw_application', 'ismap_csp'),
 					 ('plan_remediation', 'ismap_reviewer'), ('plan_remediation', 'ismap_csp'),
 					 ('complete_remediation', 'ismap_reviewer'), ('complete_remediation', 'ismap_csp'),
-					 ('set_selection_status', 'ismap_registrar'),
+					 ('set_selection_status', 'ismap_registrar'), ('answer_consultation', 'ismap_reviewer'),
 					 ('reject_application', 'ismap_registrar'), ('delist', 'ismap_registrar'),
 					 ('principal', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
 					 ('import_nist_iso27001_mapping', 'ismap_registrar'), ('import_oscal_catalog', 'ismap_registrar'),

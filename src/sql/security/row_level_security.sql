@@ -15,6 +15,7 @@ ALTER TABLE ismap.registry_event ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ismap.review_finding ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ismap.remediation ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ismap.certification ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ismap.consultation ENABLE ROW LEVEL SECURITY;
 
 -- FORCE: even a non-superuser owner obeys the policies of the parties'
 -- work (the owner's own SECURITY DEFINER functions have policies below)
