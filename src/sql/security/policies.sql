@@ -121,17 +121,13 @@ BEGIN
 		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
 	CREATE POLICY own_applications ON ismap.application FOR SELECT TO ismap_csp
 		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
-	-- a provider files applications (submitted) and may withdraw them; it
+	-- a provider files applications (submitted) and withdraws them through
+	-- withdraw_application (dated today by the server's clock, M4); it
 	-- never decides (nor records acknowledgements, approve_application's)
 	CREATE POLICY file_own ON ismap.application FOR INSERT TO ismap_csp
 		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user) AND status = 'submitted'
 			AND submitted_on = CURRENT_DATE AND acknowledged IS NULL AND accepted_on IS NULL AND review_started_on IS NULL
 			AND (SELECT o.open FROM ismap.audit_party(audit_id) o));
-	-- the withdrawal is dated today, by the server's clock (M4)
-	CREATE POLICY withdraw_own ON ismap.application FOR UPDATE TO ismap_csp
-		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user)
-			AND status = ANY (ARRAY['submitted', 'accepted', 'in_review']))
-		WITH CHECK (status = 'withdrawn' AND decided_on = CURRENT_DATE);
 	-- review findings: the reviewer and the registrar see all; the
 	-- provider and the audit body those of the applications they see (both
 	-- parties read the whole exchange); everyone writes through the

@@ -93,7 +93,10 @@ BEGIN
 	GRANT UPDATE (audit_id, framework_id, control_id, selected, exclusion_reason) ON ismap.statement_item TO ismap_csp;
 	GRANT UPDATE (self_assessed_audit_id) ON ismap.service_dependency TO ismap_auditor, ismap_registrar;
 	GRANT SELECT, INSERT ON ismap.application TO ismap_csp;
-	GRANT UPDATE (status, decided_on, decision_reason) ON ismap.application TO ismap_csp;
+	-- a provider withdraws only through withdraw_application, which writes
+	-- the event (0.2.0 and the first 0.3.0 builds let it UPDATE the status:
+	-- taken back, with its columns)
+	REVOKE UPDATE ON ismap.application FROM ismap_csp;
 	GRANT SELECT ON ismap.audit, ismap.statement_item, ismap.audit_result, ismap.control_test,
 		ismap.control_test_evaluation TO ismap_csp;
 	GRANT UPDATE (name, address) ON ismap.csp TO ismap_csp;
