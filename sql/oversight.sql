@@ -164,3 +164,28 @@ SELECT selection_id, status, effective_on, reason FROM audit_body_selection_hist
 SELECT count(*) AS expiry_events FROM registry_event WHERE kind = 'selection_status' AND payload->>'status' = 'expired';
 -- once
 SELECT count(*) AS again FROM expire_audit_body_selections('2026-09-16', allow_future => true) WHERE action = 'expired';
+
+-------------------------------------------------------------------------------
+-- sampling checks read the control tests behind the effective results: an
+-- additional audit's test replaces the original's for the controls it
+-- covers (DESIGN 3.13)
+-------------------------------------------------------------------------------
+INSERT INTO audit_body_selection (selection_id, audit_body_id, valid_from, valid_until) VALUES (3, 1, '2027-01-01', '2030-12-31');
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start, period_end, report_date, scope) VALUES
+	(4, 1, 1, 1, 1, 'ismap', '2026-06-01', '2027-05-31', '2027-06-15', 'a');
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected) VALUES (4, 'ismap', '5.1.1', true);
+INSERT INTO audit_result (audit_id, control_id, result) VALUES (4, '5.1.1', 'effective');
+-- daily control, 3 items examined: too few
+INSERT INTO control_test (audit_id, control_id, frequency, population, sample_size, deviations) VALUES (4, '5.1.1', 'daily', 365, 3, 0);
+INSERT INTO application (application_id, service_id, audit_id, requested_level, submitted_on) VALUES (4, 1, 4, 1, '2027-06-20');
+SELECT code, control_id FROM validate_application(4) WHERE code LIKE 'SAMPLE%';
+-- the additional audit tests 5.1.1 again with 25 items
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, kind, supersedes_audit_id, target_level, framework_id, period_start, period_end, report_date, scope) VALUES
+	(5, 1, 1, 1, 'additional', 4, 1, 'ismap', '2026-06-01', '2027-05-31', '2027-06-25', 'a');
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected) VALUES (5, 'ismap', '5.1.1', true);
+INSERT INTO audit_result (audit_id, control_id, result) VALUES (5, '5.1.1', 'effective');
+INSERT INTO control_test (audit_id, control_id, frequency, population, sample_size, deviations) VALUES (5, '5.1.1', 'daily', 365, 25, 0);
+SELECT code, control_id FROM validate_application(4) WHERE code LIKE 'SAMPLE%';
+-- and its own too-small test would count instead
+UPDATE control_test SET sample_size = 2 WHERE audit_id = 5;
+SELECT code, control_id, message FROM validate_application(4) WHERE code LIKE 'SAMPLE%';

@@ -181,16 +181,31 @@ static const char q_required[] =
 " WHERE b.framework_id OPERATOR(pg_catalog.=) $1 AND b.level OPERATOR(pg_catalog.<=) $2"
 " ORDER BY bc.control_id USING OPERATOR(ismap.<)";
 
-/* $1 audit, $2 confidence */
+/*
+ * $1 audit, $2 confidence: the control tests behind the effective results
+ * -- for a control an additional audit superseding $1 has a result for,
+ * that audit's test (the latest report), else $1's (DESIGN 3.13)
+ */
 static const char q_tests[] =
+"WITH cover AS ("
+"  SELECT DISTINCT ON (r.control_id) r.control_id, x.audit_id"
+"  FROM ismap.audit x JOIN ismap.audit_result r ON r.audit_id OPERATOR(pg_catalog.=) x.audit_id"
+"  WHERE x.supersedes_audit_id OPERATOR(pg_catalog.=) $1"
+"  ORDER BY r.control_id, x.report_date DESC, x.audit_id DESC),"
+" tests AS ("
+"  SELECT t.* FROM ismap.control_test t"
+"  WHERE t.audit_id OPERATOR(pg_catalog.=) $1"
+"    AND NOT EXISTS (SELECT 1 FROM cover c WHERE c.control_id OPERATOR(ismap.=) t.control_id)"
+"  UNION ALL"
+"  SELECT t.* FROM cover c JOIN ismap.control_test t"
+"    ON t.audit_id OPERATOR(pg_catalog.=) c.audit_id AND t.control_id OPERATOR(ismap.=) c.control_id)"
 "SELECT t.control_id::pg_catalog.text, t.frequency, COALESCE(t.population, -1), t.sample_size, t.deviations,"
 "       COALESCE(st.min_sample, -1),"
 "       ismap.upper_deviation_limit(t.sample_size, t.deviations, $2, t.population),"
 "       COALESCE(r.result OPERATOR(pg_catalog.=) 'effective', false)"
-" FROM ismap.control_test t"
+" FROM tests t"
 " LEFT JOIN ismap.sampling_table st ON st.frequency OPERATOR(pg_catalog.=) t.frequency"
 " LEFT JOIN ismap.audit_result r ON r.audit_id OPERATOR(pg_catalog.=) t.audit_id AND r.control_id OPERATOR(ismap.=) t.control_id"
-" WHERE t.audit_id OPERATOR(pg_catalog.=) $1"
 " ORDER BY t.control_id USING OPERATOR(ismap.<), t.frequency";
 
 /* $1 service, $2 audit */
