@@ -16747,7 +16747,11 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	PERFORM ismap.refresh_registry_listing(ARRAY(SELECT r.registration_id FROM changed r));
+	-- a subscriber that receives the listing does not write it as well
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_subscription_rel sr
+				   WHERE sr.srrelid OPERATOR(pg_catalog.=) 'ismap.registry_listing'::pg_catalog.regclass) THEN
+		PERFORM ismap.refresh_registry_listing(ARRAY(SELECT r.registration_id FROM changed r));
+	END IF;
 	RETURN NULL;
 END
 $$;

@@ -4,7 +4,11 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	PERFORM ismap.refresh_registry_listing(ARRAY(SELECT r.registration_id FROM changed r));
+	-- a subscriber that receives the listing does not write it as well
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_subscription_rel sr
+				   WHERE sr.srrelid OPERATOR(pg_catalog.=) 'ismap.registry_listing'::pg_catalog.regclass) THEN
+		PERFORM ismap.refresh_registry_listing(ARRAY(SELECT r.registration_id FROM changed r));
+	END IF;
 	RETURN NULL;
 END
 $$;
@@ -49,10 +53,11 @@ COMMENT ON FUNCTION ismap_internal.registry_listing_registration_updates() IS 't
 -- A trigger with transition tables serves one event, hence one on the
 -- registered content (written with each registration, or restored after
 -- the registrations) and one on the registrations' updates.  ENABLE
--- ALWAYS, like the event trigger, so that a session under
--- session_replication_role = replica (a restore) keeps the listing too.  A
--- logical-replication subscriber fires no statement triggers: there,
--- refresh_registry_listing() (or the chain job) brings the listing up.
+-- ALWAYS, like the event trigger, so that a restore, which replays the
+-- rows under session_replication_role = replica, fills the listing too.
+-- A logical-replication subscriber fires no statement triggers when it
+-- applies changes, but its initial copy does: where the listing itself is
+-- subscribed, the insert trigger leaves it to the subscription.
 -- Renames of services, providers and audit bodies do not reach the
 -- listing: it shows what was registered.
 CREATE TRIGGER registry_listing_insert AFTER INSERT ON ismap.registered_content
