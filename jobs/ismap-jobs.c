@@ -660,7 +660,7 @@ main(int argc, char **argv)
 				if (optopt == 'f')
 					usage_error("%s", "option --format needs an argument");
 				if (optopt == 'o')
-					usage_error("%s", "option -o/--out needs an argument");
+					usage_error("option -o/--out needs an argument");
 				if (optopt != 0)
 					usage_error("invalid option -- '%c'", optopt);
 				usage_error("invalid or incomplete option \"%s\"", argv[optind - 1]);
@@ -677,9 +677,9 @@ main(int argc, char **argv)
 		usage_error("too many command-line arguments (first is \"%s\")", argv[optind + 1]);
 	jobname = argv[optind];
 	if (strcmp(jobname, PUBLISH_JOB) == 0 && opts.out == NULL)
-		usage_error("%s", "publish needs --out DIR");
+		usage_error("publish needs --out DIR");
 	if (opts.out != NULL && strcmp(jobname, PUBLISH_JOB) != 0 && strcmp(jobname, "all") != 0)
-		usage_error("%s", "option --out is for publish (or all) only");
+		usage_error("option --out is for publish (or all) only");
 	if (opts.out != NULL)
 	{
 		char		err[1024];

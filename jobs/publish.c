@@ -75,7 +75,7 @@ load_list(PGconn *conn, const char *as_of, const char *program, PubList *l, char
 	l->ncols = PQnfields(l->rows);
 	if (l->ncols > 64 || PQntuples(l->ja) != l->ncols || PQntuples(l->en) != l->ncols)
 	{
-		snprintf(err, errsize, "the labels of the published list do not match its columns");
+		snprintf(err, errsize, _("the labels of the published list do not match its columns"));
 		return false;
 	}
 	for (int c = 0; c < l->ncols; c++)
@@ -110,7 +110,7 @@ open_in(const char *dir, const char *name, char *err, size_t errsize)
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	f = fopen(path, "wb");
 	if (f == NULL)
-		snprintf(err, errsize, "could not create file \"%s\": %s", path, strerror(errno));
+		snprintf(err, errsize, _("could not create file \"%s\": %s"), path, strerror(errno));
 	return f;
 }
 
@@ -124,7 +124,7 @@ close_file(FILE *f, const char *name, char *err, size_t errsize)
 	if (fclose(f) != 0)
 		ok = false;
 	if (!ok)
-		snprintf(err, errsize, "could not write file \"%s\": %s", name, strerror(errno));
+		snprintf(err, errsize, _("could not write file \"%s\": %s"), name, strerror(errno));
 	return ok;
 }
 
@@ -308,7 +308,7 @@ write_xlsx(const char *dir, const PubList *l, const char *program, char *err, si
 	wb = workbook_new(path);
 	if (wb == NULL)
 	{
-		snprintf(err, errsize, "could not create file \"%s\"", path);
+		snprintf(err, errsize, _("could not create file \"%s\""), path);
 		return false;
 	}
 	ws = workbook_add_worksheet(wb, program);
@@ -328,7 +328,7 @@ write_xlsx(const char *dir, const PubList *l, const char *program, char *err, si
 	rc = workbook_close(wb);
 	if (rc != LXW_NO_ERROR)
 	{
-		snprintf(err, errsize, "could not write file \"%s\": %s", path, lxw_strerror(rc));
+		snprintf(err, errsize, _("could not write file \"%s\": %s"), path, lxw_strerror(rc));
 		return false;
 	}
 	return true;
@@ -542,12 +542,12 @@ publish_check_out(const char *out, char *err, size_t errsize)
 
 	if (out == NULL || out[0] == '\0')
 	{
-		snprintf(err, errsize, "publish needs --out DIR");
+		snprintf(err, errsize, _("publish needs --out DIR"));
 		return false;
 	}
 	if (stat(out, &st) == 0 && !S_ISDIR(st.st_mode))
 	{
-		snprintf(err, errsize, "output path \"%s\" exists and is not a directory", out);
+		snprintf(err, errsize, _("output path \"%s\" exists and is not a directory"), out);
 		return false;
 	}
 	snprintf(parent, sizeof(parent), "%s", out);
@@ -562,12 +562,12 @@ publish_check_out(const char *out, char *err, size_t errsize)
 		*slash = '\0';
 	if (stat(parent, &st) != 0 || !S_ISDIR(st.st_mode))
 	{
-		snprintf(err, errsize, "directory \"%s\" of the output path does not exist", parent);
+		snprintf(err, errsize, _("directory \"%s\" of the output path does not exist"), parent);
 		return false;
 	}
 	if (access(parent, W_OK | X_OK) != 0)
 	{
-		snprintf(err, errsize, "cannot write into directory \"%s\": %s", parent, strerror(errno));
+		snprintf(err, errsize, _("cannot write into directory \"%s\": %s"), parent, strerror(errno));
 		return false;
 	}
 	return true;
@@ -602,7 +602,7 @@ publish_build(PGconn *conn, const char *out, const char *as_of, const char *run_
 	snprintf(liu, sizeof(liu), "%s/liu", staged);
 	if (mkdir(staged, 0755) != 0 || mkdir(liu, 0755) != 0)
 	{
-		snprintf(err, errsize, "could not create directory \"%s\": %s", staged, strerror(errno));
+		snprintf(err, errsize, _("could not create directory \"%s\": %s"), staged, strerror(errno));
 		remove_tree(staged);
 		return false;
 	}
@@ -628,14 +628,14 @@ publish_swap(const char *staged, const char *out, char *err, size_t errsize)
 	{
 		if (!S_ISDIR(st.st_mode))
 		{
-			snprintf(err, errsize, "output path \"%s\" exists and is not a directory", trimmed);
+			snprintf(err, errsize, _("output path \"%s\" exists and is not a directory"), trimmed);
 			remove_tree(staged);
 			return false;
 		}
 		/* both names stay valid throughout: the old set, then the new one */
 		if (renameat2(AT_FDCWD, staged, AT_FDCWD, trimmed, RENAME_EXCHANGE) != 0)
 		{
-			snprintf(err, errsize, "could not replace directory \"%s\": %s", trimmed, strerror(errno));
+			snprintf(err, errsize, _("could not replace directory \"%s\": %s"), trimmed, strerror(errno));
 			remove_tree(staged);
 			return false;
 		}
@@ -644,7 +644,7 @@ publish_swap(const char *staged, const char *out, char *err, size_t errsize)
 	}
 	if (rename(staged, trimmed) != 0)
 	{
-		snprintf(err, errsize, "could not rename \"%s\" to \"%s\": %s", staged, trimmed, strerror(errno));
+		snprintf(err, errsize, _("could not rename \"%s\" to \"%s\": %s"), staged, trimmed, strerror(errno));
 		remove_tree(staged);
 		return false;
 	}

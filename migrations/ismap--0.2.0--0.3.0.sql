@@ -19530,6 +19530,212 @@ END
 $$;
 COMMENT ON FUNCTION ismap_internal.create_policies() IS 'superuser: (re)create the row-level policies of the ismap roles (called by create_roles)';
 
+-- ==== The published listing shows what was registered (issue 18): it reads registered_content; renames no longer reach it ====
+CREATE OR REPLACE FUNCTION ismap.refresh_registry_listing(p_registration_ids pg_catalog.int8[] DEFAULT NULL)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	ids pg_catalog.int8[] := p_registration_ids;
+	written pg_catalog.int8;
+	removed pg_catalog.int8 := 0;
+BEGIN
+	-- one shape of query, so that a cached plan serves the triggers' calls
+	IF ids IS NULL THEN
+		ids := ARRAY(SELECT r.registration_id FROM ismap.registration r);
+	END IF;
+	-- what was registered never changes: nothing to wait for or lock
+	INSERT INTO ismap.registry_listing AS l
+		(registration_id, registration_number, service_id, service_name, csp_id, csp_name,
+		 corporate_number, level, delivery_models, deployment_models, scope, registered_on,
+		 valid_until, status, ended_on, end_reason, audit_body_id, audit_body, audit_id)
+	SELECT r.registration_id, r.registration_number, c.service_id, c.service_name, c.csp_id, c.csp_name,
+		   c.corporate_number, r.level, c.delivery_models, c.deployment_models, c.scope, r.registered_on,
+		   r.valid_until, r.status, r.ended_on, r.end_reason, c.audit_body_id, c.audit_body, r.audit_id
+	FROM ismap.registration r
+	JOIN ismap.registered_content c ON c.registration_id OPERATOR(pg_catalog.=) r.registration_id
+	WHERE r.registration_id OPERATOR(pg_catalog.=) ANY (ids)
+	ON CONFLICT (registration_id) DO UPDATE SET
+		registration_number = EXCLUDED.registration_number, service_id = EXCLUDED.service_id,
+		service_name = EXCLUDED.service_name, csp_id = EXCLUDED.csp_id, csp_name = EXCLUDED.csp_name,
+		corporate_number = EXCLUDED.corporate_number, level = EXCLUDED.level,
+		delivery_models = EXCLUDED.delivery_models, deployment_models = EXCLUDED.deployment_models,
+		scope = EXCLUDED.scope, registered_on = EXCLUDED.registered_on, valid_until = EXCLUDED.valid_until,
+		status = EXCLUDED.status, ended_on = EXCLUDED.ended_on, end_reason = EXCLUDED.end_reason,
+		audit_body_id = EXCLUDED.audit_body_id, audit_body = EXCLUDED.audit_body, audit_id = EXCLUDED.audit_id
+	WHERE l IS DISTINCT FROM EXCLUDED;
+	GET DIAGNOSTICS written = ROW_COUNT;
+	DELETE FROM ismap.registry_listing l
+	WHERE (p_registration_ids IS NULL OR l.registration_id OPERATOR(pg_catalog.=) ANY (p_registration_ids))
+	  AND NOT EXISTS (SELECT FROM ismap.registration r
+					  WHERE r.registration_id OPERATOR(pg_catalog.=) l.registration_id);
+	GET DIAGNOSTICS removed = ROW_COUNT;
+	RETURN written OPERATOR(pg_catalog.+) removed;
+END
+$$;
+COMMENT ON FUNCTION ismap.refresh_registry_listing(pg_catalog.int8[]) IS 'writes the published listing''s rows of the registrations named (NULL: all) afresh; returns the rows written or removed';
+CREATE OR REPLACE FUNCTION ismap.registry_listing_stale() RETURNS SETOF pg_catalog.int8
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT d.registration_id FROM (
+		SELECT r.registration_id, r.registration_number, c.service_id, c.service_name, c.csp_id, c.csp_name,
+			   c.corporate_number, r.level, c.delivery_models, c.deployment_models, c.scope, r.registered_on,
+			   r.valid_until, r.status, r.ended_on, r.end_reason, c.audit_body_id, c.audit_body, r.audit_id
+		FROM ismap.registration r
+		JOIN ismap.registered_content c ON c.registration_id OPERATOR(pg_catalog.=) r.registration_id
+		EXCEPT ALL
+		SELECT * FROM ismap.registry_listing) d
+	UNION
+	SELECT l.registration_id FROM ismap.registry_listing l
+	WHERE NOT EXISTS (SELECT FROM ismap.registration r
+					  WHERE r.registration_id OPERATOR(pg_catalog.=) l.registration_id)
+$$;
+COMMENT ON FUNCTION ismap.registry_listing_stale() IS 'the registrations whose published listing row is missing, differs from the registration and its registered content, or has no registration (what refresh_registry_listing would write)';
+CREATE OR REPLACE FUNCTION ismap_internal.registry_listing_registrations() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	-- a subscriber that receives the listing does not write it as well
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_subscription_rel sr
+				   WHERE sr.srrelid OPERATOR(pg_catalog.=) 'ismap.registry_listing'::pg_catalog.regclass) THEN
+		PERFORM ismap.refresh_registry_listing(ARRAY(SELECT r.registration_id FROM changed r));
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.registry_listing_registrations() IS 'trigger: the published listing''s rows of the registrations whose registered content a statement inserted';
+CREATE OR REPLACE FUNCTION ismap_internal.registry_listing_registration_updates() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	moved pg_catalog.int8[];
+BEGIN
+	UPDATE ismap.registry_listing l
+	SET registration_number = n.registration_number, level = n.level, registered_on = n.registered_on,
+		valid_until = n.valid_until, status = n.status, ended_on = n.ended_on, end_reason = n.end_reason,
+		audit_id = n.audit_id
+	FROM new_rows n
+	JOIN old_rows o ON o.registration_id OPERATOR(pg_catalog.=) n.registration_id
+	WHERE l.registration_id OPERATOR(pg_catalog.=) n.registration_id
+	  AND n.service_id OPERATOR(pg_catalog.=) o.service_id
+	  AND n.audit_body_id OPERATOR(pg_catalog.=) o.audit_body_id
+	  AND (l.registration_number, l.level, l.registered_on, l.valid_until, l.status, l.ended_on, l.end_reason, l.audit_id)
+		  IS DISTINCT FROM (n.registration_number, n.level, n.registered_on, n.valid_until, n.status, n.ended_on, n.end_reason, n.audit_id);
+	moved := ARRAY(SELECT n.registration_id FROM new_rows n
+				   LEFT JOIN old_rows o ON o.registration_id OPERATOR(pg_catalog.=) n.registration_id
+				   WHERE o.registration_id IS NULL
+					  OR n.service_id OPERATOR(pg_catalog.<>) o.service_id
+					  OR n.audit_body_id OPERATOR(pg_catalog.<>) o.audit_body_id);
+	IF pg_catalog.cardinality(moved) OPERATOR(pg_catalog.>) 0 THEN
+		PERFORM ismap.refresh_registry_listing(moved);
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.registry_listing_registration_updates() IS 'trigger: the published listing''s rows of the registrations a statement updated (their own columns; afresh when moved to another service or audit body)';
+
+-- the listing is kept from the registered content and the registrations'
+-- updates; renames of services, providers and audit bodies no longer reach it
+DROP TRIGGER registry_listing ON ismap.service;
+DROP TRIGGER registry_listing ON ismap.csp;
+DROP TRIGGER registry_listing ON ismap.audit_body;
+DROP FUNCTION ismap_internal.registry_listing_services();
+DROP FUNCTION ismap_internal.registry_listing_csps();
+DROP FUNCTION ismap_internal.registry_listing_audit_bodies();
+DROP TRIGGER registry_listing_insert ON ismap.registration;
+CREATE TRIGGER registry_listing_insert AFTER INSERT ON ismap.registered_content
+	REFERENCING NEW TABLE AS changed
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.registry_listing_registrations();
+ALTER TABLE ismap.registered_content ENABLE ALWAYS TRIGGER registry_listing_insert;
+-- the back-filled content is the rows as they were: the listing as it stands
+SELECT ismap.refresh_registry_listing();
+
+-- ==== The chain job repairs the listing from the registered content (issue 18) ====
+CREATE OR REPLACE FUNCTION ismap_internal.job_chain(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := job_chain.as_of;
+	dry pg_catalog.bool := job_chain.dry_run;
+	run pg_catalog.int8 := job_chain.run_id;
+	c record;
+	last_seal record;
+	n pg_catalog.int8 := 0;
+	fixed pg_catalog.int8;
+	stale pg_catalog.int8[];
+	saved_lock_timeout pg_catalog.text := pg_catalog.current_setting('lock_timeout');
+BEGIN
+	PERFORM ismap_internal.job_progress('chain: recomputing every hash of the event log');
+	SELECT * INTO STRICT c FROM ismap.event_chain_full_check();
+	IF NOT c.ok THEN
+		RAISE EXCEPTION 'the registry event chain is broken at event %', c.first_bad_event
+			USING ERRCODE = 'data_corrupted',
+				  DETAIL = 'The event''s content, link or order was altered, its predecessor was removed, or the log was cut or rewritten after the newest seal.',
+				  HINT = 'Compare the log with a backup and with the newest published head (ismap.event_chain_head); no seal is written while the chain is broken.';
+	END IF;
+	-- a new seal when there are new events, or when the sealed events were
+	-- moved without being changed (VACUUM FULL, a restore): the full check
+	-- has just shown them intact
+	SELECT s.event_id, s.fingerprint INTO last_seal FROM ismap.event_chain_seal s ORDER BY s.event_id DESC LIMIT 1;
+	IF c.head_event IS NOT NULL
+	   AND (c.head_event IS DISTINCT FROM last_seal.event_id OR c.fingerprint IS DISTINCT FROM last_seal.fingerprint) THEN
+		IF NOT dry THEN
+			INSERT INTO ismap.event_chain_seal AS s (event_id, hash, fingerprint, events_checked, run_id)
+			VALUES (c.head_event, c.head_hash, c.fingerprint, c.events_checked, run)
+			ON CONFLICT (event_id) DO UPDATE
+			SET fingerprint = excluded.fingerprint, events_checked = excluded.events_checked,
+				sealed_at = excluded.sealed_at, run_id = excluded.run_id;
+		END IF;
+		n := 1;
+		action := CASE WHEN c.head_event IS DISTINCT FROM last_seal.event_id THEN 'sealed' ELSE 'resealed' END;
+		object_id := c.head_event;
+		detail := pg_catalog.format('%s events checked; sealed at event %s, hash %s',
+			c.events_checked, c.head_event, pg_catalog.encode(c.head_hash, 'hex'));
+		RETURN NEXT;
+	END IF;
+	-- The published listing against the registrations and their registered
+	-- content: a data-only restore with the triggers off, or a logical
+	-- replica's first copy, leaves rows missing or stale; put right here,
+	-- and said (docs/registry.md, "The published list").  The comparison
+	-- takes no row locks; only the rows found differing are written, and a
+	-- transaction holding those rows locked defers the repair to the next
+	-- run instead of stalling the job.
+	PERFORM ismap_internal.job_progress('chain: comparing the published listing with its tables');
+	stale := ARRAY(SELECT ismap.registry_listing_stale());
+	fixed := pg_catalog.cardinality(stale);
+	IF fixed OPERATOR(pg_catalog.>) 0 THEN
+		action := 'listing_repaired';
+		IF NOT dry THEN
+			BEGIN
+				PERFORM pg_catalog.set_config('lock_timeout', '10s', true);
+				PERFORM ismap.refresh_registry_listing(stale);
+				PERFORM pg_catalog.set_config('lock_timeout', saved_lock_timeout, true);
+			EXCEPTION WHEN lock_not_available THEN
+				PERFORM pg_catalog.set_config('lock_timeout', saved_lock_timeout, true);
+				action := 'listing_repair_deferred';
+				fixed := 0;
+			END;
+		END IF;
+		object_id := NULL;
+		detail := pg_catalog.format('%s rows of the published listing differed from their registrations and registered content', pg_catalog.cardinality(stale));
+		IF action OPERATOR(pg_catalog.=) 'listing_repair_deferred' THEN
+			detail := detail OPERATOR(pg_catalog.||) '; a transaction held open elsewhere kept them locked: the next run tries again';
+		END IF;
+		RETURN NEXT;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.job_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the chain job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap_internal.job_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

@@ -202,6 +202,19 @@ SELECT registration_number, registered_on FROM approve_application(3, '{}', '202
 -- S delisted on 2026-08-01
 SELECT status, ended_on FROM delist(2, 'requested by the provider', '2026-08-01');
 
+-- the registry, registry_json() and registry_xml() show what was
+-- registered: S renamed and its models changed after its registration
+-- still shows as registered; P's first registration keeps its old name and
+-- its renewal shows the new one
+UPDATE service SET delivery_models = '{PaaS,SaaS}', deployment_models = '{private}', scope = 'S everything' WHERE service_id = 2;
+SELECT registration_number, service_name, delivery_models, deployment_models, scope, registered_on, status
+FROM registry ORDER BY registration_id;
+SELECT e->>'registration_number' AS number, e->>'service' AS service, e->'delivery_models' AS delivery_models, e->>'status' AS status
+FROM jsonb_array_elements(registry_json()->'registrations') e;
+SELECT unnest(xpath('/r:registry/r:registration/r:service/text()', registry_xml(),
+	ARRAY[ARRAY['r', 'urn:pg-ismap:registry:1']]))::text AS xml_service;
+SELECT count(*) AS listing_stale FROM registry_listing_stale();
+
 -- the list of each day, as it stood
 SELECT d AS as_of, l.registration_number, l.service_name, l.registered_on, l.valid_until
 FROM unnest(ARRAY['2025-06-09', '2025-06-10', '2025-06-20', '2026-05-31', '2026-06-01', '2026-07-31', '2026-08-01', '2027-08-01']::date[]) d

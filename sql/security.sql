@@ -319,8 +319,8 @@ INSERT INTO service_dependency (service_id, base_service_id, self_assessed_audit
 UPDATE service SET name = 'A cloud (renamed)' WHERE service_id = 1;
 RESET ROLE;
 SELECT service_id, name, scope FROM service WHERE service_id = 1;
--- the published registry shows the new name at once (the listing's
--- trigger has the owner's rights)
+-- the published registry keeps showing what was registered (a renewal
+-- would show the new names)
 SET ROLE sec_csp_a;
 UPDATE csp SET name = 'Provider A (renamed)' WHERE csp_id = 1;
 SET ROLE sec_reader;

@@ -47,14 +47,13 @@ BEGIN
 			c.events_checked, c.head_event, pg_catalog.encode(c.head_hash, 'hex'));
 		RETURN NEXT;
 	END IF;
-	-- The published listing against its tables: a rename made under
-	-- REPEATABLE READ or SERIALIZABLE cannot see a registration committed
-	-- after its snapshot, and leaves that row with the old name; put right
-	-- here, and said (docs/registry.md, "The published list").
-	-- The comparison takes no row locks; only the rows found differing are
-	-- written (locking their service, provider and audit body as a
-	-- registration does), and a rename held open by someone else defers
-	-- the repair to the next run instead of stalling the job.
+	-- The published listing against the registrations and their registered
+	-- content: a data-only restore with the triggers off, or a logical
+	-- replica's first copy, leaves rows missing or stale; put right here,
+	-- and said (docs/registry.md, "The published list").  The comparison
+	-- takes no row locks; only the rows found differing are written, and a
+	-- transaction holding those rows locked defers the repair to the next
+	-- run instead of stalling the job.
 	PERFORM ismap_internal.job_progress('chain: comparing the published listing with its tables');
 	stale := ARRAY(SELECT ismap.registry_listing_stale());
 	fixed := pg_catalog.cardinality(stale);
@@ -72,9 +71,9 @@ BEGIN
 			END;
 		END IF;
 		object_id := NULL;
-		detail := pg_catalog.format('%s rows of the published listing differed from their registrations, services, providers and audit bodies', pg_catalog.cardinality(stale));
+		detail := pg_catalog.format('%s rows of the published listing differed from their registrations and registered content', pg_catalog.cardinality(stale));
 		IF action OPERATOR(pg_catalog.=) 'listing_repair_deferred' THEN
-			detail := detail OPERATOR(pg_catalog.||) '; a rename held open elsewhere kept them locked: the next run tries again';
+			detail := detail OPERATOR(pg_catalog.||) '; a transaction held open elsewhere kept them locked: the next run tries again';
 		END IF;
 		RETURN NEXT;
 	END IF;

@@ -2,15 +2,17 @@
 -------------------------------------------------------------------------------
 -- The published registry is read far more often than it changes: analysts,
 -- reporting tools and the exports ask for the whole list, registrations
--- change a few times a day.  Joining every registration to its service,
--- provider and audit body on each read cost about 50 ms at 20,000
--- services (hash 20,000 services, join, sort 16,000 wide rows).  The
--- listing keeps the joined rows, one per registration, maintained by
--- statement-level triggers on the four tables in the same transaction as
--- the change: a reader never sees it out of step.  Nobody writes it but the
--- triggers (their functions run with the owner's rights, so a provider's
--- rename under row-level security reaches it); pg_dump does not dump it,
--- because restoring the registrations fills it again.
+-- change a few times a day.  The listing keeps the joined rows, one per
+-- registration: the registration's own columns (number, level, dates,
+-- status, end) and what was registered (ismap.registered_content: the
+-- service's name, models and scope, its provider, its audit body as they
+-- were on the registration day).  A rename after the registration does not
+-- change what the registration was; a renewal is a new registration and
+-- shows the new name.  Statement-level triggers on registration and
+-- registered_content keep it in the same transaction as the change.
+-- Nobody writes it but the triggers (their functions run with the owner's
+-- rights); pg_dump does not dump it, because restoring the registrations
+-- and their content fills it again.
 -- docs/registry.md, "The published list".
 -------------------------------------------------------------------------------
 CREATE TABLE ismap.registry_listing (
@@ -43,7 +45,8 @@ CREATE INDEX registry_listing_service_idx ON ismap.registry_listing (service_id)
 CREATE INDEX registry_listing_csp_idx ON ismap.registry_listing (csp_id);
 
 -- The listing's rows of the registrations named, or of every registration
--- (NULL), written afresh from the tables; a named row whose registration
+-- (NULL), written afresh from the registrations and their registered
+-- content (a registration without content gets no row); a named row whose registration
 -- is gone (every such row, with NULL) goes.  Returns how many rows it wrote
 -- or removed (0: the listing was right).  The insert trigger and the chain
 -- job call it; the owner may call it after a data-only restore with
@@ -62,28 +65,16 @@ BEGIN
 	IF ids IS NULL THEN
 		ids := ARRAY(SELECT r.registration_id FROM ismap.registration r);
 	END IF;
-	-- A rename of the service, provider or audit body in progress is waited
-	-- for, and the rows below are read after it (a new statement, a new
-	-- snapshot); a rename that comes later waits for this transaction, and
-	-- its trigger then sees these rows.  Under REPEATABLE READ a rename
-	-- committed since the snapshot is a serialization failure (40001).
-	PERFORM FROM ismap.registration r
-	JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) r.service_id
-	JOIN ismap.csp c ON c.csp_id OPERATOR(pg_catalog.=) s.csp_id
-	JOIN ismap.audit_body b ON b.audit_body_id OPERATOR(pg_catalog.=) r.audit_body_id
-	WHERE r.registration_id OPERATOR(pg_catalog.=) ANY (ids)
-	FOR SHARE OF s, c, b;
+	-- what was registered never changes: nothing to wait for or lock
 	INSERT INTO ismap.registry_listing AS l
 		(registration_id, registration_number, service_id, service_name, csp_id, csp_name,
 		 corporate_number, level, delivery_models, deployment_models, scope, registered_on,
 		 valid_until, status, ended_on, end_reason, audit_body_id, audit_body, audit_id)
-	SELECT r.registration_id, r.registration_number, s.service_id, s.name, c.csp_id, c.name,
-		   c.corporate_number, r.level, s.delivery_models, s.deployment_models, s.scope, r.registered_on,
-		   r.valid_until, r.status, r.ended_on, r.end_reason, b.audit_body_id, b.name, r.audit_id
+	SELECT r.registration_id, r.registration_number, c.service_id, c.service_name, c.csp_id, c.csp_name,
+		   c.corporate_number, r.level, c.delivery_models, c.deployment_models, c.scope, r.registered_on,
+		   r.valid_until, r.status, r.ended_on, r.end_reason, c.audit_body_id, c.audit_body, r.audit_id
 	FROM ismap.registration r
-	JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) r.service_id
-	JOIN ismap.csp c ON c.csp_id OPERATOR(pg_catalog.=) s.csp_id
-	JOIN ismap.audit_body b ON b.audit_body_id OPERATOR(pg_catalog.=) r.audit_body_id
+	JOIN ismap.registered_content c ON c.registration_id OPERATOR(pg_catalog.=) r.registration_id
 	WHERE r.registration_id OPERATOR(pg_catalog.=) ANY (ids)
 	ON CONFLICT (registration_id) DO UPDATE SET
 		registration_number = EXCLUDED.registration_number, service_id = EXCLUDED.service_id,
@@ -105,21 +96,20 @@ END
 $$;
 COMMENT ON FUNCTION ismap.refresh_registry_listing(pg_catalog.int8[]) IS 'writes the published listing''s rows of the registrations named (NULL: all) afresh; returns the rows written or removed';
 
--- The registrations whose listing row differs from their tables in any
--- column (or is missing), and listing rows with no registration: what
+-- The registrations whose listing row differs from the registration and
+-- its registered content in any column (or is missing; a registration
+-- without content has no row), and listing rows with no registration: what
 -- refresh_registry_listing would write.  Reads only, takes no row locks.
 CREATE FUNCTION ismap.registry_listing_stale() RETURNS SETOF pg_catalog.int8
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT d.registration_id FROM (
-		SELECT r.registration_id, r.registration_number, s.service_id, s.name, c.csp_id, c.name,
-			   c.corporate_number, r.level, s.delivery_models, s.deployment_models, s.scope, r.registered_on,
-			   r.valid_until, r.status, r.ended_on, r.end_reason, b.audit_body_id, b.name, r.audit_id
+		SELECT r.registration_id, r.registration_number, c.service_id, c.service_name, c.csp_id, c.csp_name,
+			   c.corporate_number, r.level, c.delivery_models, c.deployment_models, c.scope, r.registered_on,
+			   r.valid_until, r.status, r.ended_on, r.end_reason, c.audit_body_id, c.audit_body, r.audit_id
 		FROM ismap.registration r
-		JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) r.service_id
-		JOIN ismap.csp c ON c.csp_id OPERATOR(pg_catalog.=) s.csp_id
-		JOIN ismap.audit_body b ON b.audit_body_id OPERATOR(pg_catalog.=) r.audit_body_id
+		JOIN ismap.registered_content c ON c.registration_id OPERATOR(pg_catalog.=) r.registration_id
 		EXCEPT ALL
 		SELECT * FROM ismap.registry_listing) d
 	UNION
@@ -127,7 +117,7 @@ AS $$
 	WHERE NOT EXISTS (SELECT FROM ismap.registration r
 					  WHERE r.registration_id OPERATOR(pg_catalog.=) l.registration_id)
 $$;
-COMMENT ON FUNCTION ismap.registry_listing_stale() IS 'the registrations whose published listing row is missing, differs from their tables, or has no registration (what refresh_registry_listing would write)';
+COMMENT ON FUNCTION ismap.registry_listing_stale() IS 'the registrations whose published listing row is missing, differs from the registration and its registered content, or has no registration (what refresh_registry_listing would write)';
 
 -- How many registrations the listing shows otherwise than their tables say
 -- (the rows registry_listing_stale finds); 0 when the listing is right.
