@@ -15,6 +15,7 @@ ALTER TABLE ismap.registry_event ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ismap.review_finding ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ismap.remediation ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ismap.procurement ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ismap.liu_assessment ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ismap.service_disclosure ENABLE ROW LEVEL SECURITY;
 
 -- FORCE: even a non-superuser owner obeys the policies of the parties'
