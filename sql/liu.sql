@@ -160,3 +160,23 @@ SELECT action, count(*) FROM ismap_internal.job_publish('2025-08-02', true, NULL
 INSERT INTO procurement (procurement_id, system_id, service_id, from_date) VALUES (2, 1, 21, '2025-08-02');
 SELECT system_id, service_id, (SELECT registration_number FROM registration g WHERE g.registration_id = p.registration_id)
 FROM procurement p ORDER BY procurement_id;
+
+-------------------------------------------------------------------------------
+-- a procured service renewed at a level below the one the procuring system
+-- needs: the agency is told, once (agency_notice)
+-------------------------------------------------------------------------------
+INSERT INTO information_asset (asset_id, org_id, name, rating) VALUES (2, 1, 'case files', cia(2, 1, 1));
+INSERT INTO information_system (system_id, org_id, name, business_function, availability) VALUES (2, 1, 'case system', 'cases', 1);
+INSERT INTO system_asset (system_id, asset_id, org_id) VALUES (2, 2, 1);
+INSERT INTO service (service_id, csp_id, name, scope, delivery_models, deployment_models) VALUES (24, 1, 'Case SaaS', 'case', '{SaaS}', '{public}');
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start, period_end, report_date, scope)
+VALUES (24, 24, 1, 1, 2, 'ismap', '2024-04-01', '2025-03-31', '2025-04-15', 'case'),
+	   (25, 24, 1, 1, 1, 'ismap', '2025-04-01', '2026-03-31', '2026-04-15', 'case');
+INSERT INTO application (application_id, service_id, audit_id, requested_level, submitted_on) VALUES (24, 24, 24, 2, '2025-04-20');
+SELECT registration_number FROM register(24, '2025-05-01');
+INSERT INTO procurement (procurement_id, system_id, service_id, from_date) VALUES (3, 2, 24, '2025-06-01');
+INSERT INTO application (application_id, service_id, audit_id, requested_level, kind, submitted_on) VALUES (25, 24, 25, 1, 'renewal', '2026-04-20');
+SELECT registration_number FROM register(25, '2026-05-01');
+SELECT action, object_id, detail FROM run_job('cascade', '2026-05-02') WHERE action = 'agency_notice';
+SELECT count(*) AS again FROM run_job('cascade', '2026-05-03') WHERE action = 'agency_notice';
+SELECT kind, object_id, occasion FROM notice WHERE kind = 'agency_notice' ORDER BY object_id;
