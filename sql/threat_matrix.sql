@@ -102,6 +102,8 @@ SELECT registration_id, '5.1.1.1', 'fix it', '2026-12-31', '2026-06-30', 'threat
 SELECT exemption_id FROM platform_exemption(1, 3, '2099-12-31', 'threat matrix');
 -- agency 1 (party A's agency) procures service 3, agency 2 service 4
 INSERT INTO procurement (system_id, service_id, from_date) VALUES (2, 3, '2026-06-15'), (3, 4, '2026-06-15');
+-- each agency's ISMAP-LIU assessment of a service of the provider it procures from
+INSERT INTO liu_assessment (service_id, agency_id, assessed_on, result) VALUES (1, 1, '2026-06-20', 'low_impact'), (2, 2, '2026-06-20', 'low_impact');
 -- a change report, a suspension, evidence and a crossing for each registered service
 INSERT INTO service_change (service_id, kind, effective_on, description, reported_by) VALUES
 	(3, 'architecture', '2026-06-15', 'A region', 'ops A'), (4, 'architecture', '2026-06-15', 'B region', 'ops B');
@@ -170,11 +172,12 @@ UNION ALL SELECT 'audit_body_id', audit_body_id, chr(64 + audit_body_id::int), t
 CREATE TEMP TABLE tm_private (relname text PRIMARY KEY);
 INSERT INTO tm_private VALUES ('application'), ('audit'), ('statement_item'), ('audit_result'), ('control_test'),
 	('control_test_evaluation'), ('auditor'), ('auditor_qualification'), ('principal_binding'), ('service_change'),
-	('change_suspension'), ('evidence'), ('control_crossing'), ('job_run'), ('job_health'), ('notice'), ('review_finding'), ('remediation'), ('application_timeline'), ('procurement'), ('consultation');
+	('change_suspension'), ('evidence'), ('control_crossing'), ('job_run'), ('job_health'), ('notice'), ('review_finding'), ('remediation'), ('application_timeline'), ('procurement'), ('consultation'), ('liu_assessment');
 
 -- (party, published) of one row of a relation
 -- (and open: of an audit or application not decided yet).  For the agency
--- role (party P), its own rows are its agency's procurements and the
+-- role (party P), its own rows are its agency's procurements and ISMAP-LIU
+-- assessments and the
 -- package of the services they procure (the audits their registrations
 -- rest on, with statements and results, and the remediation plans of
 -- those registrations); the others' are Q.
@@ -183,6 +186,10 @@ DECLARE k text;
 BEGIN
 	IF grp = 'ismap_agency' AND rel = 'procurement' THEN
 		party := CASE WHEN (SELECT s.org_id FROM ismap.information_system s WHERE s.system_id = (r->>'system_id')::bigint) = 1 THEN 'P' ELSE 'Q' END;
+		published := false;
+		RETURN;
+	ELSIF grp = 'ismap_agency' AND rel = 'liu_assessment' THEN
+		party := CASE WHEN (r->>'agency_id')::bigint = 1 THEN 'P' ELSE 'Q' END;
 		published := false;
 		RETURN;
 	ELSIF grp = 'ismap_agency' AND rel IN ('audit', 'statement_item', 'audit_result', 'control_test', 'control_test_evaluation') THEN

@@ -6,10 +6,13 @@
  * layer runs scripts/raise-messages --check.
  */
 static const char *const ismap_raise_templates[] = {
+	"service % does not exist",
+	"agency % procures nothing from the provider of service % on %",
+	"an ISMAP-LIU application is for a SaaS-only service; service % is delivered as %",
+	"an ISMAP-LIU application for service % needs a low-impact assessment made by a procuring agency by %",
 	"a procurement cannot end (%) before it begins (%)",
 	"information system % does not exist",
 	"system % is not a system of the agency role \"%\" acts for",
-	"service % does not exist",
 	"system % already procures service % from % (procurement %)",
 	"service % (%) cannot be procured on %: its registration is suspended",
 	"service % (%) cannot be procured on %: it is not registered on that date",

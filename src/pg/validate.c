@@ -130,7 +130,7 @@ static const char q_application[] =
 "                 WHERE p.name OPERATOR(pg_catalog.=) 'sampling_tolerable_rate'), 0.10),"
 "       COALESCE((SELECT (p.value OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.float8 FROM ismap.policy p"
 "                 WHERE p.name OPERATOR(pg_catalog.=) 'sampling_confidence'), 0.90),"
-"       ap.service_id"
+"       ap.service_id, ap.program"
 " FROM ismap.application ap"
 " JOIN ismap.audit a ON a.audit_id OPERATOR(pg_catalog.=) ap.audit_id"
 " JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) ap.service_id"
@@ -170,8 +170,9 @@ static const char q_stated[] =
 " WHERE si.audit_id OPERATOR(pg_catalog.=) $1"
 " ORDER BY si.control_id USING OPERATOR(ismap.<)";
 
-/* the baseline: $1 the policy standard, $2 level; in ctrlid order (a
- * control in several baselines comes more than once) */
+/* the baseline: $1 the policy standard, $2 level, $3 the application's
+ * program (ISMAP, ISMAP-LIU: each program has its own level baselines); in
+ * ctrlid order (a control in several baselines comes more than once) */
 static const char q_required[] =
 "SELECT bc.control_id, COALESCE(c.mandatory, false)"
 " FROM ismap.baseline b"
@@ -179,6 +180,7 @@ static const char q_required[] =
 " LEFT JOIN ismap.control c ON c.framework_id OPERATOR(pg_catalog.=) bc.framework_id"
 "      AND c.control_id OPERATOR(ismap.=) bc.control_id"
 " WHERE b.framework_id OPERATOR(pg_catalog.=) $1 AND b.level OPERATOR(pg_catalog.<=) $2"
+"   AND b.program OPERATOR(pg_catalog.=) $3"
 " ORDER BY bc.control_id USING OPERATOR(ismap.<)";
 
 /*
@@ -368,7 +370,8 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 				lead_id,
 				service_id;
 	char	   *audit_fw,
-			   *policy_fw;
+			   *policy_fw,
+			   *program;
 	uint64		n;
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -423,6 +426,7 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 	in.tolerable_rate = col_float(0, 25);
 	in.confidence = col_float(0, 26);
 	service_id = col_int(0, 27);
+	program = col_text(0, 28);
 
 	/* accepted qualifications */
 	run(Q_ACCEPTED, q_accepted, 0, NULL, NULL);
@@ -509,7 +513,9 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 		values[0] = CStringGetTextDatum(policy_fw);
 		types[1] = INT4OID;
 		values[1] = Int32GetDatum(in.requested_level);
-		run(Q_REQUIRED, q_required, 2, types, values);
+		types[2] = TEXTOID;
+		values[2] = CStringGetTextDatum(program);
+		run(Q_REQUIRED, q_required, 3, types, values);
 		nrequired = SPI_processed;
 
 		c = palloc0(sizeof(vl_control) * (nstated + nrequired + 1));

@@ -6,7 +6,8 @@
 -- event): a registration of a procured service expired (not replaced by
 -- its renewal), was delisted (by the registrar or the cascade) or was
 -- suspended, or its platform is registered at a lower level than it
--- (platform level drift), while the procurement was in use.  Called by the cascade and
+-- (platform level drift), or it was renewed at a level below the one the
+-- procuring system needs, while the procurement was in use.  Called by the cascade and
 -- changes jobs; the notice ledger makes every run after the first write
 -- nothing.  Driven by the procurements, which are few beside the
 -- registrations.
@@ -42,7 +43,16 @@ AS $$
 			FROM ismap.service_dependency dep
 			JOIN ismap.registration p ON p.service_id = dep.base_service_id AND p.status IN ('active', 'suspended')
 			WHERE r.status IN ('active', 'suspended') AND dep.service_id = r.service_id
-			  AND dep.self_assessed_audit_id IS NULL AND p.level < r.level) e
+			  AND dep.self_assessed_audit_id IS NULL AND p.level < r.level
+			UNION ALL
+			-- renewed at a level below the one the system needs
+			SELECT 'renewed below the level the system needs', r.registered_on,
+				   pg_catalog.format('registered at level %s, system %s needs level %s', r.level, p.system_id,
+					   ismap.required_level(p.system_id))
+			WHERE r.status IN ('active', 'suspended') AND r.level < ismap.required_level(p.system_id)
+			  AND EXISTS (SELECT 1 FROM ismap.registration o
+						  WHERE o.service_id = r.service_id AND o.registration_id <> r.registration_id
+							AND o.ended_on = r.registered_on)) e
 		WHERE e.occasion <= d AND p.from_date <= e.occasion
 		  AND (p.until_date IS NULL OR p.until_date >= e.occasion)
 	),
@@ -65,5 +75,5 @@ AS $$
 	SELECT 'agency_notice', f.procurement_id, f.what_text FROM fresh f WHERE dry
 	ORDER BY 2, 3
 $$;
-COMMENT ON FUNCTION ismap_internal.agency_notices(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'used by the cascade and changes jobs: one agency_notice per procurement in use when its service''s registration expired, was delisted or suspended, or its platform came to be registered at a lower level (on or before d), once';
+COMMENT ON FUNCTION ismap_internal.agency_notices(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'used by the cascade and changes jobs: one agency_notice per procurement in use when its service''s registration expired, was delisted or suspended, or it was renewed below the level the system needs, or its platform came to be registered at a lower level (on or before d), once';
 REVOKE EXECUTE ON FUNCTION ismap_internal.agency_notices(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;

@@ -22,10 +22,13 @@ CREATE TABLE ismap.application (
 	review_started_on	pg_catalog.date,
 	CONSTRAINT application_accepted_date CHECK (status OPERATOR(pg_catalog.<>) ALL (ARRAY['accepted', 'in_review']::pg_catalog.text[])
 		OR accepted_on IS NOT NULL),
-	CONSTRAINT application_review_date CHECK (status OPERATOR(pg_catalog.<>) 'in_review' OR review_started_on IS NOT NULL)
+	CONSTRAINT application_review_date CHECK (status OPERATOR(pg_catalog.<>) 'in_review' OR review_started_on IS NOT NULL),
+	program			pg_catalog.text NOT NULL DEFAULT 'ISMAP'
+		CONSTRAINT application_program CHECK (program OPERATOR(pg_catalog.=) ANY (ARRAY['ISMAP', 'ISMAP-LIU']::pg_catalog.text[]))
 );
 COMMENT ON TABLE ismap.application IS 'a provider''s application for registration (new) or renewal, with the audit that supports it';
 COMMENT ON COLUMN ismap.application.status IS 'submitted, accepted (the acceptance check passed), in_review (a review finding was raised), approved or rejected (the committee), returned (the acceptance check failed), withdrawn (by the provider, while undecided)';
+COMMENT ON COLUMN ismap.application.program IS 'ISMAP, or ISMAP-LIU: a SaaS-only service with a low-impact assessment by a procuring agency (ismap.liu_assessment), checked when the application is filed; validated against the ISMAP-LIU baselines; registered on the ISMAP-LIU list with an L number';
 COMMENT ON COLUMN ismap.application.accepted_on IS 'the day the reviewer accepted it (accept_application)';
 COMMENT ON COLUMN ismap.application.review_started_on IS 'the day the first review finding was raised on it (raise_finding)';
 COMMENT ON COLUMN ismap.application.decided_on IS 'the day it was approved, rejected, returned or withdrawn';

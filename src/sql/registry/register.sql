@@ -52,17 +52,18 @@ BEGIN
 					aud.period_end, validity, (aud.period_end + validity)::pg_catalog.date);
 	END IF;
 
-	-- the number: a service keeps the serial of its first registration
-	SELECT * INTO prior FROM ismap.registration WHERE service_id = app.service_id
+	-- the number: a service keeps the serial of its first registration in
+	-- the program; each program numbers on its own (ISMAP C, ISMAP-LIU L)
+	SELECT * INTO prior FROM ismap.registration WHERE service_id = app.service_id AND program = app.program
 	ORDER BY registered_on DESC, registration_id DESC LIMIT 1;
 	IF FOUND THEN
 		serial_prefix := pg_catalog.regexp_replace(prior.registration_number, '-[1-3]$', '');
 	ELSE
-		INSERT INTO ismap.registration_serial AS s (year, last_serial)
-		VALUES (pg_catalog.date_part('year', p_as_of)::pg_catalog.int2, 1)
-		ON CONFLICT (year) DO UPDATE SET last_serial = s.last_serial + 1
+		INSERT INTO ismap.registration_serial AS s (year, program, last_serial)
+		VALUES (pg_catalog.date_part('year', p_as_of)::pg_catalog.int2, app.program, 1)
+		ON CONFLICT (year, program) DO UPDATE SET last_serial = s.last_serial + 1
 		RETURNING s.last_serial INTO serial;
-		serial_prefix := pg_catalog.format('C%s-%s',
+		serial_prefix := pg_catalog.format('%s%s-%s', CASE app.program WHEN 'ISMAP-LIU' THEN 'L' ELSE 'C' END,
 			pg_catalog.to_char(p_as_of, 'YY'),
 			pg_catalog.lpad(serial::pg_catalog.text, GREATEST(4, pg_catalog.length(serial::pg_catalog.text)), '0'));
 	END IF;
@@ -78,9 +79,9 @@ BEGIN
 		WHERE registration_id = live.registration_id;
 	END IF;
 	INSERT INTO ismap.registration (registration_number, service_id, level, application_id,
-		registered_on, valid_until, status)
+		registered_on, valid_until, status, program)
 	VALUES (serial_prefix || '-' || app.requested_level, app.service_id, app.requested_level,
-		app.application_id, p_as_of, (aud.period_end + validity)::pg_catalog.date, 'active')
+		app.application_id, p_as_of, (aud.period_end + validity)::pg_catalog.date, 'active', app.program)
 	RETURNING * INTO res;
 
 	UPDATE ismap.application SET status = 'approved', decided_on = p_as_of
@@ -88,5 +89,5 @@ BEGIN
 	RETURN res;
 END
 $$;
-COMMENT ON FUNCTION ismap.register(pg_catalog.int8, pg_catalog.date) IS 'owner-only primitive (no role may execute it): register an undecided application (number, validity, replacing the service''s registration on renewal, event); approve_application validates and then calls it';
+COMMENT ON FUNCTION ismap.register(pg_catalog.int8, pg_catalog.date) IS 'owner-only primitive (no role may execute it): register an undecided application (number in its program''s series, validity, replacing the service''s registration on renewal, event); approve_application validates and then calls it';
 

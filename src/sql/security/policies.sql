@@ -194,6 +194,14 @@ BEGIN
 					   WHERE s.system_id = procurement.system_id AND s.org_id = ismap.principal_org(current_user)))
 		WITH CHECK (EXISTS (SELECT 1 FROM ismap.information_system s
 					   WHERE s.system_id = procurement.system_id AND s.org_id = ismap.principal_org(current_user)));
+	-- ISMAP-LIU assessments: the agency's own (written under the same
+	-- check), the provider's services', the registrar's all
+	CREATE POLICY staff ON ismap.liu_assessment FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY own_agency ON ismap.liu_assessment TO ismap_agency
+		USING (agency_id = ismap.principal_org(current_user))
+		WITH CHECK (agency_id = ismap.principal_org(current_user));
+	CREATE POLICY own_services ON ismap.liu_assessment FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
 	CREATE POLICY procured ON ismap.audit FOR SELECT TO ismap_agency
 		USING (ismap.agency_package_audit(current_user, audit_id));
 	CREATE POLICY procured ON ismap.statement_item FOR SELECT TO ismap_agency

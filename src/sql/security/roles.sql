@@ -127,6 +127,11 @@ BEGIN
 	GRANT SELECT ON ismap.procurement, ismap.audit, ismap.statement_item, ismap.audit_result, ismap.remediation TO ismap_agency;
 	GRANT INSERT (system_id, service_id, from_date, until_date, note) ON ismap.procurement TO ismap_agency;
 	GRANT UPDATE (until_date, note) ON ismap.procurement TO ismap_agency;
+	-- ISMAP-LIU: an agency records its low-impact assessments; the
+	-- provider reads those of its services
+	GRANT SELECT ON ismap.liu_assessment TO ismap_csp, ismap_agency;
+	GRANT INSERT (service_id, agency_id, assessed_on, result, note) ON ismap.liu_assessment TO ismap_agency;
+	GRANT USAGE ON SEQUENCE ismap.liu_assessment_assessment_id_seq TO ismap_agency;
 	-- jobs: read what the batch functions read
 	-- (the batch functions have the owner's rights; the role itself reads
 	-- only its runs and notices, besides what everyone reads)

@@ -11,9 +11,13 @@ CREATE TABLE ismap.baseline (
 	oscal_uuid		pg_catalog.text,
 	document_sha256	pg_catalog.text
 		CONSTRAINT baseline_sha256_hex CHECK (document_sha256 OPERATOR(pg_catalog.~) '^[0-9a-f]{64}$'),
-	UNIQUE (baseline_id, framework_id)
+	UNIQUE (baseline_id, framework_id),
+	-- 0.3.0: after the older columns, where an upgrade adds it
+	program			pg_catalog.text NOT NULL DEFAULT 'ISMAP'
+		CONSTRAINT baseline_program CHECK (program OPERATOR(pg_catalog.=) ANY (ARRAY['ISMAP', 'ISMAP-LIU']::pg_catalog.text[]))
 );
 COMMENT ON TABLE ismap.baseline IS 'a selection of a framework''s controls, e.g. the controls required at a registry level';
+COMMENT ON COLUMN ismap.baseline.program IS 'the program whose applications a level baseline applies to: ISMAP, or ISMAP-LIU (validation picks the baselines of the application''s program)';
 COMMENT ON COLUMN ismap.baseline.oscal_uuid IS 'uuid of the imported OSCAL profile document';
 COMMENT ON COLUMN ismap.baseline.document_sha256 IS 'SHA-256 (hex) of the last imported profile, as UTF-8';
 SELECT pg_catalog.pg_extension_config_dump('ismap.baseline', '');
