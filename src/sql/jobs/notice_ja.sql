@@ -25,7 +25,9 @@ BEGIN
 	END IF;
 	m := pg_catalog.regexp_match(r, '^validity ended on (\S+); renewal application (\S+) (\S+) on (\S+)$');
 	IF m IS NOT NULL THEN
-		RETURN pg_catalog.format('有効期限%sに終了。更新申請%sは%sに%s', m[1], m[2], m[4], m[3]);
+		RETURN pg_catalog.format('有効期限%sに終了。更新申請%sは%sに%s', m[1], m[2], m[4],
+			CASE m[3] WHEN 'rejected' THEN '却下されました' WHEN 'withdrawn' THEN '取り下げられました'
+				WHEN 'approved' THEN '承認されました' WHEN 'returned' THEN '差し戻されました' ELSE m[3] END);
 	END IF;
 	m := pg_catalog.regexp_match(r, '^replaced by renewal \(application (\S+)\)$');
 	IF m IS NOT NULL THEN
@@ -33,7 +35,9 @@ BEGIN
 	END IF;
 	m := pg_catalog.regexp_match(r, '^platform (\S+) \(service (\S+)\) has had no registration since (\S+); grace of (.+) passed$');
 	IF m IS NOT NULL THEN
-		RETURN pg_catalog.format('基盤%s（サービス%s）は%sから登録がなく、猶予期間%sが過ぎました', m[1], m[2], m[3], m[4]);
+		RETURN pg_catalog.format('基盤%s（サービス%s）は%sから登録がなく、猶予期間%sが過ぎました', m[1], m[2], m[3],
+			pg_catalog.regexp_replace(pg_catalog.regexp_replace(pg_catalog.regexp_replace(pg_catalog.regexp_replace(m[4],
+				'(\d+) years?', '\1年', 'g'), '(\d+) mons?', '\1か月', 'g'), '(\d+) days?', '\1日', 'g'), ' ', '', 'g'));
 	END IF;
 	m := pg_catalog.regexp_match(r, '^platform (\S+) \(service (\S+)\) is registered at level (\S+), below level (\S+)$');
 	IF m IS NOT NULL THEN
