@@ -25,7 +25,7 @@ INSERT INTO ismap.notice (kind, object_id, occasion, window_days, as_of, detail)
 SELECT kind, object_id, detail_ja FROM ismap.notice ORDER BY notice_id;
 -- what is left of the Latin alphabet is values: numbers, names, codes
 SELECT kind, object_id, m[1] AS english_word
-FROM ismap.notice, pg_catalog.regexp_matches(detail_ja, '([A-Za-z][A-Za-z .]{2,})', 'g') m ORDER BY notice_id, 3;
+FROM ismap.notice, pg_catalog.regexp_matches(detail_ja, '([A-Za-z][A-Za-z_ .]{2,})', 'g') m ORDER BY notice_id, 3;
 
 -- a detail of no known form has no Japanese (the jobs tests check every
 -- notice the jobs write has one); the column cannot be written

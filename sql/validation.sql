@@ -328,5 +328,5 @@ SELECT DISTINCT ON (e.code) e.code, j.message
 FROM findings_en e JOIN findings_ja j USING (application_id, ord)
 ORDER BY e.code, e.application_id, e.ord;
 -- the Latin letters left are values of the records
-SELECT DISTINCT m[1] AS latin FROM findings_ja, regexp_matches(message, '([A-Za-z][A-Za-z .]{2,})', 'g') m ORDER BY 1;
+SELECT DISTINCT m[1] AS latin FROM findings_ja, regexp_matches(message, '([A-Za-z][A-Za-z_ .]{2,})', 'g') m ORDER BY 1;
 RESET lc_messages;
