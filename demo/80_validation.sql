@@ -1,5 +1,6 @@
 -- demo/80_validation.sql — the government's check of an application:
--- the acceptance check, a review finding answered by the audit body, the
+-- a pre-consultation, an application returned by the acceptance check and
+-- submitted again, the acceptance check, a review finding answered by the audit body, the
 -- validation's findings, a fix, acknowledgement and the committee's approval
 \pset footer off
 SET search_path = ismap, public;
@@ -36,6 +37,21 @@ SELECT :demo_audit, 'ismap', control_id, control_id <> :'left_out', NULL FROM de
 INSERT INTO audit_result (audit_id, control_id, result)
 SELECT audit_id, control_id, 'effective' FROM statement_item
 WHERE audit_id = :demo_audit AND selected AND control_id <> :'unresulted';
+
+\echo '== Before the audit the provider consulted the operations support body =='
+INSERT INTO consultation (csp_id, service_id, opened_on, subject, question)
+VALUES ((SELECT csp_id FROM service WHERE service_id = :demo_service), :demo_service, '2026-09-01',
+	'scope of the audit', 'Must the archive be in the audited scope?')
+RETURNING consultation_id AS demo_consultation \gset
+SELECT consultation_id, subject, answer, answered_on
+FROM answer_consultation(:demo_consultation, 'Yes, if customers can keep records in it.', '2026-09-03');
+
+\echo '== A first application is returned by the acceptance check; the provider applies again =='
+INSERT INTO application (service_id, audit_id, requested_level, kind, submitted_on)
+VALUES (:demo_service, :demo_audit, 2, 'new', '2026-11-17')
+RETURNING application_id AS returned_app \gset
+SELECT application_id, status, decision_reason
+FROM return_application(:returned_app, 'the auditor''s report is not signed', '2026-11-18');
 INSERT INTO application (service_id, audit_id, requested_level, kind, submitted_on)
 VALUES (:demo_service, :demo_audit, 2, 'new', '2026-11-20')
 RETURNING application_id AS demo_app \gset

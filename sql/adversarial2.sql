@@ -187,8 +187,11 @@ VALUES (:change_service, :w_audit, :w_level, 'renewal', current_date) RETURNING 
 UPDATE application SET status = 'withdrawn', decided_on = current_date, decision_reason = E'\t\u3000\n'
 WHERE application_id = :w_application;
 \echo :LAST_ERROR_SQLSTATE
+-- withdrawn only through withdraw_application (which writes the event)
 UPDATE application SET status = 'withdrawn', decided_on = current_date, decision_reason = 'moved to another platform'
 WHERE application_id = :w_application;
+\echo :LAST_ERROR_SQLSTATE
+SELECT status FROM withdraw_application(:w_application);
 RESET ROLE;
 SELECT status, decision_reason FROM application WHERE application_id = :w_application;
 

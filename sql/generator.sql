@@ -13,6 +13,18 @@ SELECT csps > 0 AS csps, services_made = 80 AS services, audits > 80 AS audits,
 FROM ismap_gen.generate(services => 80, years => 4, until => '2026-10-01', seed => 0.5);
 
 -- every corporate number is valid; every service has a provider
+-- realistic timelines: every decided application was accepted, most had a
+-- finding, and the medians per stage come out for every year
+SELECT count(*) FILTER (WHERE accepted_on IS NULL) AS decided_without_acceptance,
+       count(*) FILTER (WHERE review_started_on IS NOT NULL) > count(*) / 2 AS most_reviewed
+FROM application WHERE status = 'approved';
+SELECT count(*) AS open_findings_of_decided FROM review_finding f JOIN application a USING (application_id)
+WHERE a.status = 'approved' AND f.resolved_on IS NULL;
+SELECT bool_and(acceptance_days BETWEEN 1 AND 3) AS acceptance_1_to_3, bool_and(total_days BETWEEN 5 AND 19) AS total_5_to_19
+FROM application_timeline WHERE status = 'approved';
+SELECT count(DISTINCT year) > 1 AS years, bool_and(applications >= 5) AS groups_of_5,
+       array_agg(DISTINCT stage ORDER BY stage) AS stages
+FROM application_stage_medians();
 SELECT bool_and(corporate_number_is_valid(corporate_number)) AS csp_numbers_valid FROM csp;
 SELECT bool_and(corporate_number_is_valid(corporate_number)) AS body_numbers_valid FROM audit_body;
 

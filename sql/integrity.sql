@@ -274,7 +274,11 @@ UPDATE application SET status = 'withdrawn', decided_on = '2020-01-01', decision
 UPDATE application SET status = 'withdrawn', decided_on = current_date + 30, decision_reason = 'never mind' WHERE application_id = :m4_application;
 \echo :LAST_ERROR_SQLSTATE
 UPDATE application SET status = 'withdrawn', decided_on = current_date, decision_reason = 'never mind' WHERE application_id = :m4_application;
+\echo :LAST_ERROR_SQLSTATE
+-- only withdraw_application withdraws, dated by the server, with an event
+SELECT status FROM withdraw_application(:m4_application);
 RESET ROLE;
+SELECT count(*) AS withdrawal_events FROM registry_event WHERE kind = 'application_withdrawn' AND (payload->>'application_id')::bigint = :m4_application;
 SELECT status, decided_on = current_date AS dated_today, decision_reason FROM application WHERE application_id = :m4_application;
 DELETE FROM principal_binding WHERE role_name = 'm4_csp';
 DROP ROLE m4_csp;

@@ -111,11 +111,14 @@ INSERT INTO auditor_qualification VALUES (1, 'CISA', '2030-03-31'), (2, 'CISSP',
 INSERT INTO audit_body_selection (selection_id, audit_body_id, valid_from, valid_until, next_report_due) VALUES
 	(1, 1, '2024-04-01', '2027-03-31', '2025-04-30'),
 	(2, 2, '2024-04-01', '2027-03-31', '2025-04-30');
-UPDATE audit_body_selection SET status = 'suspended', status_reason = 'monitoring report overdue' WHERE selection_id = 2;
+-- suspended from the start of its term (sql/oversight.sql: from a later date)
+SELECT status, effective_on FROM set_selection_status(2, 'suspended', '2024-04-01', 'monitoring report overdue');
 SELECT selection_id, status, status_reason, next_report_due FROM audit_body_selection ORDER BY 1;
-UPDATE audit_body_selection SET status = 'revoked', status_reason = NULL WHERE selection_id = 2;
+SELECT set_selection_status(2, 'revoked', '2024-05-01', NULL);
 \echo :LAST_ERROR_SQLSTATE
-UPDATE audit_body_selection SET status = 'retired' WHERE selection_id = 2;
+SELECT set_selection_status(2, 'retired', '2024-05-01', 'x');
+\echo :LAST_ERROR_SQLSTATE
+UPDATE audit_body_selection SET status = 'revoked', status_reason = 'quietly' WHERE selection_id = 2;
 \echo :LAST_ERROR_SQLSTATE
 INSERT INTO audit_body_selection (audit_body_id, valid_from, valid_until) VALUES (1, '2024-04-01', '2024-04-01');
 \echo :LAST_ERROR_SQLSTATE

@@ -117,6 +117,19 @@ INSERT INTO control_crossing (service_id, control_id, crossed_on, observations, 
 SELECT count(*) >= 0 AS renewals_ran FROM run_job('renewals', '2026-06-25');
 INSERT INTO notice (kind, object_id, occasion, as_of, detail, run_id)
 SELECT 'renewal_due', 3, '2026-06-25', '2026-06-25', 'threat matrix', max(run_id) FROM job_run;
+INSERT INTO audit_body_report (selection_id, period_end, received_on)
+SELECT min(selection_id), '2025-03-31', '2025-04-10' FROM audit_body_selection;
+-- certificates of services (registered or not) and provider-wide ones
+INSERT INTO certification (csp_id, service_id, scheme, certificate_number, scope, framework_id, valid_from, valid_until) VALUES
+	(1, 1, 'ISO27001', 'A-1', 'a new', 'iso27001', '2025-01-01', '2027-12-31'),
+	(1, 3, 'ISO27001', 'A-3', 'a', 'iso27001', '2025-01-01', '2027-12-31'),
+	(2, 2, 'SOC2', 'B-2', 'b new', NULL, '2025-01-01', '2027-12-31'),
+	(2, 4, 'SOC2', 'B-4', 'b', NULL, '2025-01-01', '2027-12-31'),
+	(1, NULL, 'ISO27017', 'A-all', 'all of A', NULL, '2025-01-01', '2027-12-31'),
+	(3, NULL, 'CSMark', 'C-all', 'all of C', NULL, '2025-01-01', '2027-12-31');
+-- a pre-consultation of each provider
+INSERT INTO consultation (csp_id, service_id, opened_on, subject, question) VALUES
+	(1, 1, '2025-01-10', 'scope', 'is the region in scope?'), (2, NULL, '2025-01-10', 'timing', 'when to apply?');
 -- the change reports' and dependencies' queued events into the log (what
 -- the next decision or the changes job does), so that the log holds events
 -- that are not public
@@ -157,7 +170,7 @@ UNION ALL SELECT 'audit_body_id', audit_body_id, chr(64 + audit_body_id::int), t
 CREATE TEMP TABLE tm_private (relname text PRIMARY KEY);
 INSERT INTO tm_private VALUES ('application'), ('audit'), ('statement_item'), ('audit_result'), ('control_test'),
 	('control_test_evaluation'), ('auditor'), ('auditor_qualification'), ('principal_binding'), ('service_change'),
-	('change_suspension'), ('evidence'), ('control_crossing'), ('job_run'), ('job_health'), ('notice'), ('review_finding'), ('remediation'), ('application_timeline'), ('procurement');
+	('change_suspension'), ('evidence'), ('control_crossing'), ('job_run'), ('job_health'), ('notice'), ('review_finding'), ('remediation'), ('application_timeline'), ('procurement'), ('consultation');
 
 -- (party, published) of one row of a relation
 -- (and open: of an audit or application not decided yet).  For the agency

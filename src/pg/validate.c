@@ -141,10 +141,17 @@ static const char q_application[] =
 static const char q_accepted[] =
 "SELECT q FROM pg_catalog.jsonb_array_elements_text(ismap.policy_value('auditor_qualifications')) AS q";
 
+/*
+ * $1 audit body, $2 report date: its selections with the status in force on
+ * the report date (their history, DESIGN 3.13: a suspension or revocation
+ * counts from its date only)
+ */
 static const char q_selections[] =
-"SELECT valid_from, valid_until, status OPERATOR(pg_catalog.=) ANY ('{active,expired}'::pg_catalog.text[]), status"
-" FROM ismap.audit_body_selection WHERE audit_body_id OPERATOR(pg_catalog.=) $1"
-" ORDER BY valid_from, selection_id";
+"SELECT s.valid_from, s.valid_until, x.status OPERATOR(pg_catalog.=) ANY ('{active,expired}'::pg_catalog.text[]), x.status"
+" FROM ismap.audit_body_selection s"
+" CROSS JOIN LATERAL (SELECT ismap.selection_status_on(s.selection_id, $2) AS status) x"
+" WHERE s.audit_body_id OPERATOR(pg_catalog.=) $1"
+" ORDER BY s.valid_from, s.selection_id";
 
 static const char q_qualifications[] =
 "SELECT qualification, valid_until FROM ismap.auditor_qualification"
@@ -174,16 +181,31 @@ static const char q_required[] =
 " WHERE b.framework_id OPERATOR(pg_catalog.=) $1 AND b.level OPERATOR(pg_catalog.<=) $2"
 " ORDER BY bc.control_id USING OPERATOR(ismap.<)";
 
-/* $1 audit, $2 confidence */
+/*
+ * $1 audit, $2 confidence: the control tests behind the effective results
+ * -- for a control an additional audit superseding $1 has a result for,
+ * that audit's test (the latest report), else $1's (DESIGN 3.13)
+ */
 static const char q_tests[] =
+"WITH cover AS ("
+"  SELECT DISTINCT ON (r.control_id) r.control_id, x.audit_id"
+"  FROM ismap.audit x JOIN ismap.audit_result r ON r.audit_id OPERATOR(pg_catalog.=) x.audit_id"
+"  WHERE x.supersedes_audit_id OPERATOR(pg_catalog.=) $1"
+"  ORDER BY r.control_id, x.report_date DESC, x.audit_id DESC),"
+" tests AS ("
+"  SELECT t.* FROM ismap.control_test t"
+"  WHERE t.audit_id OPERATOR(pg_catalog.=) $1"
+"    AND NOT EXISTS (SELECT 1 FROM cover c WHERE c.control_id OPERATOR(ismap.=) t.control_id)"
+"  UNION ALL"
+"  SELECT t.* FROM cover c JOIN ismap.control_test t"
+"    ON t.audit_id OPERATOR(pg_catalog.=) c.audit_id AND t.control_id OPERATOR(ismap.=) c.control_id)"
 "SELECT t.control_id::pg_catalog.text, t.frequency, COALESCE(t.population, -1), t.sample_size, t.deviations,"
 "       COALESCE(st.min_sample, -1),"
 "       ismap.upper_deviation_limit(t.sample_size, t.deviations, $2, t.population),"
 "       COALESCE(r.result OPERATOR(pg_catalog.=) 'effective', false)"
-" FROM ismap.control_test t"
+" FROM tests t"
 " LEFT JOIN ismap.sampling_table st ON st.frequency OPERATOR(pg_catalog.=) t.frequency"
 " LEFT JOIN ismap.audit_result r ON r.audit_id OPERATOR(pg_catalog.=) t.audit_id AND r.control_id OPERATOR(ismap.=) t.control_id"
-" WHERE t.audit_id OPERATOR(pg_catalog.=) $1"
 " ORDER BY t.control_id USING OPERATOR(ismap.<), t.frequency";
 
 /* $1 service, $2 audit */
@@ -431,8 +453,14 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 	}
 
 	/* selections of the audit body */
-	values[0] = Int64GetDatum(audit_body_id);
-	run(Q_SELECTIONS, q_selections, 1, types, values);
+	{
+		Oid			stypes[2] = {INT8OID, DATEOID};
+		Datum		svalues[2];
+
+		svalues[0] = Int64GetDatum(audit_body_id);
+		svalues[1] = DateADTGetDatum((DateADT) in.report_date);
+		run(Q_SELECTIONS, q_selections, 2, stypes, svalues);
+	}
 	n = SPI_processed;
 	{
 		vl_selection *sel = palloc0(sizeof(vl_selection) * (n + 1));

@@ -319,6 +319,32 @@ BEGIN
 	WHERE a.audit_id > base_audit AND p.submitted_on <= until
 	ORDER BY p.submitted_on, a.audit_id;
 
+	-- the review workflow of each application decided by "until": accepted
+	-- 1-3 days after submission; three in four get a review finding the
+	-- next day (to the provider, one in five to the auditor), answered a
+	-- day later and resolved on the decision day.  The dates come from the
+	-- ids, not from random(), so a seed still gives the registry it gave.
+	-- (Versions before 0.3.0, which the upgrade layer fills, have none.)
+	IF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'ismap.application'::regclass
+			   AND attname = 'accepted_on' AND NOT attisdropped) THEN
+	UPDATE ismap.application ap
+	SET status = CASE WHEN ap.application_id % 4 = 0 THEN 'accepted' ELSE 'in_review' END,
+		accepted_on = ap.submitted_on + 1 + (ap.application_id % 3)::int,
+		review_started_on = CASE WHEN ap.application_id % 4 <> 0 THEN ap.submitted_on + 2 + (ap.application_id % 3)::int END
+	FROM ismap.audit a JOIN gen_plan p ON p.service_id = a.service_id AND p.period_start = a.period_start
+	WHERE a.audit_id = ap.audit_id AND a.audit_id > base_audit AND p.decide_on <= until;
+	INSERT INTO ismap.review_finding (application_id, addressed_to, question, raised_on, raised_by,
+		response, responded_on, responded_by, resolved_on, resolved_by)
+	SELECT ap.application_id, CASE WHEN ap.application_id % 5 = 0 THEN 'auditor' ELSE 'csp' END,
+		   'please explain the scope of the sample', ap.review_started_on, 'generator',
+		   'the sample covers every region of the scope', ap.review_started_on + 1, 'generator', p.decide_on, 'generator'
+	FROM ismap.application ap
+	JOIN ismap.audit a ON a.audit_id = ap.audit_id
+	JOIN gen_plan p ON p.service_id = a.service_id AND p.period_start = a.period_start
+	WHERE a.audit_id > base_audit AND ap.status = 'in_review'
+	ORDER BY ap.application_id;
+	END IF;
+
 	-- decisions in date order through the registry's own function; an
 	-- application decided after "until" stays open
 	FOR app IN

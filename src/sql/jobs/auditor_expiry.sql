@@ -16,31 +16,33 @@ DECLARE
 	dry pg_catalog.bool := job_auditor_expiry.dry_run;
 	run pg_catalog.int8 := job_auditor_expiry.run_id;
 	report_interval pg_catalog.interval := (ismap.policy_value('audit_body_report_interval') #>> '{}')::pg_catalog.interval;
-	n_expired pg_catalog.int8;
+	sel_id pg_catalog.int8;
+	sel_name pg_catalog.text;
+	sel_from pg_catalog.date;
+	sel_until pg_catalog.date;
+	sel_status pg_catalog.text;
 	n_overdue pg_catalog.int8;
 	n_apps pg_catalog.int8;
 BEGIN
 
-	-- 1. selections whose term ended (active or suspended) expire
-	RETURN QUERY
-	WITH due AS (
+	-- 1. selections whose term ended (active or suspended) expire, from
+	-- the day after the term (history row and event each)
+	FOR sel_id, sel_name, sel_from, sel_until, sel_status IN
 		SELECT s.selection_id, b.name, s.valid_from, s.valid_until, s.status
 		FROM ismap.audit_body_selection s JOIN ismap.audit_body b ON b.audit_body_id OPERATOR(pg_catalog.=) s.audit_body_id
 		WHERE s.status OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'suspended']) AND s.valid_until OPERATOR(pg_catalog.<) d
-	),
-	upd AS (
-		UPDATE ismap.audit_body_selection s
-		SET status = 'expired', status_reason = pg_catalog.format('term ended on %s (was %s)', s.valid_until, s.status)
-		FROM due
-		WHERE NOT dry AND s.selection_id OPERATOR(pg_catalog.=) due.selection_id
-		  AND s.status OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'suspended'])
-		RETURNING s.selection_id
-	)
-	SELECT 'expired', due.selection_id,
-		   pg_catalog.format('%s: selection %s to %s (%s) expired', due.name, due.valid_from, due.valid_until, due.status)
-	FROM due WHERE dry OR due.selection_id IN (SELECT u.selection_id FROM upd u)
-	ORDER BY 2;
-	GET DIAGNOSTICS n_expired = ROW_COUNT;
+		ORDER BY s.selection_id
+		FOR UPDATE OF s
+	LOOP
+		IF NOT dry THEN
+			PERFORM ismap_internal.record_selection_status(sel_id, 'expired', sel_until OPERATOR(pg_catalog.+) 1,
+				pg_catalog.format('term ended on %s (was %s)', sel_until, sel_status));
+		END IF;
+		action := 'expired';
+		object_id := sel_id;
+		detail := pg_catalog.format('%s: selection %s to %s (%s) expired', sel_name, sel_from, sel_until, sel_status);
+		RETURN NEXT;
+	END LOOP;
 
 	-- 2. monitoring reports overdue: flagged once per due date (a report
 	-- received moves next_report_due, and a new date can be flagged again)
@@ -72,10 +74,10 @@ BEGIN
 	GET DIAGNOSTICS n_overdue = ROW_COUNT;
 
 	-- 3. open applications whose audit was reported by a body that was not
-	-- selected on the report date (a formal defect, §3.3.3(4)).  Terms that
-	-- ran out normally count for the days they covered; a selection now
-	-- suspended or revoked does not count (its history is not kept), so
-	-- the registrar looks at those.
+	-- selected on the report date (a formal defect, §3.3.3(4)): no
+	-- selection's term covers that day with a status in force then (its
+	-- history) of active or expired.  A suspension or revocation counts
+	-- from its date only.
 	RETURN QUERY
 	WITH bad AS (
 		SELECT ap.application_id, ap.service_id, au.audit_id, au.report_date, b.name
@@ -86,8 +88,8 @@ BEGIN
 		  AND NOT EXISTS (
 			SELECT 1 FROM ismap.audit_body_selection s
 			WHERE s.audit_body_id OPERATOR(pg_catalog.=) au.audit_body_id
-			  AND s.status OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'expired'])
-			  AND au.report_date OPERATOR(pg_catalog.>=) s.valid_from AND au.report_date OPERATOR(pg_catalog.<=) s.valid_until)
+			  AND au.report_date OPERATOR(pg_catalog.>=) s.valid_from AND au.report_date OPERATOR(pg_catalog.<=) s.valid_until
+			  AND ismap.selection_status_on(s.selection_id, au.report_date) OPERATOR(pg_catalog.=) ANY (ARRAY['active', 'expired']))
 		  AND NOT EXISTS (SELECT 1 FROM ismap.notice n
 						  WHERE n.kind OPERATOR(pg_catalog.=) 'body_not_selected' AND n.object_id OPERATOR(pg_catalog.=) ap.application_id
 							AND n.occasion OPERATOR(pg_catalog.=) au.report_date)

@@ -121,17 +121,13 @@ BEGIN
 		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
 	CREATE POLICY own_applications ON ismap.application FOR SELECT TO ismap_csp
 		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
-	-- a provider files applications (submitted) and may withdraw them; it
+	-- a provider files applications (submitted) and withdraws them through
+	-- withdraw_application (dated today by the server's clock, M4); it
 	-- never decides (nor records acknowledgements, approve_application's)
 	CREATE POLICY file_own ON ismap.application FOR INSERT TO ismap_csp
 		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user) AND status = 'submitted'
 			AND submitted_on = CURRENT_DATE AND acknowledged IS NULL AND accepted_on IS NULL AND review_started_on IS NULL
 			AND (SELECT o.open FROM ismap.audit_party(audit_id) o));
-	-- the withdrawal is dated today, by the server's clock (M4)
-	CREATE POLICY withdraw_own ON ismap.application FOR UPDATE TO ismap_csp
-		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user)
-			AND status = ANY (ARRAY['submitted', 'accepted', 'in_review']))
-		WITH CHECK (status = 'withdrawn' AND decided_on = CURRENT_DATE);
 	-- review findings: the reviewer and the registrar see all; the
 	-- provider and the audit body those of the applications they see (both
 	-- parties read the whole exchange); everyone writes through the
@@ -145,6 +141,29 @@ BEGIN
 	CREATE POLICY own_services ON ismap.remediation FOR SELECT TO ismap_csp
 		USING (ismap.service_csp((SELECT g.service_id FROM ismap.registration g
 								   WHERE g.registration_id = remediation.registration_id)) = ismap.principal_csp(current_user));
+	-- certifications: the provider writes its own (for itself or one of
+	-- its services); everyone reads them once the service is registered,
+	-- or, for a provider-wide one, once one of its services is; an audit
+	-- body those of the services it audits
+	CREATE POLICY staff ON ismap.certification FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY published ON ismap.certification FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
+		USING (EXISTS (SELECT 1 FROM ismap.registration r JOIN ismap.service s ON s.service_id = r.service_id
+					   WHERE r.service_id = certification.service_id
+						  OR (certification.service_id IS NULL AND s.csp_id = certification.csp_id)));
+	CREATE POLICY audited ON ismap.certification FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = certification.service_id));
+	CREATE POLICY own ON ismap.certification TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user))
+		WITH CHECK (csp_id = ismap.principal_csp(current_user)
+			AND (service_id IS NULL OR ismap.service_csp(service_id) = csp_id));
+	-- pre-consultations: the provider's own (opened for itself or one of
+	-- its services), the reviewer's and the registrar's; answered through
+	-- answer_consultation only
+	CREATE POLICY staff ON ismap.consultation FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY own ON ismap.consultation TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user))
+		WITH CHECK (csp_id = ismap.principal_csp(current_user)
+			AND (service_id IS NULL OR ismap.service_csp(service_id) = csp_id));
 	CREATE POLICY own_binding ON ismap.principal_binding FOR SELECT TO ismap_auditor, ismap_csp, ismap_agency
 		USING (role_name = current_user);
 	-- a change report is its provider's, the registrar's and, for a service

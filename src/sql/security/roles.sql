@@ -25,8 +25,8 @@ BEGIN
 		ismap.control_mapping, ismap.control_reference, ismap.control_group, ismap.control_param, ismap.policy,
 		ismap.service_change, ismap.sla_template,
 		ismap.sampling_table, ismap.registry, ismap.registry_listing, ismap.registration, ismap.registry_event, ismap.event_chain_seal,
-		ismap.audit_body, ismap.audit_body_selection, ismap.csp, ismap.service, ismap.service_dependency,
-		ismap.job, ismap.platform_exemption, ismap.registered_content, ismap.service_disclosure
+		ismap.audit_body, ismap.audit_body_selection, ismap.audit_body_selection_history, ismap.csp, ismap.service,
+		ismap.service_dependency, ismap.job, ismap.platform_exemption, ismap.registered_content, ismap.service_disclosure
 		TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs, ismap_reviewer, ismap_agency;
 	-- the registrar: every table to read; edits the catalogs, the policy,
 	-- the parties and the classification; decides through the functions.
@@ -42,6 +42,20 @@ BEGIN
 		ismap.procurement
 		TO ismap_registrar;
 	GRANT INSERT, UPDATE ON ismap.policy TO ismap_registrar;
+	-- the monitoring reports of audit bodies: recorded by the registrar,
+	-- read by it and the reviewer (a selection's status changes only
+	-- through set_selection_status)
+	GRANT INSERT ON ismap.audit_body_report TO ismap_registrar;
+	-- certifications: row-level policies say whose (the provider writes its
+	-- own; no DELETE: a certificate ends at valid_until)
+	GRANT SELECT ON ismap.certification TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency;
+	GRANT INSERT ON ismap.certification TO ismap_csp;
+	GRANT UPDATE (service_id, scheme, certificate_number, scope, framework_id, valid_from, valid_until)
+		ON ismap.certification TO ismap_csp;
+	-- pre-consultations: the provider opens its own (dated today by the
+	-- server); the reviewer answers through answer_consultation
+	GRANT SELECT ON ismap.consultation TO ismap_csp;
+	GRANT INSERT (csp_id, service_id, subject, question) ON ismap.consultation TO ismap_csp;
 	GRANT SELECT ON ismap.organization, ismap.information_asset, ismap.information_system,
 		ismap.system_asset TO ismap_reader, ismap_agency;
 	-- an auditor: its own body's people and audits; statements, results
@@ -84,7 +98,10 @@ BEGIN
 		ON ismap.service_disclosure TO ismap_csp;
 	GRANT UPDATE (self_assessed_audit_id) ON ismap.service_dependency TO ismap_auditor, ismap_registrar;
 	GRANT SELECT, INSERT ON ismap.application TO ismap_csp;
-	GRANT UPDATE (status, decided_on, decision_reason) ON ismap.application TO ismap_csp;
+	-- a provider withdraws only through withdraw_application, which writes
+	-- the event (0.2.0 and the first 0.3.0 builds let it UPDATE the status:
+	-- taken back, with its columns)
+	REVOKE UPDATE ON ismap.application FROM ismap_csp;
 	GRANT SELECT ON ismap.audit, ismap.statement_item, ismap.audit_result, ismap.control_test,
 		ismap.control_test_evaluation TO ismap_csp;
 	GRANT UPDATE (name, address) ON ismap.csp TO ismap_csp;
@@ -102,7 +119,7 @@ BEGIN
 	-- look like deleted rows
 	REVOKE USAGE ON SEQUENCE ismap.registry_event_event_id_seq, ismap.registration_registration_id_seq,
 		ismap.job_run_run_id_seq, ismap.notice_notice_id_seq, ismap.review_finding_finding_id_seq,
-		ismap.remediation_remediation_id_seq FROM ismap_registrar, ismap_auditor, ismap_csp;
+		ismap.remediation_remediation_id_seq, ismap.audit_body_selection_history_history_id_seq FROM ismap_registrar, ismap_auditor, ismap_csp;
 	-- an agency (DESIGN 3.14): records what its systems procure; reads the
 	-- package (audit, statement, results) of the services they procure.
 	-- Granted after the parties: an upgrade then lists each table's
@@ -148,6 +165,7 @@ BEGIN
 					 ('withdraw_application', 'ismap_csp'),
 					 ('plan_remediation', 'ismap_reviewer'), ('plan_remediation', 'ismap_csp'),
 					 ('complete_remediation', 'ismap_reviewer'), ('complete_remediation', 'ismap_csp'),
+					 ('set_selection_status', 'ismap_registrar'), ('answer_consultation', 'ismap_reviewer'),
 					 ('reject_application', 'ismap_registrar'), ('delist', 'ismap_registrar'),
 					 ('principal', 'ismap_registrar'), ('platform_exemption', 'ismap_registrar'), ('import_control_standard_csv', 'ismap_registrar'),
 					 ('import_nist_iso27001_mapping', 'ismap_registrar'), ('import_oscal_catalog', 'ismap_registrar'),
@@ -179,11 +197,14 @@ BEGIN
 	-- the event chain's checks have the owner's rights (they read every
 	-- event, also those row-level security hides from the caller) and tell
 	-- only whether the chain holds, which event breaks it, and the head's
-	-- hash: every role runs them
+	-- hash: every role runs them; so it does the medians of the
+	-- applications' stages, which leave out groups of fewer than 5
+	-- applications or 3 providers
 	FOR f IN
 		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
 		WHERE p.pronamespace = 'ismap'::pg_catalog.regnamespace
-		  AND p.proname = ANY (ARRAY['verify_event_chain', 'event_chain_full_check', 'event_chain_head'])
+		  AND p.proname = ANY (ARRAY['verify_event_chain', 'event_chain_full_check', 'event_chain_head',
+									 'application_stage_medians'])
 	LOOP
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs, ismap_reviewer, ismap_agency', f);
 	END LOOP;

@@ -16,6 +16,8 @@ ALTER TABLE ismap.review_finding ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ismap.remediation ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ismap.procurement ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ismap.service_disclosure ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ismap.certification ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ismap.consultation ENABLE ROW LEVEL SECURITY;
 
 -- FORCE: even a non-superuser owner obeys the policies of the parties'
 -- work (the owner's own SECURITY DEFINER functions have policies below)
