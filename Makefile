@@ -89,7 +89,17 @@ test/unit/bin/%: test/unit/%.c test/unit/unit.h $(CORE_SRCS) $(wildcard src/core
 unit: $(addprefix test/unit/bin/,$(UNIT_TESTS)) $(shlib)
 	@status=0; for t in $(filter test/unit/bin/%,$^); do (cd test/unit && ./bin/$$(basename $$t)) || status=1; done; \
 	python3 scripts/raise-messages --check || status=1; \
+	$(MAKE) -s check-po-findings || status=1; \
 	sh scripts/check-exported-symbols $(shlib) || status=1; exit $$status
+
+# Every message template of the findings (src/core/validate.c) has its
+# Japanese in po/ja.po (msgfmt --check compares their formats).
+.PHONY: check-po-findings
+check-po-findings:
+	@xgettext --language=C --from-code=UTF-8 -k -kISMAP_N_ --no-location -o po/findings.pot src/core/validate.c; \
+	out=$$(msgcmp po/ja.po po/findings.pot 2>&1); rc=$$?; rm -f po/findings.pot; \
+	printf '%s\n' "$$out" | grep -v 'is not used\|harset\|conversion' >&2; \
+	[ $$rc -eq 0 ] && echo "po/ja.po: every finding template translated"
 
 # The same under AddressSanitizer and UndefinedBehaviorSanitizer.
 unit-asan:

@@ -314,3 +314,7 @@ SELECT r, has_table_privilege(r, 'ismap.job', 'SELECT') AS reads,
 	   has_table_privilege(r, 'ismap.job', 'INSERT') OR has_table_privilege(r, 'ismap.job', 'UPDATE')
 	   OR has_table_privilege(r, 'ismap.job', 'DELETE') AS writes
 FROM unnest(ARRAY['ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs']) r ORDER BY r;
+
+-- every notice the jobs wrote has its Japanese (docs/japanese.md)
+SELECT kind, count(*) AS notices, count(detail_ja) AS in_japanese FROM notice GROUP BY kind ORDER BY kind;
+SELECT detail_ja FROM notice ORDER BY notice_id LIMIT 3;

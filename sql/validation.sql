@@ -309,3 +309,24 @@ SELECT reject_application(999, 'no such');
 SELECT kind, payload->>'reason' AS reason, jsonb_array_length(payload->'findings') > 5 AS findings_kept
 FROM registry_event WHERE kind = 'application_rejected';
 SELECT * FROM verify_event_chain();
+
+-- The messages follow lc_messages (docs/japanese.md): the same findings, in
+-- the same order, in Japanese; no English word is left but the values of the
+-- records (codes, identifiers, names, policy values)
+SET lc_messages = 'C';
+CREATE TEMP TABLE findings_en AS
+SELECT a.application_id, f.ord, f.code, f.message
+FROM application a, validate_application(a.application_id) WITH ORDINALITY f(code, severity, control_id, message, ord);
+SET lc_messages = 'ja_JP.UTF-8';
+CREATE TEMP TABLE findings_ja AS
+SELECT a.application_id, f.ord, f.code, f.message
+FROM application a, validate_application(a.application_id) WITH ORDINALITY f(code, severity, control_id, message, ord);
+SELECT (SELECT count(*) FROM findings_en) AS english, (SELECT count(*) FROM findings_ja) AS japanese,
+	   count(*) FILTER (WHERE e.code = j.code AND e.message <> j.message) AS translated
+FROM findings_en e JOIN findings_ja j USING (application_id, ord);
+SELECT DISTINCT ON (e.code) e.code, j.message
+FROM findings_en e JOIN findings_ja j USING (application_id, ord)
+ORDER BY e.code, e.application_id, e.ord;
+-- the Latin letters left are values of the records
+SELECT DISTINCT m[1] AS latin FROM findings_ja, regexp_matches(message, '([A-Za-z][A-Za-z_ .]{2,})', 'g') m ORDER BY 1;
+RESET lc_messages;

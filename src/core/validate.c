@@ -181,13 +181,30 @@ vl_same_scope(const char *a, const char *b)
 	}
 }
 
+/*
+ * Message templates are marked for xgettext (make po-update collects them
+ * into po/ismap.pot); the backend passes vl_input.translate to look them up
+ * in the extension's catalogue.
+ */
+#ifndef ISMAP_N_
+#define ISMAP_N_(s) (s)
+#endif
+
 typedef struct vl_ctx
 {
+	const char *(*translate) (const char *msgid);
 	vl_emit_fn	emit;
 	void	   *arg;
 	int			count;
 	char		buf[VL_MESSAGE_MAX];
 } vl_ctx;
+
+/* a text in the messages' language */
+static const char *
+T(const vl_ctx *cx, const char *msgid)
+{
+	return cx->translate != NULL ? cx->translate(msgid) : msgid;
+}
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 5, 6)))
@@ -199,7 +216,15 @@ report(vl_ctx *cx, vl_code code, vl_severity sev, const char *control_id,
 	va_list		ap;
 
 	va_start(ap, fmt);
-	vsnprintf(cx->buf, sizeof(cx->buf), fmt, ap);
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#endif
+	/* the translation takes the arguments of the template (msgfmt --check) */
+	vsnprintf(cx->buf, sizeof(cx->buf), T(cx, fmt), ap);
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
 	va_end(ap);
 	cx->emit(cx->arg, code, sev, control_id, cx->buf);
 	cx->count++;
@@ -259,20 +284,37 @@ parent_of(const vl_input *in, const vl_control *c)
 }
 
 static const char *
-result_text(vl_result r)
+result_text(const vl_ctx *cx, vl_result r)
 {
 	switch (r)
 	{
 		case VL_RESULT_EFFECTIVE:
-			return "effective";
+			return T(cx, ISMAP_N_("effective"));
 		case VL_RESULT_INEFFECTIVE:
-			return "ineffective";
+			return T(cx, ISMAP_N_("ineffective"));
 		case VL_RESULT_NOT_TESTED:
-			return "not tested";
+			return T(cx, ISMAP_N_("not tested"));
 		case VL_RESULT_NONE:
 			break;
 	}
-	return "without a result";
+	return T(cx, ISMAP_N_("without a result"));
+}
+
+/* a word of the data put into a message: a selection's status, a party */
+static const char *
+word(const vl_ctx *cx, const char *w)
+{
+	static const char *const known[] = {
+		ISMAP_N_("suspended"), ISMAP_N_("revoked"), ISMAP_N_("active"), ISMAP_N_("expired"),
+		ISMAP_N_("csp"), ISMAP_N_("auditor")
+	};
+
+	if (w == NULL)
+		return "?";
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(w, known[i]) == 0)
+			return T(cx, known[i]);
+	return w;
 }
 
 static void
@@ -299,11 +341,11 @@ check_audit_body(const vl_input *in, vl_ctx *cx)
 	vl_format_date(in->report_date, d);
 	if (near != NULL)
 		report(cx, VL_AUDIT_BODY_NOT_SELECTED, VL_ERROR, NULL,
-			   "audit body \"%s\" was %s on the report date %s; an audit by a body in good standing is needed",
-			   in->audit_body, near->status, d);
+			   ISMAP_N_("audit body \"%s\" was %s on the report date %s; an audit by a body in good standing is needed"),
+			   in->audit_body, word(cx, near->status), d);
 	else
 		report(cx, VL_AUDIT_BODY_NOT_SELECTED, VL_ERROR, NULL,
-			   "no selection of audit body \"%s\" covers the report date %s; record its selection or have the service audited by a selected body",
+			   ISMAP_N_("no selection of audit body \"%s\" covers the report date %s; record its selection or have the service audited by a selected body"),
 			   in->audit_body, d);
 }
 
@@ -329,17 +371,23 @@ check_lead_auditor(const vl_input *in, vl_ctx *cx)
 	}
 	if (!qualified && in->naccepted > 0)
 		report(cx, VL_LEAD_AUDITOR_UNQUALIFIED, VL_ERROR, NULL,
-			   "lead auditor \"%s\" held none of the accepted qualifications (policy auditor_qualifications) on the report date %s",
+			   ISMAP_N_("lead auditor \"%s\" held none of the accepted qualifications (policy auditor_qualifications) on the report date %s"),
 			   in->auditor, d);
 	if (in->experience_years < in->min_experience)
-		report(cx, VL_LEAD_AUDITOR_UNQUALIFIED, VL_ERROR, NULL,
-			   "lead auditor \"%s\" has %d year%s of audit experience; the policy asks for at least %d",
-			   in->auditor, in->experience_years, in->experience_years == 1 ? "" : "s",
-			   in->min_experience);
+	{
+		if (in->experience_years == 1)
+			report(cx, VL_LEAD_AUDITOR_UNQUALIFIED, VL_ERROR, NULL,
+				   ISMAP_N_("lead auditor \"%s\" has %d year of audit experience; the policy asks for at least %d"),
+				   in->auditor, in->experience_years, in->min_experience);
+		else
+			report(cx, VL_LEAD_AUDITOR_UNQUALIFIED, VL_ERROR, NULL,
+				   ISMAP_N_("lead auditor \"%s\" has %d years of audit experience; the policy asks for at least %d"),
+				   in->auditor, in->experience_years, in->min_experience);
+	}
 	if (in->required_nationality != NULL && in->nationality != NULL &&
 		strcmp(in->nationality, in->required_nationality) != 0)
 		report(cx, VL_LEAD_AUDITOR_UNQUALIFIED, VL_ERROR, NULL,
-			   "lead auditor \"%s\" has nationality %s; the policy asks for %s",
+			   ISMAP_N_("lead auditor \"%s\" has nationality %s; the policy asks for %s"),
 			   in->auditor, in->nationality, in->required_nationality);
 }
 
@@ -357,7 +405,7 @@ check_application(const vl_input *in, vl_ctx *cx)
 		vl_format_date(in->period_start, d1);
 		vl_format_date(in->period_end, d2);
 		report(cx, VL_AUDIT_PERIOD_TOO_LONG, VL_ERROR, NULL,
-			   "the audited period %s to %s is longer than %s (policy audit_period_max); audit a shorter period",
+			   ISMAP_N_("the audited period %s to %s is longer than %s (policy audit_period_max); audit a shorter period"),
 			   d1, d2, in->period_max);
 	}
 	if (in->registration_end < in->submitted_on)
@@ -365,20 +413,20 @@ check_application(const vl_input *in, vl_ctx *cx)
 		vl_format_date(in->registration_end, d1);
 		vl_format_date(in->submitted_on, d2);
 		report(cx, VL_REGISTRATION_WOULD_BE_EXPIRED, VL_ERROR, NULL,
-			   "a registration on this audit would have ended on %s, before the application was submitted on %s; a newer audit is needed",
+			   ISMAP_N_("a registration on this audit would have ended on %s, before the application was submitted on %s; a newer audit is needed"),
 			   d1, d2);
 	}
 	if (!vl_same_scope(in->audit_scope, in->service_scope))
 		report(cx, VL_SCOPE_MISMATCH, VL_ERROR, NULL,
-			   "the audited scope \"%s\" differs from the service's scope \"%s\"; audit the service's scope or correct the service's record",
+			   ISMAP_N_("the audited scope \"%s\" differs from the service's scope \"%s\"; audit the service's scope or correct the service's record"),
 			   in->audit_scope, in->service_scope);
 	if (in->requested_level > in->target_level)
 		report(cx, VL_LEVEL_NOT_AUDITED, VL_ERROR, NULL,
-			   "level %d is requested but the audit was performed for level %d; request level %d or audit at level %d",
+			   ISMAP_N_("level %d is requested but the audit was performed for level %d; request level %d or audit at level %d"),
 			   in->requested_level, in->target_level, in->target_level, in->requested_level);
 	if (in->internal_review && (in->requested_level > 1 || in->target_level > 1))
 		report(cx, VL_INTERNAL_REVIEW_NOT_ALLOWED, VL_ERROR, NULL,
-			   "a review of an internal audit supports level 1 only, but level %d is requested; an external audit is needed",
+			   ISMAP_N_("a review of an internal audit supports level 1 only, but level %d is requested; an external audit is needed"),
 			   in->requested_level > in->target_level ? in->requested_level : in->target_level);
 }
 
@@ -393,7 +441,7 @@ check_controls(const vl_input *in, vl_ctx *cx)
 		{
 			if (c->required)
 				report(cx, VL_CONTROL_NOT_STATED, VL_ERROR, c->id,
-					   "control %s of the level's baseline is missing from the statement; state it as selected, or as excluded with a reason",
+					   ISMAP_N_("control %s of the level's baseline is missing from the statement; state it as selected, or as excluded with a reason"),
 					   c->id);
 			continue;
 		}
@@ -401,22 +449,22 @@ check_controls(const vl_input *in, vl_ctx *cx)
 		{
 			if (!c->has_reason)
 				report(cx, VL_EXCLUSION_WITHOUT_REASON, VL_ERROR, c->id,
-					   "control %s is excluded from the statement without a reason; give the reason or select it",
+					   ISMAP_N_("control %s is excluded from the statement without a reason; give the reason or select it"),
 					   c->id);
 			if (c->mandatory && c->depth == VL_DETAILED_DEPTH)
 				report(cx, VL_MANDATORY_EXCLUDED, VL_ERROR, c->id,
-					   "mandatory control %s cannot be excluded from the statement; select it and have it audited",
+					   ISMAP_N_("mandatory control %s cannot be excluded from the statement; select it and have it audited"),
 					   c->id);
 			if (c->depth == VL_OBJECTIVE_DEPTH && c->has_reason)
 				report(cx, VL_OBJECTIVE_EXCLUDED, VL_QUERY, c->id,
-					   "control objective %s is excluded from the statement; confirm the reason given is acceptable",
+					   ISMAP_N_("control objective %s is excluded from the statement; confirm the reason given is acceptable"),
 					   c->id);
 			continue;
 		}
 		if (c->result == VL_RESULT_NONE)
 		{
 			report(cx, VL_RESULT_MISSING, VL_ERROR, c->id,
-				   "selected control %s has no audit result; the audit body must record one",
+				   ISMAP_N_("selected control %s has no audit result; the audit body must record one"),
 				   c->id);
 			continue;
 		}
@@ -424,8 +472,8 @@ check_controls(const vl_input *in, vl_ctx *cx)
 			continue;
 		if (c->depth == VL_OBJECTIVE_DEPTH)
 			report(cx, VL_OBJECTIVE_NOT_EFFECTIVE, VL_ERROR, c->id,
-				   "control objective %s is %s; it must be effective for registration",
-				   c->id, result_text(c->result));
+				   ISMAP_N_("control objective %s is %s; it must be effective for registration"),
+				   c->id, result_text(cx, c->result));
 		else if (c->mandatory && c->depth == VL_DETAILED_DEPTH)
 		{
 			const vl_control *p = parent_of(in, c);
@@ -433,16 +481,16 @@ check_controls(const vl_input *in, vl_ctx *cx)
 
 			if (objective_ok && c->has_rationale)
 				report(cx, VL_MANDATORY_NOT_EFFECTIVE, VL_QUERY, c->id,
-					   "mandatory control %s is %s, but its objective %s is effective and the auditor recorded a rationale; confirm it is acceptable",
-					   c->id, result_text(c->result), p->id);
+					   ISMAP_N_("mandatory control %s is %s, but its objective %s is effective and the auditor recorded a rationale; confirm it is acceptable"),
+					   c->id, result_text(cx, c->result), p->id);
 			else if (objective_ok)
 				report(cx, VL_MANDATORY_NOT_EFFECTIVE, VL_ERROR, c->id,
-					   "mandatory control %s is %s and no rationale is recorded (its objective %s is effective); the auditor must record why the objective is still met",
-					   c->id, result_text(c->result), p->id);
+					   ISMAP_N_("mandatory control %s is %s and no rationale is recorded (its objective %s is effective); the auditor must record why the objective is still met"),
+					   c->id, result_text(cx, c->result), p->id);
 			else
 				report(cx, VL_MANDATORY_NOT_EFFECTIVE, VL_ERROR, c->id,
-					   "mandatory control %s is %s and its objective %s is not shown effective",
-					   c->id, result_text(c->result), p != NULL ? p->id : "(not in the statement)");
+					   ISMAP_N_("mandatory control %s is %s and its objective %s is not shown effective"),
+					   c->id, result_text(cx, c->result), p != NULL ? p->id : T(cx, ISMAP_N_("(not in the statement)")));
 		}
 	}
 }
@@ -456,13 +504,20 @@ check_tests(const vl_input *in, vl_ctx *cx)
 
 		if (t->min_sample >= 0 && t->sample_size < t->min_sample &&
 			!(t->population >= 0 && t->sample_size >= t->population))
-			report(cx, VL_SAMPLE_TOO_SMALL, VL_ERROR, t->control_id,
-				   "control %s was tested on %d item%s; the sample table asks for at least %d for a %s control; test more items",
-				   t->control_id, t->sample_size, t->sample_size == 1 ? "" : "s", t->min_sample, t->frequency);
+		{
+			if (t->sample_size == 1)
+				report(cx, VL_SAMPLE_TOO_SMALL, VL_ERROR, t->control_id,
+					   ISMAP_N_("control %s was tested on %d item; the sample table asks for at least %d for a %s control; test more items"),
+					   t->control_id, t->sample_size, t->min_sample, t->frequency);
+			else
+				report(cx, VL_SAMPLE_TOO_SMALL, VL_ERROR, t->control_id,
+					   ISMAP_N_("control %s was tested on %d items; the sample table asks for at least %d for a %s control; test more items"),
+					   t->control_id, t->sample_size, t->min_sample, t->frequency);
+		}
 		/* with no deviation found, the sample table alone decides */
 		if (t->result_effective && t->deviations > 0 && t->upper_limit > in->tolerable_rate)
 			report(cx, VL_SAMPLE_LIMIT_EXCEEDED, VL_WARNING, t->control_id,
-				   "control %s is reported effective, but %d deviations in %d items give an upper deviation limit of %.1f%% at %.0f%% confidence, above the tolerable %.1f%%",
+				   ISMAP_N_("control %s is reported effective, but %d deviations in %d items give an upper deviation limit of %.1f%% at %.0f%% confidence, above the tolerable %.1f%%"),
 				   t->control_id, t->deviations, t->sample_size, t->upper_limit * 100.0,
 				   in->confidence * 100.0, in->tolerable_rate * 100.0);
 	}
@@ -483,20 +538,20 @@ check_platforms(const vl_input *in, vl_ctx *cx)
 		 */
 		if (d->base_level == 0 && d->exempt_until != NULL)
 			report(cx, VL_BASE_NOT_REGISTERED, VL_QUERY, NULL,
-				   "the service runs on \"%s\" (service %lld), which has no active registration; a transitional exemption lets it stand on that platform until %s",
+				   ISMAP_N_("the service runs on \"%s\" (service %lld), which has no active registration; a transitional exemption lets it stand on that platform until %s"),
 				   d->base_name, (long long) d->base_service_id, d->exempt_until);
 		else if (d->base_level == 0)
 			report(cx, VL_BASE_NOT_REGISTERED, VL_ERROR, NULL,
-				   "the service runs on \"%s\" (service %lld), which has no active registration; its platform must be registered or assessed in this audit",
+				   ISMAP_N_("the service runs on \"%s\" (service %lld), which has no active registration; its platform must be registered or assessed in this audit"),
 				   d->base_name, (long long) d->base_service_id);
 		else if (d->base_level < in->requested_level)
 			report(cx, VL_BASE_LEVEL_TOO_LOW, VL_ERROR, NULL,
-				   "the service runs on \"%s\" (%s), registered at level %d, below the requested level %d",
+				   ISMAP_N_("the service runs on \"%s\" (%s), registered at level %d, below the requested level %d"),
 				   d->base_name, d->base_number ? d->base_number : "?", d->base_level, in->requested_level);
 	}
 	if (in->saas && in->ndeps == 0)
 		report(cx, VL_SAAS_WITHOUT_PLATFORM, VL_WARNING, NULL,
-			   "the service is a SaaS but declares no platform it runs on; record its IaaS/PaaS in service_dependency");
+			   ISMAP_N_("the service is a SaaS but declares no platform it runs on; record its IaaS/PaaS in service_dependency"));
 }
 
 static void
@@ -509,10 +564,14 @@ check_review(const vl_input *in, vl_ctx *cx)
 		const vl_finding *f = &in->findings[i];
 
 		vl_format_date(f->raised_on, d);
-		report(cx, VL_REVIEW_FINDING_OPEN, VL_ERROR, f->control_id,
-			   "review finding %lld to the %s, raised on %s, is not resolved%s",
-			   (long long) f->finding_id, f->addressed_to ? f->addressed_to : "?", d,
-			   f->responded ? " (answered: the reviewer resolves it)" : " (awaiting an answer)");
+		if (f->responded)
+			report(cx, VL_REVIEW_FINDING_OPEN, VL_ERROR, f->control_id,
+				   ISMAP_N_("review finding %lld to the %s, raised on %s, is not resolved (answered: the reviewer resolves it)"),
+				   (long long) f->finding_id, word(cx, f->addressed_to), d);
+		else
+			report(cx, VL_REVIEW_FINDING_OPEN, VL_ERROR, f->control_id,
+				   ISMAP_N_("review finding %lld to the %s, raised on %s, is not resolved (awaiting an answer)"),
+				   (long long) f->finding_id, word(cx, f->addressed_to), d);
 	}
 }
 
@@ -527,7 +586,7 @@ check_remediation(const vl_input *in, vl_ctx *cx)
 
 		vl_format_date(m->due_on, d);
 		report(cx, VL_REMEDIATION_OVERDUE, VL_ERROR, m->control_id,
-			   "remediation %lld of control %s (registration %s) was due on %s and is not done; the provider completes it before the renewal",
+			   ISMAP_N_("remediation %lld of control %s (registration %s) was due on %s and is not done; the provider completes it before the renewal"),
 			   (long long) m->remediation_id, m->control_id ? m->control_id : "?",
 			   m->registration_number ? m->registration_number : "?", d);
 	}
@@ -538,7 +597,7 @@ check_disclosure(const vl_input *in, vl_ctx *cx)
 {
 	if (in->disclosure_missing != NULL && in->disclosure_missing[0] != '\0')
 		report(cx, VL_DISCLOSURE_MISSING, VL_ERROR, NULL,
-			   "the service's disclosure lacks: %s; record them in service_disclosure",
+			   ISMAP_N_("the service's disclosure lacks: %s; record them in service_disclosure"),
 			   in->disclosure_missing);
 }
 
@@ -553,11 +612,11 @@ check_inherited(const vl_input *in, vl_ctx *cx)
 			continue;
 		if (h->platform_number == NULL)
 			report(cx, VL_INHERITED_FROM_UNREGISTERED, VL_ERROR, h->control_id,
-				   "control %s is inherited from service %lld, which has no registration on the audit's report date; the platform must be registered or assessed in this audit",
+				   ISMAP_N_("control %s is inherited from service %lld, which has no registration on the audit's report date; the platform must be registered or assessed in this audit"),
 				   h->control_id, (long long) h->platform_id);
 		else if (!h->platform_states)
 			report(cx, VL_INHERITED_NOT_STATED, VL_ERROR, h->control_id,
-				   "control %s is inherited from service %lld (%s), whose registered statement does not select it; the provider carries it, or the platform's statement must",
+				   ISMAP_N_("control %s is inherited from service %lld (%s), whose registered statement does not select it; the provider carries it, or the platform's statement must"),
 				   h->control_id, (long long) h->platform_id, h->platform_number);
 	}
 }
@@ -567,6 +626,7 @@ vl_validate(const vl_input *in, vl_emit_fn emit, void *arg)
 {
 	vl_ctx		cx;
 
+	cx.translate = in->translate;
 	cx.emit = emit;
 	cx.arg = arg;
 	cx.count = 0;

@@ -215,6 +215,14 @@ typedef struct vl_input
 	/* inherited controls, in control order */
 	const vl_inherited *inherited;
 	int			ninherited;
+
+	/*
+	 * The messages' language: NULL for English, else a lookup of a message
+	 * template (and of the words put into one: a result, a status) in a
+	 * catalogue.  The templates are marked ISMAP_N_ for xgettext; a
+	 * translation takes the same arguments, reordered with %n$ if need be.
+	 */
+	const char *(*translate) (const char *msgid);
 } vl_input;
 
 typedef void (*vl_emit_fn) (void *arg, vl_code code, vl_severity severity,

@@ -302,6 +302,13 @@ emit_row(void *arg, vl_code code, vl_severity severity, const char *control_id,
 	tuplestore_putvalues(st->store, st->desc, values, nulls);
 }
 
+/* the findings' messages follow lc_messages, in the extension's catalogue */
+static const char *
+translate_message(const char *msgid)
+{
+	return ISMAP_T(msgid);
+}
+
 static vl_result
 parse_result(const char *s)
 {
@@ -378,6 +385,7 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 	st.store = rsinfo->setResult;
 	st.desc = rsinfo->setDesc;
 	memset(&in, 0, sizeof(in));
+	in.translate = translate_message;
 
 	SPI_connect();
 

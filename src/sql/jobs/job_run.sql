@@ -41,11 +41,13 @@ CREATE TABLE ismap.notice (
 	detail			pg_catalog.text NOT NULL,
 	run_id			pg_catalog.int8 REFERENCES ismap.job_run ON DELETE SET NULL,
 	created_at		pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	detail_ja		pg_catalog.text GENERATED ALWAYS AS (ismap_internal.notice_detail_ja(kind, detail)) STORED,
 	CONSTRAINT notice_once UNIQUE (kind, object_id, occasion)
 );
 COMMENT ON TABLE ismap.notice IS 'notices and flags written by the batch jobs, each at most once per (kind, object, occasion)';
 COMMENT ON COLUMN ismap.notice.object_id IS 'registration_id (renewal_due, renewal_pending), selection_id (report_overdue), application_id (body_not_selected), change_id (change_audit_due), crossing_id (control_limit_exceeded), remediation_id (remediation_overdue), procurement_id (agency_notice), the dependent''s registration_id (platform_level_drift) or exemption_id (exemption_ending)';
 COMMENT ON COLUMN ismap.notice.occasion IS 'the date the notice is about: valid_until minus the window (renewal_due), valid_until (renewal_pending), the report due date (report_overdue), the audit report date (body_not_selected), the end of the change''s audit window minus the window (change_audit_due), the day the limit was crossed (control_limit_exceeded), the plan''s due date (remediation_overdue), the day the procured service''s registration expired, was delisted or suspended, or its platform''s lower registration began (agency_notice), the day the platform''s lower registration began (platform_level_drift), valid_until minus the window (exemption_ending)';
+COMMENT ON COLUMN ismap.notice.detail_ja IS 'the detail in Japanese, generated from detail (ismap_internal.notice_detail_ja); values of the records (numbers, dates, names, a reason a person typed) stay as they are';
 CREATE INDEX notice_run_idx ON ismap.notice (run_id);
 SELECT pg_catalog.pg_extension_config_dump('ismap.notice', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.notice_notice_id_seq', '');
