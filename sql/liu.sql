@@ -180,3 +180,5 @@ SELECT registration_number FROM register(25, '2026-05-01');
 SELECT action, object_id, detail FROM run_job('cascade', '2026-05-02') WHERE action = 'agency_notice';
 SELECT count(*) AS again FROM run_job('cascade', '2026-05-03') WHERE action = 'agency_notice';
 SELECT kind, object_id, occasion FROM notice WHERE kind = 'agency_notice' ORDER BY object_id;
+-- and its Japanese twin (docs/japanese.md): nothing of the sentence left in English
+SELECT detail_ja FROM notice WHERE kind = 'agency_notice' ORDER BY object_id;

@@ -56,6 +56,10 @@ BEGIN
 	IF m IS NOT NULL THEN
 		RETURN '基盤の登録抹消：' || ismap_internal.reason_ja(m[1]);
 	END IF;
+	m := pg_catalog.regexp_match(r, '^registered at level (\S+), system (\S+) needs level (\S+)$');
+	IF m IS NOT NULL THEN
+		RETURN pg_catalog.format('レベル%sで登録。システム%sにはレベル%sが必要', m[1], m[2], m[3]);
+	END IF;
 	RETURN r;
 END
 $$;
@@ -108,10 +112,12 @@ BEGIN
 		res := pg_catalog.format('経過措置%s：サービス%sは未登録の基盤%s上で%sまで認められます（残り%s日）。%s日前の通知',
 			m[1], m[2], m[3], m[4], m[5], m[6]);
 	WHEN 'agency_notice' THEN
-		m := pg_catalog.regexp_match(detail, '^agency (\S+), system (\S+), procurement (\S+): service (\S+) \((\S+)\) (expired|delisted|suspended|is on a platform below its level) on (\S+): (.*)$');
+		m := pg_catalog.regexp_match(detail, '^agency (\S+), system (\S+), procurement (\S+): service (\S+) \((\S+)\) (expired|delisted|suspended|is on a platform below its level|renewed below the level the system needs) on (\S+): (.*)$');
 		res := pg_catalog.format('機関%s、システム%s、調達%s：サービス%s（%s）は%sに%s：%s', m[1], m[2], m[3], m[4], m[5], m[7],
 			CASE m[6] WHEN 'expired' THEN '期限切れになりました' WHEN 'delisted' THEN '登録抹消されました'
-				WHEN 'suspended' THEN '一時停止されました' ELSE 'レベルの低い基盤上になりました' END,
+				WHEN 'suspended' THEN '一時停止されました'
+				WHEN 'is on a platform below its level' THEN 'レベルの低い基盤上になりました'
+				ELSE 'システムが必要とするレベルより低いレベルで更新されました' END,
 			ismap_internal.reason_ja(m[8]));
 	ELSE
 		RETURN NULL;
