@@ -154,8 +154,8 @@ SET ROLE adv2_csp;
 INSERT INTO service_change (service_id, kind, effective_on, description, reported_by)
 VALUES (:change_service, 'architecture', 'infinity', 'a new region, some day', 'ops');
 \echo :LAST_ERROR_SQLSTATE
-INSERT INTO service_change (service_id, kind, effective_on, description, reported_by)
-VALUES (:change_service, 'scope_extension', '-infinity', 'always been so', 'ops');
+INSERT INTO service_change (service_id, kind, effective_on, description, reported_by, extension)
+VALUES (:change_service, 'scope_extension', '-infinity', 'always been so', 'ops', 'every region');
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
 SELECT count(*) = :changes_before AS no_change_recorded FROM service_change;

@@ -19,11 +19,16 @@ CREATE TABLE ismap.service_change (
 	covered_on		pg_catalog.date,
 	recorded_at		pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	covered_run_id	pg_catalog.int8,
+	-- 0.3.0, last: where an upgrade adds it
+	extension		pg_catalog.text
+		CONSTRAINT service_change_extension_size CHECK (pg_catalog.octet_length(extension) OPERATOR(pg_catalog.<=) 65536),
+	CONSTRAINT service_change_extension_kind CHECK (extension IS NULL OR kind OPERATOR(pg_catalog.=) 'scope_extension'),
 	CONSTRAINT service_change_cover CHECK ((covered_by IS NULL) OPERATOR(pg_catalog.=) (covered_on IS NULL)
 		AND (covered_by IS NULL OR material))
 );
 COMMENT ON TABLE ismap.service_change IS 'a change of a service reported by its provider: scope_extension, architecture and governance are material (a new audit is needed, seed footnote 26), minor is recorded only; every row is an event of the registry log';
-COMMENT ON COLUMN ismap.service_change.covered_by IS 'set by the changes job: the first registration of the service whose audit period ends on or after effective_on';
+COMMENT ON COLUMN ismap.service_change.covered_by IS 'set by the changes job: the first registration of the service whose audit period ends on or after effective_on (for a scope extension: and whose audited scope contains the extension)';
+COMMENT ON COLUMN ismap.service_change.extension IS 'a scope_extension''s extension (required for that kind since 0.3.0, null for the others): what the service now covers, in the words of its new scope; an audit covers the change only when its scope contains it (ismap.scope_contains)';
 COMMENT ON COLUMN ismap.service_change.covered_run_id IS 'set by the changes job with covered_by: its run (ismap.job_run)';
 CREATE INDEX service_change_service_idx ON ismap.service_change (service_id, effective_on);
 CREATE INDEX service_change_open_idx ON ismap.service_change (service_id) WHERE material AND covered_by IS NULL;
@@ -73,6 +78,7 @@ BEGIN
 		'material', NEW.material,
 		'effective_on', NEW.effective_on,
 		'description', CASE WHEN TG_OP = 'INSERT' THEN NEW.description END,
+		'extension', CASE WHEN TG_OP = 'INSERT' THEN NEW.extension END,
 		'reported_by', CASE WHEN TG_OP = 'INSERT' THEN NEW.reported_by END,
 		'reported_on', CASE WHEN TG_OP = 'INSERT' THEN NEW.reported_on END,
 		'covered_by', NEW.covered_by,
@@ -107,7 +113,8 @@ BEGIN
 	IF NEW.change_id IS DISTINCT FROM OLD.change_id OR NEW.service_id IS DISTINCT FROM OLD.service_id
 	   OR NEW.kind IS DISTINCT FROM OLD.kind OR NEW.effective_on IS DISTINCT FROM OLD.effective_on
 	   OR NEW.description IS DISTINCT FROM OLD.description OR NEW.reported_by IS DISTINCT FROM OLD.reported_by
-	   OR NEW.reported_on IS DISTINCT FROM OLD.reported_on OR NEW.recorded_at IS DISTINCT FROM OLD.recorded_at THEN
+	   OR NEW.reported_on IS DISTINCT FROM OLD.reported_on OR NEW.recorded_at IS DISTINCT FROM OLD.recorded_at
+	   OR NEW.extension IS DISTINCT FROM OLD.extension THEN
 		RAISE EXCEPTION 'the reported facts of change % cannot be edited', OLD.change_id
 			USING ERRCODE = 'insufficient_privilege', HINT = 'Report a correction as a new change.';
 	END IF;

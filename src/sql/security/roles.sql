@@ -109,7 +109,7 @@ BEGIN
 	-- (what was reported: not its coverage, nor the reporting date)
 	GRANT SELECT ON ismap.service_change, ismap.evidence TO ismap_csp;
 	REVOKE INSERT ON ismap.service_change FROM ismap_csp;
-	GRANT INSERT (service_id, kind, effective_on, description, reported_by) ON ismap.service_change TO ismap_csp;
+	GRANT INSERT (service_id, kind, effective_on, description, reported_by, extension) ON ismap.service_change TO ismap_csp;
 	GRANT INSERT ON ismap.evidence TO ismap_csp;
 	GRANT INSERT ON ismap.service_change TO ismap_registrar;
 	GRANT USAGE ON ALL SEQUENCES IN SCHEMA ismap TO ismap_registrar, ismap_auditor, ismap_csp;
@@ -177,6 +177,7 @@ BEGIN
 					 ('import_oscal_profile', 'ismap_registrar'), ('import_oscal_catalog_json', 'ismap_registrar'),
 					 ('import_oscal_profile_json', 'ismap_registrar'), ('import_oscal_assessment_results', 'ismap_auditor'),
 					 ('delete_statement_item', 'ismap_csp'), ('delete_service_dependency', 'ismap_csp'),
+					 ('extend_service_scope', 'ismap_csp'), ('extend_service_scope', 'ismap_registrar'),
 					 ('delete_audit_result', 'ismap_auditor'), ('delete_control_test', 'ismap_auditor'),
 					 ('run_renewals', 'ismap_jobs'), ('expire_audit_body_selections', 'ismap_jobs'),
 					 ('cascade_delistings', 'ismap_jobs'), ('run_changes', 'ismap_jobs'),
