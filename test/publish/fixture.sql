@@ -40,3 +40,26 @@ SELECT count(*) FROM register(4, '2025-07-01');
 SELECT count(*) FROM delist(5, '提供終了', '2025-07-01');
 -- renamed after registration: the list keeps the registered name
 UPDATE service SET name = 'Mail (renamed)' WHERE service_id = 2;
+-- ISMAP-LIU: an agency uses the mail service from 2025-06-10 and assesses
+-- the provider's survey SaaS as low-impact; the LIU registration (L series)
+-- is made on 2025-07-01, after the first publish's day, so the first
+-- publish has an empty LIU list and the second one row
+INSERT INTO organization (org_id, name) VALUES (1, 'デジタル庁');
+INSERT INTO information_asset (asset_id, org_id, name, rating) VALUES (1, 1, '公開イベント情報', cia(1, 1, 1));
+INSERT INTO information_system (system_id, org_id, name, business_function, availability) VALUES (1, 1, '広報システム', '広報', 1);
+INSERT INTO system_asset (system_id, asset_id, org_id) VALUES (1, 1, 1);
+INSERT INTO procurement (system_id, service_id, from_date) VALUES (1, 2, '2025-06-10');
+INSERT INTO service (service_id, csp_id, name, scope, delivery_models, deployment_models) VALUES
+	(6, 2, 'アンケート <SaaS>', 'surveys for public events', '{SaaS}', '{public}');
+INSERT INTO service_disclosure (service_id, regions, governing_law, jurisdiction, capital_disclosure, third_party_tests)
+VALUES (6, '{JP-Tokyo}', '日本法', '東京地方裁判所', '外国資本なし', '[]');
+INSERT INTO liu_assessment (service_id, agency_id, assessed_on, result, note) VALUES (6, 1, '2025-06-20', 'low_impact', '公開情報のみ');
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id,
+	period_start, period_end, report_date, scope)
+VALUES (6, 6, 1, 1, 1, 'ismap', '2024-07-01', '2025-05-31', '2025-06-15', 'surveys for public events');
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected)
+SELECT 6, 'ismap', c.control_id, true FROM control c WHERE depth(c.control_id) >= 3;
+INSERT INTO audit_result (audit_id, control_id, result) SELECT audit_id, control_id, 'effective' FROM statement_item WHERE audit_id = 6;
+INSERT INTO application (application_id, service_id, audit_id, requested_level, kind, submitted_on, program)
+VALUES (6, 6, 6, 1, 'new', '2025-06-25', 'ISMAP-LIU');
+SELECT count(*) FROM register(6, '2025-07-01');
