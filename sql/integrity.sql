@@ -13,8 +13,10 @@ RESET client_min_messages;
 -------------------------------------------------------------------------------
 -- L3: session_replication_role = replica used to switch off the trigger
 -- that keeps registrations: every guard of the history fires always (the
--- two triggers that write events are ordinary ones: a restore under
--- replica, which only a superuser may set, brings the events back itself)
+-- triggers that write events are ordinary ones: a restore under replica,
+-- which only a superuser may set, brings the events back itself; so is the
+-- check that a scope extension states its extension: a restore brings back
+-- those reported before 0.3.0, which have none)
 -------------------------------------------------------------------------------
 SELECT t.tgrelid::regclass AS "table", t.tgname, t.tgenabled
 FROM pg_trigger t
