@@ -65,13 +65,13 @@ run_status_name(RunStatus status)
 	switch (status)
 	{
 		case RUN_SUCCEEDED:
-			return "succeeded";
+			return N_("succeeded");
 		case RUN_FAILED:
-			return "failed";
+			return N_("failed");
 		case RUN_SKIPPED:
-			return "skipped";
+			return N_("skipped");
 	}
-	return "failed";
+	return N_("failed");
 }
 
 typedef enum OutputFormat
@@ -563,7 +563,7 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 			printf(_(" (as of %s, run %s)\n"), as_of, run_id);
 	}
 	if (opts.verbose)
-		fprintf(stderr, _("%s: progress: %s: %s after %.3f s\n"), progname, job->name, run_status_name(status),
+		fprintf(stderr, _("%s: progress: %s: %s after %.3f s\n"), progname, job->name, _(run_status_name(status)),
 				now_seconds() - t0);
 	free(run_id);
 	return rc;

@@ -21396,6 +21396,16 @@ RETURNS TABLE (code pg_catalog.text, severity pg_catalog.text, description pg_ca
 AS 'MODULE_PATHNAME', 'ismap_validation_rules'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ismap.validation_rules() IS 'the codes validate_application can report, with their usual severity and meaning (the description in the session''s language, lc_messages)';
+CREATE OR REPLACE FUNCTION ismap_internal.job_progress(p_message pg_catalog.text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	-- in the session's language, like the jobs' details (docs/japanese.md)
+	RAISE DEBUG '%', ismap_internal.job_text(p_message);
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.job_progress(pg_catalog.text) IS 'used by the batch functions: a progress message at DEBUG1 (sent to clients whose client_min_messages asks for it, as ismap-jobs -v does), in the session''s language (job_text)';
 CREATE OR REPLACE FUNCTION ismap.run_job(job_name pg_catalog.text, as_of pg_catalog.date DEFAULT CURRENT_DATE,
 	dry_run pg_catalog.bool DEFAULT false, run_id pg_catalog.int8 DEFAULT NULL,
 	allow_future pg_catalog.bool DEFAULT false)
@@ -21502,9 +21512,12 @@ BEGIN
 		 SELECT r.action, r.object_id, ismap_internal.job_text(r.detail) FROM r', call)
 		USING d, dry, run;
 	GET DIAGNOSTICS n = ROW_COUNT;
-	RAISE DEBUG 'run %: %', COALESCE(run::pg_catalog.text, '(dry run)'),
-		COALESCE((SELECT j.actions::pg_catalog.text FROM ismap.job_run j WHERE j.run_id OPERATOR(pg_catalog.=) run),
-				 n OPERATOR(pg_catalog.||) ' actions');
+	IF run IS NULL THEN
+		RAISE DEBUG 'dry run: % actions', n;
+	ELSE
+		RAISE DEBUG 'run %: %', run,
+			(SELECT j.actions::pg_catalog.text FROM ismap.job_run j WHERE j.run_id OPERATOR(pg_catalog.=) run);
+	END IF;
 END
 $$;
 COMMENT ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8, pg_catalog.bool) IS 'run a batch job of ismap.job: check the arguments (an as_of more than the policy max_as_of_ahead after today needs allow_future), take its lock (55P03 when another run holds it), record the run in job_run (or adopt the running run_id the caller started with job_start), call its function and mark the run succeeded with the count of each action; the details come in the session''s language (lc_messages); a dry run changes and records nothing';
