@@ -89,6 +89,7 @@ test/unit/bin/%: test/unit/%.c test/unit/unit.h $(CORE_SRCS) $(wildcard src/core
 unit: $(addprefix test/unit/bin/,$(UNIT_TESTS)) $(shlib)
 	@status=0; for t in $(filter test/unit/bin/%,$^); do (cd test/unit && ./bin/$$(basename $$t)) || status=1; done; \
 	python3 scripts/raise-messages --check || status=1; \
+	python3 scripts/job-messages --check || status=1; \
 	$(MAKE) -s check-po-findings || status=1; \
 	sh scripts/check-exported-symbols $(shlib) || status=1; exit $$status
 
@@ -155,14 +156,17 @@ install-po: $(addprefix po/,$(addsuffix .mo,$(LANGUAGES)))
 # po/ismap.pot from the glue's ereport calls and the core texts marked
 # ISMAP_N_ (translators then merge it: msgmerge -U po/ja.po po/ismap.pot),
 # and the texts of the PL/pgSQL RAISE statements of the migrations
-# (scripts/raise-messages; src/pg/messages.c translates them when sent)
+# (scripts/raise-messages; src/pg/messages.c translates them when sent),
+# and the jobs' format() templates (scripts/job-messages; src/pg/job_text.c)
 po-update:
 	xgettext --language=C --from-code=UTF-8 -k -kerrmsg -kerrdetail -kerrhint -kISMAP_T -kISMAP_N_ \
 		--no-location --sort-output -o po/ismap-c.pot src/pg/*.c src/core/*.c
 	python3 scripts/raise-messages --pot po/ismap-raise.pot
 	python3 scripts/raise-messages --header src/pg/raise_templates.h
-	msgcat --use-first -o po/ismap.pot po/ismap-c.pot po/ismap-raise.pot
-	rm -f po/ismap-c.pot po/ismap-raise.pot
+	python3 scripts/job-messages --pot po/ismap-jobs.pot
+	python3 scripts/job-messages --header src/pg/job_templates.h
+	msgcat --use-first -o po/ismap.pot po/ismap-c.pot po/ismap-raise.pot po/ismap-jobs.pot
+	rm -f po/ismap-c.pot po/ismap-raise.pot po/ismap-jobs.pot
 
 # PGXS does not track headers: rebuild every object when one changes.
 $(OBJS): $(wildcard src/core/*.h src/pg/*.h)

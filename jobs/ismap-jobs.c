@@ -28,6 +28,7 @@
 #include "publish.h"
 
 #include <getopt.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,13 +65,13 @@ run_status_name(RunStatus status)
 	switch (status)
 	{
 		case RUN_SUCCEEDED:
-			return "succeeded";
+			return N_("succeeded");
 		case RUN_FAILED:
-			return "failed";
+			return N_("failed");
 		case RUN_SKIPPED:
-			return "skipped";
+			return N_("skipped");
 	}
-	return "failed";
+	return N_("failed");
 }
 
 typedef enum OutputFormat
@@ -215,6 +216,32 @@ count_action(ActionCount *counts, int *ncounts, const char *action)
 	}
 }
 
+/*
+ * The actions of the shipped jobs, for the summary line (a person reads it;
+ * the action lines and the JSON keep the names, which scripts read).  An
+ * action of a job added later is printed by its name.
+ */
+static const char *const action_labels[] = {
+	N_("expired"), N_("kept"), N_("notice"), N_("overdue"), N_("level_drift"),
+	N_("exemption_ending"), N_("report_overdue"), N_("body_not_selected"),
+	N_("delisted"), N_("agency_notice"), N_("partition_created"), N_("events_chained"),
+	N_("covered"), N_("reinstated"), N_("suspended"), N_("limit_exceeded"),
+	N_("limit_cleared"), N_("sealed"), N_("resealed"), N_("listing_repaired"),
+	N_("listing_repair_deferred"), N_("listed"), N_("listed_liu"), N_("added"),
+	N_("removed"), N_("changed")
+};
+
+static const char *
+action_label(const char *action)
+{
+	size_t		i;
+
+	for (i = 0; i < sizeof(action_labels) / sizeof(action_labels[0]); i++)
+		if (strcmp(action, action_labels[i]) == 0)
+			return _(action_labels[i]);
+	return action;
+}
+
 /* "2 expired, 4 kept" or "nothing to do" */
 static void
 print_summary(FILE *out, const ActionCount *counts, int ncounts)
@@ -227,7 +254,64 @@ print_summary(FILE *out, const ActionCount *counts, int ncounts)
 		return;
 	}
 	for (i = 0; i < ncounts; i++)
-		fprintf(out, "%s%ld %s", i ? ", " : "", counts[i].count, counts[i].name);
+	{
+		if (i)
+			fputs(_(", "), out);
+		/* TRANSLATORS: a count and an action of the summary line */
+		fprintf(out, _("%ld %s"), counts[i].count, action_label(counts[i].name));
+	}
+}
+
+/*
+ * One language for what a run prints.  The server's sentences (the jobs'
+ * details, a job's error) follow the session's lc_messages, this program's
+ * own texts its locale.  A Japanese locale here (LANG=ja_JP.UTF-8) sets
+ * lc_messages for the session (the roles of the extension may:
+ * create_roles grants SET on it); a session that is Japanese already
+ * (ALTER ROLE ... SET lc_messages) makes this program Japanese too when
+ * its own locale was left at C.  Nothing fails when neither can be done.
+ */
+static void
+match_languages(PGconn *conn)
+{
+	const char *mine = setlocale(LC_MESSAGES, NULL);
+	const char *params[1];
+	PGresult   *res;
+
+	if (mine == NULL)
+		return;
+	if (strncmp(mine, "ja", 2) == 0)
+	{
+		const char *names[2] = {mine, "ja_JP.UTF-8"};
+		int			i;
+
+		for (i = 0; i < 2; i++)
+		{
+			params[0] = names[i];
+			res = PQexecParams(conn, "SELECT pg_catalog.set_config('lc_messages', $1, false)",
+							   1, NULL, params, NULL, NULL, 0);
+			if (PQresultStatus(res) == PGRES_TUPLES_OK)
+			{
+				PQclear(res);
+				return;
+			}
+			PQclear(res);
+		}
+		if (opts.verbose)
+			fprintf(stderr, _("%s: progress: the session's lc_messages stays as it is (it could not be set to %s)\n"),
+					progname, mine);
+		return;
+	}
+	if (strcmp(mine, "C") != 0 && strcmp(mine, "POSIX") != 0 && strncmp(mine, "C.", 2) != 0)
+		return;
+	res = PQexec(conn, "SELECT pg_catalog.current_setting('lc_messages')");
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+		strncmp(PQgetvalue(res, 0, 0), "ja", 2) == 0)
+	{
+		if (setlocale(LC_MESSAGES, PQgetvalue(res, 0, 0)) == NULL)
+			setlocale(LC_MESSAGES, "ja_JP.UTF-8");
+	}
+	PQclear(res);
 }
 
 /* Finish a recorded run as failed or skipped, in its own transaction. */
@@ -479,7 +563,7 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 			printf(_(" (as of %s, run %s)\n"), as_of, run_id);
 	}
 	if (opts.verbose)
-		fprintf(stderr, _("%s: progress: %s: %s after %.3f s\n"), progname, job->name, run_status_name(status),
+		fprintf(stderr, _("%s: progress: %s: %s after %.3f s\n"), progname, job->name, _(run_status_name(status)),
 				now_seconds() - t0);
 	free(run_id);
 	return rc;
@@ -720,6 +804,7 @@ main(int argc, char **argv)
 	res = must_query(conn, "emptying search_path",
 					 "SELECT pg_catalog.set_config('search_path', '', false)", 0, NULL);
 	PQclear(res);
+	match_languages(conn);
 
 	if (PQserverVersion(conn) < MIN_SERVER_VERSION)
 	{

@@ -21809,6 +21809,647 @@ COMMENT ON FUNCTION ismap.create_roles() IS 'superuser: create the six ismap rol
 
 CREATE TRIGGER service_change_extension BEFORE INSERT ON ismap.service_change
 	FOR EACH ROW EXECUTE FUNCTION ismap_internal.service_change_extension_check();
+-- ==== The jobs' sentences in the session's language, from the catalogue ====
+-- notice_detail_ja now reads the templates of the catalogue (job_text_ja);
+-- the per-kind patterns and reason_ja are gone
+DROP FUNCTION IF EXISTS ismap_internal.reason_ja(pg_catalog.text);
+CREATE OR REPLACE FUNCTION ismap_internal.job_text(sentence pg_catalog.text)
+RETURNS pg_catalog.text
+AS 'MODULE_PATHNAME', 'ismap_job_text'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ismap_internal.job_text(pg_catalog.text) IS 'a sentence of the batch jobs (an action''s detail, a notice, an end reason) in the session''s language (lc_messages), from the message catalogue; unchanged when it has no translation there';
+CREATE OR REPLACE FUNCTION ismap_internal.job_text_ja(sentence pg_catalog.text)
+RETURNS pg_catalog.text
+AS 'MODULE_PATHNAME', 'ismap_job_text_ja'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ismap_internal.job_text_ja(pg_catalog.text) IS 'a sentence of the batch jobs in Japanese, from the message catalogue, whatever lc_messages says; NULL for a sentence of no known form (or without a Japanese locale on the server)';
+CREATE OR REPLACE FUNCTION ismap_internal.notice_detail_ja(kind pg_catalog.text, detail pg_catalog.text)
+RETURNS pg_catalog.text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF kind IS NULL OR detail IS NULL THEN
+		RETURN NULL;
+	END IF;
+	RETURN ismap_internal.job_text_ja(detail);
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.notice_detail_ja(pg_catalog.text, pg_catalog.text) IS 'the Japanese of a notice''s English detail (notice.detail_ja is generated from it), from the jobs'' templates in the message catalogue; NULL for a detail of no known form';
+CREATE OR REPLACE FUNCTION ismap.validation_rules()
+RETURNS TABLE (code pg_catalog.text, severity pg_catalog.text, description pg_catalog.text)
+AS 'MODULE_PATHNAME', 'ismap_validation_rules'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ismap.validation_rules() IS 'the codes validate_application can report, with their usual severity and meaning (the description in the session''s language, lc_messages)';
+CREATE OR REPLACE FUNCTION ismap_internal.job_progress(p_message pg_catalog.text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	-- in the session's language, like the jobs' details (docs/japanese.md)
+	RAISE DEBUG '%', ismap_internal.job_text(p_message);
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.job_progress(pg_catalog.text) IS 'used by the batch functions: a progress message at DEBUG1 (sent to clients whose client_min_messages asks for it, as ismap-jobs -v does), in the session''s language (job_text)';
+CREATE OR REPLACE FUNCTION ismap.run_job(job_name pg_catalog.text, as_of pg_catalog.date DEFAULT CURRENT_DATE,
+	dry_run pg_catalog.bool DEFAULT false, run_id pg_catalog.int8 DEFAULT NULL,
+	allow_future pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+-- the job's rows are held twice (counted, then returned): in memory, like
+-- the jobs' own sorts, and without JIT (see the jobs' functions)
+SET work_mem = '64MB'
+SET jit = off
+AS $$
+DECLARE
+	jname pg_catalog.text := run_job.job_name;
+	d pg_catalog.date := run_job.as_of;
+	dry pg_catalog.bool := run_job.dry_run;
+	run pg_catalog.int8 := run_job.run_id;
+	fn pg_catalog.regprocedure;
+	call pg_catalog.text;
+	ahead pg_catalog.interval;
+	n pg_catalog.int8;
+BEGIN
+	IF jname IS NULL THEN
+		RAISE EXCEPTION 'job_name must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF d IS NULL OR dry IS NULL THEN
+		RAISE EXCEPTION 'as_of and dry_run must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT pg_catalog.isfinite(d) THEN
+		RAISE EXCEPTION 'as_of must be a finite date, not "%"', d USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF dry AND run IS NOT NULL THEN
+		RAISE EXCEPTION 'a dry run records no run: run_id must be null' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- a mistyped date far ahead would expire every registration and
+	-- selection at once: a date past the policy's max_as_of_ahead needs
+	-- intent (allow_future, ismap-jobs --allow-future-date)
+	IF NOT COALESCE(run_job.allow_future, false) THEN
+		BEGIN
+			ahead := (ismap.policy_value('max_as_of_ahead') OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.interval;
+		EXCEPTION WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow THEN
+			RAISE EXCEPTION 'policy parameter "max_as_of_ahead" must be an interval, not %',
+				(SELECT p.value FROM ismap.policy p WHERE p.name OPERATOR(pg_catalog.=) 'max_as_of_ahead')
+				USING ERRCODE = 'invalid_parameter_value', HINT = 'For example "7 days".';
+		END;
+		IF d OPERATOR(pg_catalog.>) (CURRENT_DATE OPERATOR(pg_catalog.+) ahead) THEN
+			RAISE EXCEPTION 'as_of % is more than % after today (%)', pg_catalog.to_char(d, 'YYYY-MM-DD'),
+				ismap.policy_value('max_as_of_ahead') OPERATOR(pg_catalog.#>>) '{}', pg_catalog.to_char(CURRENT_DATE, 'YYYY-MM-DD')
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = 'A run as of a date that far ahead would end every registration and selection valid until then.',
+					  HINT = 'Check the date; to run ahead on purpose, pass allow_future => true (ismap-jobs --allow-future-date).';
+		END IF;
+	END IF;
+	-- 22023 for an unknown job, 55P03 when another run holds the lock
+	PERFORM ismap_internal.job_try_lock(jname);
+	SELECT j.function INTO STRICT fn FROM ismap.job j WHERE j.job_name OPERATOR(pg_catalog.=) jname;
+	SELECT pg_catalog.format('%I.%I', n.nspname, p.proname) INTO call
+	FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
+	WHERE p.oid OPERATOR(pg_catalog.=) fn::pg_catalog.oid
+	  AND p.pronargs OPERATOR(pg_catalog.=) 3
+	  AND p.proargtypes[0] OPERATOR(pg_catalog.=) 'pg_catalog.date'::pg_catalog.regtype
+	  AND p.proargtypes[1] OPERATOR(pg_catalog.=) 'pg_catalog.bool'::pg_catalog.regtype
+	  AND p.proargtypes[2] OPERATOR(pg_catalog.=) 'pg_catalog.int8'::pg_catalog.regtype
+	  AND p.proretset
+	  -- it runs with the owner's rights: only a function the owner of
+	  -- ismap.job owns (no one else may redefine it)
+	  AND p.proowner OPERATOR(pg_catalog.=) (SELECT c.relowner FROM pg_catalog.pg_class c
+											 WHERE c.oid OPERATOR(pg_catalog.=) 'ismap.job'::pg_catalog.regclass);
+	IF call IS NULL THEN
+		RAISE EXCEPTION 'the function % of job "%" does not exist or is not a job function', fn, jname
+			USING ERRCODE = 'undefined_function',
+				  HINT = 'A job function takes (as_of date, dry_run boolean, run_id bigint), returns a set of (action text, object_id bigint, detail text) and is owned by the owner of ismap.job.';
+	END IF;
+	IF NOT dry THEN
+		PERFORM ismap.job_mark_stale(jname);
+		IF run IS NULL THEN
+			run := ismap.job_start(jname, d);
+		ELSE
+			UPDATE ismap.job_run r SET as_of = d
+			WHERE r.run_id OPERATOR(pg_catalog.=) run AND r.job OPERATOR(pg_catalog.=) jname
+			  AND r.status OPERATOR(pg_catalog.=) 'running' AND r.backend_pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid();
+			IF NOT FOUND THEN
+				RAISE EXCEPTION 'job run % is not a running run of job "%" started by this session', run, jname
+					USING ERRCODE = 'object_not_in_prerequisite_state',
+						  HINT = 'Pass the run_id that ismap.job_start returned in this session, or none.';
+			END IF;
+		END IF;
+	END IF;
+	-- one statement: the job's rows, read once, are returned and counted,
+	-- and the run is marked succeeded with the counts (a data-modifying
+	-- WITH runs to completion whatever the main query reads); the details
+	-- in the session's language (job_text: the catalogue's translation of
+	-- the sentence's template, docs/japanese.md)
+	RETURN QUERY EXECUTE pg_catalog.format(
+		'WITH r AS MATERIALIZED (
+			SELECT f.action::pg_catalog.text AS action, f.object_id::pg_catalog.int8 AS object_id,
+				   f.detail::pg_catalog.text AS detail FROM %s($1, $2, $3) f),
+		 c AS (
+			SELECT COALESCE(pg_catalog.jsonb_object_agg(COALESCE(x.action, ''''), x.n), ''{}'') AS counts
+			FROM (SELECT r.action, pg_catalog.count(*) AS n FROM r GROUP BY r.action) x),
+		 u AS (
+			UPDATE ismap.job_run j SET status = ''succeeded'', finished_at = pg_catalog.clock_timestamp(), actions = c.counts
+			FROM c WHERE j.run_id OPERATOR(pg_catalog.=) $3
+			RETURNING j.run_id)
+		 SELECT r.action, r.object_id, ismap_internal.job_text(r.detail) FROM r', call)
+		USING d, dry, run;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	IF run IS NULL THEN
+		RAISE DEBUG 'dry run: % actions', n;
+	ELSE
+		RAISE DEBUG 'run %: %', run,
+			(SELECT j.actions::pg_catalog.text FROM ismap.job_run j WHERE j.run_id OPERATOR(pg_catalog.=) run);
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8, pg_catalog.bool) IS 'run a batch job of ismap.job: check the arguments (an as_of more than the policy max_as_of_ahead after today needs allow_future), take its lock (55P03 when another run holds it), record the run in job_run (or adopt the running run_id the caller started with job_start), call its function and mark the run succeeded with the count of each action; the details come in the session''s language (lc_messages); a dry run changes and records nothing';
+REVOKE EXECUTE ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8, pg_catalog.bool) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION ismap_internal.agency_notices(d pg_catalog.date, dry pg_catalog.bool, run pg_catalog.int8)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH ev AS (
+		SELECT p.procurement_id, p.system_id, sys.org_id, r.registration_number, r.service_id, e.what, e.occasion, e.reason
+		FROM ismap.procurement p
+		JOIN ismap.information_system sys ON sys.system_id = p.system_id
+		JOIN ismap.registration r ON r.service_id = p.service_id
+		CROSS JOIN LATERAL (
+			SELECT r.status AS what, r.ended_on AS occasion,
+				   CASE WHEN r.cascade_path IS NULL OR r.end_reason IS NULL THEN r.end_reason
+					   ELSE pg_catalog.format('%s (chain %s)', r.end_reason,
+						   pg_catalog.array_to_string(r.cascade_path || r.service_id, ' -> ')) END AS reason
+			WHERE r.status IN ('expired', 'delisted')
+			  -- a renewal ends the registration it replaces: not an event for the agency
+			  AND NOT EXISTS (SELECT 1 FROM ismap.registration n
+							  WHERE n.service_id = r.service_id AND n.registration_id <> r.registration_id
+								AND n.registered_on = r.ended_on)
+			UNION ALL
+			SELECT 'suspended', pg_catalog.min(c.suspended_on), r.end_reason
+			FROM ismap.change_suspension c
+			WHERE r.status = 'suspended' AND c.registration_id = r.registration_id AND c.lifted_on IS NULL
+			HAVING pg_catalog.min(c.suspended_on) IS NOT NULL
+			UNION ALL
+			-- its platform is now registered at a lower level (a renewal)
+			SELECT 'is on a platform below its level', p.registered_on,
+				   pg_catalog.format('platform %s (service %s) is registered at level %s, below level %s', p.registration_number,
+					   p.service_id, p.level, r.level)
+			FROM ismap.service_dependency dep
+			JOIN ismap.registration p ON p.service_id = dep.base_service_id AND p.status IN ('active', 'suspended')
+			WHERE r.status IN ('active', 'suspended') AND dep.service_id = r.service_id
+			  AND dep.self_assessed_audit_id IS NULL AND p.level < r.level
+			UNION ALL
+			-- renewed at a level below the one the system needs
+			SELECT 'renewed below the level the system needs', r.registered_on,
+				   pg_catalog.format('registered at level %s, system %s needs level %s', r.level, p.system_id,
+					   ismap.required_level(p.system_id))
+			WHERE r.status IN ('active', 'suspended') AND r.level < ismap.required_level(p.system_id)
+			  AND EXISTS (SELECT 1 FROM ismap.registration o
+						  WHERE o.service_id = r.service_id AND o.registration_id <> r.registration_id
+							AND o.ended_on = r.registered_on)) e
+		WHERE e.occasion <= d AND p.from_date <= e.occasion
+		  AND (p.until_date IS NULL OR p.until_date >= e.occasion)
+	),
+	fresh AS (
+		SELECT ev.*, pg_catalog.format('agency %s, system %s, procurement %s: service %s (%s) %s on %s: %s',
+				   ev.org_id, ev.system_id, ev.procurement_id, ev.service_id, ev.registration_number, ev.what,
+				   ev.occasion, COALESCE(ev.reason, 'no reason recorded')) AS what_text
+		FROM ev
+		WHERE NOT EXISTS (SELECT 1 FROM ismap.notice n
+						  WHERE n.kind = 'agency_notice' AND n.object_id = ev.procurement_id AND n.occasion = ev.occasion)
+	),
+	ins AS (
+		INSERT INTO ismap.notice (kind, object_id, occasion, as_of, detail, run_id)
+		SELECT 'agency_notice', f.procurement_id, f.occasion, d, f.what_text, run FROM fresh f WHERE NOT dry
+		ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+		RETURNING notice.object_id, notice.detail
+	)
+	SELECT 'agency_notice', i.object_id, i.detail FROM ins i
+	UNION ALL
+	SELECT 'agency_notice', f.procurement_id, f.what_text FROM fresh f WHERE dry
+	ORDER BY 2, 3
+$$;
+COMMENT ON FUNCTION ismap_internal.agency_notices(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'used by the cascade and changes jobs: one agency_notice per procurement in use when its service''s registration expired, was delisted or suspended, or it was renewed below the level the system needs, or its platform came to be registered at a lower level (on or before d), once';
+REVOKE EXECUTE ON FUNCTION ismap_internal.agency_notices(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION ismap_internal.job_changes(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '64MB'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := job_changes.as_of;
+	dry pg_catalog.bool := job_changes.dry_run;
+	run pg_catalog.int8 := job_changes.run_id;
+	windows pg_catalog.int4[];
+	ahead pg_catalog.int4;
+	ev_window pg_catalog.interval := (ismap.policy_value('evidence_window') #>> '{}')::pg_catalog.interval;
+	conf pg_catalog.float8 := (ismap.policy_value('sampling_confidence') #>> '{}')::pg_catalog.float8;
+	tol pg_catalog.float8 := (ismap.policy_value('sampling_tolerable_rate') #>> '{}')::pg_catalog.float8;
+	hi pg_catalog.timestamptz;
+	n_parts pg_catalog.int8 := 0;
+	n_chained pg_catalog.int8;
+	n_covered pg_catalog.int8;
+	n_reinstated pg_catalog.int8;
+	n_suspended pg_catalog.int8;
+	n_notices pg_catalog.int8;
+	n_crossed pg_catalog.int8 := 0;
+	n_cleared pg_catalog.int8 := 0;
+	m pg_catalog.date;
+	part pg_catalog.text;
+	rec record;
+BEGIN
+	BEGIN
+		SELECT COALESCE(pg_catalog.array_agg(w::pg_catalog.int4 ORDER BY w::pg_catalog.int4), '{}')
+		INTO STRICT windows
+		FROM pg_catalog.jsonb_array_elements_text(ismap.policy_value('change_notice_days')) AS e(w);
+	EXCEPTION WHEN OTHERS THEN
+		windows := NULL;
+	END;
+	IF windows IS NULL OR pg_catalog.array_position(windows, NULL) IS NOT NULL
+	   OR EXISTS (SELECT 1 FROM pg_catalog.unnest(windows) w WHERE w < 0) THEN
+		RAISE EXCEPTION 'policy parameter "change_notice_days" must be an array of days, not %',
+			(SELECT p.value FROM ismap.policy p WHERE p.name = 'change_notice_days')
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'For example [60, 30, 7].';
+	END IF;
+	BEGIN
+		ahead := (ismap.policy_value('evidence_months_ahead') #>> '{}')::pg_catalog.int4;
+	EXCEPTION WHEN data_exception THEN
+		ahead := NULL;
+	END;
+	IF ahead IS NULL OR ahead < 0 OR ahead > 120 THEN
+		RAISE EXCEPTION 'policy parameter "evidence_months_ahead" must be a number of months from 0 to 120'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF ev_window IS NULL OR ev_window <= '0'::pg_catalog.interval THEN
+		RAISE EXCEPTION 'policy parameter "evidence_window" must be a positive interval' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+
+	-- 1. evidence partitions: the month of as_of and the months ahead
+	PERFORM ismap_internal.job_progress(pg_catalog.format('changes: evidence partitions to %s months ahead of %s', ahead, d));
+	IF NOT dry THEN
+		FOR part IN SELECT * FROM ismap.ensure_evidence_partitions(d, (d + pg_catalog.make_interval(months => ahead))::pg_catalog.date) LOOP
+			action := 'partition_created'; object_id := NULL; detail := part;
+			RETURN NEXT;
+			n_parts := n_parts + 1;
+		END LOOP;
+	ELSE
+		m := pg_catalog.date_trunc('month', d)::pg_catalog.date;
+		WHILE m <= (d + pg_catalog.make_interval(months => ahead))::pg_catalog.date LOOP
+			part := pg_catalog.format('evidence_%s', pg_catalog.to_char(m, 'YYYY_MM'));
+			IF pg_catalog.to_regclass(pg_catalog.format('ismap.%I', part)) IS NULL THEN
+				action := 'partition_created'; object_id := NULL; detail := 'ismap.' || part;
+				RETURN NEXT;
+				n_parts := n_parts + 1;
+			END IF;
+			m := (m + '1 month'::pg_catalog.interval)::pg_catalog.date;
+		END LOOP;
+	END IF;
+
+	-- 1b. the reported events committed so far (change reports, dependency
+	-- changes: queued without the chain lock) go into the event log; the
+	-- coverage events of step 2 follow them
+	IF NOT dry THEN
+		PERFORM 1 FROM ismap_internal.serial_lock l WHERE l.lock_name OPERATOR(pg_catalog.=) 'event chain' FOR UPDATE;
+		n_chained := ismap_internal.chain_pending_events();
+	ELSE
+		SELECT pg_catalog.count(*) INTO n_chained FROM ismap_internal.pending_event;
+	END IF;
+	IF n_chained > 0 THEN
+		action := 'events_chained'; object_id := NULL;
+		detail := pg_catalog.format('%s reported event(s) chained into the event log', n_chained);
+		RETURN NEXT;
+	END IF;
+
+	-- 2. material changes an audit now covers (the trigger writes the event)
+	RETURN QUERY
+	WITH cov AS (
+		SELECT s.change_id, s.service_id, s.kind, s.effective_on, s.covered_by, s.covered_on, r.registration_number
+		FROM ismap.change_status(d) s
+		JOIN ismap.service_change c ON c.change_id = s.change_id
+		JOIN ismap.registration r ON r.registration_id = s.covered_by
+		WHERE s.status = 'covered' AND c.covered_by IS NULL
+	),
+	upd AS (
+		UPDATE ismap.service_change c SET covered_by = cov.covered_by, covered_on = cov.covered_on, covered_run_id = run
+		FROM cov WHERE NOT dry AND c.change_id = cov.change_id AND c.covered_by IS NULL
+		RETURNING c.change_id
+	)
+	SELECT 'covered', cov.change_id,
+		   pg_catalog.format('change %s of service %s (%s, effective %s): covered by the audit of %s, registered on %s',
+			   cov.change_id, cov.service_id, cov.kind, cov.effective_on, cov.registration_number, cov.covered_on)
+	FROM cov WHERE dry OR cov.change_id IN (SELECT u.change_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_covered = ROW_COUNT;
+
+	-- 3. suspensions of covered changes are lifted; a registration none
+	-- holds any more is active again (a suspended registration that no
+	-- change of this job holds was suspended by someone else: left alone)
+	RETURN QUERY
+	WITH cov AS (
+		SELECT s.change_id FROM ismap.change_status(d) s WHERE s.status = 'covered'
+	),
+	lift AS (
+		UPDATE ismap.change_suspension cs SET lifted_on = d
+		WHERE NOT dry AND cs.lifted_on IS NULL AND cs.change_id IN (SELECT cov.change_id FROM cov)
+		RETURNING cs.registration_id
+	),
+	back AS (
+		SELECT r.registration_id, r.registration_number, r.service_id,
+			   (SELECT pg_catalog.string_agg(cs.change_id::pg_catalog.text, ', ' ORDER BY cs.change_id)
+				FROM ismap.change_suspension cs
+				WHERE cs.registration_id = r.registration_id AND cs.lifted_on IS NULL) AS changes
+		FROM ismap.registration r
+		WHERE r.status = 'suspended'
+		  AND EXISTS (SELECT 1 FROM ismap.change_suspension cs
+					  WHERE cs.registration_id = r.registration_id AND cs.lifted_on IS NULL
+						AND cs.change_id IN (SELECT cov.change_id FROM cov))
+		  AND NOT EXISTS (SELECT 1 FROM ismap.change_suspension cs
+						  WHERE cs.registration_id = r.registration_id AND cs.lifted_on IS NULL
+							AND cs.change_id NOT IN (SELECT cov.change_id FROM cov))
+	),
+	upd AS (
+		UPDATE ismap.registration r
+		SET status = 'active', end_reason = NULL, cascaded_from = NULL, cascade_path = NULL, run_id = run
+		FROM back
+		WHERE NOT dry AND r.registration_id = back.registration_id AND r.status = 'suspended'
+		  AND (SELECT pg_catalog.count(*) FROM lift) >= 0
+		RETURNING r.registration_id
+	)
+	SELECT 'reinstated', back.registration_id,
+		   pg_catalog.format('%s (service %s): active again, change %s covered by an audit',
+			   back.registration_number, back.service_id, back.changes)
+	FROM back WHERE dry OR back.registration_id IN (SELECT u.registration_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_reinstated = ROW_COUNT;
+
+	-- 4. material changes past their window without an audit: suspend the
+	-- service's live registration and what is built on it
+	PERFORM ismap_internal.job_progress(pg_catalog.format('changes: %s covered, %s reinstated; suspending for changes due before %s', n_covered, n_reinstated, d));
+	RETURN QUERY
+	WITH overdue AS (
+		SELECT s.change_id, s.service_id AS root_service, s.kind, s.effective_on, s.due_on,
+			   root.registration_number AS root_number
+		FROM ismap.change_status(d) s
+		JOIN ismap.registration root ON root.service_id = s.service_id
+			AND root.status = ANY (ARRAY['active', 'suspended'])
+		WHERE s.status = 'overdue'
+	),
+	hit AS (
+		SELECT o.*, i.registration_id, i.service_id, i.depth, i.via, r.registration_number, r.status,
+			   base.registration_id AS base_registration_id
+		FROM overdue o
+		CROSS JOIN LATERAL ismap.delisting_impact(o.root_service) i
+		JOIN ismap.registration r ON r.registration_id = i.registration_id
+		LEFT JOIN ismap.registration base
+		  ON i.depth > 0 AND base.service_id = i.via[pg_catalog.array_upper(i.via, 1)]
+		 AND base.status = ANY (ARRAY['active', 'suspended'])
+		WHERE NOT EXISTS (SELECT 1 FROM ismap.change_suspension cs
+						  WHERE cs.change_id = o.change_id AND cs.registration_id = i.registration_id)
+		  -- active, or suspended by this job (a change it holds for)
+		  AND (r.status = 'active'
+			   OR EXISTS (SELECT 1 FROM ismap.change_suspension cs
+						  WHERE cs.registration_id = i.registration_id AND cs.lifted_on IS NULL))
+	),
+	ins AS (
+		INSERT INTO ismap.change_suspension (change_id, registration_id, depth, via, suspended_on, run_id)
+		SELECT h.change_id, h.registration_id, h.depth, h.via, d, run FROM hit h WHERE NOT dry
+		RETURNING change_suspension.registration_id
+	),
+	pick AS (
+		SELECT DISTINCT ON (h.registration_id) h.*,
+			   CASE WHEN h.depth = 0
+					THEN pg_catalog.format('material change %s (%s, effective %s) not covered by an audit by %s',
+						h.change_id, h.kind, h.effective_on, h.due_on)
+					ELSE pg_catalog.format('platform suspended: %s (service %s) has material change %s (%s, effective %s) not covered by an audit by %s',
+						h.root_number, h.root_service, h.change_id, h.kind, h.effective_on, h.due_on) END AS reason
+		FROM hit h
+		WHERE h.status = 'active'
+		ORDER BY h.registration_id, h.depth, h.change_id
+	),
+	upd AS (
+		UPDATE ismap.registration r
+		SET status = 'suspended', end_reason = p.reason,
+			cascaded_from = CASE WHEN p.depth = 0 THEN NULL ELSE p.base_registration_id END,
+			cascade_path = CASE WHEN p.depth = 0 THEN NULL ELSE p.via END,
+			run_id = run
+		FROM pick p
+		WHERE NOT dry AND r.registration_id = p.registration_id AND r.status = 'active'
+		  AND (SELECT pg_catalog.count(*) FROM ins) >= 0
+		RETURNING r.registration_id
+	)
+	SELECT 'suspended', p.registration_id,
+		   CASE WHEN p.depth > 0
+				THEN pg_catalog.format('%s (service %s): %s ; chain %s', p.registration_number, p.service_id, p.reason,
+					pg_catalog.array_to_string(p.via || p.service_id, ' -> '))
+				ELSE pg_catalog.format('%s (service %s): %s', p.registration_number, p.service_id, p.reason) END
+	FROM pick p WHERE dry OR p.registration_id IN (SELECT u.registration_id FROM upd u)
+	ORDER BY 2;
+	GET DIAGNOSTICS n_suspended = ROW_COUNT;
+
+	-- 5. notices before a change's window ends: the latest window reached,
+	-- once; none once an audit covers the change
+	RETURN QUERY
+	WITH cand AS (
+		SELECT s.change_id, s.service_id, s.kind, s.effective_on, s.due_on, w.days,
+			   (s.due_on - w.days) AS occasion
+		FROM ismap.change_status(d) s
+		CROSS JOIN LATERAL (SELECT pg_catalog.min(x) AS days FROM pg_catalog.unnest(windows) x
+							WHERE x >= (s.due_on - d)) w
+		WHERE s.status = 'audit_required' AND s.due_on >= d
+	),
+	fresh AS (
+		SELECT c.*, pg_catalog.format('change %s of service %s (%s, effective %s) needs an audit by %s (%s days); %s-day notice',
+				   c.change_id, c.service_id, c.kind, c.effective_on, c.due_on, c.due_on - d, c.days) AS what
+		FROM cand c
+		WHERE c.days IS NOT NULL
+		  AND NOT EXISTS (SELECT 1 FROM ismap.notice n
+						  WHERE n.kind = 'change_audit_due' AND n.object_id = c.change_id AND n.occasion = c.occasion)
+	),
+	ins AS (
+		INSERT INTO ismap.notice (kind, object_id, occasion, window_days, as_of, detail, run_id)
+		SELECT 'change_audit_due', f.change_id, f.occasion, f.days, d, f.what, run FROM fresh f WHERE NOT dry
+		ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+		RETURNING notice.object_id, notice.detail
+	)
+	SELECT 'notice', i.object_id, i.detail FROM ins i
+	UNION ALL
+	SELECT 'notice', f.change_id, f.what FROM fresh f WHERE dry
+	ORDER BY 2;
+	GET DIAGNOSTICS n_notices = ROW_COUNT;
+
+	-- 6. control evidence of the policy window: a control that crosses the
+	-- limit opens a crossing and gets one notice; one back within closes it
+	PERFORM ismap_internal.job_progress(pg_catalog.format('changes: %s suspended, %s notices; control evidence of %s to %s', n_suspended, n_notices, ev_window, d));
+	hi := (d + 1)::pg_catalog.timestamptz;
+	FOR rec IN
+		WITH g AS (
+			SELECT e.service_id, e.control_id, pg_catalog.count(*) AS n,
+				   pg_catalog.count(*) FILTER (WHERE e.outcome = 'fail') AS dev
+			FROM ismap.evidence e
+			WHERE e.occurred_at >= hi - ev_window AND e.occurred_at < hi
+			GROUP BY e.service_id, e.control_id
+		),
+		h AS (
+			SELECT g.*, ismap.upper_deviation_limit(LEAST(g.n, 2147483647)::pg_catalog.int4,
+				LEAST(g.dev, 2147483647)::pg_catalog.int4, conf) AS ul
+			FROM g WHERE g.dev > 0
+		),
+		bad AS (SELECT h.* FROM h WHERE h.ul > tol),
+		opened AS (
+			SELECT b.* FROM bad b
+			WHERE NOT EXISTS (SELECT 1 FROM ismap.control_crossing c
+							  WHERE c.cleared_on IS NULL AND c.service_id = b.service_id
+								AND c.control_id OPERATOR(ismap.=) b.control_id)
+		),
+		closed AS (
+			SELECT c.crossing_id, c.service_id, c.control_id, c.crossed_on,
+				   COALESCE(g.n, 0) AS n, COALESCE(g.dev, 0) AS dev
+			FROM ismap.control_crossing c
+			LEFT JOIN g ON g.service_id = c.service_id AND g.control_id OPERATOR(ismap.=) c.control_id
+			WHERE c.cleared_on IS NULL
+			  AND NOT EXISTS (SELECT 1 FROM bad b
+							  WHERE b.service_id = c.service_id AND b.control_id OPERATOR(ismap.=) c.control_id)
+		),
+		insc AS (
+			INSERT INTO ismap.control_crossing (service_id, control_id, crossed_on, observations, deviations, upper_limit, run_id)
+			SELECT o.service_id, o.control_id, d, o.n, o.dev, o.ul, run FROM opened o WHERE NOT dry
+			RETURNING control_crossing.*
+		),
+		insn AS (
+			INSERT INTO ismap.notice (kind, object_id, occasion, as_of, detail, run_id)
+			SELECT 'control_limit_exceeded', i.crossing_id, d, d,
+				   pg_catalog.format('service %s control %s: %s deviations in %s observations from %s to %s; upper deviation limit %s above the tolerable rate %s',
+					   i.service_id, i.control_id, i.deviations, i.observations, (d - ev_window)::pg_catalog.date + 1, d,
+					   pg_catalog.round(i.upper_limit::pg_catalog.numeric, 4), tol), run
+			FROM insc i
+			RETURNING notice.object_id, notice.detail
+		),
+		updc AS (
+			UPDATE ismap.control_crossing c SET cleared_on = d
+			FROM closed x WHERE NOT dry AND c.crossing_id = x.crossing_id
+			RETURNING c.crossing_id
+		)
+		SELECT 'limit_exceeded' AS act, i.object_id AS id, i.detail AS what FROM insn i
+		UNION ALL
+		SELECT 'limit_exceeded', NULL,
+			   pg_catalog.format('service %s control %s: %s deviations in %s observations from %s to %s; upper deviation limit %s above the tolerable rate %s',
+				   o.service_id, o.control_id, o.dev, o.n, (d - ev_window)::pg_catalog.date + 1, d,
+				   pg_catalog.round(o.ul::pg_catalog.numeric, 4), tol)
+		FROM opened o WHERE dry
+		UNION ALL
+		SELECT 'limit_cleared', x.crossing_id,
+			   pg_catalog.format('service %s control %s: back within the limit (%s deviations in %s observations), over it since %s',
+				   x.service_id, x.control_id, x.dev, x.n, x.crossed_on)
+		FROM closed x WHERE dry OR x.crossing_id IN (SELECT u.crossing_id FROM updc u)
+		ORDER BY 1, 3
+	LOOP
+		action := rec.act;
+		object_id := rec.id;
+		detail := rec.what;
+		RETURN NEXT;
+		IF rec.act = 'limit_exceeded' THEN
+			n_crossed := n_crossed + 1;
+		ELSE
+			n_cleared := n_cleared + 1;
+		END IF;
+	END LOOP;
+
+	-- the agencies whose procured services were suspended: a notice per
+	-- procurement, once (ismap_internal.agency_notices)
+	RETURN QUERY SELECT * FROM ismap_internal.agency_notices(d, dry, run);
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the changes job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap_internal.job_changes(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION ismap_internal.job_chain(as_of pg_catalog.date, dry_run pg_catalog.bool, run_id pg_catalog.int8)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+#variable_conflict use_column
+DECLARE
+	d pg_catalog.date := job_chain.as_of;
+	dry pg_catalog.bool := job_chain.dry_run;
+	run pg_catalog.int8 := job_chain.run_id;
+	c record;
+	last_seal record;
+	n pg_catalog.int8 := 0;
+	fixed pg_catalog.int8;
+	stale pg_catalog.int8[];
+	saved_lock_timeout pg_catalog.text := pg_catalog.current_setting('lock_timeout');
+BEGIN
+	PERFORM ismap_internal.job_progress('chain: recomputing every hash of the event log');
+	SELECT * INTO STRICT c FROM ismap.event_chain_full_check();
+	IF NOT c.ok THEN
+		RAISE EXCEPTION 'the registry event chain is broken at event %', c.first_bad_event
+			USING ERRCODE = 'data_corrupted',
+				  DETAIL = 'The event''s content, link or order was altered, its predecessor was removed, or the log was cut or rewritten after the newest seal.',
+				  HINT = 'Compare the log with a backup and with the newest published head (ismap.event_chain_head); no seal is written while the chain is broken.';
+	END IF;
+	-- a new seal when there are new events, or when the sealed events were
+	-- moved without being changed (VACUUM FULL, a restore): the full check
+	-- has just shown them intact
+	SELECT s.event_id, s.fingerprint INTO last_seal FROM ismap.event_chain_seal s ORDER BY s.event_id DESC LIMIT 1;
+	IF c.head_event IS NOT NULL
+	   AND (c.head_event IS DISTINCT FROM last_seal.event_id OR c.fingerprint IS DISTINCT FROM last_seal.fingerprint) THEN
+		IF NOT dry THEN
+			INSERT INTO ismap.event_chain_seal AS s (event_id, hash, fingerprint, events_checked, run_id)
+			VALUES (c.head_event, c.head_hash, c.fingerprint, c.events_checked, run)
+			ON CONFLICT (event_id) DO UPDATE
+			SET fingerprint = excluded.fingerprint, events_checked = excluded.events_checked,
+				sealed_at = excluded.sealed_at, run_id = excluded.run_id;
+		END IF;
+		n := 1;
+		action := CASE WHEN c.head_event IS DISTINCT FROM last_seal.event_id THEN 'sealed' ELSE 'resealed' END;
+		object_id := c.head_event;
+		detail := pg_catalog.format('%s events checked; sealed at event %s, hash %s',
+			c.events_checked, c.head_event, pg_catalog.encode(c.head_hash, 'hex'));
+		RETURN NEXT;
+	END IF;
+	-- The published listing against the registrations and their registered
+	-- content: a data-only restore with the triggers off, or a logical
+	-- replica's first copy, leaves rows missing or stale; put right here,
+	-- and said (docs/registry.md, "The published list").  The comparison
+	-- takes no row locks; only the rows found differing are written, and a
+	-- transaction holding those rows locked defers the repair to the next
+	-- run instead of stalling the job.
+	PERFORM ismap_internal.job_progress('chain: comparing the published listing with its tables');
+	stale := ARRAY(SELECT ismap.registry_listing_stale());
+	fixed := pg_catalog.cardinality(stale);
+	IF fixed OPERATOR(pg_catalog.>) 0 THEN
+		action := 'listing_repaired';
+		IF NOT dry THEN
+			BEGIN
+				PERFORM pg_catalog.set_config('lock_timeout', '10s', true);
+				PERFORM ismap.refresh_registry_listing(stale);
+				PERFORM pg_catalog.set_config('lock_timeout', saved_lock_timeout, true);
+			EXCEPTION WHEN lock_not_available THEN
+				PERFORM pg_catalog.set_config('lock_timeout', saved_lock_timeout, true);
+				action := 'listing_repair_deferred';
+				fixed := 0;
+			END;
+		END IF;
+		object_id := NULL;
+		IF action OPERATOR(pg_catalog.=) 'listing_repair_deferred' THEN
+			detail := pg_catalog.format('%s rows of the published listing differed from their registrations and registered content; a transaction held open elsewhere kept them locked: the next run tries again', pg_catalog.cardinality(stale));
+		ELSE
+			detail := pg_catalog.format('%s rows of the published listing differed from their registrations and registered content', pg_catalog.cardinality(stale));
+		END IF;
+		RETURN NEXT;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.job_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'the work of the chain job, called by ismap.run_job (which holds the lock and records the run run_id, NULL for a dry run)';
+REVOKE EXECUTE ON FUNCTION ismap_internal.job_chain(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
 
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,

@@ -13,6 +13,11 @@
 #include <stdio.h>
 #include <string.h>
 
+/* the descriptions are marked for xgettext like the templates below */
+#ifndef ISMAP_N_
+#define ISMAP_N_(s) (s)
+#endif
+
 typedef struct vl_rule
 {
 	const char *name;
@@ -22,53 +27,53 @@ typedef struct vl_rule
 
 static const vl_rule rules[VL_NCODES] = {
 	[VL_AUDIT_BODY_NOT_SELECTED] = {"AUDIT_BODY_NOT_SELECTED", VL_ERROR,
-	"No active selection of the audit body covers the audit's report date."},
+	ISMAP_N_("No active selection of the audit body covers the audit's report date.")},
 	[VL_LEAD_AUDITOR_UNQUALIFIED] = {"LEAD_AUDITOR_UNQUALIFIED", VL_ERROR,
-	"The lead auditor fails the policy's qualification, experience or nationality rule at the report date."},
+	ISMAP_N_("The lead auditor fails the policy's qualification, experience or nationality rule at the report date.")},
 	[VL_AUDIT_PERIOD_TOO_LONG] = {"AUDIT_PERIOD_TOO_LONG", VL_ERROR,
-	"The audited period is longer than the policy's maximum."},
+	ISMAP_N_("The audited period is longer than the policy's maximum.")},
 	[VL_REGISTRATION_WOULD_BE_EXPIRED] = {"REGISTRATION_WOULD_BE_EXPIRED", VL_ERROR,
-	"The audited period's end plus the registration validity falls before the submission date."},
+	ISMAP_N_("The audited period's end plus the registration validity falls before the submission date.")},
 	[VL_SCOPE_MISMATCH] = {"SCOPE_MISMATCH", VL_ERROR,
-	"The audited scope differs from the service's scope."},
+	ISMAP_N_("The audited scope differs from the service's scope.")},
 	[VL_LEVEL_NOT_AUDITED] = {"LEVEL_NOT_AUDITED", VL_ERROR,
-	"The requested level is above the level the audit was performed for."},
+	ISMAP_N_("The requested level is above the level the audit was performed for.")},
 	[VL_INTERNAL_REVIEW_NOT_ALLOWED] = {"INTERNAL_REVIEW_NOT_ALLOWED", VL_ERROR,
-	"A review of an internal audit supports level 1 only."},
+	ISMAP_N_("A review of an internal audit supports level 1 only.")},
 	[VL_CONTROL_NOT_STATED] = {"CONTROL_NOT_STATED", VL_ERROR,
-	"A control of the requested level's baseline has no statement item."},
+	ISMAP_N_("A control of the requested level's baseline has no statement item.")},
 	[VL_EXCLUSION_WITHOUT_REASON] = {"EXCLUSION_WITHOUT_REASON", VL_ERROR,
-	"A control is left out of the statement without a reason."},
+	ISMAP_N_("A control is left out of the statement without a reason.")},
 	[VL_MANDATORY_EXCLUDED] = {"MANDATORY_EXCLUDED", VL_ERROR,
-	"A mandatory detailed control is left out of the statement."},
+	ISMAP_N_("A mandatory detailed control is left out of the statement.")},
 	[VL_OBJECTIVE_EXCLUDED] = {"OBJECTIVE_EXCLUDED", VL_QUERY,
-	"A control objective is left out of the statement (with a reason): the registrar confirms it."},
+	ISMAP_N_("A control objective is left out of the statement (with a reason): the registrar confirms it.")},
 	[VL_RESULT_MISSING] = {"RESULT_MISSING", VL_ERROR,
-	"A selected control has no audit result."},
+	ISMAP_N_("A selected control has no audit result.")},
 	[VL_OBJECTIVE_NOT_EFFECTIVE] = {"OBJECTIVE_NOT_EFFECTIVE", VL_ERROR,
-	"A selected control objective is not effective."},
+	ISMAP_N_("A selected control objective is not effective.")},
 	[VL_MANDATORY_NOT_EFFECTIVE] = {"MANDATORY_NOT_EFFECTIVE", VL_ERROR,
-	"A mandatory detailed control is not effective (a query when its objective is effective and a rationale is recorded)."},
+	ISMAP_N_("A mandatory detailed control is not effective (a query when its objective is effective and a rationale is recorded).")},
 	[VL_SAMPLE_TOO_SMALL] = {"SAMPLE_TOO_SMALL", VL_ERROR,
-	"A control test's sample is below the sample table's minimum for its frequency."},
+	ISMAP_N_("A control test's sample is below the sample table's minimum for its frequency.")},
 	[VL_SAMPLE_LIMIT_EXCEEDED] = {"SAMPLE_LIMIT_EXCEEDED", VL_WARNING,
-	"The deviations found make the upper deviation limit exceed the tolerable rate while the result says effective."},
+	ISMAP_N_("The deviations found make the upper deviation limit exceed the tolerable rate while the result says effective.")},
 	[VL_BASE_NOT_REGISTERED] = {"BASE_NOT_REGISTERED", VL_ERROR,
-	"A platform the service runs on has no active registration and was not assessed in this audit."},
+	ISMAP_N_("A platform the service runs on has no active registration and was not assessed in this audit.")},
 	[VL_BASE_LEVEL_TOO_LOW] = {"BASE_LEVEL_TOO_LOW", VL_ERROR,
-	"A platform the service runs on is registered below the requested level."},
+	ISMAP_N_("A platform the service runs on is registered below the requested level.")},
 	[VL_SAAS_WITHOUT_PLATFORM] = {"SAAS_WITHOUT_PLATFORM", VL_WARNING,
-	"A SaaS declares no platform it runs on."},
+	ISMAP_N_("A SaaS declares no platform it runs on.")},
 	[VL_REVIEW_FINDING_OPEN] = {"REVIEW_FINDING_OPEN", VL_ERROR,
-	"A finding of the technical review is not resolved."},
+	ISMAP_N_("A finding of the technical review is not resolved.")},
 	[VL_REMEDIATION_OVERDUE] = {"REMEDIATION_OVERDUE", VL_ERROR,
-	"A remediation plan of the service's registration is past its due date and not done."},
+	ISMAP_N_("A remediation plan of the service's registration is past its due date and not done.")},
 	[VL_DISCLOSURE_MISSING] = {"DISCLOSURE_MISSING", VL_ERROR,
-	"An item of the service's disclosure (regions, governing law, court, capital relationships, third-party tests) is missing."},
+	ISMAP_N_("An item of the service's disclosure (regions, governing law, court, capital relationships, third-party tests) is missing.")},
 	[VL_INHERITED_FROM_UNREGISTERED] = {"INHERITED_FROM_UNREGISTERED", VL_ERROR,
-	"A control is inherited from a platform that is not registered on the report date and was not assessed in this audit."},
+	ISMAP_N_("A control is inherited from a platform that is not registered on the report date and was not assessed in this audit.")},
 	[VL_INHERITED_NOT_STATED] = {"INHERITED_NOT_STATED", VL_ERROR,
-	"A control is inherited from a platform whose registered statement does not select it."},
+	ISMAP_N_("A control is inherited from a platform whose registered statement does not select it.")},
 };
 
 const char *

@@ -762,7 +762,10 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* ismap.validation_rules(): the codes, their usual severity and meaning */
+/*
+ * ismap.validation_rules(): the codes, their usual severity and meaning (in
+ * the session's language, like the findings)
+ */
 PG_FUNCTION_INFO_V1(ismap_validation_rules);
 Datum
 ismap_validation_rules(PG_FUNCTION_ARGS)
@@ -777,7 +780,7 @@ ismap_validation_rules(PG_FUNCTION_ARGS)
 
 		values[0] = CStringGetTextDatum(vl_code_name((vl_code) c));
 		values[1] = CStringGetTextDatum(vl_severity_name(vl_code_severity((vl_code) c)));
-		values[2] = CStringGetTextDatum(vl_code_description((vl_code) c));
+		values[2] = CStringGetTextDatum(ISMAP_T(vl_code_description((vl_code) c)));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

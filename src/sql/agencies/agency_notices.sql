@@ -23,8 +23,9 @@ AS $$
 		JOIN ismap.registration r ON r.service_id = p.service_id
 		CROSS JOIN LATERAL (
 			SELECT r.status AS what, r.ended_on AS occasion,
-				   r.end_reason || CASE WHEN r.cascade_path IS NULL THEN ''
-					   ELSE ' (chain ' || pg_catalog.array_to_string(r.cascade_path || r.service_id, ' -> ') || ')' END AS reason
+				   CASE WHEN r.cascade_path IS NULL OR r.end_reason IS NULL THEN r.end_reason
+					   ELSE pg_catalog.format('%s (chain %s)', r.end_reason,
+						   pg_catalog.array_to_string(r.cascade_path || r.service_id, ' -> ')) END AS reason
 			WHERE r.status IN ('expired', 'delisted')
 			  -- a renewal ends the registration it replaces: not an event for the agency
 			  AND NOT EXISTS (SELECT 1 FROM ismap.registration n

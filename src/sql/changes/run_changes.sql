@@ -224,8 +224,10 @@ BEGIN
 		RETURNING r.registration_id
 	)
 	SELECT 'suspended', p.registration_id,
-		   pg_catalog.format('%s (service %s): %s%s', p.registration_number, p.service_id, p.reason,
-			   CASE WHEN p.depth > 0 THEN ' ; chain ' || pg_catalog.array_to_string(p.via || p.service_id, ' -> ') ELSE '' END)
+		   CASE WHEN p.depth > 0
+				THEN pg_catalog.format('%s (service %s): %s ; chain %s', p.registration_number, p.service_id, p.reason,
+					pg_catalog.array_to_string(p.via || p.service_id, ' -> '))
+				ELSE pg_catalog.format('%s (service %s): %s', p.registration_number, p.service_id, p.reason) END
 	FROM pick p WHERE dry OR p.registration_id IN (SELECT u.registration_id FROM upd u)
 	ORDER BY 2;
 	GET DIAGNOSTICS n_suspended = ROW_COUNT;

@@ -71,9 +71,10 @@ BEGIN
 			END;
 		END IF;
 		object_id := NULL;
-		detail := pg_catalog.format('%s rows of the published listing differed from their registrations and registered content', pg_catalog.cardinality(stale));
 		IF action OPERATOR(pg_catalog.=) 'listing_repair_deferred' THEN
-			detail := detail OPERATOR(pg_catalog.||) '; a transaction held open elsewhere kept them locked: the next run tries again';
+			detail := pg_catalog.format('%s rows of the published listing differed from their registrations and registered content; a transaction held open elsewhere kept them locked: the next run tries again', pg_catalog.cardinality(stale));
+		ELSE
+			detail := pg_catalog.format('%s rows of the published listing differed from their registrations and registered content', pg_catalog.cardinality(stale));
 		END IF;
 		RETURN NEXT;
 	END IF;

@@ -158,10 +158,11 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	RAISE DEBUG '%', p_message;
+	-- in the session's language, like the jobs' details (docs/japanese.md)
+	RAISE DEBUG '%', ismap_internal.job_text(p_message);
 END
 $$;
-COMMENT ON FUNCTION ismap_internal.job_progress(pg_catalog.text) IS 'used by the batch functions: a progress message at DEBUG1 (sent to clients whose client_min_messages asks for it, as ismap-jobs -v does)';
+COMMENT ON FUNCTION ismap_internal.job_progress(pg_catalog.text) IS 'used by the batch functions: a progress message at DEBUG1 (sent to clients whose client_min_messages asks for it, as ismap-jobs -v does), in the session''s language (job_text)';
 
 -- The one prologue and epilogue of every job (docs/jobs.md, "Jobs as
 -- rows"): check the arguments, look the job up in ismap.job, take its
@@ -258,7 +259,9 @@ BEGIN
 	END IF;
 	-- one statement: the job's rows, read once, are returned and counted,
 	-- and the run is marked succeeded with the counts (a data-modifying
-	-- WITH runs to completion whatever the main query reads)
+	-- WITH runs to completion whatever the main query reads); the details
+	-- in the session's language (job_text: the catalogue's translation of
+	-- the sentence's template, docs/japanese.md)
 	RETURN QUERY EXECUTE pg_catalog.format(
 		'WITH r AS MATERIALIZED (
 			SELECT f.action::pg_catalog.text AS action, f.object_id::pg_catalog.int8 AS object_id,
@@ -270,15 +273,18 @@ BEGIN
 			UPDATE ismap.job_run j SET status = ''succeeded'', finished_at = pg_catalog.clock_timestamp(), actions = c.counts
 			FROM c WHERE j.run_id OPERATOR(pg_catalog.=) $3
 			RETURNING j.run_id)
-		 SELECT r.action, r.object_id, r.detail FROM r', call)
+		 SELECT r.action, r.object_id, ismap_internal.job_text(r.detail) FROM r', call)
 		USING d, dry, run;
 	GET DIAGNOSTICS n = ROW_COUNT;
-	RAISE DEBUG 'run %: %', COALESCE(run::pg_catalog.text, '(dry run)'),
-		COALESCE((SELECT j.actions::pg_catalog.text FROM ismap.job_run j WHERE j.run_id OPERATOR(pg_catalog.=) run),
-				 n OPERATOR(pg_catalog.||) ' actions');
+	IF run IS NULL THEN
+		RAISE DEBUG 'dry run: % actions', n;
+	ELSE
+		RAISE DEBUG 'run %: %', run,
+			(SELECT j.actions::pg_catalog.text FROM ismap.job_run j WHERE j.run_id OPERATOR(pg_catalog.=) run);
+	END IF;
 END
 $$;
-COMMENT ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8, pg_catalog.bool) IS 'run a batch job of ismap.job: check the arguments (an as_of more than the policy max_as_of_ahead after today needs allow_future), take its lock (55P03 when another run holds it), record the run in job_run (or adopt the running run_id the caller started with job_start), call its function and mark the run succeeded with the count of each action; a dry run changes and records nothing';
+COMMENT ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8, pg_catalog.bool) IS 'run a batch job of ismap.job: check the arguments (an as_of more than the policy max_as_of_ahead after today needs allow_future), take its lock (55P03 when another run holds it), record the run in job_run (or adopt the running run_id the caller started with job_start), call its function and mark the run succeeded with the count of each action; the details come in the session''s language (lc_messages); a dry run changes and records nothing';
 
 REVOKE EXECUTE ON FUNCTION ismap.job_start(pg_catalog.text, pg_catalog.date) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION ismap.job_finish(pg_catalog.int8, pg_catalog.text, pg_catalog.text) FROM PUBLIC;

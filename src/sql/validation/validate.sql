@@ -12,8 +12,8 @@ COMMENT ON FUNCTION ismap.validate_application(pg_catalog.int8) IS 'every findin
 CREATE FUNCTION ismap.validation_rules()
 RETURNS TABLE (code pg_catalog.text, severity pg_catalog.text, description pg_catalog.text)
 AS 'MODULE_PATHNAME', 'ismap_validation_rules'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION ismap.validation_rules() IS 'the codes validate_application can report, with their usual severity and meaning';
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ismap.validation_rules() IS 'the codes validate_application can report, with their usual severity and meaning (the description in the session''s language, lc_messages)';
 
 -- SARIF 2.1.0: error -> "error", query -> "warning" (blocks approval until
 -- acknowledged), warning -> "note"; the scheme's own severity is kept in
