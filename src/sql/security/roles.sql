@@ -203,14 +203,16 @@ BEGIN
 	-- the event chain's checks have the owner's rights (they read every
 	-- event, also those row-level security hides from the caller) and tell
 	-- only whether the chain holds, which event breaks it, and the head's
-	-- hash: every role runs them; so it does the medians of the
-	-- applications' stages, which leave out groups of fewer than 5
-	-- applications or 3 providers
+	-- hash: every role runs them; so it does the reader-safe aggregates
+	-- (the medians of the applications' stages, the ineffective and
+	-- excluded controls, the agencies' reliance), which leave out groups of
+	-- fewer than 5 (docs/security.md, "Reader-safe aggregates")
 	FOR f IN
 		SELECT p.oid::pg_catalog.regprocedure FROM pg_catalog.pg_proc p
 		WHERE p.pronamespace = 'ismap'::pg_catalog.regnamespace
 		  AND p.proname = ANY (ARRAY['verify_event_chain', 'event_chain_full_check', 'event_chain_head',
-									 'application_stage_medians'])
+									 'application_stage_medians', 'ineffective_control_counts',
+									 'control_exclusion_counts', 'agency_reliance'])
 	LOOP
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO ismap_reader, ismap_registrar, ismap_auditor, ismap_csp, ismap_jobs, ismap_reviewer, ismap_agency', f);
 	END LOOP;

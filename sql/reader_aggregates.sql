@@ -1,0 +1,268 @@
+-- the reader-safe aggregates (docs/security.md, "Reader-safe aggregates"):
+-- what an analyst with the reader role learns of audit results, statements
+-- and procurements, and what a competitor cannot learn through them: a
+-- small group, a group narrowed to one service, a group where every member
+-- shares the secret, the moment a service is registered
+\i test/regress/setup.psql
+SET client_min_messages = warning;
+\set ECHO none
+\i test/generator/generator.sql
+\set ECHO all
+DO $$
+DECLARE r text;
+BEGIN
+	FOREACH r IN ARRAY ARRAY['agg_reader', 'agg_competitor'] LOOP
+		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+			EXECUTE format('DROP OWNED BY %I', r);
+			EXECUTE format('DROP ROLE %I', r);
+		END IF;
+		EXECUTE format('CREATE ROLE %I LOGIN', r);
+	END LOOP;
+END
+$$;
+GRANT ismap_reader TO agg_reader;
+GRANT ismap_csp TO agg_competitor;
+RESET client_min_messages;
+SET search_path = ismap, public;
+\set VERBOSITY terse
+\set SHOW_CONTEXT never
+
+-- a registry whose every year has ended (registrations up to 2024)
+SELECT services_made FROM ismap_gen.generate(services => 120, years => 4, until => '2024-10-01', seed => 0.42);
+-- the competitor is a provider of the registry
+SELECT csp_id FROM principal('agg_competitor', NULL, (SELECT min(csp_id) FROM csp));
+
+-- the functions: the owner's rights, a fixed search_path, no argument (a
+-- parameter would let a caller narrow a group), every role may run them
+SELECT p.proname, p.prosecdef, p.pronargs, p.proconfig,
+       has_function_privilege('ismap_reader', p.oid, 'EXECUTE') AS reader,
+       has_function_privilege('public', p.oid, 'EXECUTE') AS public
+FROM pg_proc p WHERE p.pronamespace = 'ismap'::regnamespace
+  AND p.proname IN ('ineffective_control_counts', 'control_exclusion_counts', 'agency_reliance', 'application_stage_medians')
+ORDER BY p.proname;
+-- and none returns a provider, a service id or a reason
+SELECT p.proname, array_to_string(p.proargnames, ',') AS columns
+FROM pg_proc p WHERE p.pronamespace = 'ismap'::regnamespace
+  AND p.proname IN ('ineffective_control_counts', 'control_exclusion_counts', 'agency_reliance')
+ORDER BY p.proname;
+
+-- the reader reads none of what they count
+SET ROLE agg_reader;
+SELECT count(*) FROM audit_result;
+SELECT count(*) FROM statement_item;
+SELECT count(*) FROM procurement;
+RESET ROLE;
+
+-------------------------------------------------------------------------------
+-- ineffective controls.  A clean slate: every result of the year's most
+-- registered year on one level-1 control effective; then the test marks
+-- it ineffective in chosen registrations (the freeze guard held off: the
+-- results of decided audits are frozen for everyone else)
+-------------------------------------------------------------------------------
+BEGIN;
+SELECT date_part('year', registered_on)::int AS y FROM registration
+GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1 \gset
+SELECT bc.control_id AS x FROM baseline_control bc JOIN control c USING (framework_id, control_id)
+WHERE bc.baseline_id = 'ismap-level1' AND c.class = 'detailed' ORDER BY bc.control_id LIMIT 1 \gset
+ALTER TABLE audit_result DISABLE TRIGGER USER;
+ALTER TABLE statement_item DISABLE TRIGGER USER;
+-- the year's registrations that stated the control, one per service, the
+-- providers in turn (so the first n come from as many providers as can)
+CREATE TEMP TABLE cand AS
+SELECT r.registration_id, r.audit_id, r.service_id, s.csp_id,
+       row_number() OVER (ORDER BY k, r.registration_id) AS n
+FROM (SELECT DISTINCT ON (r.service_id) r.* FROM registration r
+      WHERE date_part('year', r.registered_on) = :y ORDER BY r.service_id, r.registration_id) r
+JOIN service s USING (service_id)
+JOIN statement_item si ON si.audit_id = r.audit_id AND si.control_id OPERATOR(ismap.=) :'x'::ctrlid AND si.selected
+JOIN audit_result ar ON ar.audit_id = r.audit_id AND ar.control_id OPERATOR(ismap.=) :'x'::ctrlid,
+LATERAL (SELECT count(*) AS k FROM registration r2 JOIN service s2 USING (service_id)
+         WHERE s2.csp_id = s.csp_id AND date_part('year', r2.registered_on) = :y
+           AND r2.registration_id < r.registration_id) kk;
+SELECT count(*) >= 20 AS enough_candidates, count(DISTINCT csp_id) >= 10 AS enough_providers FROM cand;
+UPDATE audit_result ar SET result = 'effective' FROM registration r
+WHERE ar.audit_id = r.audit_id AND date_part('year', r.registered_on) = :y AND ar.control_id OPERATOR(ismap.=) :'x'::ctrlid;
+CREATE TEMP VIEW shown WITH (security_invoker = true) AS
+SELECT services, providers FROM ineffective_control_counts()
+WHERE year = :y AND control_id OPERATOR(ismap.=) :'x'::ctrlid;
+GRANT SELECT ON shown TO agg_reader, agg_competitor;
+
+-- 4 services of 4 providers: too small a group; the 5th shows it
+UPDATE audit_result ar SET result = 'ineffective' FROM cand
+WHERE ar.audit_id = cand.audit_id AND ar.control_id OPERATOR(ismap.=) :'x'::ctrlid AND cand.n <= 4;
+SELECT count(DISTINCT csp_id) AS providers FROM cand WHERE n <= 4;
+SET ROLE agg_competitor;
+SELECT * FROM shown;
+RESET ROLE;
+UPDATE audit_result ar SET result = 'ineffective' FROM cand
+WHERE ar.audit_id = cand.audit_id AND ar.control_id OPERATOR(ismap.=) :'x'::ctrlid AND cand.n = 5;
+SET ROLE agg_competitor;
+SELECT * FROM shown;
+RESET ROLE;
+SET ROLE agg_reader;
+SELECT * FROM shown;
+-- filters only narrow the answer, never the group: no row speaks of
+-- fewer than 5 services, whatever the caller asks
+SELECT count(*) AS rows_below_5 FROM ineffective_control_counts() WHERE services < 5 OR providers < 3;
+RESET ROLE;
+
+-- 5 services but of 2 providers: one provider would be most of it
+UPDATE audit_result ar SET result = 'effective' FROM cand
+WHERE ar.audit_id = cand.audit_id AND ar.control_id OPERATOR(ismap.=) :'x'::ctrlid;
+CREATE TEMP TABLE two AS
+SELECT audit_id FROM (
+	SELECT c.*, row_number() OVER (PARTITION BY csp_id ORDER BY n) AS m,
+	       dense_rank() OVER (ORDER BY cnt DESC, csp_id) AS p
+	FROM (SELECT cand.*, count(*) OVER (PARTITION BY csp_id) AS cnt FROM cand) c) c
+WHERE p <= 2 AND m <= 3 ORDER BY p, m LIMIT 5;
+UPDATE audit_result ar SET result = 'ineffective' FROM two
+WHERE ar.audit_id = two.audit_id AND ar.control_id OPERATOR(ismap.=) :'x'::ctrlid;
+SELECT count(*) AS services, count(DISTINCT s.csp_id) AS providers
+FROM two JOIN registration r USING (audit_id) JOIN service s USING (service_id);
+SET ROLE agg_competitor;
+SELECT * FROM shown;
+RESET ROLE;
+
+-- all but 4 of the year's registrations due to state the control found it
+-- ineffective: the count would say "all of them" of the rest; left out.
+-- One more effective result (or an exclusion less) is the line
+UPDATE audit_result ar SET result = 'effective' FROM two
+WHERE ar.audit_id = two.audit_id AND ar.control_id OPERATOR(ismap.=) :'x'::ctrlid;
+UPDATE audit_result ar SET result = 'ineffective' FROM registration r
+WHERE ar.audit_id = r.audit_id AND date_part('year', r.registered_on) = :y AND ar.control_id OPERATOR(ismap.=) :'x'::ctrlid
+  AND r.registration_id NOT IN (SELECT registration_id FROM cand ORDER BY n DESC LIMIT 4);
+SET ROLE agg_competitor;
+SELECT count(*) AS shown_when_4_remain FROM shown;
+RESET ROLE;
+UPDATE audit_result ar SET result = 'effective' FROM cand
+WHERE ar.audit_id = cand.audit_id AND ar.control_id OPERATOR(ismap.=) :'x'::ctrlid
+  AND cand.registration_id = (SELECT registration_id FROM cand ORDER BY n DESC OFFSET 4 LIMIT 1);
+SET ROLE agg_competitor;
+SELECT count(*) AS shown_when_5_remain FROM shown;
+RESET ROLE;
+-- an exclusion takes a registration out of those due to state it: back to 4
+UPDATE statement_item si SET selected = false, exclusion_reason = 'not offered'
+FROM cand WHERE si.audit_id = cand.audit_id AND si.control_id OPERATOR(ismap.=) :'x'::ctrlid
+  AND cand.registration_id = (SELECT registration_id FROM cand ORDER BY n DESC LIMIT 1);
+SET ROLE agg_competitor;
+SELECT count(*) AS shown_after_an_exclusion FROM shown;
+RESET ROLE;
+
+-- the moment of a registration: a year still running is never shown, so the
+-- day a service is registered changes nothing a reader can see.  Of six
+-- services found ineffective, five are moved into this year (the dates
+-- moved, the registry's triggers held off): they make no row of this year,
+-- and the one left in its year is too few to show
+UPDATE audit_result ar SET result = 'effective' FROM registration r
+WHERE ar.audit_id = r.audit_id AND date_part('year', r.registered_on) = :y AND ar.control_id OPERATOR(ismap.=) :'x'::ctrlid;
+UPDATE audit_result ar SET result = 'ineffective' FROM cand
+WHERE ar.audit_id = cand.audit_id AND ar.control_id OPERATOR(ismap.=) :'x'::ctrlid AND cand.n <= 6;
+SET ROLE agg_competitor;
+SELECT * FROM shown;
+RESET ROLE;
+ALTER TABLE registration DISABLE TRIGGER USER;
+UPDATE registration r SET registered_on = date_trunc('year', current_date)::date,
+       valid_until = date_trunc('year', current_date)::date + 400
+FROM cand WHERE r.registration_id = cand.registration_id AND cand.n <= 5;
+SET ROLE agg_competitor;
+SELECT count(*) AS rows_of_this_year FROM ineffective_control_counts()
+WHERE year >= date_part('year', current_date);
+SELECT * FROM shown;
+RESET ROLE;
+ROLLBACK;
+
+-------------------------------------------------------------------------------
+-- exclusions: the services registered now that leave a control out; no
+-- reason shown
+-------------------------------------------------------------------------------
+BEGIN;
+ALTER TABLE statement_item DISABLE TRIGGER USER;
+SELECT bc.control_id AS x FROM baseline_control bc JOIN control c USING (framework_id, control_id)
+WHERE bc.baseline_id = 'ismap-level1' AND c.class = 'detailed' ORDER BY bc.control_id DESC LIMIT 1 \gset
+UPDATE statement_item si SET selected = true, exclusion_reason = NULL FROM registration r
+WHERE si.audit_id = r.audit_id AND r.status = 'active' AND si.control_id OPERATOR(ismap.=) :'x'::ctrlid;
+CREATE TEMP TABLE act AS
+SELECT audit_id, csp_id, row_number() OVER (ORDER BY k, registration_id) AS n
+FROM (SELECT r.audit_id, r.registration_id, s.csp_id,
+             rank() OVER (PARTITION BY s.csp_id ORDER BY r.registration_id) AS k
+      FROM registration r JOIN service s USING (service_id)
+      JOIN statement_item si ON si.audit_id = r.audit_id AND si.control_id OPERATOR(ismap.=) :'x'::ctrlid
+      WHERE r.status = 'active') a;
+CREATE TEMP VIEW excl WITH (security_invoker = true) AS
+SELECT * FROM control_exclusion_counts() WHERE control_id OPERATOR(ismap.=) :'x'::ctrlid;
+GRANT SELECT ON excl TO agg_reader, agg_competitor;
+UPDATE statement_item si SET selected = false, exclusion_reason = 'Acme Corp. has no data centre (secret)'
+FROM act WHERE si.audit_id = act.audit_id AND si.control_id OPERATOR(ismap.=) :'x'::ctrlid AND act.n <= 4;
+SELECT count(DISTINCT csp_id) AS providers FROM act WHERE n <= 4;
+SET ROLE agg_competitor;
+SELECT services, providers FROM excl;
+RESET ROLE;
+UPDATE statement_item si SET selected = false, exclusion_reason = 'Acme Corp. has no data centre (secret)'
+FROM act WHERE si.audit_id = act.audit_id AND si.control_id OPERATOR(ismap.=) :'x'::ctrlid AND act.n = 5;
+SET ROLE agg_reader;
+SELECT services, providers FROM excl;
+SELECT count(*) AS reasons_shown FROM control_exclusion_counts() c WHERE c::text LIKE '%secret%';
+SELECT count(*) AS rows_below_5 FROM control_exclusion_counts() WHERE services < 5 OR providers < 3;
+RESET ROLE;
+ROLLBACK;
+
+-------------------------------------------------------------------------------
+-- the agencies' reliance: systems that procure a service or one built on
+-- it.  Three agencies of the generator's (two) and one more, a platform
+-- with a service on it; the procurements laid by hand (the eligibility
+-- check held off)
+-------------------------------------------------------------------------------
+BEGIN;
+ALTER TABLE procurement DISABLE TRIGGER USER;
+DELETE FROM procurement;
+INSERT INTO organization (name) VALUES ('Third Agency');
+INSERT INTO information_system (org_id, name, business_function, availability)
+SELECT (SELECT max(org_id) FROM organization), 'system ' || i, 'records', 1 FROM generate_series(1, 2) i;
+SELECT count(DISTINCT org_id) AS agencies, count(*) AS systems FROM information_system;
+SELECT d.service_id AS svc, d.base_service_id AS platform FROM service_dependency d
+JOIN registration r ON r.service_id = d.service_id AND r.status = 'active'
+JOIN registration b ON b.service_id = d.base_service_id AND b.status = 'active'
+WHERE d.self_assessed_audit_id IS NULL ORDER BY d.service_id, d.base_service_id LIMIT 1 \gset
+CREATE TEMP TABLE sys AS
+SELECT system_id, org_id, row_number() OVER (ORDER BY k, system_id) AS n
+FROM (SELECT system_id, org_id, rank() OVER (PARTITION BY org_id ORDER BY system_id) AS k FROM information_system) s;
+CREATE TEMP VIEW rel WITH (security_invoker = true) AS
+SELECT r.service_id = :platform AS is_platform, x.systems, x.agencies
+FROM agency_reliance() x
+JOIN registration r ON r.registration_number = x.registration_number AND r.status = 'active'
+WHERE r.service_id IN (:svc, :platform);
+GRANT SELECT ON rel TO agg_reader, agg_competitor;
+-- 4 systems of 3 agencies procure the service built on the platform
+INSERT INTO procurement (system_id, service_id, from_date) SELECT system_id, :svc, DATE '2024-01-01' FROM sys WHERE n <= 4;
+SELECT count(DISTINCT org_id) AS agencies FROM sys WHERE n <= 4;
+SET ROLE agg_reader;
+SELECT * FROM rel;
+RESET ROLE;
+-- a 5th: both the service and its platform show 5 systems of 3 agencies
+INSERT INTO procurement (system_id, service_id, from_date) SELECT system_id, :svc, DATE '2024-01-01' FROM sys WHERE n = 5;
+SET ROLE agg_competitor;
+SELECT * FROM rel ORDER BY is_platform;
+RESET ROLE;
+-- a procurement ended or not yet begun does not count
+UPDATE procurement SET until_date = DATE '2024-06-30' WHERE system_id = (SELECT system_id FROM sys WHERE n = 5);
+SET ROLE agg_reader;
+SELECT * FROM rel;
+RESET ROLE;
+UPDATE procurement SET until_date = NULL, from_date = current_date + 1 WHERE system_id = (SELECT system_id FROM sys WHERE n = 5);
+SET ROLE agg_reader;
+SELECT * FROM rel;
+RESET ROLE;
+-- 5 systems of 2 agencies: left out
+UPDATE procurement SET from_date = DATE '2024-01-01' WHERE system_id = (SELECT system_id FROM sys WHERE n = 5);
+UPDATE procurement SET system_id = (SELECT min(system_id) FROM sys WHERE org_id <> (SELECT max(org_id) FROM organization) AND n > 5)
+WHERE system_id IN (SELECT system_id FROM sys WHERE org_id = (SELECT max(org_id) FROM organization));
+SELECT count(DISTINCT p.system_id) AS systems, count(DISTINCT s.org_id) AS agencies
+FROM procurement p JOIN information_system s USING (system_id);
+SET ROLE agg_reader;
+SELECT * FROM rel;
+RESET ROLE;
+ROLLBACK;
+DROP OWNED BY agg_reader;
+DROP OWNED BY agg_competitor;
+DROP ROLE agg_reader;
+DROP ROLE agg_competitor;

@@ -1,0 +1,126 @@
+-- ==== Reader-safe aggregates ====
+-------------------------------------------------------------------------------
+-- Aggregates over what is not public, for the questions of the analyst
+-- cookbook that the reader role could not otherwise answer (docs/security.md,
+-- "Reader-safe aggregates").  Each has the owner's rights (the reader sees no
+-- audit result, statement or procurement), takes no argument (a filter is a
+-- way to narrow a group to one service), counts only registered services,
+-- and shows a group only when it is large enough to hide its members: the
+-- k-anonymity threshold is 5 (at least 5 services, or 5 systems, from at
+-- least 3 providers, or 3 agencies); a smaller group is left out, not
+-- rounded.  The same rule as application_stage_medians.
+-------------------------------------------------------------------------------
+
+-- The controls audits found ineffective, per year of registration.  Only
+-- the audits a registration rests on, and only calendar years that have
+-- ended: a year still running would change the day a service is
+-- registered, and the difference would be that service's results.  Besides
+-- the threshold, a group is shown only when at least 5 of the year's
+-- registrations that had to state the control (their level's baselines
+-- hold it and they did not exclude it) were not found ineffective: else
+-- "every one of them" would be read from the count.
+CREATE FUNCTION ismap.ineffective_control_counts()
+RETURNS TABLE (year pg_catalog.int4, framework_id pg_catalog.text, control_id ismap.ctrlid, title pg_catalog.text,
+			   services pg_catalog.int8, providers pg_catalog.int8)
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH reg AS MATERIALIZED (
+		SELECT r.registration_id, r.service_id, r.audit_id, r.level, a.framework_id,
+			   pg_catalog.date_part('year', r.registered_on)::pg_catalog.int4 AS year
+		FROM ismap.registration r
+		JOIN ismap.audit a ON a.audit_id OPERATOR(pg_catalog.=) r.audit_id
+		WHERE r.registered_on OPERATOR(pg_catalog.<) pg_catalog.date_trunc('year', CURRENT_DATE)::pg_catalog.date
+	), found AS (
+		SELECT reg.year, reg.framework_id, ar.control_id, pg_catalog.count(DISTINCT reg.service_id) AS services,
+			   pg_catalog.count(DISTINCT s.csp_id) AS providers, pg_catalog.count(DISTINCT reg.registration_id) AS registrations
+		FROM reg
+		JOIN ismap.audit_result ar ON ar.audit_id OPERATOR(pg_catalog.=) reg.audit_id
+			AND ar.result OPERATOR(pg_catalog.=) 'ineffective'
+		JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) reg.service_id
+		GROUP BY 1, 2, 3
+		HAVING pg_catalog.count(DISTINCT reg.service_id) OPERATOR(pg_catalog.>=) 5
+		   AND pg_catalog.count(DISTINCT s.csp_id) OPERATOR(pg_catalog.>=) 3
+	), per_level AS (
+		SELECT reg.year, reg.framework_id, reg.level, pg_catalog.count(*) AS registrations
+		FROM reg GROUP BY 1, 2, 3
+	)
+	SELECT f.year, f.framework_id, f.control_id, c.title, f.services, f.providers
+	FROM found f
+	JOIN ismap.control c ON c.framework_id OPERATOR(pg_catalog.=) f.framework_id AND c.control_id OPERATOR(ismap.=) f.control_id
+	-- the registrations of the year that had to state the control
+	CROSS JOIN LATERAL (
+		SELECT COALESCE(pg_catalog.sum(l.registrations), 0) AS registrations FROM per_level l
+		WHERE l.year OPERATOR(pg_catalog.=) f.year AND l.framework_id OPERATOR(pg_catalog.=) f.framework_id
+		  AND l.level OPERATOR(pg_catalog.>=) (
+			SELECT pg_catalog.min(b.level) FROM ismap.baseline b
+			JOIN ismap.baseline_control bc ON bc.baseline_id OPERATOR(pg_catalog.=) b.baseline_id
+			WHERE b.framework_id OPERATOR(pg_catalog.=) f.framework_id AND bc.control_id OPERATOR(ismap.=) f.control_id)) due
+	CROSS JOIN LATERAL (
+		SELECT pg_catalog.count(*) AS registrations FROM ismap.statement_item si
+		JOIN reg ON reg.audit_id OPERATOR(pg_catalog.=) si.audit_id AND reg.year OPERATOR(pg_catalog.=) f.year
+		WHERE NOT si.selected AND si.control_id OPERATOR(ismap.=) f.control_id
+		  AND si.framework_id OPERATOR(pg_catalog.=) f.framework_id) excluded
+	WHERE due.registrations OPERATOR(pg_catalog.-) excluded.registrations OPERATOR(pg_catalog.-) f.registrations OPERATOR(pg_catalog.>=) 5
+	ORDER BY f.year, f.services DESC, f.framework_id, f.control_id
+$$;
+COMMENT ON FUNCTION ismap.ineffective_control_counts() IS 'per calendar year that has ended and control, the registered services whose registration''s audit found it ineffective, and their providers; only groups of at least 5 services from at least 3 providers, with at least 5 of the year''s registrations due to state the control not found ineffective (the rest is left out), so every role may run it';
+REVOKE EXECUTE ON FUNCTION ismap.ineffective_control_counts() FROM PUBLIC;
+
+-- The controls left out of the statements of the registrations in force.
+-- What a registered statement selects is published with the registration
+-- (registered_content.responsibility_matrix); the reasons are the
+-- providers' own words and are not shown.
+CREATE FUNCTION ismap.control_exclusion_counts()
+RETURNS TABLE (framework_id pg_catalog.text, control_id ismap.ctrlid, title pg_catalog.text,
+			   services pg_catalog.int8, providers pg_catalog.int8)
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT si.framework_id, si.control_id, c.title, pg_catalog.count(DISTINCT r.service_id),
+		   pg_catalog.count(DISTINCT s.csp_id)
+	FROM ismap.statement_item si
+	JOIN ismap.registration r ON r.audit_id OPERATOR(pg_catalog.=) si.audit_id AND r.status OPERATOR(pg_catalog.=) 'active'
+	JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) r.service_id
+	JOIN ismap.control c ON c.framework_id OPERATOR(pg_catalog.=) si.framework_id AND c.control_id OPERATOR(ismap.=) si.control_id
+	WHERE NOT si.selected
+	GROUP BY si.framework_id, si.control_id, c.title
+	HAVING pg_catalog.count(DISTINCT r.service_id) OPERATOR(pg_catalog.>=) 5
+	   AND pg_catalog.count(DISTINCT s.csp_id) OPERATOR(pg_catalog.>=) 3
+	ORDER BY 4 DESC, si.framework_id, si.control_id
+$$;
+COMMENT ON FUNCTION ismap.control_exclusion_counts() IS 'per control, the services registered now whose statement leaves it out, and their providers (no reasons); only groups of at least 5 services from at least 3 providers, so every role may run it';
+REVOKE EXECUTE ON FUNCTION ismap.control_exclusion_counts() FROM PUBLIC;
+
+-- How many agencies' systems rely on each registered service: they procure
+-- it, or a service that runs on it (the cascade's dependencies, not the
+-- self-assessed ones), in a procurement in use today.  Which agency uses
+-- what is the agencies' business; the count of at least 5 systems from at
+-- least 3 agencies is not.
+CREATE FUNCTION ismap.agency_reliance()
+RETURNS TABLE (registration_number pg_catalog.text, service_name pg_catalog.text,
+			   systems pg_catalog.int8, agencies pg_catalog.int8)
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH RECURSIVE relied(system_id, service_id) AS (
+		SELECT p.system_id, p.service_id FROM ismap.procurement p
+		WHERE p.from_date OPERATOR(pg_catalog.<=) CURRENT_DATE
+		  AND (p.until_date IS NULL OR p.until_date OPERATOR(pg_catalog.>=) CURRENT_DATE)
+		UNION
+		SELECT u.system_id, d.base_service_id FROM relied u
+		JOIN ismap.service_dependency d ON d.service_id OPERATOR(pg_catalog.=) u.service_id
+			AND d.self_assessed_audit_id IS NULL
+	)
+	SELECT r.registration_number, s.name, pg_catalog.count(DISTINCT u.system_id), pg_catalog.count(DISTINCT sys.org_id)
+	FROM relied u
+	JOIN ismap.registration r ON r.service_id OPERATOR(pg_catalog.=) u.service_id AND r.status OPERATOR(pg_catalog.=) 'active'
+	JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) u.service_id
+	JOIN ismap.information_system sys ON sys.system_id OPERATOR(pg_catalog.=) u.system_id
+	GROUP BY r.registration_number, s.name
+	HAVING pg_catalog.count(DISTINCT u.system_id) OPERATOR(pg_catalog.>=) 5
+	   AND pg_catalog.count(DISTINCT sys.org_id) OPERATOR(pg_catalog.>=) 3
+	ORDER BY 3 DESC, 1
+$$;
+COMMENT ON FUNCTION ismap.agency_reliance() IS 'per active registration, the agencies'' systems that procure the service or one built on it (procurements in use today) and their agencies; only groups of at least 5 systems from at least 3 agencies, so every role may run it';
+REVOKE EXECUTE ON FUNCTION ismap.agency_reliance() FROM PUBLIC;
