@@ -23050,6 +23050,123 @@ END
 $$;
 COMMENT ON FUNCTION ismap.create_roles() IS 'superuser: create the six ismap roles if missing, grant them least privilege and create the row-level policies; idempotent; returns the roles it created';
 
+-- ==== The last progress lines of a job in the session's language ====
+CREATE OR REPLACE FUNCTION ismap.run_job(job_name pg_catalog.text, as_of pg_catalog.date DEFAULT CURRENT_DATE,
+	dry_run pg_catalog.bool DEFAULT false, run_id pg_catalog.int8 DEFAULT NULL,
+	allow_future pg_catalog.bool DEFAULT false)
+RETURNS TABLE (action pg_catalog.text, object_id pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+-- the job's rows are held twice (counted, then returned): in memory, like
+-- the jobs' own sorts, and without JIT (see the jobs' functions)
+SET work_mem = '64MB'
+SET jit = off
+AS $$
+DECLARE
+	jname pg_catalog.text := run_job.job_name;
+	d pg_catalog.date := run_job.as_of;
+	dry pg_catalog.bool := run_job.dry_run;
+	run pg_catalog.int8 := run_job.run_id;
+	fn pg_catalog.regprocedure;
+	call pg_catalog.text;
+	ahead pg_catalog.interval;
+	n pg_catalog.int8;
+BEGIN
+	IF jname IS NULL THEN
+		RAISE EXCEPTION 'job_name must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF d IS NULL OR dry IS NULL THEN
+		RAISE EXCEPTION 'as_of and dry_run must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT pg_catalog.isfinite(d) THEN
+		RAISE EXCEPTION 'as_of must be a finite date, not "%"', d USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF dry AND run IS NOT NULL THEN
+		RAISE EXCEPTION 'a dry run records no run: run_id must be null' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- a mistyped date far ahead would expire every registration and
+	-- selection at once: a date past the policy's max_as_of_ahead needs
+	-- intent (allow_future, ismap-jobs --allow-future-date)
+	IF NOT COALESCE(run_job.allow_future, false) THEN
+		BEGIN
+			ahead := (ismap.policy_value('max_as_of_ahead') OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.interval;
+		EXCEPTION WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow THEN
+			RAISE EXCEPTION 'policy parameter "max_as_of_ahead" must be an interval, not %',
+				(SELECT p.value FROM ismap.policy p WHERE p.name OPERATOR(pg_catalog.=) 'max_as_of_ahead')
+				USING ERRCODE = 'invalid_parameter_value', HINT = 'For example "7 days".';
+		END;
+		IF d OPERATOR(pg_catalog.>) (CURRENT_DATE OPERATOR(pg_catalog.+) ahead) THEN
+			RAISE EXCEPTION 'as_of % is more than % after today (%)', pg_catalog.to_char(d, 'YYYY-MM-DD'),
+				ismap.policy_value('max_as_of_ahead') OPERATOR(pg_catalog.#>>) '{}', pg_catalog.to_char(CURRENT_DATE, 'YYYY-MM-DD')
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = 'A run as of a date that far ahead would end every registration and selection valid until then.',
+					  HINT = 'Check the date; to run ahead on purpose, pass allow_future => true (ismap-jobs --allow-future-date).';
+		END IF;
+	END IF;
+	-- 22023 for an unknown job, 55P03 when another run holds the lock
+	PERFORM ismap_internal.job_try_lock(jname);
+	SELECT j.function INTO STRICT fn FROM ismap.job j WHERE j.job_name OPERATOR(pg_catalog.=) jname;
+	SELECT pg_catalog.format('%I.%I', n.nspname, p.proname) INTO call
+	FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
+	WHERE p.oid OPERATOR(pg_catalog.=) fn::pg_catalog.oid
+	  AND p.pronargs OPERATOR(pg_catalog.=) 3
+	  AND p.proargtypes[0] OPERATOR(pg_catalog.=) 'pg_catalog.date'::pg_catalog.regtype
+	  AND p.proargtypes[1] OPERATOR(pg_catalog.=) 'pg_catalog.bool'::pg_catalog.regtype
+	  AND p.proargtypes[2] OPERATOR(pg_catalog.=) 'pg_catalog.int8'::pg_catalog.regtype
+	  AND p.proretset
+	  -- it runs with the owner's rights: only a function the owner of
+	  -- ismap.job owns (no one else may redefine it)
+	  AND p.proowner OPERATOR(pg_catalog.=) (SELECT c.relowner FROM pg_catalog.pg_class c
+											 WHERE c.oid OPERATOR(pg_catalog.=) 'ismap.job'::pg_catalog.regclass);
+	IF call IS NULL THEN
+		RAISE EXCEPTION 'the function % of job "%" does not exist or is not a job function', fn, jname
+			USING ERRCODE = 'undefined_function',
+				  HINT = 'A job function takes (as_of date, dry_run boolean, run_id bigint), returns a set of (action text, object_id bigint, detail text) and is owned by the owner of ismap.job.';
+	END IF;
+	IF NOT dry THEN
+		PERFORM ismap.job_mark_stale(jname);
+		IF run IS NULL THEN
+			run := ismap.job_start(jname, d);
+		ELSE
+			UPDATE ismap.job_run r SET as_of = d
+			WHERE r.run_id OPERATOR(pg_catalog.=) run AND r.job OPERATOR(pg_catalog.=) jname
+			  AND r.status OPERATOR(pg_catalog.=) 'running' AND r.backend_pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid();
+			IF NOT FOUND THEN
+				RAISE EXCEPTION 'job run % is not a running run of job "%" started by this session', run, jname
+					USING ERRCODE = 'object_not_in_prerequisite_state',
+						  HINT = 'Pass the run_id that ismap.job_start returned in this session, or none.';
+			END IF;
+		END IF;
+	END IF;
+	-- one statement: the job's rows, read once, are returned and counted,
+	-- and the run is marked succeeded with the counts (a data-modifying
+	-- WITH runs to completion whatever the main query reads); the details
+	-- in the session's language (job_text: the catalogue's translation of
+	-- the sentence's template, docs/japanese.md)
+	RETURN QUERY EXECUTE pg_catalog.format(
+		'WITH r AS MATERIALIZED (
+			SELECT f.action::pg_catalog.text AS action, f.object_id::pg_catalog.int8 AS object_id,
+				   f.detail::pg_catalog.text AS detail FROM %s($1, $2, $3) f),
+		 c AS (
+			SELECT COALESCE(pg_catalog.jsonb_object_agg(COALESCE(x.action, ''''), x.n), ''{}'') AS counts
+			FROM (SELECT r.action, pg_catalog.count(*) AS n FROM r GROUP BY r.action) x),
+		 u AS (
+			UPDATE ismap.job_run j SET status = ''succeeded'', finished_at = pg_catalog.clock_timestamp(), actions = c.counts
+			FROM c WHERE j.run_id OPERATOR(pg_catalog.=) $3
+			RETURNING j.run_id)
+		 SELECT r.action, r.object_id, ismap_internal.job_text(r.detail) FROM r', call)
+		USING d, dry, run;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	IF run IS NULL THEN
+		PERFORM ismap_internal.job_progress(pg_catalog.format('dry run: %s actions', n));
+	ELSE
+		PERFORM ismap_internal.job_progress(pg_catalog.format('run %s: %s', run,
+			(SELECT j.actions::pg_catalog.text FROM ismap.job_run j WHERE j.run_id OPERATOR(pg_catalog.=) run)));
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8, pg_catalog.bool) IS 'run a batch job of ismap.job: check the arguments (an as_of more than the policy max_as_of_ahead after today needs allow_future), take its lock (55P03 when another run holds it), record the run in job_run (or adopt the running run_id the caller started with job_start), call its function and mark the run succeeded with the count of each action; the details come in the session''s language (lc_messages); a dry run changes and records nothing';
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

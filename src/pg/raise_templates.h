@@ -76,8 +76,6 @@ static const char *const ismap_raise_templates[] = {
 	"as_of % is more than % after today (%)",
 	"the function % of job \"%\" does not exist or is not a job function",
 	"job run % is not a running run of job \"%\" started by this session",
-	"dry run: % actions",
-	"run %: %",
 	"keep % is shorter than the policy job_runs_keep_at_least (%)",
 	"policy parameter \"notice_windows_days\" must be an array of days, not %",
 	"service % does not run on service %",
@@ -153,5 +151,7 @@ static const char *const ismap_raise_templates[] = {
 	"mapping table 2 pairs line %: control \"%\" is neither in table 1 nor an enhancement of a control there",
 	"control \"%\" does not exist in framework \"%\"",
 	"application % is %, not submitted",
+	"run %: %",
 	"% information asset(s) rated A3 are now rated A2: information has availability A1 or A2",
+	"dry run: % actions",
 };

@@ -277,10 +277,10 @@ BEGIN
 		USING d, dry, run;
 	GET DIAGNOSTICS n = ROW_COUNT;
 	IF run IS NULL THEN
-		RAISE DEBUG 'dry run: % actions', n;
+		PERFORM ismap_internal.job_progress(pg_catalog.format('dry run: %s actions', n));
 	ELSE
-		RAISE DEBUG 'run %: %', run,
-			(SELECT j.actions::pg_catalog.text FROM ismap.job_run j WHERE j.run_id OPERATOR(pg_catalog.=) run);
+		PERFORM ismap_internal.job_progress(pg_catalog.format('run %s: %s', run,
+			(SELECT j.actions::pg_catalog.text FROM ismap.job_run j WHERE j.run_id OPERATOR(pg_catalog.=) run)));
 	END IF;
 END
 $$;
