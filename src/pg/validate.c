@@ -4,13 +4,15 @@
  * Two queries bring in what one application needs: the head (the
  * application with its audit, service, audit body, lead auditor, the policy
  * and the disclosure: one row) and the rows (one result of tagged rows:
- * the statement with each control's effective result, the baseline, the
- * control tests, the audit body's selections, the auditor's
- * qualifications, the platforms, the open review findings, the overdue
- * remediation plans and the inherited controls).  src/core/validate.c then
- * evaluates every rule in memory and each finding becomes a row.  Both
- * plans are made once per backend and kept (generic plans: nothing is
- * planned per call).
+ * the statement, the results with those of additional audits, the control
+ * tests, the audit body's selections, the auditor's qualifications, the
+ * platforms, the open review findings, the overdue remediation plans).  The
+ * reference lists (the standard's mandatory controls, the baseline) are
+ * read once per snapshot and kept while it sees the same data; the
+ * inherited controls only when the statement has some.
+ * src/core/validate.c then evaluates every rule in memory and each finding
+ * becomes a row.  The plans are made once per backend and kept (generic
+ * plans: nothing is planned per call).
  */
 #include "ismap.h"
 
@@ -19,6 +21,9 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "access/xact.h"
+#include "storage/proc.h"
+#include "utils/snapmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -95,7 +100,7 @@ col_float(int r, int n)
  */
 enum
 {
-	Q_CALLER, Q_HEAD, Q_ROWS, NQUERIES
+	Q_CALLER, Q_HEAD, Q_ROWS, Q_REFERENCE, Q_INHERITED, NQUERIES
 };
 static SPIPlanPtr plans[NQUERIES];
 
@@ -177,15 +182,17 @@ static const char q_head[] =
 /*
  * The rows: every list validation reads, in one result of tagged rows.
  * The lists of controls (the statement, the results, the additional
- * audits' results, the mandatory controls, the baseline) come as they
- * are, without joins: each is put in ctrlid order in C and merged there
- * (one pass each; joining them in SQL cost several hash tables per call).
+ * audits' results; the reference lists come from q_reference) come as
+ * they are, without joins: each is put in ctrlid order in C and merged
+ * there (one pass each; joining them in SQL cost several hash tables per
+ * call).  Texts that only count when they say something (an exclusion's
+ * reason, a rationale) come as they are and are judged in rows_receive
+ * (btrim in SQL copied each).
  * The other lists are short and number their rows (ord, from 1) in their
  * order.  The order of the rows in the result does not matter.
  *
  * $1 application, $2 audit, $3 audit body, $4 report date, $5 lead
- * auditor, $6 service, $7 the policy's standard, $8 requested level,
- * $9 program, $10 sampling confidence, $11 the audit's standard.
+ * auditor, $6 service, $7 sampling confidence.
  *
  * cover: for each control an additional audit superseding $2 has a result
  * for, the latest report's result and audit (DESIGN 3.13: the effective
@@ -194,7 +201,7 @@ static const char q_head[] =
 enum
 {
 	T_STATED = 1, T_RESULT, T_COVER, T_MANDATORY, T_REQUIRED,
-	T_TEST, T_SELECTION, T_QUALIFICATION, T_DEPENDENCY, T_FINDING, T_REMEDIATION, T_INHERITED,
+	T_TEST, T_SELECTION, T_QUALIFICATION, T_DEPENDENCY, T_FINDING, T_REMEDIATION,
 	NTAGS
 };
 #define T_LAST_CONTROL_LIST T_REQUIRED
@@ -207,8 +214,7 @@ enum
 
 static const char q_rows[] =
 "WITH cover AS MATERIALIZED ("
-"  SELECT DISTINCT ON (r.control_id) r.control_id, x.audit_id, r.result,"
-"         COALESCE(pg_catalog.btrim(r.rationale), '') OPERATOR(pg_catalog.<>) '' AS has_rationale"
+"  SELECT DISTINCT ON (r.control_id) r.control_id, x.audit_id, r.result, r.rationale"
 "  FROM ismap.audit x JOIN ismap.audit_result r ON r.audit_id OPERATOR(pg_catalog.=) x.audit_id"
 "  WHERE x.supersedes_audit_id OPERATOR(pg_catalog.=) $2"
 "  ORDER BY r.control_id, x.report_date DESC, x.audit_id DESC),"
@@ -219,43 +225,30 @@ static const char q_rows[] =
 "  UNION ALL"
 "  SELECT t.* FROM cover c CROSS JOIN LATERAL (SELECT * FROM ismap.control_test t"
 "    WHERE t.audit_id OPERATOR(pg_catalog.=) c.audit_id AND t.control_id OPERATOR(ismap.=) c.control_id OFFSET 0) t)"
-/* the statement */
+/* the statement (the exclusion reason as it is, judged in rows_receive;
+ * the platform of an inherited control) */
 "SELECT 1 AS tag, NULL::pg_catalog.int8 AS ord, si.control_id AS key,"
-"       NULL::pg_catalog.text AS t1, NULL::pg_catalog.text AS t2, NULL::pg_catalog.text AS t3,"
-"       NULL::pg_catalog.int8 AS i1, NULL::pg_catalog.int8 AS i2, NULL::pg_catalog.int8 AS i3, NULL::pg_catalog.int8 AS i4,"
+"       si.exclusion_reason AS t1, NULL::pg_catalog.text AS t2, NULL::pg_catalog.text AS t3,"
+"       si.inherited_from AS i1, NULL::pg_catalog.int8 AS i2, NULL::pg_catalog.int8 AS i3, NULL::pg_catalog.int8 AS i4,"
 "       NULL::pg_catalog.date AS d1, NULL::pg_catalog.date AS d2,"
-"       si.selected AS b1, COALESCE(pg_catalog.btrim(si.exclusion_reason), '') OPERATOR(pg_catalog.<>) '' AS b2,"
+"       si.selected AS b1, NULL::pg_catalog.bool AS b2,"
 "       NULL::pg_catalog.float8 AS f1"
 " FROM ismap.statement_item si WHERE si.audit_id OPERATOR(pg_catalog.=) $2"
 /* the audit's results */
 " UNION ALL"
-" SELECT 2, NULL, r.control_id, r.result, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
-"       COALESCE(pg_catalog.btrim(r.rationale), '') OPERATOR(pg_catalog.<>) '', NULL, NULL"
+" SELECT 2, NULL, r.control_id, r.result, r.rationale, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
 " FROM ismap.audit_result r WHERE r.audit_id OPERATOR(pg_catalog.=) $2"
 /* the additional audits' results that replace them */
 " UNION ALL"
-" SELECT 3, NULL, e.control_id, e.result, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, e.has_rationale, NULL, NULL"
+" SELECT 3, NULL, e.control_id, e.result, e.rationale, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
 " FROM cover e"
-/* the mandatory controls of the audit's standard */
-" UNION ALL"
-" SELECT 4, NULL, c.control_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
-" FROM ismap.control c WHERE c.framework_id OPERATOR(pg_catalog.=) $11 AND c.mandatory"
-/* the baselines of the program up to the level, each in ctrlid order (its
- * primary key); a control in several comes more than once */
-" UNION ALL"
-" SELECT 5, NULL, bc.control_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
-" FROM ismap.baseline b"
-" CROSS JOIN LATERAL (SELECT bc.control_id FROM ismap.baseline_control bc"
-"      WHERE bc.baseline_id OPERATOR(pg_catalog.=) b.baseline_id ORDER BY bc.control_id USING OPERATOR(ismap.<) OFFSET 0) bc"
-" WHERE b.framework_id OPERATOR(pg_catalog.=) $7 AND b.level OPERATOR(pg_catalog.<=) $8"
-"   AND b.program OPERATOR(pg_catalog.=) $9"
 /* the control tests behind the effective results, with the sample table's minimum and the achieved limit */
 " UNION ALL"
 " SELECT 6, pg_catalog.row_number() OVER (ORDER BY t.control_id USING OPERATOR(ismap.<), t.frequency), NULL,"
 "       t.control_id::pg_catalog.text, t.frequency, NULL,"
 "       COALESCE(t.population, -1), t.sample_size, t.deviations, COALESCE(st.min_sample, -1), NULL, NULL,"
 "       COALESCE(r.result OPERATOR(pg_catalog.=) 'effective', false), NULL,"
-"       ismap.upper_deviation_limit(t.sample_size, t.deviations, $10, t.population)"
+"       ismap.upper_deviation_limit(t.sample_size, t.deviations, $7, t.population)"
 " FROM tests t"
 " LEFT JOIN ismap.sampling_table st ON st.frequency OPERATOR(pg_catalog.=) t.frequency"
 " LEFT JOIN ismap.audit_result r ON r.audit_id OPERATOR(pg_catalog.=) t.audit_id AND r.control_id OPERATOR(ismap.=) t.control_id"
@@ -263,8 +256,7 @@ static const char q_rows[] =
  * date (their history, DESIGN 3.13; as ismap.selection_status_on) */
 " UNION ALL"
 " SELECT 7, pg_catalog.row_number() OVER (ORDER BY s.valid_from, s.selection_id), NULL, x.status, NULL, NULL,"
-"       NULL, NULL, NULL, NULL, s.valid_from, s.valid_until,"
-"       x.status OPERATOR(pg_catalog.=) ANY ('{active,expired}'::pg_catalog.text[]), NULL, NULL"
+"       NULL, NULL, NULL, NULL, s.valid_from, s.valid_until, NULL, NULL, NULL"
 " FROM ismap.audit_body_selection s"
 " CROSS JOIN LATERAL (SELECT COALESCE((SELECT h.status FROM ismap.audit_body_selection_history h"
 "      WHERE h.selection_id OPERATOR(pg_catalog.=) s.selection_id AND h.effective_on OPERATOR(pg_catalog.<=) $4"
@@ -301,36 +293,89 @@ static const char q_rows[] =
 " FROM ismap.registration g"
 " JOIN ismap.remediation m ON m.registration_id OPERATOR(pg_catalog.=) g.registration_id"
 " WHERE g.service_id OPERATOR(pg_catalog.=) $6 AND g.application_id OPERATOR(pg_catalog.<>) $1"
-"   AND m.status OPERATOR(pg_catalog.=) 'overdue'"
-/* the inherited controls, with the platform's registration in force on the
- * report date and whether that registration's statement selects the control */
-" UNION ALL"
-" SELECT 12, pg_catalog.row_number() OVER (ORDER BY si.control_id USING OPERATOR(ismap.<)), NULL,"
-"       si.control_id::pg_catalog.text, pr.registration_number, NULL, si.inherited_from, NULL, NULL, NULL, NULL, NULL,"
-"       EXISTS (SELECT 1 FROM ismap.service_dependency d WHERE d.service_id OPERATOR(pg_catalog.=) $6"
+"   AND m.status OPERATOR(pg_catalog.=) 'overdue'";
+
+/*
+ * Read only when the statement has an inherited control (rarely).
+ * $1 audit: the inherited controls, with the platform's registration in
+ * force on the report date and whether that registration's statement
+ * selects the control; in ctrlid order
+ */
+static const char q_inherited[] =
+"SELECT si.control_id::pg_catalog.text, si.inherited_from, pr.registration_number,"
+"       EXISTS (SELECT 1 FROM ismap.service_dependency d WHERE d.service_id OPERATOR(pg_catalog.=) a.service_id"
 "               AND d.base_service_id OPERATOR(pg_catalog.=) si.inherited_from"
-"               AND d.self_assessed_audit_id OPERATOR(pg_catalog.=) $2),"
+"               AND d.self_assessed_audit_id OPERATOR(pg_catalog.=) a.audit_id),"
 "       EXISTS (SELECT 1 FROM ismap.statement_item ps WHERE ps.audit_id OPERATOR(pg_catalog.=) pr.audit_id"
-"               AND ps.control_id OPERATOR(ismap.=) si.control_id AND ps.selected),"
-"       NULL"
+"               AND ps.control_id OPERATOR(ismap.=) si.control_id AND ps.selected)"
 " FROM ismap.statement_item si"
+" JOIN ismap.audit a ON a.audit_id OPERATOR(pg_catalog.=) si.audit_id"
 " LEFT JOIN LATERAL (SELECT r.registration_number, r.audit_id FROM ismap.registration r"
-"      WHERE r.service_id OPERATOR(pg_catalog.=) si.inherited_from AND r.registered_on OPERATOR(pg_catalog.<=) $4"
-"        AND r.valid_until OPERATOR(pg_catalog.>=) $4"
-"        AND (r.ended_on IS NULL OR r.ended_on OPERATOR(pg_catalog.>) $4)"
+"      WHERE r.service_id OPERATOR(pg_catalog.=) si.inherited_from AND r.registered_on OPERATOR(pg_catalog.<=) a.report_date"
+"        AND r.valid_until OPERATOR(pg_catalog.>=) a.report_date"
+"        AND (r.ended_on IS NULL OR r.ended_on OPERATOR(pg_catalog.>) a.report_date)"
 "      ORDER BY r.registered_on DESC, r.registration_id DESC LIMIT 1) pr ON true"
-" WHERE si.audit_id OPERATOR(pg_catalog.=) $2 AND si.responsibility OPERATOR(pg_catalog.=) 'inherited'";
+" WHERE si.audit_id OPERATOR(pg_catalog.=) $1 AND si.responsibility OPERATOR(pg_catalog.=) 'inherited'"
+" ORDER BY si.control_id USING OPERATOR(ismap.<)";
+
+
+/* a result as the table has it (NULL: none), read in place */
+/*
+ * The reference lists: $1 the audit's standard: its mandatory controls
+ * (tag 4); $2 the policy's standard, $3 level, $4 program: the baselines of
+ * the program up to the level (tag 5; a control in several comes more than
+ * once).  The same for every application of a standard, level and program:
+ * read once per snapshot (see reference_lists).
+ */
+static const char q_reference[] =
+"SELECT 4, c.control_id FROM ismap.control c"
+" WHERE c.framework_id OPERATOR(pg_catalog.=) $1 AND c.mandatory"
+" UNION ALL"
+" SELECT 5, bc.control_id FROM ismap.baseline b"
+" JOIN ismap.baseline_control bc ON bc.baseline_id OPERATOR(pg_catalog.=) b.baseline_id"
+" WHERE b.framework_id OPERATOR(pg_catalog.=) $2 AND b.level OPERATOR(pg_catalog.<=) $3"
+"   AND b.program OPERATOR(pg_catalog.=) $4";
 
 static vl_result
-parse_result(const char *s)
+parse_result(const struct varlena *t)
 {
-	if (s == NULL)
+	Size		n;
+
+	if (t == NULL)
 		return VL_RESULT_NONE;
-	if (strcmp(s, "effective") == 0)
+	n = VARSIZE_ANY_EXHDR(t);
+	if (n == 9 && memcmp(VARDATA_ANY(t), "effective", 9) == 0)
 		return VL_RESULT_EFFECTIVE;
-	if (strcmp(s, "ineffective") == 0)
+	if (n == 11 && memcmp(VARDATA_ANY(t), "ineffective", 11) == 0)
 		return VL_RESULT_INEFFECTIVE;
 	return VL_RESULT_NOT_TESTED;
+}
+
+/*
+ * Whether a text says something: COALESCE(btrim(t), '') <> '' (btrim takes
+ * off spaces only), without copying it.
+ */
+static bool
+has_text(const struct varlena *t)
+{
+	const char *p;
+	Size		n;
+
+	if (t == NULL)
+		return false;
+	p = VARDATA_ANY(t);
+	n = VARSIZE_ANY_EXHDR(t);
+	for (Size i = 0; i < n; i++)
+		if (p[i] != ' ')
+			return true;
+	return false;
+}
+
+/* column c (1-based) of the row as a text read in place, or NULL */
+static struct varlena *
+row_text(Datum *v, bool *isnull, int c)
+{
+	return isnull[c - 1] ? NULL : (struct varlena *) PG_DETOAST_DATUM_PACKED(v[c - 1]);
 }
 
 /* a row of a list of controls: its key and what the list says of it */
@@ -340,8 +385,8 @@ typedef struct keyed_row
 	size_t		keylen;
 	const struct varlena *id;
 	uint32		seq;			/* place in the result, for equal keys */
-	bool		b1;
-	bool		b2;
+	bool		b1;				/* stated: selected; a result: its rationale */
+	bool		b2;				/* stated: the exclusion's reason */
 	vl_result	result;
 } keyed_row;
 
@@ -386,6 +431,7 @@ typedef struct row_lists
 	DestReceiver pub;
 	MemoryContext cxt;			/* where the lists live */
 	uint32		seq;
+	uint64		ninherited;		/* stated controls inherited from a platform */
 	keyed_row  *keys[NTAGS];
 	list_row   *rows[NTAGS];
 	uint64		n[NTAGS];
@@ -438,9 +484,23 @@ rows_receive(TupleTableSlot *slot, DestReceiver *self)
 		k->key = CTRLID_KEY(copy);
 		k->keylen = CTRLID_KEYLEN(copy);
 		k->seq = l->seq++;
-		k->b1 = !isnull[C_B1 - 1] && DatumGetBool(v[C_B1 - 1]);
-		k->b2 = !isnull[C_B2 - 1] && DatumGetBool(v[C_B2 - 1]);
-		k->result = parse_result(isnull[C_T1 - 1] ? NULL : TextDatumGetCString(v[C_T1 - 1]));
+		k->b1 = false;
+		k->b2 = false;
+		k->result = VL_RESULT_NONE;
+		if (tag == T_STATED)
+		{
+			/* t1 the exclusion's reason, i1 the platform it is inherited from */
+			k->b1 = !isnull[C_B1 - 1] && DatumGetBool(v[C_B1 - 1]);
+			k->b2 = has_text(row_text(v, isnull, C_T1));
+			if (!isnull[C_I1 - 1])
+				l->ninherited++;
+		}
+		else if (tag == T_RESULT || tag == T_COVER)
+		{
+			/* t1 the result, t2 the rationale */
+			k->result = parse_result(row_text(v, isnull, C_T1));
+			k->b1 = has_text(row_text(v, isnull, C_T2));
+		}
 	}
 	else
 	{
@@ -721,6 +781,177 @@ merge_onto(vl_control *c, int nc, const keyed_row *k, uint64 n, control_setter s
 }
 
 /*
+ * The reference lists (the mandatory controls, the baseline) are the same
+ * for every application of a standard, level and program, and validating
+ * many applications in one query read them again for each.  They are kept
+ * for the snapshot they were read with: reading them again under a
+ * snapshot of the same transaction, subtransaction, role and command,
+ * with the same transactions in progress and finished (xmin, xmax and the
+ * xids in progress), returns the same rows -- any write, commit or abort in
+ * between changes one of these, and the lists are read again.
+ */
+typedef struct snapshot_key
+{
+	LocalTransactionId lxid;
+	SubTransactionId subxid;
+	Oid			userid;
+	CommandId	curcid;
+	TransactionId xmin;
+	TransactionId xmax;
+	uint32		xcnt;
+	int32		subxcnt;
+	bool		suboverflowed;
+	bool		recovery;
+	TransactionId *xids;		/* xip then subxip */
+} snapshot_key;
+
+typedef struct reference_entry
+{
+	char	   *audit_fw;
+	char	   *policy_fw;
+	int			level;
+	char	   *program;
+	keyed_row  *mandatory;
+	uint64		nmandatory;
+	keyed_row  *required;
+	uint64		nrequired;
+} reference_entry;
+
+#define MAX_REFERENCE_ENTRIES 16
+static MemoryContext reference_cxt = NULL;
+static bool reference_valid = false;
+static snapshot_key reference_key;
+static reference_entry reference_entries[MAX_REFERENCE_ENTRIES];
+static int	nreference = 0;
+
+static bool
+same_snapshot(const snapshot_key *k, Snapshot snap)
+{
+	return k->lxid == MyProc->lxid &&
+		k->subxid == GetCurrentSubTransactionId() &&
+		k->userid == GetUserId() &&
+		k->curcid == snap->curcid &&
+		k->xmin == snap->xmin &&
+		k->xmax == snap->xmax &&
+		k->xcnt == snap->xcnt &&
+		k->subxcnt == snap->subxcnt &&
+		k->suboverflowed == snap->suboverflowed &&
+		k->recovery == snap->takenDuringRecovery &&
+		(snap->xcnt == 0 ||
+		 memcmp(k->xids, snap->xip, sizeof(TransactionId) * snap->xcnt) == 0) &&
+		(snap->subxcnt <= 0 ||
+		 memcmp(k->xids + snap->xcnt, snap->subxip, sizeof(TransactionId) * snap->subxcnt) == 0);
+}
+
+/* forget every list and keep the snapshot's key */
+static void
+reference_reset(Snapshot snap)
+{
+	snapshot_key *k = &reference_key;
+	int32		nsub = snap->subxcnt > 0 ? snap->subxcnt : 0;
+
+	if (reference_cxt == NULL)
+		reference_cxt = AllocSetContextCreate(TopMemoryContext, "ismap validation reference lists",
+											  ALLOCSET_DEFAULT_SIZES);
+	else
+		MemoryContextReset(reference_cxt);
+	reference_valid = false;
+	nreference = 0;
+	k->lxid = MyProc->lxid;
+	k->subxid = GetCurrentSubTransactionId();
+	k->userid = GetUserId();
+	k->curcid = snap->curcid;
+	k->xmin = snap->xmin;
+	k->xmax = snap->xmax;
+	k->xcnt = snap->xcnt;
+	k->subxcnt = snap->subxcnt;
+	k->suboverflowed = snap->suboverflowed;
+	k->recovery = snap->takenDuringRecovery;
+	k->xids = MemoryContextAlloc(reference_cxt, sizeof(TransactionId) * (snap->xcnt + nsub + 1));
+	if (snap->xcnt > 0)
+		memcpy(k->xids, snap->xip, sizeof(TransactionId) * snap->xcnt);
+	if (nsub > 0)
+		memcpy(k->xids + snap->xcnt, snap->subxip, sizeof(TransactionId) * nsub);
+	reference_valid = true;
+}
+
+static inline bool
+same_text(const char *a, const char *b)
+{
+	return (a == NULL) == (b == NULL) && (a == NULL || strcmp(a, b) == 0);
+}
+
+static char *
+reference_strdup(const char *s)
+{
+	return s == NULL ? NULL : MemoryContextStrdup(reference_cxt, s);
+}
+
+/* the reference lists of an application, each in ctrlid order */
+static const reference_entry *
+reference_lists(const char *audit_fw, const char *policy_fw, int level, const char *program)
+{
+	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
+	reference_entry *e;
+	Oid			types[4] = {TEXTOID, TEXTOID, INT4OID, TEXTOID};
+	Datum		values[4];
+	uint64		n,
+				nm = 0,
+				nr = 0;
+
+	if (snap == NULL)
+		elog(ERROR, "validation needs an active snapshot");
+	if (!reference_valid || !same_snapshot(&reference_key, snap) || nreference == MAX_REFERENCE_ENTRIES)
+		reference_reset(snap);
+	for (int i = 0; i < nreference; i++)
+	{
+		e = &reference_entries[i];
+		if (e->level == level && same_text(e->audit_fw, audit_fw) &&
+			same_text(e->policy_fw, policy_fw) && same_text(e->program, program))
+			return e;
+	}
+
+	values[0] = CStringGetTextDatum(audit_fw);
+	values[1] = CStringGetTextDatum(policy_fw);
+	values[2] = Int32GetDatum(level);
+	values[3] = CStringGetTextDatum(program);
+	run(Q_REFERENCE, q_reference, 4, types, values);
+	n = SPI_processed;
+
+	e = &reference_entries[nreference];
+	e->audit_fw = reference_strdup(audit_fw);
+	e->policy_fw = reference_strdup(policy_fw);
+	e->level = level;
+	e->program = reference_strdup(program);
+	e->mandatory = MemoryContextAlloc(reference_cxt, sizeof(keyed_row) * (n + 1));
+	e->required = MemoryContextAlloc(reference_cxt, sizeof(keyed_row) * (n + 1));
+	for (uint64 i = 0; i < n; i++)
+	{
+		bool		isnull;
+		int			tag = (int) col_int(i, 1);
+		struct varlena *id = (struct varlena *) PG_DETOAST_DATUM_PACKED(col(i, 2, &isnull));
+		Size		len = VARSIZE_ANY(id);
+		struct varlena *copy = MemoryContextAlloc(reference_cxt, len);
+		keyed_row  *k = tag == T_MANDATORY ? &e->mandatory[nm++] : &e->required[nr++];
+
+		memcpy(copy, id, len);
+		k->id = copy;
+		k->key = CTRLID_KEY(copy);
+		k->keylen = CTRLID_KEYLEN(copy);
+		k->seq = (uint32) i;
+		k->b1 = false;
+		k->b2 = false;
+		k->result = VL_RESULT_NONE;
+	}
+	qsort(e->mandatory, nm, sizeof(keyed_row), keyed_row_cmp);
+	qsort(e->required, nr, sizeof(keyed_row), keyed_row_cmp);
+	e->nmandatory = nm;
+	e->nrequired = nr;
+	nreference++;
+	return e;
+}
+
+/*
  * The merged controls: one entry per control that is stated or required
  * (the statement and the baseline merged on their keys), then the results
  * (the audit's, then the additional audits' over them: the effective
@@ -922,18 +1153,18 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 	values[4] = Int64GetDatum(lead_id);
 	types[5] = INT8OID;
 	values[5] = Int64GetDatum(service_id);
-	/* an audit against another framework states none of the standard's controls */
-	types[6] = TEXTOID;
-	values[6] = CStringGetTextDatum(policy_fw);
-	types[7] = INT4OID;
-	values[7] = Int32GetDatum(in.requested_level);
-	types[8] = TEXTOID;
-	values[8] = CStringGetTextDatum(program);
-	types[9] = FLOAT8OID;
-	values[9] = Float8GetDatum(in.confidence);
-	types[10] = TEXTOID;
-	values[10] = CStringGetTextDatum(audit_fw);
-	read_rows(&l, 11, types, values);
+	types[6] = FLOAT8OID;
+	values[6] = Float8GetDatum(in.confidence);
+	read_rows(&l, 7, types, values);
+	{
+		/* an audit against another framework states none of the standard's controls: see read_controls */
+		const reference_entry *ref = reference_lists(audit_fw, policy_fw, in.requested_level, program);
+
+		l.keys[T_MANDATORY] = ref->mandatory;
+		l.n[T_MANDATORY] = ref->nmandatory;
+		l.keys[T_REQUIRED] = ref->required;
+		l.n[T_REQUIRED] = ref->nrequired;
+	}
 
 	in.controls = read_controls(&l, strcmp(audit_fw, policy_fw) == 0, &in.ncontrols);
 
@@ -965,7 +1196,8 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 
 			s[i].valid_from = r->d1;
 			s[i].valid_until = r->d2;
-			s[i].counts = r->b1;
+			/* a suspension or revocation in force: the selection does not count */
+			s[i].counts = r->t1 != NULL && (strcmp(r->t1, "active") == 0 || strcmp(r->t1, "expired") == 0);
 			s[i].status = r->t1;
 		}
 		in.selections = s;
@@ -1032,21 +1264,29 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 		in.remediations = m;
 		in.nremediations = (int) l.n[T_REMEDIATION];
 	}
+	in.inherited = NULL;
+	in.ninherited = 0;
+	if (l.ninherited > 0)
 	{
-		vl_inherited *h = palloc0(sizeof(vl_inherited) * (l.n[T_INHERITED] + 1));
+		/* the inherited controls (the statement has some) */
+		uint64		n;
+		vl_inherited *h;
 
-		for (uint64 i = 0; i < l.n[T_INHERITED]; i++)
+		types[0] = INT8OID;
+		values[0] = Int64GetDatum(audit_id);
+		run(Q_INHERITED, q_inherited, 1, types, values);
+		n = SPI_processed;
+		h = palloc0(sizeof(vl_inherited) * (n + 1));
+		for (uint64 i = 0; i < n; i++)
 		{
-			const list_row *r = &l.rows[T_INHERITED][i];
-
-			h[i].control_id = r->t1;
-			h[i].platform_id = r->i1;
-			h[i].platform_number = r->t2;
-			h[i].self_assessed = r->b1;
-			h[i].platform_states = r->b2;
+			h[i].control_id = col_text(i, 1);
+			h[i].platform_id = col_int(i, 2);
+			h[i].platform_number = col_text(i, 3);
+			h[i].self_assessed = col_bool(i, 4);
+			h[i].platform_states = col_bool(i, 5);
 		}
 		in.inherited = h;
-		in.ninherited = (int) l.n[T_INHERITED];
+		in.ninherited = (int) n;
 	}
 
 	vl_validate(&in, emit_row, &st);
