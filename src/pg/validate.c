@@ -225,7 +225,7 @@ static const char q_rows[] =
 "  UNION ALL"
 "  SELECT t.* FROM cover c CROSS JOIN LATERAL (SELECT * FROM ismap.control_test t"
 "    WHERE t.audit_id OPERATOR(pg_catalog.=) c.audit_id AND t.control_id OPERATOR(ismap.=) c.control_id OFFSET 0) t)"
-/* the statement (the exclusion reason as it is, judged in rows_receive;
+/* the statement (the exclusion reason as it is, judged in rows_receive,
  * the platform of an inherited control) */
 "SELECT 1 AS tag, NULL::pg_catalog.int8 AS ord, si.control_id AS key,"
 "       si.exclusion_reason AS t1, NULL::pg_catalog.text AS t2, NULL::pg_catalog.text AS t3,"
