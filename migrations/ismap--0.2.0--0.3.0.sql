@@ -23167,6 +23167,65 @@ END
 $$;
 COMMENT ON FUNCTION ismap.run_job(pg_catalog.text, pg_catalog.date, pg_catalog.bool, pg_catalog.int8, pg_catalog.bool) IS 'run a batch job of ismap.job: check the arguments (an as_of more than the policy max_as_of_ahead after today needs allow_future), take its lock (55P03 when another run holds it), record the run in job_run (or adopt the running run_id the caller started with job_start), call its function and mark the run succeeded with the count of each action; the details come in the session''s language (lc_messages); a dry run changes and records nothing';
 
+-- ==== A withdrawal gives its reason ====
+-- withdraw_application(application_id) becomes (application_id, reason):
+-- the reason is required (22023 when blank), kept in decision_reason and in
+-- the event; application_timeline shows it.  The one-argument form was
+-- never released (new in 0.3.0): dropped, not kept as an overload that
+-- would withdraw without a reason.
+DROP FUNCTION ismap.withdraw_application(pg_catalog.int8);
+
+CREATE OR REPLACE FUNCTION ismap.withdraw_application(p_application_id pg_catalog.int8, p_reason pg_catalog.text)
+RETURNS ismap.application
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	app ismap.application;
+BEGIN
+	IF ismap.text_is_blank(p_reason) THEN
+		RAISE EXCEPTION 'a withdrawal needs a reason' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- another party's application "does not exist", as one never filed
+	IF NOT EXISTS (SELECT 1 FROM ismap.application a
+				   WHERE a.application_id = p_application_id
+					 AND (SELECT s.csp_id FROM ismap.service s WHERE s.service_id = a.service_id)
+						 = ismap.principal_csp(ismap_internal.event_actor())) THEN
+		RAISE EXCEPTION 'application % does not exist', p_application_id USING ERRCODE = 'undefined_object';
+	END IF;
+	app := ismap_internal.lock_application(p_application_id, ARRAY['submitted', 'accepted', 'in_review']);
+	-- dated today, by the server's clock (M4)
+	UPDATE ismap.application SET status = 'withdrawn', decided_on = CURRENT_DATE, decision_reason = p_reason
+	WHERE application_id = p_application_id RETURNING * INTO app;
+	PERFORM ismap_internal.append_event('application_withdrawn', NULL, app.service_id,
+		pg_catalog.jsonb_build_object('application_id', app.application_id, 'reason', p_reason));
+	RETURN app;
+END
+$$;
+COMMENT ON FUNCTION ismap.withdraw_application(pg_catalog.int8, pg_catalog.text) IS 'provider: withdraw its own undecided application with its reason, dated today (22023 blank reason; 42704 for another party''s; 55000 when decided); writes an event';
+
+CREATE OR REPLACE VIEW ismap.application_timeline WITH (security_invoker = true) AS
+SELECT a.application_id, a.service_id, a.kind, a.status,
+	   a.submitted_on, a.accepted_on, a.review_started_on, a.decided_on,
+	   -- the acceptance check: to the acceptance, or to the return or
+	   -- withdrawal that ended it
+	   CASE WHEN a.accepted_on IS NOT NULL THEN a.accepted_on OPERATOR(pg_catalog.-) a.submitted_on
+			WHEN a.decided_on IS NOT NULL THEN a.decided_on OPERATOR(pg_catalog.-) a.submitted_on END AS acceptance_days,
+	   -- accepted, before the first finding (or the decision)
+	   CASE WHEN a.accepted_on IS NOT NULL THEN
+			COALESCE(a.review_started_on, a.decided_on) OPERATOR(pg_catalog.-) a.accepted_on END AS accepted_days,
+	   -- in review, to the decision
+	   CASE WHEN a.review_started_on IS NOT NULL THEN a.decided_on OPERATOR(pg_catalog.-) a.review_started_on END AS review_days,
+	   a.decided_on OPERATOR(pg_catalog.-) a.submitted_on AS total_days,
+	   (SELECT pg_catalog.count(*) FROM ismap.review_finding f
+		WHERE f.application_id OPERATOR(pg_catalog.=) a.application_id) AS findings,
+	   -- why it ended without a registration: the return's reasons, the
+	   -- rejection's, the provider's for a withdrawal (0.3.0: the last
+	   -- column, so that CREATE OR REPLACE VIEW can add it)
+	   a.decision_reason
+FROM ismap.application a;
+COMMENT ON VIEW ismap.application_timeline IS 'per application the date of each stage (submitted, accepted, in review, decided) and the days spent in each; a stage still running has NULL days; the reason of a return, rejection or withdrawal; what the caller may see of applications';
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

@@ -191,7 +191,7 @@ WHERE application_id = :w_application;
 UPDATE application SET status = 'withdrawn', decided_on = current_date, decision_reason = 'moved to another platform'
 WHERE application_id = :w_application;
 \echo :LAST_ERROR_SQLSTATE
-SELECT status FROM withdraw_application(:w_application);
+SELECT status FROM withdraw_application(:w_application, 'moved to another platform');
 RESET ROLE;
 SELECT status, decision_reason FROM application WHERE application_id = :w_application;
 

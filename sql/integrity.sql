@@ -278,7 +278,7 @@ UPDATE application SET status = 'withdrawn', decided_on = current_date + 30, dec
 UPDATE application SET status = 'withdrawn', decided_on = current_date, decision_reason = 'never mind' WHERE application_id = :m4_application;
 \echo :LAST_ERROR_SQLSTATE
 -- only withdraw_application withdraws, dated by the server, with an event
-SELECT status FROM withdraw_application(:m4_application);
+SELECT status FROM withdraw_application(:m4_application, 'never mind');
 RESET ROLE;
 SELECT count(*) AS withdrawal_events FROM registry_event WHERE kind = 'application_withdrawn' AND (payload->>'application_id')::bigint = :m4_application;
 SELECT status, decided_on = current_date AS dated_today, decision_reason FROM application WHERE application_id = :m4_application;

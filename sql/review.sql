@@ -232,18 +232,33 @@ SET ROLE rv_reviewer;
 SELECT status FROM accept_application(3, '2026-06-11');
 RESET ROLE;
 SET ROLE rv_csp_a;
-SELECT withdraw_application(3);
+SELECT withdraw_application(3, 'moving to another platform');
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
 SET ROLE rv_auditor_b;
+SELECT withdraw_application(3, 'moving to another platform');
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+-- a withdrawal needs the provider's reason: none, empty, white space
+-- (U+3000 included) are refused and change nothing
+SET ROLE rv_csp_b;
+SELECT withdraw_application(3, NULL);
+\echo :LAST_ERROR_SQLSTATE
+SELECT withdraw_application(3, '');
+\echo :LAST_ERROR_SQLSTATE
+SELECT withdraw_application(3, E' \t\u3000');
+\echo :LAST_ERROR_SQLSTATE
+-- the reason is an argument, not optional
 SELECT withdraw_application(3);
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
+SELECT status, decided_on, decision_reason FROM application WHERE application_id = 3;
+SELECT count(*) AS withdrawal_events FROM registry_event WHERE kind = 'application_withdrawn';
 SET ROLE rv_registrar;
 SELECT registration_number FROM approve_application(3, '{}', '2026-06-20');
 RESET ROLE;
 SET ROLE rv_csp_b;
-SELECT withdraw_application(3);
+SELECT withdraw_application(3, 'moving to another platform');
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
 -- a new application of B, withdrawn while in review
@@ -256,7 +271,14 @@ SELECT status FROM application WHERE application_id = 4;
 SELECT finding_id FROM raise_finding(4, 'auditor', 'where is the statement?', NULL, '2027-05-12');
 RESET ROLE;
 SET ROLE rv_csp_b;
-SELECT application_id, status, decided_on = CURRENT_DATE AS today FROM withdraw_application(4);
+SELECT application_id, status, decided_on = CURRENT_DATE AS today, decision_reason
+FROM withdraw_application(4, 'the service is being merged into another one');
+RESET ROLE;
+-- the reason is on the application, in the event and in the timeline
+SELECT payload->>'reason' AS event_reason FROM registry_event
+WHERE kind = 'application_withdrawn' AND payload->>'application_id' = '4';
+SET ROLE rv_csp_b;
+SELECT application_id, status, decision_reason FROM application_timeline WHERE application_id = 4;
 RESET ROLE;
 SET ROLE rv_auditor_b;
 SELECT respond_finding(3, 'too late', '2027-05-13');

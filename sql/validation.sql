@@ -330,3 +330,19 @@ ORDER BY e.code, e.application_id, e.ord;
 -- the Latin letters left are values of the records
 SELECT DISTINCT m[1] AS latin FROM findings_ja, regexp_matches(message, '([A-Za-z][A-Za-z_ .]{2,})', 'g') m ORDER BY 1;
 RESET lc_messages;
+
+-- The baseline and the mandatory controls are read once per snapshot and
+-- kept while it sees the same data: a change in the same transaction, and
+-- its rollback to a savepoint, are seen by the next validation
+BEGIN;
+SELECT code, control_id FROM validate_application(4) WHERE code = 'CONTROL_NOT_STATED';
+INSERT INTO control (framework_id, control_id, title, parent_id, mandatory) VALUES ('ismap', '5.1.4', 'objective four', '5.1', false);
+INSERT INTO baseline_control (baseline_id, framework_id, control_id) VALUES ('ismap-level1', 'ismap', '5.1.4');
+SELECT code, control_id FROM validate_application(4) WHERE code = 'CONTROL_NOT_STATED';
+SAVEPOINT s;
+DELETE FROM baseline_control WHERE control_id = '5.1.4';
+SELECT code, control_id FROM validate_application(4) WHERE code = 'CONTROL_NOT_STATED';
+ROLLBACK TO s;
+SELECT code, control_id FROM validate_application(4) WHERE code = 'CONTROL_NOT_STATED';
+ROLLBACK;
+SELECT code, control_id FROM validate_application(4) WHERE code = 'CONTROL_NOT_STATED';

@@ -1,12 +1,18 @@
 /*
  * validate.c — ismap.validate_application: fetch with SPI, judge in core
  *
- * A handful of set-based queries bring in what one application needs (the
- * application with its audit, service, lead auditor and the policy; the
- * audit body's selections; the auditor's qualifications; one row per
- * control that is required or stated, with its result; the control tests;
- * the platforms), then src/core/validate.c evaluates every rule in memory
- * and each finding becomes a row.
+ * Two queries bring in what one application needs: the head (the
+ * application with its audit, service, audit body, lead auditor, the policy
+ * and the disclosure: one row) and the rows (one result of tagged rows:
+ * the statement, the results with those of additional audits, the control
+ * tests, the audit body's selections, the auditor's qualifications, the
+ * platforms, the open review findings, the overdue remediation plans).  The
+ * reference lists (the standard's mandatory controls, the baseline) are
+ * read once per snapshot and kept while it sees the same data; the
+ * inherited controls only when the statement has some.
+ * src/core/validate.c then evaluates every rule in memory and each finding
+ * becomes a row.  The plans are made once per backend and kept (generic
+ * plans: nothing is planned per call).
  */
 #include "ismap.h"
 
@@ -15,6 +21,10 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "access/xact.h"
+#include "storage/proc.h"
+#include "utils/snapmgr.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/tuplestore.h"
@@ -84,13 +94,13 @@ col_float(int r, int n)
 }
 
 /*
- * The queries are planned once per backend and kept (SPI_keepplan); the plan
+ * The queries are planned once per backend and kept (SPI_keepplan), as
+ * generic plans (planning per call would cost more than the call); the plan
  * cache re-plans them when the objects they use change.
  */
 enum
 {
-	Q_APPLICATION, Q_ACCEPTED, Q_SELECTIONS, Q_QUALIFICATIONS, Q_STATED,
-	Q_REQUIRED, Q_TESTS, Q_DEPS, Q_FINDINGS, Q_ADDITIONAL, Q_REMEDIATION, Q_INHERITED, Q_DISCLOSURE, NQUERIES
+	Q_CALLER, Q_HEAD, Q_ROWS, Q_REFERENCE, Q_INHERITED, NQUERIES
 };
 static SPIPlanPtr plans[NQUERIES];
 
@@ -101,7 +111,7 @@ run(int which, const char *sql, int nargs, Oid *types, Datum *values)
 
 	if (plans[which] == NULL)
 	{
-		SPIPlanPtr	plan = SPI_prepare(sql, nargs, types);
+		SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, types, CURSOR_OPT_GENERIC_PLAN);
 
 		if (plan == NULL)
 			elog(ERROR, "could not prepare validation query: %s", SPI_result_code_string(SPI_result));
@@ -114,145 +124,179 @@ run(int which, const char *sql, int nargs, Oid *types, Datum *values)
 		elog(ERROR, "validation query failed: %s", SPI_result_code_string(rc));
 }
 
-static const char q_application[] =
+/* $1 application: whether the person who acted sees it (see below) */
+static const char q_caller[] =
+"SELECT 1 FROM ismap.application a WHERE a.application_id OPERATOR(pg_catalog.=) $1";
+
+/*
+ * The policy parameters validation reads through ismap.policy_value (which
+ * refuses a missing one with 42704): the head names the first one missing,
+ * in this order.
+ */
+#define HEAD_POLICIES \
+"ARRAY['audit_period_max', 'registration_validity', 'auditor_min_experience_years', 'auditor_nationality'," \
+" 'control_standard', 'auditor_qualifications']"
+
+/*
+ * $1 application: one row.  The policy is read in one pass over
+ * ismap.policy (v ->> name is policy_value(name) #>> '{}').  The last column
+ * is ismap_internal.disclosure_missing_items(service) joined with ", ",
+ * written out here (keep the two in step): a SQL function with a SET clause
+ * would be planned again on every call.
+ */
+static const char q_head[] =
+"WITH pol AS (SELECT pg_catalog.jsonb_object_agg(p.name, p.value) AS v FROM ismap.policy p)"
 "SELECT ap.requested_level, a.target_level, a.kind OPERATOR(pg_catalog.=) 'internal_review',"
 "       ap.submitted_on, a.period_start, a.period_end, a.report_date,"
-"       (a.period_start OPERATOR(pg_catalog.+) (ismap.policy_value('audit_period_max') OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.interval)::pg_catalog.date OPERATOR(pg_catalog.-) 1,"
-"       ismap.policy_value('audit_period_max') OPERATOR(pg_catalog.#>>) '{}',"
-"       (a.period_end OPERATOR(pg_catalog.+) (ismap.policy_value('registration_validity') OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.interval)::pg_catalog.date,"
+"       (a.period_start OPERATOR(pg_catalog.+) (pol.v OPERATOR(pg_catalog.->>) 'audit_period_max')::pg_catalog.interval)::pg_catalog.date OPERATOR(pg_catalog.-) 1,"
+"       pol.v OPERATOR(pg_catalog.->>) 'audit_period_max',"
+"       (a.period_end OPERATOR(pg_catalog.+) (pol.v OPERATOR(pg_catalog.->>) 'registration_validity')::pg_catalog.interval)::pg_catalog.date,"
 "       a.scope, s.scope, 'SaaS'::ismap.delivery_model OPERATOR(pg_catalog.=) ANY (s.delivery_models),"
 "       b.name, au.name, au.nationality, au.experience_years,"
-"       (ismap.policy_value('auditor_min_experience_years') OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.int4,"
-"       ismap.policy_value('auditor_nationality') OPERATOR(pg_catalog.#>>) '{}',"
+"       (pol.v OPERATOR(pg_catalog.->>) 'auditor_min_experience_years')::pg_catalog.int4,"
+"       pol.v OPERATOR(pg_catalog.->>) 'auditor_nationality',"
 "       a.audit_id, a.audit_body_id, a.lead_auditor_id, a.framework_id,"
-"       ismap.policy_value('control_standard') OPERATOR(pg_catalog.#>>) '{}',"
-"       COALESCE((SELECT (p.value OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.float8 FROM ismap.policy p"
-"                 WHERE p.name OPERATOR(pg_catalog.=) 'sampling_tolerable_rate'), 0.10),"
-"       COALESCE((SELECT (p.value OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.float8 FROM ismap.policy p"
-"                 WHERE p.name OPERATOR(pg_catalog.=) 'sampling_confidence'), 0.90),"
-"       ap.service_id, ap.program"
+"       pol.v OPERATOR(pg_catalog.->>) 'control_standard',"
+"       COALESCE((pol.v OPERATOR(pg_catalog.->>) 'sampling_tolerable_rate')::pg_catalog.float8, 0.10),"
+"       COALESCE((pol.v OPERATOR(pg_catalog.->>) 'sampling_confidence')::pg_catalog.float8, 0.90),"
+"       ap.service_id, ap.program,"
+"       (SELECT u.n FROM pg_catalog.unnest(" HEAD_POLICIES ") WITH ORDINALITY u(n, o)"
+"        WHERE NOT pol.v OPERATOR(pg_catalog.?) u.n ORDER BY u.o LIMIT 1),"
+"       ARRAY(SELECT pg_catalog.jsonb_array_elements_text(pol.v OPERATOR(pg_catalog.->) 'auditor_qualifications')),"
+"       CASE WHEN d.service_id IS NULL THEN 'regions, governing_law, jurisdiction, capital_disclosure, third_party_tests'"
+"       ELSE pg_catalog.array_to_string(pg_catalog.array_remove(ARRAY["
+"            CASE WHEN COALESCE(pg_catalog.cardinality(d.regions), 0) OPERATOR(pg_catalog.=) 0 THEN 'regions' END,"
+"            CASE WHEN d.governing_law IS NULL THEN 'governing_law' END,"
+"            CASE WHEN d.jurisdiction IS NULL THEN 'jurisdiction' END,"
+"            CASE WHEN d.capital_disclosure IS NULL THEN 'capital_disclosure' END,"
+"            CASE WHEN d.third_party_tests IS NULL THEN 'third_party_tests' END], NULL), ', ') END"
 " FROM ismap.application ap"
 " JOIN ismap.audit a ON a.audit_id OPERATOR(pg_catalog.=) ap.audit_id"
 " JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) ap.service_id"
 " JOIN ismap.audit_body b ON b.audit_body_id OPERATOR(pg_catalog.=) a.audit_body_id"
 " JOIN ismap.auditor au ON au.auditor_id OPERATOR(pg_catalog.=) a.lead_auditor_id"
+" LEFT JOIN ismap.service_disclosure d ON d.service_id OPERATOR(pg_catalog.=) ap.service_id"
+" CROSS JOIN pol"
 " WHERE ap.application_id OPERATOR(pg_catalog.=) $1";
 
-static const char q_accepted[] =
-"SELECT q FROM pg_catalog.jsonb_array_elements_text(ismap.policy_value('auditor_qualifications')) AS q";
-
 /*
- * $1 audit body, $2 report date: its selections with the status in force on
- * the report date (their history, DESIGN 3.13: a suspension or revocation
- * counts from its date only)
+ * The rows: every list validation reads, in one result of tagged rows.
+ * The lists of controls (the statement, the results, the additional
+ * audits' results; the reference lists come from q_reference) come as
+ * they are, without joins: each is put in ctrlid order in C and merged
+ * there (one pass each; joining them in SQL cost several hash tables per
+ * call).  Texts that only count when they say something (an exclusion's
+ * reason, a rationale) come as they are and are judged in rows_receive
+ * (btrim in SQL copied each).
+ * The other lists are short and number their rows (ord, from 1) in their
+ * order.  The order of the rows in the result does not matter.
+ *
+ * $1 application, $2 audit, $3 audit body, $4 report date, $5 lead
+ * auditor, $6 service, $7 sampling confidence.
+ *
+ * cover: for each control an additional audit superseding $2 has a result
+ * for, the latest report's result and audit (DESIGN 3.13: the effective
+ * result, and the control test behind it).  Usually empty.
  */
-static const char q_selections[] =
-"SELECT s.valid_from, s.valid_until, x.status OPERATOR(pg_catalog.=) ANY ('{active,expired}'::pg_catalog.text[]), x.status"
-" FROM ismap.audit_body_selection s"
-" CROSS JOIN LATERAL (SELECT ismap.selection_status_on(s.selection_id, $2) AS status) x"
-" WHERE s.audit_body_id OPERATOR(pg_catalog.=) $1"
-" ORDER BY s.valid_from, s.selection_id";
+enum
+{
+	T_STATED = 1, T_RESULT, T_COVER, T_MANDATORY, T_REQUIRED,
+	T_TEST, T_SELECTION, T_QUALIFICATION, T_DEPENDENCY, T_FINDING, T_REMEDIATION,
+	NTAGS
+};
+#define T_LAST_CONTROL_LIST T_REQUIRED
 
-static const char q_qualifications[] =
-"SELECT qualification, valid_until FROM ismap.auditor_qualification"
-" WHERE auditor_id OPERATOR(pg_catalog.=) $1 ORDER BY qualification";
+/* the columns of the rows */
+enum
+{
+	C_TAG = 1, C_ORD, C_KEY, C_T1, C_T2, C_T3, C_I1, C_I2, C_I3, C_I4, C_D1, C_D2, C_B1, C_B2, C_F1
+};
 
-/* the statement: $1 audit; in ctrlid order */
-static const char q_stated[] =
-"SELECT si.control_id, COALESCE(c.mandatory, false), si.selected,"
-"       COALESCE(pg_catalog.btrim(si.exclusion_reason), '') OPERATOR(pg_catalog.<>) '',"
-"       r.result, COALESCE(pg_catalog.btrim(r.rationale), '') OPERATOR(pg_catalog.<>) ''"
-" FROM ismap.statement_item si"
-" LEFT JOIN ismap.audit_result r ON r.audit_id OPERATOR(pg_catalog.=) si.audit_id"
-"      AND r.control_id OPERATOR(ismap.=) si.control_id"
-" LEFT JOIN ismap.control c ON c.framework_id OPERATOR(pg_catalog.=) si.framework_id"
-"      AND c.control_id OPERATOR(ismap.=) si.control_id"
-" WHERE si.audit_id OPERATOR(pg_catalog.=) $1"
-" ORDER BY si.control_id USING OPERATOR(ismap.<)";
-
-/* the baseline: $1 the policy standard, $2 level, $3 the application's
- * program (ISMAP, ISMAP-LIU: each program has its own level baselines); in
- * ctrlid order (a control in several baselines comes more than once) */
-static const char q_required[] =
-"SELECT bc.control_id, COALESCE(c.mandatory, false)"
-" FROM ismap.baseline b"
-" JOIN ismap.baseline_control bc ON bc.baseline_id OPERATOR(pg_catalog.=) b.baseline_id"
-" LEFT JOIN ismap.control c ON c.framework_id OPERATOR(pg_catalog.=) bc.framework_id"
-"      AND c.control_id OPERATOR(ismap.=) bc.control_id"
-" WHERE b.framework_id OPERATOR(pg_catalog.=) $1 AND b.level OPERATOR(pg_catalog.<=) $2"
-"   AND b.program OPERATOR(pg_catalog.=) $3"
-" ORDER BY bc.control_id USING OPERATOR(ismap.<)";
-
-/*
- * $1 audit, $2 confidence: the control tests behind the effective results
- * -- for a control an additional audit superseding $1 has a result for,
- * that audit's test (the latest report), else $1's (DESIGN 3.13)
- */
-static const char q_tests[] =
-"WITH cover AS ("
-"  SELECT DISTINCT ON (r.control_id) r.control_id, x.audit_id"
+static const char q_rows[] =
+"WITH cover AS MATERIALIZED ("
+"  SELECT DISTINCT ON (r.control_id) r.control_id, x.audit_id, r.result, r.rationale"
 "  FROM ismap.audit x JOIN ismap.audit_result r ON r.audit_id OPERATOR(pg_catalog.=) x.audit_id"
-"  WHERE x.supersedes_audit_id OPERATOR(pg_catalog.=) $1"
+"  WHERE x.supersedes_audit_id OPERATOR(pg_catalog.=) $2"
 "  ORDER BY r.control_id, x.report_date DESC, x.audit_id DESC),"
 " tests AS ("
 "  SELECT t.* FROM ismap.control_test t"
-"  WHERE t.audit_id OPERATOR(pg_catalog.=) $1"
+"  WHERE t.audit_id OPERATOR(pg_catalog.=) $2"
 "    AND NOT EXISTS (SELECT 1 FROM cover c WHERE c.control_id OPERATOR(ismap.=) t.control_id)"
 "  UNION ALL"
-"  SELECT t.* FROM cover c JOIN ismap.control_test t"
-"    ON t.audit_id OPERATOR(pg_catalog.=) c.audit_id AND t.control_id OPERATOR(ismap.=) c.control_id)"
-"SELECT t.control_id::pg_catalog.text, t.frequency, COALESCE(t.population, -1), t.sample_size, t.deviations,"
-"       COALESCE(st.min_sample, -1),"
-"       ismap.upper_deviation_limit(t.sample_size, t.deviations, $2, t.population),"
-"       COALESCE(r.result OPERATOR(pg_catalog.=) 'effective', false)"
+"  SELECT t.* FROM cover c CROSS JOIN LATERAL (SELECT * FROM ismap.control_test t"
+"    WHERE t.audit_id OPERATOR(pg_catalog.=) c.audit_id AND t.control_id OPERATOR(ismap.=) c.control_id OFFSET 0) t)"
+/* the statement (the exclusion reason as it is, judged in rows_receive,
+ * the platform of an inherited control) */
+"SELECT 1 AS tag, NULL::pg_catalog.int8 AS ord, si.control_id AS key,"
+"       si.exclusion_reason AS t1, NULL::pg_catalog.text AS t2, NULL::pg_catalog.text AS t3,"
+"       si.inherited_from AS i1, NULL::pg_catalog.int8 AS i2, NULL::pg_catalog.int8 AS i3, NULL::pg_catalog.int8 AS i4,"
+"       NULL::pg_catalog.date AS d1, NULL::pg_catalog.date AS d2,"
+"       si.selected AS b1, NULL::pg_catalog.bool AS b2,"
+"       NULL::pg_catalog.float8 AS f1"
+" FROM ismap.statement_item si WHERE si.audit_id OPERATOR(pg_catalog.=) $2"
+/* the audit's results */
+" UNION ALL"
+" SELECT 2, NULL, r.control_id, r.result, r.rationale, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+" FROM ismap.audit_result r WHERE r.audit_id OPERATOR(pg_catalog.=) $2"
+/* the additional audits' results that replace them */
+" UNION ALL"
+" SELECT 3, NULL, e.control_id, e.result, e.rationale, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+" FROM cover e"
+/* the control tests behind the effective results, with the sample table's minimum and the achieved limit */
+" UNION ALL"
+" SELECT 6, pg_catalog.row_number() OVER (ORDER BY t.control_id USING OPERATOR(ismap.<), t.frequency), NULL,"
+"       t.control_id::pg_catalog.text, t.frequency, NULL,"
+"       COALESCE(t.population, -1), t.sample_size, t.deviations, COALESCE(st.min_sample, -1), NULL, NULL,"
+"       COALESCE(r.result OPERATOR(pg_catalog.=) 'effective', false), NULL,"
+"       ismap.upper_deviation_limit(t.sample_size, t.deviations, $7, t.population)"
 " FROM tests t"
 " LEFT JOIN ismap.sampling_table st ON st.frequency OPERATOR(pg_catalog.=) t.frequency"
 " LEFT JOIN ismap.audit_result r ON r.audit_id OPERATOR(pg_catalog.=) t.audit_id AND r.control_id OPERATOR(ismap.=) t.control_id"
-" ORDER BY t.control_id USING OPERATOR(ismap.<), t.frequency";
-
-/* $1 service, $2 audit */
-static const char q_deps[] =
-"SELECT d.base_service_id, bs.name, COALESCE(d.self_assessed_audit_id OPERATOR(pg_catalog.=) $2, false), COALESCE(r.level, 0), r.registration_number,"
-"  (SELECT pg_catalog.to_char(pg_catalog.max(e.valid_until), 'YYYY-MM-DD') FROM ismap.platform_exemption e"
-"   WHERE e.service_id OPERATOR(pg_catalog.=) d.service_id AND e.base_service_id OPERATOR(pg_catalog.=) d.base_service_id"
-"     AND e.valid_until OPERATOR(pg_catalog.>=) CURRENT_DATE)"
+/* the audit body's selections, with the status in force on the report
+ * date (their history, DESIGN 3.13; as ismap.selection_status_on) */
+" UNION ALL"
+" SELECT 7, pg_catalog.row_number() OVER (ORDER BY s.valid_from, s.selection_id), NULL, x.status, NULL, NULL,"
+"       NULL, NULL, NULL, NULL, s.valid_from, s.valid_until, NULL, NULL, NULL"
+" FROM ismap.audit_body_selection s"
+" CROSS JOIN LATERAL (SELECT COALESCE((SELECT h.status FROM ismap.audit_body_selection_history h"
+"      WHERE h.selection_id OPERATOR(pg_catalog.=) s.selection_id AND h.effective_on OPERATOR(pg_catalog.<=) $4"
+"      ORDER BY h.effective_on DESC, h.history_id DESC LIMIT 1), 'active') AS status) x"
+" WHERE s.audit_body_id OPERATOR(pg_catalog.=) $3"
+/* the lead auditor's qualifications */
+" UNION ALL"
+" SELECT 8, pg_catalog.row_number() OVER (ORDER BY q.qualification), NULL, q.qualification, NULL, NULL,"
+"       NULL, NULL, NULL, NULL, q.valid_until, NULL, NULL, NULL, NULL"
+" FROM ismap.auditor_qualification q WHERE q.auditor_id OPERATOR(pg_catalog.=) $5"
+/* the platforms */
+" UNION ALL"
+" SELECT 9, pg_catalog.row_number() OVER (ORDER BY d.base_service_id), NULL, bs.name, r.registration_number,"
+"       (SELECT pg_catalog.to_char(pg_catalog.max(x.valid_until), 'YYYY-MM-DD') FROM ismap.platform_exemption x"
+"        WHERE x.service_id OPERATOR(pg_catalog.=) d.service_id AND x.base_service_id OPERATOR(pg_catalog.=) d.base_service_id"
+"          AND x.valid_until OPERATOR(pg_catalog.>=) CURRENT_DATE),"
+"       d.base_service_id, COALESCE(r.level, 0), NULL, NULL, NULL, NULL,"
+"       COALESCE(d.self_assessed_audit_id OPERATOR(pg_catalog.=) $2, false), NULL, NULL"
 " FROM ismap.service_dependency d"
 " JOIN ismap.service bs ON bs.service_id OPERATOR(pg_catalog.=) d.base_service_id"
 " LEFT JOIN ismap.registration r ON r.service_id OPERATOR(pg_catalog.=) d.base_service_id"
 "      AND r.status OPERATOR(pg_catalog.=) 'active'"
-" WHERE d.service_id OPERATOR(pg_catalog.=) $1"
-" ORDER BY d.base_service_id";
-
-/*
- * $1 audit: the results of the additional audits superseding it, in ctrlid
- * order, the latest report first for each control (DESIGN 3.13: they
- * replace the audit's results for the controls they cover).  Usually none.
- */
-static const char q_additional[] =
-"SELECT r.control_id, r.result, COALESCE(pg_catalog.btrim(r.rationale), '') OPERATOR(pg_catalog.<>) ''"
-" FROM ismap.audit x"
-" JOIN ismap.audit_result r ON r.audit_id OPERATOR(pg_catalog.=) x.audit_id"
-" WHERE x.supersedes_audit_id OPERATOR(pg_catalog.=) $1"
-" ORDER BY r.control_id USING OPERATOR(ismap.<), x.report_date DESC, x.audit_id DESC";
-
-/* $1 service, $2 application: the overdue remediation plans of the
- * service's registrations (not one this application made) */
-static const char q_remediation[] =
-"SELECT m.remediation_id, m.control_id::pg_catalog.text, m.due_on, g.registration_number"
-" FROM ismap.registration g"
-" JOIN ismap.remediation m ON m.registration_id OPERATOR(pg_catalog.=) g.registration_id"
-" WHERE g.service_id OPERATOR(pg_catalog.=) $1 AND g.application_id OPERATOR(pg_catalog.<>) $2"
-"   AND m.status OPERATOR(pg_catalog.=) 'overdue'"
-" ORDER BY m.remediation_id";
-
-/* $1 application: the unresolved review findings */
-static const char q_findings[] =
-"SELECT f.finding_id, f.control_id::pg_catalog.text, f.addressed_to, f.raised_on, f.response IS NOT NULL"
+" WHERE d.service_id OPERATOR(pg_catalog.=) $6"
+/* the unresolved review findings */
+" UNION ALL"
+" SELECT 10, pg_catalog.row_number() OVER (ORDER BY f.finding_id), NULL, f.control_id::pg_catalog.text, f.addressed_to, NULL,"
+"       f.finding_id, NULL, NULL, NULL, f.raised_on, NULL, f.response IS NOT NULL, NULL, NULL"
 " FROM ismap.review_finding f"
 " WHERE f.application_id OPERATOR(pg_catalog.=) $1 AND f.resolved_on IS NULL"
-" ORDER BY f.finding_id";
+/* the overdue remediation plans of the service's registrations (not one this application made) */
+" UNION ALL"
+" SELECT 11, pg_catalog.row_number() OVER (ORDER BY m.remediation_id), NULL, m.control_id::pg_catalog.text, g.registration_number, NULL,"
+"       m.remediation_id, NULL, NULL, NULL, m.due_on, NULL, NULL, NULL, NULL"
+" FROM ismap.registration g"
+" JOIN ismap.remediation m ON m.registration_id OPERATOR(pg_catalog.=) g.registration_id"
+" WHERE g.service_id OPERATOR(pg_catalog.=) $6 AND g.application_id OPERATOR(pg_catalog.<>) $1"
+"   AND m.status OPERATOR(pg_catalog.=) 'overdue'";
 
 /*
+ * Read only when the statement has an inherited control (rarely).
  * $1 audit: the inherited controls, with the platform's registration in
  * force on the report date and whether that registration's statement
  * selects the control; in ctrlid order
@@ -274,9 +318,338 @@ static const char q_inherited[] =
 " WHERE si.audit_id OPERATOR(pg_catalog.=) $1 AND si.responsibility OPERATOR(pg_catalog.=) 'inherited'"
 " ORDER BY si.control_id USING OPERATOR(ismap.<)";
 
-/* $1 service: the missing items of its disclosure */
-static const char q_disclosure[] =
-"SELECT pg_catalog.array_to_string(ismap_internal.disclosure_missing_items($1), ', ')";
+
+/* a result as the table has it (NULL: none), read in place */
+/*
+ * The reference lists: $1 the audit's standard: its mandatory controls
+ * (tag 4); $2 the policy's standard, $3 level, $4 program: the baselines of
+ * the program up to the level (tag 5; a control in several comes more than
+ * once).  The same for every application of a standard, level and program:
+ * read once per snapshot (see reference_lists).
+ */
+static const char q_reference[] =
+"SELECT 4, c.control_id FROM ismap.control c"
+" WHERE c.framework_id OPERATOR(pg_catalog.=) $1 AND c.mandatory"
+" UNION ALL"
+" SELECT 5, bc.control_id FROM ismap.baseline b"
+" JOIN ismap.baseline_control bc ON bc.baseline_id OPERATOR(pg_catalog.=) b.baseline_id"
+" WHERE b.framework_id OPERATOR(pg_catalog.=) $2 AND b.level OPERATOR(pg_catalog.<=) $3"
+"   AND b.program OPERATOR(pg_catalog.=) $4";
+
+static vl_result
+parse_result(const struct varlena *t)
+{
+	Size		n;
+
+	if (t == NULL)
+		return VL_RESULT_NONE;
+	n = VARSIZE_ANY_EXHDR(t);
+	if (n == 9 && memcmp(VARDATA_ANY(t), "effective", 9) == 0)
+		return VL_RESULT_EFFECTIVE;
+	if (n == 11 && memcmp(VARDATA_ANY(t), "ineffective", 11) == 0)
+		return VL_RESULT_INEFFECTIVE;
+	return VL_RESULT_NOT_TESTED;
+}
+
+/*
+ * Whether a text says something: COALESCE(btrim(t), '') <> '' (btrim takes
+ * off spaces only), without copying it.
+ */
+static bool
+has_text(const struct varlena *t)
+{
+	const char *p;
+	Size		n;
+
+	if (t == NULL)
+		return false;
+	p = VARDATA_ANY(t);
+	n = VARSIZE_ANY_EXHDR(t);
+	for (Size i = 0; i < n; i++)
+		if (p[i] != ' ')
+			return true;
+	return false;
+}
+
+/* column c (1-based) of the row as a text read in place, or NULL */
+static struct varlena *
+row_text(Datum *v, bool *isnull, int c)
+{
+	return isnull[c - 1] ? NULL : (struct varlena *) PG_DETOAST_DATUM_PACKED(v[c - 1]);
+}
+
+/* a row of a list of controls: its key and what the list says of it */
+typedef struct keyed_row
+{
+	const uint8 *key;
+	size_t		keylen;
+	const struct varlena *id;
+	uint32		seq;			/* place in the result, for equal keys */
+	bool		b1;				/* stated: selected; a result: its rationale */
+	bool		b2;				/* stated: the exclusion's reason */
+	vl_result	result;
+} keyed_row;
+
+static int
+keyed_row_cmp(const void *a, const void *b)
+{
+	const keyed_row *x = (const keyed_row *) a;
+	const keyed_row *y = (const keyed_row *) b;
+	int			c = ctrlid_key_cmp(x->key, x->keylen, y->key, y->keylen);
+
+	/* equal keys keep the result's order (the latest additional audit first) */
+	return c != 0 ? c : (x->seq < y->seq ? -1 : x->seq > y->seq);
+}
+
+/* a row of another list: its columns, copied */
+typedef struct list_row
+{
+	int64		ord;
+	char	   *t1,
+			   *t2,
+			   *t3;
+	int64		i1,
+				i2,
+				i3,
+				i4;
+	int32		d1,
+				d2;
+	bool		b1,
+				b2;
+	double		f1;
+} list_row;
+
+/*
+ * The rows of the result by list, read as they come (a DestReceiver: no
+ * tuple is formed or kept).  A list of controls is keys[tag], in ctrlid
+ * order once the result is read (sorted then unless it came so); another
+ * list is rows[tag], in the order of its ord once read.  n[tag] is the
+ * list's length.
+ */
+typedef struct row_lists
+{
+	DestReceiver pub;
+	MemoryContext cxt;			/* where the lists live */
+	uint32		seq;
+	uint64		ninherited;		/* stated controls inherited from a platform */
+	keyed_row  *keys[NTAGS];
+	list_row   *rows[NTAGS];
+	uint64		n[NTAGS];
+	uint64		cap[NTAGS];
+} row_lists;
+
+static char *
+datum_text(Datum d, bool isnull)
+{
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+static bool
+rows_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	row_lists  *l = (row_lists *) self;
+	MemoryContext old = MemoryContextSwitchTo(l->cxt);
+	Datum	   *v;
+	bool	   *isnull;
+	int			tag;
+	uint64		i;
+
+	slot_getallattrs(slot);
+	v = slot->tts_values;
+	isnull = slot->tts_isnull;
+	tag = DatumGetInt32(v[C_TAG - 1]);
+	if (tag <= 0 || tag >= NTAGS)
+		elog(ERROR, "validation row of unknown list %d", tag);
+	i = l->n[tag]++;
+	if (i >= l->cap[tag])
+	{
+		/* the arrays are the backend's, kept from call to call (see below) */
+		l->cap[tag] = l->cap[tag] ? 2 * l->cap[tag] : 64;
+		if (tag <= T_LAST_CONTROL_LIST)
+			l->keys[tag] = l->keys[tag] ? repalloc(l->keys[tag], sizeof(keyed_row) * l->cap[tag])
+				: MemoryContextAlloc(TopMemoryContext, sizeof(keyed_row) * l->cap[tag]);
+		else
+			l->rows[tag] = l->rows[tag] ? repalloc(l->rows[tag], sizeof(list_row) * l->cap[tag])
+				: MemoryContextAlloc(TopMemoryContext, sizeof(list_row) * l->cap[tag]);
+	}
+	if (tag <= T_LAST_CONTROL_LIST)
+	{
+		keyed_row  *k = &l->keys[tag][i];
+		struct varlena *id = (struct varlena *) PG_DETOAST_DATUM_PACKED(v[C_KEY - 1]);
+		Size		len = VARSIZE_ANY(id);
+		struct varlena *copy = palloc(len);
+
+		memcpy(copy, id, len);
+		k->id = copy;
+		k->key = CTRLID_KEY(copy);
+		k->keylen = CTRLID_KEYLEN(copy);
+		k->seq = l->seq++;
+		k->b1 = false;
+		k->b2 = false;
+		k->result = VL_RESULT_NONE;
+		if (tag == T_STATED)
+		{
+			/* t1 the exclusion's reason, i1 the platform it is inherited from */
+			k->b1 = !isnull[C_B1 - 1] && DatumGetBool(v[C_B1 - 1]);
+			k->b2 = has_text(row_text(v, isnull, C_T1));
+			if (!isnull[C_I1 - 1])
+				l->ninherited++;
+		}
+		else if (tag == T_RESULT || tag == T_COVER)
+		{
+			/* t1 the result, t2 the rationale */
+			k->result = parse_result(row_text(v, isnull, C_T1));
+			k->b1 = has_text(row_text(v, isnull, C_T2));
+		}
+	}
+	else
+	{
+		list_row   *r = &l->rows[tag][i];
+
+		r->ord = isnull[C_ORD - 1] ? 0 : DatumGetInt64(v[C_ORD - 1]);
+		r->t1 = datum_text(v[C_T1 - 1], isnull[C_T1 - 1]);
+		r->t2 = datum_text(v[C_T2 - 1], isnull[C_T2 - 1]);
+		r->t3 = datum_text(v[C_T3 - 1], isnull[C_T3 - 1]);
+		r->i1 = isnull[C_I1 - 1] ? 0 : DatumGetInt64(v[C_I1 - 1]);
+		r->i2 = isnull[C_I2 - 1] ? 0 : DatumGetInt64(v[C_I2 - 1]);
+		r->i3 = isnull[C_I3 - 1] ? 0 : DatumGetInt64(v[C_I3 - 1]);
+		r->i4 = isnull[C_I4 - 1] ? 0 : DatumGetInt64(v[C_I4 - 1]);
+		r->d1 = isnull[C_D1 - 1] ? VL_NO_DATE : (int32) DatumGetDateADT(v[C_D1 - 1]);
+		r->d2 = isnull[C_D2 - 1] ? VL_NO_DATE : (int32) DatumGetDateADT(v[C_D2 - 1]);
+		r->b1 = !isnull[C_B1 - 1] && DatumGetBool(v[C_B1 - 1]);
+		r->b2 = !isnull[C_B2 - 1] && DatumGetBool(v[C_B2 - 1]);
+		r->f1 = isnull[C_F1 - 1] ? 0.0 : DatumGetFloat8(v[C_F1 - 1]);
+	}
+	MemoryContextSwitchTo(old);
+	return true;
+}
+
+static void
+rows_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+rows_shutdown(DestReceiver *self)
+{
+}
+
+static void
+rows_destroy(DestReceiver *self)
+{
+}
+
+/*
+ * What one validation reads lives in a context of its own, kept for the
+ * backend and reset at the start of each call: its first block (kept on
+ * reset) holds a statement of a few thousand controls, so a call neither
+ * mallocs nor frees (a fresh context each call cost page faults).
+ */
+static MemoryContext validation_cxt = NULL;
+
+/* the lists' arrays (larger than the context's chunks): grown, never freed */
+static keyed_row *kept_keys[NTAGS];
+static list_row *kept_rows[NTAGS];
+static uint64 kept_cap[NTAGS];
+static vl_control *kept_controls;
+static uint64 kept_ncontrols;
+
+static MemoryContext
+reset_validation_cxt(void)
+{
+	if (validation_cxt == NULL)
+		validation_cxt = AllocSetContextCreate(TopMemoryContext, "ismap validation",
+											   1024 * 1024, 1024 * 1024, ALLOCSET_DEFAULT_MAXSIZE);
+	else
+		MemoryContextReset(validation_cxt);
+	return validation_cxt;
+}
+
+/* run the rows query into l, then put each list in its order */
+static void
+read_rows(row_lists *l, int nargs, Oid *types, Datum *values)
+{
+	SPIExecuteOptions options;
+	ParamListInfo params = makeParamList(nargs);
+	int			rc;
+
+	memset(l, 0, sizeof(*l));
+	l->pub.receiveSlot = rows_receive;
+	l->pub.rStartup = rows_startup;
+	l->pub.rShutdown = rows_shutdown;
+	l->pub.rDestroy = rows_destroy;
+	l->pub.mydest = DestNone;
+	l->cxt = reset_validation_cxt();
+	memcpy(l->keys, kept_keys, sizeof(kept_keys));
+	memcpy(l->rows, kept_rows, sizeof(kept_rows));
+	memcpy(l->cap, kept_cap, sizeof(kept_cap));
+	for (int i = 0; i < nargs; i++)
+	{
+		params->params[i].value = values[i];
+		params->params[i].isnull = false;
+		params->params[i].pflags = PARAM_FLAG_CONST;
+		params->params[i].ptype = types[i];
+	}
+	if (plans[Q_ROWS] == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare_cursor(q_rows, nargs, types, CURSOR_OPT_GENERIC_PLAN);
+
+		if (plan == NULL)
+			elog(ERROR, "could not prepare validation query: %s", SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not keep validation query plan");
+		plans[Q_ROWS] = plan;
+	}
+	memset(&options, 0, sizeof(options));
+	options.params = params;
+	options.read_only = true;
+	options.dest = &l->pub;
+	PG_TRY();
+	{
+		rc = SPI_execute_plan_extended(plans[Q_ROWS], &options);
+	}
+	PG_FINALLY();
+	{
+		/* grown arrays stay the backend's, also after an error */
+		memcpy(kept_keys, l->keys, sizeof(kept_keys));
+		memcpy(kept_rows, l->rows, sizeof(kept_rows));
+		memcpy(kept_cap, l->cap, sizeof(kept_cap));
+	}
+	PG_END_TRY();
+	/* SPI says UTILITY for a SELECT whose rows went to a receiver of its own */
+	if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
+		elog(ERROR, "validation query failed: %s", SPI_result_code_string(rc));
+
+	for (int t = 1; t < NTAGS; t++)
+	{
+		if (t <= T_LAST_CONTROL_LIST)
+		{
+			keyed_row  *k = l->keys[t];
+
+			for (uint64 i = 1; i < l->n[t]; i++)
+				if (keyed_row_cmp(&k[i - 1], &k[i]) > 0)
+				{
+					qsort(k, l->n[t], sizeof(keyed_row), keyed_row_cmp);
+					break;
+				}
+		}
+		else if (l->n[t] > 0)
+		{
+			/* each row to the place the query numbered it */
+			list_row   *sorted = MemoryContextAlloc(l->cxt, sizeof(list_row) * l->n[t]);
+
+			for (uint64 i = 0; i < l->n[t]; i++)
+			{
+				int64		ord = l->rows[t][i].ord;
+
+				if (ord < 1 || (uint64) ord > l->n[t])
+					elog(ERROR, "validation row %lld of list %d out of place", (long long) ord, t);
+				sorted[ord - 1] = l->rows[t][i];
+			}
+			l->rows[t] = sorted;
+		}
+	}
+}
 
 typedef struct emit_state
 {
@@ -309,17 +682,6 @@ translate_message(const char *msgid)
 	return ISMAP_T(msgid);
 }
 
-static vl_result
-parse_result(const char *s)
-{
-	if (s == NULL)
-		return VL_RESULT_NONE;
-	if (strcmp(s, "effective") == 0)
-		return VL_RESULT_EFFECTIVE;
-	if (strcmp(s, "ineffective") == 0)
-		return VL_RESULT_INEFFECTIVE;
-	return VL_RESULT_NOT_TESTED;
-}
 
 /*
  * The function has the owner's rights, so that a provider or an auditor can
@@ -346,12 +708,8 @@ ismap_caller_sees_application(int64 application_id)
 	SetUserIdAndSecContext(GetOuterUserId(), save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
 	PG_TRY();
 	{
-		int			rc = SPI_execute_with_args("SELECT 1 FROM ismap.application a"
-											   " WHERE a.application_id OPERATOR(pg_catalog.=) $1",
-											   1, types, values, NULL, true, 1);
-
-		if (rc != SPI_OK_SELECT)
-			elog(ERROR, "validation query failed: %s", SPI_result_code_string(rc));
+		/* the kept plan is re-planned when the role differs (its policies) */
+		run(Q_CALLER, q_caller, 1, types, values);
 		seen = SPI_processed > 0;
 	}
 	PG_FINALLY();
@@ -362,6 +720,323 @@ ismap_caller_sees_application(int64 application_id)
 	return seen;
 }
 
+/* a NUL-terminated copy of n bytes in cxt */
+static char *
+MemoryContextStrdupN(MemoryContext cxt, const char *p, size_t n)
+{
+	char	   *r = MemoryContextAlloc(cxt, n + 1);
+
+	memcpy(r, p, n);
+	r[n] = '\0';
+	return r;
+}
+
+/* what a list of controls sets on the control of the same key */
+typedef void (*control_setter) (vl_control *c, const keyed_row *row);
+
+static void
+set_result(vl_control *c, const keyed_row *row)
+{
+	/* the result of a stated control (a result needs a statement item) */
+	if (c->stated)
+	{
+		c->result = row->result;
+		c->has_rationale = row->b1;
+	}
+}
+
+static void
+set_mandatory(vl_control *c, const keyed_row *row)
+{
+	c->mandatory = true;
+}
+
+/*
+ * Walk a list of controls in ctrlid order along the merged controls (in
+ * the same order) and apply set to each control of the same key; of
+ * several rows of a key only the first counts.
+ */
+static void
+merge_onto(vl_control *c, int nc, const keyed_row *k, uint64 n, control_setter set)
+{
+	uint64		a = 0;
+	int			m = 0;
+
+	while (a < n && m < nc)
+	{
+		int			cmp = ctrlid_key_cmp(k[a].key, k[a].keylen, c[m].key, c[m].keylen);
+
+		if (cmp < 0)
+			a++;
+		else if (cmp > 0)
+			m++;
+		else
+		{
+			set(&c[m], &k[a]);
+			m++;
+			while (++a < n && ctrlid_key_cmp(k[a].key, k[a].keylen, k[a - 1].key, k[a - 1].keylen) == 0)
+				;
+		}
+	}
+}
+
+/*
+ * The reference lists (the mandatory controls, the baseline) are the same
+ * for every application of a standard, level and program, and validating
+ * many applications in one query read them again for each.  They are kept
+ * for the snapshot they were read with: reading them again under a
+ * snapshot of the same transaction, subtransaction, role and command,
+ * with the same transactions in progress and finished (xmin, xmax and the
+ * xids in progress), returns the same rows -- any write, commit or abort in
+ * between changes one of these, and the lists are read again.
+ */
+typedef struct snapshot_key
+{
+	LocalTransactionId lxid;
+	SubTransactionId subxid;
+	Oid			userid;
+	CommandId	curcid;
+	TransactionId xmin;
+	TransactionId xmax;
+	uint32		xcnt;
+	int32		subxcnt;
+	bool		suboverflowed;
+	bool		recovery;
+	TransactionId *xids;		/* xip then subxip */
+} snapshot_key;
+
+typedef struct reference_entry
+{
+	char	   *audit_fw;
+	char	   *policy_fw;
+	int			level;
+	char	   *program;
+	keyed_row  *mandatory;
+	uint64		nmandatory;
+	keyed_row  *required;
+	uint64		nrequired;
+} reference_entry;
+
+#define MAX_REFERENCE_ENTRIES 16
+static MemoryContext reference_cxt = NULL;
+static bool reference_valid = false;
+static snapshot_key reference_key;
+static reference_entry reference_entries[MAX_REFERENCE_ENTRIES];
+static int	nreference = 0;
+
+static bool
+same_snapshot(const snapshot_key *k, Snapshot snap)
+{
+	return k->lxid == MyProc->lxid &&
+		k->subxid == GetCurrentSubTransactionId() &&
+		k->userid == GetUserId() &&
+		k->curcid == snap->curcid &&
+		k->xmin == snap->xmin &&
+		k->xmax == snap->xmax &&
+		k->xcnt == snap->xcnt &&
+		k->subxcnt == snap->subxcnt &&
+		k->suboverflowed == snap->suboverflowed &&
+		k->recovery == snap->takenDuringRecovery &&
+		(snap->xcnt == 0 ||
+		 memcmp(k->xids, snap->xip, sizeof(TransactionId) * snap->xcnt) == 0) &&
+		(snap->subxcnt <= 0 ||
+		 memcmp(k->xids + snap->xcnt, snap->subxip, sizeof(TransactionId) * snap->subxcnt) == 0);
+}
+
+/* forget every list and keep the snapshot's key */
+static void
+reference_reset(Snapshot snap)
+{
+	snapshot_key *k = &reference_key;
+	int32		nsub = snap->subxcnt > 0 ? snap->subxcnt : 0;
+
+	if (reference_cxt == NULL)
+		reference_cxt = AllocSetContextCreate(TopMemoryContext, "ismap validation reference lists",
+											  ALLOCSET_DEFAULT_SIZES);
+	else
+		MemoryContextReset(reference_cxt);
+	reference_valid = false;
+	nreference = 0;
+	k->lxid = MyProc->lxid;
+	k->subxid = GetCurrentSubTransactionId();
+	k->userid = GetUserId();
+	k->curcid = snap->curcid;
+	k->xmin = snap->xmin;
+	k->xmax = snap->xmax;
+	k->xcnt = snap->xcnt;
+	k->subxcnt = snap->subxcnt;
+	k->suboverflowed = snap->suboverflowed;
+	k->recovery = snap->takenDuringRecovery;
+	k->xids = MemoryContextAlloc(reference_cxt, sizeof(TransactionId) * (snap->xcnt + nsub + 1));
+	if (snap->xcnt > 0)
+		memcpy(k->xids, snap->xip, sizeof(TransactionId) * snap->xcnt);
+	if (nsub > 0)
+		memcpy(k->xids + snap->xcnt, snap->subxip, sizeof(TransactionId) * nsub);
+	reference_valid = true;
+}
+
+static inline bool
+same_text(const char *a, const char *b)
+{
+	return (a == NULL) == (b == NULL) && (a == NULL || strcmp(a, b) == 0);
+}
+
+static char *
+reference_strdup(const char *s)
+{
+	return s == NULL ? NULL : MemoryContextStrdup(reference_cxt, s);
+}
+
+/* the reference lists of an application, each in ctrlid order */
+static const reference_entry *
+reference_lists(const char *audit_fw, const char *policy_fw, int level, const char *program)
+{
+	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
+	reference_entry *e;
+	Oid			types[4] = {TEXTOID, TEXTOID, INT4OID, TEXTOID};
+	Datum		values[4];
+	uint64		n,
+				nm = 0,
+				nr = 0;
+
+	if (snap == NULL)
+		elog(ERROR, "validation needs an active snapshot");
+	if (!reference_valid || !same_snapshot(&reference_key, snap) || nreference == MAX_REFERENCE_ENTRIES)
+		reference_reset(snap);
+	for (int i = 0; i < nreference; i++)
+	{
+		e = &reference_entries[i];
+		if (e->level == level && same_text(e->audit_fw, audit_fw) &&
+			same_text(e->policy_fw, policy_fw) && same_text(e->program, program))
+			return e;
+	}
+
+	values[0] = CStringGetTextDatum(audit_fw);
+	values[1] = CStringGetTextDatum(policy_fw);
+	values[2] = Int32GetDatum(level);
+	values[3] = CStringGetTextDatum(program);
+	run(Q_REFERENCE, q_reference, 4, types, values);
+	n = SPI_processed;
+
+	e = &reference_entries[nreference];
+	e->audit_fw = reference_strdup(audit_fw);
+	e->policy_fw = reference_strdup(policy_fw);
+	e->level = level;
+	e->program = reference_strdup(program);
+	e->mandatory = MemoryContextAlloc(reference_cxt, sizeof(keyed_row) * (n + 1));
+	e->required = MemoryContextAlloc(reference_cxt, sizeof(keyed_row) * (n + 1));
+	for (uint64 i = 0; i < n; i++)
+	{
+		bool		isnull;
+		int			tag = (int) col_int(i, 1);
+		struct varlena *id = (struct varlena *) PG_DETOAST_DATUM_PACKED(col(i, 2, &isnull));
+		Size		len = VARSIZE_ANY(id);
+		struct varlena *copy = MemoryContextAlloc(reference_cxt, len);
+		keyed_row  *k = tag == T_MANDATORY ? &e->mandatory[nm++] : &e->required[nr++];
+
+		memcpy(copy, id, len);
+		k->id = copy;
+		k->key = CTRLID_KEY(copy);
+		k->keylen = CTRLID_KEYLEN(copy);
+		k->seq = (uint32) i;
+		k->b1 = false;
+		k->b2 = false;
+		k->result = VL_RESULT_NONE;
+	}
+	qsort(e->mandatory, nm, sizeof(keyed_row), keyed_row_cmp);
+	qsort(e->required, nr, sizeof(keyed_row), keyed_row_cmp);
+	e->nmandatory = nm;
+	e->nrequired = nr;
+	nreference++;
+	return e;
+}
+
+/*
+ * The merged controls: one entry per control that is stated or required
+ * (the statement and the baseline merged on their keys), then the results
+ * (the audit's, then the additional audits' over them: the effective
+ * result) and the mandatory flags put on them.  An audit against another
+ * framework than the policy's states none of the standard's controls:
+ * nothing is required of it.
+ */
+static vl_control *
+read_controls(const row_lists *l, bool same_standard, int *ncontrols)
+{
+	const keyed_row *st = l->keys[T_STATED],
+			   *rq = l->keys[T_REQUIRED];
+	uint64		nstated = l->n[T_STATED],
+				nrequired = l->n[T_REQUIRED],
+				i = 0,
+				j = 0;
+	int			k = 0;
+	vl_control *c;
+
+	if (kept_ncontrols < nstated + nrequired + 1)
+	{
+		if (kept_controls != NULL)
+			pfree(kept_controls);
+		kept_ncontrols = nstated + nrequired + 1;
+		kept_controls = MemoryContextAlloc(TopMemoryContext, sizeof(vl_control) * kept_ncontrols);
+	}
+	c = kept_controls;
+	memset(c, 0, sizeof(vl_control) * (nstated + nrequired + 1));
+
+	if (!same_standard)
+		nrequired = 0;
+	while (i < nstated || j < nrequired)
+	{
+		int			cmp;
+
+		if (i >= nstated)
+			cmp = 1;
+		else if (j >= nrequired)
+			cmp = -1;
+		else
+			cmp = ctrlid_key_cmp(st[i].key, st[i].keylen, rq[j].key, rq[j].keylen);
+
+		if (cmp <= 0)
+		{
+			/* a stated control, required when the baseline has it too */
+			const struct varlena *id = st[i].id;
+
+			c[k].key = st[i].key;
+			c[k].keylen = st[i].keylen;
+			c[k].depth = CTRLID_NSEG(id);
+			c[k].id = MemoryContextStrdupN(l->cxt, CTRLID_TEXT(id), CTRLID_TEXTLEN(id));
+			c[k].stated = true;
+			c[k].selected = st[i].b1;
+			c[k].has_reason = st[i].b2;
+			c[k].required = (cmp == 0);
+			i++;
+		}
+		else
+		{
+			/* a required control missing from the statement */
+			const struct varlena *id = rq[j].id;
+
+			c[k].key = rq[j].key;
+			c[k].keylen = rq[j].keylen;
+			c[k].depth = CTRLID_NSEG(id);
+			c[k].id = MemoryContextStrdupN(l->cxt, CTRLID_TEXT(id), CTRLID_TEXTLEN(id));
+			c[k].required = true;
+		}
+		k++;
+		if (cmp >= 0)
+		{
+			/* the baseline rows of this key (it may be in several baselines) */
+			uint64		first = j;
+
+			while (++j < nrequired && ctrlid_key_cmp(rq[j].key, rq[j].keylen, rq[first].key, rq[first].keylen) == 0)
+				;
+		}
+	}
+	merge_onto(c, k, l->keys[T_RESULT], l->n[T_RESULT], set_result);
+	merge_onto(c, k, l->keys[T_COVER], l->n[T_COVER], set_result);
+	merge_onto(c, k, l->keys[T_MANDATORY], l->n[T_MANDATORY], set_mandatory);
+	*ncontrols = k;
+	return c;
+}
+
 PG_FUNCTION_INFO_V1(ismap_validate_application);
 Datum
 ismap_validate_application(PG_FUNCTION_ARGS)
@@ -370,16 +1045,17 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 	int64		application_id = PG_GETARG_INT64(0);
 	vl_input	in;
 	emit_state	st;
-	Oid			types[4];
-	Datum		values[4];
+	row_lists	l;
+	Oid			types[11];
+	Datum		values[11];
 	int64		audit_id,
 				audit_body_id,
 				lead_id,
 				service_id;
 	char	   *audit_fw,
 			   *policy_fw,
-			   *program;
-	uint64		n;
+			   *program,
+			   *missing_policy;
 
 	InitMaterializedSRF(fcinfo, 0);
 	st.store = rsinfo->setResult;
@@ -389,17 +1065,25 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 
 	SPI_connect();
 
-	types[0] = INT8OID;
-	values[0] = Int64GetDatum(application_id);
 	if (!ismap_caller_sees_application(application_id))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("application %lld does not exist", (long long) application_id)));
-	run(Q_APPLICATION, q_application, 1, types, values);
+
+	/* the head: one row */
+	types[0] = INT8OID;
+	values[0] = Int64GetDatum(application_id);
+	run(Q_HEAD, q_head, 1, types, values);
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("application %lld does not exist", (long long) application_id)));
+	missing_policy = col_text(0, 29);
+	if (missing_policy != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("policy parameter \"%s\" does not exist", missing_policy),
+				 errhint("See ismap.policy for the parameters.")));
 	in.requested_level = (int) col_int(0, 1);
 	in.target_level = (int) col_int(0, 2);
 	in.internal_review = col_bool(0, 3);
@@ -435,310 +1119,164 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 	in.confidence = col_float(0, 26);
 	service_id = col_int(0, 27);
 	program = col_text(0, 28);
-
-	/* accepted qualifications */
-	run(Q_ACCEPTED, q_accepted, 0, NULL, NULL);
-	n = SPI_processed;
+	/* the accepted qualifications (a JSON null in the list names none) */
 	{
-		const char **acc = palloc0(sizeof(char *) * (n + 1));
+		bool		isnull;
+		Datum		d = col(0, 30, &isnull);
+		Datum	   *elems;
+		bool	   *enulls;
+		int			nelems,
+					k = 0;
+		const char **acc;
 
-		int			k = 0;
-
-		/* a JSON null in the list names no qualification */
-		for (uint64 i = 0; i < n; i++)
-		{
-			char	   *q = col_text(i, 1);
-
-			if (q != NULL)
-				acc[k++] = q;
-		}
+		deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false, TYPALIGN_INT,
+						  &elems, &enulls, &nelems);
+		acc = palloc0(sizeof(char *) * (nelems + 1));
+		for (int i = 0; i < nelems; i++)
+			if (!enulls[i])
+				acc[k++] = TextDatumGetCString(elems[i]);
 		in.accepted = acc;
 		in.naccepted = k;
 	}
+	in.disclosure_missing = col_text(0, 31);
 
-	/* selections of the audit body */
-	{
-		Oid			stypes[2] = {INT8OID, DATEOID};
-		Datum		svalues[2];
-
-		svalues[0] = Int64GetDatum(audit_body_id);
-		svalues[1] = DateADTGetDatum((DateADT) in.report_date);
-		run(Q_SELECTIONS, q_selections, 2, stypes, svalues);
-	}
-	n = SPI_processed;
-	{
-		vl_selection *sel = palloc0(sizeof(vl_selection) * (n + 1));
-
-		for (uint64 i = 0; i < n; i++)
-		{
-			sel[i].valid_from = col_date(i, 1);
-			sel[i].valid_until = col_date(i, 2);
-			sel[i].counts = col_bool(i, 3);
-			sel[i].status = col_text(i, 4);
-		}
-		in.selections = sel;
-		in.nselections = (int) n;
-	}
-
-	/* the lead auditor's qualifications */
-	values[0] = Int64GetDatum(lead_id);
-	run(Q_QUALIFICATIONS, q_qualifications, 1, types, values);
-	n = SPI_processed;
-	{
-		vl_qualification *q = palloc0(sizeof(vl_qualification) * (n + 1));
-
-		for (uint64 i = 0; i < n; i++)
-		{
-			q[i].name = col_text(i, 1);
-			q[i].valid_until = col_date(i, 2);
-		}
-		in.qualifications = q;
-		in.nqualifications = (int) n;
-	}
-
-	/*
-	 * One entry per control that is stated or required: the statement and
-	 * the baseline, each in ctrlid order, merged on their keys.
-	 */
-	{
-		SPITupleTable *stated;
-		uint64		nstated,
-					nrequired,
-					i = 0,
-					j = 0,
-					k = 0;
-		vl_control *c;
-		bool		same_standard = strcmp(audit_fw, policy_fw) == 0;
-
-		types[0] = INT8OID;
-		values[0] = Int64GetDatum(audit_id);
-		run(Q_STATED, q_stated, 1, types, values);
-		stated = SPI_tuptable;
-		nstated = SPI_processed;
-
-		/* an audit against another framework states none of the standard's controls */
-		types[0] = TEXTOID;
-		values[0] = CStringGetTextDatum(policy_fw);
-		types[1] = INT4OID;
-		values[1] = Int32GetDatum(in.requested_level);
-		types[2] = TEXTOID;
-		values[2] = CStringGetTextDatum(program);
-		run(Q_REQUIRED, q_required, 3, types, values);
-		nrequired = SPI_processed;
-
-		c = palloc0(sizeof(vl_control) * (nstated + nrequired + 1));
-		while (i < nstated || j < nrequired)
-		{
-			struct varlena *si = NULL,
-					   *rq = NULL;
-			bool		isnull;
-			int			cmp;
-
-			if (i < nstated)
-				si = (struct varlena *) PG_DETOAST_DATUM_PACKED(
-					SPI_getbinval(stated->vals[i], stated->tupdesc, 1, &isnull));
-			if (j < nrequired)
-				rq = (struct varlena *) PG_DETOAST_DATUM_PACKED(col(j, 1, &isnull));
-			if (si == NULL)
-				cmp = 1;
-			else if (rq == NULL)
-				cmp = -1;
-			else
-				cmp = ctrlid_key_cmp(CTRLID_KEY(si), CTRLID_KEYLEN(si), CTRLID_KEY(rq), CTRLID_KEYLEN(rq));
-
-			if (cmp <= 0)
-			{
-				/* a stated control, required when the baseline has it too */
-				HeapTuple	tup = stated->vals[i];
-				TupleDesc	td = stated->tupdesc;
-				Datum		d;
-
-				c[k].key = CTRLID_KEY(si);
-				c[k].keylen = CTRLID_KEYLEN(si);
-				c[k].depth = CTRLID_NSEG(si);
-				c[k].id = pnstrdup(CTRLID_TEXT(si), CTRLID_TEXTLEN(si));
-				c[k].stated = true;
-				d = SPI_getbinval(tup, td, 2, &isnull);
-				c[k].mandatory = !isnull && DatumGetBool(d);
-				d = SPI_getbinval(tup, td, 3, &isnull);
-				c[k].selected = !isnull && DatumGetBool(d);
-				d = SPI_getbinval(tup, td, 4, &isnull);
-				c[k].has_reason = !isnull && DatumGetBool(d);
-				d = SPI_getbinval(tup, td, 5, &isnull);
-				c[k].result = isnull ? VL_RESULT_NONE : parse_result(TextDatumGetCString(d));
-				d = SPI_getbinval(tup, td, 6, &isnull);
-				c[k].has_rationale = !isnull && DatumGetBool(d);
-				c[k].required = (cmp == 0 && same_standard);
-				i++;
-			}
-			else if (same_standard)
-			{
-				/* a required control missing from the statement */
-				c[k].key = CTRLID_KEY(rq);
-				c[k].keylen = CTRLID_KEYLEN(rq);
-				c[k].depth = CTRLID_NSEG(rq);
-				c[k].id = pnstrdup(CTRLID_TEXT(rq), CTRLID_TEXTLEN(rq));
-				c[k].mandatory = col_bool(j, 2);
-				c[k].required = true;
-			}
-			else
-				k--;			/* another framework: nothing required from it */
-			if (cmp >= 0)
-			{
-				/* skip the baseline rows of this key (it may be in several baselines) */
-				struct varlena *cur = rq;
-
-				while (j < nrequired)
-				{
-					struct varlena *next = (struct varlena *) PG_DETOAST_DATUM_PACKED(col(j, 1, &isnull));
-
-					if (ctrlid_key_cmp(CTRLID_KEY(next), CTRLID_KEYLEN(next),
-									   CTRLID_KEY(cur), CTRLID_KEYLEN(cur)) != 0)
-						break;
-					j++;
-				}
-			}
-			k++;
-		}
-		in.controls = c;
-		in.ncontrols = (int) k;
-
-		/*
-		 * The effective result of each stated control: an additional
-		 * audit's, when one covers it, else the audit's own.  Both lists
-		 * are in ctrlid order: one merge; the first row of a key is the
-		 * latest additional audit's.
-		 */
-		types[0] = INT8OID;
-		values[0] = Int64GetDatum(audit_id);
-		run(Q_ADDITIONAL, q_additional, 1, types, values);
-		for (uint64 a = 0, m = 0; a < SPI_processed && m < k; )
-		{
-			bool		isnull;
-			struct varlena *ad = (struct varlena *) PG_DETOAST_DATUM_PACKED(col(a, 1, &isnull));
-			int			cmp = ctrlid_key_cmp(CTRLID_KEY(ad), CTRLID_KEYLEN(ad), c[m].key, c[m].keylen);
-
-			if (cmp < 0)
-				a++;
-			else if (cmp > 0)
-				m++;
-			else
-			{
-				if (c[m].stated)
-				{
-					c[m].result = parse_result(col_text(a, 2));
-					c[m].has_rationale = col_bool(a, 3);
-				}
-				m++;
-				/* the older additional audits' rows of this key */
-				while (++a < SPI_processed)
-				{
-					struct varlena *next = (struct varlena *) PG_DETOAST_DATUM_PACKED(col(a, 1, &isnull));
-
-					if (ctrlid_key_cmp(CTRLID_KEY(next), CTRLID_KEYLEN(next),
-									   CTRLID_KEY(ad), CTRLID_KEYLEN(ad)) != 0)
-						break;
-				}
-			}
-		}
-	}
-
-	/* control tests, with the sample table's minimum and the achieved limit */
-	types[0] = INT8OID;
-	values[0] = Int64GetDatum(audit_id);
-	types[1] = FLOAT8OID;
-	values[1] = Float8GetDatum(in.confidence);
-	run(Q_TESTS, q_tests, 2, types, values);
-	n = SPI_processed;
-	{
-		vl_test    *t = palloc0(sizeof(vl_test) * (n + 1));
-
-		for (uint64 i = 0; i < n; i++)
-		{
-			t[i].control_id = col_text(i, 1);
-			t[i].frequency = col_text(i, 2);
-			t[i].population = col_int(i, 3);
-			t[i].sample_size = (int32) col_int(i, 4);
-			t[i].deviations = (int32) col_int(i, 5);
-			t[i].min_sample = (int32) col_int(i, 6);
-			t[i].upper_limit = col_float(i, 7);
-			t[i].result_effective = col_bool(i, 8);
-		}
-		in.tests = t;
-		in.ntests = (int) n;
-	}
-
-	/* platforms */
-	values[0] = Int64GetDatum(service_id);
-	types[1] = INT8OID;
-	values[1] = Int64GetDatum(audit_id);
-	run(Q_DEPS, q_deps, 2, types, values);
-	n = SPI_processed;
-	{
-		vl_dependency *d = palloc0(sizeof(vl_dependency) * (n + 1));
-
-		for (uint64 i = 0; i < n; i++)
-		{
-			d[i].base_service_id = col_int(i, 1);
-			d[i].base_name = col_text(i, 2);
-			d[i].self_assessed = col_bool(i, 3);
-			d[i].base_level = (int) col_int(i, 4);
-			d[i].base_number = col_text(i, 5);
-			d[i].exempt_until = col_text(i, 6);
-		}
-		in.deps = d;
-		in.ndeps = (int) n;
-	}
-
-	/* unresolved review findings */
+	/* the rows: every list, in one result */
 	types[0] = INT8OID;
 	values[0] = Int64GetDatum(application_id);
-	run(Q_FINDINGS, q_findings, 1, types, values);
-	n = SPI_processed;
+	types[1] = INT8OID;
+	values[1] = Int64GetDatum(audit_id);
+	types[2] = INT8OID;
+	values[2] = Int64GetDatum(audit_body_id);
+	types[3] = DATEOID;
+	values[3] = DateADTGetDatum((DateADT) in.report_date);
+	types[4] = INT8OID;
+	values[4] = Int64GetDatum(lead_id);
+	types[5] = INT8OID;
+	values[5] = Int64GetDatum(service_id);
+	types[6] = FLOAT8OID;
+	values[6] = Float8GetDatum(in.confidence);
+	read_rows(&l, 7, types, values);
 	{
-		vl_finding *f = palloc0(sizeof(vl_finding) * (n + 1));
+		/* an audit against another framework states none of the standard's controls: see read_controls */
+		const reference_entry *ref = reference_lists(audit_fw, policy_fw, in.requested_level, program);
 
-		for (uint64 i = 0; i < n; i++)
+		l.keys[T_MANDATORY] = ref->mandatory;
+		l.n[T_MANDATORY] = ref->nmandatory;
+		l.keys[T_REQUIRED] = ref->required;
+		l.n[T_REQUIRED] = ref->nrequired;
+	}
+
+	in.controls = read_controls(&l, strcmp(audit_fw, policy_fw) == 0, &in.ncontrols);
+
+	{
+		vl_test    *t = palloc0(sizeof(vl_test) * (l.n[T_TEST] + 1));
+
+		for (uint64 i = 0; i < l.n[T_TEST]; i++)
 		{
-			f[i].finding_id = col_int(i, 1);
-			f[i].control_id = col_text(i, 2);
-			f[i].addressed_to = col_text(i, 3);
-			f[i].raised_on = col_date(i, 4);
-			f[i].responded = col_bool(i, 5);
+			const list_row *r = &l.rows[T_TEST][i];
+
+			t[i].control_id = r->t1;
+			t[i].frequency = r->t2;
+			t[i].population = r->i1;
+			t[i].sample_size = (int32) r->i2;
+			t[i].deviations = (int32) r->i3;
+			t[i].min_sample = (int32) r->i4;
+			t[i].upper_limit = r->f1;
+			t[i].result_effective = r->b1;
+		}
+		in.tests = t;
+		in.ntests = (int) l.n[T_TEST];
+	}
+	{
+		vl_selection *s = palloc0(sizeof(vl_selection) * (l.n[T_SELECTION] + 1));
+
+		for (uint64 i = 0; i < l.n[T_SELECTION]; i++)
+		{
+			const list_row *r = &l.rows[T_SELECTION][i];
+
+			s[i].valid_from = r->d1;
+			s[i].valid_until = r->d2;
+			/* a suspension or revocation in force: the selection does not count */
+			s[i].counts = r->t1 != NULL && (strcmp(r->t1, "active") == 0 || strcmp(r->t1, "expired") == 0);
+			s[i].status = r->t1;
+		}
+		in.selections = s;
+		in.nselections = (int) l.n[T_SELECTION];
+	}
+	{
+		vl_qualification *q = palloc0(sizeof(vl_qualification) * (l.n[T_QUALIFICATION] + 1));
+
+		for (uint64 i = 0; i < l.n[T_QUALIFICATION]; i++)
+		{
+			const list_row *r = &l.rows[T_QUALIFICATION][i];
+
+			q[i].name = r->t1;
+			q[i].valid_until = r->d1;
+		}
+		in.qualifications = q;
+		in.nqualifications = (int) l.n[T_QUALIFICATION];
+	}
+	{
+		vl_dependency *d = palloc0(sizeof(vl_dependency) * (l.n[T_DEPENDENCY] + 1));
+
+		for (uint64 i = 0; i < l.n[T_DEPENDENCY]; i++)
+		{
+			const list_row *r = &l.rows[T_DEPENDENCY][i];
+
+			d[i].base_service_id = r->i1;
+			d[i].base_name = r->t1;
+			d[i].self_assessed = r->b1;
+			d[i].base_level = (int) r->i2;
+			d[i].base_number = r->t2;
+			d[i].exempt_until = r->t3;
+		}
+		in.deps = d;
+		in.ndeps = (int) l.n[T_DEPENDENCY];
+	}
+	{
+		vl_finding *f = palloc0(sizeof(vl_finding) * (l.n[T_FINDING] + 1));
+
+		for (uint64 i = 0; i < l.n[T_FINDING]; i++)
+		{
+			const list_row *r = &l.rows[T_FINDING][i];
+
+			f[i].finding_id = r->i1;
+			f[i].control_id = r->t1;
+			f[i].addressed_to = r->t2;
+			f[i].raised_on = r->d1;
+			f[i].responded = r->b1;
 		}
 		in.findings = f;
-		in.nfindings = (int) n;
+		in.nfindings = (int) l.n[T_FINDING];
 	}
-
-	/* overdue remediation plans */
-	types[0] = INT8OID;
-	values[0] = Int64GetDatum(service_id);
-	types[1] = INT8OID;
-	values[1] = Int64GetDatum(application_id);
-	run(Q_REMEDIATION, q_remediation, 2, types, values);
-	n = SPI_processed;
 	{
-		vl_remediation *m = palloc0(sizeof(vl_remediation) * (n + 1));
+		vl_remediation *m = palloc0(sizeof(vl_remediation) * (l.n[T_REMEDIATION] + 1));
 
-		for (uint64 i = 0; i < n; i++)
+		for (uint64 i = 0; i < l.n[T_REMEDIATION]; i++)
 		{
-			m[i].remediation_id = col_int(i, 1);
-			m[i].control_id = col_text(i, 2);
-			m[i].due_on = col_date(i, 3);
-			m[i].registration_number = col_text(i, 4);
+			const list_row *r = &l.rows[T_REMEDIATION][i];
+
+			m[i].remediation_id = r->i1;
+			m[i].control_id = r->t1;
+			m[i].due_on = r->d1;
+			m[i].registration_number = r->t2;
 		}
 		in.remediations = m;
-		in.nremediations = (int) n;
+		in.nremediations = (int) l.n[T_REMEDIATION];
 	}
-
-	/* inherited controls */
-	types[0] = INT8OID;
-	values[0] = Int64GetDatum(audit_id);
-	run(Q_INHERITED, q_inherited, 1, types, values);
-	n = SPI_processed;
+	in.inherited = NULL;
+	in.ninherited = 0;
+	if (l.ninherited > 0)
 	{
-		vl_inherited *h = palloc0(sizeof(vl_inherited) * (n + 1));
+		/* the inherited controls (the statement has some) */
+		uint64		n;
+		vl_inherited *h;
 
+		types[0] = INT8OID;
+		values[0] = Int64GetDatum(audit_id);
+		run(Q_INHERITED, q_inherited, 1, types, values);
+		n = SPI_processed;
+		h = palloc0(sizeof(vl_inherited) * (n + 1));
 		for (uint64 i = 0; i < n; i++)
 		{
 			h[i].control_id = col_text(i, 1);
@@ -750,11 +1288,6 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 		in.inherited = h;
 		in.ninherited = (int) n;
 	}
-
-	/* the disclosure */
-	values[0] = Int64GetDatum(service_id);
-	run(Q_DISCLOSURE, q_disclosure, 1, types, values);
-	in.disclosure_missing = SPI_processed > 0 ? col_text(0, 1) : NULL;
 
 	vl_validate(&in, emit_row, &st);
 

@@ -91,7 +91,10 @@ END
 $$;
 COMMENT ON FUNCTION ismap.return_application(pg_catalog.int8, pg_catalog.text, pg_catalog.date) IS 'reviewer: the acceptance check failed: submitted -> returned with the reasons (55000 from another state); the audit stays open for a new application; writes an event';
 
-CREATE FUNCTION ismap.withdraw_application(p_application_id pg_catalog.int8)
+-- A withdrawal is a formal step like a return or a rejection: it needs the
+-- provider's reason, kept on the application (decision_reason) and in the
+-- event.
+CREATE FUNCTION ismap.withdraw_application(p_application_id pg_catalog.int8, p_reason pg_catalog.text)
 RETURNS ismap.application
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -99,6 +102,9 @@ AS $$
 DECLARE
 	app ismap.application;
 BEGIN
+	IF ismap.text_is_blank(p_reason) THEN
+		RAISE EXCEPTION 'a withdrawal needs a reason' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
 	-- another party's application "does not exist", as one never filed
 	IF NOT EXISTS (SELECT 1 FROM ismap.application a
 				   WHERE a.application_id = p_application_id
@@ -108,14 +114,14 @@ BEGIN
 	END IF;
 	app := ismap_internal.lock_application(p_application_id, ARRAY['submitted', 'accepted', 'in_review']);
 	-- dated today, by the server's clock (M4)
-	UPDATE ismap.application SET status = 'withdrawn', decided_on = CURRENT_DATE
+	UPDATE ismap.application SET status = 'withdrawn', decided_on = CURRENT_DATE, decision_reason = p_reason
 	WHERE application_id = p_application_id RETURNING * INTO app;
 	PERFORM ismap_internal.append_event('application_withdrawn', NULL, app.service_id,
-		pg_catalog.jsonb_build_object('application_id', app.application_id));
+		pg_catalog.jsonb_build_object('application_id', app.application_id, 'reason', p_reason));
 	RETURN app;
 END
 $$;
-COMMENT ON FUNCTION ismap.withdraw_application(pg_catalog.int8) IS 'provider: withdraw its own undecided application, dated today (42704 for another party''s, 55000 when decided); writes an event';
+COMMENT ON FUNCTION ismap.withdraw_application(pg_catalog.int8, pg_catalog.text) IS 'provider: withdraw its own undecided application with its reason, dated today (22023 blank reason; 42704 for another party''s; 55000 when decided); writes an event';
 
 CREATE FUNCTION ismap.raise_finding(p_application_id pg_catalog.int8, p_addressed_to pg_catalog.text,
 	p_question pg_catalog.text, p_control_id ismap.ctrlid DEFAULT NULL, p_as_of pg_catalog.date DEFAULT CURRENT_DATE)

@@ -16,9 +16,13 @@ SELECT a.application_id, a.service_id, a.kind, a.status,
 	   CASE WHEN a.review_started_on IS NOT NULL THEN a.decided_on OPERATOR(pg_catalog.-) a.review_started_on END AS review_days,
 	   a.decided_on OPERATOR(pg_catalog.-) a.submitted_on AS total_days,
 	   (SELECT pg_catalog.count(*) FROM ismap.review_finding f
-		WHERE f.application_id OPERATOR(pg_catalog.=) a.application_id) AS findings
+		WHERE f.application_id OPERATOR(pg_catalog.=) a.application_id) AS findings,
+	   -- why it ended without a registration: the return's reasons, the
+	   -- rejection's, the provider's for a withdrawal (0.3.0: the last
+	   -- column, so that CREATE OR REPLACE VIEW can add it)
+	   a.decision_reason
 FROM ismap.application a;
-COMMENT ON VIEW ismap.application_timeline IS 'per application the date of each stage (submitted, accepted, in review, decided) and the days spent in each; a stage still running has NULL days; what the caller may see of applications';
+COMMENT ON VIEW ismap.application_timeline IS 'per application the date of each stage (submitted, accepted, in review, decided) and the days spent in each; a stage still running has NULL days; the reason of a return, rejection or withdrawal; what the caller may see of applications';
 
 -- The reader-safe aggregate of the timelines: per year of decision and
 -- stage the median days, over decided applications.  The owner's rights
