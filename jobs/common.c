@@ -106,13 +106,26 @@ trim_message(const char *msg, char *buf, size_t size)
 void
 json_string(FILE *out, const char *s)
 {
-	const unsigned char *p;
+	/* the bytes a JSON string escapes: quote, backslash, control characters */
+	static const char escaped[] = "\"\\"
+		"\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f"
+		"\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f";
+	const char *p = s ? s : "";
 
 	fputc('"', out);
-	for (p = (const unsigned char *) (s ? s : ""); *p; p++)
+	for (;;)
 	{
+		/* the run up to the next byte to escape in one write; UTF-8 passes through */
+		size_t		n = strcspn(p, escaped);
+
+		if (n > 0)
+			fwrite(p, 1, n, out);
+		p += n;
 		switch (*p)
 		{
+			case '\0':
+				fputc('"', out);
+				return;
 			case '"':
 				fputs("\\\"", out);
 				break;
@@ -129,14 +142,11 @@ json_string(FILE *out, const char *s)
 				fputs("\\t", out);
 				break;
 			default:
-				/* other control characters as \u00XX; UTF-8 passes through */
-				if (*p < 0x20)
-					fprintf(out, "\\u%04x", *p);
-				else
-					fputc(*p, out);
+				/* other control characters as \u00XX */
+				fprintf(out, "\\u%04x", (unsigned char) *p);
 		}
+		p++;
 	}
-	fputc('"', out);
 }
 
 bool

@@ -111,6 +111,8 @@ open_in(const char *dir, const char *name, char *err, size_t errsize)
 	f = fopen(path, "wb");
 	if (f == NULL)
 		snprintf(err, errsize, _("could not create file \"%s\": %s"), path, strerror(errno));
+	else
+		setvbuf(f, NULL, _IOFBF, 1 << 20);	/* whole megabytes per write(2) */
 	return f;
 }
 
@@ -128,14 +130,25 @@ close_file(FILE *f, const char *name, char *err, size_t errsize)
 	return ok;
 }
 
-/* HTML text and attribute values */
+/*
+ * HTML text and attribute values.  The runs between the characters to
+ * escape go out in one fwrite each: a list of 20,000 rows is some ten
+ * megabytes per file, too many for a call per byte.
+ */
 static void
 html_text(FILE *f, const char *s)
 {
-	for (; *s; s++)
+	for (;;)
 	{
+		size_t		n = strcspn(s, "&<>\"'");
+
+		if (n > 0)
+			fwrite(s, 1, n, f);
+		s += n;
 		switch (*s)
 		{
+			case '\0':
+				return;
 			case '&':
 				fputs("&amp;", f);
 				break;
@@ -148,12 +161,11 @@ html_text(FILE *f, const char *s)
 			case '"':
 				fputs("&quot;", f);
 				break;
-			case '\'':
+			default:			/* ' */
 				fputs("&#39;", f);
 				break;
-			default:
-				fputc(*s, f);
 		}
+		s++;
 	}
 }
 
@@ -161,6 +173,8 @@ html_text(FILE *f, const char *s)
 static void
 csv_field(FILE *f, const char *s)
 {
+	const char *q;
+
 	if (strpbrk(s, ",\"\r\n") == NULL && s[0] != '=' && s[0] != '+' && s[0] != '-' && s[0] != '@')
 	{
 		fputs(s, f);
@@ -170,12 +184,14 @@ csv_field(FILE *f, const char *s)
 	/* a leading formula character is kept as text by a leading quote mark */
 	if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')
 		fputc('\'', f);
-	for (; *s; s++)
+	/* each quote doubled: the text up to and including it, then one more */
+	while ((q = strchr(s, '"')) != NULL)
 	{
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
+		fwrite(s, 1, q - s + 1, f);
+		fputc('"', f);
+		s = q + 1;
 	}
+	fputs(s, f);
 	fputc('"', f);
 }
 

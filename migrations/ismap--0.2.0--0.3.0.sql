@@ -23226,6 +23226,78 @@ SELECT a.application_id, a.service_id, a.kind, a.status,
 FROM ismap.application a;
 COMMENT ON VIEW ismap.application_timeline IS 'per application the date of each stage (submitted, accepted, in review, decided) and the days spent in each; a stage still running has NULL days; the reason of a return, rejection or withdrawal; what the caller may see of applications';
 
+-- ==== The published list's changes of one day, and its labels' row estimate ====
+CREATE OR REPLACE FUNCTION ismap.published_list_changes(from_date pg_catalog.date, to_date pg_catalog.date, program pg_catalog.text DEFAULT 'ISMAP')
+RETURNS TABLE (change pg_catalog.text, registration_number pg_catalog.text, service_name pg_catalog.text,
+	changed_columns pg_catalog.text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF from_date IS NULL OR to_date IS NULL THEN
+		RAISE EXCEPTION 'the dates of the lists must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF from_date > to_date THEN
+		RAISE EXCEPTION 'from_date % is after to_date %', pg_catalog.to_char(from_date, 'YYYY-MM-DD'),
+			pg_catalog.to_char(to_date, 'YYYY-MM-DD') USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- one day's list is one list (both would be read in the one snapshot)
+	IF from_date = to_date THEN
+		RETURN;
+	END IF;
+	RETURN QUERY
+	WITH a AS (SELECT l.registration_number AS k, pg_catalog.to_jsonb(l) AS j FROM ismap.published_list(from_date, program) l),
+		 b AS (SELECT l.registration_number AS k, pg_catalog.to_jsonb(l) AS j FROM ismap.published_list(to_date, program) l)
+	SELECT CASE WHEN a.k IS NULL THEN 'added' WHEN b.k IS NULL THEN 'removed' ELSE 'changed' END,
+		   COALESCE(b.k, a.k),
+		   COALESCE(b.j, a.j)->>'service_name',
+		   CASE WHEN a.k IS NOT NULL AND b.k IS NOT NULL THEN
+			   (SELECT pg_catalog.string_agg(lb.column_name, ', ' ORDER BY lb.ord)
+				FROM ismap.published_list_labels('en') WITH ORDINALITY AS lb(column_name, label, ord)
+				WHERE a.j->lb.column_name IS DISTINCT FROM b.j->lb.column_name) END
+	FROM a FULL JOIN b ON a.k = b.k
+	WHERE a.k IS NULL OR b.k IS NULL OR a.j <> b.j
+	ORDER BY COALESCE(b.k, a.k) COLLATE "C", 1;
+END
+$$;
+COMMENT ON FUNCTION ismap.published_list_changes(pg_catalog.date, pg_catalog.date, pg_catalog.text) IS 'what changed in a program''s published list between two days: added, removed or changed registrations (with the columns that changed)';
+
+CREATE OR REPLACE FUNCTION ismap.published_list_labels(lang pg_catalog.text)
+RETURNS TABLE (column_name pg_catalog.text, label pg_catalog.text)
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE ROWS 20
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF lang IS NULL OR lang NOT IN ('ja', 'en') THEN
+		RAISE EXCEPTION 'unknown language "%"', lang
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The labels are in ja and en.';
+	END IF;
+	RETURN QUERY SELECT v.column_name, CASE lang WHEN 'ja' THEN v.ja ELSE v.en END FROM (VALUES
+		(1, 'registration_number', '登録番号', 'Registration number'),
+		(2, 'service_name', 'クラウドサービスの名称', 'Cloud service'),
+		(3, 'csp_name', '事業者名', 'Provider'),
+		(4, 'corporate_number', '法人番号', 'Corporate number'),
+		(5, 'level', '登録レベル', 'Level'),
+		(6, 'delivery_models', 'サービス形態', 'Delivery models'),
+		(7, 'deployment_models', '配備モデル', 'Deployment models'),
+		(8, 'scope', '対象範囲', 'Scope'),
+		(9, 'platforms', '利用する基盤サービス', 'Platforms'),
+		(10, 'regions', 'データ保管地域', 'Data regions'),
+		(11, 'governing_law', '準拠法', 'Governing law'),
+		(12, 'jurisdiction', '管轄裁判所', 'Court of jurisdiction'),
+		(13, 'capital_disclosure', '資本関係・役員等', 'Capital relationships and officers'),
+		(14, 'third_party_tests', '第三者による検査', 'Third-party tests'),
+		(15, 'audit_body', '監査機関', 'Audit body'),
+		(16, 'period_start', '監査対象期間（開始）', 'Audited period from'),
+		(17, 'period_end', '監査対象期間（終了）', 'Audited period to'),
+		(18, 'control_standard', '管理基準', 'Control standard'),
+		(19, 'registered_on', '登録日', 'Registered on'),
+		(20, 'valid_until', '有効期限', 'Valid until')) v(ord, column_name, ja, en)
+	ORDER BY v.ord;
+END
+$$;
+COMMENT ON FUNCTION ismap.published_list_labels(pg_catalog.text) IS 'the column names of ismap.published_list with their labels in Japanese (ja) or English (en), in column order';
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).
