@@ -123,6 +123,7 @@ DECLARE
 	lead_ bigint;
 	decided date;
 	victim bigint;
+	decisions int := 0;
 BEGIN
 	IF services < 3 OR years < 1 THEN
 		RAISE EXCEPTION 'the generator needs at least 3 services and 1 year' USING ERRCODE = 'invalid_parameter_value';
@@ -358,6 +359,17 @@ BEGIN
 		WHERE a.audit_id > base_audit AND p.decide_on <= until
 		ORDER BY p.decide_on, ap.application_id
 	LOOP
+		-- The whole build is one transaction, which autovacuum never sees:
+		-- without fresh statistics the registration triggers keep plans
+		-- made for near-empty tables (a hash join over every registration
+		-- for each new one, quadratic in the size).  ANALYZE at 64, 128,
+		-- 256, ... decisions: it counts this transaction's rows, and the
+		-- plans cached for the old statistics are made afresh.
+		IF decisions >= 64 AND decisions & (decisions - 1) = 0 THEN
+			ANALYZE ismap.service, ismap.audit, ismap.statement_item, ismap.application,
+				ismap.registration, ismap.registered_content, ismap.registry_listing;
+		END IF;
+		decisions := decisions + 1;
 		PERFORM ismap.register(app.application_id, app.decide_on);
 	END LOOP;
 
@@ -367,10 +379,13 @@ BEGIN
 
 	-- a few platforms are delisted on the last day, with their dependents
 	delisted := 0;
+	-- (random() is drawn in the order of service ids, whatever the plan)
 	FOR victim IN
-		SELECT r.service_id FROM ismap.registration r JOIN ismap.service s USING (service_id)
-		WHERE r.status = 'active' AND r.service_id > base_svc AND s.delivery_models && '{IaaS,PaaS}'
-		ORDER BY random() LIMIT greatest(1, services / 100)
+		WITH c AS MATERIALIZED (
+			SELECT r.service_id FROM ismap.registration r JOIN ismap.service s USING (service_id)
+			WHERE r.status = 'active' AND r.service_id > base_svc AND s.delivery_models && '{IaaS,PaaS}'
+			ORDER BY r.service_id)
+		SELECT c.service_id FROM c ORDER BY random() LIMIT greatest(1, services / 100)
 	LOOP
 		IF EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = victim AND r.status = 'active') THEN
 			delisted := delisted + (SELECT count(*) FROM ismap.delist(victim, 'provider ended the service', until));
