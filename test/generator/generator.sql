@@ -365,9 +365,12 @@ BEGIN
 		-- for each new one, quadratic in the size).  ANALYZE at 64, 128,
 		-- 256, ... decisions: it counts this transaction's rows, and the
 		-- plans cached for the old statistics are made afresh.
+		-- (the tables an older version has: the upgrade layer generates
+		-- with 0.1.0 and 0.2.0)
 		IF decisions >= 64 AND decisions & (decisions - 1) = 0 THEN
-			ANALYZE ismap.service, ismap.audit, ismap.statement_item, ismap.application,
-				ismap.registration, ismap.registered_content, ismap.registry_listing;
+			EXECUTE 'ANALYZE ' || (SELECT string_agg(t, ', ') FROM unnest(ARRAY['ismap.service', 'ismap.audit',
+				'ismap.statement_item', 'ismap.application', 'ismap.registration', 'ismap.registered_content',
+				'ismap.registry_listing']) t WHERE to_regclass(t) IS NOT NULL);
 		END IF;
 		decisions := decisions + 1;
 		PERFORM ismap.register(app.application_id, app.decide_on);
