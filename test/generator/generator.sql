@@ -401,14 +401,18 @@ BEGIN
 	-- so that the rest of the registry is what it always was (older
 	-- versions, without procurement, skip this)
 	IF to_regclass('ismap.procurement') IS NOT NULL THEN
+		-- (each system's level computed once, not once per registration)
 		INSERT INTO ismap.procurement (system_id, service_id, from_date)
+		WITH s AS MATERIALIZED (
+			SELECT s.system_id, ismap.required_level(s.system_id) AS level
+			FROM ismap.information_system s
+			WHERE NOT EXISTS (SELECT 1 FROM ismap.procurement p WHERE p.system_id = s.system_id))
 		SELECT x.system_id, x.service_id, x.registered_on
 		FROM (SELECT s.system_id, r.service_id, r.registered_on,
 					 row_number() OVER (PARTITION BY s.system_id ORDER BY hashint8(s.system_id * 7919 + r.service_id)) AS k
-			  FROM ismap.information_system s
+			  FROM s
 			  JOIN ismap.registration r ON r.status = 'active' AND r.service_id > base_svc
-				   AND r.level >= ismap.required_level(s.system_id) AND r.program = 'ISMAP'
-			  WHERE NOT EXISTS (SELECT 1 FROM ismap.procurement p WHERE p.system_id = s.system_id)) x
+				   AND r.level >= s.level AND r.program = 'ISMAP') x
 		WHERE x.k <= 2;
 	END IF;
 
