@@ -11,6 +11,19 @@ ISMAP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PG_MAJOR=15
 PGBIN=/usr/lib/postgresql/$PG_MAJOR/bin
 
+# ISMAP_PG_TREE=DIR: use a private copy of the PostgreSQL tree under DIR
+# (made on first use by ismap_lock_install) instead of the system's, so that
+# several checkouts on one machine build, install and test at the same time.
+# Its pg_config reports paths inside DIR (PostgreSQL finds its share, lib and
+# locale directories relative to its binaries), so "make install" and
+# everything that asks pg_config land there.  Not for the package layer,
+# which installs a .deb into the system tree.
+if [ -n "${ISMAP_PG_TREE:-}" ]; then
+	case $ISMAP_PG_TREE in /*) ;; *) ISMAP_PG_TREE=$PWD/$ISMAP_PG_TREE ;; esac
+	PGBIN=$ISMAP_PG_TREE/usr/lib/postgresql/$PG_MAJOR/bin
+	export ISMAP_PG_TREE PATH="$PGBIN:$PATH"
+fi
+
 # Debian packages the project needs: build, server, tests, demo.
 ISMAP_PACKAGES=(
 	build-essential make gcc clang
@@ -65,8 +78,27 @@ ismap_install_locales() {
 # tree that "make install" writes: hold this lock from install to the end of
 # the run so that each run tests the build it installed.
 ismap_lock_install() {
-	exec 9>/tmp/ismap-pg-install.lock
+	if [ -n "${ISMAP_PG_TREE:-}" ]; then
+		ismap_pg_tree
+		exec 9>"$ISMAP_PG_TREE/install.lock"
+	else
+		exec 9>/tmp/ismap-pg-install.lock
+	fi
 	flock 9
+}
+
+# The private tree of ISMAP_PG_TREE: server, client programs, PGXS, headers,
+# share directory and the Japanese catalogues, copied once from the packages.
+ismap_pg_tree() {
+	local t=$ISMAP_PG_TREE
+	[ -x "$t/usr/lib/postgresql/$PG_MAJOR/bin/postgres" ] && return 0
+	log "copying the PostgreSQL tree into $t"
+	mkdir -p "$t/usr/lib/postgresql" "$t/usr/share/postgresql" "$t/usr/include" "$t/usr/share/locale"
+	cp -a "/usr/lib/postgresql/$PG_MAJOR" "$t/usr/lib/postgresql/"
+	cp -a "/usr/share/postgresql/$PG_MAJOR" "$t/usr/share/postgresql/"
+	cp -a /usr/include/postgresql "$t/usr/include/"
+	cp -a /usr/share/locale/ja "$t/usr/share/locale/"
+	chmod 755 "$t"
 }
 
 # Build with warnings as errors and install into the PostgreSQL tree.
