@@ -25,6 +25,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -320,8 +321,17 @@ write_xlsx(const char *dir, const PubList *l, const char *program, char *err, si
 	lxw_error	rc;
 	int			n = PQntuples(l->rows);
 
+	/*
+	 * constant_memory: each row goes out to the sheet as it is written, its
+	 * strings inline, instead of every cell kept in memory and every string
+	 * in the shared strings table until the close (a tree of 320,000
+	 * strings for 16,000 rows: the whole publish took 1.2 s instead of
+	 * 0.85 s); the rows are written in order, as that mode needs.
+	 */
+	lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
+
 	snprintf(path, sizeof(path), "%s/list.xlsx", dir);
-	wb = workbook_new(path);
+	wb = workbook_new_opt(path, &opts);
 	if (wb == NULL)
 	{
 		snprintf(err, errsize, _("could not create file \"%s\""), path);
@@ -498,13 +508,40 @@ write_timeline(const char *dir, const PubList *l, const char *as_of, const char 
 	return close_file(f, "timeline.svg", err, errsize);
 }
 
-/* one program's set of files into dir */
+/* the workbook, written by a thread of its own (write_set) */
+typedef struct XlsxJob
+{
+	const char *dir;
+	const PubList *l;
+	const char *program;
+	bool		ok;
+	char		err[1024];
+} XlsxJob;
+
+static void *
+xlsx_thread(void *arg)
+{
+	XlsxJob    *job = arg;
+
+	job->ok = write_xlsx(job->dir, job->l, job->program, job->err, sizeof(job->err));
+	return NULL;
+}
+
+/*
+ * one program's set of files into dir.  The workbook, most of the work
+ * (libxlsxwriter compresses its sheet with zlib), is written by a second
+ * thread meanwhile the other files are written from the same rows (read
+ * only by both); the connection is used by this thread alone.
+ */
 static bool
 write_set(PGconn *conn, const char *dir, const char *as_of, const char *prev, const char *program,
 		  int *count, char *err, size_t errsize)
 {
 	PubList		l;
 	bool		ok;
+	XlsxJob		job;
+	pthread_t	thread;
+	bool		threaded;
 
 	if (!load_list(conn, as_of, program, &l, err, errsize))
 	{
@@ -512,13 +549,26 @@ write_set(PGconn *conn, const char *dir, const char *as_of, const char *prev, co
 		return false;
 	}
 	*count = PQntuples(l.rows);
+	memset(&job, 0, sizeof(job));
+	job.dir = dir;
+	job.l = &l;
+	job.program = program;
+	threaded = pthread_create(&thread, NULL, xlsx_thread, &job) == 0;
+	if (!threaded)				/* no thread to be had: in turn */
+		xlsx_thread(&job);
 	ok = write_html(dir, "index.html", &l, true, as_of, program, err, errsize) &&
 		write_html(dir, "index.en.html", &l, false, as_of, program, err, errsize) &&
 		write_csv(dir, &l, err, errsize) &&
-		write_xlsx(dir, &l, program, err, errsize) &&
 		write_json(dir, &l, as_of, program, err, errsize) &&
 		write_changes(conn, dir, prev, as_of, program, err, errsize) &&
 		write_timeline(dir, &l, as_of, program, err, errsize);
+	if (threaded)
+		pthread_join(thread, NULL);
+	if (ok && !job.ok)
+	{
+		snprintf(err, errsize, "%s", job.err);
+		ok = false;
+	}
 	free_list(&l);
 	return ok;
 }

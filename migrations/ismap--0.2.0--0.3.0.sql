@@ -23298,6 +23298,179 @@ END
 $$;
 COMMENT ON FUNCTION ismap.published_list_labels(pg_catalog.text) IS 'the column names of ismap.published_list with their labels in Japanese (ja) or English (en), in column order';
 
+-- ==== The published list reads the published listing, its text formatted when the row is written (issue 18, speed) ====
+-- the listing gains the list's text of the registered content and a range
+-- index of the days each registration is listed; published_list becomes
+-- one inlinable SELECT over it
+ALTER TABLE ismap.registry_listing
+	ADD COLUMN program pg_catalog.text,
+	ADD COLUMN list_level pg_catalog.text,
+	ADD COLUMN list_delivery_models pg_catalog.text,
+	ADD COLUMN list_deployment_models pg_catalog.text,
+	ADD COLUMN list_platforms pg_catalog.text,
+	ADD COLUMN list_regions pg_catalog.text,
+	ADD COLUMN governing_law pg_catalog.text,
+	ADD COLUMN jurisdiction pg_catalog.text,
+	ADD COLUMN capital_disclosure pg_catalog.text,
+	ADD COLUMN list_third_party_tests pg_catalog.text,
+	ADD COLUMN list_period_start pg_catalog.text,
+	ADD COLUMN list_period_end pg_catalog.text,
+	ADD COLUMN list_control_standard pg_catalog.text;
+-- the days each registration is on the published list: from its
+-- registration day to its last day of validity, and no longer from the day
+-- it ended (an end before the registration day makes it empty); the list
+-- of a day is the rows whose range contains the day
+CREATE INDEX registry_listing_listed_idx ON ismap.registry_listing USING gist
+	(pg_catalog.daterange(registered_on, GREATEST(registered_on, LEAST(valid_until OPERATOR(pg_catalog.+) 1, ended_on))));
+COMMENT ON COLUMN ismap.registry_listing.list_platforms IS 'the platforms as the published list shows them: "name (registration number)", or "self-assessed platform" for one not registered that day, joined with '', '' (NULL: none); each list_ column and program, governing_law, jurisdiction and capital_disclosure hold the published list''s text of the registered content, formatted when the row is written';
+CREATE OR REPLACE FUNCTION ismap.refresh_registry_listing(p_registration_ids pg_catalog.int8[] DEFAULT NULL)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	ids pg_catalog.int8[] := p_registration_ids;
+	written pg_catalog.int8;
+	removed pg_catalog.int8 := 0;
+BEGIN
+	-- one shape of query, so that a cached plan serves the triggers' calls
+	IF ids IS NULL THEN
+		ids := ARRAY(SELECT r.registration_id FROM ismap.registration r);
+	END IF;
+	-- what was registered never changes: nothing to wait for or lock
+	INSERT INTO ismap.registry_listing AS l
+		(registration_id, registration_number, service_id, service_name, csp_id, csp_name,
+		 corporate_number, level, delivery_models, deployment_models, scope, registered_on,
+		 valid_until, status, ended_on, end_reason, audit_body_id, audit_body, audit_id,
+		 program, list_level, list_delivery_models, list_deployment_models, list_platforms, list_regions,
+		 governing_law, jurisdiction, capital_disclosure, list_third_party_tests, list_period_start,
+		 list_period_end, list_control_standard)
+	SELECT r.registration_id, r.registration_number, c.service_id, c.service_name, c.csp_id, c.csp_name,
+		   c.corporate_number, r.level, c.delivery_models, c.deployment_models, c.scope, r.registered_on,
+		   r.valid_until, r.status, r.ended_on, r.end_reason, c.audit_body_id, c.audit_body, r.audit_id,
+		   c.program, c.level::pg_catalog.text,
+		   pg_catalog.array_to_string(c.delivery_models, ', '), pg_catalog.array_to_string(c.deployment_models, ', '),
+		   (SELECT pg_catalog.string_agg(CASE WHEN p OPERATOR(pg_catalog.->>) 'registration_number' IS NOT NULL
+					THEN pg_catalog.format('%s (%s)', p OPERATOR(pg_catalog.->>) 'name', p OPERATOR(pg_catalog.->>) 'registration_number')
+					ELSE 'self-assessed platform' END, ', ' ORDER BY o)
+			FROM pg_catalog.jsonb_array_elements(c.platforms) WITH ORDINALITY AS x(p, o)),
+		   pg_catalog.array_to_string(c.regions, ', '), c.governing_law, c.jurisdiction, c.capital_disclosure,
+		   (SELECT pg_catalog.string_agg(pg_catalog.concat_ws(' ', t OPERATOR(pg_catalog.->>) 'kind',
+					t OPERATOR(pg_catalog.->>) 'performed_on', t OPERATOR(pg_catalog.->>) 'performed_by'), ', ' ORDER BY o)
+			FROM pg_catalog.jsonb_array_elements(c.third_party_tests) WITH ORDINALITY AS y(t, o)),
+		   pg_catalog.to_char(c.period_start, 'YYYY-MM-DD'), pg_catalog.to_char(c.period_end, 'YYYY-MM-DD'),
+		   pg_catalog.concat_ws(' ', c.framework_id, c.framework_version)
+	FROM ismap.registration r
+	JOIN ismap.registered_content c ON c.registration_id OPERATOR(pg_catalog.=) r.registration_id
+	WHERE r.registration_id OPERATOR(pg_catalog.=) ANY (ids)
+	ON CONFLICT (registration_id) DO UPDATE SET
+		registration_number = EXCLUDED.registration_number, service_id = EXCLUDED.service_id,
+		service_name = EXCLUDED.service_name, csp_id = EXCLUDED.csp_id, csp_name = EXCLUDED.csp_name,
+		corporate_number = EXCLUDED.corporate_number, level = EXCLUDED.level,
+		delivery_models = EXCLUDED.delivery_models, deployment_models = EXCLUDED.deployment_models,
+		scope = EXCLUDED.scope, registered_on = EXCLUDED.registered_on, valid_until = EXCLUDED.valid_until,
+		status = EXCLUDED.status, ended_on = EXCLUDED.ended_on, end_reason = EXCLUDED.end_reason,
+		audit_body_id = EXCLUDED.audit_body_id, audit_body = EXCLUDED.audit_body, audit_id = EXCLUDED.audit_id,
+		program = EXCLUDED.program, list_level = EXCLUDED.list_level,
+		list_delivery_models = EXCLUDED.list_delivery_models, list_deployment_models = EXCLUDED.list_deployment_models,
+		list_platforms = EXCLUDED.list_platforms, list_regions = EXCLUDED.list_regions,
+		governing_law = EXCLUDED.governing_law, jurisdiction = EXCLUDED.jurisdiction,
+		capital_disclosure = EXCLUDED.capital_disclosure, list_third_party_tests = EXCLUDED.list_third_party_tests,
+		list_period_start = EXCLUDED.list_period_start, list_period_end = EXCLUDED.list_period_end,
+		list_control_standard = EXCLUDED.list_control_standard
+	WHERE l IS DISTINCT FROM EXCLUDED;
+	GET DIAGNOSTICS written = ROW_COUNT;
+	DELETE FROM ismap.registry_listing l
+	WHERE (p_registration_ids IS NULL OR l.registration_id OPERATOR(pg_catalog.=) ANY (p_registration_ids))
+	  AND NOT EXISTS (SELECT FROM ismap.registration r
+					  WHERE r.registration_id OPERATOR(pg_catalog.=) l.registration_id);
+	GET DIAGNOSTICS removed = ROW_COUNT;
+	RETURN written OPERATOR(pg_catalog.+) removed;
+END
+$$;
+COMMENT ON FUNCTION ismap.refresh_registry_listing(pg_catalog.int8[]) IS 'writes the published listing''s rows of the registrations named (NULL: all) afresh; returns the rows written or removed';
+CREATE OR REPLACE FUNCTION ismap.registry_listing_stale() RETURNS SETOF pg_catalog.int8
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT d.registration_id FROM (
+		SELECT r.registration_id, r.registration_number, c.service_id, c.service_name, c.csp_id, c.csp_name,
+			   c.corporate_number, r.level, c.delivery_models, c.deployment_models, c.scope, r.registered_on,
+			   r.valid_until, r.status, r.ended_on, r.end_reason, c.audit_body_id, c.audit_body, r.audit_id,
+			   c.program, c.level::pg_catalog.text,
+			   pg_catalog.array_to_string(c.delivery_models, ', '), pg_catalog.array_to_string(c.deployment_models, ', '),
+			   (SELECT pg_catalog.string_agg(CASE WHEN p OPERATOR(pg_catalog.->>) 'registration_number' IS NOT NULL
+						THEN pg_catalog.format('%s (%s)', p OPERATOR(pg_catalog.->>) 'name', p OPERATOR(pg_catalog.->>) 'registration_number')
+						ELSE 'self-assessed platform' END, ', ' ORDER BY o)
+				FROM pg_catalog.jsonb_array_elements(c.platforms) WITH ORDINALITY AS x(p, o)),
+			   pg_catalog.array_to_string(c.regions, ', '), c.governing_law, c.jurisdiction, c.capital_disclosure,
+			   (SELECT pg_catalog.string_agg(pg_catalog.concat_ws(' ', t OPERATOR(pg_catalog.->>) 'kind',
+						t OPERATOR(pg_catalog.->>) 'performed_on', t OPERATOR(pg_catalog.->>) 'performed_by'), ', ' ORDER BY o)
+				FROM pg_catalog.jsonb_array_elements(c.third_party_tests) WITH ORDINALITY AS y(t, o)),
+			   pg_catalog.to_char(c.period_start, 'YYYY-MM-DD'), pg_catalog.to_char(c.period_end, 'YYYY-MM-DD'),
+			   pg_catalog.concat_ws(' ', c.framework_id, c.framework_version)
+		FROM ismap.registration r
+		JOIN ismap.registered_content c ON c.registration_id OPERATOR(pg_catalog.=) r.registration_id
+		EXCEPT ALL
+		SELECT * FROM ismap.registry_listing) d
+	UNION
+	SELECT l.registration_id FROM ismap.registry_listing l
+	WHERE NOT EXISTS (SELECT FROM ismap.registration r
+					  WHERE r.registration_id OPERATOR(pg_catalog.=) l.registration_id)
+$$;
+COMMENT ON FUNCTION ismap.registry_listing_stale() IS 'the registrations whose published listing row is missing, differs from the registration and its registered content, or has no registration (what refresh_registry_listing would write)';
+-- the rows as they stand get their text
+SELECT ismap.refresh_registry_listing();
+-- The day of the list, once its arguments are checked: the date, or an
+-- error for a NULL date or an unknown program.  STABLE, so that it is
+-- called when the list is read, not folded away while planning.  Both
+-- functions are PARALLEL RESTRICTED, so that the list is read by one
+-- process: a list of some thousand rows is over before parallel workers
+-- would have started (and a query whose functions are all PARALLEL SAFE
+-- has the quals of an inlined function taken as safe unchecked).
+CREATE FUNCTION ismap.published_list_day(as_of pg_catalog.date, program pg_catalog.text)
+RETURNS pg_catalog.date
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF as_of IS NULL THEN
+		RAISE EXCEPTION 'the date of the list must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF program IS NULL OR program NOT IN ('ISMAP', 'ISMAP-LIU') THEN
+		RAISE EXCEPTION 'unknown program "%"', program
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The programs are ISMAP and ISMAP-LIU.';
+	END IF;
+	RETURN as_of;
+END
+$$;
+COMMENT ON FUNCTION ismap.published_list_day(pg_catalog.date, pg_catalog.text) IS 'the day of a published list once its arguments are checked (22004 for a NULL date, 22023 for an unknown program); used by published_list';
+-- was PL/pgSQL with a SET clause (neither can be inlined)
+CREATE OR REPLACE FUNCTION ismap.published_list(as_of pg_catalog.date DEFAULT CURRENT_DATE, program pg_catalog.text DEFAULT 'ISMAP')
+RETURNS TABLE (registration_number pg_catalog.text, service_name pg_catalog.text, csp_name pg_catalog.text,
+	corporate_number pg_catalog.text, level pg_catalog.text, delivery_models pg_catalog.text,
+	deployment_models pg_catalog.text, scope pg_catalog.text, platforms pg_catalog.text, regions pg_catalog.text,
+	governing_law pg_catalog.text, jurisdiction pg_catalog.text, capital_disclosure pg_catalog.text,
+	third_party_tests pg_catalog.text, audit_body pg_catalog.text, period_start pg_catalog.text,
+	period_end pg_catalog.text, control_standard pg_catalog.text, registered_on pg_catalog.text,
+	valid_until pg_catalog.text)
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+AS $$
+	-- the program compared through COALESCE: a NULL one must reach
+	-- published_list_day (and its error), not empty the list while planning
+	SELECT l.registration_number, l.service_name, l.csp_name, l.corporate_number, l.list_level,
+		   l.list_delivery_models, l.list_deployment_models, l.scope, l.list_platforms, l.list_regions,
+		   l.governing_law, l.jurisdiction, l.capital_disclosure, l.list_third_party_tests,
+		   l.audit_body, l.list_period_start, l.list_period_end, l.list_control_standard,
+		   pg_catalog.to_char(l.registered_on, 'YYYY-MM-DD'), pg_catalog.to_char(l.valid_until, 'YYYY-MM-DD')
+	FROM ismap.registry_listing l
+	WHERE pg_catalog.daterange(l.registered_on, GREATEST(l.registered_on, LEAST(l.valid_until OPERATOR(pg_catalog.+) 1, l.ended_on)))
+			OPERATOR(pg_catalog.@>) ismap.published_list_day(published_list.as_of, published_list.program)
+	  AND l.program OPERATOR(pg_catalog.=) COALESCE(published_list.program, '')
+	ORDER BY l.registration_number COLLATE pg_catalog."C"
+$$;
+COMMENT ON FUNCTION ismap.published_list(pg_catalog.date, pg_catalog.text) IS 'the published list of a program (ISMAP, ISMAP-LIU) as it stood on a day: the registrations in force with their registered content, text columns, in registration number order';
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

@@ -34,7 +34,23 @@ CREATE TABLE ismap.registry_listing (
 	end_reason			pg_catalog.text,
 	audit_body_id		pg_catalog.int8 NOT NULL,
 	audit_body			pg_catalog.text NOT NULL,
-	audit_id			pg_catalog.int8 NOT NULL
+	audit_id			pg_catalog.int8 NOT NULL,
+	-- the published list's text of what was registered (ismap.published_list),
+	-- formatted once when the row is written: lists joined with ', ',
+	-- dates YYYY-MM-DD
+	program				pg_catalog.text,
+	list_level			pg_catalog.text,
+	list_delivery_models pg_catalog.text,
+	list_deployment_models pg_catalog.text,
+	list_platforms		pg_catalog.text,
+	list_regions		pg_catalog.text,
+	governing_law		pg_catalog.text,
+	jurisdiction		pg_catalog.text,
+	capital_disclosure	pg_catalog.text,
+	list_third_party_tests pg_catalog.text,
+	list_period_start	pg_catalog.text,
+	list_period_end		pg_catalog.text,
+	list_control_standard pg_catalog.text
 );
 COMMENT ON TABLE ismap.registry_listing IS 'the published registry as stored: one joined row per registration, kept by triggers (read it through the registry view)';
 CREATE INDEX registry_listing_active_number_idx ON ismap.registry_listing (registration_number)
@@ -43,6 +59,13 @@ CREATE INDEX registry_listing_active_valid_until_idx ON ismap.registry_listing (
 	WHERE status OPERATOR(pg_catalog.=) 'active';
 CREATE INDEX registry_listing_service_idx ON ismap.registry_listing (service_id);
 CREATE INDEX registry_listing_csp_idx ON ismap.registry_listing (csp_id);
+-- the days each registration is on the published list: from its
+-- registration day to its last day of validity, and no longer from the day
+-- it ended (an end before the registration day makes it empty); the list
+-- of a day is the rows whose range contains the day
+CREATE INDEX registry_listing_listed_idx ON ismap.registry_listing USING gist
+	(pg_catalog.daterange(registered_on, GREATEST(registered_on, LEAST(valid_until OPERATOR(pg_catalog.+) 1, ended_on))));
+COMMENT ON COLUMN ismap.registry_listing.list_platforms IS 'the platforms as the published list shows them: "name (registration number)", or "self-assessed platform" for one not registered that day, joined with '', '' (NULL: none); each list_ column and program, governing_law, jurisdiction and capital_disclosure hold the published list''s text of the registered content, formatted when the row is written';
 
 -- The listing's rows of the registrations named, or of every registration
 -- (NULL), written afresh from the registrations and their registered
@@ -69,10 +92,25 @@ BEGIN
 	INSERT INTO ismap.registry_listing AS l
 		(registration_id, registration_number, service_id, service_name, csp_id, csp_name,
 		 corporate_number, level, delivery_models, deployment_models, scope, registered_on,
-		 valid_until, status, ended_on, end_reason, audit_body_id, audit_body, audit_id)
+		 valid_until, status, ended_on, end_reason, audit_body_id, audit_body, audit_id,
+		 program, list_level, list_delivery_models, list_deployment_models, list_platforms, list_regions,
+		 governing_law, jurisdiction, capital_disclosure, list_third_party_tests, list_period_start,
+		 list_period_end, list_control_standard)
 	SELECT r.registration_id, r.registration_number, c.service_id, c.service_name, c.csp_id, c.csp_name,
 		   c.corporate_number, r.level, c.delivery_models, c.deployment_models, c.scope, r.registered_on,
-		   r.valid_until, r.status, r.ended_on, r.end_reason, c.audit_body_id, c.audit_body, r.audit_id
+		   r.valid_until, r.status, r.ended_on, r.end_reason, c.audit_body_id, c.audit_body, r.audit_id,
+		   c.program, c.level::pg_catalog.text,
+		   pg_catalog.array_to_string(c.delivery_models, ', '), pg_catalog.array_to_string(c.deployment_models, ', '),
+		   (SELECT pg_catalog.string_agg(CASE WHEN p OPERATOR(pg_catalog.->>) 'registration_number' IS NOT NULL
+					THEN pg_catalog.format('%s (%s)', p OPERATOR(pg_catalog.->>) 'name', p OPERATOR(pg_catalog.->>) 'registration_number')
+					ELSE 'self-assessed platform' END, ', ' ORDER BY o)
+			FROM pg_catalog.jsonb_array_elements(c.platforms) WITH ORDINALITY AS x(p, o)),
+		   pg_catalog.array_to_string(c.regions, ', '), c.governing_law, c.jurisdiction, c.capital_disclosure,
+		   (SELECT pg_catalog.string_agg(pg_catalog.concat_ws(' ', t OPERATOR(pg_catalog.->>) 'kind',
+					t OPERATOR(pg_catalog.->>) 'performed_on', t OPERATOR(pg_catalog.->>) 'performed_by'), ', ' ORDER BY o)
+			FROM pg_catalog.jsonb_array_elements(c.third_party_tests) WITH ORDINALITY AS y(t, o)),
+		   pg_catalog.to_char(c.period_start, 'YYYY-MM-DD'), pg_catalog.to_char(c.period_end, 'YYYY-MM-DD'),
+		   pg_catalog.concat_ws(' ', c.framework_id, c.framework_version)
 	FROM ismap.registration r
 	JOIN ismap.registered_content c ON c.registration_id OPERATOR(pg_catalog.=) r.registration_id
 	WHERE r.registration_id OPERATOR(pg_catalog.=) ANY (ids)
@@ -83,7 +121,14 @@ BEGIN
 		delivery_models = EXCLUDED.delivery_models, deployment_models = EXCLUDED.deployment_models,
 		scope = EXCLUDED.scope, registered_on = EXCLUDED.registered_on, valid_until = EXCLUDED.valid_until,
 		status = EXCLUDED.status, ended_on = EXCLUDED.ended_on, end_reason = EXCLUDED.end_reason,
-		audit_body_id = EXCLUDED.audit_body_id, audit_body = EXCLUDED.audit_body, audit_id = EXCLUDED.audit_id
+		audit_body_id = EXCLUDED.audit_body_id, audit_body = EXCLUDED.audit_body, audit_id = EXCLUDED.audit_id,
+		program = EXCLUDED.program, list_level = EXCLUDED.list_level,
+		list_delivery_models = EXCLUDED.list_delivery_models, list_deployment_models = EXCLUDED.list_deployment_models,
+		list_platforms = EXCLUDED.list_platforms, list_regions = EXCLUDED.list_regions,
+		governing_law = EXCLUDED.governing_law, jurisdiction = EXCLUDED.jurisdiction,
+		capital_disclosure = EXCLUDED.capital_disclosure, list_third_party_tests = EXCLUDED.list_third_party_tests,
+		list_period_start = EXCLUDED.list_period_start, list_period_end = EXCLUDED.list_period_end,
+		list_control_standard = EXCLUDED.list_control_standard
 	WHERE l IS DISTINCT FROM EXCLUDED;
 	GET DIAGNOSTICS written = ROW_COUNT;
 	DELETE FROM ismap.registry_listing l
@@ -107,7 +152,19 @@ AS $$
 	SELECT d.registration_id FROM (
 		SELECT r.registration_id, r.registration_number, c.service_id, c.service_name, c.csp_id, c.csp_name,
 			   c.corporate_number, r.level, c.delivery_models, c.deployment_models, c.scope, r.registered_on,
-			   r.valid_until, r.status, r.ended_on, r.end_reason, c.audit_body_id, c.audit_body, r.audit_id
+			   r.valid_until, r.status, r.ended_on, r.end_reason, c.audit_body_id, c.audit_body, r.audit_id,
+			   c.program, c.level::pg_catalog.text,
+			   pg_catalog.array_to_string(c.delivery_models, ', '), pg_catalog.array_to_string(c.deployment_models, ', '),
+			   (SELECT pg_catalog.string_agg(CASE WHEN p OPERATOR(pg_catalog.->>) 'registration_number' IS NOT NULL
+						THEN pg_catalog.format('%s (%s)', p OPERATOR(pg_catalog.->>) 'name', p OPERATOR(pg_catalog.->>) 'registration_number')
+						ELSE 'self-assessed platform' END, ', ' ORDER BY o)
+				FROM pg_catalog.jsonb_array_elements(c.platforms) WITH ORDINALITY AS x(p, o)),
+			   pg_catalog.array_to_string(c.regions, ', '), c.governing_law, c.jurisdiction, c.capital_disclosure,
+			   (SELECT pg_catalog.string_agg(pg_catalog.concat_ws(' ', t OPERATOR(pg_catalog.->>) 'kind',
+						t OPERATOR(pg_catalog.->>) 'performed_on', t OPERATOR(pg_catalog.->>) 'performed_by'), ', ' ORDER BY o)
+				FROM pg_catalog.jsonb_array_elements(c.third_party_tests) WITH ORDINALITY AS y(t, o)),
+			   pg_catalog.to_char(c.period_start, 'YYYY-MM-DD'), pg_catalog.to_char(c.period_end, 'YYYY-MM-DD'),
+			   pg_catalog.concat_ws(' ', c.framework_id, c.framework_version)
 		FROM ismap.registration r
 		JOIN ismap.registered_content c ON c.registration_id OPERATOR(pg_catalog.=) r.registration_id
 		EXCEPT ALL

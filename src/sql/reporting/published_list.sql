@@ -9,16 +9,26 @@
 -- from its frozen snapshot, so any past day is reproduced as it was.
 -- Dates are written YYYY-MM-DD whatever the session's DateStyle.
 -- Everything read is public: the functions run with the caller's rights.
+--
+-- The list reads the published listing (ismap.registry_listing), where the
+-- text of each registration's content was formatted when its row was
+-- written, and finds the registrations in force on the day by the
+-- listing's range index.  published_list is one SELECT in SQL without a
+-- SET clause, so that the planner inlines it into the caller's query
+-- (no function call, no materialized result); every name in it is
+-- schema-qualified.  Its arguments are checked by published_list_day,
+-- which the index condition calls once per scan.
 -------------------------------------------------------------------------------
-CREATE FUNCTION ismap.published_list(as_of pg_catalog.date DEFAULT CURRENT_DATE, program pg_catalog.text DEFAULT 'ISMAP')
-RETURNS TABLE (registration_number pg_catalog.text, service_name pg_catalog.text, csp_name pg_catalog.text,
-	corporate_number pg_catalog.text, level pg_catalog.text, delivery_models pg_catalog.text,
-	deployment_models pg_catalog.text, scope pg_catalog.text, platforms pg_catalog.text, regions pg_catalog.text,
-	governing_law pg_catalog.text, jurisdiction pg_catalog.text, capital_disclosure pg_catalog.text,
-	third_party_tests pg_catalog.text, audit_body pg_catalog.text, period_start pg_catalog.text,
-	period_end pg_catalog.text, control_standard pg_catalog.text, registered_on pg_catalog.text,
-	valid_until pg_catalog.text)
-LANGUAGE plpgsql STABLE PARALLEL SAFE
+-- The day of the list, once its arguments are checked: the date, or an
+-- error for a NULL date or an unknown program.  STABLE, so that it is
+-- called when the list is read, not folded away while planning.  Both
+-- functions are PARALLEL RESTRICTED, so that the list is read by one
+-- process: a list of some thousand rows is over before parallel workers
+-- would have started (and a query whose functions are all PARALLEL SAFE
+-- has the quals of an inlined function taken as safe unchecked).
+CREATE FUNCTION ismap.published_list_day(as_of pg_catalog.date, program pg_catalog.text)
+RETURNS pg_catalog.date
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
@@ -29,29 +39,33 @@ BEGIN
 		RAISE EXCEPTION 'unknown program "%"', program
 			USING ERRCODE = 'invalid_parameter_value', HINT = 'The programs are ISMAP and ISMAP-LIU.';
 	END IF;
-	RETURN QUERY
-	SELECT c.registration_number, c.service_name, c.csp_name, c.corporate_number, c.level::pg_catalog.text,
-		   pg_catalog.array_to_string(c.delivery_models, ', '),
-		   pg_catalog.array_to_string(c.deployment_models, ', '),
-		   c.scope,
-		   (SELECT pg_catalog.string_agg(CASE WHEN p->>'registration_number' IS NOT NULL
-					THEN pg_catalog.format('%s (%s)', p->>'name', p->>'registration_number')
-					ELSE 'self-assessed platform' END, ', ' ORDER BY o)
-			FROM pg_catalog.jsonb_array_elements(c.platforms) WITH ORDINALITY AS x(p, o)),
-		   pg_catalog.array_to_string(c.regions, ', '),
-		   c.governing_law, c.jurisdiction, c.capital_disclosure,
-		   (SELECT pg_catalog.string_agg(pg_catalog.concat_ws(' ', t->>'kind', t->>'performed_on', t->>'performed_by'), ', ' ORDER BY o)
-			FROM pg_catalog.jsonb_array_elements(c.third_party_tests) WITH ORDINALITY AS y(t, o)),
-		   c.audit_body, pg_catalog.to_char(c.period_start, 'YYYY-MM-DD'), pg_catalog.to_char(c.period_end, 'YYYY-MM-DD'),
-		   pg_catalog.concat_ws(' ', c.framework_id, c.framework_version),
-		   pg_catalog.to_char(r.registered_on, 'YYYY-MM-DD'), pg_catalog.to_char(r.valid_until, 'YYYY-MM-DD')
-	FROM ismap.registered_content c
-	JOIN ismap.registration r ON r.registration_id = c.registration_id
-	WHERE c.program = published_list.program
-	  AND r.registered_on <= published_list.as_of AND r.valid_until >= published_list.as_of
-	  AND (r.ended_on IS NULL OR r.ended_on > published_list.as_of)
-	ORDER BY c.registration_number COLLATE "C";
+	RETURN as_of;
 END
+$$;
+COMMENT ON FUNCTION ismap.published_list_day(pg_catalog.date, pg_catalog.text) IS 'the day of a published list once its arguments are checked (22004 for a NULL date, 22023 for an unknown program); used by published_list';
+
+CREATE FUNCTION ismap.published_list(as_of pg_catalog.date DEFAULT CURRENT_DATE, program pg_catalog.text DEFAULT 'ISMAP')
+RETURNS TABLE (registration_number pg_catalog.text, service_name pg_catalog.text, csp_name pg_catalog.text,
+	corporate_number pg_catalog.text, level pg_catalog.text, delivery_models pg_catalog.text,
+	deployment_models pg_catalog.text, scope pg_catalog.text, platforms pg_catalog.text, regions pg_catalog.text,
+	governing_law pg_catalog.text, jurisdiction pg_catalog.text, capital_disclosure pg_catalog.text,
+	third_party_tests pg_catalog.text, audit_body pg_catalog.text, period_start pg_catalog.text,
+	period_end pg_catalog.text, control_standard pg_catalog.text, registered_on pg_catalog.text,
+	valid_until pg_catalog.text)
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+AS $$
+	-- the program compared through COALESCE: a NULL one must reach
+	-- published_list_day (and its error), not empty the list while planning
+	SELECT l.registration_number, l.service_name, l.csp_name, l.corporate_number, l.list_level,
+		   l.list_delivery_models, l.list_deployment_models, l.scope, l.list_platforms, l.list_regions,
+		   l.governing_law, l.jurisdiction, l.capital_disclosure, l.list_third_party_tests,
+		   l.audit_body, l.list_period_start, l.list_period_end, l.list_control_standard,
+		   pg_catalog.to_char(l.registered_on, 'YYYY-MM-DD'), pg_catalog.to_char(l.valid_until, 'YYYY-MM-DD')
+	FROM ismap.registry_listing l
+	WHERE pg_catalog.daterange(l.registered_on, GREATEST(l.registered_on, LEAST(l.valid_until OPERATOR(pg_catalog.+) 1, l.ended_on)))
+			OPERATOR(pg_catalog.@>) ismap.published_list_day(published_list.as_of, published_list.program)
+	  AND l.program OPERATOR(pg_catalog.=) COALESCE(published_list.program, '')
+	ORDER BY l.registration_number COLLATE pg_catalog."C"
 $$;
 COMMENT ON FUNCTION ismap.published_list(pg_catalog.date, pg_catalog.text) IS 'the published list of a program (ISMAP, ISMAP-LIU) as it stood on a day: the registrations in force with their registered content, text columns, in registration number order';
 
