@@ -20,12 +20,16 @@ WHERE obj_description(p.oid, 'pg_proc') IS NULL
   AND NOT EXISTS (SELECT 1 FROM pg_type t WHERE p.oid IN (t.typinput, t.typoutput, t.typreceive, t.typsend))
 ORDER BY p.oid::regprocedure::text COLLATE "C";
 
--- a function that only reads (IMMUTABLE or STABLE) is labelled PARALLEL SAFE
+-- a function that only reads (IMMUTABLE or STABLE) is labelled PARALLEL SAFE,
+-- but for published_list and published_list_day: PARALLEL RESTRICTED keeps
+-- the inlined list in one process (parallel workers made it two to three times
+-- slower; src/sql/reporting/published_list.sql)
 SELECT p.oid::regprocedure AS readonly_function_not_parallel_safe
 FROM pg_proc p
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
 WHERE p.provolatile IN ('i', 's') AND p.proparallel <> 's' AND p.prokind = 'f'
+  AND p.oid NOT IN ('ismap.published_list(date,text)'::regprocedure, 'ismap.published_list_day(date,text)'::regprocedure)
 ORDER BY p.oid::regprocedure::text COLLATE "C";
 
 -- volatility and PARALLEL labels follow what a function does.  A function
