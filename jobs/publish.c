@@ -113,7 +113,14 @@ open_in(const char *dir, const char *name, char *err, size_t errsize)
 	if (f == NULL)
 		snprintf(err, errsize, _("could not create file \"%s\": %s"), path, strerror(errno));
 	else
+	{
 		setvbuf(f, NULL, _IOFBF, 1 << 20);	/* whole megabytes per write(2) */
+		/*
+		 * held by this thread until close_file: with the workbook's thread
+		 * running, every stdio call would otherwise take the stream's lock
+		 */
+		flockfile(f);
+	}
 	return f;
 }
 
@@ -122,6 +129,7 @@ close_file(FILE *f, const char *name, char *err, size_t errsize)
 {
 	bool		ok = !ferror(f);
 
+	funlockfile(f);
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
 		ok = false;
 	if (fclose(f) != 0)
