@@ -352,6 +352,9 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 	char		sqlstate[6] = "";
 	char		errmsg[1024] = "";
 	char		errdetail[1024] = "";
+	char		staged[4096] = "";
+	char		perr[1024];
+	bool		prepared = false;
 	double		t0 = now_seconds();
 
 	job_t0 = t0;
@@ -394,6 +397,21 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 		status = RUN_FAILED;
 	}
 	PQclear(res);
+	/*
+	 * publish: the lists read and the workbooks begun in the job's
+	 * transaction before its step, which they overlap (the files are
+	 * finished in 2b, or dropped if the step does not succeed)
+	 */
+	if (status != RUN_FAILED && !opts.dry_run && strcmp(job->name, PUBLISH_JOB) == 0)
+	{
+		if (publish_prepare(conn, opts.out, as_of, staged, sizeof(staged), perr, sizeof(perr)))
+			prepared = true;
+		else
+		{
+			snprintf(errmsg, sizeof(errmsg), "%s", perr);
+			status = RUN_FAILED;
+		}
+	}
 	params[0] = job->name;
 	params[1] = as_of;
 	params[2] = opts.dry_run ? "true" : "false";
@@ -466,10 +484,10 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 	 * leaves a publication the ledger does not know: the next changes.csv
 	 * then counts from the publish before, a superset)
 	 */
-	if (status == RUN_SUCCEEDED && !opts.dry_run && strcmp(job->name, PUBLISH_JOB) == 0)
+	if (prepared && status != RUN_SUCCEEDED)
+		publish_discard(staged);
+	else if (status == RUN_SUCCEEDED && !opts.dry_run && strcmp(job->name, PUBLISH_JOB) == 0)
 	{
-		char		staged[4096] = "";
-		char		perr[1024];
 		int			count = 0,
 					count_liu = 0;
 

@@ -516,7 +516,7 @@ write_timeline(const char *dir, const PubList *l, const char *as_of, const char 
 	return close_file(f, "timeline.svg", err, errsize);
 }
 
-/* the workbook, written by a thread of its own (write_set) */
+/* the workbook, written by a thread of its own (prepare_set) */
 typedef struct XlsxJob
 {
 	const char *dir;
@@ -536,48 +536,81 @@ xlsx_thread(void *arg)
 }
 
 /*
- * one program's set of files into dir.  The workbook, most of the work
- * (libxlsxwriter compresses its sheet with zlib), is written by a second
- * thread meanwhile the other files are written from the same rows (read
- * only by both); the connection is used by this thread alone.
+ * A publish under way: both programs' lists read, their workbooks being
+ * written by threads of their own (most of the work: libxlsxwriter
+ * compresses each sheet with zlib) while the caller goes on (the job's
+ * step, then the other files).  The threads read the rows only; the
+ * connection is the caller's alone.  One per process.
  */
-static bool
-write_set(PGconn *conn, const char *dir, const char *as_of, const char *prev, const char *program,
-		  int *count, char *err, size_t errsize)
+typedef struct PubSet
 {
 	PubList		l;
-	bool		ok;
 	XlsxJob		job;
 	pthread_t	thread;
 	bool		threaded;
+	char		dir[4096];
+} PubSet;
 
-	if (!load_list(conn, as_of, program, &l, err, errsize))
+static PubSet pub_sets[2];
+static bool pub_prepared = false;
+static char pub_staged[4096];
+
+static void
+unprepare(void)
+{
+	for (int i = 0; i < 2; i++)
 	{
-		free_list(&l);
-		return false;
+		if (pub_sets[i].threaded)
+			pthread_join(pub_sets[i].thread, NULL);
+		pub_sets[i].threaded = false;
+		free_list(&pub_sets[i].l);
+		memset(&pub_sets[i].l, 0, sizeof(pub_sets[i].l));
 	}
-	*count = PQntuples(l.rows);
-	memset(&job, 0, sizeof(job));
-	job.dir = dir;
-	job.l = &l;
-	job.program = program;
-	threaded = pthread_create(&thread, NULL, xlsx_thread, &job) == 0;
-	if (!threaded)				/* no thread to be had: in turn */
-		xlsx_thread(&job);
-	ok = write_html(dir, "index.html", &l, true, as_of, program, err, errsize) &&
-		write_html(dir, "index.en.html", &l, false, as_of, program, err, errsize) &&
-		write_csv(dir, &l, err, errsize) &&
-		write_json(dir, &l, as_of, program, err, errsize) &&
+	pub_prepared = false;
+}
+
+/* one program's list read, its workbook started */
+static bool
+prepare_set(PGconn *conn, PubSet *set, const char *dir, const char *as_of, const char *program,
+			char *err, size_t errsize)
+{
+	memset(set, 0, sizeof(*set));
+	snprintf(set->dir, sizeof(set->dir), "%s", dir);
+	if (!load_list(conn, as_of, program, &set->l, err, errsize))
+		return false;
+	set->job.dir = set->dir;
+	set->job.l = &set->l;
+	set->job.program = program;
+	set->threaded = pthread_create(&set->thread, NULL, xlsx_thread, &set->job) == 0;
+	if (!set->threaded)			/* no thread to be had: in turn */
+		xlsx_thread(&set->job);
+	return true;
+}
+
+/* the rest of one program's files, then its workbook awaited */
+static bool
+finish_set(PGconn *conn, PubSet *set, const char *as_of, const char *prev, const char *program,
+		   int *count, char *err, size_t errsize)
+{
+	const PubList *l = &set->l;
+	const char *dir = set->dir;
+	bool		ok;
+
+	*count = PQntuples(l->rows);
+	ok = write_html(dir, "index.html", l, true, as_of, program, err, errsize) &&
+		write_html(dir, "index.en.html", l, false, as_of, program, err, errsize) &&
+		write_csv(dir, l, err, errsize) &&
+		write_json(dir, l, as_of, program, err, errsize) &&
 		write_changes(conn, dir, prev, as_of, program, err, errsize) &&
-		write_timeline(dir, &l, as_of, program, err, errsize);
-	if (threaded)
-		pthread_join(thread, NULL);
-	if (ok && !job.ok)
+		write_timeline(dir, l, as_of, program, err, errsize);
+	if (set->threaded)
+		pthread_join(set->thread, NULL);
+	set->threaded = false;
+	if (ok && !set->job.ok)
 	{
-		snprintf(err, errsize, "%s", job.err);
+		snprintf(err, errsize, "%s", set->job.err);
 		ok = false;
 	}
-	free_list(&l);
 	return ok;
 }
 
@@ -648,29 +681,17 @@ publish_check_out(const char *out, char *err, size_t errsize)
 }
 
 bool
-publish_build(PGconn *conn, const char *out, const char *as_of, const char *run_id,
-			  char *staged, size_t stagedsize, int *count, int *count_liu, char *err, size_t errsize)
+publish_prepare(PGconn *conn, const char *out, const char *as_of, char *staged, size_t stagedsize,
+				char *err, size_t errsize)
 {
 	char		liu[4096];
-	const char *params[1] = {run_id};
-	PGresult   *res;
-	char		prev[32] = "-infinity";
 	char		trimmed[4096];
 
+	if (pub_prepared)
+		publish_discard(pub_staged);
 	snprintf(trimmed, sizeof(trimmed), "%s", out);
 	while (strlen(trimmed) > 1 && trimmed[strlen(trimmed) - 1] == '/')
 		trimmed[strlen(trimmed) - 1] = '\0';
-	/* the previous successful publish (none: every row is "added") */
-	if (!query(conn, &res,
-			   "SELECT pg_catalog.to_char(r.as_of, 'YYYY-MM-DD') FROM ismap.job_run r"
-			   " WHERE r.job OPERATOR(pg_catalog.=) 'publish' AND r.status OPERATOR(pg_catalog.=) 'succeeded'"
-			   "   AND r.run_id IS DISTINCT FROM $1::pg_catalog.int8"
-			   " ORDER BY r.finished_at DESC, r.run_id DESC LIMIT 1", 1, params, err, errsize))
-		return false;
-	if (PQntuples(res) > 0)
-		snprintf(prev, sizeof(prev), "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-
 	snprintf(staged, stagedsize, "%s.new-%ld", trimmed, (long) getpid());
 	remove_tree(staged);
 	snprintf(liu, sizeof(liu), "%s/liu", staged);
@@ -680,13 +701,50 @@ publish_build(PGconn *conn, const char *out, const char *as_of, const char *run_
 		remove_tree(staged);
 		return false;
 	}
-	if (!write_set(conn, staged, as_of, prev, "ISMAP", count, err, errsize) ||
-		!write_set(conn, liu, as_of, prev, "ISMAP-LIU", count_liu, err, errsize))
+	if (!prepare_set(conn, &pub_sets[0], staged, as_of, "ISMAP", err, errsize) ||
+		!prepare_set(conn, &pub_sets[1], liu, as_of, "ISMAP-LIU", err, errsize))
 	{
+		unprepare();
 		remove_tree(staged);
 		return false;
 	}
+	snprintf(pub_staged, sizeof(pub_staged), "%s", staged);
+	pub_prepared = true;
 	return true;
+}
+
+bool
+publish_build(PGconn *conn, const char *out, const char *as_of, const char *run_id,
+			  char *staged, size_t stagedsize, int *count, int *count_liu, char *err, size_t errsize)
+{
+	const char *params[1] = {run_id};
+	PGresult   *res;
+	char		prev[32] = "-infinity";
+	bool		ok;
+
+	if (!pub_prepared && !publish_prepare(conn, out, as_of, staged, stagedsize, err, errsize))
+		return false;
+	snprintf(staged, stagedsize, "%s", pub_staged);
+	/* the previous successful publish (none: every row is "added") */
+	if (!query(conn, &res,
+			   "SELECT pg_catalog.to_char(r.as_of, 'YYYY-MM-DD') FROM ismap.job_run r"
+			   " WHERE r.job OPERATOR(pg_catalog.=) 'publish' AND r.status OPERATOR(pg_catalog.=) 'succeeded'"
+			   "   AND r.run_id IS DISTINCT FROM $1::pg_catalog.int8"
+			   " ORDER BY r.finished_at DESC, r.run_id DESC LIMIT 1", 1, params, err, errsize))
+	{
+		publish_discard(staged);
+		return false;
+	}
+	if (PQntuples(res) > 0)
+		snprintf(prev, sizeof(prev), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+
+	ok = finish_set(conn, &pub_sets[0], as_of, prev, "ISMAP", count, err, errsize) &&
+		finish_set(conn, &pub_sets[1], as_of, prev, "ISMAP-LIU", count_liu, err, errsize);
+	unprepare();
+	if (!ok)
+		remove_tree(staged);
+	return ok;
 }
 
 bool
@@ -728,6 +786,8 @@ publish_swap(const char *staged, const char *out, char *err, size_t errsize)
 void
 publish_discard(const char *staged)
 {
+	if (pub_prepared)
+		unprepare();
 	if (staged != NULL && staged[0] != '\0')
 		remove_tree(staged);
 }
