@@ -16,7 +16,9 @@
  * error the sibling is removed and DIR is left as it was.
  *
  * Everything is read inside the job's transaction, so the files and the
- * run recorded in ismap.job_run agree.  Values come only through
+ * run recorded in ismap.job_run agree: the lists before the job's step
+ * (publish_prepare, which starts the workbooks), the rest after it
+ * (publish_build).  Values come only through
  * PQexecParams; every text is escaped for the format it goes into.
  */
 #define _GNU_SOURCE
