@@ -189,3 +189,16 @@ SELECT code, control_id FROM validate_application(4) WHERE code LIKE 'SAMPLE%';
 -- and its own too-small test would count instead
 UPDATE control_test SET sample_size = 2 WHERE audit_id = 5;
 SELECT code, control_id, message FROM validate_application(4) WHERE code LIKE 'SAMPLE%';
+-- a test that examined nothing is reported, not an error
+UPDATE control_test SET sample_size = 0 WHERE audit_id = 5;
+SELECT code, control_id FROM validate_application(4) WHERE code LIKE 'SAMPLE%';
+-- deviations behind an effective result: the upper deviation limit at the
+-- policy's confidence (0.90 here) is above the tolerable rate
+UPDATE control_test SET sample_size = 25, deviations = 2 WHERE audit_id = 5;
+SELECT code, control_id, message FROM validate_application(4) WHERE code LIKE 'SAMPLE%';
+SELECT round(upper_deviation_limit(25, 2, 0.90, 365)::numeric, 4) AS the_limit;
+-- the same deviations behind an ineffective result contradict nothing
+UPDATE audit_result SET result = 'ineffective' WHERE audit_id = 5;
+SELECT code, control_id FROM validate_application(4) WHERE code LIKE 'SAMPLE%';
+UPDATE audit_result SET result = 'effective' WHERE audit_id = 5;
+UPDATE control_test SET sample_size = 2, deviations = 0 WHERE audit_id = 5;

@@ -215,7 +215,7 @@ static const char q_results[] =
  * rows in the result does not matter.
  *
  * $1 application, $2 audit, $3 audit body, $4 report date, $5 lead
- * auditor, $6 service, $7 sampling confidence.
+ * auditor, $6 service.
  *
  * cover: for each control an additional audit superseding $2 has a result
  * for, the latest report's result and audit (DESIGN 3.13: the effective
@@ -232,7 +232,7 @@ enum
 /* the columns of the rows */
 enum
 {
-	C_TAG = 1, C_KEY, C_T1, C_T2, C_T3, C_I1, C_I2, C_I3, C_I4, C_D1, C_D2, C_B1, C_B2, C_F1
+	C_TAG = 1, C_KEY, C_T1, C_T2, C_T3, C_I1, C_I2, C_I3, C_I4, C_D1, C_D2, C_B1, C_B2
 };
 
 static const char q_rows[] =
@@ -253,25 +253,24 @@ static const char q_rows[] =
 "       e.result AS t1, e.rationale AS t2, NULL::pg_catalog.text AS t3,"
 "       NULL::pg_catalog.int8 AS i1, NULL::pg_catalog.int8 AS i2, NULL::pg_catalog.int8 AS i3, NULL::pg_catalog.int8 AS i4,"
 "       NULL::pg_catalog.date AS d1, NULL::pg_catalog.date AS d2,"
-"       NULL::pg_catalog.bool AS b1, NULL::pg_catalog.bool AS b2,"
-"       NULL::pg_catalog.float8 AS f1"
+"       NULL::pg_catalog.bool AS b1, NULL::pg_catalog.bool AS b2"
 " FROM cover e"
 /* the control tests behind the effective results (one per control), with
- * the sample table's minimum and the achieved limit; whether the result
- * behind each is effective is read off the results in C */
+ * the sample table's minimum; whether the result behind each is effective
+ * is read off the results in C, and the achieved limit is computed there
+ * for the tests that need it (see test_upper_limit) */
 " UNION ALL"
 " SELECT 6, t.control_id,"
 "       t.control_id::pg_catalog.text, t.frequency, NULL,"
 "       COALESCE(t.population, -1), t.sample_size, t.deviations, COALESCE(st.min_sample, -1), NULL, NULL,"
-"       NULL, NULL,"
-"       ismap.upper_deviation_limit(t.sample_size, t.deviations, $7, t.population)"
+"       NULL, NULL"
 " FROM tests t"
 " LEFT JOIN ismap.sampling_table st ON st.frequency OPERATOR(pg_catalog.=) t.frequency"
 /* the audit body's selections, with the status in force on the report
  * date (their history, DESIGN 3.13; as ismap.selection_status_on) */
 " UNION ALL"
 " SELECT 7, NULL, x.status, NULL, NULL,"
-"       s.selection_id, NULL, NULL, NULL, s.valid_from, s.valid_until, NULL, NULL, NULL"
+"       s.selection_id, NULL, NULL, NULL, s.valid_from, s.valid_until, NULL, NULL"
 " FROM ismap.audit_body_selection s"
 " CROSS JOIN LATERAL (SELECT COALESCE((SELECT h.status FROM ismap.audit_body_selection_history h"
 "      WHERE h.selection_id OPERATOR(pg_catalog.=) s.selection_id AND h.effective_on OPERATOR(pg_catalog.<=) $4"
@@ -280,7 +279,7 @@ static const char q_rows[] =
 /* the lead auditor's qualifications */
 " UNION ALL"
 " SELECT 8, NULL, q.qualification, NULL, NULL,"
-"       NULL, NULL, NULL, NULL, q.valid_until, NULL, NULL, NULL, NULL"
+"       NULL, NULL, NULL, NULL, q.valid_until, NULL, NULL, NULL"
 " FROM ismap.auditor_qualification q WHERE q.auditor_id OPERATOR(pg_catalog.=) $5"
 /* the platforms */
 " UNION ALL"
@@ -289,7 +288,7 @@ static const char q_rows[] =
 "        WHERE x.service_id OPERATOR(pg_catalog.=) d.service_id AND x.base_service_id OPERATOR(pg_catalog.=) d.base_service_id"
 "          AND x.valid_until OPERATOR(pg_catalog.>=) CURRENT_DATE),"
 "       d.base_service_id, COALESCE(r.level, 0), NULL, NULL, NULL, NULL,"
-"       COALESCE(d.self_assessed_audit_id OPERATOR(pg_catalog.=) $2, false), NULL, NULL"
+"       COALESCE(d.self_assessed_audit_id OPERATOR(pg_catalog.=) $2, false), NULL"
 " FROM ismap.service_dependency d"
 " JOIN ismap.service bs ON bs.service_id OPERATOR(pg_catalog.=) d.base_service_id"
 " LEFT JOIN ismap.registration r ON r.service_id OPERATOR(pg_catalog.=) d.base_service_id"
@@ -298,13 +297,13 @@ static const char q_rows[] =
 /* the unresolved review findings */
 " UNION ALL"
 " SELECT 10, NULL, f.control_id::pg_catalog.text, f.addressed_to, NULL,"
-"       f.finding_id, NULL, NULL, NULL, f.raised_on, NULL, f.response IS NOT NULL, NULL, NULL"
+"       f.finding_id, NULL, NULL, NULL, f.raised_on, NULL, f.response IS NOT NULL, NULL"
 " FROM ismap.review_finding f"
 " WHERE f.application_id OPERATOR(pg_catalog.=) $1 AND f.resolved_on IS NULL"
 /* the overdue remediation plans of the service's registrations (not one this application made) */
 " UNION ALL"
 " SELECT 11, NULL, m.control_id::pg_catalog.text, g.registration_number, NULL,"
-"       m.remediation_id, NULL, NULL, NULL, m.due_on, NULL, NULL, NULL, NULL"
+"       m.remediation_id, NULL, NULL, NULL, m.due_on, NULL, NULL, NULL"
 " FROM ismap.registration g"
 " JOIN ismap.remediation m ON m.registration_id OPERATOR(pg_catalog.=) g.registration_id"
 " WHERE g.service_id OPERATOR(pg_catalog.=) $6 AND g.application_id OPERATOR(pg_catalog.<>) $1"
@@ -432,7 +431,6 @@ typedef struct list_row
 				d2;
 	bool		b1,
 				b2;
-	double		f1;
 } list_row;
 
 /*
@@ -450,6 +448,8 @@ typedef struct row_lists
 								 * q_results; 0: tagged rows of q_rows */
 	int			att[4];			/* of a table: the columns read (rows_startup) */
 	int			natts;			/* the last of them */
+	char	   *arena;			/* the keys' copies, carved from blocks of cxt */
+	Size		arena_left;
 	uint32		seq;
 	uint64		ninherited;		/* stated controls inherited from a platform */
 	keyed_row  *keys[NTAGS];
@@ -484,14 +484,31 @@ next_row(row_lists *l, int tag)
 	return tag <= T_LAST_CONTROL_LIST ? (void *) &l->keys[tag][i] : (void *) &l->rows[tag][i];
 }
 
-/* a copy of a control's identifier, read in place */
+/*
+ * A copy of a control's identifier, read in place.  The copies are carved
+ * from blocks of the call's context (thousands a call; a palloc each cost
+ * half the copy), aligned as a varlena with a 4-byte header needs.
+ */
+#define KEY_BLOCK 32768
+
 static const struct varlena *
-copy_ctrlid(Datum d)
+copy_ctrlid(row_lists *l, Datum d)
 {
 	struct varlena *id = (struct varlena *) PG_DETOAST_DATUM_PACKED(d);
 	Size		len = VARSIZE_ANY(id);
-	struct varlena *copy = palloc(len);
+	Size		need = MAXALIGN(len);
+	struct varlena *copy;
 
+	if (need > l->arena_left)
+	{
+		Size		block = Max(need, KEY_BLOCK);
+
+		l->arena = MemoryContextAlloc(l->cxt, block);
+		l->arena_left = block;
+	}
+	copy = (struct varlena *) l->arena;
+	l->arena += need;
+	l->arena_left -= need;
 	memcpy(copy, id, len);
 	return copy;
 }
@@ -501,7 +518,7 @@ static keyed_row *
 next_keyed_row(row_lists *l, int tag, Datum key)
 {
 	keyed_row  *k = next_row(l, tag);
-	const struct varlena *copy = copy_ctrlid(key);
+	const struct varlena *copy = copy_ctrlid(l, key);
 
 	k->id = copy;
 	k->key = CTRLID_KEY(copy);
@@ -574,7 +591,7 @@ rows_receive(TupleTableSlot *slot, DestReceiver *self)
 		r->keylen = 0;
 		if (!isnull[C_KEY - 1])
 		{
-			const struct varlena *copy = copy_ctrlid(v[C_KEY - 1]);
+			const struct varlena *copy = copy_ctrlid(l, v[C_KEY - 1]);
 
 			r->key = CTRLID_KEY(copy);
 			r->keylen = CTRLID_KEYLEN(copy);
@@ -590,7 +607,6 @@ rows_receive(TupleTableSlot *slot, DestReceiver *self)
 		r->d2 = isnull[C_D2 - 1] ? VL_NO_DATE : (int32) DatumGetDateADT(v[C_D2 - 1]);
 		r->b1 = !isnull[C_B1 - 1] && DatumGetBool(v[C_B1 - 1]);
 		r->b2 = !isnull[C_B2 - 1] && DatumGetBool(v[C_B2 - 1]);
-		r->f1 = isnull[C_F1 - 1] ? 0.0 : DatumGetFloat8(v[C_F1 - 1]);
 	}
 	MemoryContextSwitchTo(old);
 	return true;
@@ -1310,6 +1326,29 @@ effective_result(const row_lists *l, const uint8 *key, size_t keylen)
 	return r == NULL ? VL_RESULT_NONE : r->result;
 }
 
+/*
+ * The achieved upper deviation limit of a test, as
+ * ismap.upper_deviation_limit computes it.  Validation judges it only for
+ * an effective result with deviations (SAMPLE_DEVIATIONS), so only those
+ * are computed.
+ */
+static double
+test_upper_limit(const vl_test *t, double confidence)
+{
+	ismap_sampling_args a = {0};
+	double		limit = 0;
+	sampling_status st;
+
+	a.sample_size = t->sample_size;
+	a.deviations = t->deviations;
+	a.confidence = confidence;
+	a.population = t->population >= 0 ? t->population : SAMPLING_NO_POPULATION;
+	st = sampling_upper_limit(a.sample_size, a.deviations, a.confidence, a.population, &limit);
+	if (st != SAMPLING_OK)
+		ismap_sampling_error(st, &a);
+	return limit;
+}
+
 PG_FUNCTION_INFO_V1(ismap_validate_application);
 Datum
 ismap_validate_application(PG_FUNCTION_ARGS)
@@ -1422,9 +1461,7 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 	values[4] = Int64GetDatum(lead_id);
 	types[5] = INT8OID;
 	values[5] = Int64GetDatum(service_id);
-	types[6] = FLOAT8OID;
-	values[6] = Float8GetDatum(in.confidence);
-	read_rows(&l, 7, types, values);
+	read_rows(&l, 6, types, values);
 	{
 		/* an audit against another framework states none of the standard's controls: see read_controls */
 		const reference_entry *ref = reference_lists(audit_fw, policy_fw, in.requested_level, program);
@@ -1450,8 +1487,9 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 			t[i].sample_size = (int32) r->i2;
 			t[i].deviations = (int32) r->i3;
 			t[i].min_sample = (int32) r->i4;
-			t[i].upper_limit = r->f1;
 			t[i].result_effective = effective_result(&l, r->key, r->keylen) == VL_RESULT_EFFECTIVE;
+			t[i].upper_limit = t[i].result_effective && t[i].deviations > 0
+				? test_upper_limit(&t[i], in.confidence) : 0.0;
 		}
 		in.tests = t;
 		in.ntests = (int) l.n[T_TEST];
