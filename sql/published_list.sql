@@ -2,18 +2,8 @@
 -- registration, and the published list of any day (DESIGN 3.12)
 \i test/regress/setup.psql
 SET client_min_messages = warning;
-DO $$
-DECLARE r text;
-BEGIN
-	FOREACH r IN ARRAY ARRAY['pl_reader', 'pl_registrar', 'pl_csp_a', 'pl_csp_b'] LOOP
-		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
-			EXECUTE format('DROP OWNED BY %I', r);
-			EXECUTE format('DROP ROLE %I', r);
-		END IF;
-		EXECUTE format('CREATE ROLE %I LOGIN', r);
-	END LOOP;
-END
-$$;
+\set logins 'pl_reader pl_registrar pl_csp_a pl_csp_b'
+\i test/regress/logins.psql
 GRANT ismap_reader TO pl_reader;
 GRANT ismap_registrar TO pl_registrar;
 GRANT ismap_csp TO pl_csp_a, pl_csp_b;
