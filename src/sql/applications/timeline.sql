@@ -32,7 +32,8 @@ COMMENT ON VIEW ismap.application_timeline IS 'per application the date of each 
 -- are whole numbers, so the median is read from a histogram of each year
 -- and stage (one hashed pass with grouping sets) instead of sorting every
 -- application per group; "at least 3 providers" is a provider strictly
--- between the group's lowest and highest, a second pass without a sort.
+-- between the group's lowest and highest, which the bars mostly show
+-- (a group they do not decide is read again, row by row).
 CREATE FUNCTION ismap.application_stage_medians()
 RETURNS TABLE (year pg_catalog.int4, stage pg_catalog.text, applications pg_catalog.int8, median_days pg_catalog.float8)
 LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
@@ -73,35 +74,35 @@ AS $$
 			   pg_catalog.min(r.first_csp) AS first_csp, pg_catalog.max(r.last_csp) AS last_csp
 		FROM running r
 		GROUP BY r.year, r.stage, r.total
-	), bounds AS (
-		SELECT m.year,
-			   pg_catalog.min(m.first_csp) FILTER (WHERE m.stage OPERATOR(pg_catalog.=) 'acceptance') AS acceptance_first,
-			   pg_catalog.min(m.last_csp) FILTER (WHERE m.stage OPERATOR(pg_catalog.=) 'acceptance') AS acceptance_last,
-			   pg_catalog.min(m.first_csp) FILTER (WHERE m.stage OPERATOR(pg_catalog.=) 'accepted') AS accepted_first,
-			   pg_catalog.min(m.last_csp) FILTER (WHERE m.stage OPERATOR(pg_catalog.=) 'accepted') AS accepted_last,
-			   pg_catalog.min(m.first_csp) FILTER (WHERE m.stage OPERATOR(pg_catalog.=) 'review') AS review_first,
-			   pg_catalog.min(m.last_csp) FILTER (WHERE m.stage OPERATOR(pg_catalog.=) 'review') AS review_last,
-			   pg_catalog.min(m.first_csp) FILTER (WHERE m.stage OPERATOR(pg_catalog.=) 'total') AS total_first,
-			   pg_catalog.min(m.last_csp) FILTER (WHERE m.stage OPERATOR(pg_catalog.=) 'total') AS total_last
-		FROM medians m GROUP BY m.year
+	), undecided AS (
+		-- at least 3 providers: one strictly between the lowest and the
+		-- highest.  Mostly a bar of the histogram shows it (its own lowest
+		-- or highest provider lies between); only a group where none does
+		-- is looked at again, row by row
+		SELECT m.year, m.stage, m.first_csp, m.last_csp
+		FROM medians m
+		WHERE m.applications OPERATOR(pg_catalog.>=) 5
+		  AND NOT EXISTS (
+			SELECT 1 FROM running r
+			WHERE r.year OPERATOR(pg_catalog.=) m.year AND r.stage OPERATOR(pg_catalog.=) m.stage
+			  AND ((r.first_csp OPERATOR(pg_catalog.>) m.first_csp AND r.first_csp OPERATOR(pg_catalog.<) m.last_csp)
+				OR (r.last_csp OPERATOR(pg_catalog.>) m.first_csp AND r.last_csp OPERATOR(pg_catalog.<) m.last_csp)))
 	), third AS (
-		-- at least 3 providers: one strictly between the lowest and the highest
-		SELECT d.year,
-			   pg_catalog.bool_or(d.acceptance_days IS NOT NULL AND d.csp_id OPERATOR(pg_catalog.>) b.acceptance_first AND d.csp_id OPERATOR(pg_catalog.<) b.acceptance_last) AS acceptance,
-			   pg_catalog.bool_or(d.accepted_days IS NOT NULL AND d.csp_id OPERATOR(pg_catalog.>) b.accepted_first AND d.csp_id OPERATOR(pg_catalog.<) b.accepted_last) AS accepted,
-			   pg_catalog.bool_or(d.review_days IS NOT NULL AND d.csp_id OPERATOR(pg_catalog.>) b.review_first AND d.csp_id OPERATOR(pg_catalog.<) b.review_last) AS review,
-			   pg_catalog.bool_or(d.total_days IS NOT NULL AND d.csp_id OPERATOR(pg_catalog.>) b.total_first AND d.csp_id OPERATOR(pg_catalog.<) b.total_last) AS total
-		FROM decided d JOIN bounds b ON b.year OPERATOR(pg_catalog.=) d.year
-		GROUP BY d.year
+		SELECT u.year, u.stage
+		FROM undecided u
+		JOIN decided d ON d.year OPERATOR(pg_catalog.=) u.year
+			AND d.csp_id OPERATOR(pg_catalog.>) u.first_csp AND d.csp_id OPERATOR(pg_catalog.<) u.last_csp
+		WHERE CASE u.stage WHEN 'acceptance' THEN d.acceptance_days WHEN 'accepted' THEN d.accepted_days
+						   WHEN 'review' THEN d.review_days ELSE d.total_days END IS NOT NULL
+		GROUP BY u.year, u.stage
 	)
 	SELECT m.year, m.stage, m.applications,
 		   m.lo::pg_catalog.float8 OPERATOR(pg_catalog.+) ((m.hi OPERATOR(pg_catalog.-) m.lo)::pg_catalog.float8
 			   OPERATOR(pg_catalog.*) m.fraction)
 	FROM medians m
-	JOIN third t ON t.year OPERATOR(pg_catalog.=) m.year
 	WHERE m.applications OPERATOR(pg_catalog.>=) 5
-	  AND CASE m.stage WHEN 'acceptance' THEN t.acceptance WHEN 'accepted' THEN t.accepted
-					   WHEN 'review' THEN t.review ELSE t.total END
+	  AND NOT EXISTS (SELECT 1 FROM undecided u WHERE u.year OPERATOR(pg_catalog.=) m.year AND u.stage OPERATOR(pg_catalog.=) m.stage
+						AND NOT EXISTS (SELECT 1 FROM third t WHERE t.year OPERATOR(pg_catalog.=) u.year AND t.stage OPERATOR(pg_catalog.=) u.stage))
 	ORDER BY 1, pg_catalog.array_position(ARRAY['acceptance', 'accepted', 'review', 'total'], m.stage)
 $$;
 COMMENT ON FUNCTION ismap.application_stage_medians() IS 'per year of decision and stage (acceptance, accepted, review, total) the number of decided applications and the median days; only groups of at least 5 applications from at least 3 providers (the rest is left out), so every role may run it';
