@@ -5,8 +5,9 @@
  * index.html (Japanese) and index.en.html, list.csv (UTF-8 with a BOM and
  * the Japanese header, which Excel opens as UTF-8), list.xlsx (written with
  * libxlsxwriter: header row frozen, filters on), list.json, changes.csv
- * (since the previous successful publish) and timeline.svg (each
- * registration's validity as a bar).  The ISMAP list goes into DIR, the
+ * (since the previous successful publish), timeline.svg (each
+ * registration's validity as a bar) and crm/<registration_number>.csv (the
+ * customer responsibility matrix of each registration).  The ISMAP list goes into DIR, the
  * ISMAP-LIU list with the same files into DIR/liu.
  *
  * Atomic: everything is written into a new sibling directory first
@@ -498,6 +499,169 @@ write_timeline(const char *dir, const PubList *l, const char *as_of, const char 
 	return close_file(f, "timeline.svg", err, errsize);
 }
 
+/*
+ * crm/<registration_number>.csv: the customer responsibility matrix of
+ * each registration on the list (ismap.published_crm), one file per listed
+ * registration (a header alone when its statement selects nothing), UTF-8
+ * with a BOM and a Japanese header like list.csv.  The matrix of a
+ * registration may have a thousand controls and the list thousands of
+ * registrations, so the rows come through a cursor in batches and go out
+ * as they come, the list and the matrix both in number order (COLLATE
+ * "C": byte order, as strcmp).  The files are not fsynced one by one:
+ * syncfs() of their file system once at the end (thousands of fsyncs would
+ * be most of the job's time).
+ */
+#define CRM_FETCH "FETCH 20000 FROM ismap_publish_crm"
+
+static const char *const crm_header_ja = "登録番号,管理策,実施主体,継承元のサービス,継承元の登録番号\r\n";
+
+/* a registration number as a file name: what its CHECK allows, nothing else */
+static bool
+crm_name_ok(const char *number)
+{
+	if (number[0] == '\0' || strlen(number) > 32)
+		return false;
+	for (const char *p = number; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-'))
+			return false;
+	return true;
+}
+
+static bool
+write_crm(PGconn *conn, const char *dir, const PubList *l, const char *as_of, const char *program,
+		  char *err, size_t errsize)
+{
+	const char *params[2] = {as_of, program};
+	char		sub[4096],
+				name[96];
+	PGresult   *res = NULL;
+	int			numcol = PQfnumber(l->rows, "registration_number");
+	int			nlist = PQntuples(l->rows),
+				next = 0,		/* the list's next registration */
+				row = 0,
+				nrows = 0;
+	FILE	   *f = NULL;
+	bool		ok = true;
+	int			fd;
+
+	err[0] = '\0';
+	snprintf(sub, sizeof(sub), "%s/crm", dir);
+	if (mkdir(sub, 0755) != 0)
+	{
+		snprintf(err, errsize, _("could not create directory \"%s\": %s"), sub, strerror(errno));
+		return false;
+	}
+	if (numcol < 0)
+	{
+		snprintf(err, errsize, _("the published list has no registration_number column"));
+		return false;
+	}
+	res = PQexecParams(conn,
+					   "DECLARE ismap_publish_crm NO SCROLL CURSOR FOR"
+					   " SELECT registration_number, control_id, responsibility, platform, platform_registration_number"
+					   " FROM ismap.published_crm($1::pg_catalog.date, $2)",
+					   2, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	{
+		snprintf(err, errsize, "%s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ?
+				 PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(conn));
+		PQclear(res);
+		return false;
+	}
+	PQclear(res);
+	res = NULL;
+
+	/* each registration of the list in turn, with its rows of the matrix */
+	for (next = 0; ok && next < nlist; next++)
+	{
+		const char *number = PQgetvalue(l->rows, next, numcol);
+
+		if (!crm_name_ok(number))
+		{
+			snprintf(err, errsize, _("registration number \"%s\" cannot name a file"), number);
+			ok = false;
+			break;
+		}
+		snprintf(name, sizeof(name), "crm/%s.csv", number);
+		snprintf(sub, sizeof(sub), "%s/%s", dir, name);
+		f = fopen(sub, "wb");
+		if (f == NULL)
+		{
+			snprintf(err, errsize, _("could not create file \"%s\": %s"), sub, strerror(errno));
+			ok = false;
+			break;
+		}
+		fputs("\xEF\xBB\xBF", f);
+		fputs(crm_header_ja, f);
+		for (;;)
+		{
+			int			cmp;
+
+			if (row >= nrows)
+			{
+				PQclear(res);
+				res = NULL;
+				if (!query(conn, &res, CRM_FETCH, 0, NULL, err, errsize))
+				{
+					ok = false;
+					break;
+				}
+				nrows = PQntuples(res);
+				row = 0;
+				if (nrows == 0)
+					break;		/* the matrix is over */
+			}
+			cmp = strcmp(PQgetvalue(res, row, 0), number);
+			if (cmp > 0)
+				break;			/* the next registration's */
+			if (cmp < 0)
+			{
+				/* a matrix of a registration the list does not have */
+				snprintf(err, errsize, _("the matrix of %s is not on the published list"), PQgetvalue(res, row, 0));
+				ok = false;
+				break;
+			}
+			for (int c = 0; c < 5; c++)
+			{
+				if (c)
+					fputc(',', f);
+				csv_field(f, PQgetvalue(res, row, c));
+			}
+			fputs("\r\n", f);
+			row++;
+		}
+		if (ferror(f))
+			ok = false;
+		if (fclose(f) != 0)
+			ok = false;
+		if (!ok && err[0] == '\0')
+			snprintf(err, errsize, _("could not write file \"%s\": %s"), name, strerror(errno));
+		f = NULL;
+	}
+	if (ok && row < nrows)
+	{
+		snprintf(err, errsize, _("the matrix of %s is not on the published list"), PQgetvalue(res, row, 0));
+		ok = false;
+	}
+	PQclear(res);
+	res = PQexec(conn, "CLOSE ismap_publish_crm");
+	PQclear(res);
+	if (!ok)
+		return false;
+	/* the files' data on disk before the set is swapped in */
+	snprintf(sub, sizeof(sub), "%s/crm", dir);
+	fd = open(sub, O_RDONLY | O_DIRECTORY);
+	if (fd < 0 || syncfs(fd) != 0 || fsync(fd) != 0)
+	{
+		snprintf(err, errsize, _("could not write file \"%s\": %s"), sub, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	close(fd);
+	return true;
+}
+
 /* one program's set of files into dir */
 static bool
 write_set(PGconn *conn, const char *dir, const char *as_of, const char *prev, const char *program,
@@ -518,7 +682,8 @@ write_set(PGconn *conn, const char *dir, const char *as_of, const char *prev, co
 		write_xlsx(dir, &l, program, err, errsize) &&
 		write_json(dir, &l, as_of, program, err, errsize) &&
 		write_changes(conn, dir, prev, as_of, program, err, errsize) &&
-		write_timeline(dir, &l, as_of, program, err, errsize);
+		write_timeline(dir, &l, as_of, program, err, errsize) &&
+		write_crm(conn, dir, &l, as_of, program, err, errsize);
 	free_list(&l);
 	return ok;
 }

@@ -4,18 +4,8 @@
 \i test/regress/setup.psql
 SET client_min_messages = warning;
 SELECT ismap.create_roles() IS NOT NULL AS roles_ready;
-DO $$
-DECLARE r text;
-BEGIN
-	FOREACH r IN ARRAY ARRAY['ag_a', 'ag_b', 'ag_csp'] LOOP
-		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
-			EXECUTE format('DROP OWNED BY %I', r);
-			EXECUTE format('DROP ROLE %I', r);
-		END IF;
-		EXECUTE format('CREATE ROLE %I LOGIN', r);
-	END LOOP;
-END
-$$;
+\set logins 'ag_a ag_b ag_csp'
+\i test/regress/logins.psql
 GRANT ismap_agency TO ag_a, ag_b;
 GRANT ismap_csp TO ag_csp;
 RESET client_min_messages;

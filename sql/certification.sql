@@ -5,18 +5,8 @@
 \i test/regress/setup.psql
 SET client_min_messages = warning;
 SELECT ismap.create_roles() IS NOT NULL AS roles_ready;
-DO $$
-DECLARE r text;
-BEGIN
-	FOREACH r IN ARRAY ARRAY['ce_csp_a', 'ce_csp_b', 'ce_reader', 'ce_reviewer'] LOOP
-		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
-			EXECUTE format('DROP OWNED BY %I', r);
-			EXECUTE format('DROP ROLE %I', r);
-		END IF;
-		EXECUTE format('CREATE ROLE %I LOGIN', r);
-	END LOOP;
-END
-$$;
+\set logins 'ce_csp_a ce_csp_b ce_reader ce_reviewer'
+\i test/regress/logins.psql
 GRANT ismap_csp TO ce_csp_a, ce_csp_b;
 GRANT ismap_reader TO ce_reader;
 GRANT ismap_reviewer TO ce_reviewer;

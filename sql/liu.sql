@@ -5,18 +5,8 @@
 \i test/regress/setup.psql
 SET client_min_messages = warning;
 SELECT ismap.create_roles() IS NOT NULL AS roles_ready;
-DO $$
-DECLARE r text;
-BEGIN
-	FOREACH r IN ARRAY ARRAY['liu_a', 'liu_b', 'liu_csp', 'liu_csp2'] LOOP
-		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
-			EXECUTE format('DROP OWNED BY %I', r);
-			EXECUTE format('DROP ROLE %I', r);
-		END IF;
-		EXECUTE format('CREATE ROLE %I LOGIN', r);
-	END LOOP;
-END
-$$;
+\set logins 'liu_a liu_b liu_csp liu_csp2'
+\i test/regress/logins.psql
 GRANT ismap_agency TO liu_a, liu_b;
 GRANT ismap_csp TO liu_csp, liu_csp2;
 RESET client_min_messages;

@@ -6,18 +6,8 @@
 \i test/regress/setup.psql
 SET client_min_messages = warning;
 SELECT ismap.create_roles() IS NOT NULL AS roles_ready;
-DO $$
-DECLARE r text;
-BEGIN
-	FOREACH r IN ARRAY ARRAY['ov_registrar', 'ov_auditor', 'ov_csp', 'ov_reviewer'] LOOP
-		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
-			EXECUTE format('DROP OWNED BY %I', r);
-			EXECUTE format('DROP ROLE %I', r);
-		END IF;
-		EXECUTE format('CREATE ROLE %I LOGIN', r);
-	END LOOP;
-END
-$$;
+\set logins 'ov_registrar ov_auditor ov_csp ov_reviewer'
+\i test/regress/logins.psql
 GRANT ismap_registrar TO ov_registrar;
 GRANT ismap_auditor TO ov_auditor;
 GRANT ismap_csp TO ov_csp;
@@ -189,3 +179,16 @@ SELECT code, control_id FROM validate_application(4) WHERE code LIKE 'SAMPLE%';
 -- and its own too-small test would count instead
 UPDATE control_test SET sample_size = 2 WHERE audit_id = 5;
 SELECT code, control_id, message FROM validate_application(4) WHERE code LIKE 'SAMPLE%';
+-- a test that examined nothing is reported, not an error
+UPDATE control_test SET sample_size = 0 WHERE audit_id = 5;
+SELECT code, control_id FROM validate_application(4) WHERE code LIKE 'SAMPLE%';
+-- deviations behind an effective result: the upper deviation limit at the
+-- policy's confidence (0.90 here) is above the tolerable rate
+UPDATE control_test SET sample_size = 25, deviations = 2 WHERE audit_id = 5;
+SELECT code, control_id, message FROM validate_application(4) WHERE code LIKE 'SAMPLE%';
+SELECT round(upper_deviation_limit(25, 2, 0.90, 365)::numeric, 4) AS the_limit;
+-- the same deviations behind an ineffective result contradict nothing
+UPDATE audit_result SET result = 'ineffective' WHERE audit_id = 5;
+SELECT code, control_id FROM validate_application(4) WHERE code LIKE 'SAMPLE%';
+UPDATE audit_result SET result = 'effective' WHERE audit_id = 5;
+UPDATE control_test SET sample_size = 2, deviations = 0 WHERE audit_id = 5;

@@ -5,18 +5,8 @@
 \i test/regress/setup.psql
 SET client_min_messages = warning;
 SELECT ismap.create_roles() IS NOT NULL AS roles_ready;
-DO $$
-DECLARE r text;
-BEGIN
-	FOREACH r IN ARRAY ARRAY['pm_reviewer', 'pm_csp_a', 'pm_csp_b', 'pm_reader', 'pm_auditor'] LOOP
-		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
-			EXECUTE format('DROP OWNED BY %I', r);
-			EXECUTE format('DROP ROLE %I', r);
-		END IF;
-		EXECUTE format('CREATE ROLE %I LOGIN', r);
-	END LOOP;
-END
-$$;
+\set logins 'pm_reviewer pm_csp_a pm_csp_b pm_reader pm_auditor'
+\i test/regress/logins.psql
 GRANT ismap_reviewer TO pm_reviewer;
 GRANT ismap_csp TO pm_csp_a, pm_csp_b;
 GRANT ismap_reader TO pm_reader;

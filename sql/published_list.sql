@@ -2,18 +2,8 @@
 -- registration, and the published list of any day (DESIGN 3.12)
 \i test/regress/setup.psql
 SET client_min_messages = warning;
-DO $$
-DECLARE r text;
-BEGIN
-	FOREACH r IN ARRAY ARRAY['pl_reader', 'pl_registrar', 'pl_csp_a', 'pl_csp_b'] LOOP
-		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
-			EXECUTE format('DROP OWNED BY %I', r);
-			EXECUTE format('DROP ROLE %I', r);
-		END IF;
-		EXECUTE format('CREATE ROLE %I LOGIN', r);
-	END LOOP;
-END
-$$;
+\set logins 'pl_reader pl_registrar pl_csp_a pl_csp_b'
+\i test/regress/logins.psql
 GRANT ismap_reader TO pl_reader;
 GRANT ismap_registrar TO pl_registrar;
 GRANT ismap_csp TO pl_csp_a, pl_csp_b;
@@ -241,6 +231,20 @@ SELECT array_agg(column_name ORDER BY o) = (SELECT array_agg(n ORDER BY o) FROM 
 FROM published_list_labels('en') WITH ORDINALITY l(column_name, label, o), pg_proc p
 WHERE p.oid = 'published_list(date,text)'::regprocedure GROUP BY p.proargnames;
 
+-- the customer responsibility matrix of each registration on a day's list
+SELECT * FROM published_crm('2025-07-01');
+SELECT * FROM published_crm('2026-07-31');
+-- the same registrations as the list, every day of the scenario and around
+SELECT count(*) AS days_differing FROM generate_series('2025-06-01'::date, '2027-09-01', '1 day') d
+WHERE ARRAY(SELECT DISTINCT c.registration_number FROM published_crm(d::date) c ORDER BY 1)
+	IS DISTINCT FROM ARRAY(SELECT l.registration_number FROM published_list(d::date) l
+		WHERE EXISTS (SELECT 1 FROM registered_content rc WHERE rc.registration_number = l.registration_number
+			AND jsonb_array_length(rc.responsibility_matrix) > 0) ORDER BY 1);
+SELECT * FROM published_crm(NULL);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM published_crm('2025-07-01', 'JASPAR');
+\echo :LAST_ERROR_SQLSTATE
+
 -- bad arguments
 SELECT * FROM published_list(NULL);
 \echo :LAST_ERROR_SQLSTATE
@@ -260,6 +264,7 @@ SELECT * FROM published_list_labels('fr');
 INSERT INTO service_disclosure (service_id, regions, governing_law) VALUES (3, '{JP}', 'secret law');
 SET ROLE pl_reader;
 SELECT count(*) AS listed FROM published_list('2025-07-01');
+SELECT count(*) AS crm_rows FROM published_crm('2025-07-01');
 SELECT count(*) AS snapshots FROM registered_content;
 SELECT service_id, governing_law FROM service_disclosure ORDER BY 1;
 SELECT * FROM published_list_changes('2025-06-09', '2025-07-01');

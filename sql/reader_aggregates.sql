@@ -8,18 +8,8 @@ SET client_min_messages = warning;
 \set ECHO none
 \i test/generator/generator.sql
 \set ECHO all
-DO $$
-DECLARE r text;
-BEGIN
-	FOREACH r IN ARRAY ARRAY['agg_reader', 'agg_competitor'] LOOP
-		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
-			EXECUTE format('DROP OWNED BY %I', r);
-			EXECUTE format('DROP ROLE %I', r);
-		END IF;
-		EXECUTE format('CREATE ROLE %I LOGIN', r);
-	END LOOP;
-END
-$$;
+\set logins 'agg_reader agg_competitor'
+\i test/regress/logins.psql
 GRANT ismap_reader TO agg_reader;
 GRANT ismap_csp TO agg_competitor;
 RESET client_min_messages;

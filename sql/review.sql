@@ -5,18 +5,8 @@
 \i test/regress/setup.psql
 SET client_min_messages = warning;
 SELECT ismap.create_roles() IS NOT NULL AS roles_ready;
-DO $$
-DECLARE r text;
-BEGIN
-	FOREACH r IN ARRAY ARRAY['rv_reviewer', 'rv_registrar', 'rv_auditor_a', 'rv_auditor_b', 'rv_csp_a', 'rv_csp_b', 'rv_reader'] LOOP
-		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
-			EXECUTE format('DROP OWNED BY %I', r);
-			EXECUTE format('DROP ROLE %I', r);
-		END IF;
-		EXECUTE format('CREATE ROLE %I LOGIN', r);
-	END LOOP;
-END
-$$;
+\set logins 'rv_reviewer rv_registrar rv_auditor_a rv_auditor_b rv_csp_a rv_csp_b rv_reader'
+\i test/regress/logins.psql
 GRANT ismap_reviewer TO rv_reviewer;
 GRANT ismap_registrar TO rv_registrar;
 GRANT ismap_auditor TO rv_auditor_a, rv_auditor_b;

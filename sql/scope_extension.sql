@@ -6,18 +6,8 @@
 \i test/regress/setup.psql
 SET client_min_messages = warning;
 SELECT ismap.create_roles() IS NOT NULL AS roles_ready;
-DO $$
-DECLARE r text;
-BEGIN
-	FOREACH r IN ARRAY ARRAY['se_csp', 'se_csp2'] LOOP
-		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
-			EXECUTE format('DROP OWNED BY %I', r);
-			EXECUTE format('DROP ROLE %I', r);
-		END IF;
-		EXECUTE format('CREATE ROLE %I LOGIN', r);
-	END LOOP;
-END
-$$;
+\set logins 'se_csp se_csp2'
+\i test/regress/logins.psql
 GRANT ismap_csp TO se_csp, se_csp2;
 RESET client_min_messages;
 SET search_path = ismap, public;

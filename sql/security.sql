@@ -5,18 +5,8 @@ SET client_min_messages = warning;
 SELECT ismap.create_roles() IS NOT NULL AS roles_ready;
 SELECT ismap.create_roles() AS second_run_creates;
 DROP SCHEMA IF EXISTS evil CASCADE;
-DO $$
-DECLARE r text;
-BEGIN
-	FOREACH r IN ARRAY ARRAY['sec_reader', 'sec_registrar', 'sec_auditor_a', 'sec_auditor_b', 'sec_csp_a', 'sec_csp_b', 'sec_jobs', 'sec_nobody'] LOOP
-		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
-			EXECUTE format('DROP OWNED BY %I', r);
-			EXECUTE format('DROP ROLE %I', r);
-		END IF;
-		EXECUTE format('CREATE ROLE %I LOGIN', r);
-	END LOOP;
-END
-$$;
+\set logins 'sec_reader sec_registrar sec_auditor_a sec_auditor_b sec_csp_a sec_csp_b sec_jobs sec_nobody'
+\i test/regress/logins.psql
 GRANT ismap_reader TO sec_reader;
 GRANT ismap_registrar TO sec_registrar;
 GRANT ismap_auditor TO sec_auditor_a, sec_auditor_b;

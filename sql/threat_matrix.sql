@@ -8,18 +8,8 @@
 \i test/regress/setup.psql
 SET client_min_messages = warning;
 SELECT ismap.create_roles() IS NOT NULL AS roles_ready;
-DO $$
-DECLARE r text;
-BEGIN
-	FOREACH r IN ARRAY ARRAY['tm_reader', 'tm_registrar', 'tm_auditor_a', 'tm_csp_a', 'tm_jobs', 'tm_reviewer', 'tm_agency_a'] LOOP
-		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
-			EXECUTE format('DROP OWNED BY %I', r);
-			EXECUTE format('DROP ROLE %I', r);
-		END IF;
-		EXECUTE format('CREATE ROLE %I LOGIN', r);
-	END LOOP;
-END
-$$;
+\set logins 'tm_reader tm_registrar tm_auditor_a tm_csp_a tm_jobs tm_reviewer tm_agency_a'
+\i test/regress/logins.psql
 GRANT ismap_reader TO tm_reader;
 GRANT ismap_registrar TO tm_registrar;
 GRANT ismap_auditor TO tm_auditor_a;

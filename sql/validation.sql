@@ -346,3 +346,11 @@ ROLLBACK TO s;
 SELECT code, control_id FROM validate_application(4) WHERE code = 'CONTROL_NOT_STATED';
 ROLLBACK;
 SELECT code, control_id FROM validate_application(4) WHERE code = 'CONTROL_NOT_STATED';
+-- the policy too: kept with them, read again after a change
+BEGIN;
+SELECT code, message FROM validate_application(4) WHERE code IN ('AUDIT_PERIOD_TOO_LONG', 'REGISTRATION_WOULD_BE_EXPIRED');
+UPDATE policy SET value = '"1 month"' WHERE name = 'audit_period_max';
+UPDATE policy SET value = '"1 day"' WHERE name = 'registration_validity';
+SELECT code, message FROM validate_application(4) WHERE code IN ('AUDIT_PERIOD_TOO_LONG', 'REGISTRATION_WOULD_BE_EXPIRED');
+ROLLBACK;
+SELECT code, message FROM validate_application(4) WHERE code IN ('AUDIT_PERIOD_TOO_LONG', 'REGISTRATION_WOULD_BE_EXPIRED');

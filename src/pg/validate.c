@@ -16,6 +16,7 @@
  */
 #include "ismap.h"
 
+#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -28,6 +29,7 @@
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/tuplestore.h"
+#include "utils/varlena.h"
 
 #include "validate.h"
 
@@ -100,7 +102,7 @@ col_float(int r, int n)
  */
 enum
 {
-	Q_CALLER, Q_HEAD, Q_ROWS, Q_REFERENCE, Q_INHERITED, NQUERIES
+	Q_CALLER, Q_HEAD, Q_POLICY, Q_STATED, Q_RESULTS, Q_ROWS, Q_REFERENCE, Q_INHERITED, NQUERIES
 };
 static SPIPlanPtr plans[NQUERIES];
 
@@ -138,31 +140,39 @@ static const char q_caller[] =
 " 'control_standard', 'auditor_qualifications']"
 
 /*
- * $1 application: one row.  The policy is read in one pass over
- * ismap.policy (v ->> name is policy_value(name) #>> '{}').  The last column
- * is ismap_internal.disclosure_missing_items(service) joined with ", ",
+ * The policy, in one row: read in one pass over ismap.policy (v ->> name is
+ * policy_value(name) #>> '{}'), the same for every application: kept per
+ * snapshot with the reference lists (see policy_row).  Column 9 names the
+ * first of HEAD_POLICIES missing.
+ */
+static const char q_policy[] =
+"WITH pol AS (SELECT pg_catalog.jsonb_object_agg(p.name, p.value) AS v FROM ismap.policy p)"
+"SELECT (pol.v OPERATOR(pg_catalog.->>) 'audit_period_max')::pg_catalog.interval,"
+"       pol.v OPERATOR(pg_catalog.->>) 'audit_period_max',"
+"       (pol.v OPERATOR(pg_catalog.->>) 'registration_validity')::pg_catalog.interval,"
+"       (pol.v OPERATOR(pg_catalog.->>) 'auditor_min_experience_years')::pg_catalog.int4,"
+"       pol.v OPERATOR(pg_catalog.->>) 'auditor_nationality',"
+"       pol.v OPERATOR(pg_catalog.->>) 'control_standard',"
+"       COALESCE((pol.v OPERATOR(pg_catalog.->>) 'sampling_tolerable_rate')::pg_catalog.float8, 0.10),"
+"       COALESCE((pol.v OPERATOR(pg_catalog.->>) 'sampling_confidence')::pg_catalog.float8, 0.90),"
+"       (SELECT u.n FROM pg_catalog.unnest(" HEAD_POLICIES ") WITH ORDINALITY u(n, o)"
+"        WHERE NOT pol.v OPERATOR(pg_catalog.?) u.n ORDER BY u.o LIMIT 1),"
+"       ARRAY(SELECT pg_catalog.jsonb_array_elements_text(pol.v OPERATOR(pg_catalog.->) 'auditor_qualifications'))"
+" FROM pol";
+
+/*
+ * $1 application: one row.  The last column is
+ * ismap_internal.disclosure_missing_items(service) joined with ", ",
  * written out here (keep the two in step): a SQL function with a SET clause
  * would be planned again on every call.
  */
 static const char q_head[] =
-"WITH pol AS (SELECT pg_catalog.jsonb_object_agg(p.name, p.value) AS v FROM ismap.policy p)"
 "SELECT ap.requested_level, a.target_level, a.kind OPERATOR(pg_catalog.=) 'internal_review',"
 "       ap.submitted_on, a.period_start, a.period_end, a.report_date,"
-"       (a.period_start OPERATOR(pg_catalog.+) (pol.v OPERATOR(pg_catalog.->>) 'audit_period_max')::pg_catalog.interval)::pg_catalog.date OPERATOR(pg_catalog.-) 1,"
-"       pol.v OPERATOR(pg_catalog.->>) 'audit_period_max',"
-"       (a.period_end OPERATOR(pg_catalog.+) (pol.v OPERATOR(pg_catalog.->>) 'registration_validity')::pg_catalog.interval)::pg_catalog.date,"
 "       a.scope, s.scope, 'SaaS'::ismap.delivery_model OPERATOR(pg_catalog.=) ANY (s.delivery_models),"
 "       b.name, au.name, au.nationality, au.experience_years,"
-"       (pol.v OPERATOR(pg_catalog.->>) 'auditor_min_experience_years')::pg_catalog.int4,"
-"       pol.v OPERATOR(pg_catalog.->>) 'auditor_nationality',"
 "       a.audit_id, a.audit_body_id, a.lead_auditor_id, a.framework_id,"
-"       pol.v OPERATOR(pg_catalog.->>) 'control_standard',"
-"       COALESCE((pol.v OPERATOR(pg_catalog.->>) 'sampling_tolerable_rate')::pg_catalog.float8, 0.10),"
-"       COALESCE((pol.v OPERATOR(pg_catalog.->>) 'sampling_confidence')::pg_catalog.float8, 0.90),"
 "       ap.service_id, ap.program,"
-"       (SELECT u.n FROM pg_catalog.unnest(" HEAD_POLICIES ") WITH ORDINALITY u(n, o)"
-"        WHERE NOT pol.v OPERATOR(pg_catalog.?) u.n ORDER BY u.o LIMIT 1),"
-"       ARRAY(SELECT pg_catalog.jsonb_array_elements_text(pol.v OPERATOR(pg_catalog.->) 'auditor_qualifications')),"
 "       CASE WHEN d.service_id IS NULL THEN 'regions, governing_law, jurisdiction, capital_disclosure, third_party_tests'"
 "       ELSE pg_catalog.array_to_string(pg_catalog.array_remove(ARRAY["
 "            CASE WHEN COALESCE(pg_catalog.cardinality(d.regions), 0) OPERATOR(pg_catalog.=) 0 THEN 'regions' END,"
@@ -176,23 +186,36 @@ static const char q_head[] =
 " JOIN ismap.audit_body b ON b.audit_body_id OPERATOR(pg_catalog.=) a.audit_body_id"
 " JOIN ismap.auditor au ON au.auditor_id OPERATOR(pg_catalog.=) a.lead_auditor_id"
 " LEFT JOIN ismap.service_disclosure d ON d.service_id OPERATOR(pg_catalog.=) ap.service_id"
-" CROSS JOIN pol"
 " WHERE ap.application_id OPERATOR(pg_catalog.=) $1";
 
 /*
- * The rows: every list validation reads, in one result of tagged rows.
- * The lists of controls (the statement, the results, the additional
- * audits' results; the reference lists come from q_reference) come as
- * they are, without joins: each is put in ctrlid order in C and merged
- * there (one pass each; joining them in SQL cost several hash tables per
- * call).  Texts that only count when they say something (an exclusion's
+ * The statement and the audit's results, $1 the audit: the rows as they
+ * are stored, every column in table order, so that the scan hands them
+ * over without a projection (about a third of the executor's work per row
+ * when they came through the tagged query below); rows_startup finds the
+ * columns it reads by name.  They come in ctrlid order (the primary key).
+ */
+static const char q_stated[] =
+"SELECT * FROM ismap.statement_item WHERE audit_id OPERATOR(pg_catalog.=) $1";
+static const char q_results[] =
+"SELECT * FROM ismap.audit_result WHERE audit_id OPERATOR(pg_catalog.=) $1";
+
+/*
+ * The rows: every other list validation reads, in one result of tagged
+ * rows.  The lists of controls (the statement and the results above, the
+ * additional audits' results here; the reference lists come from
+ * q_reference) come as they are, without joins: each is put in ctrlid
+ * order in C and merged there (one pass each; joining them in SQL cost
+ * several hash tables per call).  Texts that only count when they say something (an exclusion's
  * reason, a rationale) come as they are and are judged in rows_receive
  * (btrim in SQL copied each).
- * The other lists are short and number their rows (ord, from 1) in their
- * order.  The order of the rows in the result does not matter.
+ * The other lists are short and come in any order: each carries the
+ * columns of its order and is sorted in C (row_number() windows cost a
+ * sort and a window node each to set up on every call).  The order of the
+ * rows in the result does not matter.
  *
  * $1 application, $2 audit, $3 audit body, $4 report date, $5 lead
- * auditor, $6 service, $7 sampling confidence.
+ * auditor, $6 service.
  *
  * cover: for each control an additional audit superseding $2 has a result
  * for, the latest report's result and audit (DESIGN 3.13: the effective
@@ -209,7 +232,7 @@ enum
 /* the columns of the rows */
 enum
 {
-	C_TAG = 1, C_ORD, C_KEY, C_T1, C_T2, C_T3, C_I1, C_I2, C_I3, C_I4, C_D1, C_D2, C_B1, C_B2, C_F1
+	C_TAG = 1, C_KEY, C_T1, C_T2, C_T3, C_I1, C_I2, C_I3, C_I4, C_D1, C_D2, C_B1, C_B2
 };
 
 static const char q_rows[] =
@@ -225,38 +248,29 @@ static const char q_rows[] =
 "  UNION ALL"
 "  SELECT t.* FROM cover c CROSS JOIN LATERAL (SELECT * FROM ismap.control_test t"
 "    WHERE t.audit_id OPERATOR(pg_catalog.=) c.audit_id AND t.control_id OPERATOR(ismap.=) c.control_id OFFSET 0) t)"
-/* the statement (the exclusion reason as it is, judged in rows_receive,
- * the platform of an inherited control) */
-"SELECT 1 AS tag, NULL::pg_catalog.int8 AS ord, si.control_id AS key,"
-"       si.exclusion_reason AS t1, NULL::pg_catalog.text AS t2, NULL::pg_catalog.text AS t3,"
-"       si.inherited_from AS i1, NULL::pg_catalog.int8 AS i2, NULL::pg_catalog.int8 AS i3, NULL::pg_catalog.int8 AS i4,"
+/* the additional audits' results that replace the audit's */
+"SELECT 3 AS tag, e.control_id AS key,"
+"       e.result AS t1, e.rationale AS t2, NULL::pg_catalog.text AS t3,"
+"       NULL::pg_catalog.int8 AS i1, NULL::pg_catalog.int8 AS i2, NULL::pg_catalog.int8 AS i3, NULL::pg_catalog.int8 AS i4,"
 "       NULL::pg_catalog.date AS d1, NULL::pg_catalog.date AS d2,"
-"       si.selected AS b1, NULL::pg_catalog.bool AS b2,"
-"       NULL::pg_catalog.float8 AS f1"
-" FROM ismap.statement_item si WHERE si.audit_id OPERATOR(pg_catalog.=) $2"
-/* the audit's results */
-" UNION ALL"
-" SELECT 2, NULL, r.control_id, r.result, r.rationale, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
-" FROM ismap.audit_result r WHERE r.audit_id OPERATOR(pg_catalog.=) $2"
-/* the additional audits' results that replace them */
-" UNION ALL"
-" SELECT 3, NULL, e.control_id, e.result, e.rationale, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+"       NULL::pg_catalog.bool AS b1, NULL::pg_catalog.bool AS b2"
 " FROM cover e"
-/* the control tests behind the effective results, with the sample table's minimum and the achieved limit */
+/* the control tests behind the effective results (one per control), with
+ * the sample table's minimum; whether the result behind each is effective
+ * is read off the results in C, and the achieved limit is computed there
+ * for the tests that need it (see test_upper_limit) */
 " UNION ALL"
-" SELECT 6, pg_catalog.row_number() OVER (ORDER BY t.control_id USING OPERATOR(ismap.<), t.frequency), NULL,"
+" SELECT 6, t.control_id,"
 "       t.control_id::pg_catalog.text, t.frequency, NULL,"
 "       COALESCE(t.population, -1), t.sample_size, t.deviations, COALESCE(st.min_sample, -1), NULL, NULL,"
-"       COALESCE(r.result OPERATOR(pg_catalog.=) 'effective', false), NULL,"
-"       ismap.upper_deviation_limit(t.sample_size, t.deviations, $7, t.population)"
+"       NULL, NULL"
 " FROM tests t"
 " LEFT JOIN ismap.sampling_table st ON st.frequency OPERATOR(pg_catalog.=) t.frequency"
-" LEFT JOIN ismap.audit_result r ON r.audit_id OPERATOR(pg_catalog.=) t.audit_id AND r.control_id OPERATOR(ismap.=) t.control_id"
 /* the audit body's selections, with the status in force on the report
  * date (their history, DESIGN 3.13; as ismap.selection_status_on) */
 " UNION ALL"
-" SELECT 7, pg_catalog.row_number() OVER (ORDER BY s.valid_from, s.selection_id), NULL, x.status, NULL, NULL,"
-"       NULL, NULL, NULL, NULL, s.valid_from, s.valid_until, NULL, NULL, NULL"
+" SELECT 7, NULL, x.status, NULL, NULL,"
+"       s.selection_id, NULL, NULL, NULL, s.valid_from, s.valid_until, NULL, NULL"
 " FROM ismap.audit_body_selection s"
 " CROSS JOIN LATERAL (SELECT COALESCE((SELECT h.status FROM ismap.audit_body_selection_history h"
 "      WHERE h.selection_id OPERATOR(pg_catalog.=) s.selection_id AND h.effective_on OPERATOR(pg_catalog.<=) $4"
@@ -264,17 +278,17 @@ static const char q_rows[] =
 " WHERE s.audit_body_id OPERATOR(pg_catalog.=) $3"
 /* the lead auditor's qualifications */
 " UNION ALL"
-" SELECT 8, pg_catalog.row_number() OVER (ORDER BY q.qualification), NULL, q.qualification, NULL, NULL,"
-"       NULL, NULL, NULL, NULL, q.valid_until, NULL, NULL, NULL, NULL"
+" SELECT 8, NULL, q.qualification, NULL, NULL,"
+"       NULL, NULL, NULL, NULL, q.valid_until, NULL, NULL, NULL"
 " FROM ismap.auditor_qualification q WHERE q.auditor_id OPERATOR(pg_catalog.=) $5"
 /* the platforms */
 " UNION ALL"
-" SELECT 9, pg_catalog.row_number() OVER (ORDER BY d.base_service_id), NULL, bs.name, r.registration_number,"
+" SELECT 9, NULL, bs.name, r.registration_number,"
 "       (SELECT pg_catalog.to_char(pg_catalog.max(x.valid_until), 'YYYY-MM-DD') FROM ismap.platform_exemption x"
 "        WHERE x.service_id OPERATOR(pg_catalog.=) d.service_id AND x.base_service_id OPERATOR(pg_catalog.=) d.base_service_id"
 "          AND x.valid_until OPERATOR(pg_catalog.>=) CURRENT_DATE),"
 "       d.base_service_id, COALESCE(r.level, 0), NULL, NULL, NULL, NULL,"
-"       COALESCE(d.self_assessed_audit_id OPERATOR(pg_catalog.=) $2, false), NULL, NULL"
+"       COALESCE(d.self_assessed_audit_id OPERATOR(pg_catalog.=) $2, false), NULL"
 " FROM ismap.service_dependency d"
 " JOIN ismap.service bs ON bs.service_id OPERATOR(pg_catalog.=) d.base_service_id"
 " LEFT JOIN ismap.registration r ON r.service_id OPERATOR(pg_catalog.=) d.base_service_id"
@@ -282,14 +296,14 @@ static const char q_rows[] =
 " WHERE d.service_id OPERATOR(pg_catalog.=) $6"
 /* the unresolved review findings */
 " UNION ALL"
-" SELECT 10, pg_catalog.row_number() OVER (ORDER BY f.finding_id), NULL, f.control_id::pg_catalog.text, f.addressed_to, NULL,"
-"       f.finding_id, NULL, NULL, NULL, f.raised_on, NULL, f.response IS NOT NULL, NULL, NULL"
+" SELECT 10, NULL, f.control_id::pg_catalog.text, f.addressed_to, NULL,"
+"       f.finding_id, NULL, NULL, NULL, f.raised_on, NULL, f.response IS NOT NULL, NULL"
 " FROM ismap.review_finding f"
 " WHERE f.application_id OPERATOR(pg_catalog.=) $1 AND f.resolved_on IS NULL"
 /* the overdue remediation plans of the service's registrations (not one this application made) */
 " UNION ALL"
-" SELECT 11, pg_catalog.row_number() OVER (ORDER BY m.remediation_id), NULL, m.control_id::pg_catalog.text, g.registration_number, NULL,"
-"       m.remediation_id, NULL, NULL, NULL, m.due_on, NULL, NULL, NULL, NULL"
+" SELECT 11, NULL, m.control_id::pg_catalog.text, g.registration_number, NULL,"
+"       m.remediation_id, NULL, NULL, NULL, m.due_on, NULL, NULL, NULL"
 " FROM ismap.registration g"
 " JOIN ismap.remediation m ON m.registration_id OPERATOR(pg_catalog.=) g.registration_id"
 " WHERE g.service_id OPERATOR(pg_catalog.=) $6 AND g.application_id OPERATOR(pg_catalog.<>) $1"
@@ -404,7 +418,8 @@ keyed_row_cmp(const void *a, const void *b)
 /* a row of another list: its columns, copied */
 typedef struct list_row
 {
-	int64		ord;
+	const uint8 *key;			/* a control test: its control's key */
+	size_t		keylen;
 	char	   *t1,
 			   *t2,
 			   *t3;
@@ -416,20 +431,25 @@ typedef struct list_row
 				d2;
 	bool		b1,
 				b2;
-	double		f1;
 } list_row;
 
 /*
  * The rows of the result by list, read as they come (a DestReceiver: no
  * tuple is formed or kept).  A list of controls is keys[tag], in ctrlid
  * order once the result is read (sorted then unless it came so); another
- * list is rows[tag], in the order of its ord once read.  n[tag] is the
+ * list is rows[tag], sorted once read (list_row_cmp).  n[tag] is the
  * list's length.
  */
 typedef struct row_lists
 {
 	DestReceiver pub;
 	MemoryContext cxt;			/* where the lists live */
+	int			table_tag;		/* T_STATED, T_RESULT: rows of q_stated,
+								 * q_results; 0: tagged rows of q_rows */
+	int			att[4];			/* of a table: the columns read (rows_startup) */
+	int			natts;			/* the last of them */
+	char	   *arena;			/* the keys' copies, carved from blocks of cxt */
+	Size		arena_left;
 	uint32		seq;
 	uint64		ninherited;		/* stated controls inherited from a platform */
 	keyed_row  *keys[NTAGS];
@@ -444,23 +464,12 @@ datum_text(Datum d, bool isnull)
 	return isnull ? NULL : TextDatumGetCString(d);
 }
 
-static bool
-rows_receive(TupleTableSlot *slot, DestReceiver *self)
+/* a new row of list tag (grown as needed) */
+static void *
+next_row(row_lists *l, int tag)
 {
-	row_lists  *l = (row_lists *) self;
-	MemoryContext old = MemoryContextSwitchTo(l->cxt);
-	Datum	   *v;
-	bool	   *isnull;
-	int			tag;
-	uint64		i;
+	uint64		i = l->n[tag]++;
 
-	slot_getallattrs(slot);
-	v = slot->tts_values;
-	isnull = slot->tts_isnull;
-	tag = DatumGetInt32(v[C_TAG - 1]);
-	if (tag <= 0 || tag >= NTAGS)
-		elog(ERROR, "validation row of unknown list %d", tag);
-	i = l->n[tag]++;
 	if (i >= l->cap[tag])
 	{
 		/* the arrays are the backend's, kept from call to call (see below) */
@@ -472,30 +481,102 @@ rows_receive(TupleTableSlot *slot, DestReceiver *self)
 			l->rows[tag] = l->rows[tag] ? repalloc(l->rows[tag], sizeof(list_row) * l->cap[tag])
 				: MemoryContextAlloc(TopMemoryContext, sizeof(list_row) * l->cap[tag]);
 	}
-	if (tag <= T_LAST_CONTROL_LIST)
-	{
-		keyed_row  *k = &l->keys[tag][i];
-		struct varlena *id = (struct varlena *) PG_DETOAST_DATUM_PACKED(v[C_KEY - 1]);
-		Size		len = VARSIZE_ANY(id);
-		struct varlena *copy = palloc(len);
+	return tag <= T_LAST_CONTROL_LIST ? (void *) &l->keys[tag][i] : (void *) &l->rows[tag][i];
+}
 
-		memcpy(copy, id, len);
-		k->id = copy;
-		k->key = CTRLID_KEY(copy);
-		k->keylen = CTRLID_KEYLEN(copy);
-		k->seq = l->seq++;
-		k->b1 = false;
-		k->b2 = false;
-		k->result = VL_RESULT_NONE;
-		if (tag == T_STATED)
+/*
+ * A copy of a control's identifier, read in place.  The copies are carved
+ * from blocks of the call's context (thousands a call; a palloc each cost
+ * half the copy), aligned as a varlena with a 4-byte header needs.
+ */
+#define KEY_BLOCK 32768
+
+static const struct varlena *
+copy_ctrlid(row_lists *l, Datum d)
+{
+	struct varlena *id = (struct varlena *) PG_DETOAST_DATUM_PACKED(d);
+	Size		len = VARSIZE_ANY(id);
+	Size		need = MAXALIGN(len);
+	struct varlena *copy;
+
+	if (need > l->arena_left)
+	{
+		Size		block = Max(need, KEY_BLOCK);
+
+		l->arena = MemoryContextAlloc(l->cxt, block);
+		l->arena_left = block;
+	}
+	copy = (struct varlena *) l->arena;
+	l->arena += need;
+	l->arena_left -= need;
+	memcpy(copy, id, len);
+	return copy;
+}
+
+/* a row of a list of controls, its key copied */
+static keyed_row *
+next_keyed_row(row_lists *l, int tag, Datum key)
+{
+	keyed_row  *k = next_row(l, tag);
+	const struct varlena *copy = copy_ctrlid(l, key);
+
+	k->id = copy;
+	k->key = CTRLID_KEY(copy);
+	k->keylen = CTRLID_KEYLEN(copy);
+	k->seq = l->seq++;
+	k->b1 = false;
+	k->b2 = false;
+	k->result = VL_RESULT_NONE;
+	return k;
+}
+
+static bool
+rows_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	row_lists  *l = (row_lists *) self;
+	MemoryContext old = MemoryContextSwitchTo(l->cxt);
+	Datum	   *v;
+	bool	   *isnull;
+	int			tag;
+
+	if (l->table_tag != 0)
+	{
+		/* a statement item or a result as stored: att[0] is the control */
+		keyed_row  *k;
+
+		slot_getsomeattrs(slot, l->natts);
+		v = slot->tts_values;
+		isnull = slot->tts_isnull;
+		k = next_keyed_row(l, l->table_tag, v[l->att[0] - 1]);
+		if (l->table_tag == T_STATED)
 		{
-			/* t1 the exclusion's reason, i1 the platform it is inherited from */
-			k->b1 = !isnull[C_B1 - 1] && DatumGetBool(v[C_B1 - 1]);
-			k->b2 = has_text(row_text(v, isnull, C_T1));
-			if (!isnull[C_I1 - 1])
+			/* selected, the exclusion's reason, the platform it is inherited from */
+			k->b1 = !isnull[l->att[1] - 1] && DatumGetBool(v[l->att[1] - 1]);
+			k->b2 = has_text(row_text(v, isnull, l->att[2]));
+			if (!isnull[l->att[3] - 1])
 				l->ninherited++;
 		}
-		else if (tag == T_RESULT || tag == T_COVER)
+		else
+		{
+			/* the result, its rationale */
+			k->result = parse_result(row_text(v, isnull, l->att[1]));
+			k->b1 = has_text(row_text(v, isnull, l->att[2]));
+		}
+		MemoryContextSwitchTo(old);
+		return true;
+	}
+
+	slot_getallattrs(slot);
+	v = slot->tts_values;
+	isnull = slot->tts_isnull;
+	tag = DatumGetInt32(v[C_TAG - 1]);
+	if (tag <= 0 || tag >= NTAGS || tag == T_STATED || tag == T_RESULT)
+		elog(ERROR, "validation row of unknown list %d", tag);
+	if (tag <= T_LAST_CONTROL_LIST)
+	{
+		keyed_row  *k = next_keyed_row(l, tag, v[C_KEY - 1]);
+
+		if (tag == T_COVER)
 		{
 			/* t1 the result, t2 the rationale */
 			k->result = parse_result(row_text(v, isnull, C_T1));
@@ -504,9 +585,17 @@ rows_receive(TupleTableSlot *slot, DestReceiver *self)
 	}
 	else
 	{
-		list_row   *r = &l->rows[tag][i];
+		list_row   *r = next_row(l, tag);
 
-		r->ord = isnull[C_ORD - 1] ? 0 : DatumGetInt64(v[C_ORD - 1]);
+		r->key = NULL;
+		r->keylen = 0;
+		if (!isnull[C_KEY - 1])
+		{
+			const struct varlena *copy = copy_ctrlid(l, v[C_KEY - 1]);
+
+			r->key = CTRLID_KEY(copy);
+			r->keylen = CTRLID_KEYLEN(copy);
+		}
 		r->t1 = datum_text(v[C_T1 - 1], isnull[C_T1 - 1]);
 		r->t2 = datum_text(v[C_T2 - 1], isnull[C_T2 - 1]);
 		r->t3 = datum_text(v[C_T3 - 1], isnull[C_T3 - 1]);
@@ -518,15 +607,44 @@ rows_receive(TupleTableSlot *slot, DestReceiver *self)
 		r->d2 = isnull[C_D2 - 1] ? VL_NO_DATE : (int32) DatumGetDateADT(v[C_D2 - 1]);
 		r->b1 = !isnull[C_B1 - 1] && DatumGetBool(v[C_B1 - 1]);
 		r->b2 = !isnull[C_B2 - 1] && DatumGetBool(v[C_B2 - 1]);
-		r->f1 = isnull[C_F1 - 1] ? 0.0 : DatumGetFloat8(v[C_F1 - 1]);
 	}
 	MemoryContextSwitchTo(old);
 	return true;
 }
 
+/*
+ * Before the rows of a table: the numbers of the columns read, by name
+ * (an upgraded table may have them in another order than a new one).
+ */
 static void
 rows_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 {
+	row_lists  *l = (row_lists *) self;
+	static const char *const stated[] = {"control_id", "selected", "exclusion_reason", "inherited_from"};
+	static const char *const result[] = {"control_id", "result", "rationale"};
+	const char *const *names = l->table_tag == T_STATED ? stated : result;
+	int			n = l->table_tag == T_STATED ? lengthof(stated) : lengthof(result);
+
+	if (l->table_tag == 0)
+		return;
+	l->natts = 0;
+	for (int i = 0; i < n; i++)
+	{
+		l->att[i] = 0;
+		for (int a = 0; a < typeinfo->natts; a++)
+		{
+			Form_pg_attribute att = TupleDescAttr(typeinfo, a);
+
+			if (!att->attisdropped && strcmp(NameStr(att->attname), names[i]) == 0)
+			{
+				l->att[i] = a + 1;
+				break;
+			}
+		}
+		if (l->att[i] == 0)
+			elog(ERROR, "validation: column \"%s\" is missing", names[i]);
+		l->natts = Max(l->natts, l->att[i]);
+	}
 }
 
 static void
@@ -565,14 +683,80 @@ reset_validation_cxt(void)
 	return validation_cxt;
 }
 
+/*
+ * The order of each short list (what the query's ORDER BY would say):
+ * the control tests by control (one each); the selections by start and
+ * id; the qualifications by name in the database's collation; the
+ * platforms, findings and remediation plans by id.
+ */
+static int	list_sort_tag;
+
+static int
+cmp_int64(int64 a, int64 b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int
+list_row_cmp(const void *a, const void *b)
+{
+	const list_row *x = (const list_row *) a;
+	const list_row *y = (const list_row *) b;
+	int			c;
+
+	switch (list_sort_tag)
+	{
+		case T_TEST:
+			return ctrlid_key_cmp(x->key, x->keylen, y->key, y->keylen);
+		case T_SELECTION:
+			c = cmp_int64(x->d1, y->d1);
+			return c != 0 ? c : cmp_int64(x->i1, y->i1);
+		case T_QUALIFICATION:
+			return varstr_cmp(x->t1, strlen(x->t1), y->t1, strlen(y->t1), DEFAULT_COLLATION_OID);
+		default:
+			return cmp_int64(x->i1, y->i1);
+	}
+}
+
 /* run the rows query into l, then put each list in its order */
 static void
-read_rows(row_lists *l, int nargs, Oid *types, Datum *values)
+read_into(row_lists *l, int which, const char *sql, int table_tag, int nargs, Oid *types, Datum *values)
 {
 	SPIExecuteOptions options;
 	ParamListInfo params = makeParamList(nargs);
 	int			rc;
 
+	for (int i = 0; i < nargs; i++)
+	{
+		params->params[i].value = values[i];
+		params->params[i].isnull = false;
+		params->params[i].pflags = PARAM_FLAG_CONST;
+		params->params[i].ptype = types[i];
+	}
+	if (plans[which] == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, types, CURSOR_OPT_GENERIC_PLAN);
+
+		if (plan == NULL)
+			elog(ERROR, "could not prepare validation query: %s", SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not keep validation query plan");
+		plans[which] = plan;
+	}
+	memset(&options, 0, sizeof(options));
+	options.params = params;
+	options.read_only = true;
+	options.dest = &l->pub;
+	l->table_tag = table_tag;
+	rc = SPI_execute_plan_extended(plans[which], &options);
+	/* SPI says UTILITY for a SELECT whose rows went to a receiver of its own */
+	if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
+		elog(ERROR, "validation query failed: %s", SPI_result_code_string(rc));
+}
+
+static void
+read_rows(row_lists *l, int nargs, Oid *types, Datum *values)
+{
 	memset(l, 0, sizeof(*l));
 	l->pub.receiveSlot = rows_receive;
 	l->pub.rStartup = rows_startup;
@@ -583,30 +767,12 @@ read_rows(row_lists *l, int nargs, Oid *types, Datum *values)
 	memcpy(l->keys, kept_keys, sizeof(kept_keys));
 	memcpy(l->rows, kept_rows, sizeof(kept_rows));
 	memcpy(l->cap, kept_cap, sizeof(kept_cap));
-	for (int i = 0; i < nargs; i++)
-	{
-		params->params[i].value = values[i];
-		params->params[i].isnull = false;
-		params->params[i].pflags = PARAM_FLAG_CONST;
-		params->params[i].ptype = types[i];
-	}
-	if (plans[Q_ROWS] == NULL)
-	{
-		SPIPlanPtr	plan = SPI_prepare_cursor(q_rows, nargs, types, CURSOR_OPT_GENERIC_PLAN);
-
-		if (plan == NULL)
-			elog(ERROR, "could not prepare validation query: %s", SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "could not keep validation query plan");
-		plans[Q_ROWS] = plan;
-	}
-	memset(&options, 0, sizeof(options));
-	options.params = params;
-	options.read_only = true;
-	options.dest = &l->pub;
 	PG_TRY();
 	{
-		rc = SPI_execute_plan_extended(plans[Q_ROWS], &options);
+		/* the statement and the results of the audit ($2), then the rest */
+		read_into(l, Q_STATED, q_stated, T_STATED, 1, types + 1, values + 1);
+		read_into(l, Q_RESULTS, q_results, T_RESULT, 1, types + 1, values + 1);
+		read_into(l, Q_ROWS, q_rows, 0, nargs, types, values);
 	}
 	PG_FINALLY();
 	{
@@ -616,9 +782,6 @@ read_rows(row_lists *l, int nargs, Oid *types, Datum *values)
 		memcpy(kept_cap, l->cap, sizeof(kept_cap));
 	}
 	PG_END_TRY();
-	/* SPI says UTILITY for a SELECT whose rows went to a receiver of its own */
-	if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
-		elog(ERROR, "validation query failed: %s", SPI_result_code_string(rc));
 
 	for (int t = 1; t < NTAGS; t++)
 	{
@@ -633,20 +796,10 @@ read_rows(row_lists *l, int nargs, Oid *types, Datum *values)
 					break;
 				}
 		}
-		else if (l->n[t] > 0)
+		else if (l->n[t] > 1)
 		{
-			/* each row to the place the query numbered it */
-			list_row   *sorted = MemoryContextAlloc(l->cxt, sizeof(list_row) * l->n[t]);
-
-			for (uint64 i = 0; i < l->n[t]; i++)
-			{
-				int64		ord = l->rows[t][i].ord;
-
-				if (ord < 1 || (uint64) ord > l->n[t])
-					elog(ERROR, "validation row %lld of list %d out of place", (long long) ord, t);
-				sorted[ord - 1] = l->rows[t][i];
-			}
-			l->rows[t] = sorted;
+			list_sort_tag = t;
+			qsort(l->rows[t], l->n[t], sizeof(list_row), list_row_cmp);
 		}
 	}
 }
@@ -824,6 +977,26 @@ static snapshot_key reference_key;
 static reference_entry reference_entries[MAX_REFERENCE_ENTRIES];
 static int	nreference = 0;
 
+/* the policy as q_policy reads it (in reference_cxt, kept with the lists) */
+typedef struct policy_entry
+{
+	bool		has_period_max;
+	Interval	period_max;
+	char	   *period_max_text;
+	bool		has_validity;
+	Interval	validity;
+	int			min_experience;
+	char	   *nationality;
+	char	   *control_standard;
+	double		tolerable_rate;
+	double		confidence;
+	char	   *missing;		/* the first parameter missing, or NULL */
+	const char **accepted;
+	int			naccepted;
+} policy_entry;
+static bool policy_valid = false;
+static policy_entry policy;
+
 static bool
 same_snapshot(const snapshot_key *k, Snapshot snap)
 {
@@ -857,6 +1030,7 @@ reference_reset(Snapshot snap)
 		MemoryContextReset(reference_cxt);
 	reference_valid = false;
 	nreference = 0;
+	policy_valid = false;
 	k->lxid = MyProc->lxid;
 	k->subxid = GetCurrentSubTransactionId();
 	k->userid = GetUserId();
@@ -951,6 +1125,84 @@ reference_lists(const char *audit_fw, const char *policy_fw, int level, const ch
 	return e;
 }
 
+/* the policy under the active snapshot (read once per snapshot) */
+static const policy_entry *
+policy_row(void)
+{
+	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
+	policy_entry *p = &policy;
+	MemoryContext old;
+
+	if (snap == NULL)
+		elog(ERROR, "validation needs an active snapshot");
+	if (!reference_valid || !same_snapshot(&reference_key, snap))
+		reference_reset(snap);
+	if (policy_valid)
+		return p;
+
+	run(Q_POLICY, q_policy, 0, NULL, NULL);
+	if (SPI_processed != 1)
+		elog(ERROR, "validation could not read the policy");
+	old = MemoryContextSwitchTo(reference_cxt);
+	memset(p, 0, sizeof(*p));
+	{
+		bool		isnull;
+		Datum		d = col(0, 1, &isnull);
+
+		p->has_period_max = !isnull;
+		if (!isnull)
+			p->period_max = *DatumGetIntervalP(d);
+		d = col(0, 3, &isnull);
+		p->has_validity = !isnull;
+		if (!isnull)
+			p->validity = *DatumGetIntervalP(d);
+	}
+	p->period_max_text = col_text(0, 2);
+	p->min_experience = (int) col_int(0, 4);
+	p->nationality = col_text(0, 5);
+	p->control_standard = col_text(0, 6);
+	p->tolerable_rate = col_float(0, 7);
+	p->confidence = col_float(0, 8);
+	p->missing = col_text(0, 9);
+	/* the accepted qualifications (a JSON null in the list names none) */
+	{
+		bool		isnull;
+		Datum		d = col(0, 10, &isnull);
+		Datum	   *elems;
+		bool	   *enulls;
+		int			nelems,
+					k = 0;
+		const char **acc;
+
+		deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false, TYPALIGN_INT,
+						  &elems, &enulls, &nelems);
+		acc = palloc0(sizeof(char *) * (nelems + 1));
+		for (int i = 0; i < nelems; i++)
+			if (!enulls[i])
+				acc[k++] = TextDatumGetCString(elems[i]);
+		p->accepted = acc;
+		p->naccepted = k;
+	}
+	MemoryContextSwitchTo(old);
+	policy_valid = true;
+	return p;
+}
+
+/* (d + i)::date [- 1], as SQL computes it; VL_NO_DATE when either is missing */
+static int32
+date_plus(int32 d, bool has, const Interval *i, int minus)
+{
+	Datum		r;
+
+	if (!has || d == VL_NO_DATE)
+		return VL_NO_DATE;
+	r = DirectFunctionCall2(date_pl_interval, DateADTGetDatum((DateADT) d), IntervalPGetDatum(i));
+	r = DirectFunctionCall1(timestamp_date, r);
+	if (minus)
+		r = DirectFunctionCall2(date_mii, r, Int32GetDatum(minus));
+	return (int32) DatumGetDateADT(r);
+}
+
 /*
  * The merged controls: one entry per control that is stated or required
  * (the statement and the baseline merged on their keys), then the results
@@ -1037,6 +1289,66 @@ read_controls(const row_lists *l, bool same_standard, int *ncontrols)
 	return c;
 }
 
+/*
+ * The result a control test stands behind: an additional audit's for a
+ * control it covers (its tests replace the original's), else the audit's;
+ * NONE when there is none.  Binary search of the two lists in ctrlid order.
+ */
+static const keyed_row *
+find_key(const keyed_row *k, uint64 n, const uint8 *key, size_t keylen)
+{
+	uint64		lo = 0,
+				hi = n;
+
+	while (lo < hi)
+	{
+		uint64		mid = lo + (hi - lo) / 2;
+		int			c = ctrlid_key_cmp(k[mid].key, k[mid].keylen, key, keylen);
+
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* the first row of the key: the latest additional audit's */
+	if (lo < n && ctrlid_key_cmp(k[lo].key, k[lo].keylen, key, keylen) == 0)
+		return &k[lo];
+	return NULL;
+}
+
+static vl_result
+effective_result(const row_lists *l, const uint8 *key, size_t keylen)
+{
+	const keyed_row *r = find_key(l->keys[T_COVER], l->n[T_COVER], key, keylen);
+
+	if (r == NULL)
+		r = find_key(l->keys[T_RESULT], l->n[T_RESULT], key, keylen);
+	return r == NULL ? VL_RESULT_NONE : r->result;
+}
+
+/*
+ * The achieved upper deviation limit of a test, as
+ * ismap.upper_deviation_limit computes it.  Validation judges it only for
+ * an effective result with deviations (SAMPLE_DEVIATIONS), so only those
+ * are computed.
+ */
+static double
+test_upper_limit(const vl_test *t, double confidence)
+{
+	ismap_sampling_args a = {0};
+	double		limit = 0;
+	sampling_status st;
+
+	a.sample_size = t->sample_size;
+	a.deviations = t->deviations;
+	a.confidence = confidence;
+	a.population = t->population >= 0 ? t->population : SAMPLING_NO_POPULATION;
+	st = sampling_upper_limit(a.sample_size, a.deviations, a.confidence, a.population, &limit);
+	if (st != SAMPLING_OK)
+		ismap_sampling_error(st, &a);
+	return limit;
+}
+
 PG_FUNCTION_INFO_V1(ismap_validate_application);
 Datum
 ismap_validate_application(PG_FUNCTION_ARGS)
@@ -1078,12 +1390,6 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("application %lld does not exist", (long long) application_id)));
-	missing_policy = col_text(0, 29);
-	if (missing_policy != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("policy parameter \"%s\" does not exist", missing_policy),
-				 errhint("See ismap.policy for the parameters.")));
 	in.requested_level = (int) col_int(0, 1);
 	in.target_level = (int) col_int(0, 2);
 	in.internal_review = col_bool(0, 3);
@@ -1091,23 +1397,49 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 	in.period_start = col_date(0, 5);
 	in.period_end = col_date(0, 6);
 	in.report_date = col_date(0, 7);
-	in.period_limit_end = col_date(0, 8);
-	in.period_max = col_text(0, 9);
-	in.registration_end = col_date(0, 10);
-	in.audit_scope = col_text(0, 11);
-	in.service_scope = col_text(0, 12);
-	in.saas = col_bool(0, 13);
-	in.audit_body = col_text(0, 14);
-	in.auditor = col_text(0, 15);
-	in.nationality = col_text(0, 16);
-	in.experience_years = (int) col_int(0, 17);
-	in.min_experience = (int) col_int(0, 18);
-	in.required_nationality = col_text(0, 19);
-	audit_id = col_int(0, 20);
-	audit_body_id = col_int(0, 21);
-	lead_id = col_int(0, 22);
-	audit_fw = col_text(0, 23);
-	policy_fw = col_text(0, 24);
+	in.audit_scope = col_text(0, 8);
+	in.service_scope = col_text(0, 9);
+	in.saas = col_bool(0, 10);
+	in.audit_body = col_text(0, 11);
+	in.auditor = col_text(0, 12);
+	in.nationality = col_text(0, 13);
+	in.experience_years = (int) col_int(0, 14);
+	audit_id = col_int(0, 15);
+	audit_body_id = col_int(0, 16);
+	lead_id = col_int(0, 17);
+	audit_fw = col_text(0, 18);
+	service_id = col_int(0, 19);
+	program = col_text(0, 20);
+	in.disclosure_missing = col_text(0, 21);
+
+	/*
+	 * The policy (after the head: a missing application is reported first).
+	 * Its strings are copied: the kept lists may be forgotten below.
+	 */
+	{
+		const policy_entry *p = policy_row();
+		const char **acc;
+
+		missing_policy = p->missing;
+		if (missing_policy != NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("policy parameter \"%s\" does not exist", missing_policy),
+					 errhint("See ismap.policy for the parameters.")));
+		in.period_limit_end = date_plus(in.period_start, p->has_period_max, &p->period_max, 1);
+		in.period_max = p->period_max_text ? pstrdup(p->period_max_text) : NULL;
+		in.registration_end = date_plus(in.period_end, p->has_validity, &p->validity, 0);
+		in.min_experience = p->min_experience;
+		in.required_nationality = p->nationality ? pstrdup(p->nationality) : NULL;
+		policy_fw = p->control_standard ? pstrdup(p->control_standard) : NULL;
+		in.tolerable_rate = p->tolerable_rate;
+		in.confidence = p->confidence;
+		acc = palloc0(sizeof(char *) * (p->naccepted + 1));
+		for (int i = 0; i < p->naccepted; i++)
+			acc[i] = pstrdup(p->accepted[i]);
+		in.accepted = acc;
+		in.naccepted = p->naccepted;
+	}
 	if (policy_fw == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1115,30 +1447,6 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 				 errhint("UPDATE ismap.policy SET value = '\"ismap\"' WHERE name = 'control_standard'")));
 	if (in.period_max == NULL)
 		in.period_max = "(no maximum)";
-	in.tolerable_rate = col_float(0, 25);
-	in.confidence = col_float(0, 26);
-	service_id = col_int(0, 27);
-	program = col_text(0, 28);
-	/* the accepted qualifications (a JSON null in the list names none) */
-	{
-		bool		isnull;
-		Datum		d = col(0, 30, &isnull);
-		Datum	   *elems;
-		bool	   *enulls;
-		int			nelems,
-					k = 0;
-		const char **acc;
-
-		deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false, TYPALIGN_INT,
-						  &elems, &enulls, &nelems);
-		acc = palloc0(sizeof(char *) * (nelems + 1));
-		for (int i = 0; i < nelems; i++)
-			if (!enulls[i])
-				acc[k++] = TextDatumGetCString(elems[i]);
-		in.accepted = acc;
-		in.naccepted = k;
-	}
-	in.disclosure_missing = col_text(0, 31);
 
 	/* the rows: every list, in one result */
 	types[0] = INT8OID;
@@ -1153,9 +1461,7 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 	values[4] = Int64GetDatum(lead_id);
 	types[5] = INT8OID;
 	values[5] = Int64GetDatum(service_id);
-	types[6] = FLOAT8OID;
-	values[6] = Float8GetDatum(in.confidence);
-	read_rows(&l, 7, types, values);
+	read_rows(&l, 6, types, values);
 	{
 		/* an audit against another framework states none of the standard's controls: see read_controls */
 		const reference_entry *ref = reference_lists(audit_fw, policy_fw, in.requested_level, program);
@@ -1181,8 +1487,9 @@ ismap_validate_application(PG_FUNCTION_ARGS)
 			t[i].sample_size = (int32) r->i2;
 			t[i].deviations = (int32) r->i3;
 			t[i].min_sample = (int32) r->i4;
-			t[i].upper_limit = r->f1;
-			t[i].result_effective = r->b1;
+			t[i].result_effective = effective_result(&l, r->key, r->keylen) == VL_RESULT_EFFECTIVE;
+			t[i].upper_limit = t[i].result_effective && t[i].deviations > 0
+				? test_upper_limit(&t[i], in.confidence) : 0.0;
 		}
 		in.tests = t;
 		in.ntests = (int) l.n[T_TEST];

@@ -29,6 +29,12 @@ INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_
 SELECT service_id, service_id, 1, 1, 1, 'ismap', '2024-04-01', '2025-03-31', '2025-05-01', scope FROM service;
 INSERT INTO statement_item (audit_id, framework_id, control_id, selected)
 SELECT a.audit_id, 'ismap', c.control_id, true FROM audit a, control c WHERE depth(c.control_id) >= 3;
+-- who does each control (the matrices of crm/): service 2 inherits its
+-- first control from platform 1 and shares its second with the customer
+UPDATE statement_item SET responsibility = 'inherited', inherited_from = 1
+WHERE audit_id = 2 AND control_id = (SELECT min(control_id) FROM statement_item WHERE audit_id = 2);
+UPDATE statement_item SET responsibility = 'shared'
+WHERE audit_id = 2 AND control_id = (SELECT control_id FROM statement_item WHERE audit_id = 2 ORDER BY control_id OFFSET 1 LIMIT 1);
 INSERT INTO audit_result (audit_id, control_id, result) SELECT audit_id, control_id, 'effective' FROM statement_item;
 INSERT INTO application (application_id, service_id, audit_id, requested_level, kind, submitted_on)
 SELECT service_id, service_id, service_id, 1, 'new', '2025-05-10' FROM service;

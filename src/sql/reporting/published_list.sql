@@ -132,3 +132,39 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION ismap.published_list_labels(pg_catalog.text) IS 'the column names of ismap.published_list with their labels in Japanese (ja) or English (en), in column order';
+
+-- The customer responsibility matrix of each registration on the list of
+-- a day (seed 3.3.1(2), 3.3.4④): per selected control of its registered
+-- statement, who does it (provider, customer, shared, inherited) and, for
+-- an inherited one, the platform service and its registration number, as
+-- registered_content froze them; in registration number, then control
+-- order.  The same registrations as published_list of the day (keep the
+-- two conditions in step; sql/published_list.sql compares them).  ismap-jobs
+-- publish writes one crm/<registration_number>.csv per registration.
+CREATE FUNCTION ismap.published_crm(as_of pg_catalog.date DEFAULT CURRENT_DATE, program pg_catalog.text DEFAULT 'ISMAP')
+RETURNS TABLE (registration_number pg_catalog.text, control_id pg_catalog.text, responsibility pg_catalog.text,
+	platform pg_catalog.text, platform_registration_number pg_catalog.text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF as_of IS NULL THEN
+		RAISE EXCEPTION 'the date of the list must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF program IS NULL OR program NOT IN ('ISMAP', 'ISMAP-LIU') THEN
+		RAISE EXCEPTION 'unknown program "%"', program
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The programs are ISMAP and ISMAP-LIU.';
+	END IF;
+	RETURN QUERY
+	SELECT c.registration_number, m->>'control_id', m->>'responsibility', m->>'platform',
+		   m->>'platform_registration_number'
+	FROM ismap.registered_content c
+	JOIN ismap.registration r ON r.registration_id = c.registration_id
+	CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(c.responsibility_matrix) WITH ORDINALITY AS x(m, o)
+	WHERE c.program = published_crm.program
+	  AND r.registered_on <= published_crm.as_of AND r.valid_until >= published_crm.as_of
+	  AND (r.ended_on IS NULL OR r.ended_on > published_crm.as_of)
+	ORDER BY c.registration_number COLLATE "C", x.o;
+END
+$$;
+COMMENT ON FUNCTION ismap.published_crm(pg_catalog.date, pg_catalog.text) IS 'the customer responsibility matrix of each registration on a program''s published list of a day: registration number, control, responsibility (provider, customer, shared, inherited), the platform and its registration number for an inherited control; in number, then control order';
