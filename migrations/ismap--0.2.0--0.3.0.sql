@@ -23546,6 +23546,160 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION ismap.published_crm(pg_catalog.date, pg_catalog.text) IS 'the customer responsibility matrix of each registration on a program''s published list of a day: registration number, control, responsibility (provider, customer, shared, inherited), the platform and its registration number for an inherited control; in number, then control order';
+-- ==== The analyst's reader-safe counts, grouped once (issue 18) ====
+-- The left-out statement items' index covers the audit, so that the counts
+-- read it alone.
+DROP INDEX ismap.analyst_statement_item_excluded_idx;
+CREATE INDEX analyst_statement_item_excluded_idx ON ismap.statement_item (control_id)
+	INCLUDE (exclusion_reason, framework_id, audit_id) WHERE NOT selected;
+
+-- The controls audits found ineffective, per year of registration.  Only
+-- the audits a registration rests on, and only calendar years that have
+-- ended: a year still running would change the day a service is
+-- registered, and the difference would be that service's results.  Besides
+-- the threshold, a group is shown only when at least 5 of the year's
+-- registrations that had to state the control (their level's baselines
+-- hold it and they did not exclude it) were not found ineffective: else
+-- "every one of them" would be read from the count.  The registrations per
+-- year and level and the left-out statement items per year and control are
+-- each counted once (grouped) and joined to the groups, not counted again
+-- for every group.
+CREATE OR REPLACE FUNCTION ismap.ineffective_control_counts()
+RETURNS TABLE (year pg_catalog.int4, framework_id pg_catalog.text, control_id ismap.ctrlid, title pg_catalog.text,
+			   services pg_catalog.int8, providers pg_catalog.int8)
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH reg AS MATERIALIZED (
+		SELECT r.registration_id, r.service_id, r.audit_id, r.level, a.framework_id,
+			   pg_catalog.date_part('year', r.registered_on)::pg_catalog.int4 AS year
+		FROM ismap.registration r
+		JOIN ismap.audit a ON a.audit_id OPERATOR(pg_catalog.=) r.audit_id
+		WHERE r.registered_on OPERATOR(pg_catalog.<) pg_catalog.date_trunc('year', CURRENT_DATE)::pg_catalog.date
+	), found AS (
+		SELECT reg.year, reg.framework_id, ar.control_id, pg_catalog.count(DISTINCT reg.service_id) AS services,
+			   pg_catalog.count(DISTINCT s.csp_id) AS providers, pg_catalog.count(DISTINCT reg.registration_id) AS registrations
+		FROM reg
+		JOIN ismap.audit_result ar ON ar.audit_id OPERATOR(pg_catalog.=) reg.audit_id
+			AND ar.result OPERATOR(pg_catalog.=) 'ineffective'
+		JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) reg.service_id
+		GROUP BY 1, 2, 3
+		HAVING pg_catalog.count(DISTINCT reg.service_id) OPERATOR(pg_catalog.>=) 5
+		   AND pg_catalog.count(DISTINCT s.csp_id) OPERATOR(pg_catalog.>=) 3
+	), per_level AS MATERIALIZED (
+		SELECT reg.year, reg.framework_id, reg.level, pg_catalog.count(*) AS registrations
+		FROM reg GROUP BY 1, 2, 3
+	), excluded AS (
+		-- the year's registrations whose statement leaves the control out,
+		-- grouped once for every (year, control)
+		SELECT reg.year, si.framework_id, si.control_id, pg_catalog.count(*) AS registrations
+		FROM ismap.statement_item si
+		JOIN reg ON reg.audit_id OPERATOR(pg_catalog.=) si.audit_id
+		WHERE NOT si.selected
+		GROUP BY 1, 2, 3
+	)
+	SELECT f.year, f.framework_id, f.control_id, c.title, f.services, f.providers
+	FROM found f
+	JOIN ismap.control c ON c.framework_id OPERATOR(pg_catalog.=) f.framework_id AND c.control_id OPERATOR(ismap.=) f.control_id
+	-- the registrations of the year that had to state the control
+	CROSS JOIN LATERAL (
+		SELECT COALESCE(pg_catalog.sum(l.registrations), 0) AS registrations FROM per_level l
+		WHERE l.year OPERATOR(pg_catalog.=) f.year AND l.framework_id OPERATOR(pg_catalog.=) f.framework_id
+		  AND l.level OPERATOR(pg_catalog.>=) (
+			SELECT pg_catalog.min(b.level) FROM ismap.baseline b
+			JOIN ismap.baseline_control bc ON bc.baseline_id OPERATOR(pg_catalog.=) b.baseline_id
+			WHERE b.framework_id OPERATOR(pg_catalog.=) f.framework_id AND bc.control_id OPERATOR(ismap.=) f.control_id)) due
+	LEFT JOIN excluded x ON x.year OPERATOR(pg_catalog.=) f.year AND x.framework_id OPERATOR(pg_catalog.=) f.framework_id
+		AND x.control_id OPERATOR(ismap.=) f.control_id
+	WHERE due.registrations OPERATOR(pg_catalog.-) COALESCE(x.registrations, 0) OPERATOR(pg_catalog.-) f.registrations OPERATOR(pg_catalog.>=) 5
+	ORDER BY f.year, f.services DESC, f.framework_id, f.control_id
+$$;
+COMMENT ON FUNCTION ismap.ineffective_control_counts() IS 'per calendar year that has ended and control, the registered services whose registration''s audit found it ineffective, and their providers; only groups of at least 5 services from at least 3 providers, with at least 5 of the year''s registrations due to state the control not found ineffective (the rest is left out), so every role may run it';
+REVOKE EXECUTE ON FUNCTION ismap.ineffective_control_counts() FROM PUBLIC;
+
+-- The reader-safe aggregate of the timelines: per year of decision and
+-- stage the median days, over decided applications.  The owner's rights
+-- (the reader sees no application), so it shows only groups that reveal
+-- no single provider's applications: at least 5 applications from at
+-- least 3 providers; smaller groups are left out, not rounded.  The days
+-- are whole numbers, so the median is read from a histogram of each year
+-- and stage (one hashed pass with grouping sets) instead of sorting every
+-- application per group; "at least 3 providers" is a provider strictly
+-- between the group's lowest and highest, which the bars mostly show
+-- (a group they do not decide is read again, row by row).
+CREATE OR REPLACE FUNCTION ismap.application_stage_medians()
+RETURNS TABLE (year pg_catalog.int4, stage pg_catalog.text, applications pg_catalog.int8, median_days pg_catalog.float8)
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH decided AS NOT MATERIALIZED (
+		SELECT pg_catalog.date_part('year', t.decided_on)::pg_catalog.int4 AS year, s.csp_id,
+			   t.acceptance_days, t.accepted_days, t.review_days, t.total_days
+		FROM ismap.application_timeline t
+		JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) t.service_id
+		WHERE t.decided_on IS NOT NULL AND t.status OPERATOR(pg_catalog.=) ANY (ARRAY['approved', 'rejected'])
+	), g AS MATERIALIZED (
+		-- one pass: per year and stage the histogram of the days (whole
+		-- numbers), with the lowest and highest provider of each bar
+		SELECT d.year, d.acceptance_days, d.accepted_days, d.review_days, d.total_days, pg_catalog.count(*) AS n,
+			   pg_catalog.min(d.csp_id) AS first_csp, pg_catalog.max(d.csp_id) AS last_csp,
+			   GROUPING(d.acceptance_days, d.accepted_days, d.review_days, d.total_days) AS set
+		FROM decided d
+		GROUP BY GROUPING SETS ((1, 2), (1, 3), (1, 4), (1, 5))
+	), hist AS (
+		SELECT g.year, x.stage, x.days, g.n, g.first_csp, g.last_csp
+		FROM g
+		CROSS JOIN LATERAL (VALUES ('acceptance', g.acceptance_days, 7), ('accepted', g.accepted_days, 11),
+								   ('review', g.review_days, 13), ('total', g.total_days, 14)) x(stage, days, set)
+		WHERE x.set OPERATOR(pg_catalog.=) g.set AND x.days IS NOT NULL
+	), running AS (
+		SELECT h.year, h.stage, h.days, h.first_csp, h.last_csp,
+			   pg_catalog.sum(h.n) OVER (PARTITION BY h.year, h.stage ORDER BY h.days) AS upto,
+			   pg_catalog.sum(h.n) OVER (PARTITION BY h.year, h.stage) AS total
+		FROM hist h
+	), medians AS (
+		-- percentile_cont(0.5): rows floor((N-1)/2) + 1 and ceil((N-1)/2) + 1, interpolated
+		SELECT r.year, r.stage, r.total::pg_catalog.int8 AS applications,
+			   ((r.total OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 2 OPERATOR(pg_catalog.-)
+				pg_catalog.floor((r.total OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 2))::pg_catalog.float8 AS fraction,
+			   pg_catalog.min(r.days) FILTER (WHERE r.upto OPERATOR(pg_catalog.>) pg_catalog.floor((r.total OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 2)) AS lo,
+			   pg_catalog.min(r.days) FILTER (WHERE r.upto OPERATOR(pg_catalog.>) pg_catalog.ceil((r.total OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 2)) AS hi,
+			   pg_catalog.min(r.first_csp) AS first_csp, pg_catalog.max(r.last_csp) AS last_csp
+		FROM running r
+		GROUP BY r.year, r.stage, r.total
+	), undecided AS (
+		-- at least 3 providers: one strictly between the lowest and the
+		-- highest.  Mostly a bar of the histogram shows it (its own lowest
+		-- or highest provider lies between); only a group where none does
+		-- is looked at again, row by row
+		SELECT m.year, m.stage, m.first_csp, m.last_csp
+		FROM medians m
+		WHERE m.applications OPERATOR(pg_catalog.>=) 5
+		  AND NOT EXISTS (
+			SELECT 1 FROM running r
+			WHERE r.year OPERATOR(pg_catalog.=) m.year AND r.stage OPERATOR(pg_catalog.=) m.stage
+			  AND ((r.first_csp OPERATOR(pg_catalog.>) m.first_csp AND r.first_csp OPERATOR(pg_catalog.<) m.last_csp)
+				OR (r.last_csp OPERATOR(pg_catalog.>) m.first_csp AND r.last_csp OPERATOR(pg_catalog.<) m.last_csp)))
+	), third AS (
+		SELECT u.year, u.stage
+		FROM undecided u
+		JOIN decided d ON d.year OPERATOR(pg_catalog.=) u.year
+			AND d.csp_id OPERATOR(pg_catalog.>) u.first_csp AND d.csp_id OPERATOR(pg_catalog.<) u.last_csp
+		WHERE CASE u.stage WHEN 'acceptance' THEN d.acceptance_days WHEN 'accepted' THEN d.accepted_days
+						   WHEN 'review' THEN d.review_days ELSE d.total_days END IS NOT NULL
+		GROUP BY u.year, u.stage
+	)
+	SELECT m.year, m.stage, m.applications,
+		   m.lo::pg_catalog.float8 OPERATOR(pg_catalog.+) ((m.hi OPERATOR(pg_catalog.-) m.lo)::pg_catalog.float8
+			   OPERATOR(pg_catalog.*) m.fraction)
+	FROM medians m
+	WHERE m.applications OPERATOR(pg_catalog.>=) 5
+	  AND NOT EXISTS (SELECT 1 FROM undecided u WHERE u.year OPERATOR(pg_catalog.=) m.year AND u.stage OPERATOR(pg_catalog.=) m.stage
+						AND NOT EXISTS (SELECT 1 FROM third t WHERE t.year OPERATOR(pg_catalog.=) u.year AND t.stage OPERATOR(pg_catalog.=) u.stage))
+	ORDER BY 1, pg_catalog.array_position(ARRAY['acceptance', 'accepted', 'review', 'total'], m.stage)
+$$;
+COMMENT ON FUNCTION ismap.application_stage_medians() IS 'per year of decision and stage (acceptance, accepted, review, total) the number of decided applications and the median days; only groups of at least 5 applications from at least 3 providers (the rest is left out), so every role may run it';
+REVOKE EXECUTE ON FUNCTION ismap.application_stage_medians() FROM PUBLIC;
 
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,

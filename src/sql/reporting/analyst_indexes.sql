@@ -23,8 +23,9 @@ CREATE INDEX analyst_audit_report_date_idx ON ismap.audit (report_date);
 CREATE INDEX analyst_audit_result_ineffective_idx ON ismap.audit_result (audit_id, control_id)
 	WHERE result OPERATOR(pg_catalog.=) 'ineffective';
 
--- the few controls left out of statements, with their reasons, read from the
--- index alone (cookbook 8)
+-- the few controls left out of statements, with their reasons and the
+-- audit, read from the index alone (cookbook 7 and 8: the reader-safe
+-- counts join them to the registrations by audit)
 CREATE INDEX analyst_statement_item_excluded_idx ON ismap.statement_item (control_id)
-	INCLUDE (exclusion_reason) WHERE NOT selected;
+	INCLUDE (exclusion_reason, framework_id, audit_id) WHERE NOT selected;
 

@@ -18,7 +18,10 @@
 -- the threshold, a group is shown only when at least 5 of the year's
 -- registrations that had to state the control (their level's baselines
 -- hold it and they did not exclude it) were not found ineffective: else
--- "every one of them" would be read from the count.
+-- "every one of them" would be read from the count.  The registrations per
+-- year and level and the left-out statement items per year and control are
+-- each counted once (grouped) and joined to the groups, not counted again
+-- for every group.
 CREATE FUNCTION ismap.ineffective_control_counts()
 RETURNS TABLE (year pg_catalog.int4, framework_id pg_catalog.text, control_id ismap.ctrlid, title pg_catalog.text,
 			   services pg_catalog.int8, providers pg_catalog.int8)
@@ -41,9 +44,17 @@ AS $$
 		GROUP BY 1, 2, 3
 		HAVING pg_catalog.count(DISTINCT reg.service_id) OPERATOR(pg_catalog.>=) 5
 		   AND pg_catalog.count(DISTINCT s.csp_id) OPERATOR(pg_catalog.>=) 3
-	), per_level AS (
+	), per_level AS MATERIALIZED (
 		SELECT reg.year, reg.framework_id, reg.level, pg_catalog.count(*) AS registrations
 		FROM reg GROUP BY 1, 2, 3
+	), excluded AS (
+		-- the year's registrations whose statement leaves the control out,
+		-- grouped once for every (year, control)
+		SELECT reg.year, si.framework_id, si.control_id, pg_catalog.count(*) AS registrations
+		FROM ismap.statement_item si
+		JOIN reg ON reg.audit_id OPERATOR(pg_catalog.=) si.audit_id
+		WHERE NOT si.selected
+		GROUP BY 1, 2, 3
 	)
 	SELECT f.year, f.framework_id, f.control_id, c.title, f.services, f.providers
 	FROM found f
@@ -56,12 +67,9 @@ AS $$
 			SELECT pg_catalog.min(b.level) FROM ismap.baseline b
 			JOIN ismap.baseline_control bc ON bc.baseline_id OPERATOR(pg_catalog.=) b.baseline_id
 			WHERE b.framework_id OPERATOR(pg_catalog.=) f.framework_id AND bc.control_id OPERATOR(ismap.=) f.control_id)) due
-	CROSS JOIN LATERAL (
-		SELECT pg_catalog.count(*) AS registrations FROM ismap.statement_item si
-		JOIN reg ON reg.audit_id OPERATOR(pg_catalog.=) si.audit_id AND reg.year OPERATOR(pg_catalog.=) f.year
-		WHERE NOT si.selected AND si.control_id OPERATOR(ismap.=) f.control_id
-		  AND si.framework_id OPERATOR(pg_catalog.=) f.framework_id) excluded
-	WHERE due.registrations OPERATOR(pg_catalog.-) excluded.registrations OPERATOR(pg_catalog.-) f.registrations OPERATOR(pg_catalog.>=) 5
+	LEFT JOIN excluded x ON x.year OPERATOR(pg_catalog.=) f.year AND x.framework_id OPERATOR(pg_catalog.=) f.framework_id
+		AND x.control_id OPERATOR(ismap.=) f.control_id
+	WHERE due.registrations OPERATOR(pg_catalog.-) COALESCE(x.registrations, 0) OPERATOR(pg_catalog.-) f.registrations OPERATOR(pg_catalog.>=) 5
 	ORDER BY f.year, f.services DESC, f.framework_id, f.control_id
 $$;
 COMMENT ON FUNCTION ismap.ineffective_control_counts() IS 'per calendar year that has ended and control, the registered services whose registration''s audit found it ineffective, and their providers; only groups of at least 5 services from at least 3 providers, with at least 5 of the year''s registrations due to state the control not found ineffective (the rest is left out), so every role may run it';
