@@ -23546,6 +23546,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION ismap.published_crm(pg_catalog.date, pg_catalog.text) IS 'the customer responsibility matrix of each registration on a program''s published list of a day: registration number, control, responsibility (provider, customer, shared, inherited), the platform and its registration number for an inherited control; in number, then control order';
+
 -- ==== The analyst's reader-safe counts, grouped once (issue 18) ====
 -- The left-out statement items' index covers the audit, so that the counts
 -- read it alone.
