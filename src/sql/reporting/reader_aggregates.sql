@@ -104,7 +104,12 @@ REVOKE EXECUTE ON FUNCTION ismap.control_exclusion_counts() FROM PUBLIC;
 -- it, or a service that runs on it (the cascade's dependencies, not the
 -- self-assessed ones), in a procurement in use today.  Which agency uses
 -- what is the agencies' business; the count of at least 5 systems from at
--- least 3 agencies is not.
+-- least 3 agencies is not.  The pairs of relied are distinct (UNION), so a
+-- service's systems are the sum of its per-agency counts and its agencies
+-- the number of those: two hashed groupings, no count(DISTINCT) sort; the
+-- groups are of services (a service has at most one active registration,
+-- and an active number one service), and only the groups kept look up
+-- their registration and name.
 CREATE FUNCTION ismap.agency_reliance()
 RETURNS TABLE (registration_number pg_catalog.text, service_name pg_catalog.text,
 			   systems pg_catalog.int8, agencies pg_catalog.int8)
@@ -119,15 +124,24 @@ AS $$
 		SELECT u.system_id, d.base_service_id FROM relied u
 		JOIN ismap.service_dependency d ON d.service_id OPERATOR(pg_catalog.=) u.service_id
 			AND d.self_assessed_audit_id IS NULL
+	),
+	per_agency AS (
+		SELECT u.service_id, sys.org_id, pg_catalog.count(*) AS systems
+		FROM relied u
+		JOIN ismap.information_system sys ON sys.system_id OPERATOR(pg_catalog.=) u.system_id
+		GROUP BY u.service_id, sys.org_id
+	),
+	counted AS (
+		SELECT a.service_id, pg_catalog.sum(a.systems)::pg_catalog.int8 AS systems, pg_catalog.count(*) AS agencies
+		FROM per_agency a
+		GROUP BY a.service_id
+		HAVING pg_catalog.sum(a.systems) OPERATOR(pg_catalog.>=) 5
+		   AND pg_catalog.count(*) OPERATOR(pg_catalog.>=) 3
 	)
-	SELECT r.registration_number, s.name, pg_catalog.count(DISTINCT u.system_id), pg_catalog.count(DISTINCT sys.org_id)
-	FROM relied u
-	JOIN ismap.registration r ON r.service_id OPERATOR(pg_catalog.=) u.service_id AND r.status OPERATOR(pg_catalog.=) 'active'
-	JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) u.service_id
-	JOIN ismap.information_system sys ON sys.system_id OPERATOR(pg_catalog.=) u.system_id
-	GROUP BY r.registration_number, s.name
-	HAVING pg_catalog.count(DISTINCT u.system_id) OPERATOR(pg_catalog.>=) 5
-	   AND pg_catalog.count(DISTINCT sys.org_id) OPERATOR(pg_catalog.>=) 3
+	SELECT r.registration_number, s.name, c.systems, c.agencies
+	FROM counted c
+	JOIN ismap.registration r ON r.service_id OPERATOR(pg_catalog.=) c.service_id AND r.status OPERATOR(pg_catalog.=) 'active'
+	JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) c.service_id
 	ORDER BY 3 DESC, 1
 $$;
 COMMENT ON FUNCTION ismap.agency_reliance() IS 'per active registration, the agencies'' systems that procure the service or one built on it (procurements in use today) and their agencies; only groups of at least 5 systems from at least 3 agencies, so every role may run it';
