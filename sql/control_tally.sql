@@ -60,16 +60,16 @@ CREATE TEMP VIEW old_counts AS
 	WHERE due.registrations OPERATOR(pg_catalog.-) COALESCE(x.registrations, 0) OPERATOR(pg_catalog.-) f.registrations OPERATOR(pg_catalog.>=) 5
 	ORDER BY f.year, f.services DESC, f.framework_id, f.control_id;
 -- the same rows in the same order; how many; and the tallies as kept are
--- the tallies counted afresh (the groups that count something)
+-- the tallies counted afresh, row for row (no row that counts nothing)
 CREATE TEMP VIEW same AS
 SELECT (SELECT array_agg(o::text) FROM old_counts o) IS NOT DISTINCT FROM
        (SELECT array_agg(n::text) FROM ineffective_control_counts() n) AS same_rows,
        (SELECT count(*) FROM old_counts) AS rows;
 CREATE FUNCTION pg_temp.tallies() RETURNS SETOF text LANGUAGE sql AS $$
-	SELECT 'c' || t::text FROM ismap.control_tally t WHERE (t.services, t.providers, t.registrations, t.excluded) <> (0, 0, 0, 0)
+	SELECT 'c' || t::text FROM ismap.control_tally t
 	UNION ALL SELECT 's' || t::text FROM ismap.control_tally_service t
 	UNION ALL SELECT 'p' || t::text FROM ismap.control_tally_provider t
-	UNION ALL SELECT 'l' || t::text FROM ismap.level_tally t WHERE t.registrations <> 0
+	UNION ALL SELECT 'l' || t::text FROM ismap.level_tally t
 $$;
 CREATE FUNCTION pg_temp.kept_is_fresh() RETURNS TABLE (kept_is_fresh boolean, tally_rows bigint) LANGUAGE plpgsql AS $$
 DECLARE

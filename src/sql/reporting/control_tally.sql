@@ -71,6 +71,20 @@ CREATE TABLE ismap.level_tally (
 );
 COMMENT ON TABLE ismap.level_tally IS 'per year of registration, audit framework and level: the registrations; kept by triggers for ineffective_control_counts()';
 
+-- The rows of a year that count nothing any more go, so that the tallies
+-- are always the ones counted afresh (a restore makes none).
+CREATE FUNCTION ismap_internal.control_tally_tidy(p_year pg_catalog.int4) RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+	DELETE FROM ismap.control_tally t
+	WHERE t.year OPERATOR(pg_catalog.=) p_year AND t.services OPERATOR(pg_catalog.=) 0 AND t.providers OPERATOR(pg_catalog.=) 0
+	  AND t.registrations OPERATOR(pg_catalog.=) 0 AND t.excluded OPERATOR(pg_catalog.=) 0;
+	DELETE FROM ismap.level_tally l
+	WHERE l.year OPERATOR(pg_catalog.=) p_year AND l.registrations OPERATOR(pg_catalog.=) 0;
+$$;
+COMMENT ON FUNCTION ismap_internal.control_tally_tidy(pg_catalog.int4) IS 'control tallies: the rows of a year that count nothing any more go';
+
 -- One provider's count of one service in a group, up or down; the group's
 -- providers follow when it comes or goes.
 CREATE FUNCTION ismap_internal.control_tally_provider_add(p_year pg_catalog.int4, p_framework pg_catalog.text,
@@ -125,6 +139,9 @@ BEGIN
 		csp := COALESCE((SELECT s.csp_id FROM ismap.service s WHERE s.service_id OPERATOR(pg_catalog.=) p_service), 0);
 		PERFORM ismap_internal.control_tally_provider_add(p_year, p_framework, p_control, csp, pg_catalog.sign(p_sign)::pg_catalog.int8);
 	END IF;
+	IF p_sign OPERATOR(pg_catalog.<) 0 THEN
+		PERFORM ismap_internal.control_tally_tidy(p_year);
+	END IF;
 END
 $$;
 COMMENT ON FUNCTION ismap_internal.control_tally_found(pg_catalog.int4, pg_catalog.text, ismap.ctrlid, pg_catalog.int8, pg_catalog.int8) IS 'control tallies: one registration''s ineffective result in a group, in (+1) or out (-1)';
@@ -137,14 +154,15 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 	INSERT INTO ismap.control_tally AS t (year, framework_id, control_id, excluded)
 	VALUES (p_year, p_framework, p_control, p_sign)
-	ON CONFLICT (year, framework_id, control_id) DO UPDATE SET excluded = t.excluded OPERATOR(pg_catalog.+) p_sign
+	ON CONFLICT (year, framework_id, control_id) DO UPDATE SET excluded = t.excluded OPERATOR(pg_catalog.+) p_sign;
+	SELECT ismap_internal.control_tally_tidy(p_year) WHERE p_sign OPERATOR(pg_catalog.<) 0;
 $$;
 COMMENT ON FUNCTION ismap_internal.control_tally_excluded(pg_catalog.int4, pg_catalog.text, ismap.ctrlid, pg_catalog.int8) IS 'control tallies: one registration''s excluded statement item in a group, in (+1) or out (-1)';
 
 -- Whether the tallies are kept here: not where the registrations come by
 -- subscription (a public replica has no audit results).
 CREATE FUNCTION ismap_internal.control_tally_kept() RETURNS pg_catalog.bool
-LANGUAGE sql STABLE
+LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT NOT EXISTS (SELECT FROM pg_catalog.pg_subscription_rel sr
@@ -181,6 +199,9 @@ BEGIN
 	WHERE si.audit_id OPERATOR(pg_catalog.=) p_audit AND NOT si.selected
 	GROUP BY si.framework_id, si.control_id
 	ON CONFLICT (year, framework_id, control_id) DO UPDATE SET excluded = t.excluded OPERATOR(pg_catalog.+) EXCLUDED.excluded;
+	IF p_sign OPERATOR(pg_catalog.<) 0 THEN
+		PERFORM ismap_internal.control_tally_tidy(y);
+	END IF;
 END
 $$;
 COMMENT ON FUNCTION ismap_internal.control_tally_registration(pg_catalog.int8, pg_catalog.int8, ismap.level, pg_catalog.date, pg_catalog.int8) IS 'control tallies: a registration''s whole contribution, in (+1) or out (-1)';
@@ -285,11 +306,11 @@ DECLARE
 	r record;
 	a pg_catalog.int8 := CASE WHEN TG_OP = 'INSERT' THEN NEW.audit_id ELSE OLD.audit_id END;
 BEGIN
-	IF NOT ismap_internal.control_tally_kept() THEN
-		RETURN NULL;
-	END IF;
-	IF TG_OP = 'UPDATE' AND (OLD.audit_id, OLD.framework_id) IS NOT DISTINCT FROM (NEW.audit_id, NEW.framework_id) THEN
-		RETURN NULL;
+	-- a BEFORE trigger lets the row through (returns it), whatever it does
+	IF (TG_OP = 'UPDATE' AND OLD.audit_id OPERATOR(pg_catalog.=) NEW.audit_id
+			AND OLD.framework_id OPERATOR(pg_catalog.=) NEW.framework_id)
+	   OR NOT ismap_internal.control_tally_kept() THEN
+		RETURN CASE WHEN TG_WHEN = 'AFTER' THEN NULL WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 	END IF;
 	FOR r IN SELECT g.service_id, g.audit_id, g.level, g.registered_on FROM ismap.registration g
 			 WHERE g.audit_id OPERATOR(pg_catalog.=) ANY (ARRAY[a, NEW.audit_id]) LOOP
@@ -309,42 +330,33 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	old_csp pg_catalog.int8 := CASE WHEN TG_OP = 'INSERT' THEN 0 ELSE OLD.csp_id END;
-	new_csp pg_catalog.int8 := CASE WHEN TG_OP = 'DELETE' THEN 0 ELSE NEW.csp_id END;
-	sid pg_catalog.int8 := CASE WHEN TG_OP = 'INSERT' THEN NEW.service_id ELSE OLD.service_id END;
+	-- the moves: (service, from provider, to provider); a changed id moves
+	-- the old id's groups to provider 0 and the new id's (none: ids are
+	-- unique) from it
+	moves pg_catalog.int8[] := CASE
+		WHEN TG_OP = 'INSERT' THEN ARRAY[[NEW.service_id, 0, NEW.csp_id]]
+		WHEN TG_OP = 'DELETE' THEN ARRAY[[OLD.service_id, OLD.csp_id, 0]]
+		WHEN OLD.service_id OPERATOR(pg_catalog.<>) NEW.service_id
+			THEN ARRAY[[OLD.service_id, OLD.csp_id, 0], [NEW.service_id, 0, NEW.csp_id]]
+		ELSE ARRAY[[OLD.service_id, OLD.csp_id, NEW.csp_id]] END;
+	i pg_catalog.int4;
+	r record;
 BEGIN
-	IF NOT ismap_internal.control_tally_kept() THEN
+	IF (TG_OP = 'UPDATE' AND OLD.service_id OPERATOR(pg_catalog.=) NEW.service_id AND OLD.csp_id OPERATOR(pg_catalog.=) NEW.csp_id)
+	   OR NOT ismap_internal.control_tally_kept() THEN
 		RETURN NULL;
 	END IF;
-	IF TG_OP = 'UPDATE' AND OLD.service_id OPERATOR(pg_catalog.<>) NEW.service_id THEN
-		-- a service's id changed: its groups go to provider 0, the new id's
-		-- groups (none, as ids are unique) would come from it
-		PERFORM ismap_internal.control_tally_service_move(OLD.service_id, OLD.csp_id, 0);
-		PERFORM ismap_internal.control_tally_service_move(NEW.service_id, 0, NEW.csp_id);
-	ELSIF old_csp OPERATOR(pg_catalog.<>) new_csp THEN
-		PERFORM ismap_internal.control_tally_service_move(sid, old_csp, new_csp);
-	END IF;
+	FOR i IN 1 .. pg_catalog.array_length(moves, 1) LOOP
+		FOR r IN SELECT t.year, t.framework_id, t.control_id FROM ismap.control_tally_service t
+				 WHERE t.service_id OPERATOR(pg_catalog.=) moves[i][1] LOOP
+			PERFORM ismap_internal.control_tally_provider_add(r.year, r.framework_id, r.control_id, moves[i][2], -1);
+			PERFORM ismap_internal.control_tally_provider_add(r.year, r.framework_id, r.control_id, moves[i][3], 1);
+		END LOOP;
+	END LOOP;
 	RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION ismap_internal.control_tally_service_trigger() IS 'trigger: the control tallies of a service that comes, changes its provider or goes';
-
-CREATE FUNCTION ismap_internal.control_tally_service_move(p_service pg_catalog.int8, p_from pg_catalog.int8, p_to pg_catalog.int8)
-RETURNS void
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	r record;
-BEGIN
-	FOR r IN SELECT s.year, s.framework_id, s.control_id FROM ismap.control_tally_service s
-			 WHERE s.service_id OPERATOR(pg_catalog.=) p_service LOOP
-		PERFORM ismap_internal.control_tally_provider_add(r.year, r.framework_id, r.control_id, p_from, -1);
-		PERFORM ismap_internal.control_tally_provider_add(r.year, r.framework_id, r.control_id, p_to, 1);
-	END LOOP;
-END
-$$;
-COMMENT ON FUNCTION ismap_internal.control_tally_service_move(pg_catalog.int8, pg_catalog.int8, pg_catalog.int8) IS 'control tallies: a service''s count in each of its groups moved from one provider to another';
 
 -- Every tally counted afresh from the tables (the upgrade fills them so;
 -- the owner may call it after a data-only restore with --disable-triggers,
@@ -360,7 +372,9 @@ BEGIN
 	DELETE FROM ismap.control_tally_service;
 	DELETE FROM ismap.control_tally_provider;
 	DELETE FROM ismap.level_tally;
-	IF NOT ismap_internal.control_tally_kept() THEN
+	-- not where the registrations are subscribed (control_tally_kept())
+	IF EXISTS (SELECT FROM pg_catalog.pg_subscription_rel sr
+			   WHERE sr.srrelid OPERATOR(pg_catalog.=) 'ismap.registration'::pg_catalog.regclass) THEN
 		RETURN 0;
 	END IF;
 	-- the registrations with their audit's framework and their year
