@@ -145,6 +145,13 @@ UPDATE service s SET csp_id = (SELECT max(csp_id) FROM csp)
 WHERE hashint8(s.service_id * 37) % 4 = 0;
 SELECT * FROM same;
 
+-- a TRUNCATE of the results counts them afresh
+BEGIN;
+TRUNCATE audit_result CASCADE;
+SELECT * FROM same;
+SELECT count(*) AS found_groups FROM control_tally WHERE registrations > 0;
+ROLLBACK;
+
 -- and after all that, the tallies kept are the tallies counted afresh
 SELECT * FROM pg_temp.kept_is_fresh();
 SELECT * FROM same;

@@ -212,11 +212,9 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	IF NOT ismap_internal.control_tally_kept() THEN
-		RETURN NULL;
-	END IF;
-	IF TG_OP = 'UPDATE' AND (OLD.service_id, OLD.audit_id, OLD.level, OLD.registered_on)
-			IS NOT DISTINCT FROM (NEW.service_id, NEW.audit_id, NEW.level, NEW.registered_on) THEN
+	IF (TG_OP = 'UPDATE' AND OLD.service_id OPERATOR(pg_catalog.=) NEW.service_id AND OLD.audit_id OPERATOR(pg_catalog.=) NEW.audit_id
+			AND OLD.level OPERATOR(pg_catalog.=) NEW.level AND OLD.registered_on OPERATOR(pg_catalog.=) NEW.registered_on)
+	   OR NOT ismap_internal.control_tally_kept() THEN
 		RETURN NULL;
 	END IF;
 	IF TG_OP IN ('UPDATE', 'DELETE') THEN
@@ -358,6 +356,19 @@ END
 $$;
 COMMENT ON FUNCTION ismap_internal.control_tally_service_trigger() IS 'trigger: the control tallies of a service that comes, changes its provider or goes';
 
+-- A table the tallies count emptied by TRUNCATE (the owner's; the
+-- registrations cannot be): every tally counted afresh.
+CREATE FUNCTION ismap_internal.control_tally_truncate_trigger() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM ismap.refresh_control_tally();
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.control_tally_truncate_trigger() IS 'trigger: the control tallies counted afresh after a TRUNCATE of a table they count';
+
 -- Every tally counted afresh from the tables (the upgrade fills them so;
 -- the owner may call it after a data-only restore with --disable-triggers,
 -- which switches the triggers off).  Returns the control_tally rows.
@@ -431,6 +442,14 @@ CREATE TRIGGER control_tally_in AFTER INSERT OR UPDATE ON ismap.audit
 	FOR EACH ROW EXECUTE FUNCTION ismap_internal.control_tally_audit_trigger();
 CREATE TRIGGER control_tally AFTER INSERT OR UPDATE OR DELETE ON ismap.service
 	FOR EACH ROW EXECUTE FUNCTION ismap_internal.control_tally_service_trigger();
+CREATE TRIGGER control_tally_truncate AFTER TRUNCATE ON ismap.audit_result
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.control_tally_truncate_trigger();
+CREATE TRIGGER control_tally_truncate AFTER TRUNCATE ON ismap.statement_item
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.control_tally_truncate_trigger();
+CREATE TRIGGER control_tally_truncate AFTER TRUNCATE ON ismap.audit
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.control_tally_truncate_trigger();
+CREATE TRIGGER control_tally_truncate AFTER TRUNCATE ON ismap.service
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.control_tally_truncate_trigger();
 ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER control_tally;
 ALTER TABLE ismap.audit_result ENABLE ALWAYS TRIGGER control_tally;
 ALTER TABLE ismap.statement_item ENABLE ALWAYS TRIGGER control_tally;
