@@ -69,7 +69,8 @@ SELECT s, s, 2 - s % 2, 2 - s % 2, 1, 'ismap', '2025-04-01', '2026-03-31', '2026
 INSERT INTO statement_item (audit_id, framework_id, control_id, selected)
 SELECT a, 'ismap', c, true FROM generate_series(1, 4) a, unnest('{5.1.1,5.1.1.1}'::ctrlid[]) c;
 INSERT INTO audit_result (audit_id, control_id, result, rationale)
-SELECT audit_id, control_id, 'effective', 'audit ' || audit_id || ' secret' FROM statement_item;
+SELECT audit_id, control_id, CASE WHEN audit_id = 3 AND control_id = '5.1.1.1' THEN 'ineffective' ELSE 'effective' END,
+       'audit ' || audit_id || ' secret' FROM statement_item;
 INSERT INTO control_test (audit_id, control_id, frequency, population, sample_size, deviations)
 SELECT audit_id, control_id, 'daily', 250, 25, 0 FROM statement_item WHERE control_id = '5.1.1.1';
 INSERT INTO application (application_id, service_id, audit_id, requested_level, submitted_on)

@@ -18,59 +18,34 @@
 -- the threshold, a group is shown only when at least 5 of the year's
 -- registrations that had to state the control (their level's baselines
 -- hold it and they did not exclude it) were not found ineffective: else
--- "every one of them" would be read from the count.  The registrations per
--- year and level and the left-out statement items per year and control are
--- each counted once (grouped) and joined to the groups, not counted again
--- for every group.
+-- "every one of them" would be read from the count.  The counts per year,
+-- framework and control (registrations found, their distinct services and
+-- providers, registrations that left the control out) and the
+-- registrations per year, framework and level are kept by triggers in
+-- ismap.control_tally and ismap.level_tally (reporting/control_tally.sql):
+-- the function reads a few hundred rows, not every registration's results.
 CREATE FUNCTION ismap.ineffective_control_counts()
 RETURNS TABLE (year pg_catalog.int4, framework_id pg_catalog.text, control_id ismap.ctrlid, title pg_catalog.text,
 			   services pg_catalog.int8, providers pg_catalog.int8)
 LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-	WITH reg AS MATERIALIZED (
-		SELECT r.registration_id, r.service_id, r.audit_id, r.level, a.framework_id,
-			   pg_catalog.date_part('year', r.registered_on)::pg_catalog.int4 AS year
-		FROM ismap.registration r
-		JOIN ismap.audit a ON a.audit_id OPERATOR(pg_catalog.=) r.audit_id
-		WHERE r.registered_on OPERATOR(pg_catalog.<) pg_catalog.date_trunc('year', CURRENT_DATE)::pg_catalog.date
-	), found AS (
-		SELECT reg.year, reg.framework_id, ar.control_id, pg_catalog.count(DISTINCT reg.service_id) AS services,
-			   pg_catalog.count(DISTINCT s.csp_id) AS providers, pg_catalog.count(DISTINCT reg.registration_id) AS registrations
-		FROM reg
-		JOIN ismap.audit_result ar ON ar.audit_id OPERATOR(pg_catalog.=) reg.audit_id
-			AND ar.result OPERATOR(pg_catalog.=) 'ineffective'
-		JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) reg.service_id
-		GROUP BY 1, 2, 3
-		HAVING pg_catalog.count(DISTINCT reg.service_id) OPERATOR(pg_catalog.>=) 5
-		   AND pg_catalog.count(DISTINCT s.csp_id) OPERATOR(pg_catalog.>=) 3
-	), per_level AS MATERIALIZED (
-		SELECT reg.year, reg.framework_id, reg.level, pg_catalog.count(*) AS registrations
-		FROM reg GROUP BY 1, 2, 3
-	), excluded AS (
-		-- the year's registrations whose statement leaves the control out,
-		-- grouped once for every (year, control)
-		SELECT reg.year, si.framework_id, si.control_id, pg_catalog.count(*) AS registrations
-		FROM ismap.statement_item si
-		JOIN reg ON reg.audit_id OPERATOR(pg_catalog.=) si.audit_id
-		WHERE NOT si.selected
-		GROUP BY 1, 2, 3
-	)
-	SELECT f.year, f.framework_id, f.control_id, c.title, f.services, f.providers
-	FROM found f
-	JOIN ismap.control c ON c.framework_id OPERATOR(pg_catalog.=) f.framework_id AND c.control_id OPERATOR(ismap.=) f.control_id
+	SELECT t.year, t.framework_id, t.control_id, c.title, t.services, t.providers
+	FROM ismap.control_tally t
+	JOIN ismap.control c ON c.framework_id OPERATOR(pg_catalog.=) t.framework_id AND c.control_id OPERATOR(ismap.=) t.control_id
 	-- the registrations of the year that had to state the control
 	CROSS JOIN LATERAL (
-		SELECT COALESCE(pg_catalog.sum(l.registrations), 0) AS registrations FROM per_level l
-		WHERE l.year OPERATOR(pg_catalog.=) f.year AND l.framework_id OPERATOR(pg_catalog.=) f.framework_id
+		SELECT COALESCE(pg_catalog.sum(l.registrations), 0) AS registrations FROM ismap.level_tally l
+		WHERE l.year OPERATOR(pg_catalog.=) t.year AND l.framework_id OPERATOR(pg_catalog.=) t.framework_id
 		  AND l.level OPERATOR(pg_catalog.>=) (
 			SELECT pg_catalog.min(b.level) FROM ismap.baseline b
 			JOIN ismap.baseline_control bc ON bc.baseline_id OPERATOR(pg_catalog.=) b.baseline_id
-			WHERE b.framework_id OPERATOR(pg_catalog.=) f.framework_id AND bc.control_id OPERATOR(ismap.=) f.control_id)) due
-	LEFT JOIN excluded x ON x.year OPERATOR(pg_catalog.=) f.year AND x.framework_id OPERATOR(pg_catalog.=) f.framework_id
-		AND x.control_id OPERATOR(ismap.=) f.control_id
-	WHERE due.registrations OPERATOR(pg_catalog.-) COALESCE(x.registrations, 0) OPERATOR(pg_catalog.-) f.registrations OPERATOR(pg_catalog.>=) 5
-	ORDER BY f.year, f.services DESC, f.framework_id, f.control_id
+			WHERE b.framework_id OPERATOR(pg_catalog.=) t.framework_id AND bc.control_id OPERATOR(ismap.=) t.control_id)) due
+	WHERE t.year OPERATOR(pg_catalog.<) pg_catalog.date_part('year', CURRENT_DATE)::pg_catalog.int4
+	  AND t.services OPERATOR(pg_catalog.>=) 5
+	  AND t.providers OPERATOR(pg_catalog.>=) 3
+	  AND due.registrations OPERATOR(pg_catalog.-) t.excluded OPERATOR(pg_catalog.-) t.registrations OPERATOR(pg_catalog.>=) 5
+	ORDER BY t.year, t.services DESC, t.framework_id, t.control_id
 $$;
 COMMENT ON FUNCTION ismap.ineffective_control_counts() IS 'per calendar year that has ended and control, the registered services whose registration''s audit found it ineffective, and their providers; only groups of at least 5 services from at least 3 providers, with at least 5 of the year''s registrations due to state the control not found ineffective (the rest is left out), so every role may run it';
 REVOKE EXECUTE ON FUNCTION ismap.ineffective_control_counts() FROM PUBLIC;
