@@ -58,7 +58,11 @@ ALTER TABLE audit_result DISABLE TRIGGER USER;
 ALTER TABLE statement_item DISABLE TRIGGER USER;
 -- (but not the control tallies the function reads)
 ALTER TABLE audit_result ENABLE ALWAYS TRIGGER control_tally;
+ALTER TABLE audit_result ENABLE ALWAYS TRIGGER control_tally_update;
+ALTER TABLE audit_result ENABLE ALWAYS TRIGGER control_tally_delete;
 ALTER TABLE statement_item ENABLE ALWAYS TRIGGER control_tally;
+ALTER TABLE statement_item ENABLE ALWAYS TRIGGER control_tally_update;
+ALTER TABLE statement_item ENABLE ALWAYS TRIGGER control_tally_delete;
 -- the year's registrations that stated the control, one per service, the
 -- providers in turn (so the first n come from as many providers as can)
 CREATE TEMP TABLE cand AS

@@ -432,10 +432,27 @@ REVOKE EXECUTE ON FUNCTION ismap.refresh_control_tally() FROM PUBLIC;
 
 CREATE TRIGGER control_tally AFTER INSERT OR UPDATE OR DELETE ON ismap.registration
 	FOR EACH ROW EXECUTE FUNCTION ismap_internal.control_tally_registration_trigger();
-CREATE TRIGGER control_tally AFTER INSERT OR UPDATE OR DELETE ON ismap.audit_result
-	FOR EACH ROW EXECUTE FUNCTION ismap_internal.control_tally_result_trigger();
-CREATE TRIGGER control_tally AFTER INSERT OR UPDATE OR DELETE ON ismap.statement_item
-	FOR EACH ROW EXECUTE FUNCTION ismap_internal.control_tally_statement_trigger();
+-- (results and statement items come by the thousand, and only an
+-- ineffective result or a left-out control counts: the WHEN clauses keep
+-- the others from calling the functions at all)
+CREATE TRIGGER control_tally AFTER INSERT ON ismap.audit_result
+	FOR EACH ROW WHEN (NEW.result OPERATOR(pg_catalog.=) 'ineffective')
+	EXECUTE FUNCTION ismap_internal.control_tally_result_trigger();
+CREATE TRIGGER control_tally_update AFTER UPDATE ON ismap.audit_result
+	FOR EACH ROW WHEN (OLD.result OPERATOR(pg_catalog.=) 'ineffective' OR NEW.result OPERATOR(pg_catalog.=) 'ineffective')
+	EXECUTE FUNCTION ismap_internal.control_tally_result_trigger();
+CREATE TRIGGER control_tally_delete AFTER DELETE ON ismap.audit_result
+	FOR EACH ROW WHEN (OLD.result OPERATOR(pg_catalog.=) 'ineffective')
+	EXECUTE FUNCTION ismap_internal.control_tally_result_trigger();
+CREATE TRIGGER control_tally AFTER INSERT ON ismap.statement_item
+	FOR EACH ROW WHEN (NOT NEW.selected)
+	EXECUTE FUNCTION ismap_internal.control_tally_statement_trigger();
+CREATE TRIGGER control_tally_update AFTER UPDATE ON ismap.statement_item
+	FOR EACH ROW WHEN (NOT OLD.selected OR NOT NEW.selected)
+	EXECUTE FUNCTION ismap_internal.control_tally_statement_trigger();
+CREATE TRIGGER control_tally_delete AFTER DELETE ON ismap.statement_item
+	FOR EACH ROW WHEN (NOT OLD.selected)
+	EXECUTE FUNCTION ismap_internal.control_tally_statement_trigger();
 CREATE TRIGGER control_tally_out BEFORE UPDATE OR DELETE ON ismap.audit
 	FOR EACH ROW EXECUTE FUNCTION ismap_internal.control_tally_audit_trigger();
 CREATE TRIGGER control_tally_in AFTER INSERT OR UPDATE ON ismap.audit
@@ -452,7 +469,11 @@ CREATE TRIGGER control_tally_truncate AFTER TRUNCATE ON ismap.service
 	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.control_tally_truncate_trigger();
 ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER control_tally;
 ALTER TABLE ismap.audit_result ENABLE ALWAYS TRIGGER control_tally;
+ALTER TABLE ismap.audit_result ENABLE ALWAYS TRIGGER control_tally_update;
+ALTER TABLE ismap.audit_result ENABLE ALWAYS TRIGGER control_tally_delete;
 ALTER TABLE ismap.statement_item ENABLE ALWAYS TRIGGER control_tally;
+ALTER TABLE ismap.statement_item ENABLE ALWAYS TRIGGER control_tally_update;
+ALTER TABLE ismap.statement_item ENABLE ALWAYS TRIGGER control_tally_delete;
 ALTER TABLE ismap.audit ENABLE ALWAYS TRIGGER control_tally_out;
 ALTER TABLE ismap.audit ENABLE ALWAYS TRIGGER control_tally_in;
 ALTER TABLE ismap.service ENABLE ALWAYS TRIGGER control_tally;
