@@ -189,8 +189,11 @@ BEGIN
 	INSERT INTO ismap.level_tally AS l (year, framework_id, level, registrations)
 	VALUES (y, fw, p_level, p_sign)
 	ON CONFLICT (year, framework_id, level) DO UPDATE SET registrations = l.registrations OPERATOR(pg_catalog.+) p_sign;
+	-- rows locked in one order (the control's), so that two registrations
+	-- counted at once wait for each other rather than deadlock
 	FOR c IN SELECT ar.control_id FROM ismap.audit_result ar
-			 WHERE ar.audit_id OPERATOR(pg_catalog.=) p_audit AND ar.result OPERATOR(pg_catalog.=) 'ineffective' LOOP
+			 WHERE ar.audit_id OPERATOR(pg_catalog.=) p_audit AND ar.result OPERATOR(pg_catalog.=) 'ineffective'
+			 ORDER BY ar.control_id LOOP
 		PERFORM ismap_internal.control_tally_found(y, fw, c, p_service, p_sign);
 	END LOOP;
 	INSERT INTO ismap.control_tally AS t (year, framework_id, control_id, excluded)
@@ -198,6 +201,7 @@ BEGIN
 	FROM ismap.statement_item si
 	WHERE si.audit_id OPERATOR(pg_catalog.=) p_audit AND NOT si.selected
 	GROUP BY si.framework_id, si.control_id
+	ORDER BY si.framework_id, si.control_id
 	ON CONFLICT (year, framework_id, control_id) DO UPDATE SET excluded = t.excluded OPERATOR(pg_catalog.+) EXCLUDED.excluded;
 	IF p_sign OPERATOR(pg_catalog.<) 0 THEN
 		PERFORM ismap_internal.control_tally_tidy(y);
