@@ -164,13 +164,8 @@ LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	IF as_of IS NULL THEN
-		RAISE EXCEPTION 'the date of the list must not be null' USING ERRCODE = 'null_value_not_allowed';
-	END IF;
-	IF program IS NULL OR program NOT IN ('ISMAP', 'ISMAP-LIU') THEN
-		RAISE EXCEPTION 'unknown program "%"', program
-			USING ERRCODE = 'invalid_parameter_value', HINT = 'The programs are ISMAP and ISMAP-LIU.';
-	END IF;
+	-- the arguments checked as the list checks them (22004, 22023)
+	PERFORM ismap.published_list_day(as_of, program);
 	RETURN QUERY
 	SELECT l.registration_number, m->>'control_id', m->>'responsibility', m->>'platform',
 		   m->>'platform_registration_number'
