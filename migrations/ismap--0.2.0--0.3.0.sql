@@ -24271,6 +24271,437 @@ REVOKE EXECUTE ON FUNCTION ismap.ineffective_control_counts() FROM PUBLIC;
 -- the tallies of the registry as it is
 SELECT ismap.refresh_control_tally();
 
+-- ==== service_dependency.published: the reader's policy reads a column kept by triggers, not a subquery per row (issue 18, speed) ====
+-- a change of published alone is no change of the dependency (no event)
+CREATE OR REPLACE FUNCTION ismap_internal.service_dependency_event_trigger() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	svc pg_catalog.int8 := CASE WHEN TG_OP = 'DELETE' THEN OLD.service_id ELSE NEW.service_id END;
+	live pg_catalog.int8;
+BEGIN
+	-- published follows the service's first registration: not a change of
+	-- the dependency
+	IF TG_OP = 'UPDATE' AND NEW.service_id IS NOT DISTINCT FROM OLD.service_id
+	   AND NEW.base_service_id IS NOT DISTINCT FROM OLD.base_service_id
+	   AND NEW.self_assessed_audit_id IS NOT DISTINCT FROM OLD.self_assessed_audit_id THEN
+		RETURN NULL;
+	END IF;
+	-- an ordinary trigger (not ENABLE ALWAYS): a restore replays the rows
+	-- under session_replication_role = replica (superuser only), and their
+	-- events come back with ismap.registry_event's and
+	-- ismap_internal.pending_event's own rows (as for ismap.service_change)
+	SELECT r.registration_id INTO live FROM ismap.registration r
+	WHERE r.service_id = svc AND r.status = ANY (ARRAY['active', 'suspended']);
+	PERFORM ismap_internal.queue_event(
+		CASE TG_OP WHEN 'INSERT' THEN 'dependency_added' WHEN 'DELETE' THEN 'dependency_removed' ELSE 'dependency_changed' END,
+		live, svc,
+		pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+			'service_id', svc,
+			'base_service_id', CASE WHEN TG_OP = 'DELETE' THEN OLD.base_service_id ELSE NEW.base_service_id END,
+			'self_assessed_audit_id', CASE WHEN TG_OP = 'DELETE' THEN OLD.self_assessed_audit_id ELSE NEW.self_assessed_audit_id END,
+			'old', CASE WHEN TG_OP = 'UPDATE' THEN pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+				'service_id', OLD.service_id, 'base_service_id', OLD.base_service_id,
+				'self_assessed_audit_id', OLD.self_assessed_audit_id)) END)));
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.service_dependency_event_trigger() IS 'trigger: queues a registry event (dependency_added, dependency_removed, dependency_changed) for every change of a platform dependency';
+
+ALTER TABLE ismap.service_dependency ADD COLUMN published pg_catalog.bool NOT NULL DEFAULT false;
+COMMENT ON COLUMN ismap.service_dependency.published IS 'the service has a registration (live or ended), so the dependency is public: what the policy "published" reads; set by triggers, whatever a party writes';
+-------------------------------------------------------------------------------
+-- The policy "published" of ismap.service_dependency lets the reader, the
+-- agencies, the jobs, auditors and providers read a dependency once its
+-- service has a registration, live or ended (docs/security.md).  Asked as
+-- EXISTS over ismap.registration, the policy was a subquery run for every
+-- dependency row read (row-level security never turns it into a join): a
+-- third of the reader's time in the cookbook's dependency queries.  The
+-- row carries the answer instead, service_dependency.published, and the
+-- policy reads the column.  Two triggers keep it, with the owner's rights:
+--  * before a dependency is inserted or updated, published is set from the
+--    registrations of its service, whatever the writer gave;
+--  * after registrations are inserted, their services' dependencies are
+--    set published (a registration is never deleted, and its service never
+--    changes: published never goes back).
+-- A dependency inserted while its service is being registered: the insert
+-- takes the service row FOR SHARE, which waits for register()'s FOR NO KEY
+-- UPDATE of it (and register waits for the insert), so one of them sees
+-- the other's row, as the platform guard does.
+-------------------------------------------------------------------------------
+CREATE FUNCTION ismap_internal.service_dependency_published() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF TG_OP = 'INSERT' OR NEW.service_id IS DISTINCT FROM OLD.service_id THEN
+		PERFORM FROM ismap.service s WHERE s.service_id = NEW.service_id FOR SHARE;
+	END IF;
+	NEW.published := EXISTS (SELECT FROM ismap.registration r WHERE r.service_id = NEW.service_id);
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.service_dependency_published() IS 'trigger: a dependency is published when its service has a registration (set on every insert and update, whatever the writer gave)';
+
+CREATE TRIGGER service_dependency_published BEFORE INSERT OR UPDATE ON ismap.service_dependency
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.service_dependency_published();
+
+CREATE FUNCTION ismap_internal.registration_publishes_dependencies() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	UPDATE ismap.service_dependency d SET published = true
+	FROM (SELECT DISTINCT n.service_id FROM new_registrations n) n
+	WHERE d.service_id = n.service_id AND NOT d.published;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.registration_publishes_dependencies() IS 'trigger: the dependencies of a newly registered service become published';
+
+CREATE TRIGGER registration_publishes_dependencies AFTER INSERT ON ismap.registration
+	REFERENCING NEW TABLE AS new_registrations
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.registration_publishes_dependencies();
+
+-- the dependencies of services registered so far (the insert trigger sets it)
+UPDATE ismap.service_dependency d SET published = true
+WHERE EXISTS (SELECT FROM ismap.registration r WHERE r.service_id = d.service_id);
+
+CREATE OR REPLACE FUNCTION ismap_internal.create_policies() RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p record;
+BEGIN
+	FOR p IN
+		SELECT pol.polname, c.relname FROM pg_catalog.pg_policy pol
+		JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
+		JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'ismap'
+	LOOP
+		EXECUTE pg_catalog.format('DROP POLICY %I ON ismap.%I', p.polname, p.relname);
+	END LOOP;
+
+	-- the owner's SECURITY DEFINER functions and the registrar and jobs see all
+	CREATE POLICY staff ON ismap.audit TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.statement_item TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.audit_result TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.control_test TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.application TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.auditor TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.auditor_qualification TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.principal_binding TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.statement_item TO %I USING (true)',
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.statement_item'::pg_catalog.regclass));
+	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.audit_result TO %I USING (true)',
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.audit_result'::pg_catalog.regclass));
+	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.control_test TO %I USING (true)',
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.control_test'::pg_catalog.regclass));
+
+	-- What is public (docs/security.md): a service once registered (live or
+	-- ended), its platforms and its provider.  A service never registered
+	-- is seen by the registrar, its own provider and the audit bodies
+	-- auditing it (or a service built on it); its provider, until one of its
+	-- services is registered, by the registrar and the parties that see one
+	-- of them.  The batch jobs (the owner's rights) read what is public.  The
+	-- policies of service_dependency name registration and audit, not
+	-- service, so that service's may read them without recursion.
+	CREATE POLICY staff ON ismap.service FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY staff ON ismap.service_dependency FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY registrar ON ismap.csp TO ismap_registrar USING (true);
+	CREATE POLICY reviewer ON ismap.csp FOR SELECT TO ismap_reviewer USING (true);
+	CREATE POLICY published ON ismap.service FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
+		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service.service_id));
+	-- a dependency's published is whether its service has a registration,
+	-- kept by triggers (registry/dependency_published.sql): a column, not a
+	-- subquery run for every row read
+	CREATE POLICY published ON ismap.service_dependency FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
+		USING (published);
+	CREATE POLICY published ON ismap.csp FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
+		USING (EXISTS (SELECT 1 FROM ismap.service s WHERE s.csp_id = csp.csp_id));
+	CREATE POLICY own_services_read ON ismap.service FOR SELECT TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_read ON ismap.service_dependency FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_row_read ON ismap.csp FOR SELECT TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY audited ON ismap.service FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service.service_id)
+			OR EXISTS (SELECT 1 FROM ismap.service_dependency d JOIN ismap.audit a ON a.service_id = d.service_id
+					   WHERE d.base_service_id = service.service_id));
+	CREATE POLICY audited ON ismap.service_dependency FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service_dependency.service_id));
+
+	-- an auditor: its own body
+	CREATE POLICY own_body ON ismap.auditor TO ismap_auditor
+		USING (audit_body_id = ismap.principal_audit_body(current_user));
+	CREATE POLICY own_body ON ismap.auditor_qualification FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.auditor a WHERE a.auditor_id = auditor_qualification.auditor_id));
+	-- an additional audit supersedes only an open audit of its own body
+	CREATE POLICY own_body ON ismap.audit TO ismap_auditor
+		USING (audit_body_id = ismap.principal_audit_body(current_user))
+		WITH CHECK (audit_body_id = ismap.principal_audit_body(current_user)
+			AND (SELECT o.open FROM ismap.audit_party(audit_id) o) IS NOT false
+			AND (supersedes_audit_id IS NULL
+				OR (SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open
+					FROM ismap.audit_party(supersedes_audit_id) o) IS TRUE));
+	CREATE POLICY own_body ON ismap.application FOR SELECT TO ismap_auditor
+		USING ((SELECT o.audit_body_id FROM ismap.audit_party(audit_id) o) = ismap.principal_audit_body(current_user));
+	CREATE POLICY own_open_audit ON ismap.statement_item FOR SELECT TO ismap_auditor
+		USING ((SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY own_open_audit ON ismap.audit_result TO ismap_auditor
+		USING ((SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY own_open_audit ON ismap.control_test TO ismap_auditor
+		USING ((SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+
+	-- a provider: its own services, platforms, statements, applications;
+	-- it reads its own audits' results
+	CREATE POLICY own_row ON ismap.csp FOR UPDATE TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.service FOR INSERT TO ismap_csp
+		WITH CHECK (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_update ON ismap.service FOR UPDATE TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.service_dependency FOR INSERT TO ismap_csp
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_update ON ismap.service_dependency FOR UPDATE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_delete ON ismap.service_dependency FOR DELETE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	-- self_assessed_audit_id, granted to the registrar and the auditors, was
+	-- updatable through no policy: their updates changed nothing, silently
+	-- (M6).  The registrar records it; an auditor, with an audit of its own
+	-- body, on a dependency not already marked by another body's audit
+	-- (marking with another body's audit is refused: 42501)
+	CREATE POLICY staff_update ON ismap.service_dependency FOR UPDATE TO ismap_registrar USING (true);
+	CREATE POLICY own_audit ON ismap.service_dependency FOR UPDATE TO ismap_auditor
+		USING (self_assessed_audit_id IS NULL
+			OR (SELECT o.audit_body_id FROM ismap.audit_party(self_assessed_audit_id) o) = ismap.principal_audit_body(current_user))
+		WITH CHECK (self_assessed_audit_id IS NULL
+			OR (SELECT o.audit_body_id FROM ismap.audit_party(self_assessed_audit_id) o) = ismap.principal_audit_body(current_user));
+	CREATE POLICY own_audits ON ismap.audit FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
+	CREATE POLICY own_open_statement ON ismap.statement_item FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id = ismap.principal_csp(current_user) FROM ismap.audit_party(audit_id) o));
+	-- writes (a DELETE checks USING only) while the audit is open
+	CREATE POLICY own_open_statement_write ON ismap.statement_item FOR ALL TO ismap_csp
+		USING ((SELECT o.csp_id = ismap.principal_csp(current_user) AND o.open FROM ismap.audit_party(audit_id) o))
+		WITH CHECK ((SELECT o.csp_id = ismap.principal_csp(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY own_results ON ismap.audit_result FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
+	CREATE POLICY own_tests ON ismap.control_test FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
+	CREATE POLICY own_applications ON ismap.application FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	-- a provider files applications (submitted) and withdraws them through
+	-- withdraw_application (dated today by the server's clock, M4); it
+	-- never decides (nor records acknowledgements, approve_application's)
+	CREATE POLICY file_own ON ismap.application FOR INSERT TO ismap_csp
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user) AND status = 'submitted'
+			AND submitted_on = CURRENT_DATE AND acknowledged IS NULL AND accepted_on IS NULL AND review_started_on IS NULL
+			AND (SELECT o.open FROM ismap.audit_party(audit_id) o));
+	-- review findings: the reviewer and the registrar see all; the
+	-- provider and the audit body those of the applications they see (both
+	-- parties read the whole exchange); everyone writes through the
+	-- review functions only
+	CREATE POLICY staff ON ismap.review_finding FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY party ON ismap.review_finding FOR SELECT TO ismap_auditor, ismap_csp
+		USING (EXISTS (SELECT 1 FROM ismap.application a WHERE a.application_id = review_finding.application_id));
+	-- remediation plans: the reviewer and the registrar; a provider those of
+	-- its own registrations; written through the remediation functions only
+	CREATE POLICY staff ON ismap.remediation FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY own_services ON ismap.remediation FOR SELECT TO ismap_csp
+		USING (ismap.service_csp((SELECT g.service_id FROM ismap.registration g
+								   WHERE g.registration_id = remediation.registration_id)) = ismap.principal_csp(current_user));
+	-- certifications: the provider writes its own (for itself or one of
+	-- its services); everyone reads them once the service is registered,
+	-- or, for a provider-wide one, once one of its services is; an audit
+	-- body those of the services it audits
+	CREATE POLICY staff ON ismap.certification FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY published ON ismap.certification FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
+		USING (EXISTS (SELECT 1 FROM ismap.registration r JOIN ismap.service s ON s.service_id = r.service_id
+					   WHERE r.service_id = certification.service_id
+						  OR (certification.service_id IS NULL AND s.csp_id = certification.csp_id)));
+	CREATE POLICY audited ON ismap.certification FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = certification.service_id));
+	CREATE POLICY own ON ismap.certification TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user))
+		WITH CHECK (csp_id = ismap.principal_csp(current_user)
+			AND (service_id IS NULL OR ismap.service_csp(service_id) = csp_id));
+	-- pre-consultations: the provider's own (opened for itself or one of
+	-- its services), the reviewer's and the registrar's; answered through
+	-- answer_consultation only
+	CREATE POLICY staff ON ismap.consultation FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY own ON ismap.consultation TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user))
+		WITH CHECK (csp_id = ismap.principal_csp(current_user)
+			AND (service_id IS NULL OR ismap.service_csp(service_id) = csp_id));
+	CREATE POLICY own_binding ON ismap.principal_binding FOR SELECT TO ismap_auditor, ismap_csp, ismap_agency
+		USING (role_name = current_user);
+	-- a change report is its provider's, the registrar's and, for a service
+	-- its body audits, an auditor's (DESIGN 3.9: not public)
+	CREATE POLICY staff ON ismap.service_change TO ismap_registrar USING (true);
+	CREATE POLICY reviewer ON ismap.service_change FOR SELECT TO ismap_reviewer USING (true);
+	CREATE POLICY audited ON ismap.service_change FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service_change.service_id));
+	CREATE POLICY own_services ON ismap.service_change TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	-- the event log: the events of registrations are public (DESIGN 3.9);
+	-- change reports, their coverage, rejections and platform changes are
+	-- the registrar's, the provider's and the auditing body's.  The chain's
+	-- checks have the owner's rights and read every event.
+	CREATE POLICY staff ON ismap.registry_event FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY published ON ismap.registry_event FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
+		USING (kind = ANY (ARRAY['registered', 'reinstated', 'expired', 'delisted', 'suspended', 'changed']));
+	CREATE POLICY own_services ON ismap.registry_event FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY audited ON ismap.registry_event FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = registry_event.service_id));
+	-- an agency (DESIGN 3.14): its own systems' procurements; the package
+	-- (audit, statement, results) of the services they procure
+	CREATE POLICY staff ON ismap.procurement TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY own_systems ON ismap.procurement TO ismap_agency
+		USING (EXISTS (SELECT 1 FROM ismap.information_system s
+					   WHERE s.system_id = procurement.system_id AND s.org_id = ismap.principal_org(current_user)))
+		WITH CHECK (EXISTS (SELECT 1 FROM ismap.information_system s
+					   WHERE s.system_id = procurement.system_id AND s.org_id = ismap.principal_org(current_user)));
+	-- ISMAP-LIU assessments: the agency's own (written under the same
+	-- check), the provider's services', the registrar's all
+	CREATE POLICY staff ON ismap.liu_assessment FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY own_agency ON ismap.liu_assessment TO ismap_agency
+		USING (agency_id = ismap.principal_org(current_user))
+		WITH CHECK (agency_id = ismap.principal_org(current_user));
+	CREATE POLICY own_services ON ismap.liu_assessment FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY procured ON ismap.audit FOR SELECT TO ismap_agency
+		USING (ismap.agency_package_audit(current_user, audit_id));
+	CREATE POLICY procured ON ismap.statement_item FOR SELECT TO ismap_agency
+		USING (ismap.agency_package_audit(current_user, audit_id));
+	CREATE POLICY procured ON ismap.audit_result FOR SELECT TO ismap_agency
+		USING (ismap.agency_package_audit(current_user, audit_id));
+	-- and the remediation plans of those registrations (the package's POA&M)
+	CREATE POLICY procured ON ismap.remediation FOR SELECT TO ismap_agency
+		USING (ismap.agency_package_audit(current_user, (SELECT g.audit_id FROM ismap.registration g
+														 WHERE g.registration_id = remediation.registration_id)));
+	CREATE POLICY staff ON ismap.evidence TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	-- a disclosure is its provider's, the registrar's and the auditing
+	-- body's until the service is registered, then public (DESIGN 3.9, 3.12)
+	CREATE POLICY staff ON ismap.service_disclosure FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY audited ON ismap.service_disclosure FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service_disclosure.service_id));
+	CREATE POLICY published ON ismap.service_disclosure FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
+		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service_disclosure.service_id));
+	CREATE POLICY own_services_read ON ismap.service_disclosure FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.service_disclosure FOR INSERT TO ismap_csp
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_update ON ismap.service_disclosure FOR UPDATE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.evidence TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.create_policies() IS 'superuser: (re)create the row-level policies of the ismap roles (called by create_roles)';
+
+
+-- ==== Query 16 of the cookbook: delisting_impact looks up each live registration, agency_reliance of the services named (issue 18, speed) ====
+CREATE OR REPLACE FUNCTION ismap.delisting_impact(p_service_id pg_catalog.int8)
+RETURNS TABLE (registration_id pg_catalog.int8, service_id pg_catalog.int8, depth pg_catalog.int4, via pg_catalog.int8[])
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 20
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+BEGIN
+	-- PL/pgSQL, not SQL: its plan is kept for the session, also when
+	-- another function calls it (agency_impact); a SQL function called
+	-- from a function is planned again at every call, which made
+	-- agency_impact over a large forest ten times slower than this walk
+	RETURN QUERY
+	WITH RECURSIVE walk (service_id, depth, via) AS (
+		SELECT p_service_id, 0, ARRAY[]::pg_catalog.int8[]
+		UNION ALL
+		SELECT d.service_id, w.depth + 1, w.via OPERATOR(pg_catalog.||) w.service_id
+		FROM walk w
+		JOIN ismap.service_dependency d ON d.base_service_id = w.service_id
+		WHERE d.self_assessed_audit_id IS NULL
+		  AND d.service_id <> ALL (w.via OPERATOR(pg_catalog.||) w.service_id)
+		  -- a transitional exemption in force spares the service
+		  AND NOT EXISTS (SELECT 1 FROM ismap.platform_exemption e
+						  WHERE e.service_id = d.service_id AND e.base_service_id = d.base_service_id
+							AND e.valid_until >= CURRENT_DATE)
+	)
+	-- each service's live registration by the index that keeps it unique
+	-- (LIMIT 1 keeps the lookup per service: joined, the walk's estimate of
+	-- ten times its first step had the planner hash every live
+	-- registration for a walk of a hundred services)
+	SELECT DISTINCT ON (w.service_id) r.registration_id, w.service_id, w.depth, w.via
+	FROM walk w
+	CROSS JOIN LATERAL (SELECT l.registration_id FROM ismap.registration l
+						WHERE l.service_id = w.service_id AND l.status = ANY (ARRAY['active', 'suspended'])
+						LIMIT 1) r
+	ORDER BY w.service_id, w.depth, w.via;
+END
+$$;
+COMMENT ON FUNCTION ismap.delisting_impact(pg_catalog.int8) IS 'preview of ismap.delist: the registrations it would end, with depth and the chain of base services (not across a self-assessed dependency or one under a transitional exemption in force); changes nothing';
+
+-- The same rows for the services named, each exactly as agency_reliance()
+-- gives it: the argument chooses which services' rows come back, never
+-- which systems count (every system that relies on a named service counts,
+-- whoever asks), so it tells nothing the rows of agency_reliance() do not.
+-- It walks down from each named service to the services built on it
+-- (the same dependencies, not the self-assessed ones), then to their
+-- procurements in use today, instead of up from every procurement: the
+-- cookbook's query 16 asks it of the services a delisting would reach.
+CREATE FUNCTION ismap.agency_reliance(p_service_ids pg_catalog.int8[])
+RETURNS TABLE (registration_number pg_catalog.text, service_name pg_catalog.text,
+			   systems pg_catalog.int8, agencies pg_catalog.int8)
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH RECURSIVE below(target, service_id) AS (
+		SELECT DISTINCT t.id, t.id FROM pg_catalog.unnest(p_service_ids) t(id) WHERE t.id IS NOT NULL
+		UNION
+		-- by the index of base services, a lookup per service reached
+		-- (OFFSET 0 keeps it one: a join would hash every dependency)
+		SELECT b.target, d.service_id FROM below b
+		CROSS JOIN LATERAL (SELECT d.service_id FROM ismap.service_dependency d
+							WHERE d.base_service_id OPERATOR(pg_catalog.=) b.service_id
+							  AND d.self_assessed_audit_id IS NULL
+							OFFSET 0) d
+	),
+	relied AS (
+		SELECT DISTINCT b.target AS service_id, p.system_id
+		FROM below b
+		JOIN ismap.procurement p ON p.service_id OPERATOR(pg_catalog.=) b.service_id
+		WHERE p.from_date OPERATOR(pg_catalog.<=) CURRENT_DATE
+		  AND (p.until_date IS NULL OR p.until_date OPERATOR(pg_catalog.>=) CURRENT_DATE)
+	),
+	per_agency AS (
+		SELECT u.service_id, sys.org_id, pg_catalog.count(*) AS systems
+		FROM relied u
+		JOIN ismap.information_system sys ON sys.system_id OPERATOR(pg_catalog.=) u.system_id
+		GROUP BY u.service_id, sys.org_id
+	),
+	counted AS (
+		SELECT a.service_id, pg_catalog.sum(a.systems)::pg_catalog.int8 AS systems, pg_catalog.count(*) AS agencies
+		FROM per_agency a
+		GROUP BY a.service_id
+		HAVING pg_catalog.sum(a.systems) OPERATOR(pg_catalog.>=) 5
+		   AND pg_catalog.count(*) OPERATOR(pg_catalog.>=) 3
+	)
+	SELECT r.registration_number, s.name, c.systems, c.agencies
+	FROM counted c
+	JOIN ismap.registration r ON r.service_id OPERATOR(pg_catalog.=) c.service_id AND r.status OPERATOR(pg_catalog.=) 'active'
+	JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) c.service_id
+	ORDER BY 3 DESC, 1
+$$;
+COMMENT ON FUNCTION ismap.agency_reliance(pg_catalog.int8[]) IS 'the rows of agency_reliance() for the services named (each row as agency_reliance() gives it: the argument chooses services, not the systems counted), found by walking down from each service to the services built on it';
+REVOKE EXECUTE ON FUNCTION ismap.agency_reliance(pg_catalog.int8[]) FROM PUBLIC;
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

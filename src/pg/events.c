@@ -24,8 +24,8 @@
  * after a full check, a seal: the newest event, its hash, and a fingerprint
  * of the events up to it — of each event's id and row version (xmin and
  * ctid), which needs no column but the id, and not even the events in
- * order (fp_add), so that it is an aggregate PostgreSQL can run in
- * parallel.
+ * order (fp_add), so that it is an aggregate (PostgreSQL could run it in
+ * parallel; verify_event_chain runs it in one process).
  * verify_event_chain() then checks the sealed part by its fingerprint and
  * recomputes the hashes only after it.  Any UPDATE, DELETE or INSERT of a
  * sealed event changes the fingerprint and falls back to the full check,
@@ -432,7 +432,10 @@ prepare(const char *query)
 
 /*
  * The events up to the seal, by their fingerprint: one aggregate over a
- * scan in any order, which PostgreSQL may run in parallel workers.  True
+ * scan in any order.  Planned without parallel workers: the scan is as fast
+ * as the table's pages come, and on a small machine starting the workers
+ * (each a new process that maps the pages it reads for the first time) took
+ * longer than the half of the scan they did (docs/benchmarks.md).  True
  * when the fingerprint is the sealed one and the sealed event is there with
  * the sealed hash.
  */
@@ -451,7 +454,7 @@ sealed_part_unchanged(ChainPass *p)
 	memcpy(VARDATA(h), p->seal_hash, DIGEST_LEN);
 	values[0] = Int64GetDatum(p->seal_event);
 	values[1] = PointerGetDatum(h);
-	plan = SPI_prepare_cursor(sealed_query, 2, argtypes, CURSOR_OPT_PARALLEL_OK);
+	plan = SPI_prepare(sealed_query, 2, argtypes);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 	if (SPI_execute_plan(plan, values, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)

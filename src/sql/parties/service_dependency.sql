@@ -2,12 +2,15 @@ CREATE TABLE ismap.service_dependency (
 	service_id				pg_catalog.int8 NOT NULL REFERENCES ismap.service ON DELETE CASCADE,
 	base_service_id			pg_catalog.int8 NOT NULL REFERENCES ismap.service,
 	self_assessed_audit_id	pg_catalog.int8,
+	-- kept by triggers (registry/dependency_published.sql), never by a party
+	published				pg_catalog.bool NOT NULL DEFAULT false,
 	PRIMARY KEY (service_id, base_service_id),
 	CONSTRAINT dependency_not_on_itself CHECK (service_id OPERATOR(pg_catalog.<>) base_service_id),
 	CONSTRAINT service_dependency_self_assessed_audit
 		FOREIGN KEY (self_assessed_audit_id, service_id) REFERENCES ismap.audit (audit_id, service_id)
 );
 COMMENT ON TABLE ismap.service_dependency IS 'the service runs on the base service''s platform; self_assessed_audit_id names the service''s own audit that evaluated the platform (§3.3.4 ④), which stops a delisting cascade';
+COMMENT ON COLUMN ismap.service_dependency.published IS 'the service has a registration (live or ended), so the dependency is public: what the policy "published" reads; set by triggers, whatever a party writes';
 CREATE INDEX service_dependency_base_idx ON ismap.service_dependency (base_service_id);
 
 SELECT pg_catalog.pg_extension_config_dump('ismap.service_dependency', '');
@@ -83,7 +86,11 @@ DECLARE
 	svc pg_catalog.int8 := CASE WHEN TG_OP = 'DELETE' THEN OLD.service_id ELSE NEW.service_id END;
 	live pg_catalog.int8;
 BEGIN
-	IF TG_OP = 'UPDATE' AND NEW IS NOT DISTINCT FROM OLD THEN
+	-- published follows the service's first registration: not a change of
+	-- the dependency
+	IF TG_OP = 'UPDATE' AND NEW.service_id IS NOT DISTINCT FROM OLD.service_id
+	   AND NEW.base_service_id IS NOT DISTINCT FROM OLD.base_service_id
+	   AND NEW.self_assessed_audit_id IS NOT DISTINCT FROM OLD.self_assessed_audit_id THEN
 		RETURN NULL;
 	END IF;
 	-- an ordinary trigger (not ENABLE ALWAYS): a restore replays the rows

@@ -27,9 +27,15 @@ BEGIN
 						  WHERE e.service_id = d.service_id AND e.base_service_id = d.base_service_id
 							AND e.valid_until >= CURRENT_DATE)
 	)
+	-- each service's live registration by the index that keeps it unique
+	-- (LIMIT 1 keeps the lookup per service: joined, the walk's estimate of
+	-- ten times its first step had the planner hash every live
+	-- registration for a walk of a hundred services)
 	SELECT DISTINCT ON (w.service_id) r.registration_id, w.service_id, w.depth, w.via
 	FROM walk w
-	JOIN ismap.registration r ON r.service_id = w.service_id AND r.status IN ('active', 'suspended')
+	CROSS JOIN LATERAL (SELECT l.registration_id FROM ismap.registration l
+						WHERE l.service_id = w.service_id AND l.status = ANY (ARRAY['active', 'suspended'])
+						LIMIT 1) r
 	ORDER BY w.service_id, w.depth, w.via;
 END
 $$;

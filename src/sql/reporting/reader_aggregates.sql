@@ -121,3 +121,57 @@ AS $$
 $$;
 COMMENT ON FUNCTION ismap.agency_reliance() IS 'per active registration, the agencies'' systems that procure the service or one built on it (procurements in use today) and their agencies; only groups of at least 5 systems from at least 3 agencies, so every role may run it';
 REVOKE EXECUTE ON FUNCTION ismap.agency_reliance() FROM PUBLIC;
+
+-- The same rows for the services named, each exactly as agency_reliance()
+-- gives it: the argument chooses which services' rows come back, never
+-- which systems count (every system that relies on a named service counts,
+-- whoever asks), so it tells nothing the rows of agency_reliance() do not.
+-- It walks down from each named service to the services built on it
+-- (the same dependencies, not the self-assessed ones), then to their
+-- procurements in use today, instead of up from every procurement: the
+-- cookbook's query 16 asks it of the services a delisting would reach.
+CREATE FUNCTION ismap.agency_reliance(p_service_ids pg_catalog.int8[])
+RETURNS TABLE (registration_number pg_catalog.text, service_name pg_catalog.text,
+			   systems pg_catalog.int8, agencies pg_catalog.int8)
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH RECURSIVE below(target, service_id) AS (
+		SELECT DISTINCT t.id, t.id FROM pg_catalog.unnest(p_service_ids) t(id) WHERE t.id IS NOT NULL
+		UNION
+		-- by the index of base services, a lookup per service reached
+		-- (OFFSET 0 keeps it one: a join would hash every dependency)
+		SELECT b.target, d.service_id FROM below b
+		CROSS JOIN LATERAL (SELECT d.service_id FROM ismap.service_dependency d
+							WHERE d.base_service_id OPERATOR(pg_catalog.=) b.service_id
+							  AND d.self_assessed_audit_id IS NULL
+							OFFSET 0) d
+	),
+	relied AS (
+		SELECT DISTINCT b.target AS service_id, p.system_id
+		FROM below b
+		JOIN ismap.procurement p ON p.service_id OPERATOR(pg_catalog.=) b.service_id
+		WHERE p.from_date OPERATOR(pg_catalog.<=) CURRENT_DATE
+		  AND (p.until_date IS NULL OR p.until_date OPERATOR(pg_catalog.>=) CURRENT_DATE)
+	),
+	per_agency AS (
+		SELECT u.service_id, sys.org_id, pg_catalog.count(*) AS systems
+		FROM relied u
+		JOIN ismap.information_system sys ON sys.system_id OPERATOR(pg_catalog.=) u.system_id
+		GROUP BY u.service_id, sys.org_id
+	),
+	counted AS (
+		SELECT a.service_id, pg_catalog.sum(a.systems)::pg_catalog.int8 AS systems, pg_catalog.count(*) AS agencies
+		FROM per_agency a
+		GROUP BY a.service_id
+		HAVING pg_catalog.sum(a.systems) OPERATOR(pg_catalog.>=) 5
+		   AND pg_catalog.count(*) OPERATOR(pg_catalog.>=) 3
+	)
+	SELECT r.registration_number, s.name, c.systems, c.agencies
+	FROM counted c
+	JOIN ismap.registration r ON r.service_id OPERATOR(pg_catalog.=) c.service_id AND r.status OPERATOR(pg_catalog.=) 'active'
+	JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) c.service_id
+	ORDER BY 3 DESC, 1
+$$;
+COMMENT ON FUNCTION ismap.agency_reliance(pg_catalog.int8[]) IS 'the rows of agency_reliance() for the services named (each row as agency_reliance() gives it: the argument chooses services, not the systems counted), found by walking down from each service to the services built on it';
+REVOKE EXECUTE ON FUNCTION ismap.agency_reliance(pg_catalog.int8[]) FROM PUBLIC;

@@ -43,8 +43,11 @@ BEGIN
 	CREATE POLICY reviewer ON ismap.csp FOR SELECT TO ismap_reviewer USING (true);
 	CREATE POLICY published ON ismap.service FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
 		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service.service_id));
+	-- a dependency's published is whether its service has a registration,
+	-- kept by triggers (registry/dependency_published.sql): a column, not a
+	-- subquery run for every row read
 	CREATE POLICY published ON ismap.service_dependency FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
-		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service_dependency.service_id));
+		USING (published);
 	CREATE POLICY published ON ismap.csp FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
 		USING (EXISTS (SELECT 1 FROM ismap.service s WHERE s.csp_id = csp.csp_id));
 	CREATE POLICY own_services_read ON ismap.service FOR SELECT TO ismap_csp
