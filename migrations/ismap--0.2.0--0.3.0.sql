@@ -24309,7 +24309,9 @@ END
 $$;
 COMMENT ON FUNCTION ismap_internal.service_dependency_event_trigger() IS 'trigger: queues a registry event (dependency_added, dependency_removed, dependency_changed) for every change of a platform dependency';
 
-ALTER TABLE ismap.service_dependency ADD COLUMN published pg_catalog.bool NOT NULL DEFAULT false;
+-- added without a default (no "missing value" left in the catalog, as in a
+-- fresh install), filled below, then NOT NULL with its default
+ALTER TABLE ismap.service_dependency ADD COLUMN published pg_catalog.bool;
 COMMENT ON COLUMN ismap.service_dependency.published IS 'the service has a registration (live or ended), so the dependency is public: what the policy "published" reads; set by triggers, whatever a party writes';
 -------------------------------------------------------------------------------
 -- The policy "published" of ismap.service_dependency lets the reader, the
@@ -24364,9 +24366,12 @@ CREATE TRIGGER registration_publishes_dependencies AFTER INSERT ON ismap.registr
 	REFERENCING NEW TABLE AS new_registrations
 	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.registration_publishes_dependencies();
 
--- the dependencies of services registered so far (the insert trigger sets it)
-UPDATE ismap.service_dependency d SET published = true
-WHERE EXISTS (SELECT FROM ismap.registration r WHERE r.service_id = d.service_id);
+-- the dependencies of services registered so far (the update trigger sets
+-- it again, alike; a change of published alone writes no event)
+UPDATE ismap.service_dependency d
+SET published = EXISTS (SELECT FROM ismap.registration r WHERE r.service_id = d.service_id);
+ALTER TABLE ismap.service_dependency ALTER COLUMN published SET DEFAULT false;
+ALTER TABLE ismap.service_dependency ALTER COLUMN published SET NOT NULL;
 
 CREATE OR REPLACE FUNCTION ismap_internal.create_policies() RETURNS void
 LANGUAGE plpgsql VOLATILE

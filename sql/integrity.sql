@@ -16,7 +16,9 @@ RESET client_min_messages;
 -- triggers that write events are ordinary ones: a restore under replica,
 -- which only a superuser may set, brings the events back itself; so is the
 -- check that a scope extension states its extension: a restore brings back
--- those reported before 0.3.0, which have none)
+-- those reported before 0.3.0, which have none; and the trigger that
+-- publishes a registered service's dependencies: a restore brings back
+-- their published as it was)
 -------------------------------------------------------------------------------
 SELECT t.tgrelid::regclass AS "table", t.tgname, t.tgenabled
 FROM pg_trigger t

@@ -23,7 +23,9 @@ SELECT services_made FROM ismap_gen.generate(services => 120, years => 4, until 
 SELECT csp_id FROM principal('agg_competitor', NULL, (SELECT min(csp_id) FROM csp));
 
 -- the functions: the owner's rights, a fixed search_path, no argument (a
--- parameter would let a caller narrow a group), every role may run them
+-- parameter would let a caller narrow a group), every role may run them;
+-- but agency_reliance(service_ids), whose argument chooses which services'
+-- rows come back, each row as agency_reliance() gives it (below)
 SELECT p.proname, p.prosecdef, p.pronargs, p.proconfig,
        has_function_privilege('ismap_reader', p.oid, 'EXECUTE') AS reader,
        has_function_privilege('public', p.oid, 'EXECUTE') AS public
@@ -230,6 +232,19 @@ FROM agency_reliance() x
 JOIN registration r ON r.registration_number = x.registration_number AND r.status = 'active'
 WHERE r.service_id IN (:svc, :platform);
 GRANT SELECT ON rel TO agg_reader, agg_competitor;
+-- agency_reliance(service_ids): the rows of agency_reliance() for the
+-- services named, each the same (the argument chooses services, not the
+-- systems counted); a service named twice, NULL or unregistered adds none
+CREATE TEMP VIEW rel_named WITH (security_invoker = true) AS
+WITH whole AS (
+	SELECT x.* FROM agency_reliance() x
+	JOIN registration r ON r.registration_number = x.registration_number AND r.status = 'active'
+	WHERE r.service_id IN (:svc, :platform)),
+named AS (SELECT * FROM agency_reliance(ARRAY[:svc, :platform, :svc, NULL, -1]::bigint[]))
+SELECT (SELECT count(*) FROM named) AS named_rows,
+	   (SELECT count(*) FROM ((SELECT * FROM whole EXCEPT ALL SELECT * FROM named)
+							  UNION ALL (SELECT * FROM named EXCEPT ALL SELECT * FROM whole)) d) AS rows_differing;
+GRANT SELECT ON rel_named TO agg_reader, agg_competitor;
 -- 4 systems of 3 agencies procure the service built on the platform
 INSERT INTO procurement (system_id, service_id, from_date) SELECT system_id, :svc, DATE '2024-01-01' FROM sys WHERE n <= 4;
 SELECT count(DISTINCT org_id) AS agencies FROM sys WHERE n <= 4;
@@ -240,6 +255,7 @@ RESET ROLE;
 INSERT INTO procurement (system_id, service_id, from_date) SELECT system_id, :svc, DATE '2024-01-01' FROM sys WHERE n = 5;
 SET ROLE agg_competitor;
 SELECT * FROM rel ORDER BY is_platform;
+SELECT * FROM rel_named;
 RESET ROLE;
 -- a procurement ended or not yet begun does not count
 UPDATE procurement SET until_date = DATE '2024-06-30' WHERE system_id = (SELECT system_id FROM sys WHERE n = 5);
@@ -258,6 +274,7 @@ SELECT count(DISTINCT p.system_id) AS systems, count(DISTINCT s.org_id) AS agenc
 FROM procurement p JOIN information_system s USING (system_id);
 SET ROLE agg_reader;
 SELECT * FROM rel;
+SELECT * FROM rel_named;
 RESET ROLE;
 ROLLBACK;
 DROP OWNED BY agg_reader;

@@ -415,3 +415,64 @@ JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.de
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
 WHERE p.prosrc ~ 'ismap\.(event_context|acknowledged)';
 SELECT ok FROM verify_event_chain();
+
+-------------------------------------------------------------------------------
+-- a platform dependency is public once its service has a registration: the
+-- policy reads service_dependency.published, which triggers set from the
+-- registrations, whatever a party writes (a new service of provider A on
+-- service 3's platform; all rolled back)
+-------------------------------------------------------------------------------
+BEGIN;
+INSERT INTO service (service_id, csp_id, name, scope, delivery_models, deployment_models) VALUES (9, 1, 'A next', 'a next', '{SaaS}', '{public}');
+INSERT INTO service_disclosure (service_id, regions, governing_law, jurisdiction, capital_disclosure, third_party_tests)
+VALUES (9, '{JP}', 'Japanese law', 'Tokyo District Court', 'none', '[]');
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start, period_end, report_date, scope)
+VALUES (9, 9, 1, 1, 1, 'ismap', '2025-04-01', '2026-03-31', '2026-05-01', 'a next');
+INSERT INTO application (application_id, service_id, audit_id, requested_level, submitted_on) VALUES (9, 9, 9, 1, '2026-06-01');
+SET ROLE sec_csp_a;
+-- the provider cannot name published
+SAVEPOINT named;
+INSERT INTO service_dependency (service_id, base_service_id, published) VALUES (9, 3, true);
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK TO SAVEPOINT named;
+INSERT INTO service_dependency (service_id, base_service_id) VALUES (9, 3);
+SELECT service_id, base_service_id, published FROM service_dependency WHERE service_id = 9;
+SET ROLE sec_reader;
+SELECT count(*) AS reader_sees_unregistered FROM service_dependency WHERE service_id = 9;
+SELECT count(*) AS reader_sees_unpublished FROM service_dependency WHERE NOT published;
+SET ROLE sec_csp_b;
+SELECT count(*) AS other_provider_sees_unregistered FROM service_dependency WHERE service_id = 9;
+SET ROLE sec_jobs;
+SELECT count(*) AS jobs_see_unregistered FROM service_dependency WHERE service_id = 9;
+SET ROLE sec_auditor_b;
+SELECT count(*) AS other_body_sees_unregistered FROM service_dependency WHERE service_id = 9;
+-- no role may write published (its grants name other columns); the owner
+-- may, and the trigger sets it again from the registrations
+SAVEPOINT registrar;
+SET ROLE sec_registrar;
+UPDATE service_dependency SET published = true WHERE service_id = 9;
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK TO SAVEPOINT registrar;
+RESET ROLE;
+UPDATE service_dependency SET published = true WHERE service_id = 9;
+SELECT published AS published_after_owner_update FROM service_dependency WHERE service_id = 9;
+SET ROLE sec_reader;
+SELECT count(*) AS reader_sees_after_update FROM service_dependency WHERE service_id = 9;
+RESET ROLE;
+-- registered: the dependency is public, and that is no change of it (no
+-- dependency_changed event)
+SELECT registration_number IS NOT NULL AS registered FROM register(9, '2026-06-30');
+SET ROLE sec_reader;
+SELECT service_id, base_service_id, published FROM service_dependency WHERE service_id = 9;
+SET ROLE sec_csp_b;
+SELECT count(*) AS other_provider_sees_registered FROM service_dependency WHERE service_id = 9;
+RESET ROLE;
+SELECT kind, count(*) FROM (SELECT kind FROM registry_event WHERE service_id = 9
+	UNION ALL SELECT kind FROM ismap_internal.pending_event WHERE service_id = 9) e GROUP BY kind ORDER BY kind;
+-- a dependency added after the registration is public at once
+SET ROLE sec_csp_a;
+INSERT INTO service_dependency (service_id, base_service_id) VALUES (9, 2);
+SET ROLE sec_reader;
+SELECT service_id, base_service_id, published FROM service_dependency WHERE service_id = 9 ORDER BY base_service_id;
+RESET ROLE;
+ROLLBACK;
