@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <xlsxwriter.h>
@@ -521,21 +522,19 @@ write_timeline(const char *dir, const PubList *l, const char *as_of, const char 
 
 /*
  * crm/<registration_number>.csv: the customer responsibility matrix of
- * each registration on the list (ismap.published_crm), one file per listed
- * registration (a header alone when its statement selects nothing), UTF-8
- * with a BOM and a Japanese header like list.csv.  The matrix of a
- * registration may have a thousand controls and the list thousands of
- * registrations, so the rows come through a cursor in batches and go out
- * as they come, the list and the matrix both in number order (COLLATE
- * "C": byte order, as strcmp).  The files are not fsynced one by one:
- * syncfs() of their file system once at the end (thousands of fsyncs would
- * be most of the job's time).
+ * each registration on the list, one file per listed registration (a
+ * header alone when its statement selects nothing), UTF-8 with a BOM and a
+ * Japanese header like list.csv.  The lines below the header come from the
+ * server as they were formatted when the registration's content was frozen
+ * (ismap.published_crm_csv: one text per registration, in number order,
+ * COLLATE "C": byte order, as strcmp), through a cursor in batches; each
+ * file is one writev(2) of the header and the text.  The files are not
+ * fsynced one by one: syncfs() of their file system once at the end
+ * (thousands of fsyncs would be most of the job's time).
  */
-#define CRM_FETCH "FETCH 20000 FROM ismap_publish_crm"
+#define CRM_FETCH "FETCH 1000 FROM ismap_publish_crm"
 
-static char crm_buffer[65536];	/* write_crm's, one file at a time */
-
-static const char *const crm_header_ja = "登録番号,管理策,実施主体,継承元のサービス,継承元の登録番号\r\n";
+static const char crm_head[] = "\xEF\xBB\xBF" "登録番号,管理策,実施主体,継承元のサービス,継承元の登録番号\r\n";
 
 /* a registration number as a file name: what its CHECK allows, nothing else */
 static bool
@@ -549,26 +548,77 @@ crm_name_ok(const char *number)
 	return true;
 }
 
+/* one file of the set: the header and the lines, all or an error */
+static bool
+write_crm_file(int dirfd, const char *subdir, const char *number, const char *lines, size_t len, char *err, size_t errsize)
+{
+	char		name[64],
+				path[4200];
+	struct iovec iov[2];
+	ssize_t		n;
+	int			fd;
+
+	snprintf(name, sizeof(name), "%s.csv", number);
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+	{
+		int			e = errno;
+
+		snprintf(path, sizeof(path), "%s/%s", subdir, name);
+		snprintf(err, errsize, _("could not create file \"%s\": %s"), path, strerror(e));
+		return false;
+	}
+	iov[0].iov_base = (void *) crm_head;
+	iov[0].iov_len = sizeof(crm_head) - 1;
+	iov[1].iov_base = (void *) lines;
+	iov[1].iov_len = len;
+	/* a short write to a regular file (a full disk): go on from where it stopped */
+	while ((n = writev(fd, iov, 2)) >= 0 && (size_t) n < iov[0].iov_len + iov[1].iov_len)
+	{
+		size_t		skip = (size_t) n < iov[0].iov_len ? (size_t) n : iov[0].iov_len;
+
+		iov[0].iov_base = (char *) iov[0].iov_base + skip;
+		iov[0].iov_len -= skip;
+		iov[1].iov_base = (char *) iov[1].iov_base + ((size_t) n - skip);
+		iov[1].iov_len -= (size_t) n - skip;
+		if (n == 0)
+		{
+			errno = ENOSPC;
+			n = -1;
+			break;
+		}
+	}
+	if (n < 0 || close(fd) != 0)
+	{
+		int			e = errno;
+
+		if (n < 0)
+			close(fd);
+		snprintf(path, sizeof(path), "%s/%s", subdir, name);
+		snprintf(err, errsize, _("could not write file \"%s\": %s"), path, strerror(e));
+		return false;
+	}
+	return true;
+}
+
 static bool
 write_crm(PGconn *conn, const char *dir, const PubList *l, const char *as_of, const char *program,
 		  char *err, size_t errsize)
 {
 	const char *params[2] = {as_of, program};
-	char		sub[4096],
-				name[96];
+	char		sub[4096];
 	PGresult   *res = NULL;
 	int			numcol = PQfnumber(l->rows, "registration_number");
 	int			nlist = PQntuples(l->rows),
 				next = 0,		/* the list's next registration */
 				row = 0,
 				nrows = 0;
-	FILE	   *f = NULL;
 	bool		ok = true;
-	int			fd;
+	int			dfd;
 
 	err[0] = '\0';
 	snprintf(sub, sizeof(sub), "%s/crm", dir);
-	if (mkdir(sub, 0755) != 0)
+	if (mkdir(sub, 0755) != 0 || (dfd = open(sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 	{
 		snprintf(err, errsize, _("could not create directory \"%s\": %s"), sub, strerror(errno));
 		return false;
@@ -576,24 +626,25 @@ write_crm(PGconn *conn, const char *dir, const PubList *l, const char *as_of, co
 	if (numcol < 0)
 	{
 		snprintf(err, errsize, _("the published list has no registration_number column"));
+		close(dfd);
 		return false;
 	}
 	res = PQexecParams(conn,
 					   "DECLARE ismap_publish_crm NO SCROLL CURSOR FOR"
-					   " SELECT registration_number, control_id, responsibility, platform, platform_registration_number"
-					   " FROM ismap.published_crm($1::pg_catalog.date, $2)",
+					   " SELECT registration_number, csv FROM ismap.published_crm_csv($1::pg_catalog.date, $2)",
 					   2, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 	{
 		snprintf(err, errsize, "%s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ?
 				 PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(conn));
 		PQclear(res);
+		close(dfd);
 		return false;
 	}
 	PQclear(res);
 	res = NULL;
 
-	/* each registration of the list in turn, with its rows of the matrix */
+	/* the list's registrations and the matrices' rows go in step */
 	for (next = 0; ok && next < nlist; next++)
 	{
 		const char *number = PQgetvalue(l->rows, next, numcol);
@@ -604,63 +655,27 @@ write_crm(PGconn *conn, const char *dir, const PubList *l, const char *as_of, co
 			ok = false;
 			break;
 		}
-		snprintf(name, sizeof(name), "crm/%s.csv", number);
-		snprintf(sub, sizeof(sub), "%s/%s", dir, name);
-		f = fopen(sub, "wb");
-		if (f == NULL)
+		if (row >= nrows)
 		{
-			snprintf(err, errsize, _("could not create file \"%s\": %s"), sub, strerror(errno));
-			ok = false;
-			break;
-		}
-		/* a buffer of ours: one write(2) for a matrix up to its size, no fstat */
-		setvbuf(f, crm_buffer, _IOFBF, sizeof(crm_buffer));
-		fputs("\xEF\xBB\xBF", f);
-		fputs(crm_header_ja, f);
-		for (;;)
-		{
-			int			cmp;
-
-			if (row >= nrows)
+			PQclear(res);
+			res = NULL;
+			if (!query(conn, &res, CRM_FETCH, 0, NULL, err, errsize))
 			{
-				PQclear(res);
-				res = NULL;
-				if (!query(conn, &res, CRM_FETCH, 0, NULL, err, errsize))
-				{
-					ok = false;
-					break;
-				}
-				nrows = PQntuples(res);
-				row = 0;
-				if (nrows == 0)
-					break;		/* the matrix is over */
-			}
-			cmp = strcmp(PQgetvalue(res, row, 0), number);
-			if (cmp > 0)
-				break;			/* the next registration's */
-			if (cmp < 0)
-			{
-				/* a matrix of a registration the list does not have */
-				snprintf(err, errsize, _("the matrix of %s is not on the published list"), PQgetvalue(res, row, 0));
 				ok = false;
 				break;
 			}
-			for (int c = 0; c < 5; c++)
-			{
-				if (c)
-					fputc(',', f);
-				csv_field(f, PQgetvalue(res, row, c));
-			}
-			fputs("\r\n", f);
-			row++;
+			nrows = PQntuples(res);
+			row = 0;
 		}
-		if (ferror(f))
+		if (row >= nrows || strcmp(PQgetvalue(res, row, 0), number) != 0)
+		{
+			snprintf(err, errsize, _("the matrix of %s is not on the published list"),
+					 row < nrows ? PQgetvalue(res, row, 0) : number);
 			ok = false;
-		if (fclose(f) != 0)
-			ok = false;
-		if (!ok && err[0] == '\0')
-			snprintf(err, errsize, _("could not write file \"%s\": %s"), name, strerror(errno));
-		f = NULL;
+			break;
+		}
+		ok = write_crm_file(dfd, sub, number, PQgetvalue(res, row, 1), PQgetlength(res, row, 1), err, errsize);
+		row++;
 	}
 	if (ok && row < nrows)
 	{
@@ -670,20 +685,14 @@ write_crm(PGconn *conn, const char *dir, const PubList *l, const char *as_of, co
 	PQclear(res);
 	res = PQexec(conn, "CLOSE ismap_publish_crm");
 	PQclear(res);
-	if (!ok)
-		return false;
 	/* the files' data on disk before the set is swapped in */
-	snprintf(sub, sizeof(sub), "%s/crm", dir);
-	fd = open(sub, O_RDONLY | O_DIRECTORY);
-	if (fd < 0 || syncfs(fd) != 0 || fsync(fd) != 0)
+	if (ok && (syncfs(dfd) != 0 || fsync(dfd) != 0))
 	{
 		snprintf(err, errsize, _("could not write file \"%s\": %s"), sub, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return false;
+		ok = false;
 	}
-	close(fd);
-	return true;
+	close(dfd);
+	return ok;
 }
 
 /* the workbook, written by a thread of its own (prepare_set) */

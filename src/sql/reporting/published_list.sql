@@ -179,3 +179,41 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION ismap.published_crm(pg_catalog.date, pg_catalog.text) IS 'the customer responsibility matrix of each registration on a program''s published list of a day: registration number, control, responsibility (provider, customer, shared, inherited), the platform and its registration number for an inherited control; in number, then control order';
+
+-- The same matrices as the files ismap-jobs publish writes: per
+-- registration on the list of the day, in registration number order, its
+-- crm/<registration_number>.csv below the header (registered_content's
+-- crm_csv, formatted when the content was frozen).  One row per listed
+-- registration (an empty text for an empty matrix), so that the job reads
+-- some thousand texts instead of a row per control.  The registrations of
+-- the day as published_crm finds them (keep the conditions in step;
+-- sql/published_list.sql compares the three functions every day).
+CREATE FUNCTION ismap.published_crm_csv(as_of pg_catalog.date DEFAULT CURRENT_DATE, program pg_catalog.text DEFAULT 'ISMAP')
+RETURNS TABLE (registration_number pg_catalog.text, csv pg_catalog.text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+-- one process, no JIT: some thousand rows by key are over before either
+-- pays off; the texts (megabytes) are returned from memory
+SET max_parallel_workers_per_gather = 0
+SET jit = off
+SET work_mem = '64MB'
+AS $$
+BEGIN
+	PERFORM ismap.published_list_day(as_of, program);
+	-- the listing's narrow rows sorted first, then each one's text by key
+	-- in that order (OFFSET 0: a lookup per row, not a join of the whole
+	-- registered_content and a sort of the texts)
+	RETURN QUERY
+	SELECT l.registration_number, c.crm_csv
+	FROM (SELECT l.registration_id, l.registration_number
+		  FROM ismap.registry_listing l
+		  WHERE pg_catalog.daterange(l.registered_on, GREATEST(l.registered_on, LEAST(l.valid_until + 1, l.ended_on)))
+				@> published_crm_csv.as_of
+			AND l.program = published_crm_csv.program
+		  ORDER BY l.registration_number COLLATE "C") l
+	CROSS JOIN LATERAL (SELECT c.crm_csv FROM ismap.registered_content c
+						WHERE c.registration_id = l.registration_id OFFSET 0) c
+	ORDER BY l.registration_number COLLATE "C";
+END
+$$;
+COMMENT ON FUNCTION ismap.published_crm_csv(pg_catalog.date, pg_catalog.text) IS 'the customer responsibility matrix of each registration on a program''s published list of a day as the lines of its crm/<registration_number>.csv (what ismap-jobs publish writes below the header), in number order';
