@@ -548,9 +548,78 @@ crm_name_ok(const char *number)
 	return true;
 }
 
+/*
+ * A file of the live set taken over instead of written anew: a matrix is
+ * frozen with its registration, so most files of a set are, byte for
+ * byte, the files of the previous one.  Making a file and, after the swap,
+ * removing the old one frees and allocates an inode and its blocks each
+ * time (on a file system mounted with discard, each freed block is
+ * trimmed: milliseconds a file); a second link to the old file and the
+ * removal of the first cost a directory entry each.  The old file is taken
+ * only when it is a regular file of ours, writable by nobody else, and
+ * holds exactly the bytes this set needs (read and compared); the link is
+ * made to the file opened and compared (through /proc/self/fd), not to
+ * whatever the name may point at by then.  Anything else (no such file,
+ * other bytes, another file system, no /proc): written anew.
+ */
+static char *crm_compare;		/* read back for the comparison */
+static uid_t crm_euid;			/* ours: geteuid() once */
+static size_t crm_compare_size;
+
+static bool
+reuse_crm_file(int livefd, int dirfd, const char *name, const char *lines, size_t len)
+{
+	size_t		head = sizeof(crm_head) - 1,
+				want = head + len,
+				got = 0;
+	struct stat st;
+	char		proc[64];
+	bool		same = false;
+	int			fd;
+
+	fd = openat(livefd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != crm_euid ||
+		(st.st_mode & (S_IWGRP | S_IWOTH)) != 0 || (size_t) st.st_size != want)
+	{
+		close(fd);
+		return false;
+	}
+	if (crm_compare_size < want)
+	{
+		char	   *p = realloc(crm_compare, want);
+
+		if (p == NULL)
+		{
+			close(fd);
+			return false;
+		}
+		crm_compare = p;
+		crm_compare_size = want;
+	}
+	/* the size was right: its bytes (a regular file reads whole) */
+	while (got < want)
+	{
+		ssize_t		n = read(fd, crm_compare + got, want - got);
+
+		if (n <= 0)
+			break;
+		got += (size_t) n;
+	}
+	if (got == want && memcmp(crm_compare, crm_head, head) == 0 && memcmp(crm_compare + head, lines, len) == 0)
+	{
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		same = linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) == 0;
+	}
+	close(fd);
+	return same;
+}
+
 /* one file of the set: the header and the lines, all or an error */
 static bool
-write_crm_file(int dirfd, const char *subdir, const char *number, const char *lines, size_t len, char *err, size_t errsize)
+write_crm_file(int dirfd, int livefd, const char *subdir, const char *number, const char *lines, size_t len,
+			   char *err, size_t errsize)
 {
 	char		name[64],
 				path[4200];
@@ -559,6 +628,8 @@ write_crm_file(int dirfd, const char *subdir, const char *number, const char *li
 	int			fd;
 
 	snprintf(name, sizeof(name), "%s.csv", number);
+	if (livefd >= 0 && reuse_crm_file(livefd, dirfd, name, lines, len))
+		return true;
 	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
 	{
@@ -602,8 +673,8 @@ write_crm_file(int dirfd, const char *subdir, const char *number, const char *li
 }
 
 static bool
-write_crm(PGconn *conn, const char *dir, const PubList *l, const char *as_of, const char *program,
-		  char *err, size_t errsize)
+write_crm(PGconn *conn, const char *dir, const char *live, const PubList *l, const char *as_of,
+		  const char *program, char *err, size_t errsize)
 {
 	const char *params[2] = {as_of, program};
 	char		sub[4096];
@@ -614,7 +685,8 @@ write_crm(PGconn *conn, const char *dir, const PubList *l, const char *as_of, co
 				row = 0,
 				nrows = 0;
 	bool		ok = true;
-	int			dfd;
+	int			dfd,
+				livefd;
 
 	err[0] = '\0';
 	snprintf(sub, sizeof(sub), "%s/crm", dir);
@@ -643,6 +715,14 @@ write_crm(PGconn *conn, const char *dir, const PubList *l, const char *as_of, co
 	}
 	PQclear(res);
 	res = NULL;
+	/* the live set's files, if any, to take over where unchanged */
+	{
+		char		livecrm[4096];
+
+		snprintf(livecrm, sizeof(livecrm), "%s/crm", live);
+		livefd = open(livecrm, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		crm_euid = geteuid();
+	}
 
 	/* the list's registrations and the matrices' rows go in step */
 	for (next = 0; ok && next < nlist; next++)
@@ -667,14 +747,19 @@ write_crm(PGconn *conn, const char *dir, const PubList *l, const char *as_of, co
 			nrows = PQntuples(res);
 			row = 0;
 		}
-		if (row >= nrows || strcmp(PQgetvalue(res, row, 0), number) != 0)
+		if (row >= nrows)
 		{
-			snprintf(err, errsize, _("the matrix of %s is not on the published list"),
-					 row < nrows ? PQgetvalue(res, row, 0) : number);
+			snprintf(err, errsize, _("no matrix came for %s of the published list"), number);
 			ok = false;
 			break;
 		}
-		ok = write_crm_file(dfd, sub, number, PQgetvalue(res, row, 1), PQgetlength(res, row, 1), err, errsize);
+		if (strcmp(PQgetvalue(res, row, 0), number) != 0)
+		{
+			snprintf(err, errsize, _("the matrix of %s is not on the published list"), PQgetvalue(res, row, 0));
+			ok = false;
+			break;
+		}
+		ok = write_crm_file(dfd, livefd, sub, number, PQgetvalue(res, row, 1), PQgetlength(res, row, 1), err, errsize);
 		row++;
 	}
 	if (ok && row < nrows)
@@ -692,6 +777,8 @@ write_crm(PGconn *conn, const char *dir, const PubList *l, const char *as_of, co
 		ok = false;
 	}
 	close(dfd);
+	if (livefd >= 0)
+		close(livefd);
 	return ok;
 }
 
@@ -727,7 +814,8 @@ typedef struct PubSet
 	XlsxJob		job;
 	pthread_t	thread;
 	bool		threaded;
-	char		dir[4096];
+	char		dir[4096];		/* where it is written (the staged set) */
+	char		live[4096];		/* the set it replaces, if any */
 } PubSet;
 
 static PubSet pub_sets[2];
@@ -750,11 +838,12 @@ unprepare(void)
 
 /* one program's list read, its workbook started */
 static bool
-prepare_set(PGconn *conn, PubSet *set, const char *dir, const char *as_of, const char *program,
-			char *err, size_t errsize)
+prepare_set(PGconn *conn, PubSet *set, const char *dir, const char *live, const char *as_of,
+			const char *program, char *err, size_t errsize)
 {
 	memset(set, 0, sizeof(*set));
 	snprintf(set->dir, sizeof(set->dir), "%s", dir);
+	snprintf(set->live, sizeof(set->live), "%s", live);
 	if (!load_list(conn, as_of, program, &set->l, err, errsize))
 		return false;
 	set->job.dir = set->dir;
@@ -782,7 +871,7 @@ finish_set(PGconn *conn, PubSet *set, const char *as_of, const char *prev, const
 		write_json(dir, l, as_of, program, err, errsize) &&
 		write_changes(conn, dir, prev, as_of, program, err, errsize) &&
 		write_timeline(dir, l, as_of, program, err, errsize) &&
-		write_crm(conn, dir, l, as_of, program, err, errsize);
+		write_crm(conn, dir, set->live, l, as_of, program, err, errsize);
 	if (set->threaded)
 		pthread_join(set->thread, NULL);
 	set->threaded = false;
@@ -869,7 +958,8 @@ bool
 publish_prepare(PGconn *conn, const char *out, const char *as_of, char *staged, size_t stagedsize,
 				char *err, size_t errsize)
 {
-	char		liu[4096];
+	char		liu[4096],
+				liveliu[4096];
 	char		trimmed[4096];
 
 	if (pub_prepared)
@@ -886,8 +976,9 @@ publish_prepare(PGconn *conn, const char *out, const char *as_of, char *staged, 
 		remove_tree(staged);
 		return false;
 	}
-	if (!prepare_set(conn, &pub_sets[0], staged, as_of, "ISMAP", err, errsize) ||
-		!prepare_set(conn, &pub_sets[1], liu, as_of, "ISMAP-LIU", err, errsize))
+	snprintf(liveliu, sizeof(liveliu), "%s/liu", trimmed);
+	if (!prepare_set(conn, &pub_sets[0], staged, trimmed, as_of, "ISMAP", err, errsize) ||
+		!prepare_set(conn, &pub_sets[1], liu, liveliu, as_of, "ISMAP-LIU", err, errsize))
 	{
 		unprepare();
 		remove_tree(staged);
