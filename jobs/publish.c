@@ -527,13 +527,11 @@ write_timeline(const char *dir, const PubList *l, const char *as_of, const char 
  * Japanese header like list.csv.  The lines below the header come from the
  * server as they were formatted when the registration's content was frozen
  * (ismap.published_crm_csv: one text per registration, in number order,
- * COLLATE "C": byte order, as strcmp), through a cursor in batches; each
+ * COLLATE "C": byte order, as strcmp), one row at a time; each
  * file is one writev(2) of the header and the text.  The files are not
  * fsynced one by one: syncfs() of their file system once at the end
  * (thousands of fsyncs would be most of the job's time).
  */
-#define CRM_FETCH "FETCH 1000 FROM ismap_publish_crm"
-
 static const char crm_head[] = "\xEF\xBB\xBF" "登録番号,管理策,実施主体,継承元のサービス,継承元の登録番号\r\n";
 
 /* a registration number as a file name: what its CHECK allows, nothing else */
@@ -672,19 +670,47 @@ write_crm_file(int dirfd, int livefd, const char *subdir, const char *number, co
 	return true;
 }
 
+/*
+ * The matrices are asked for before the set's other files are written, so
+ * that the server finds them while this process writes the pages; they
+ * come one row at a time (single-row mode: memory for one text, however
+ * many), and write_crm takes them.  crm_drain reads whatever is left, so
+ * that the connection can be used again after an error.
+ */
 static bool
-write_crm(PGconn *conn, const char *dir, const char *live, const PubList *l, const char *as_of,
-		  const char *program, char *err, size_t errsize)
+crm_send(PGconn *conn, const char *as_of, const char *program, char *err, size_t errsize)
 {
 	const char *params[2] = {as_of, program};
-	char		sub[4096];
+
+	if (!PQsendQueryParams(conn, "SELECT registration_number, csv FROM ismap.published_crm_csv($1::pg_catalog.date, $2)",
+						   2, NULL, params, NULL, NULL, 0) ||
+		!PQsetSingleRowMode(conn))
+	{
+		snprintf(err, errsize, "%s", PQerrorMessage(conn));
+		return false;
+	}
+	return true;
+}
+
+static void
+crm_drain(PGconn *conn)
+{
+	PGresult   *res;
+
+	while ((res = PQgetResult(conn)) != NULL)
+		PQclear(res);
+}
+
+static bool
+write_crm(PGconn *conn, const char *dir, const char *live, const PubList *l, char *err, size_t errsize)
+{
+	char		sub[4096],
+				livecrm[4096];
 	PGresult   *res = NULL;
 	int			numcol = PQfnumber(l->rows, "registration_number");
-	int			nlist = PQntuples(l->rows),
-				next = 0,		/* the list's next registration */
-				row = 0,
-				nrows = 0;
-	bool		ok = true;
+	int			nlist = PQntuples(l->rows);
+	bool		ok = true,
+				over = false;	/* the last row came */
 	int			dfd,
 				livefd;
 
@@ -693,83 +719,62 @@ write_crm(PGconn *conn, const char *dir, const char *live, const PubList *l, con
 	if (mkdir(sub, 0755) != 0 || (dfd = open(sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 	{
 		snprintf(err, errsize, _("could not create directory \"%s\": %s"), sub, strerror(errno));
+		crm_drain(conn);
 		return false;
 	}
 	if (numcol < 0)
 	{
 		snprintf(err, errsize, _("the published list has no registration_number column"));
 		close(dfd);
+		crm_drain(conn);
 		return false;
 	}
-	res = PQexecParams(conn,
-					   "DECLARE ismap_publish_crm NO SCROLL CURSOR FOR"
-					   " SELECT registration_number, csv FROM ismap.published_crm_csv($1::pg_catalog.date, $2)",
-					   2, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-	{
-		snprintf(err, errsize, "%s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ?
-				 PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(conn));
-		PQclear(res);
-		close(dfd);
-		return false;
-	}
-	PQclear(res);
-	res = NULL;
 	/* the live set's files, if any, to take over where unchanged */
-	{
-		char		livecrm[4096];
-
-		snprintf(livecrm, sizeof(livecrm), "%s/crm", live);
-		livefd = open(livecrm, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		crm_euid = geteuid();
-	}
+	snprintf(livecrm, sizeof(livecrm), "%s/crm", live);
+	livefd = open(livecrm, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	crm_euid = geteuid();
 
 	/* the list's registrations and the matrices' rows go in step */
-	for (next = 0; ok && next < nlist; next++)
+	for (int next = 0; ok && next <= nlist; next++)
 	{
-		const char *number = PQgetvalue(l->rows, next, numcol);
+		const char *number = next < nlist ? PQgetvalue(l->rows, next, numcol) : NULL;
 
-		if (!crm_name_ok(number))
+		res = PQgetResult(conn);
+		if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK)
+			over = true;		/* no more rows */
+		else if (res == NULL || PQresultStatus(res) != PGRES_SINGLE_TUPLE)
 		{
-			snprintf(err, errsize, _("registration number \"%s\" cannot name a file"), number);
+			snprintf(err, errsize, "%s", res != NULL && PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ?
+					 PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(conn));
 			ok = false;
-			break;
 		}
-		if (row >= nrows)
+		if (ok && number == NULL && !over)
 		{
-			PQclear(res);
-			res = NULL;
-			if (!query(conn, &res, CRM_FETCH, 0, NULL, err, errsize))
-			{
-				ok = false;
-				break;
-			}
-			nrows = PQntuples(res);
-			row = 0;
+			snprintf(err, errsize, _("the matrix of %s is not on the published list"), PQgetvalue(res, 0, 0));
+			ok = false;
 		}
-		if (row >= nrows)
+		else if (ok && number != NULL && over)
 		{
 			snprintf(err, errsize, _("no matrix came for %s of the published list"), number);
 			ok = false;
-			break;
 		}
-		if (strcmp(PQgetvalue(res, row, 0), number) != 0)
+		else if (ok && number != NULL && !crm_name_ok(number))
 		{
-			snprintf(err, errsize, _("the matrix of %s is not on the published list"), PQgetvalue(res, row, 0));
+			snprintf(err, errsize, _("registration number \"%s\" cannot name a file"), number);
 			ok = false;
-			break;
 		}
-		ok = write_crm_file(dfd, livefd, sub, number, PQgetvalue(res, row, 1), PQgetlength(res, row, 1), err, errsize);
-		row++;
+		else if (ok && number != NULL && strcmp(PQgetvalue(res, 0, 0), number) != 0)
+		{
+			snprintf(err, errsize, _("the matrix of %s is not on the published list"), PQgetvalue(res, 0, 0));
+			ok = false;
+		}
+		else if (ok && number != NULL)
+			ok = write_crm_file(dfd, livefd, sub, number, PQgetvalue(res, 0, 1), PQgetlength(res, 0, 1), err, errsize);
+		PQclear(res);
+		if (over)
+			break;
 	}
-	if (ok && row < nrows)
-	{
-		snprintf(err, errsize, _("the matrix of %s is not on the published list"), PQgetvalue(res, row, 0));
-		ok = false;
-	}
-	PQclear(res);
-	res = PQexec(conn, "CLOSE ismap_publish_crm");
-	PQclear(res);
+	crm_drain(conn);
 	/* the files' data on disk before the set is swapped in */
 	if (ok && (syncfs(dfd) != 0 || fsync(dfd) != 0))
 	{
@@ -865,13 +870,17 @@ finish_set(PGconn *conn, PubSet *set, const char *as_of, const char *prev, const
 	bool		ok;
 
 	*count = PQntuples(l->rows);
-	ok = write_html(dir, "index.html", l, true, as_of, program, err, errsize) &&
+	/* the changes, then the matrices asked for while the pages are written */
+	ok = write_changes(conn, dir, prev, as_of, program, err, errsize) &&
+		crm_send(conn, as_of, program, err, errsize);
+	ok = ok &&
+		write_html(dir, "index.html", l, true, as_of, program, err, errsize) &&
 		write_html(dir, "index.en.html", l, false, as_of, program, err, errsize) &&
 		write_csv(dir, l, err, errsize) &&
 		write_json(dir, l, as_of, program, err, errsize) &&
-		write_changes(conn, dir, prev, as_of, program, err, errsize) &&
 		write_timeline(dir, l, as_of, program, err, errsize) &&
-		write_crm(conn, dir, set->live, l, as_of, program, err, errsize);
+		write_crm(conn, dir, set->live, l, err, errsize);
+	crm_drain(conn);
 	if (set->threaded)
 		pthread_join(set->thread, NULL);
 	set->threaded = false;

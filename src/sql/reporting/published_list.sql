@@ -77,6 +77,8 @@ RETURNS TABLE (change pg_catalog.text, registration_number pg_catalog.text, serv
 	changed_columns pg_catalog.text)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
+-- two lists of some thousand rows, sorted and hashed in memory
+SET work_mem = '64MB'
 AS $$
 BEGIN
 	IF from_date IS NULL OR to_date IS NULL THEN
@@ -90,18 +92,20 @@ BEGIN
 	IF from_date = to_date THEN
 		RETURN;
 	END IF;
+	-- the rows compared as rows (column by column); only a changed one is
+	-- taken apart, to name the columns that differ
 	RETURN QUERY
-	WITH a AS (SELECT l.registration_number AS k, pg_catalog.to_jsonb(l) AS j FROM ismap.published_list(from_date, program) l),
-		 b AS (SELECT l.registration_number AS k, pg_catalog.to_jsonb(l) AS j FROM ismap.published_list(to_date, program) l)
+	WITH a AS (SELECT l.registration_number AS k, l FROM ismap.published_list(from_date, program) l),
+		 b AS (SELECT l.registration_number AS k, l FROM ismap.published_list(to_date, program) l)
 	SELECT CASE WHEN a.k IS NULL THEN 'added' WHEN b.k IS NULL THEN 'removed' ELSE 'changed' END,
 		   COALESCE(b.k, a.k),
-		   COALESCE(b.j, a.j)->>'service_name',
+		   COALESCE((b.l).service_name, (a.l).service_name),
 		   CASE WHEN a.k IS NOT NULL AND b.k IS NOT NULL THEN
 			   (SELECT pg_catalog.string_agg(lb.column_name, ', ' ORDER BY lb.ord)
 				FROM ismap.published_list_labels('en') WITH ORDINALITY AS lb(column_name, label, ord)
-				WHERE a.j->lb.column_name IS DISTINCT FROM b.j->lb.column_name) END
+				WHERE pg_catalog.to_jsonb(a.l)->lb.column_name IS DISTINCT FROM pg_catalog.to_jsonb(b.l)->lb.column_name) END
 	FROM a FULL JOIN b ON a.k = b.k
-	WHERE a.k IS NULL OR b.k IS NULL OR a.j <> b.j
+	WHERE a.k IS NULL OR b.k IS NULL OR a.l IS DISTINCT FROM b.l
 	ORDER BY COALESCE(b.k, a.k) COLLATE "C", 1;
 END
 $$;
