@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <xlsxwriter.h>
@@ -521,21 +522,17 @@ write_timeline(const char *dir, const PubList *l, const char *as_of, const char 
 
 /*
  * crm/<registration_number>.csv: the customer responsibility matrix of
- * each registration on the list (ismap.published_crm), one file per listed
- * registration (a header alone when its statement selects nothing), UTF-8
- * with a BOM and a Japanese header like list.csv.  The matrix of a
- * registration may have a thousand controls and the list thousands of
- * registrations, so the rows come through a cursor in batches and go out
- * as they come, the list and the matrix both in number order (COLLATE
- * "C": byte order, as strcmp).  The files are not fsynced one by one:
- * syncfs() of their file system once at the end (thousands of fsyncs would
- * be most of the job's time).
+ * each registration on the list, one file per listed registration (a
+ * header alone when its statement selects nothing), UTF-8 with a BOM and a
+ * Japanese header like list.csv.  The lines below the header come from the
+ * server as they were formatted when the registration's content was frozen
+ * (ismap.published_crm_csv: one text per registration, in number order,
+ * COLLATE "C": byte order, as strcmp), one row at a time; each
+ * file is one writev(2) of the header and the text.  The files are not
+ * fsynced one by one: syncfs() of their file system once at the end
+ * (thousands of fsyncs would be most of the job's time).
  */
-#define CRM_FETCH "FETCH 20000 FROM ismap_publish_crm"
-
-static char crm_buffer[65536];	/* write_crm's, one file at a time */
-
-static const char *const crm_header_ja = "登録番号,管理策,実施主体,継承元のサービス,継承元の登録番号\r\n";
+static const char crm_head[] = "\xEF\xBB\xBF" "登録番号,管理策,実施主体,継承元のサービス,継承元の登録番号\r\n";
 
 /* a registration number as a file name: what its CHECK allows, nothing else */
 static bool
@@ -549,141 +546,245 @@ crm_name_ok(const char *number)
 	return true;
 }
 
+/*
+ * A file of the live set taken over instead of written anew: a matrix is
+ * frozen with its registration, so most files of a set are, byte for
+ * byte, the files of the previous one.  Making a file and, after the swap,
+ * removing the old one frees and allocates an inode and its blocks each
+ * time (on a file system mounted with discard, each freed block is
+ * trimmed: milliseconds a file); a second link to the old file and the
+ * removal of the first cost a directory entry each.  The old file is taken
+ * only when it is a regular file of ours, writable by nobody else, and
+ * holds exactly the bytes this set needs (read and compared); the link is
+ * made to the file opened and compared (through /proc/self/fd), not to
+ * whatever the name may point at by then.  Anything else (no such file,
+ * other bytes, another file system, no /proc): written anew.
+ */
+static char *crm_compare;		/* read back for the comparison */
+static uid_t crm_euid;			/* ours: geteuid() once */
+static size_t crm_compare_size;
+
 static bool
-write_crm(PGconn *conn, const char *dir, const PubList *l, const char *as_of, const char *program,
-		  char *err, size_t errsize)
+reuse_crm_file(int livefd, int dirfd, const char *name, const char *lines, size_t len)
+{
+	size_t		head = sizeof(crm_head) - 1,
+				want = head + len,
+				got = 0;
+	struct stat st;
+	char		proc[64];
+	bool		same = false;
+	int			fd;
+
+	fd = openat(livefd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != crm_euid ||
+		(st.st_mode & (S_IWGRP | S_IWOTH)) != 0 || (size_t) st.st_size != want)
+	{
+		close(fd);
+		return false;
+	}
+	if (crm_compare_size < want)
+	{
+		char	   *p = realloc(crm_compare, want);
+
+		if (p == NULL)
+		{
+			close(fd);
+			return false;
+		}
+		crm_compare = p;
+		crm_compare_size = want;
+	}
+	/* the size was right: its bytes (a regular file reads whole) */
+	while (got < want)
+	{
+		ssize_t		n = read(fd, crm_compare + got, want - got);
+
+		if (n <= 0)
+			break;
+		got += (size_t) n;
+	}
+	if (got == want && memcmp(crm_compare, crm_head, head) == 0 && memcmp(crm_compare + head, lines, len) == 0)
+	{
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		same = linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) == 0;
+	}
+	close(fd);
+	return same;
+}
+
+/* one file of the set: the header and the lines, all or an error */
+static bool
+write_crm_file(int dirfd, int livefd, const char *subdir, const char *number, const char *lines, size_t len,
+			   char *err, size_t errsize)
+{
+	char		name[64],
+				path[4200];
+	struct iovec iov[2];
+	ssize_t		n;
+	int			fd;
+
+	snprintf(name, sizeof(name), "%s.csv", number);
+	if (livefd >= 0 && reuse_crm_file(livefd, dirfd, name, lines, len))
+		return true;
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+	{
+		int			e = errno;
+
+		snprintf(path, sizeof(path), "%s/%s", subdir, name);
+		snprintf(err, errsize, _("could not create file \"%s\": %s"), path, strerror(e));
+		return false;
+	}
+	iov[0].iov_base = (void *) crm_head;
+	iov[0].iov_len = sizeof(crm_head) - 1;
+	iov[1].iov_base = (void *) lines;
+	iov[1].iov_len = len;
+	/* a short write to a regular file (a full disk): go on from where it stopped */
+	while ((n = writev(fd, iov, 2)) >= 0 && (size_t) n < iov[0].iov_len + iov[1].iov_len)
+	{
+		size_t		skip = (size_t) n < iov[0].iov_len ? (size_t) n : iov[0].iov_len;
+
+		iov[0].iov_base = (char *) iov[0].iov_base + skip;
+		iov[0].iov_len -= skip;
+		iov[1].iov_base = (char *) iov[1].iov_base + ((size_t) n - skip);
+		iov[1].iov_len -= (size_t) n - skip;
+		if (n == 0)
+		{
+			errno = ENOSPC;
+			n = -1;
+			break;
+		}
+	}
+	if (n < 0 || close(fd) != 0)
+	{
+		int			e = errno;
+
+		if (n < 0)
+			close(fd);
+		snprintf(path, sizeof(path), "%s/%s", subdir, name);
+		snprintf(err, errsize, _("could not write file \"%s\": %s"), path, strerror(e));
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The matrices are asked for before the set's other files are written, so
+ * that the server finds them while this process writes the pages; they
+ * come one row at a time (single-row mode: memory for one text, however
+ * many), and write_crm takes them.  crm_drain reads whatever is left, so
+ * that the connection can be used again after an error.
+ */
+static bool
+crm_send(PGconn *conn, const char *as_of, const char *program, char *err, size_t errsize)
 {
 	const char *params[2] = {as_of, program};
+
+	if (!PQsendQueryParams(conn, "SELECT registration_number, csv FROM ismap.published_crm_csv($1::pg_catalog.date, $2)",
+						   2, NULL, params, NULL, NULL, 0) ||
+		!PQsetSingleRowMode(conn))
+	{
+		snprintf(err, errsize, "%s", PQerrorMessage(conn));
+		return false;
+	}
+	return true;
+}
+
+static void
+crm_drain(PGconn *conn)
+{
+	PGresult   *res;
+
+	while ((res = PQgetResult(conn)) != NULL)
+		PQclear(res);
+}
+
+static bool
+write_crm(PGconn *conn, const char *dir, const char *live, const PubList *l, char *err, size_t errsize)
+{
 	char		sub[4096],
-				name[96];
+				livecrm[4096];
 	PGresult   *res = NULL;
 	int			numcol = PQfnumber(l->rows, "registration_number");
-	int			nlist = PQntuples(l->rows),
-				next = 0,		/* the list's next registration */
-				row = 0,
-				nrows = 0;
-	FILE	   *f = NULL;
-	bool		ok = true;
-	int			fd;
+	int			nlist = PQntuples(l->rows);
+	bool		ok = true,
+				over = false;	/* the last row came */
+	int			dfd,
+				livefd;
 
 	err[0] = '\0';
 	snprintf(sub, sizeof(sub), "%s/crm", dir);
-	if (mkdir(sub, 0755) != 0)
+	if (mkdir(sub, 0755) != 0 || (dfd = open(sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 	{
 		snprintf(err, errsize, _("could not create directory \"%s\": %s"), sub, strerror(errno));
+		crm_drain(conn);
 		return false;
 	}
 	if (numcol < 0)
 	{
 		snprintf(err, errsize, _("the published list has no registration_number column"));
+		close(dfd);
+		crm_drain(conn);
 		return false;
 	}
-	res = PQexecParams(conn,
-					   "DECLARE ismap_publish_crm NO SCROLL CURSOR FOR"
-					   " SELECT registration_number, control_id, responsibility, platform, platform_registration_number"
-					   " FROM ismap.published_crm($1::pg_catalog.date, $2)",
-					   2, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-	{
-		snprintf(err, errsize, "%s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ?
-				 PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(conn));
-		PQclear(res);
-		return false;
-	}
-	PQclear(res);
-	res = NULL;
+	/* the live set's files, if any, to take over where unchanged */
+	snprintf(livecrm, sizeof(livecrm), "%s/crm", live);
+	livefd = open(livecrm, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	crm_euid = geteuid();
 
-	/* each registration of the list in turn, with its rows of the matrix */
-	for (next = 0; ok && next < nlist; next++)
+	/* the list's registrations and the matrices' rows go in step */
+	for (int next = 0; ok && next <= nlist; next++)
 	{
-		const char *number = PQgetvalue(l->rows, next, numcol);
+		const char *number = next < nlist ? PQgetvalue(l->rows, next, numcol) : NULL;
 
-		if (!crm_name_ok(number))
+		res = PQgetResult(conn);
+		if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK)
+			over = true;		/* no more rows */
+		else if (res == NULL || PQresultStatus(res) != PGRES_SINGLE_TUPLE)
+		{
+			snprintf(err, errsize, "%s", res != NULL && PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ?
+					 PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(conn));
+			ok = false;
+		}
+		if (ok && number == NULL && !over)
+		{
+			snprintf(err, errsize, _("the matrix of %s is not on the published list"), PQgetvalue(res, 0, 0));
+			ok = false;
+		}
+		else if (ok && number != NULL && over)
+		{
+			snprintf(err, errsize, _("no matrix came for %s of the published list"), number);
+			ok = false;
+		}
+		else if (ok && number != NULL && !crm_name_ok(number))
 		{
 			snprintf(err, errsize, _("registration number \"%s\" cannot name a file"), number);
 			ok = false;
-			break;
 		}
-		snprintf(name, sizeof(name), "crm/%s.csv", number);
-		snprintf(sub, sizeof(sub), "%s/%s", dir, name);
-		f = fopen(sub, "wb");
-		if (f == NULL)
+		else if (ok && number != NULL && strcmp(PQgetvalue(res, 0, 0), number) != 0)
 		{
-			snprintf(err, errsize, _("could not create file \"%s\": %s"), sub, strerror(errno));
+			snprintf(err, errsize, _("the matrix of %s is not on the published list"), PQgetvalue(res, 0, 0));
 			ok = false;
+		}
+		else if (ok && number != NULL)
+			ok = write_crm_file(dfd, livefd, sub, number, PQgetvalue(res, 0, 1), PQgetlength(res, 0, 1), err, errsize);
+		PQclear(res);
+		if (over)
 			break;
-		}
-		/* a buffer of ours: one write(2) for a matrix up to its size, no fstat */
-		setvbuf(f, crm_buffer, _IOFBF, sizeof(crm_buffer));
-		fputs("\xEF\xBB\xBF", f);
-		fputs(crm_header_ja, f);
-		for (;;)
-		{
-			int			cmp;
-
-			if (row >= nrows)
-			{
-				PQclear(res);
-				res = NULL;
-				if (!query(conn, &res, CRM_FETCH, 0, NULL, err, errsize))
-				{
-					ok = false;
-					break;
-				}
-				nrows = PQntuples(res);
-				row = 0;
-				if (nrows == 0)
-					break;		/* the matrix is over */
-			}
-			cmp = strcmp(PQgetvalue(res, row, 0), number);
-			if (cmp > 0)
-				break;			/* the next registration's */
-			if (cmp < 0)
-			{
-				/* a matrix of a registration the list does not have */
-				snprintf(err, errsize, _("the matrix of %s is not on the published list"), PQgetvalue(res, row, 0));
-				ok = false;
-				break;
-			}
-			for (int c = 0; c < 5; c++)
-			{
-				if (c)
-					fputc(',', f);
-				csv_field(f, PQgetvalue(res, row, c));
-			}
-			fputs("\r\n", f);
-			row++;
-		}
-		if (ferror(f))
-			ok = false;
-		if (fclose(f) != 0)
-			ok = false;
-		if (!ok && err[0] == '\0')
-			snprintf(err, errsize, _("could not write file \"%s\": %s"), name, strerror(errno));
-		f = NULL;
 	}
-	if (ok && row < nrows)
-	{
-		snprintf(err, errsize, _("the matrix of %s is not on the published list"), PQgetvalue(res, row, 0));
-		ok = false;
-	}
-	PQclear(res);
-	res = PQexec(conn, "CLOSE ismap_publish_crm");
-	PQclear(res);
-	if (!ok)
-		return false;
+	crm_drain(conn);
 	/* the files' data on disk before the set is swapped in */
-	snprintf(sub, sizeof(sub), "%s/crm", dir);
-	fd = open(sub, O_RDONLY | O_DIRECTORY);
-	if (fd < 0 || syncfs(fd) != 0 || fsync(fd) != 0)
+	if (ok && (syncfs(dfd) != 0 || fsync(dfd) != 0))
 	{
 		snprintf(err, errsize, _("could not write file \"%s\": %s"), sub, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return false;
+		ok = false;
 	}
-	close(fd);
-	return true;
+	close(dfd);
+	if (livefd >= 0)
+		close(livefd);
+	return ok;
 }
 
 /* the workbook, written by a thread of its own (prepare_set) */
@@ -718,7 +819,8 @@ typedef struct PubSet
 	XlsxJob		job;
 	pthread_t	thread;
 	bool		threaded;
-	char		dir[4096];
+	char		dir[4096];		/* where it is written (the staged set) */
+	char		live[4096];		/* the set it replaces, if any */
 } PubSet;
 
 static PubSet pub_sets[2];
@@ -741,11 +843,12 @@ unprepare(void)
 
 /* one program's list read, its workbook started */
 static bool
-prepare_set(PGconn *conn, PubSet *set, const char *dir, const char *as_of, const char *program,
-			char *err, size_t errsize)
+prepare_set(PGconn *conn, PubSet *set, const char *dir, const char *live, const char *as_of,
+			const char *program, char *err, size_t errsize)
 {
 	memset(set, 0, sizeof(*set));
 	snprintf(set->dir, sizeof(set->dir), "%s", dir);
+	snprintf(set->live, sizeof(set->live), "%s", live);
 	if (!load_list(conn, as_of, program, &set->l, err, errsize))
 		return false;
 	set->job.dir = set->dir;
@@ -767,13 +870,17 @@ finish_set(PGconn *conn, PubSet *set, const char *as_of, const char *prev, const
 	bool		ok;
 
 	*count = PQntuples(l->rows);
-	ok = write_html(dir, "index.html", l, true, as_of, program, err, errsize) &&
+	/* the changes, then the matrices asked for while the pages are written */
+	ok = write_changes(conn, dir, prev, as_of, program, err, errsize) &&
+		crm_send(conn, as_of, program, err, errsize);
+	ok = ok &&
+		write_html(dir, "index.html", l, true, as_of, program, err, errsize) &&
 		write_html(dir, "index.en.html", l, false, as_of, program, err, errsize) &&
 		write_csv(dir, l, err, errsize) &&
 		write_json(dir, l, as_of, program, err, errsize) &&
-		write_changes(conn, dir, prev, as_of, program, err, errsize) &&
 		write_timeline(dir, l, as_of, program, err, errsize) &&
-		write_crm(conn, dir, l, as_of, program, err, errsize);
+		write_crm(conn, dir, set->live, l, err, errsize);
+	crm_drain(conn);
 	if (set->threaded)
 		pthread_join(set->thread, NULL);
 	set->threaded = false;
@@ -860,7 +967,8 @@ bool
 publish_prepare(PGconn *conn, const char *out, const char *as_of, char *staged, size_t stagedsize,
 				char *err, size_t errsize)
 {
-	char		liu[4096];
+	char		liu[4096],
+				liveliu[4096];
 	char		trimmed[4096];
 
 	if (pub_prepared)
@@ -877,8 +985,9 @@ publish_prepare(PGconn *conn, const char *out, const char *as_of, char *staged, 
 		remove_tree(staged);
 		return false;
 	}
-	if (!prepare_set(conn, &pub_sets[0], staged, as_of, "ISMAP", err, errsize) ||
-		!prepare_set(conn, &pub_sets[1], liu, as_of, "ISMAP-LIU", err, errsize))
+	snprintf(liveliu, sizeof(liveliu), "%s/liu", trimmed);
+	if (!prepare_set(conn, &pub_sets[0], staged, trimmed, as_of, "ISMAP", err, errsize) ||
+		!prepare_set(conn, &pub_sets[1], liu, liveliu, as_of, "ISMAP-LIU", err, errsize))
 	{
 		unprepare();
 		remove_tree(staged);

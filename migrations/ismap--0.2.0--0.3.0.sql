@@ -24271,6 +24271,182 @@ REVOKE EXECUTE ON FUNCTION ismap.ineffective_control_counts() FROM PUBLIC;
 -- the tallies of the registry as it is
 SELECT ismap.refresh_control_tally();
 
+-- ==== registered_content.crm_csv: each matrix as the lines of its published file; published_crm_csv (issue 18, publish speed) ====
+-- A field of a published CSV line: quoted when it holds a comma, a quote
+-- or a line break (RFC 4180, each quote doubled); a field that starts with
+-- =, +, - or @ is quoted with an apostrophe before it, so that a
+-- spreadsheet keeps it as text; NULL is an empty field.  ismap-jobs
+-- publish writes its other CSV files by the same rule (jobs/publish.c,
+-- csv_field), and its test reads the crm files back against published_crm.
+CREATE FUNCTION ismap_internal.csv_field(s pg_catalog.text) RETURNS pg_catalog.text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT CASE
+		WHEN s IS NULL THEN ''
+		WHEN pg_catalog.left(s, 1) OPERATOR(pg_catalog.=) ANY (ARRAY['=', '+', '-', '@'])
+			THEN '"''' OPERATOR(pg_catalog.||) pg_catalog.replace(s, '"', '""') OPERATOR(pg_catalog.||) '"'
+		WHEN s OPERATOR(pg_catalog.~) '[,"\r\n]'
+			THEN '"' OPERATOR(pg_catalog.||) pg_catalog.replace(s, '"', '""') OPERATOR(pg_catalog.||) '"'
+		ELSE s
+	END
+$$;
+COMMENT ON FUNCTION ismap_internal.csv_field(pg_catalog.text) IS 'a field of a published CSV line (RFC 4180; a leading =, +, - or @ kept as text by an apostrophe; NULL empty)';
+
+-- The lines of a registration's crm/<registration_number>.csv below its
+-- header: one per element of its matrix, in the matrix's order, each
+-- ended by CRLF.
+CREATE FUNCTION ismap_internal.crm_csv(registration_number pg_catalog.text, matrix pg_catalog.jsonb) RETURNS pg_catalog.text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT COALESCE(pg_catalog.string_agg(pg_catalog.concat_ws(',',
+				ismap_internal.csv_field(registration_number),
+				ismap_internal.csv_field(m OPERATOR(pg_catalog.->>) 'control_id'),
+				ismap_internal.csv_field(m OPERATOR(pg_catalog.->>) 'responsibility'),
+				ismap_internal.csv_field(m OPERATOR(pg_catalog.->>) 'platform'),
+				ismap_internal.csv_field(m OPERATOR(pg_catalog.->>) 'platform_registration_number'))
+			OPERATOR(pg_catalog.||) E'\r\n', '' ORDER BY o), '')
+	FROM pg_catalog.jsonb_array_elements(matrix) WITH ORDINALITY AS x(m, o)
+$$;
+COMMENT ON FUNCTION ismap_internal.crm_csv(pg_catalog.text, pg_catalog.jsonb) IS 'a responsibility matrix as the lines of its published crm/<registration_number>.csv, each ended by CRLF (empty for an empty matrix)';
+
+-- the snapshots written before this section get their lines from their
+-- frozen matrix (the trigger that refuses updates is off for this one)
+ALTER TABLE ismap.registered_content ADD COLUMN crm_csv pg_catalog.text;
+ALTER TABLE ismap.registered_content DISABLE TRIGGER registered_content_frozen;
+UPDATE ismap.registered_content SET crm_csv = ismap_internal.crm_csv(registration_number, responsibility_matrix);
+ALTER TABLE ismap.registered_content ENABLE ALWAYS TRIGGER registered_content_frozen;
+ALTER TABLE ismap.registered_content ALTER COLUMN crm_csv SET NOT NULL;
+COMMENT ON COLUMN ismap.registered_content.crm_csv IS 'the responsibility matrix as the lines of its published file crm/<registration_number>.csv (number, control, responsibility, platform, platform''s number; CSV, CRLF-ended), written with the row (empty when the matrix is)';
+
+-- The registered content of the registrations named: now with crm_csv
+CREATE OR REPLACE FUNCTION ismap_internal.registered_content_of(p_registration_ids pg_catalog.int8[])
+RETURNS SETOF ismap.registered_content
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT reg.registration_id, reg.registration_number, reg.program, s.service_id, s.name, c.csp_id, c.name,
+		   c.corporate_number, reg.level, s.scope, s.delivery_models, s.deployment_models, s.responsibility,
+		   COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+					'service_id', d.base_service_id,
+					'name', CASE WHEN pn.number IS NOT NULL THEN bs.name END,
+					'registration_number', pn.number,
+					'self_assessed', d.self_assessed_audit_id IS NOT NULL) ORDER BY d.base_service_id)
+				FROM ismap.service_dependency d
+				JOIN ismap.service bs ON bs.service_id = d.base_service_id
+				LEFT JOIN LATERAL (
+					SELECT br.registration_number AS number FROM ismap.registration br
+					WHERE br.service_id = d.base_service_id AND br.registered_on <= reg.registered_on
+					  AND (br.ended_on IS NULL OR br.ended_on > reg.registered_on)
+					ORDER BY br.registered_on DESC, br.registration_id DESC LIMIT 1) pn ON true
+				WHERE d.service_id = reg.service_id), '[]'),
+		   d.regions, d.governing_law, d.jurisdiction, d.capital_disclosure, d.third_party_tests,
+		   a.audit_id, b.audit_body_id, b.name, a.period_start, a.period_end, a.framework_id, f.version,
+		   m.matrix, reg.registered_on, pg_catalog.now(), false, ismap_internal.crm_csv(reg.registration_number, m.matrix)
+	FROM ismap.registration reg
+	JOIN ismap.service s ON s.service_id = reg.service_id
+	JOIN ismap.csp c ON c.csp_id = s.csp_id
+	JOIN ismap.audit a ON a.audit_id = reg.audit_id
+	JOIN ismap.audit_body b ON b.audit_body_id = a.audit_body_id
+	JOIN ismap.framework f ON f.framework_id = a.framework_id
+	LEFT JOIN ismap.service_disclosure d ON d.service_id = reg.service_id
+	-- the customer responsibility matrix: the statement's selected items
+	-- (an aggregate: one row, computed once for both columns)
+	CROSS JOIN LATERAL (SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+				'control_id', si.control_id::pg_catalog.text,
+				'responsibility', si.responsibility,
+				'inherited_from', si.inherited_from,
+				'platform', CASE WHEN pn.number IS NOT NULL THEN ps.name END,
+				'platform_registration_number', pn.number) ORDER BY si.control_id USING OPERATOR(ismap.<)), '[]') AS matrix
+			FROM ismap.statement_item si
+			LEFT JOIN ismap.service ps ON ps.service_id = si.inherited_from
+			LEFT JOIN LATERAL (
+				SELECT pr.registration_number AS number FROM ismap.registration pr
+				WHERE pr.service_id = si.inherited_from AND pr.registered_on <= reg.registered_on
+				  AND (pr.ended_on IS NULL OR pr.ended_on > reg.registered_on)
+				ORDER BY pr.registered_on DESC, pr.registration_id DESC LIMIT 1) pn ON true
+			WHERE si.audit_id = reg.audit_id AND si.selected) m
+	WHERE reg.registration_id = ANY (p_registration_ids)
+$$;
+COMMENT ON FUNCTION ismap_internal.registered_content_of(pg_catalog.int8[]) IS 'the registered content of the registrations named, from the live rows (what the registration trigger and the 0.3.0 back-fill write)';
+
+-- The same matrices as the files ismap-jobs publish writes: per
+-- registration on the list of the day, in registration number order, its
+-- crm/<registration_number>.csv below the header (registered_content's
+-- crm_csv, formatted when the content was frozen).  One row per listed
+-- registration (an empty text for an empty matrix), so that the job reads
+-- some thousand texts instead of a row per control.  The registrations of
+-- the day as published_crm finds them (keep the conditions in step;
+-- sql/published_list.sql compares the three functions every day).
+CREATE FUNCTION ismap.published_crm_csv(as_of pg_catalog.date DEFAULT CURRENT_DATE, program pg_catalog.text DEFAULT 'ISMAP')
+RETURNS TABLE (registration_number pg_catalog.text, csv pg_catalog.text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+-- one process, no JIT: some thousand rows by key are over before either
+-- pays off; the texts (megabytes) are returned from memory
+SET max_parallel_workers_per_gather = 0
+SET jit = off
+SET work_mem = '64MB'
+AS $$
+BEGIN
+	PERFORM ismap.published_list_day(as_of, program);
+	-- the listing's narrow rows sorted first, then each one's text by key
+	-- in that order (OFFSET 0: a lookup per row, not a join of the whole
+	-- registered_content and a sort of the texts)
+	RETURN QUERY
+	SELECT l.registration_number, c.crm_csv
+	FROM (SELECT l.registration_id, l.registration_number
+		  FROM ismap.registry_listing l
+		  WHERE pg_catalog.daterange(l.registered_on, GREATEST(l.registered_on, LEAST(l.valid_until + 1, l.ended_on)))
+				@> published_crm_csv.as_of
+			AND l.program = published_crm_csv.program
+		  ORDER BY l.registration_number COLLATE "C") l
+	CROSS JOIN LATERAL (SELECT c.crm_csv FROM ismap.registered_content c
+						WHERE c.registration_id = l.registration_id OFFSET 0) c
+	ORDER BY l.registration_number COLLATE "C";
+END
+$$;
+COMMENT ON FUNCTION ismap.published_crm_csv(pg_catalog.date, pg_catalog.text) IS 'the customer responsibility matrix of each registration on a program''s published list of a day as the lines of its crm/<registration_number>.csv (what ismap-jobs publish writes below the header), in number order';
+
+-- ==== published_list_changes compares the lists' rows as rows, in memory (issue 18, publish speed) ====
+CREATE OR REPLACE FUNCTION ismap.published_list_changes(from_date pg_catalog.date, to_date pg_catalog.date, program pg_catalog.text DEFAULT 'ISMAP')
+RETURNS TABLE (change pg_catalog.text, registration_number pg_catalog.text, service_name pg_catalog.text,
+	changed_columns pg_catalog.text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+-- two lists of some thousand rows, sorted and hashed in memory
+SET work_mem = '64MB'
+AS $$
+BEGIN
+	IF from_date IS NULL OR to_date IS NULL THEN
+		RAISE EXCEPTION 'the dates of the lists must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF from_date > to_date THEN
+		RAISE EXCEPTION 'from_date % is after to_date %', pg_catalog.to_char(from_date, 'YYYY-MM-DD'),
+			pg_catalog.to_char(to_date, 'YYYY-MM-DD') USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- one day's list is one list (both would be read in the one snapshot)
+	IF from_date = to_date THEN
+		RETURN;
+	END IF;
+	-- the rows compared as rows (column by column); only a changed one is
+	-- taken apart, to name the columns that differ
+	RETURN QUERY
+	WITH a AS (SELECT l.registration_number AS k, l FROM ismap.published_list(from_date, program) l),
+		 b AS (SELECT l.registration_number AS k, l FROM ismap.published_list(to_date, program) l)
+	SELECT CASE WHEN a.k IS NULL THEN 'added' WHEN b.k IS NULL THEN 'removed' ELSE 'changed' END,
+		   COALESCE(b.k, a.k),
+		   COALESCE((b.l).service_name, (a.l).service_name),
+		   CASE WHEN a.k IS NOT NULL AND b.k IS NOT NULL THEN
+			   (SELECT pg_catalog.string_agg(lb.column_name, ', ' ORDER BY lb.ord)
+				FROM ismap.published_list_labels('en') WITH ORDINALITY AS lb(column_name, label, ord)
+				WHERE pg_catalog.to_jsonb(a.l)->lb.column_name IS DISTINCT FROM pg_catalog.to_jsonb(b.l)->lb.column_name) END
+	FROM a FULL JOIN b ON a.k = b.k
+	WHERE a.k IS NULL OR b.k IS NULL OR a.l IS DISTINCT FROM b.l
+	ORDER BY COALESCE(b.k, a.k) COLLATE "C", 1;
+END
+$$;
+COMMENT ON FUNCTION ismap.published_list_changes(pg_catalog.date, pg_catalog.date, pg_catalog.text) IS 'what changed in a program''s published list between two days: added, removed or changed registrations (with the columns that changed)';
+
 -- ==== service_dependency.published: the reader's policy reads a column kept by triggers, not a subquery per row (issue 18, speed) ====
 -- a change of published alone is no change of the dependency (no event)
 CREATE OR REPLACE FUNCTION ismap_internal.service_dependency_event_trigger() RETURNS trigger

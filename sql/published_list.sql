@@ -244,6 +244,28 @@ SELECT * FROM published_crm(NULL);
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM published_crm('2025-07-01', 'JASPAR');
 \echo :LAST_ERROR_SQLSTATE
+-- the same matrices as the lines of the crm files: one text per listed
+-- registration, every day, each exactly published_crm's rows as CSV
+SELECT * FROM published_crm_csv('2025-07-01');
+SELECT count(*) AS days_differing FROM generate_series('2025-06-01'::date, '2027-09-01', '1 day') d
+WHERE ARRAY(SELECT c.registration_number || ':' || c.csv FROM published_crm_csv(d::date) c)
+	IS DISTINCT FROM ARRAY(SELECT l.registration_number || ':' || COALESCE((SELECT string_agg(format(E'%s,%s,%s,%s,%s\r\n', m.registration_number,
+			m.control_id, m.responsibility, m.platform, m.platform_registration_number), '')
+		FROM published_crm(d::date) m WHERE m.registration_number = l.registration_number), '')
+		FROM published_list(d::date) l);
+SELECT * FROM published_crm_csv(NULL);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM published_crm_csv('2025-07-01', 'JASPAR');
+\echo :LAST_ERROR_SQLSTATE
+-- the CSV fields: quoted for a separator, a quote or a line break; a
+-- leading formula character kept as text by an apostrophe; NULL empty
+SELECT v, ismap_internal.csv_field(v) FROM (VALUES ('plain'), ('a,b'), ('say "hi"'), (E'two\nlines'), (E'cr\rhere'),
+	('=SUM(A1)'), ('+1'), ('-1'), ('@x'), ('"=q'), (''), (NULL)) t(v);
+-- the crm text of a snapshot is what its matrix gives, and is frozen with it
+SELECT count(*) AS snapshots_differing FROM registered_content c
+WHERE c.crm_csv IS DISTINCT FROM ismap_internal.crm_csv(c.registration_number, c.responsibility_matrix);
+UPDATE registered_content SET crm_csv = '' WHERE registration_id = (SELECT min(registration_id) FROM registered_content);
+\echo :LAST_ERROR_SQLSTATE
 
 -- bad arguments
 SELECT * FROM published_list(NULL);
@@ -265,7 +287,11 @@ INSERT INTO service_disclosure (service_id, regions, governing_law) VALUES (3, '
 SET ROLE pl_reader;
 SELECT count(*) AS listed FROM published_list('2025-07-01');
 SELECT count(*) AS crm_rows FROM published_crm('2025-07-01');
+SELECT count(*) AS crm_files FROM published_crm_csv('2025-07-01');
 SELECT count(*) AS snapshots FROM registered_content;
+-- the CSV helpers are internal
+SELECT ismap_internal.csv_field('x');
+\echo :LAST_ERROR_SQLSTATE
 SELECT service_id, governing_law FROM service_disclosure ORDER BY 1;
 SELECT * FROM published_list_changes('2025-06-09', '2025-07-01');
 RESET ROLE;

@@ -45,7 +45,8 @@ CREATE TABLE ismap.registered_content (
 	responsibility_matrix pg_catalog.jsonb NOT NULL,
 	registered_on		pg_catalog.date NOT NULL,
 	recorded_at			pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
-	backfilled			pg_catalog.bool NOT NULL DEFAULT false
+	backfilled			pg_catalog.bool NOT NULL DEFAULT false,
+	crm_csv				pg_catalog.text NOT NULL
 );
 COMMENT ON TABLE ismap.registered_content IS 'what was registered: one row per registration, frozen when the registration is inserted (never updated); public';
 COMMENT ON COLUMN ismap.registered_content.program IS 'ISMAP, or ISMAP-LIU (ISMAP for Low-Impact Use)';
@@ -55,8 +56,46 @@ COMMENT ON COLUMN ismap.registered_content.third_party_tests IS 'the disclosure'
 COMMENT ON COLUMN ismap.registered_content.responsibility_matrix IS 'the customer responsibility matrix: one object per selected control of the statement, {"control_id", "responsibility", "inherited_from", "platform", "platform_registration_number"}, in control order';
 COMMENT ON COLUMN ismap.registered_content.recorded_at IS 'when the row was written';
 COMMENT ON COLUMN ismap.registered_content.backfilled IS 'written by the upgrade to 0.3.0 from the rows as they were then, not at the registration';
+COMMENT ON COLUMN ismap.registered_content.crm_csv IS 'the responsibility matrix as the lines of its published file crm/<registration_number>.csv (number, control, responsibility, platform, platform''s number; CSV, CRLF-ended), written with the row (empty when the matrix is)';
 CREATE INDEX registered_content_number_idx ON ismap.registered_content (registration_number);
 SELECT pg_catalog.pg_extension_config_dump('ismap.registered_content', '');
+
+-- A field of a published CSV line: quoted when it holds a comma, a quote
+-- or a line break (RFC 4180, each quote doubled); a field that starts with
+-- =, +, - or @ is quoted with an apostrophe before it, so that a
+-- spreadsheet keeps it as text; NULL is an empty field.  ismap-jobs
+-- publish writes its other CSV files by the same rule (jobs/publish.c,
+-- csv_field), and its test reads the crm files back against published_crm.
+CREATE FUNCTION ismap_internal.csv_field(s pg_catalog.text) RETURNS pg_catalog.text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT CASE
+		WHEN s IS NULL THEN ''
+		WHEN pg_catalog.left(s, 1) OPERATOR(pg_catalog.=) ANY (ARRAY['=', '+', '-', '@'])
+			THEN '"''' OPERATOR(pg_catalog.||) pg_catalog.replace(s, '"', '""') OPERATOR(pg_catalog.||) '"'
+		WHEN s OPERATOR(pg_catalog.~) '[,"\r\n]'
+			THEN '"' OPERATOR(pg_catalog.||) pg_catalog.replace(s, '"', '""') OPERATOR(pg_catalog.||) '"'
+		ELSE s
+	END
+$$;
+COMMENT ON FUNCTION ismap_internal.csv_field(pg_catalog.text) IS 'a field of a published CSV line (RFC 4180; a leading =, +, - or @ kept as text by an apostrophe; NULL empty)';
+
+-- The lines of a registration's crm/<registration_number>.csv below its
+-- header: one per element of its matrix, in the matrix's order, each
+-- ended by CRLF.
+CREATE FUNCTION ismap_internal.crm_csv(registration_number pg_catalog.text, matrix pg_catalog.jsonb) RETURNS pg_catalog.text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT COALESCE(pg_catalog.string_agg(pg_catalog.concat_ws(',',
+				ismap_internal.csv_field(registration_number),
+				ismap_internal.csv_field(m OPERATOR(pg_catalog.->>) 'control_id'),
+				ismap_internal.csv_field(m OPERATOR(pg_catalog.->>) 'responsibility'),
+				ismap_internal.csv_field(m OPERATOR(pg_catalog.->>) 'platform'),
+				ismap_internal.csv_field(m OPERATOR(pg_catalog.->>) 'platform_registration_number'))
+			OPERATOR(pg_catalog.||) E'\r\n', '' ORDER BY o), '')
+	FROM pg_catalog.jsonb_array_elements(matrix) WITH ORDINALITY AS x(m, o)
+$$;
+COMMENT ON FUNCTION ismap_internal.crm_csv(pg_catalog.text, pg_catalog.jsonb) IS 'a responsibility matrix as the lines of its published crm/<registration_number>.csv, each ended by CRLF (empty for an empty matrix)';
 
 -- The registered content of the registrations named, from the rows as
 -- they are now: one set-based query, so that a bulk load of registrations
@@ -86,21 +125,7 @@ AS $$
 				WHERE d.service_id = reg.service_id), '[]'),
 		   d.regions, d.governing_law, d.jurisdiction, d.capital_disclosure, d.third_party_tests,
 		   a.audit_id, b.audit_body_id, b.name, a.period_start, a.period_end, a.framework_id, f.version,
-		   COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
-					'control_id', si.control_id::pg_catalog.text,
-					'responsibility', si.responsibility,
-					'inherited_from', si.inherited_from,
-					'platform', CASE WHEN pn.number IS NOT NULL THEN ps.name END,
-					'platform_registration_number', pn.number) ORDER BY si.control_id USING OPERATOR(ismap.<))
-				FROM ismap.statement_item si
-				LEFT JOIN ismap.service ps ON ps.service_id = si.inherited_from
-				LEFT JOIN LATERAL (
-					SELECT pr.registration_number AS number FROM ismap.registration pr
-					WHERE pr.service_id = si.inherited_from AND pr.registered_on <= reg.registered_on
-					  AND (pr.ended_on IS NULL OR pr.ended_on > reg.registered_on)
-					ORDER BY pr.registered_on DESC, pr.registration_id DESC LIMIT 1) pn ON true
-				WHERE si.audit_id = reg.audit_id AND si.selected), '[]'),
-		   reg.registered_on, pg_catalog.now(), false
+		   m.matrix, reg.registered_on, pg_catalog.now(), false, ismap_internal.crm_csv(reg.registration_number, m.matrix)
 	FROM ismap.registration reg
 	JOIN ismap.service s ON s.service_id = reg.service_id
 	JOIN ismap.csp c ON c.csp_id = s.csp_id
@@ -108,6 +133,22 @@ AS $$
 	JOIN ismap.audit_body b ON b.audit_body_id = a.audit_body_id
 	JOIN ismap.framework f ON f.framework_id = a.framework_id
 	LEFT JOIN ismap.service_disclosure d ON d.service_id = reg.service_id
+	-- the customer responsibility matrix: the statement's selected items
+	-- (an aggregate: one row, computed once for both columns)
+	CROSS JOIN LATERAL (SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+				'control_id', si.control_id::pg_catalog.text,
+				'responsibility', si.responsibility,
+				'inherited_from', si.inherited_from,
+				'platform', CASE WHEN pn.number IS NOT NULL THEN ps.name END,
+				'platform_registration_number', pn.number) ORDER BY si.control_id USING OPERATOR(ismap.<)), '[]') AS matrix
+			FROM ismap.statement_item si
+			LEFT JOIN ismap.service ps ON ps.service_id = si.inherited_from
+			LEFT JOIN LATERAL (
+				SELECT pr.registration_number AS number FROM ismap.registration pr
+				WHERE pr.service_id = si.inherited_from AND pr.registered_on <= reg.registered_on
+				  AND (pr.ended_on IS NULL OR pr.ended_on > reg.registered_on)
+				ORDER BY pr.registered_on DESC, pr.registration_id DESC LIMIT 1) pn ON true
+			WHERE si.audit_id = reg.audit_id AND si.selected) m
 	WHERE reg.registration_id = ANY (p_registration_ids)
 $$;
 COMMENT ON FUNCTION ismap_internal.registered_content_of(pg_catalog.int8[]) IS 'the registered content of the registrations named, from the live rows (what the registration trigger and the 0.3.0 back-fill write)';

@@ -77,6 +77,8 @@ RETURNS TABLE (change pg_catalog.text, registration_number pg_catalog.text, serv
 	changed_columns pg_catalog.text)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
+-- two lists of some thousand rows, sorted and hashed in memory
+SET work_mem = '64MB'
 AS $$
 BEGIN
 	IF from_date IS NULL OR to_date IS NULL THEN
@@ -90,18 +92,20 @@ BEGIN
 	IF from_date = to_date THEN
 		RETURN;
 	END IF;
+	-- the rows compared as rows (column by column); only a changed one is
+	-- taken apart, to name the columns that differ
 	RETURN QUERY
-	WITH a AS (SELECT l.registration_number AS k, pg_catalog.to_jsonb(l) AS j FROM ismap.published_list(from_date, program) l),
-		 b AS (SELECT l.registration_number AS k, pg_catalog.to_jsonb(l) AS j FROM ismap.published_list(to_date, program) l)
+	WITH a AS (SELECT l.registration_number AS k, l FROM ismap.published_list(from_date, program) l),
+		 b AS (SELECT l.registration_number AS k, l FROM ismap.published_list(to_date, program) l)
 	SELECT CASE WHEN a.k IS NULL THEN 'added' WHEN b.k IS NULL THEN 'removed' ELSE 'changed' END,
 		   COALESCE(b.k, a.k),
-		   COALESCE(b.j, a.j)->>'service_name',
+		   COALESCE((b.l).service_name, (a.l).service_name),
 		   CASE WHEN a.k IS NOT NULL AND b.k IS NOT NULL THEN
 			   (SELECT pg_catalog.string_agg(lb.column_name, ', ' ORDER BY lb.ord)
 				FROM ismap.published_list_labels('en') WITH ORDINALITY AS lb(column_name, label, ord)
-				WHERE a.j->lb.column_name IS DISTINCT FROM b.j->lb.column_name) END
+				WHERE pg_catalog.to_jsonb(a.l)->lb.column_name IS DISTINCT FROM pg_catalog.to_jsonb(b.l)->lb.column_name) END
 	FROM a FULL JOIN b ON a.k = b.k
-	WHERE a.k IS NULL OR b.k IS NULL OR a.j <> b.j
+	WHERE a.k IS NULL OR b.k IS NULL OR a.l IS DISTINCT FROM b.l
 	ORDER BY COALESCE(b.k, a.k) COLLATE "C", 1;
 END
 $$;
@@ -179,3 +183,41 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION ismap.published_crm(pg_catalog.date, pg_catalog.text) IS 'the customer responsibility matrix of each registration on a program''s published list of a day: registration number, control, responsibility (provider, customer, shared, inherited), the platform and its registration number for an inherited control; in number, then control order';
+
+-- The same matrices as the files ismap-jobs publish writes: per
+-- registration on the list of the day, in registration number order, its
+-- crm/<registration_number>.csv below the header (registered_content's
+-- crm_csv, formatted when the content was frozen).  One row per listed
+-- registration (an empty text for an empty matrix), so that the job reads
+-- some thousand texts instead of a row per control.  The registrations of
+-- the day as published_crm finds them (keep the conditions in step;
+-- sql/published_list.sql compares the three functions every day).
+CREATE FUNCTION ismap.published_crm_csv(as_of pg_catalog.date DEFAULT CURRENT_DATE, program pg_catalog.text DEFAULT 'ISMAP')
+RETURNS TABLE (registration_number pg_catalog.text, csv pg_catalog.text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+-- one process, no JIT: some thousand rows by key are over before either
+-- pays off; the texts (megabytes) are returned from memory
+SET max_parallel_workers_per_gather = 0
+SET jit = off
+SET work_mem = '64MB'
+AS $$
+BEGIN
+	PERFORM ismap.published_list_day(as_of, program);
+	-- the listing's narrow rows sorted first, then each one's text by key
+	-- in that order (OFFSET 0: a lookup per row, not a join of the whole
+	-- registered_content and a sort of the texts)
+	RETURN QUERY
+	SELECT l.registration_number, c.crm_csv
+	FROM (SELECT l.registration_id, l.registration_number
+		  FROM ismap.registry_listing l
+		  WHERE pg_catalog.daterange(l.registered_on, GREATEST(l.registered_on, LEAST(l.valid_until + 1, l.ended_on)))
+				@> published_crm_csv.as_of
+			AND l.program = published_crm_csv.program
+		  ORDER BY l.registration_number COLLATE "C") l
+	CROSS JOIN LATERAL (SELECT c.crm_csv FROM ismap.registered_content c
+						WHERE c.registration_id = l.registration_id OFFSET 0) c
+	ORDER BY l.registration_number COLLATE "C";
+END
+$$;
+COMMENT ON FUNCTION ismap.published_crm_csv(pg_catalog.date, pg_catalog.text) IS 'the customer responsibility matrix of each registration on a program''s published list of a day as the lines of its crm/<registration_number>.csv (what ismap-jobs publish writes below the header), in number order';
