@@ -24271,6 +24271,322 @@ REVOKE EXECUTE ON FUNCTION ismap.ineffective_control_counts() FROM PUBLIC;
 -- the tallies of the registry as it is
 SELECT ismap.refresh_control_tally();
 
+-- ==== Stage tallies: application_stage_medians reads a histogram kept by triggers (issue 18, speed) ====
+-------------------------------------------------------------------------------
+-- The histogram ismap.application_stage_medians() reads instead of every
+-- decided application: per calendar year of decision (decided_on), stage
+-- (acceptance, accepted, review, total; the days of
+-- ismap.application_timeline) and whole number of days, the approved or
+-- rejected applications that took that long (stage_tally); per year and
+-- stage, those applications and their distinct providers
+-- (stage_tally_group); per year, stage and provider, its applications
+-- counted there (stage_tally_provider, the multiplicity behind the distinct
+-- count; a service counts for its provider of now).  The median is exact:
+-- the days are whole numbers, so the histogram holds every value sorted.
+-- Row triggers on application (only a decided one counts: the WHEN clauses
+-- keep the filing, acceptance and review of an open application, and a
+-- return or withdrawal, from calling them) and on a service's change of
+-- provider keep them in the same transaction as the change; rows that
+-- count nothing go.  A provider's own writes (filing, withdrawing) never
+-- touch them: only an approval, a rejection or the owner's change of a
+-- decided application does.  Nobody writes them but the triggers (their
+-- functions run with the owner's rights); nobody but the owner and the
+-- roles that read every table read them; pg_dump does not dump them,
+-- because restoring the applications fills them again (ENABLE ALWAYS).
+-- ismap.refresh_stage_tally() counts them afresh.
+-------------------------------------------------------------------------------
+CREATE TABLE ismap.stage_tally (
+	year			pg_catalog.int4 NOT NULL,
+	stage			pg_catalog.text NOT NULL,
+	days			pg_catalog.int4 NOT NULL,
+	applications	pg_catalog.int8 NOT NULL,
+	PRIMARY KEY (year, stage, days)
+);
+COMMENT ON TABLE ismap.stage_tally IS 'per year of decision, stage and days: the approved or rejected applications whose stage took that many days (the histogram application_stage_medians() reads); kept by triggers';
+
+CREATE TABLE ismap.stage_tally_group (
+	year			pg_catalog.int4 NOT NULL,
+	stage			pg_catalog.text NOT NULL,
+	applications	pg_catalog.int8 NOT NULL,
+	providers		pg_catalog.int8 NOT NULL,
+	PRIMARY KEY (year, stage)
+);
+COMMENT ON TABLE ismap.stage_tally_group IS 'per year of decision and stage: the approved or rejected applications with a length of that stage, and their distinct providers; kept by triggers for application_stage_medians()';
+
+CREATE TABLE ismap.stage_tally_provider (
+	year			pg_catalog.int4 NOT NULL,
+	stage			pg_catalog.text NOT NULL,
+	csp_id			pg_catalog.int8 NOT NULL,
+	applications	pg_catalog.int8 NOT NULL,
+	PRIMARY KEY (year, stage, csp_id)
+);
+COMMENT ON TABLE ismap.stage_tally_provider IS 'per stage_tally_group and provider: its applications counted in the group (the multiplicity behind stage_tally_group.providers)';
+
+-- The stages of a decided application with their days, as
+-- ismap.application_timeline computes them (keep the two in step; the
+-- regress test stage_tally compares them): no row for a stage with no
+-- length, none at all for an application not approved or rejected.
+CREATE FUNCTION ismap_internal.stage_tally_days(p_status pg_catalog.text, p_submitted_on pg_catalog.date,
+	p_accepted_on pg_catalog.date, p_review_started_on pg_catalog.date, p_decided_on pg_catalog.date)
+RETURNS TABLE (year pg_catalog.int4, stage pg_catalog.text, days pg_catalog.int4)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT pg_catalog.date_part('year', p_decided_on)::pg_catalog.int4, x.stage, x.days
+	FROM (VALUES
+		(1, 'acceptance', CASE WHEN p_accepted_on IS NOT NULL THEN p_accepted_on OPERATOR(pg_catalog.-) p_submitted_on
+							   ELSE p_decided_on OPERATOR(pg_catalog.-) p_submitted_on END),
+		(2, 'accepted', CASE WHEN p_accepted_on IS NOT NULL THEN
+							COALESCE(p_review_started_on, p_decided_on) OPERATOR(pg_catalog.-) p_accepted_on END),
+		(3, 'review', CASE WHEN p_review_started_on IS NOT NULL THEN p_decided_on OPERATOR(pg_catalog.-) p_review_started_on END),
+		(4, 'total', p_decided_on OPERATOR(pg_catalog.-) p_submitted_on)) x(o, stage, days)
+	WHERE p_status OPERATOR(pg_catalog.=) ANY (ARRAY['approved', 'rejected'])
+	  AND p_decided_on IS NOT NULL AND x.days IS NOT NULL
+	ORDER BY x.o
+$$;
+COMMENT ON FUNCTION ismap_internal.stage_tally_days(pg_catalog.text, pg_catalog.date, pg_catalog.date, pg_catalog.date, pg_catalog.date) IS 'stage tallies: the year of decision, stages and days of an application as application_timeline computes them (none unless approved or rejected)';
+
+-- One application's contribution, in (+1) or out (-1): its bar of each
+-- stage, its group and its provider's count in the group (the group's
+-- providers follow when the provider comes or goes).  Rows are locked in
+-- one order (stage, then days), so that two decisions counted at once
+-- wait for each other rather than deadlock.
+CREATE FUNCTION ismap_internal.stage_tally_add(p_csp pg_catalog.int8, p_status pg_catalog.text,
+	p_submitted_on pg_catalog.date, p_accepted_on pg_catalog.date, p_review_started_on pg_catalog.date,
+	p_decided_on pg_catalog.date, p_sign pg_catalog.int8) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	s record;
+	n pg_catalog.int8;
+BEGIN
+	FOR s IN SELECT d.year, d.stage, d.days
+			 FROM ismap_internal.stage_tally_days(p_status, p_submitted_on, p_accepted_on, p_review_started_on, p_decided_on) d LOOP
+		INSERT INTO ismap.stage_tally_group AS g (year, stage, applications, providers)
+		VALUES (s.year, s.stage, p_sign, 0)
+		ON CONFLICT (year, stage) DO UPDATE SET applications = g.applications OPERATOR(pg_catalog.+) p_sign;
+		INSERT INTO ismap.stage_tally AS t (year, stage, days, applications)
+		VALUES (s.year, s.stage, s.days, p_sign)
+		ON CONFLICT (year, stage, days) DO UPDATE SET applications = t.applications OPERATOR(pg_catalog.+) p_sign
+		RETURNING t.applications INTO n;
+		IF n OPERATOR(pg_catalog.=) 0 THEN
+			DELETE FROM ismap.stage_tally t
+			WHERE t.year OPERATOR(pg_catalog.=) s.year AND t.stage OPERATOR(pg_catalog.=) s.stage AND t.days OPERATOR(pg_catalog.=) s.days;
+		END IF;
+		INSERT INTO ismap.stage_tally_provider AS p (year, stage, csp_id, applications)
+		VALUES (s.year, s.stage, p_csp, p_sign)
+		ON CONFLICT (year, stage, csp_id) DO UPDATE SET applications = p.applications OPERATOR(pg_catalog.+) p_sign
+		RETURNING p.applications INTO n;
+		IF n OPERATOR(pg_catalog.=) 0 THEN
+			DELETE FROM ismap.stage_tally_provider p
+			WHERE p.year OPERATOR(pg_catalog.=) s.year AND p.stage OPERATOR(pg_catalog.=) s.stage AND p.csp_id OPERATOR(pg_catalog.=) p_csp;
+		END IF;
+		-- the provider came into the group, or left it
+		IF (p_sign OPERATOR(pg_catalog.>) 0 AND n OPERATOR(pg_catalog.=) p_sign) OR n OPERATOR(pg_catalog.=) 0 THEN
+			UPDATE ismap.stage_tally_group g SET providers = g.providers OPERATOR(pg_catalog.+) pg_catalog.sign(p_sign)::pg_catalog.int8
+			WHERE g.year OPERATOR(pg_catalog.=) s.year AND g.stage OPERATOR(pg_catalog.=) s.stage;
+		END IF;
+		IF p_sign OPERATOR(pg_catalog.<) 0 THEN
+			DELETE FROM ismap.stage_tally_group g
+			WHERE g.year OPERATOR(pg_catalog.=) s.year AND g.stage OPERATOR(pg_catalog.=) s.stage
+			  AND g.applications OPERATOR(pg_catalog.=) 0 AND g.providers OPERATOR(pg_catalog.=) 0;
+		END IF;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.stage_tally_add(pg_catalog.int8, pg_catalog.text, pg_catalog.date, pg_catalog.date, pg_catalog.date, pg_catalog.date, pg_catalog.int8) IS 'stage tallies: one application''s contribution, in (+1) or out (-1)';
+
+-- trigger on application: a decided application written, changed or
+-- deleted (the WHEN clauses of the triggers call it for those only)
+CREATE FUNCTION ismap_internal.stage_tally_application_trigger() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF TG_OP = 'UPDATE' AND OLD.service_id OPERATOR(pg_catalog.=) NEW.service_id AND OLD.status OPERATOR(pg_catalog.=) NEW.status
+	   AND OLD.submitted_on OPERATOR(pg_catalog.=) NEW.submitted_on
+	   AND OLD.accepted_on IS NOT DISTINCT FROM NEW.accepted_on
+	   AND OLD.review_started_on IS NOT DISTINCT FROM NEW.review_started_on
+	   AND OLD.decided_on IS NOT DISTINCT FROM NEW.decided_on THEN
+		RETURN NULL;
+	END IF;
+	IF TG_OP IN ('UPDATE', 'DELETE') THEN
+		PERFORM ismap_internal.stage_tally_add(
+			(SELECT s.csp_id FROM ismap.service s WHERE s.service_id OPERATOR(pg_catalog.=) OLD.service_id),
+			OLD.status, OLD.submitted_on, OLD.accepted_on, OLD.review_started_on, OLD.decided_on, -1);
+	END IF;
+	IF TG_OP IN ('UPDATE', 'INSERT') THEN
+		PERFORM ismap_internal.stage_tally_add(
+			(SELECT s.csp_id FROM ismap.service s WHERE s.service_id OPERATOR(pg_catalog.=) NEW.service_id),
+			NEW.status, NEW.submitted_on, NEW.accepted_on, NEW.review_started_on, NEW.decided_on, 1);
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.stage_tally_application_trigger() IS 'trigger: the stage tallies of a decided application written, changed or deleted';
+
+-- trigger on service: a service moved to another provider moves its
+-- decided applications' counts from the old provider to the new one (an
+-- application names an existing service, whose id cannot change under it)
+CREATE FUNCTION ismap_internal.stage_tally_service_trigger() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	a record;
+BEGIN
+	FOR a IN SELECT ap.status, ap.submitted_on, ap.accepted_on, ap.review_started_on, ap.decided_on
+			 FROM ismap.application ap
+			 WHERE ap.service_id OPERATOR(pg_catalog.=) NEW.service_id
+			   AND ap.status OPERATOR(pg_catalog.=) ANY (ARRAY['approved', 'rejected'])
+			 ORDER BY ap.application_id LOOP
+		PERFORM ismap_internal.stage_tally_add(OLD.csp_id, a.status, a.submitted_on, a.accepted_on, a.review_started_on, a.decided_on, -1);
+		PERFORM ismap_internal.stage_tally_add(NEW.csp_id, a.status, a.submitted_on, a.accepted_on, a.review_started_on, a.decided_on, 1);
+	END LOOP;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.stage_tally_service_trigger() IS 'trigger: the stage tallies of a service that changes its provider';
+
+-- The applications emptied by TRUNCATE (the owner's): counted afresh.
+CREATE FUNCTION ismap_internal.stage_tally_truncate_trigger() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM ismap.refresh_stage_tally();
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.stage_tally_truncate_trigger() IS 'trigger: the stage tallies counted afresh after a TRUNCATE of the applications';
+
+-- Every stage tally counted afresh from the applications and services (the
+-- upgrade fills them so; the owner may call it after a data-only restore
+-- with --disable-triggers, which switches the triggers off).  Returns the
+-- stage_tally rows (the bars).
+CREATE FUNCTION ismap.refresh_stage_tally() RETURNS pg_catalog.int8
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	n pg_catalog.int8;
+BEGIN
+	DELETE FROM ismap.stage_tally;
+	DELETE FROM ismap.stage_tally_group;
+	DELETE FROM ismap.stage_tally_provider;
+	CREATE TEMP TABLE stage_tally_rows ON COMMIT DROP AS
+	SELECT d.year, d.stage, d.days, s.csp_id
+	FROM ismap.application a
+	JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) a.service_id
+	CROSS JOIN LATERAL ismap_internal.stage_tally_days(a.status, a.submitted_on, a.accepted_on, a.review_started_on, a.decided_on) d
+	WHERE a.status OPERATOR(pg_catalog.=) ANY (ARRAY['approved', 'rejected']);
+	INSERT INTO ismap.stage_tally (year, stage, days, applications)
+	SELECT r.year, r.stage, r.days, pg_catalog.count(*) FROM pg_temp.stage_tally_rows r GROUP BY 1, 2, 3;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	INSERT INTO ismap.stage_tally_provider (year, stage, csp_id, applications)
+	SELECT r.year, r.stage, r.csp_id, pg_catalog.count(*) FROM pg_temp.stage_tally_rows r GROUP BY 1, 2, 3;
+	INSERT INTO ismap.stage_tally_group (year, stage, applications, providers)
+	SELECT p.year, p.stage, pg_catalog.sum(p.applications)::pg_catalog.int8, pg_catalog.count(*)
+	FROM ismap.stage_tally_provider p GROUP BY 1, 2;
+	DROP TABLE pg_temp.stage_tally_rows;
+	RETURN n;
+END
+$$;
+COMMENT ON FUNCTION ismap.refresh_stage_tally() IS 'the stage tallies of application_stage_medians() counted afresh from the applications and services; returns the stage_tally rows';
+REVOKE EXECUTE ON FUNCTION ismap.refresh_stage_tally() FROM PUBLIC;
+
+CREATE TRIGGER stage_tally AFTER INSERT ON ismap.application
+	FOR EACH ROW WHEN (NEW.status OPERATOR(pg_catalog.=) ANY (ARRAY['approved', 'rejected']))
+	EXECUTE FUNCTION ismap_internal.stage_tally_application_trigger();
+CREATE TRIGGER stage_tally_update AFTER UPDATE ON ismap.application
+	FOR EACH ROW WHEN (OLD.status OPERATOR(pg_catalog.=) ANY (ARRAY['approved', 'rejected'])
+					OR NEW.status OPERATOR(pg_catalog.=) ANY (ARRAY['approved', 'rejected']))
+	EXECUTE FUNCTION ismap_internal.stage_tally_application_trigger();
+CREATE TRIGGER stage_tally_delete AFTER DELETE ON ismap.application
+	FOR EACH ROW WHEN (OLD.status OPERATOR(pg_catalog.=) ANY (ARRAY['approved', 'rejected']))
+	EXECUTE FUNCTION ismap_internal.stage_tally_application_trigger();
+CREATE TRIGGER stage_tally AFTER UPDATE OF csp_id ON ismap.service
+	FOR EACH ROW WHEN (OLD.csp_id OPERATOR(pg_catalog.<>) NEW.csp_id)
+	EXECUTE FUNCTION ismap_internal.stage_tally_service_trigger();
+CREATE TRIGGER stage_tally_truncate AFTER TRUNCATE ON ismap.application
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.stage_tally_truncate_trigger();
+ALTER TABLE ismap.application ENABLE ALWAYS TRIGGER stage_tally;
+ALTER TABLE ismap.application ENABLE ALWAYS TRIGGER stage_tally_update;
+ALTER TABLE ismap.application ENABLE ALWAYS TRIGGER stage_tally_delete;
+ALTER TABLE ismap.service ENABLE ALWAYS TRIGGER stage_tally;
+
+-- The reader-safe aggregate of the timelines: per year of decision and
+-- stage the median days, over decided (approved or rejected)
+-- applications.  The owner's rights (the reader sees no application), so
+-- it shows only groups that reveal no single provider's applications: at
+-- least 5 applications from at least 3 providers; smaller groups are left
+-- out, not rounded.  It reads the stage tallies (a few hundred bars and
+-- their groups), not the applications: percentile_cont(0.5) of a group is
+-- its bars' days at rows floor((N-1)/2) and ceil((N-1)/2), interpolated.
+CREATE OR REPLACE FUNCTION ismap.application_stage_medians()
+RETURNS TABLE (year pg_catalog.int4, stage pg_catalog.text, applications pg_catalog.int8, median_days pg_catalog.float8)
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH shown AS (
+		SELECT g.year, g.stage, g.applications,
+			   pg_catalog.floor((g.applications OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 2.0) AS lo_row,
+			   pg_catalog.ceil((g.applications OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 2.0) AS hi_row
+		FROM ismap.stage_tally_group g
+		WHERE g.applications OPERATOR(pg_catalog.>=) 5 AND g.providers OPERATOR(pg_catalog.>=) 3
+	), running AS (
+		SELECT t.year, t.stage, t.days,
+			   pg_catalog.sum(t.applications) OVER (PARTITION BY t.year, t.stage ORDER BY t.days) AS upto
+		FROM ismap.stage_tally t
+	)
+	SELECT s.year, s.stage, s.applications,
+		   m.lo::pg_catalog.float8 OPERATOR(pg_catalog.+) ((m.hi OPERATOR(pg_catalog.-) m.lo)::pg_catalog.float8
+			   OPERATOR(pg_catalog.*) (s.hi_row OPERATOR(pg_catalog.-) s.lo_row)::pg_catalog.float8 OPERATOR(pg_catalog./) 2.0::pg_catalog.float8)
+	FROM shown s
+	CROSS JOIN LATERAL (
+		SELECT pg_catalog.min(r.days) FILTER (WHERE r.upto OPERATOR(pg_catalog.>) s.lo_row) AS lo,
+			   pg_catalog.min(r.days) FILTER (WHERE r.upto OPERATOR(pg_catalog.>) s.hi_row) AS hi
+		FROM running r
+		WHERE r.year OPERATOR(pg_catalog.=) s.year AND r.stage OPERATOR(pg_catalog.=) s.stage) m
+	ORDER BY 1, pg_catalog.array_position(ARRAY['acceptance', 'accepted', 'review', 'total'], s.stage)
+$$;
+COMMENT ON FUNCTION ismap.application_stage_medians() IS 'per year of decision and stage (acceptance, accepted, review, total) the number of decided applications and the median days; only groups of at least 5 applications from at least 3 providers (the rest is left out), so every role may run it';
+REVOKE EXECUTE ON FUNCTION ismap.application_stage_medians() FROM PUBLIC;
+
+-- the tallies of the applications as they are
+SELECT ismap.refresh_stage_tally();
+
+-- ==== The registry view is not a security_barrier (issue 18, speed) ====
+-- (CREATE OR REPLACE VIEW replaces the view's options: security_barrier goes)
+-- The published registry is a view with the owner's rights over the
+-- registrations (all of which are public).  It filters nothing and its
+-- listing is readable by every role, so it is not a security_barrier (a
+-- barrier would hide no row, and would keep the planner from merging the
+-- view into the caller's query: no index of the listing for the caller's
+-- conditions on an expression, such as the days listed of query 13 of the
+-- analyst cookbook, nor for its ORDER BY).
+CREATE OR REPLACE VIEW ismap.registry WITH (security_invoker = false) AS
+SELECT l.registration_number,
+	   l.registration_id,
+	   l.service_id,
+	   l.service_name,
+	   l.csp_id,
+	   l.csp_name,
+	   l.corporate_number,
+	   l.level,
+	   l.delivery_models,
+	   l.deployment_models,
+	   l.scope,
+	   l.registered_on,
+	   l.valid_until,
+	   l.status,
+	   l.ended_on,
+	   l.end_reason,
+	   l.audit_body,
+	   l.audit_id
+FROM ismap.registry_listing l;
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).
