@@ -52,24 +52,25 @@ COMMENT ON TABLE ismap.stage_tally_provider IS 'per stage_tally_group and provid
 -- The stages of a decided application with their days, as
 -- ismap.application_timeline computes them (keep the two in step; the
 -- regress test stage_tally compares them): no row for a stage with no
--- length, none at all for an application not approved or rejected.
+-- length, none at all for an application not approved or rejected.  One
+-- SELECT without a SET clause, every name schema-qualified, so that the
+-- planner inlines it into refresh_stage_tally's pass over the
+-- applications.
 CREATE FUNCTION ismap_internal.stage_tally_days(p_status pg_catalog.text, p_submitted_on pg_catalog.date,
 	p_accepted_on pg_catalog.date, p_review_started_on pg_catalog.date, p_decided_on pg_catalog.date)
 RETURNS TABLE (year pg_catalog.int4, stage pg_catalog.text, days pg_catalog.int4)
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+LANGUAGE sql IMMUTABLE PARALLEL SAFE ROWS 4
 AS $$
 	SELECT pg_catalog.date_part('year', p_decided_on)::pg_catalog.int4, x.stage, x.days
 	FROM (VALUES
-		(1, 'acceptance', CASE WHEN p_accepted_on IS NOT NULL THEN p_accepted_on OPERATOR(pg_catalog.-) p_submitted_on
+		('acceptance', CASE WHEN p_accepted_on IS NOT NULL THEN p_accepted_on OPERATOR(pg_catalog.-) p_submitted_on
 							   ELSE p_decided_on OPERATOR(pg_catalog.-) p_submitted_on END),
-		(2, 'accepted', CASE WHEN p_accepted_on IS NOT NULL THEN
+		('accepted', CASE WHEN p_accepted_on IS NOT NULL THEN
 							COALESCE(p_review_started_on, p_decided_on) OPERATOR(pg_catalog.-) p_accepted_on END),
-		(3, 'review', CASE WHEN p_review_started_on IS NOT NULL THEN p_decided_on OPERATOR(pg_catalog.-) p_review_started_on END),
-		(4, 'total', p_decided_on OPERATOR(pg_catalog.-) p_submitted_on)) x(o, stage, days)
+		('review', CASE WHEN p_review_started_on IS NOT NULL THEN p_decided_on OPERATOR(pg_catalog.-) p_review_started_on END),
+		('total', p_decided_on OPERATOR(pg_catalog.-) p_submitted_on)) x(stage, days)
 	WHERE p_status OPERATOR(pg_catalog.=) ANY (ARRAY['approved', 'rejected'])
 	  AND p_decided_on IS NOT NULL AND x.days IS NOT NULL
-	ORDER BY x.o
 $$;
 COMMENT ON FUNCTION ismap_internal.stage_tally_days(pg_catalog.text, pg_catalog.date, pg_catalog.date, pg_catalog.date, pg_catalog.date) IS 'stage tallies: the year of decision, stages and days of an application as application_timeline computes them (none unless approved or rejected)';
 
@@ -89,7 +90,8 @@ DECLARE
 	n pg_catalog.int8;
 BEGIN
 	FOR s IN SELECT d.year, d.stage, d.days
-			 FROM ismap_internal.stage_tally_days(p_status, p_submitted_on, p_accepted_on, p_review_started_on, p_decided_on) d LOOP
+			 FROM ismap_internal.stage_tally_days(p_status, p_submitted_on, p_accepted_on, p_review_started_on, p_decided_on) d
+			 ORDER BY d.stage LOOP
 		INSERT INTO ismap.stage_tally_group AS g (year, stage, applications, providers)
 		VALUES (s.year, s.stage, p_sign, 0)
 		ON CONFLICT (year, stage) DO UPDATE SET applications = g.applications OPERATOR(pg_catalog.+) p_sign;
@@ -202,21 +204,25 @@ BEGIN
 	DELETE FROM ismap.stage_tally;
 	DELETE FROM ismap.stage_tally_group;
 	DELETE FROM ismap.stage_tally_provider;
-	CREATE TEMP TABLE stage_tally_rows ON COMMIT DROP AS
-	SELECT d.year, d.stage, d.days, s.csp_id
+	-- per provider first (one pass over the decided applications); the
+	-- bars need the days, a second pass
+	INSERT INTO ismap.stage_tally_provider (year, stage, csp_id, applications)
+	SELECT d.year, d.stage, s.csp_id, pg_catalog.count(*)
 	FROM ismap.application a
 	JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) a.service_id
 	CROSS JOIN LATERAL ismap_internal.stage_tally_days(a.status, a.submitted_on, a.accepted_on, a.review_started_on, a.decided_on) d
-	WHERE a.status OPERATOR(pg_catalog.=) ANY (ARRAY['approved', 'rejected']);
-	INSERT INTO ismap.stage_tally (year, stage, days, applications)
-	SELECT r.year, r.stage, r.days, pg_catalog.count(*) FROM pg_temp.stage_tally_rows r GROUP BY 1, 2, 3;
-	GET DIAGNOSTICS n = ROW_COUNT;
-	INSERT INTO ismap.stage_tally_provider (year, stage, csp_id, applications)
-	SELECT r.year, r.stage, r.csp_id, pg_catalog.count(*) FROM pg_temp.stage_tally_rows r GROUP BY 1, 2, 3;
+	WHERE a.status OPERATOR(pg_catalog.=) ANY (ARRAY['approved', 'rejected'])
+	GROUP BY 1, 2, 3;
 	INSERT INTO ismap.stage_tally_group (year, stage, applications, providers)
 	SELECT p.year, p.stage, pg_catalog.sum(p.applications)::pg_catalog.int8, pg_catalog.count(*)
 	FROM ismap.stage_tally_provider p GROUP BY 1, 2;
-	DROP TABLE pg_temp.stage_tally_rows;
+	INSERT INTO ismap.stage_tally (year, stage, days, applications)
+	SELECT d.year, d.stage, d.days, pg_catalog.count(*)
+	FROM ismap.application a
+	CROSS JOIN LATERAL ismap_internal.stage_tally_days(a.status, a.submitted_on, a.accepted_on, a.review_started_on, a.decided_on) d
+	WHERE a.status OPERATOR(pg_catalog.=) ANY (ARRAY['approved', 'rejected'])
+	GROUP BY 1, 2, 3;
+	GET DIAGNOSTICS n = ROW_COUNT;
 	RETURN n;
 END
 $$;
