@@ -24277,13 +24277,17 @@ SELECT ismap.refresh_control_tally();
 -- decided application: per calendar year of decision (decided_on), stage
 -- (acceptance, accepted, review, total; the days of
 -- ismap.application_timeline) and whole number of days, the approved or
--- rejected applications that took that long (stage_tally); per year and
--- stage, those applications and their distinct providers
--- (stage_tally_group); per year, stage and provider, its applications
--- counted there (stage_tally_provider, the multiplicity behind the distinct
--- count; a service counts for its provider of now).  The median is exact:
--- the days are whole numbers, so the histogram holds every value sorted.
--- Row triggers on application (only a decided one counts: the WHEN clauses
+-- rejected applications that took that long (stage_tally); per year, stage
+-- and provider, its applications counted there (stage_tally_provider; a
+-- service counts for its provider of now).  The median is exact: the days
+-- are whole numbers, so the bars hold every value in order; a group's
+-- applications are the sum of its bars, and "at least 3 providers" is 3
+-- rows of stage_tally_provider in the group.  No row counts a whole group:
+-- a bulk load decides thousands of applications in one transaction, and
+-- every update of one row leaves a version the next update of it must step
+-- over until the transaction ends, so the rows updated per decision are
+-- its bars (as many as its days' values) and its provider's.  Row
+-- triggers on application (only a decided one counts: the WHEN clauses
 -- keep the filing, acceptance and review of an open application, and a
 -- return or withdrawal, from calling them) and on a service's change of
 -- provider keep them in the same transaction as the change; rows that
@@ -24304,15 +24308,6 @@ CREATE TABLE ismap.stage_tally (
 );
 COMMENT ON TABLE ismap.stage_tally IS 'per year of decision, stage and days: the approved or rejected applications whose stage took that many days (the histogram application_stage_medians() reads); kept by triggers';
 
-CREATE TABLE ismap.stage_tally_group (
-	year			pg_catalog.int4 NOT NULL,
-	stage			pg_catalog.text NOT NULL,
-	applications	pg_catalog.int8 NOT NULL,
-	providers		pg_catalog.int8 NOT NULL,
-	PRIMARY KEY (year, stage)
-);
-COMMENT ON TABLE ismap.stage_tally_group IS 'per year of decision and stage: the approved or rejected applications with a length of that stage, and their distinct providers; kept by triggers for application_stage_medians()';
-
 CREATE TABLE ismap.stage_tally_provider (
 	year			pg_catalog.int4 NOT NULL,
 	stage			pg_catalog.text NOT NULL,
@@ -24320,7 +24315,7 @@ CREATE TABLE ismap.stage_tally_provider (
 	applications	pg_catalog.int8 NOT NULL,
 	PRIMARY KEY (year, stage, csp_id)
 );
-COMMENT ON TABLE ismap.stage_tally_provider IS 'per stage_tally_group and provider: its applications counted in the group (the multiplicity behind stage_tally_group.providers)';
+COMMENT ON TABLE ismap.stage_tally_provider IS 'per year of decision, stage and provider: its approved or rejected applications with a length of that stage (a group''s providers are its rows); kept by triggers for application_stage_medians()';
 
 -- The stages of a decided application with their days, as
 -- ismap.application_timeline computes them (keep the two in step; the
@@ -24347,10 +24342,9 @@ $$;
 COMMENT ON FUNCTION ismap_internal.stage_tally_days(pg_catalog.text, pg_catalog.date, pg_catalog.date, pg_catalog.date, pg_catalog.date) IS 'stage tallies: the year of decision, stages and days of an application as application_timeline computes them (none unless approved or rejected)';
 
 -- One application's contribution, in (+1) or out (-1): its bar of each
--- stage, its group and its provider's count in the group (the group's
--- providers follow when the provider comes or goes).  Rows are locked in
--- one order (stage, then days), so that two decisions counted at once
--- wait for each other rather than deadlock.
+-- stage and its provider's count in the group.  Rows are locked in one
+-- order (stage, then bar, then provider), so that two decisions counted
+-- at once wait for each other rather than deadlock.
 CREATE FUNCTION ismap_internal.stage_tally_add(p_csp pg_catalog.int8, p_status pg_catalog.text,
 	p_submitted_on pg_catalog.date, p_accepted_on pg_catalog.date, p_review_started_on pg_catalog.date,
 	p_decided_on pg_catalog.date, p_sign pg_catalog.int8) RETURNS void
@@ -24364,9 +24358,6 @@ BEGIN
 	FOR s IN SELECT d.year, d.stage, d.days
 			 FROM ismap_internal.stage_tally_days(p_status, p_submitted_on, p_accepted_on, p_review_started_on, p_decided_on) d
 			 ORDER BY d.stage LOOP
-		INSERT INTO ismap.stage_tally_group AS g (year, stage, applications, providers)
-		VALUES (s.year, s.stage, p_sign, 0)
-		ON CONFLICT (year, stage) DO UPDATE SET applications = g.applications OPERATOR(pg_catalog.+) p_sign;
 		INSERT INTO ismap.stage_tally AS t (year, stage, days, applications)
 		VALUES (s.year, s.stage, s.days, p_sign)
 		ON CONFLICT (year, stage, days) DO UPDATE SET applications = t.applications OPERATOR(pg_catalog.+) p_sign
@@ -24382,16 +24373,6 @@ BEGIN
 		IF n OPERATOR(pg_catalog.=) 0 THEN
 			DELETE FROM ismap.stage_tally_provider p
 			WHERE p.year OPERATOR(pg_catalog.=) s.year AND p.stage OPERATOR(pg_catalog.=) s.stage AND p.csp_id OPERATOR(pg_catalog.=) p_csp;
-		END IF;
-		-- the provider came into the group, or left it
-		IF (p_sign OPERATOR(pg_catalog.>) 0 AND n OPERATOR(pg_catalog.=) p_sign) OR n OPERATOR(pg_catalog.=) 0 THEN
-			UPDATE ismap.stage_tally_group g SET providers = g.providers OPERATOR(pg_catalog.+) pg_catalog.sign(p_sign)::pg_catalog.int8
-			WHERE g.year OPERATOR(pg_catalog.=) s.year AND g.stage OPERATOR(pg_catalog.=) s.stage;
-		END IF;
-		IF p_sign OPERATOR(pg_catalog.<) 0 THEN
-			DELETE FROM ismap.stage_tally_group g
-			WHERE g.year OPERATOR(pg_catalog.=) s.year AND g.stage OPERATOR(pg_catalog.=) s.stage
-			  AND g.applications OPERATOR(pg_catalog.=) 0 AND g.providers OPERATOR(pg_catalog.=) 0;
 		END IF;
 	END LOOP;
 END
@@ -24474,12 +24455,10 @@ DECLARE
 	n pg_catalog.int8;
 BEGIN
 	DELETE FROM ismap.stage_tally;
-	DELETE FROM ismap.stage_tally_group;
 	DELETE FROM ismap.stage_tally_provider;
 	-- counted from the timelines themselves (the owner reads every
 	-- application), the triggers' stage_tally_days is compared with them
-	-- by the regress test; per provider first (one pass over the decided
-	-- applications); the bars need the days, a second pass
+	-- by the regress test; per provider, then per day
 	INSERT INTO ismap.stage_tally_provider (year, stage, csp_id, applications)
 	SELECT pg_catalog.date_part('year', t.decided_on)::pg_catalog.int4, x.stage, s.csp_id, pg_catalog.count(*)
 	FROM ismap.application_timeline t
@@ -24489,9 +24468,6 @@ BEGIN
 	WHERE t.status OPERATOR(pg_catalog.=) ANY (ARRAY['approved', 'rejected']) AND t.decided_on IS NOT NULL
 	  AND x.days IS NOT NULL
 	GROUP BY 1, 2, 3;
-	INSERT INTO ismap.stage_tally_group (year, stage, applications, providers)
-	SELECT p.year, p.stage, pg_catalog.sum(p.applications)::pg_catalog.int8, pg_catalog.count(*)
-	FROM ismap.stage_tally_provider p GROUP BY 1, 2;
 	INSERT INTO ismap.stage_tally (year, stage, days, applications)
 	SELECT pg_catalog.date_part('year', t.decided_on)::pg_catalog.int4, x.stage, x.days, pg_catalog.count(*)
 	FROM ismap.application_timeline t
@@ -24532,35 +24508,44 @@ ALTER TABLE ismap.service ENABLE ALWAYS TRIGGER stage_tally;
 -- applications.  The owner's rights (the reader sees no application), so
 -- it shows only groups that reveal no single provider's applications: at
 -- least 5 applications from at least 3 providers; smaller groups are left
--- out, not rounded.  It reads the stage tallies (a few hundred bars and
--- their groups), not the applications: percentile_cont(0.5) of a group is
--- its bars' days at rows floor((N-1)/2) and ceil((N-1)/2), interpolated.
+-- out, not rounded.  It reads the stage tallies (a few hundred bars, and
+-- up to 3 provider rows per group), not the applications:
+-- percentile_cont(0.5) of a group of N is its bars' days at rows
+-- floor((N-1)/2) and ceil((N-1)/2), interpolated.
 CREATE OR REPLACE FUNCTION ismap.application_stage_medians()
 RETURNS TABLE (year pg_catalog.int4, stage pg_catalog.text, applications pg_catalog.int8, median_days pg_catalog.float8)
 LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-	WITH shown AS (
-		SELECT g.year, g.stage, g.applications,
-			   pg_catalog.floor((g.applications OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 2.0) AS lo_row,
-			   pg_catalog.ceil((g.applications OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 2.0) AS hi_row
-		FROM ismap.stage_tally_group g
-		WHERE g.applications OPERATOR(pg_catalog.>=) 5 AND g.providers OPERATOR(pg_catalog.>=) 3
-	), running AS (
+	WITH bars AS (
 		SELECT t.year, t.stage, t.days,
-			   pg_catalog.sum(t.applications) OVER (PARTITION BY t.year, t.stage ORDER BY t.days) AS upto
+			   pg_catalog.sum(t.applications) OVER (PARTITION BY t.year, t.stage ORDER BY t.days) AS upto,
+			   pg_catalog.sum(t.applications) OVER (PARTITION BY t.year, t.stage) AS total
 		FROM ismap.stage_tally t
+	), groups AS (
+		SELECT b.year, b.stage, b.total,
+			   pg_catalog.floor((b.total OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 2) AS lo_row,
+			   pg_catalog.ceil((b.total OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 2) AS hi_row
+		FROM bars b
+		GROUP BY b.year, b.stage, b.total
+		HAVING b.total OPERATOR(pg_catalog.>=) 5
 	)
-	SELECT s.year, s.stage, s.applications,
+	SELECT g.year, g.stage, g.total::pg_catalog.int8,
 		   m.lo::pg_catalog.float8 OPERATOR(pg_catalog.+) ((m.hi OPERATOR(pg_catalog.-) m.lo)::pg_catalog.float8
-			   OPERATOR(pg_catalog.*) (s.hi_row OPERATOR(pg_catalog.-) s.lo_row)::pg_catalog.float8 OPERATOR(pg_catalog./) 2.0::pg_catalog.float8)
-	FROM shown s
+			   OPERATOR(pg_catalog.*) (g.hi_row OPERATOR(pg_catalog.-) g.lo_row)::pg_catalog.float8 OPERATOR(pg_catalog./) 2.0::pg_catalog.float8)
+	FROM groups g
 	CROSS JOIN LATERAL (
-		SELECT pg_catalog.min(r.days) FILTER (WHERE r.upto OPERATOR(pg_catalog.>) s.lo_row) AS lo,
-			   pg_catalog.min(r.days) FILTER (WHERE r.upto OPERATOR(pg_catalog.>) s.hi_row) AS hi
-		FROM running r
-		WHERE r.year OPERATOR(pg_catalog.=) s.year AND r.stage OPERATOR(pg_catalog.=) s.stage) m
-	ORDER BY 1, pg_catalog.array_position(ARRAY['acceptance', 'accepted', 'review', 'total'], s.stage)
+		SELECT pg_catalog.min(b.days) FILTER (WHERE b.upto OPERATOR(pg_catalog.>) g.lo_row) AS lo,
+			   pg_catalog.min(b.days) FILTER (WHERE b.upto OPERATOR(pg_catalog.>) g.hi_row) AS hi
+		FROM bars b
+		WHERE b.year OPERATOR(pg_catalog.=) g.year AND b.stage OPERATOR(pg_catalog.=) g.stage) m
+	-- at least 3 providers: 3 rows of the group (a row counts at least one
+	-- application)
+	WHERE (SELECT pg_catalog.count(*) FROM (
+			SELECT FROM ismap.stage_tally_provider p
+			WHERE p.year OPERATOR(pg_catalog.=) g.year AND p.stage OPERATOR(pg_catalog.=) g.stage
+			LIMIT 3) three) OPERATOR(pg_catalog.=) 3
+	ORDER BY 1, pg_catalog.array_position(ARRAY['acceptance', 'accepted', 'review', 'total'], g.stage)
 $$;
 COMMENT ON FUNCTION ismap.application_stage_medians() IS 'per year of decision and stage (acceptance, accepted, review, total) the number of decided applications and the median days; only groups of at least 5 applications from at least 3 providers (the rest is left out), so every role may run it';
 REVOKE EXECUTE ON FUNCTION ismap.application_stage_medians() FROM PUBLIC;

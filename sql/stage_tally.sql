@@ -44,7 +44,6 @@ SELECT (SELECT array_agg(o::text) FROM direct_medians o) IS NOT DISTINCT FROM
        (SELECT count(*) FROM direct_medians) AS rows;
 CREATE FUNCTION pg_temp.tallies() RETURNS SETOF text LANGUAGE sql AS $$
 	SELECT 't' || t::text FROM ismap.stage_tally t
-	UNION ALL SELECT 'g' || t::text FROM ismap.stage_tally_group t
 	UNION ALL SELECT 'p' || t::text FROM ismap.stage_tally_provider t
 $$;
 CREATE FUNCTION pg_temp.kept_is_fresh() RETURNS TABLE (kept_is_fresh boolean, nonzero boolean) LANGUAGE plpgsql AS $$
@@ -56,8 +55,7 @@ BEGIN
 	fresh := ARRAY(SELECT t FROM pg_temp.tallies() t ORDER BY 1);
 	RETURN QUERY SELECT kept = fresh,
 		NOT EXISTS (SELECT FROM ismap.stage_tally WHERE applications <= 0)
-		AND NOT EXISTS (SELECT FROM ismap.stage_tally_provider WHERE applications <= 0)
-		AND NOT EXISTS (SELECT FROM ismap.stage_tally_group WHERE applications <= 0 OR providers <= 0);
+		AND NOT EXISTS (SELECT FROM ismap.stage_tally_provider WHERE applications <= 0);
 END
 $$;
 
@@ -150,7 +148,7 @@ SELECT * FROM same;
 -- party writes them
 SELECT t, r, has_table_privilege(r, t, 'SELECT') AS sel,
        has_table_privilege(r, t, 'INSERT') OR has_table_privilege(r, t, 'UPDATE') OR has_table_privilege(r, t, 'DELETE') AS write
-FROM unnest(ARRAY['ismap.stage_tally', 'ismap.stage_tally_group', 'ismap.stage_tally_provider']) t,
+FROM unnest(ARRAY['ismap.stage_tally', 'ismap.stage_tally_provider']) t,
      unnest(ARRAY['ismap_reader', 'ismap_registrar', 'ismap_auditor', 'ismap_csp', 'ismap_jobs', 'ismap_reviewer', 'ismap_agency']) r
 WHERE has_table_privilege(r, t, 'SELECT') OR has_table_privilege(r, t, 'INSERT') OR has_table_privilege(r, t, 'UPDATE') OR has_table_privilege(r, t, 'DELETE')
 ORDER BY 1, 2;
@@ -165,7 +163,6 @@ CREATE ROLE tally_reader IN ROLE ismap_reader;
 SET ROLE tally_reader;
 SELECT count(*) FROM ismap.stage_tally;
 SELECT count(*) FROM ismap.stage_tally_provider;
-SELECT count(*) FROM ismap.stage_tally_group;
 SELECT ismap.refresh_stage_tally();
 SELECT count(*) > 0 AS reader_gets_medians FROM ismap.application_stage_medians();
 RESET ROLE;
