@@ -24279,7 +24279,8 @@ SELECT ismap.refresh_control_tally();
 -- ismap.application_timeline) and whole number of days, the approved or
 -- rejected applications that took that long (stage_tally); per year, stage
 -- and provider, its applications counted there (stage_tally_provider; a
--- service counts for its provider of now).  The median is exact: the days
+-- service counts for its provider of now, provider 0 while it is not
+-- there, as in the middle of a restore).  The median is exact: the days
 -- are whole numbers, so the bars hold every value in order; a group's
 -- applications are the sum of its bars, and "at least 3 providers" is 3
 -- rows of stage_tally_provider in the group.  No row counts a whole group:
@@ -24395,12 +24396,12 @@ BEGIN
 	END IF;
 	IF TG_OP IN ('UPDATE', 'DELETE') THEN
 		PERFORM ismap_internal.stage_tally_add(
-			(SELECT s.csp_id FROM ismap.service s WHERE s.service_id OPERATOR(pg_catalog.=) OLD.service_id),
+			COALESCE((SELECT s.csp_id FROM ismap.service s WHERE s.service_id OPERATOR(pg_catalog.=) OLD.service_id), 0),
 			OLD.status, OLD.submitted_on, OLD.accepted_on, OLD.review_started_on, OLD.decided_on, -1);
 	END IF;
 	IF TG_OP IN ('UPDATE', 'INSERT') THEN
 		PERFORM ismap_internal.stage_tally_add(
-			(SELECT s.csp_id FROM ismap.service s WHERE s.service_id OPERATOR(pg_catalog.=) NEW.service_id),
+			COALESCE((SELECT s.csp_id FROM ismap.service s WHERE s.service_id OPERATOR(pg_catalog.=) NEW.service_id), 0),
 			NEW.status, NEW.submitted_on, NEW.accepted_on, NEW.review_started_on, NEW.decided_on, 1);
 	END IF;
 	RETURN NULL;
@@ -24409,8 +24410,10 @@ $$;
 COMMENT ON FUNCTION ismap_internal.stage_tally_application_trigger() IS 'trigger: the stage tallies of a decided application written, changed or deleted';
 
 -- trigger on service: a service moved to another provider moves its
--- decided applications' counts from the old provider to the new one (an
--- application names an existing service, whose id cannot change under it)
+-- decided applications' counts from the old provider to the new one; a
+-- service that comes after its applications (a restore loads the tables
+-- before their foreign keys) moves them from provider 0, which they count
+-- for until it comes (an application's service id cannot change under it)
 CREATE FUNCTION ismap_internal.stage_tally_service_trigger() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -24423,13 +24426,14 @@ BEGIN
 			 WHERE ap.service_id OPERATOR(pg_catalog.=) NEW.service_id
 			   AND ap.status OPERATOR(pg_catalog.=) ANY (ARRAY['approved', 'rejected'])
 			 ORDER BY ap.application_id LOOP
-		PERFORM ismap_internal.stage_tally_add(OLD.csp_id, a.status, a.submitted_on, a.accepted_on, a.review_started_on, a.decided_on, -1);
+		PERFORM ismap_internal.stage_tally_add(CASE WHEN TG_OP = 'INSERT' THEN 0 ELSE OLD.csp_id END,
+			a.status, a.submitted_on, a.accepted_on, a.review_started_on, a.decided_on, -1);
 		PERFORM ismap_internal.stage_tally_add(NEW.csp_id, a.status, a.submitted_on, a.accepted_on, a.review_started_on, a.decided_on, 1);
 	END LOOP;
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION ismap_internal.stage_tally_service_trigger() IS 'trigger: the stage tallies of a service that changes its provider';
+COMMENT ON FUNCTION ismap_internal.stage_tally_service_trigger() IS 'trigger: the stage tallies of a service that comes after its applications or changes its provider';
 
 -- The applications emptied by TRUNCATE (the owner's): counted afresh.
 CREATE FUNCTION ismap_internal.stage_tally_truncate_trigger() RETURNS trigger
@@ -24496,12 +24500,15 @@ CREATE TRIGGER stage_tally_delete AFTER DELETE ON ismap.application
 CREATE TRIGGER stage_tally AFTER UPDATE OF csp_id ON ismap.service
 	FOR EACH ROW WHEN (OLD.csp_id OPERATOR(pg_catalog.<>) NEW.csp_id)
 	EXECUTE FUNCTION ismap_internal.stage_tally_service_trigger();
+CREATE TRIGGER stage_tally_insert AFTER INSERT ON ismap.service
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.stage_tally_service_trigger();
 CREATE TRIGGER stage_tally_truncate AFTER TRUNCATE ON ismap.application
 	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.stage_tally_truncate_trigger();
 ALTER TABLE ismap.application ENABLE ALWAYS TRIGGER stage_tally;
 ALTER TABLE ismap.application ENABLE ALWAYS TRIGGER stage_tally_update;
 ALTER TABLE ismap.application ENABLE ALWAYS TRIGGER stage_tally_delete;
 ALTER TABLE ismap.service ENABLE ALWAYS TRIGGER stage_tally;
+ALTER TABLE ismap.service ENABLE ALWAYS TRIGGER stage_tally_insert;
 
 -- The reader-safe aggregate of the timelines: per year of decision and
 -- stage the median days, over decided (approved or rejected)

@@ -5,9 +5,9 @@
 -- view direct_medians) for the generator's registry and after every
 -- change the tallies follow: decisions, a rollback, applications rejected,
 -- returned, moved in time, their stages changed, inserted and deleted,
--- services moved to another provider, a TRUNCATE; and the tallies kept so
--- must equal the ones counted afresh (refresh_stage_tally()).  The reader
--- reads none of them.
+-- services moved to another provider, a TRUNCATE, a restore's order; and
+-- the tallies kept so must equal the ones counted afresh
+-- (refresh_stage_tally()).  The reader reads none of them.
 \i test/regress/setup.psql
 SET client_min_messages = warning;
 \set ECHO none
@@ -138,6 +138,23 @@ ALTER TABLE service_change DISABLE TRIGGER service_change_no_truncate;
 TRUNCATE application CASCADE;
 SELECT * FROM same;
 SELECT count(*) AS bars FROM stage_tally;
+ROLLBACK;
+
+-- a restore loads the applications before their services (the foreign
+-- keys come last): they count for provider 0 until the service comes
+BEGIN;
+SET LOCAL session_replication_role = replica;
+CREATE TEMP TABLE restored_service ON COMMIT DROP AS
+SELECT * FROM service WHERE service_id = (SELECT min(service_id) FROM application WHERE status = 'approved');
+UPDATE restored_service SET service_id = service_id + 100000, name = name || ' (restored)';
+INSERT INTO application (service_id, audit_id, requested_level, kind, submitted_on, status, decided_on, accepted_on, review_started_on)
+SELECT a.service_id + 100000, a.audit_id, a.requested_level, a.kind, a.submitted_on, a.status, a.decided_on, a.accepted_on, a.review_started_on
+FROM application a WHERE a.service_id = (SELECT service_id - 100000 FROM restored_service) AND a.status = 'approved';
+SELECT count(*) > 0 AS counted_for_provider_0 FROM stage_tally_provider WHERE csp_id = 0;
+INSERT INTO service SELECT * FROM restored_service;
+SELECT count(*) AS provider_0_rows FROM stage_tally_provider WHERE csp_id = 0;
+SELECT * FROM same;
+SELECT * FROM pg_temp.kept_is_fresh();
 ROLLBACK;
 
 -- and after all that, the tallies kept are the tallies counted afresh
