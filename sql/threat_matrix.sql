@@ -129,11 +129,12 @@ INSERT INTO consultation (csp_id, service_id, opened_on, subject, question) VALU
 SELECT ismap_internal.chain_pending_events() > 0 AS events_chained FROM (SELECT 1 FROM ismap_internal.serial_lock WHERE lock_name = 'event chain' FOR UPDATE) l;
 SELECT count(*) >= 0 AS sealed FROM seal_event_chain('2026-06-25');
 RESET client_min_messages;
--- (the schema tested in the scan of pg_class, before the costly count: as
--- a join the count could be tried on another schema's table first)
-SELECT relname AS empty_table FROM pg_class c
-WHERE c.relnamespace = 'ismap'::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-  AND NOT (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM ismap.%I', relname), false, true, '')))[1]::text::int > 0
+-- (the tables of ismap first, behind OFFSET 0: counted before the join,
+-- a catalog's row would be looked for in ismap)
+SELECT relname AS empty_table
+FROM (SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'ismap'
+      WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition OFFSET 0) c
+WHERE NOT (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM ismap.%I', relname), false, true, '')))[1]::text::int > 0
 ORDER BY 1;
 SET search_path = pg_catalog, pg_temp;
 
