@@ -24271,14 +24271,18 @@ REVOKE EXECUTE ON FUNCTION ismap.ineffective_control_counts() FROM PUBLIC;
 -- the tallies of the registry as it is
 SELECT ismap.refresh_control_tally();
 
--- ==== Control tallies: registrations counted per statement, a registration's other columns call nothing (issue 18, speed) ====
--- The row trigger on registration called a plpgsql function for every
--- registration written and every update (status, end, cascade included):
--- now per statement after INSERT and DELETE (transition tables, one
--- grouped count), and per row only after an UPDATE of the columns the
--- tallies count by (WHEN).  The audit trigger counts its registrations
--- in one call as well.  The counts themselves are unchanged.
+-- ==== Control tallies: rows counted per statement, other columns call nothing (issue 18, speed) ====
+-- The row triggers on registration, audit and service called a plpgsql
+-- function for every row written and every update (a registration's
+-- status, end and cascade included): now per statement after INSERT
+-- (and after a DELETE of registrations), over the transition table, in
+-- one grouped count; per row only after an UPDATE of the columns the
+-- tallies count by (WHEN), and for a DELETE of an audit or service.  The
+-- counts themselves are unchanged.
 DROP TRIGGER control_tally ON ismap.registration;
+DROP TRIGGER control_tally_out ON ismap.audit;
+DROP TRIGGER control_tally_in ON ismap.audit;
+DROP TRIGGER control_tally ON ismap.service;
 DROP FUNCTION ismap_internal.control_tally_registration(pg_catalog.int8, pg_catalog.int8, ismap.level, pg_catalog.date, pg_catalog.int8);
 
 -- Many registrations' contributions at once, in or out, as their audits,
@@ -24524,6 +24528,63 @@ END
 $$;
 COMMENT ON FUNCTION ismap_internal.control_tally_audit_trigger() IS 'trigger: the control tallies of the registrations resting on an audit that is written, changes its framework or is deleted (BEFORE: out, AFTER: in)';
 
+-- trigger on audit, per statement: the audits written (the transition
+-- table "changed"); only one that comes after its registrations (a
+-- restore) finds any
+CREATE FUNCTION ismap_internal.control_tally_audits_trigger() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	s pg_catalog.int8[];
+	au pg_catalog.int8[];
+	l ismap.level[];
+	y pg_catalog.int4[];
+	n pg_catalog.int8[];
+BEGIN
+	IF NOT ismap_internal.control_tally_kept() THEN
+		RETURN NULL;
+	END IF;
+	SELECT pg_catalog.array_agg(g.service_id), pg_catalog.array_agg(g.audit_id), pg_catalog.array_agg(g.level),
+		   pg_catalog.array_agg(g.year), pg_catalog.array_agg(g.n)
+	INTO s, au, l, y, n
+	FROM (SELECT r.service_id, r.audit_id, r.level, pg_catalog.date_part('year', r.registered_on)::pg_catalog.int4 AS year,
+				 pg_catalog.count(*) AS n
+		  FROM changed c JOIN ismap.registration r ON r.audit_id OPERATOR(pg_catalog.=) c.audit_id
+		  GROUP BY 1, 2, 3, 4) g;
+	IF n IS NOT NULL THEN
+		PERFORM ismap_internal.control_tally_registrations(s, au, l, y, n);
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.control_tally_audits_trigger() IS 'trigger: the control tallies of the registrations resting on the audits a statement wrote (transition table "changed")';
+
+-- trigger on service, per statement: the services written (the
+-- transition table "changed"); only one that comes after its
+-- registrations (a restore) is counted anywhere, for provider 0: its
+-- groups move to its provider, in key order
+CREATE FUNCTION ismap_internal.control_tally_services_trigger() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r record;
+BEGIN
+	IF NOT ismap_internal.control_tally_kept() THEN
+		RETURN NULL;
+	END IF;
+	FOR r IN SELECT t.year, t.framework_id, t.control_id, c.csp_id
+			 FROM changed c JOIN ismap.control_tally_service t ON t.service_id OPERATOR(pg_catalog.=) c.service_id
+			 ORDER BY t.year, t.framework_id, t.control_id, c.service_id LOOP
+		PERFORM ismap_internal.control_tally_provider_add(r.year, r.framework_id, r.control_id, 0, -1);
+		PERFORM ismap_internal.control_tally_provider_add(r.year, r.framework_id, r.control_id, r.csp_id, 1);
+	END LOOP;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.control_tally_services_trigger() IS 'trigger: the control tallies of the services a statement wrote (transition table "changed")';
+
 -- (a statement writes or deletes registrations by the thousand, as the
 -- jobs' bulk loads and a restore do: one grouped count per statement; the
 -- jobs' updates (status, end, cascade, run) change nothing the tallies
@@ -24538,9 +24599,38 @@ CREATE TRIGGER control_tally_update AFTER UPDATE ON ismap.registration
 CREATE TRIGGER control_tally_delete AFTER DELETE ON ismap.registration
 	REFERENCING OLD TABLE AS changed
 	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.control_tally_registrations_trigger();
+-- (audits and services too come by the thousand in a load, and are
+-- updated for other reasons: per statement after INSERT, per row only
+-- for the columns the tallies count by, and for a DELETE)
+CREATE TRIGGER control_tally_in AFTER INSERT ON ismap.audit
+	REFERENCING NEW TABLE AS changed
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.control_tally_audits_trigger();
+CREATE TRIGGER control_tally_out_update BEFORE UPDATE ON ismap.audit
+	FOR EACH ROW WHEN (OLD.audit_id IS DISTINCT FROM NEW.audit_id OR OLD.framework_id IS DISTINCT FROM NEW.framework_id)
+	EXECUTE FUNCTION ismap_internal.control_tally_audit_trigger();
+CREATE TRIGGER control_tally_in_update AFTER UPDATE ON ismap.audit
+	FOR EACH ROW WHEN (OLD.audit_id IS DISTINCT FROM NEW.audit_id OR OLD.framework_id IS DISTINCT FROM NEW.framework_id)
+	EXECUTE FUNCTION ismap_internal.control_tally_audit_trigger();
+CREATE TRIGGER control_tally_out BEFORE DELETE ON ismap.audit
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.control_tally_audit_trigger();
+CREATE TRIGGER control_tally AFTER INSERT ON ismap.service
+	REFERENCING NEW TABLE AS changed
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.control_tally_services_trigger();
+CREATE TRIGGER control_tally_update AFTER UPDATE ON ismap.service
+	FOR EACH ROW WHEN (OLD.service_id IS DISTINCT FROM NEW.service_id OR OLD.csp_id IS DISTINCT FROM NEW.csp_id)
+	EXECUTE FUNCTION ismap_internal.control_tally_service_trigger();
+CREATE TRIGGER control_tally_delete AFTER DELETE ON ismap.service
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.control_tally_service_trigger();
 ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER control_tally;
 ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER control_tally_update;
 ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER control_tally_delete;
+ALTER TABLE ismap.audit ENABLE ALWAYS TRIGGER control_tally_in;
+ALTER TABLE ismap.audit ENABLE ALWAYS TRIGGER control_tally_out_update;
+ALTER TABLE ismap.audit ENABLE ALWAYS TRIGGER control_tally_in_update;
+ALTER TABLE ismap.audit ENABLE ALWAYS TRIGGER control_tally_out;
+ALTER TABLE ismap.service ENABLE ALWAYS TRIGGER control_tally;
+ALTER TABLE ismap.service ENABLE ALWAYS TRIGGER control_tally_update;
+ALTER TABLE ismap.service ENABLE ALWAYS TRIGGER control_tally_delete;
 
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,

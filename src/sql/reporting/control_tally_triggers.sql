@@ -154,6 +154,38 @@ END
 $$;
 COMMENT ON FUNCTION ismap_internal.control_tally_audit_trigger() IS 'trigger: the control tallies of the registrations resting on an audit that is written, changes its framework or is deleted (BEFORE: out, AFTER: in)';
 
+-- trigger on audit, per statement: the audits written (the transition
+-- table "changed"); only one that comes after its registrations (a
+-- restore) finds any
+CREATE FUNCTION ismap_internal.control_tally_audits_trigger() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	s pg_catalog.int8[];
+	au pg_catalog.int8[];
+	l ismap.level[];
+	y pg_catalog.int4[];
+	n pg_catalog.int8[];
+BEGIN
+	IF NOT ismap_internal.control_tally_kept() THEN
+		RETURN NULL;
+	END IF;
+	SELECT pg_catalog.array_agg(g.service_id), pg_catalog.array_agg(g.audit_id), pg_catalog.array_agg(g.level),
+		   pg_catalog.array_agg(g.year), pg_catalog.array_agg(g.n)
+	INTO s, au, l, y, n
+	FROM (SELECT r.service_id, r.audit_id, r.level, pg_catalog.date_part('year', r.registered_on)::pg_catalog.int4 AS year,
+				 pg_catalog.count(*) AS n
+		  FROM changed c JOIN ismap.registration r ON r.audit_id OPERATOR(pg_catalog.=) c.audit_id
+		  GROUP BY 1, 2, 3, 4) g;
+	IF n IS NOT NULL THEN
+		PERFORM ismap_internal.control_tally_registrations(s, au, l, y, n);
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.control_tally_audits_trigger() IS 'trigger: the control tallies of the registrations resting on the audits a statement wrote (transition table "changed")';
+
 -- trigger on service: a service that comes after its registrations (a
 -- restore), changes its provider or goes moves its count in each group
 -- from the old provider (0: none) to the new one.
@@ -189,6 +221,31 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION ismap_internal.control_tally_service_trigger() IS 'trigger: the control tallies of a service that comes, changes its provider or goes';
+
+-- trigger on service, per statement: the services written (the
+-- transition table "changed"); only one that comes after its
+-- registrations (a restore) is counted anywhere, for provider 0: its
+-- groups move to its provider, in key order
+CREATE FUNCTION ismap_internal.control_tally_services_trigger() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r record;
+BEGIN
+	IF NOT ismap_internal.control_tally_kept() THEN
+		RETURN NULL;
+	END IF;
+	FOR r IN SELECT t.year, t.framework_id, t.control_id, c.csp_id
+			 FROM changed c JOIN ismap.control_tally_service t ON t.service_id OPERATOR(pg_catalog.=) c.service_id
+			 ORDER BY t.year, t.framework_id, t.control_id, c.service_id LOOP
+		PERFORM ismap_internal.control_tally_provider_add(r.year, r.framework_id, r.control_id, 0, -1);
+		PERFORM ismap_internal.control_tally_provider_add(r.year, r.framework_id, r.control_id, r.csp_id, 1);
+	END LOOP;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.control_tally_services_trigger() IS 'trigger: the control tallies of the services a statement wrote (transition table "changed")';
 
 -- A table the tallies count emptied by TRUNCATE (the owner's; the
 -- registrations cannot be): every tally counted afresh.
@@ -299,11 +356,27 @@ CREATE TRIGGER control_tally_update AFTER UPDATE ON ismap.statement_item
 CREATE TRIGGER control_tally_delete AFTER DELETE ON ismap.statement_item
 	FOR EACH ROW WHEN (NOT OLD.selected)
 	EXECUTE FUNCTION ismap_internal.control_tally_statement_trigger();
-CREATE TRIGGER control_tally_out BEFORE UPDATE OR DELETE ON ismap.audit
+-- (audits and services too come by the thousand in a load, and are
+-- updated for other reasons: per statement after INSERT, per row only
+-- for the columns the tallies count by, and for a DELETE)
+CREATE TRIGGER control_tally_in AFTER INSERT ON ismap.audit
+	REFERENCING NEW TABLE AS changed
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.control_tally_audits_trigger();
+CREATE TRIGGER control_tally_out_update BEFORE UPDATE ON ismap.audit
+	FOR EACH ROW WHEN (OLD.audit_id IS DISTINCT FROM NEW.audit_id OR OLD.framework_id IS DISTINCT FROM NEW.framework_id)
+	EXECUTE FUNCTION ismap_internal.control_tally_audit_trigger();
+CREATE TRIGGER control_tally_in_update AFTER UPDATE ON ismap.audit
+	FOR EACH ROW WHEN (OLD.audit_id IS DISTINCT FROM NEW.audit_id OR OLD.framework_id IS DISTINCT FROM NEW.framework_id)
+	EXECUTE FUNCTION ismap_internal.control_tally_audit_trigger();
+CREATE TRIGGER control_tally_out BEFORE DELETE ON ismap.audit
 	FOR EACH ROW EXECUTE FUNCTION ismap_internal.control_tally_audit_trigger();
-CREATE TRIGGER control_tally_in AFTER INSERT OR UPDATE ON ismap.audit
-	FOR EACH ROW EXECUTE FUNCTION ismap_internal.control_tally_audit_trigger();
-CREATE TRIGGER control_tally AFTER INSERT OR UPDATE OR DELETE ON ismap.service
+CREATE TRIGGER control_tally AFTER INSERT ON ismap.service
+	REFERENCING NEW TABLE AS changed
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.control_tally_services_trigger();
+CREATE TRIGGER control_tally_update AFTER UPDATE ON ismap.service
+	FOR EACH ROW WHEN (OLD.service_id IS DISTINCT FROM NEW.service_id OR OLD.csp_id IS DISTINCT FROM NEW.csp_id)
+	EXECUTE FUNCTION ismap_internal.control_tally_service_trigger();
+CREATE TRIGGER control_tally_delete AFTER DELETE ON ismap.service
 	FOR EACH ROW EXECUTE FUNCTION ismap_internal.control_tally_service_trigger();
 CREATE TRIGGER control_tally_truncate AFTER TRUNCATE ON ismap.audit_result
 	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.control_tally_truncate_trigger();
@@ -322,6 +395,10 @@ ALTER TABLE ismap.audit_result ENABLE ALWAYS TRIGGER control_tally_delete;
 ALTER TABLE ismap.statement_item ENABLE ALWAYS TRIGGER control_tally;
 ALTER TABLE ismap.statement_item ENABLE ALWAYS TRIGGER control_tally_update;
 ALTER TABLE ismap.statement_item ENABLE ALWAYS TRIGGER control_tally_delete;
-ALTER TABLE ismap.audit ENABLE ALWAYS TRIGGER control_tally_out;
 ALTER TABLE ismap.audit ENABLE ALWAYS TRIGGER control_tally_in;
+ALTER TABLE ismap.audit ENABLE ALWAYS TRIGGER control_tally_out_update;
+ALTER TABLE ismap.audit ENABLE ALWAYS TRIGGER control_tally_in_update;
+ALTER TABLE ismap.audit ENABLE ALWAYS TRIGGER control_tally_out;
 ALTER TABLE ismap.service ENABLE ALWAYS TRIGGER control_tally;
+ALTER TABLE ismap.service ENABLE ALWAYS TRIGGER control_tally_update;
+ALTER TABLE ismap.service ENABLE ALWAYS TRIGGER control_tally_delete;
