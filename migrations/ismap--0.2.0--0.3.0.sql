@@ -25215,6 +25215,367 @@ CREATE INDEX registry_listing_listed_idx ON ismap.registry_listing USING gist
 	(pg_catalog.daterange(registered_on, GREATEST(registered_on, LEAST(valid_until OPERATOR(pg_catalog.+) 1, ended_on))))
 	INCLUDE (registration_number, service_name, level, registered_on, valid_until, ended_on);
 
+-- ==== Control tallies: rows counted per statement, other columns call nothing (issue 18, speed) ====
+-- The row triggers on registration, audit and service called a plpgsql
+-- function for every row written and every update (a registration's
+-- status, end and cascade included): now per statement after INSERT
+-- (and after a DELETE of registrations), over the transition table, in
+-- one grouped count; per row only after an UPDATE of the columns the
+-- tallies count by (WHEN), and for a DELETE of an audit or service.  The
+-- counts themselves are unchanged.
+DROP TRIGGER control_tally ON ismap.registration;
+DROP TRIGGER control_tally_out ON ismap.audit;
+DROP TRIGGER control_tally_in ON ismap.audit;
+DROP TRIGGER control_tally ON ismap.service;
+DROP FUNCTION ismap_internal.control_tally_registration(pg_catalog.int8, pg_catalog.int8, ismap.level, pg_catalog.date, pg_catalog.int8);
+
+-- Many registrations' contributions at once, in or out, as their audits,
+-- results, statements and services are now: per service, audit, level and
+-- year of registration the signed number of registrations (n > 0 in,
+-- n < 0 out; the same key may come twice, as a move's out and in).  One
+-- grouped write per tally table, whatever the number of registrations.
+-- The rows are locked in one order, so that two writers counted at once
+-- wait for each other rather than deadlock: the level rows in key order,
+-- then every control_tally row the registrations touch, in key order, and
+-- only then the service and provider rows below the control_tally rows
+-- held (as control_tally_found does).
+CREATE FUNCTION ismap_internal.control_tally_registrations(p_service pg_catalog.int8[], p_audit pg_catalog.int8[],
+	p_level ismap.level[], p_year pg_catalog.int4[], p_n pg_catalog.int8[]) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	-- the ineffective results found, per group and service (f_) and the
+	-- services that came into a group (+1) or left it (-1) (m_)
+	f_year pg_catalog.int4[];
+	f_framework pg_catalog.text[];
+	f_control ismap.ctrlid[];
+	f_service pg_catalog.int8[];
+	f_n pg_catalog.int8[];
+	m_year pg_catalog.int4[];
+	m_framework pg_catalog.text[];
+	m_control ismap.ctrlid[];
+	m_service pg_catalog.int8[];
+	m_change pg_catalog.int8[];
+	y pg_catalog.int4;
+BEGIN
+	-- (a registration without its audit (yet) counts when the audit comes:
+	-- ismap_internal.control_tally_audit_trigger)
+	INSERT INTO ismap.level_tally AS l (year, framework_id, level, registrations)
+	SELECT g.year, a.framework_id, g.level, pg_catalog.sum(g.n)::pg_catalog.int8
+	FROM ROWS FROM (pg_catalog.unnest(p_audit), pg_catalog.unnest(p_level), pg_catalog.unnest(p_year), pg_catalog.unnest(p_n))
+		AS g (audit_id, level, year, n)
+	JOIN ismap.audit a ON a.audit_id OPERATOR(pg_catalog.=) g.audit_id
+	GROUP BY 1, 2, 3
+	HAVING pg_catalog.sum(g.n) OPERATOR(pg_catalog.<>) 0
+	ORDER BY 1, 2, 3
+	ON CONFLICT (year, framework_id, level) DO UPDATE SET registrations = l.registrations OPERATOR(pg_catalog.+) EXCLUDED.registrations;
+	SELECT pg_catalog.array_agg(f.year), pg_catalog.array_agg(f.framework_id), pg_catalog.array_agg(f.control_id),
+		   pg_catalog.array_agg(f.service_id), pg_catalog.array_agg(f.n)
+	INTO f_year, f_framework, f_control, f_service, f_n
+	FROM (
+		SELECT g.year, a.framework_id, ar.control_id, g.service_id, pg_catalog.sum(g.n)::pg_catalog.int8 AS n
+		FROM ROWS FROM (pg_catalog.unnest(p_service), pg_catalog.unnest(p_audit), pg_catalog.unnest(p_year), pg_catalog.unnest(p_n))
+			AS g (service_id, audit_id, year, n)
+		JOIN ismap.audit a ON a.audit_id OPERATOR(pg_catalog.=) g.audit_id
+		JOIN ismap.audit_result ar ON ar.audit_id OPERATOR(pg_catalog.=) g.audit_id AND ar.result OPERATOR(pg_catalog.=) 'ineffective'
+		GROUP BY 1, 2, 3, 4
+		HAVING pg_catalog.sum(g.n) OPERATOR(pg_catalog.<>) 0
+	) f;
+	-- every control_tally row touched, in key order: the registrations
+	-- found and the statements' excluded items
+	INSERT INTO ismap.control_tally AS t (year, framework_id, control_id, registrations, excluded)
+	SELECT k.year, k.framework_id, k.control_id, pg_catalog.sum(k.found)::pg_catalog.int8, pg_catalog.sum(k.excluded)::pg_catalog.int8
+	FROM (
+		SELECT f.year, f.framework_id, f.control_id, f.n AS found, 0::pg_catalog.int8 AS excluded, true AS held
+		FROM ROWS FROM (pg_catalog.unnest(f_year), pg_catalog.unnest(f_framework), pg_catalog.unnest(f_control), pg_catalog.unnest(f_n))
+			AS f (year, framework_id, control_id, n)
+		UNION ALL
+		SELECT g.year, si.framework_id, si.control_id, 0, g.n, false
+		FROM ROWS FROM (pg_catalog.unnest(p_audit), pg_catalog.unnest(p_year), pg_catalog.unnest(p_n)) AS g (audit_id, year, n)
+		JOIN ismap.audit a ON a.audit_id OPERATOR(pg_catalog.=) g.audit_id
+		JOIN ismap.statement_item si ON si.audit_id OPERATOR(pg_catalog.=) g.audit_id AND NOT si.selected
+	) k
+	GROUP BY 1, 2, 3
+	HAVING pg_catalog.bool_or(k.held) OR pg_catalog.sum(k.excluded) OPERATOR(pg_catalog.<>) 0
+	ORDER BY 1, 2, 3
+	ON CONFLICT (year, framework_id, control_id) DO UPDATE SET registrations = t.registrations OPERATOR(pg_catalog.+) EXCLUDED.registrations,
+		excluded = t.excluded OPERATOR(pg_catalog.+) EXCLUDED.excluded;
+	IF f_n IS NOT NULL THEN
+		-- each group's registrations per service; a service whose count
+		-- leaves 0 came into the group, one whose count comes to 0 left it
+		WITH d AS (
+			SELECT * FROM ROWS FROM (pg_catalog.unnest(f_year), pg_catalog.unnest(f_framework), pg_catalog.unnest(f_control),
+					pg_catalog.unnest(f_service), pg_catalog.unnest(f_n)) AS d (year, framework_id, control_id, service_id, n)
+		), s AS (
+			INSERT INTO ismap.control_tally_service AS s (year, framework_id, control_id, service_id, registrations)
+			SELECT d.year, d.framework_id, d.control_id, d.service_id, d.n FROM d
+			ORDER BY 1, 2, 3, 4
+			ON CONFLICT (year, framework_id, control_id, service_id) DO UPDATE SET registrations = s.registrations OPERATOR(pg_catalog.+) EXCLUDED.registrations
+			RETURNING s.year, s.framework_id, s.control_id, s.service_id, s.registrations
+		), m AS (
+			SELECT s.year, s.framework_id, s.control_id, s.service_id,
+				   (s.registrations OPERATOR(pg_catalog.>) 0)::pg_catalog.int4::pg_catalog.int8
+				   OPERATOR(pg_catalog.-) (s.registrations OPERATOR(pg_catalog.-) d.n OPERATOR(pg_catalog.>) 0)::pg_catalog.int4::pg_catalog.int8 AS change
+			FROM s JOIN d ON d.year OPERATOR(pg_catalog.=) s.year AND d.framework_id OPERATOR(pg_catalog.=) s.framework_id
+				AND d.control_id OPERATOR(ismap.=) s.control_id AND d.service_id OPERATOR(pg_catalog.=) s.service_id
+		)
+		SELECT pg_catalog.array_agg(m.year), pg_catalog.array_agg(m.framework_id), pg_catalog.array_agg(m.control_id),
+			   pg_catalog.array_agg(m.service_id), pg_catalog.array_agg(m.change)
+		INTO m_year, m_framework, m_control, m_service, m_change
+		FROM m WHERE m.change OPERATOR(pg_catalog.<>) 0;
+	END IF;
+	IF m_change IS NOT NULL THEN
+		DELETE FROM ismap.control_tally_service s
+		USING ROWS FROM (pg_catalog.unnest(m_year), pg_catalog.unnest(m_framework), pg_catalog.unnest(m_control),
+				pg_catalog.unnest(m_service), pg_catalog.unnest(m_change)) AS m (year, framework_id, control_id, service_id, change)
+		WHERE m.change OPERATOR(pg_catalog.<) 0 AND s.year OPERATOR(pg_catalog.=) m.year AND s.framework_id OPERATOR(pg_catalog.=) m.framework_id
+		  AND s.control_id OPERATOR(ismap.=) m.control_id AND s.service_id OPERATOR(pg_catalog.=) m.service_id
+		  AND s.registrations OPERATOR(pg_catalog.=) 0;
+		-- the services' providers of now (0: none yet) count them the same
+		-- way; the groups' services and providers follow
+		WITH m AS (
+			SELECT m.year, m.framework_id, m.control_id, m.change, COALESCE(sv.csp_id, 0) AS csp_id
+			FROM ROWS FROM (pg_catalog.unnest(m_year), pg_catalog.unnest(m_framework), pg_catalog.unnest(m_control),
+					pg_catalog.unnest(m_service), pg_catalog.unnest(m_change)) AS m (year, framework_id, control_id, service_id, change)
+			LEFT JOIN ismap.service sv ON sv.service_id OPERATOR(pg_catalog.=) m.service_id
+		), d AS (
+			SELECT m.year, m.framework_id, m.control_id, m.csp_id, pg_catalog.sum(m.change)::pg_catalog.int8 AS n
+			FROM m GROUP BY 1, 2, 3, 4 HAVING pg_catalog.sum(m.change) OPERATOR(pg_catalog.<>) 0
+		), p AS (
+			INSERT INTO ismap.control_tally_provider AS p (year, framework_id, control_id, csp_id, services)
+			SELECT d.year, d.framework_id, d.control_id, d.csp_id, d.n FROM d
+			ORDER BY 1, 2, 3, 4
+			ON CONFLICT (year, framework_id, control_id, csp_id) DO UPDATE SET services = p.services OPERATOR(pg_catalog.+) EXCLUDED.services
+			RETURNING p.year, p.framework_id, p.control_id, p.csp_id, p.services
+		), c AS (
+			SELECT m.year, m.framework_id, m.control_id, m.change AS services, 0::pg_catalog.int8 AS providers FROM m
+			UNION ALL
+			SELECT p.year, p.framework_id, p.control_id, 0,
+				   (p.services OPERATOR(pg_catalog.>) 0)::pg_catalog.int4::pg_catalog.int8
+				   OPERATOR(pg_catalog.-) (p.services OPERATOR(pg_catalog.-) d.n OPERATOR(pg_catalog.>) 0)::pg_catalog.int4::pg_catalog.int8
+			FROM p JOIN d ON d.year OPERATOR(pg_catalog.=) p.year AND d.framework_id OPERATOR(pg_catalog.=) p.framework_id
+				AND d.control_id OPERATOR(ismap.=) p.control_id AND d.csp_id OPERATOR(pg_catalog.=) p.csp_id
+		)
+		UPDATE ismap.control_tally t SET services = t.services OPERATOR(pg_catalog.+) x.services,
+			providers = t.providers OPERATOR(pg_catalog.+) x.providers
+		FROM (SELECT c.year, c.framework_id, c.control_id, pg_catalog.sum(c.services)::pg_catalog.int8 AS services,
+					 pg_catalog.sum(c.providers)::pg_catalog.int8 AS providers
+			  FROM c GROUP BY 1, 2, 3) x
+		WHERE t.year OPERATOR(pg_catalog.=) x.year AND t.framework_id OPERATOR(pg_catalog.=) x.framework_id
+		  AND t.control_id OPERATOR(ismap.=) x.control_id
+		  AND (x.services OPERATOR(pg_catalog.<>) 0 OR x.providers OPERATOR(pg_catalog.<>) 0);
+		DELETE FROM ismap.control_tally_provider p
+		USING ROWS FROM (pg_catalog.unnest(m_year), pg_catalog.unnest(m_framework), pg_catalog.unnest(m_control),
+				pg_catalog.unnest(m_service), pg_catalog.unnest(m_change)) AS m (year, framework_id, control_id, service_id, change)
+		LEFT JOIN ismap.service sv ON sv.service_id OPERATOR(pg_catalog.=) m.service_id
+		WHERE m.change OPERATOR(pg_catalog.<) 0 AND p.year OPERATOR(pg_catalog.=) m.year AND p.framework_id OPERATOR(pg_catalog.=) m.framework_id
+		  AND p.control_id OPERATOR(ismap.=) m.control_id AND p.csp_id OPERATOR(pg_catalog.=) COALESCE(sv.csp_id, 0)
+		  AND p.services OPERATOR(pg_catalog.=) 0;
+	END IF;
+	-- only a count that went down leaves rows that count nothing
+	FOR y IN SELECT DISTINCT g.year FROM ROWS FROM (pg_catalog.unnest(p_year), pg_catalog.unnest(p_n)) AS g (year, n)
+			 WHERE g.n OPERATOR(pg_catalog.<) 0 ORDER BY 1 LOOP
+		PERFORM ismap_internal.control_tally_tidy(y);
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.control_tally_registrations(pg_catalog.int8[], pg_catalog.int8[], ismap.level[], pg_catalog.int4[], pg_catalog.int8[]) IS 'control tallies: many registrations'' contributions, in or out (per service, audit, level and year the signed number of registrations), one grouped write per tally table';
+
+-- triggers on registration: written or deleted (per statement, the rows
+-- written or deleted in the transition table "changed"), moved (per row:
+-- the trigger's WHEN lets through only a change of the service, audit,
+-- level or day, the columns the tallies count by)
+CREATE FUNCTION ismap_internal.control_tally_registrations_trigger() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_sign pg_catalog.int8 := CASE WHEN TG_OP = 'DELETE' THEN -1 ELSE 1 END;
+	s pg_catalog.int8[];
+	a pg_catalog.int8[];
+	l ismap.level[];
+	y pg_catalog.int4[];
+	n pg_catalog.int8[];
+BEGIN
+	IF NOT ismap_internal.control_tally_kept() THEN
+		RETURN NULL;
+	END IF;
+	SELECT pg_catalog.array_agg(g.service_id), pg_catalog.array_agg(g.audit_id), pg_catalog.array_agg(g.level),
+		   pg_catalog.array_agg(g.year), pg_catalog.array_agg(g.n)
+	INTO s, a, l, y, n
+	FROM (SELECT c.service_id, c.audit_id, c.level, pg_catalog.date_part('year', c.registered_on)::pg_catalog.int4 AS year,
+				 v_sign OPERATOR(pg_catalog.*) pg_catalog.count(*) AS n
+		  FROM changed c GROUP BY 1, 2, 3, 4) g;
+	IF n IS NOT NULL THEN
+		PERFORM ismap_internal.control_tally_registrations(s, a, l, y, n);
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.control_tally_registrations_trigger() IS 'trigger: the control tallies of the registrations a statement wrote or deleted (transition table "changed")';
+
+CREATE OR REPLACE FUNCTION ismap_internal.control_tally_registration_trigger() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NOT ismap_internal.control_tally_kept() THEN
+		RETURN NULL;
+	END IF;
+	PERFORM ismap_internal.control_tally_registrations(ARRAY[OLD.service_id, NEW.service_id], ARRAY[OLD.audit_id, NEW.audit_id],
+		ARRAY[OLD.level, NEW.level]::ismap.level[],
+		ARRAY[pg_catalog.date_part('year', OLD.registered_on), pg_catalog.date_part('year', NEW.registered_on)]::pg_catalog.int4[],
+		ARRAY[-1, 1]::pg_catalog.int8[]);
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.control_tally_registration_trigger() IS 'trigger: the control tallies of a registration moved (service, audit, level or day)';
+
+-- trigger on audit: an audit that comes after its registrations (a
+-- restore), goes, or changes its framework takes their contributions
+-- along.  BEFORE takes them out as they are, AFTER puts them in as they
+-- are then (a later BEFORE trigger that skips the row would leave them
+-- out: none does).
+CREATE OR REPLACE FUNCTION ismap_internal.control_tally_audit_trigger() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	a pg_catalog.int8 := CASE WHEN TG_OP = 'INSERT' THEN NEW.audit_id ELSE OLD.audit_id END;
+	v_sign pg_catalog.int8 := CASE WHEN TG_WHEN = 'BEFORE' THEN -1 ELSE 1 END;
+	s pg_catalog.int8[];
+	au pg_catalog.int8[];
+	l ismap.level[];
+	y pg_catalog.int4[];
+	n pg_catalog.int8[];
+BEGIN
+	-- a BEFORE trigger lets the row through (returns it), whatever it does
+	IF (TG_OP = 'UPDATE' AND OLD.audit_id OPERATOR(pg_catalog.=) NEW.audit_id
+			AND OLD.framework_id OPERATOR(pg_catalog.=) NEW.framework_id)
+	   OR NOT ismap_internal.control_tally_kept() THEN
+		RETURN CASE WHEN TG_WHEN = 'AFTER' THEN NULL WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+	END IF;
+	SELECT pg_catalog.array_agg(g.service_id), pg_catalog.array_agg(g.audit_id), pg_catalog.array_agg(g.level),
+		   pg_catalog.array_agg(g.year), pg_catalog.array_agg(g.n)
+	INTO s, au, l, y, n
+	FROM (SELECT r.service_id, r.audit_id, r.level, pg_catalog.date_part('year', r.registered_on)::pg_catalog.int4 AS year,
+				 v_sign OPERATOR(pg_catalog.*) pg_catalog.count(*) AS n
+		  FROM ismap.registration r
+		  WHERE r.audit_id OPERATOR(pg_catalog.=) ANY (ARRAY[a, NEW.audit_id])
+		  GROUP BY 1, 2, 3, 4) g;
+	IF n IS NOT NULL THEN
+		PERFORM ismap_internal.control_tally_registrations(s, au, l, y, n);
+	END IF;
+	RETURN CASE WHEN TG_WHEN = 'AFTER' THEN NULL WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.control_tally_audit_trigger() IS 'trigger: the control tallies of the registrations resting on an audit that is written, changes its framework or is deleted (BEFORE: out, AFTER: in)';
+
+-- trigger on audit, per statement: the audits written (the transition
+-- table "changed"); only one that comes after its registrations (a
+-- restore) finds any
+CREATE FUNCTION ismap_internal.control_tally_audits_trigger() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	s pg_catalog.int8[];
+	au pg_catalog.int8[];
+	l ismap.level[];
+	y pg_catalog.int4[];
+	n pg_catalog.int8[];
+BEGIN
+	IF NOT ismap_internal.control_tally_kept() THEN
+		RETURN NULL;
+	END IF;
+	SELECT pg_catalog.array_agg(g.service_id), pg_catalog.array_agg(g.audit_id), pg_catalog.array_agg(g.level),
+		   pg_catalog.array_agg(g.year), pg_catalog.array_agg(g.n)
+	INTO s, au, l, y, n
+	FROM (SELECT r.service_id, r.audit_id, r.level, pg_catalog.date_part('year', r.registered_on)::pg_catalog.int4 AS year,
+				 pg_catalog.count(*) AS n
+		  FROM changed c JOIN ismap.registration r ON r.audit_id OPERATOR(pg_catalog.=) c.audit_id
+		  GROUP BY 1, 2, 3, 4) g;
+	IF n IS NOT NULL THEN
+		PERFORM ismap_internal.control_tally_registrations(s, au, l, y, n);
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.control_tally_audits_trigger() IS 'trigger: the control tallies of the registrations resting on the audits a statement wrote (transition table "changed")';
+
+-- trigger on service, per statement: the services written (the
+-- transition table "changed"); only one that comes after its
+-- registrations (a restore) is counted anywhere, for provider 0: its
+-- groups move to its provider, in key order
+CREATE FUNCTION ismap_internal.control_tally_services_trigger() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r record;
+BEGIN
+	IF NOT ismap_internal.control_tally_kept() THEN
+		RETURN NULL;
+	END IF;
+	FOR r IN SELECT t.year, t.framework_id, t.control_id, c.csp_id
+			 FROM changed c JOIN ismap.control_tally_service t ON t.service_id OPERATOR(pg_catalog.=) c.service_id
+			 ORDER BY t.year, t.framework_id, t.control_id, c.service_id LOOP
+		PERFORM ismap_internal.control_tally_provider_add(r.year, r.framework_id, r.control_id, 0, -1);
+		PERFORM ismap_internal.control_tally_provider_add(r.year, r.framework_id, r.control_id, r.csp_id, 1);
+	END LOOP;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.control_tally_services_trigger() IS 'trigger: the control tallies of the services a statement wrote (transition table "changed")';
+
+-- (a statement writes or deletes registrations by the thousand, as the
+-- jobs' bulk loads and a restore do: one grouped count per statement; the
+-- jobs' updates (status, end, cascade, run) change nothing the tallies
+-- count by: the WHEN clause keeps them from calling the function at all)
+CREATE TRIGGER control_tally AFTER INSERT ON ismap.registration
+	REFERENCING NEW TABLE AS changed
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.control_tally_registrations_trigger();
+CREATE TRIGGER control_tally_update AFTER UPDATE ON ismap.registration
+	FOR EACH ROW WHEN (OLD.service_id IS DISTINCT FROM NEW.service_id OR OLD.audit_id IS DISTINCT FROM NEW.audit_id
+		OR OLD.level IS DISTINCT FROM NEW.level OR OLD.registered_on IS DISTINCT FROM NEW.registered_on)
+	EXECUTE FUNCTION ismap_internal.control_tally_registration_trigger();
+CREATE TRIGGER control_tally_delete AFTER DELETE ON ismap.registration
+	REFERENCING OLD TABLE AS changed
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.control_tally_registrations_trigger();
+-- (audits and services too come by the thousand in a load, and are
+-- updated for other reasons: per statement after INSERT, per row only
+-- for the columns the tallies count by, and for a DELETE)
+CREATE TRIGGER control_tally_in AFTER INSERT ON ismap.audit
+	REFERENCING NEW TABLE AS changed
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.control_tally_audits_trigger();
+CREATE TRIGGER control_tally_out_update BEFORE UPDATE ON ismap.audit
+	FOR EACH ROW WHEN (OLD.audit_id IS DISTINCT FROM NEW.audit_id OR OLD.framework_id IS DISTINCT FROM NEW.framework_id)
+	EXECUTE FUNCTION ismap_internal.control_tally_audit_trigger();
+CREATE TRIGGER control_tally_in_update AFTER UPDATE ON ismap.audit
+	FOR EACH ROW WHEN (OLD.audit_id IS DISTINCT FROM NEW.audit_id OR OLD.framework_id IS DISTINCT FROM NEW.framework_id)
+	EXECUTE FUNCTION ismap_internal.control_tally_audit_trigger();
+CREATE TRIGGER control_tally_out BEFORE DELETE ON ismap.audit
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.control_tally_audit_trigger();
+CREATE TRIGGER control_tally AFTER INSERT ON ismap.service
+	REFERENCING NEW TABLE AS changed
+	FOR EACH STATEMENT EXECUTE FUNCTION ismap_internal.control_tally_services_trigger();
+CREATE TRIGGER control_tally_update AFTER UPDATE ON ismap.service
+	FOR EACH ROW WHEN (OLD.service_id IS DISTINCT FROM NEW.service_id OR OLD.csp_id IS DISTINCT FROM NEW.csp_id)
+	EXECUTE FUNCTION ismap_internal.control_tally_service_trigger();
+CREATE TRIGGER control_tally_delete AFTER DELETE ON ismap.service
+	FOR EACH ROW EXECUTE FUNCTION ismap_internal.control_tally_service_trigger();
+ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER control_tally;
+ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER control_tally_update;
+ALTER TABLE ismap.registration ENABLE ALWAYS TRIGGER control_tally_delete;
+ALTER TABLE ismap.audit ENABLE ALWAYS TRIGGER control_tally_in;
+ALTER TABLE ismap.audit ENABLE ALWAYS TRIGGER control_tally_out_update;
+ALTER TABLE ismap.audit ENABLE ALWAYS TRIGGER control_tally_in_update;
+ALTER TABLE ismap.audit ENABLE ALWAYS TRIGGER control_tally_out;
+ALTER TABLE ismap.service ENABLE ALWAYS TRIGGER control_tally;
+ALTER TABLE ismap.service ENABLE ALWAYS TRIGGER control_tally_update;
+ALTER TABLE ismap.service ENABLE ALWAYS TRIGGER control_tally_delete;
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

@@ -161,6 +161,8 @@ SELECT * FROM shown;
 RESET ROLE;
 ALTER TABLE registration DISABLE TRIGGER USER;
 ALTER TABLE registration ENABLE ALWAYS TRIGGER control_tally;
+ALTER TABLE registration ENABLE ALWAYS TRIGGER control_tally_update;
+ALTER TABLE registration ENABLE ALWAYS TRIGGER control_tally_delete;
 UPDATE registration r SET registered_on = date_trunc('year', current_date)::date,
        valid_until = date_trunc('year', current_date)::date + 400
 FROM cand WHERE r.registration_id = cand.registration_id AND cand.n <= 5;
