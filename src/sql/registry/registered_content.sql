@@ -84,16 +84,21 @@ COMMENT ON FUNCTION ismap_internal.csv_field(pg_catalog.text) IS 'a field of a p
 -- header: one per element of its matrix, in the matrix's order, each
 -- ended by CRLF.
 CREATE FUNCTION ismap_internal.crm_csv(registration_number pg_catalog.text, matrix pg_catalog.jsonb) RETURNS pg_catalog.text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT COALESCE(pg_catalog.string_agg(pg_catalog.concat_ws(',',
-				ismap_internal.csv_field(registration_number),
-				ismap_internal.csv_field(m OPERATOR(pg_catalog.->>) 'control_id'),
-				ismap_internal.csv_field(m OPERATOR(pg_catalog.->>) 'responsibility'),
-				ismap_internal.csv_field(m OPERATOR(pg_catalog.->>) 'platform'),
-				ismap_internal.csv_field(m OPERATOR(pg_catalog.->>) 'platform_registration_number'))
-			OPERATOR(pg_catalog.||) E'\r\n', '' ORDER BY o), '')
-	FROM pg_catalog.jsonb_array_elements(matrix) WITH ORDINALITY AS x(m, o)
+BEGIN
+	-- PL/pgSQL keeps the query's plan for the session: a registration at a
+	-- time does not plan it again (an SQL function with a FROM is not inlined)
+	RETURN (SELECT COALESCE(pg_catalog.string_agg(pg_catalog.concat_ws(',',
+				ismap_internal.csv_field(crm_csv.registration_number),
+				ismap_internal.csv_field(x.m OPERATOR(pg_catalog.->>) 'control_id'),
+				ismap_internal.csv_field(x.m OPERATOR(pg_catalog.->>) 'responsibility'),
+				ismap_internal.csv_field(x.m OPERATOR(pg_catalog.->>) 'platform'),
+				ismap_internal.csv_field(x.m OPERATOR(pg_catalog.->>) 'platform_registration_number'))
+			OPERATOR(pg_catalog.||) E'\r\n', '' ORDER BY x.o), '')
+		FROM pg_catalog.jsonb_array_elements(crm_csv.matrix) WITH ORDINALITY AS x(m, o));
+END
 $$;
 COMMENT ON FUNCTION ismap_internal.crm_csv(pg_catalog.text, pg_catalog.jsonb) IS 'a responsibility matrix as the lines of its published crm/<registration_number>.csv, each ended by CRLF (empty for an empty matrix)';
 
@@ -108,48 +113,50 @@ RETURNS SETOF ismap.registered_content
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT reg.registration_id, reg.registration_number, reg.program, s.service_id, s.name, c.csp_id, c.name,
-		   c.corporate_number, reg.level, s.scope, s.delivery_models, s.deployment_models, s.responsibility,
-		   COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
-					'service_id', d.base_service_id,
-					'name', CASE WHEN pn.number IS NOT NULL THEN bs.name END,
-					'registration_number', pn.number,
-					'self_assessed', d.self_assessed_audit_id IS NOT NULL) ORDER BY d.base_service_id)
-				FROM ismap.service_dependency d
-				JOIN ismap.service bs ON bs.service_id = d.base_service_id
-				LEFT JOIN LATERAL (
-					SELECT br.registration_number AS number FROM ismap.registration br
-					WHERE br.service_id = d.base_service_id AND br.registered_on <= reg.registered_on
-					  AND (br.ended_on IS NULL OR br.ended_on > reg.registered_on)
-					ORDER BY br.registered_on DESC, br.registration_id DESC LIMIT 1) pn ON true
-				WHERE d.service_id = reg.service_id), '[]'),
-		   d.regions, d.governing_law, d.jurisdiction, d.capital_disclosure, d.third_party_tests,
-		   a.audit_id, b.audit_body_id, b.name, a.period_start, a.period_end, a.framework_id, f.version,
-		   m.matrix, reg.registered_on, pg_catalog.now(), false, ismap_internal.crm_csv(reg.registration_number, m.matrix)
-	FROM ismap.registration reg
-	JOIN ismap.service s ON s.service_id = reg.service_id
-	JOIN ismap.csp c ON c.csp_id = s.csp_id
-	JOIN ismap.audit a ON a.audit_id = reg.audit_id
-	JOIN ismap.audit_body b ON b.audit_body_id = a.audit_body_id
-	JOIN ismap.framework f ON f.framework_id = a.framework_id
-	LEFT JOIN ismap.service_disclosure d ON d.service_id = reg.service_id
-	-- the customer responsibility matrix: the statement's selected items
-	-- (an aggregate: one row, computed once for both columns)
-	CROSS JOIN LATERAL (SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
-				'control_id', si.control_id::pg_catalog.text,
-				'responsibility', si.responsibility,
-				'inherited_from', si.inherited_from,
-				'platform', CASE WHEN pn.number IS NOT NULL THEN ps.name END,
-				'platform_registration_number', pn.number) ORDER BY si.control_id USING OPERATOR(ismap.<)), '[]') AS matrix
-			FROM ismap.statement_item si
-			LEFT JOIN ismap.service ps ON ps.service_id = si.inherited_from
-			LEFT JOIN LATERAL (
-				SELECT pr.registration_number AS number FROM ismap.registration pr
-				WHERE pr.service_id = si.inherited_from AND pr.registered_on <= reg.registered_on
-				  AND (pr.ended_on IS NULL OR pr.ended_on > reg.registered_on)
-				ORDER BY pr.registered_on DESC, pr.registration_id DESC LIMIT 1) pn ON true
-			WHERE si.audit_id = reg.audit_id AND si.selected) m
-	WHERE reg.registration_id = ANY (p_registration_ids)
+	-- the row as registered, then its matrix as the lines of its crm file
+	-- (OFFSET 0: the matrix built once, not again for the text)
+	SELECT r.*, ismap_internal.crm_csv(r.number, r.matrix) FROM (
+		SELECT reg.registration_id, reg.registration_number AS number, reg.program, s.service_id, s.name, c.csp_id, c.name,
+			   c.corporate_number, reg.level, s.scope, s.delivery_models, s.deployment_models, s.responsibility,
+			   COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+						'service_id', d.base_service_id,
+						'name', CASE WHEN pn.number IS NOT NULL THEN bs.name END,
+						'registration_number', pn.number,
+						'self_assessed', d.self_assessed_audit_id IS NOT NULL) ORDER BY d.base_service_id)
+					FROM ismap.service_dependency d
+					JOIN ismap.service bs ON bs.service_id = d.base_service_id
+					LEFT JOIN LATERAL (
+						SELECT br.registration_number AS number FROM ismap.registration br
+						WHERE br.service_id = d.base_service_id AND br.registered_on <= reg.registered_on
+						  AND (br.ended_on IS NULL OR br.ended_on > reg.registered_on)
+						ORDER BY br.registered_on DESC, br.registration_id DESC LIMIT 1) pn ON true
+					WHERE d.service_id = reg.service_id), '[]'),
+			   d.regions, d.governing_law, d.jurisdiction, d.capital_disclosure, d.third_party_tests,
+			   a.audit_id, b.audit_body_id, b.name, a.period_start, a.period_end, a.framework_id, f.version,
+			   COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+						'control_id', si.control_id::pg_catalog.text,
+						'responsibility', si.responsibility,
+						'inherited_from', si.inherited_from,
+						'platform', CASE WHEN pn.number IS NOT NULL THEN ps.name END,
+						'platform_registration_number', pn.number) ORDER BY si.control_id USING OPERATOR(ismap.<))
+					FROM ismap.statement_item si
+					LEFT JOIN ismap.service ps ON ps.service_id = si.inherited_from
+					LEFT JOIN LATERAL (
+						SELECT pr.registration_number AS number FROM ismap.registration pr
+						WHERE pr.service_id = si.inherited_from AND pr.registered_on <= reg.registered_on
+						  AND (pr.ended_on IS NULL OR pr.ended_on > reg.registered_on)
+						ORDER BY pr.registered_on DESC, pr.registration_id DESC LIMIT 1) pn ON true
+					WHERE si.audit_id = reg.audit_id AND si.selected), '[]') AS matrix,
+			   reg.registered_on, pg_catalog.now(), false
+		FROM ismap.registration reg
+		JOIN ismap.service s ON s.service_id = reg.service_id
+		JOIN ismap.csp c ON c.csp_id = s.csp_id
+		JOIN ismap.audit a ON a.audit_id = reg.audit_id
+		JOIN ismap.audit_body b ON b.audit_body_id = a.audit_body_id
+		JOIN ismap.framework f ON f.framework_id = a.framework_id
+		LEFT JOIN ismap.service_disclosure d ON d.service_id = reg.service_id
+		WHERE reg.registration_id = ANY (p_registration_ids)
+		OFFSET 0) r
 $$;
 COMMENT ON FUNCTION ismap_internal.registered_content_of(pg_catalog.int8[]) IS 'the registered content of the registrations named, from the live rows (what the registration trigger and the 0.3.0 back-fill write)';
 
