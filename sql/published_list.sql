@@ -221,6 +221,30 @@ SELECT * FROM published_list_changes('2025-06-09', '2025-07-01');
 SELECT * FROM published_list_changes('2025-07-01', '2026-06-01');
 SELECT * FROM published_list_changes('2026-06-01', '2026-08-01');
 SELECT count(*) AS unchanged FROM published_list_changes('2026-06-01', '2026-06-01');
+-- the changes found from the rows listed from or until a day between the
+-- two are those of both lists compared whole: every pair of days a month
+-- apart or more, and every day against the day before
+CREATE TEMP TABLE change_days AS
+SELECT f::date AS from_date, t::date AS to_date
+FROM generate_series('2025-05-15'::date, '2027-09-01', '30 days') f, generate_series('2025-05-15'::date, '2027-09-01', '30 days') t
+WHERE f < t
+UNION ALL
+SELECT d::date - 1, d::date FROM generate_series('2025-05-15'::date, '2027-09-01', '1 day') d;
+SELECT count(*) AS pairs, count(*) FILTER (WHERE EXISTS (SELECT FROM published_list_changes(p.from_date, p.to_date))) AS pairs_with_changes,
+	   count(*) FILTER (WHERE ARRAY(SELECT c::text FROM published_list_changes(p.from_date, p.to_date) c)
+		IS DISTINCT FROM ARRAY(
+			SELECT ROW(CASE WHEN a.registration_number IS NULL THEN 'added' WHEN b.registration_number IS NULL THEN 'removed' ELSE 'changed' END,
+				COALESCE(b.registration_number, a.registration_number), COALESCE(b.service_name, a.service_name),
+				CASE WHEN a.registration_number IS NOT NULL AND b.registration_number IS NOT NULL THEN
+					(SELECT string_agg(lb.column_name, ', ' ORDER BY lb.o) FROM published_list_labels('en') WITH ORDINALITY lb(column_name, label, o)
+					 WHERE to_jsonb(a)->lb.column_name IS DISTINCT FROM to_jsonb(b)->lb.column_name) END)::text
+			FROM published_list(p.from_date) a FULL JOIN published_list(p.to_date) b ON a.registration_number = b.registration_number
+			WHERE to_jsonb(a) IS DISTINCT FROM to_jsonb(b)
+			ORDER BY COALESCE(b.registration_number, a.registration_number) COLLATE "C", 1)) AS pairs_differing
+FROM change_days p;
+-- the program is checked on a day's comparison with itself too
+SELECT * FROM published_list_changes('2026-06-01', '2026-06-01', 'JASPAR');
+\echo :LAST_ERROR_SQLSTATE
 
 -- labels
 SELECT j.column_name, j.label AS ja, e.label AS en

@@ -69,6 +69,13 @@ CREATE INDEX registry_listing_csp_idx ON ismap.registry_listing (csp_id);
 CREATE INDEX registry_listing_listed_idx ON ismap.registry_listing USING gist
 	(pg_catalog.daterange(registered_on, GREATEST(registered_on, LEAST(valid_until OPERATOR(pg_catalog.+) 1, ended_on))))
 	INCLUDE (registration_number, service_name, level, registered_on, valid_until, ended_on);
+-- where the days listed begin and end, and the numbers: what changed
+-- between two days' lists is found from the rows whose days listed begin
+-- or end between them (published_list_changes), not from both lists whole
+CREATE INDEX registry_listing_listed_from_idx ON ismap.registry_listing (registered_on);
+CREATE INDEX registry_listing_listed_until_idx ON ismap.registry_listing
+	((GREATEST(registered_on, LEAST(valid_until OPERATOR(pg_catalog.+) 1, ended_on))));
+CREATE INDEX registry_listing_number_idx ON ismap.registry_listing (registration_number);
 COMMENT ON COLUMN ismap.registry_listing.list_platforms IS 'the platforms as the published list shows them: "name (registration number)", or "self-assessed platform" for one not registered that day, joined with '', '' (NULL: none); each list_ column and program, governing_law, jurisdiction and capital_disclosure hold the published list''s text of the registered content, formatted when the row is written';
 
 -- The listing's rows of the registrations named, or of every registration

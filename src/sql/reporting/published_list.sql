@@ -72,14 +72,26 @@ COMMENT ON FUNCTION ismap.published_list(pg_catalog.date, pg_catalog.text) IS 't
 -- What changed between the lists of two days: a registration number on the
 -- second list only (added), on the first only (removed), or on both with
 -- other content (changed: the columns that differ, in column order).
+--
+-- A registration's row on the list does not depend on the day (every
+-- column comes from its listing row), so the two lists differ only where a
+-- registration is on one of them and not on the other: its days listed
+-- begin or end between the two days.  Those rows are found first, by the
+-- listing's indexes of the first and the day after the last day listed;
+-- their numbers (a renewal keeps its number: its old registration ends
+-- and the new one begins between the days) then pick the rows of both
+-- lists to compare, through published_list itself.  A day's changes are
+-- some dozen rows, found without reading either list whole.
 CREATE FUNCTION ismap.published_list_changes(from_date pg_catalog.date, to_date pg_catalog.date, program pg_catalog.text DEFAULT 'ISMAP')
 RETURNS TABLE (change pg_catalog.text, registration_number pg_catalog.text, service_name pg_catalog.text,
 	changed_columns pg_catalog.text)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
--- two lists of some thousand rows, sorted and hashed in memory
+-- the rows of two lists over a long interval, sorted and hashed in memory
 SET work_mem = '64MB'
 AS $$
+DECLARE
+	numbers pg_catalog.text[];
 BEGIN
 	IF from_date IS NULL OR to_date IS NULL THEN
 		RAISE EXCEPTION 'the dates of the lists must not be null' USING ERRCODE = 'null_value_not_allowed';
@@ -88,15 +100,32 @@ BEGIN
 		RAISE EXCEPTION 'from_date % is after to_date %', pg_catalog.to_char(from_date, 'YYYY-MM-DD'),
 			pg_catalog.to_char(to_date, 'YYYY-MM-DD') USING ERRCODE = 'invalid_parameter_value';
 	END IF;
+	-- the program checked as the list checks it (22023), also when no row differs
+	PERFORM ismap.published_list_day(to_date, program);
 	-- one day's list is one list (both would be read in the one snapshot)
 	IF from_date = to_date THEN
 		RETURN;
 	END IF;
-	-- the rows compared as rows (column by column); only a changed one is
-	-- taken apart, to name the columns that differ
+	-- the numbers of the registrations on exactly one of the two lists
+	SELECT pg_catalog.array_agg(DISTINCT l.registration_number) INTO numbers
+	FROM ismap.registry_listing l,
+		 LATERAL (SELECT pg_catalog.daterange(l.registered_on,
+			GREATEST(l.registered_on, LEAST(l.valid_until + 1, l.ended_on))) AS days) d
+	WHERE l.program = published_list_changes.program
+	  AND (l.registered_on > from_date AND l.registered_on <= to_date
+		   OR GREATEST(l.registered_on, LEAST(l.valid_until + 1, l.ended_on)) > from_date
+			  AND GREATEST(l.registered_on, LEAST(l.valid_until + 1, l.ended_on)) <= to_date)
+	  AND (d.days @> from_date) <> (d.days @> to_date);
+	IF numbers IS NULL THEN
+		RETURN;
+	END IF;
+	-- their rows on both lists, compared as rows (column by column); only a
+	-- changed one is taken apart, to name the columns that differ
 	RETURN QUERY
-	WITH a AS (SELECT l.registration_number AS k, l FROM ismap.published_list(from_date, program) l),
-		 b AS (SELECT l.registration_number AS k, l FROM ismap.published_list(to_date, program) l)
+	WITH a AS (SELECT l.registration_number AS k, l FROM ismap.published_list(from_date, program) l
+			   WHERE l.registration_number = ANY (numbers)),
+		 b AS (SELECT l.registration_number AS k, l FROM ismap.published_list(to_date, program) l
+			   WHERE l.registration_number = ANY (numbers))
 	SELECT CASE WHEN a.k IS NULL THEN 'added' WHEN b.k IS NULL THEN 'removed' ELSE 'changed' END,
 		   COALESCE(b.k, a.k),
 		   COALESCE((b.l).service_name, (a.l).service_name),
