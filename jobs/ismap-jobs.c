@@ -388,9 +388,13 @@ run_job(PGconn *conn, const JobDef *job, const char *as_of)
 
 	/*
 	 * 2. the job in one transaction: ismap.run_job adopts the running row,
-	 * whose id is an argument (never a session setting)
+	 * whose id is an argument (never a session setting).  publish reads
+	 * in several statements (the lists, its step, the changes, the
+	 * matrices): one snapshot for all of them (REPEATABLE READ), so that
+	 * its files and its recorded run agree with each other even when a
+	 * registration changes while it runs
 	 */
-	res = PQexec(conn, "BEGIN");
+	res = PQexec(conn, strcmp(job->name, PUBLISH_JOB) == 0 ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 	{
 		snprintf(errmsg, sizeof(errmsg), "%s", trim_message(PQerrorMessage(conn), buf, sizeof(buf)));

@@ -16,8 +16,10 @@
  * set or the new one, never a mix), then the old set is removed.  On any
  * error the sibling is removed and DIR is left as it was.
  *
- * Everything is read inside the job's transaction, so the files and the
- * run recorded in ismap.job_run agree: the lists before the job's step
+ * Everything is read inside the job's transaction, in one snapshot (the
+ * caller begins it REPEATABLE READ), so the files and the run recorded in
+ * ismap.job_run agree even when a registration changes meanwhile: the
+ * lists before the job's step
  * (publish_prepare, which starts the workbooks), the rest after it
  * (publish_build).  Values come only through
  * PQexecParams; every text is escaped for the format it goes into.
