@@ -25663,6 +25663,70 @@ END
 $$;
 COMMENT ON FUNCTION ismap.published_list_changes(pg_catalog.date, pg_catalog.date, pg_catalog.text) IS 'what changed in a program''s published list between two days: added, removed or changed registrations (with the columns that changed)';
 
+-- ==== registered_content_of looks platforms' names up by key: no hash of every service per registration in a bulk load (issue 18, speed) ====
+-- The registered content of the registrations named, from the rows as
+-- they are now: one set-based query, so that a bulk load of registrations
+-- (one statement) writes its snapshots in one go.  Platforms and inherited
+-- controls name the platform's registration in force on the registration
+-- day (a platform not registered that day is named by id only: its name
+-- is not public).  Every lookup per registration goes by key (a platform's
+-- name only where it is named): a bulk load writes its snapshots in the
+-- statement that inserts the registrations, before any ANALYZE has seen
+-- them, and a join there was planned as a hash of every service, built
+-- again for each registration (11 of the 17 minutes of bench/jobs' load
+-- of a 100,000-service forest).
+CREATE OR REPLACE FUNCTION ismap_internal.registered_content_of(p_registration_ids pg_catalog.int8[])
+RETURNS SETOF ismap.registered_content
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	-- the row as registered, then its matrix as the lines of its crm file
+	-- (OFFSET 0: the matrix built once, not again for the text)
+	SELECT r.*, ismap_internal.crm_csv(r.number, r.matrix) FROM (
+		SELECT reg.registration_id, reg.registration_number AS number, reg.program, s.service_id, s.name, c.csp_id, c.name,
+			   c.corporate_number, reg.level, s.scope, s.delivery_models, s.deployment_models, s.responsibility,
+			   COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+						'service_id', d.base_service_id,
+						'name', CASE WHEN pn.number IS NOT NULL
+							THEN (SELECT bs.name FROM ismap.service bs WHERE bs.service_id = d.base_service_id) END,
+						'registration_number', pn.number,
+						'self_assessed', d.self_assessed_audit_id IS NOT NULL) ORDER BY d.base_service_id)
+					FROM ismap.service_dependency d
+					LEFT JOIN LATERAL (
+						SELECT br.registration_number AS number FROM ismap.registration br
+						WHERE br.service_id = d.base_service_id AND br.registered_on <= reg.registered_on
+						  AND (br.ended_on IS NULL OR br.ended_on > reg.registered_on)
+						ORDER BY br.registered_on DESC, br.registration_id DESC LIMIT 1) pn ON true
+					WHERE d.service_id = reg.service_id), '[]'),
+			   d.regions, d.governing_law, d.jurisdiction, d.capital_disclosure, d.third_party_tests,
+			   a.audit_id, b.audit_body_id, b.name, a.period_start, a.period_end, a.framework_id, f.version,
+			   COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+						'control_id', si.control_id::pg_catalog.text,
+						'responsibility', si.responsibility,
+						'inherited_from', si.inherited_from,
+						'platform', CASE WHEN pn.number IS NOT NULL
+							THEN (SELECT ps.name FROM ismap.service ps WHERE ps.service_id = si.inherited_from) END,
+						'platform_registration_number', pn.number) ORDER BY si.control_id USING OPERATOR(ismap.<))
+					FROM ismap.statement_item si
+					LEFT JOIN LATERAL (
+						SELECT pr.registration_number AS number FROM ismap.registration pr
+						WHERE pr.service_id = si.inherited_from AND pr.registered_on <= reg.registered_on
+						  AND (pr.ended_on IS NULL OR pr.ended_on > reg.registered_on)
+						ORDER BY pr.registered_on DESC, pr.registration_id DESC LIMIT 1) pn ON true
+					WHERE si.audit_id = reg.audit_id AND si.selected), '[]') AS matrix,
+			   reg.registered_on, pg_catalog.now(), false
+		FROM ismap.registration reg
+		JOIN ismap.service s ON s.service_id = reg.service_id
+		JOIN ismap.csp c ON c.csp_id = s.csp_id
+		JOIN ismap.audit a ON a.audit_id = reg.audit_id
+		JOIN ismap.audit_body b ON b.audit_body_id = a.audit_body_id
+		JOIN ismap.framework f ON f.framework_id = a.framework_id
+		LEFT JOIN ismap.service_disclosure d ON d.service_id = reg.service_id
+		WHERE reg.registration_id = ANY (p_registration_ids)
+		OFFSET 0) r
+$$;
+COMMENT ON FUNCTION ismap_internal.registered_content_of(pg_catalog.int8[]) IS 'the registered content of the registrations named, from the live rows (what the registration trigger and the 0.3.0 back-fill write)';
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

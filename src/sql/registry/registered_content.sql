@@ -107,7 +107,12 @@ COMMENT ON FUNCTION ismap_internal.crm_csv(pg_catalog.text, pg_catalog.jsonb) IS
 -- (one statement) writes its snapshots in one go.  Platforms and inherited
 -- controls name the platform's registration in force on the registration
 -- day (a platform not registered that day is named by id only: its name
--- is not public).
+-- is not public).  Every lookup per registration goes by key (a platform's
+-- name only where it is named): a bulk load writes its snapshots in the
+-- statement that inserts the registrations, before any ANALYZE has seen
+-- them, and a join there was planned as a hash of every service, built
+-- again for each registration (11 of the 17 minutes of bench/jobs' load
+-- of a 100,000-service forest).
 CREATE FUNCTION ismap_internal.registered_content_of(p_registration_ids pg_catalog.int8[])
 RETURNS SETOF ismap.registered_content
 LANGUAGE sql STABLE PARALLEL SAFE
@@ -120,11 +125,11 @@ AS $$
 			   c.corporate_number, reg.level, s.scope, s.delivery_models, s.deployment_models, s.responsibility,
 			   COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
 						'service_id', d.base_service_id,
-						'name', CASE WHEN pn.number IS NOT NULL THEN bs.name END,
+						'name', CASE WHEN pn.number IS NOT NULL
+							THEN (SELECT bs.name FROM ismap.service bs WHERE bs.service_id = d.base_service_id) END,
 						'registration_number', pn.number,
 						'self_assessed', d.self_assessed_audit_id IS NOT NULL) ORDER BY d.base_service_id)
 					FROM ismap.service_dependency d
-					JOIN ismap.service bs ON bs.service_id = d.base_service_id
 					LEFT JOIN LATERAL (
 						SELECT br.registration_number AS number FROM ismap.registration br
 						WHERE br.service_id = d.base_service_id AND br.registered_on <= reg.registered_on
@@ -137,10 +142,10 @@ AS $$
 						'control_id', si.control_id::pg_catalog.text,
 						'responsibility', si.responsibility,
 						'inherited_from', si.inherited_from,
-						'platform', CASE WHEN pn.number IS NOT NULL THEN ps.name END,
+						'platform', CASE WHEN pn.number IS NOT NULL
+							THEN (SELECT ps.name FROM ismap.service ps WHERE ps.service_id = si.inherited_from) END,
 						'platform_registration_number', pn.number) ORDER BY si.control_id USING OPERATOR(ismap.<))
 					FROM ismap.statement_item si
-					LEFT JOIN ismap.service ps ON ps.service_id = si.inherited_from
 					LEFT JOIN LATERAL (
 						SELECT pr.registration_number AS number FROM ismap.registration pr
 						WHERE pr.service_id = si.inherited_from AND pr.registered_on <= reg.registered_on
