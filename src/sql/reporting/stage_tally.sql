@@ -16,7 +16,7 @@
 -- over until the transaction ends, so the rows updated per decision are
 -- its bars (as many as its days' values) and its provider's; a statement
 -- that inserts or deletes applications writes each count it changes once
--- (statement triggers with the statement's rows).  Row triggers on an
+-- (statement triggers with the statement's rows).  A row trigger on an
 -- application's update (only a decided one counts: the WHEN clause keeps
 -- the filing, acceptance and review of an open application, and a
 -- return or withdrawal, from calling them) and on a service's change of
@@ -71,139 +71,123 @@ AS $$
 $$;
 COMMENT ON FUNCTION ismap_internal.stage_tally_days(pg_catalog.text, pg_catalog.date, pg_catalog.date, pg_catalog.date, pg_catalog.date) IS 'stage tallies: the year of decision, stages and days of an application as application_timeline computes them (none unless approved or rejected)';
 
--- One application's contribution, in (+1) or out (-1): its bar of each
--- stage and its provider's count in the group.  Rows are locked in one
--- order (every bar by stage, then every provider row by stage; the
--- statement trigger's order too), so that two decisions counted at once
--- wait for each other rather than deadlock.
-CREATE FUNCTION ismap_internal.stage_tally_add(p_csp pg_catalog.int8, p_status pg_catalog.text,
-	p_submitted_on pg_catalog.date, p_accepted_on pg_catalog.date, p_review_started_on pg_catalog.date,
-	p_decided_on pg_catalog.date, p_sign pg_catalog.int8) RETURNS void
+-- Contributions counted in: per element of the arrays, one stage of one
+-- application (its year of decision, stage, days and provider) in (+1) or
+-- out (-1).  Each bar and each provider row is written once with the sum
+-- of its contributions (none when they cancel out: an update that leaves
+-- an application's days alone), and a row left at zero goes.  Every path
+-- (a statement's inserted or deleted applications, an update of one, a
+-- service's change of provider) comes through here, so the rows are
+-- locked in one order: the bars by stage, year and days, then the
+-- provider rows by stage, year and provider; two writers of one statement
+-- each wait for each other instead of deadlocking.
+CREATE FUNCTION ismap_internal.stage_tally_apply(p_year pg_catalog.int4[], p_stage pg_catalog.text[],
+	p_days pg_catalog.int4[], p_csp pg_catalog.int8[], p_sign pg_catalog.int8[]) RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-	s record;
-	n pg_catalog.int8;
 BEGIN
-	FOR s IN SELECT d.year, d.stage, d.days
-			 FROM ismap_internal.stage_tally_days(p_status, p_submitted_on, p_accepted_on, p_review_started_on, p_decided_on) d
-			 ORDER BY d.stage LOOP
-		INSERT INTO ismap.stage_tally AS t (year, stage, days, applications)
-		VALUES (s.year, s.stage, s.days, p_sign)
-		ON CONFLICT (year, stage, days) DO UPDATE SET applications = t.applications OPERATOR(pg_catalog.+) p_sign
-		RETURNING t.applications INTO n;
-		IF n OPERATOR(pg_catalog.=) 0 THEN
-			DELETE FROM ismap.stage_tally t
-			WHERE t.year OPERATOR(pg_catalog.=) s.year AND t.stage OPERATOR(pg_catalog.=) s.stage AND t.days OPERATOR(pg_catalog.=) s.days;
-		END IF;
-	END LOOP;
-	FOR s IN SELECT d.year, d.stage
-			 FROM ismap_internal.stage_tally_days(p_status, p_submitted_on, p_accepted_on, p_review_started_on, p_decided_on) d
-			 ORDER BY d.stage LOOP
-		INSERT INTO ismap.stage_tally_provider AS p (year, stage, csp_id, applications)
-		VALUES (s.year, s.stage, p_csp, p_sign)
-		ON CONFLICT (year, stage, csp_id) DO UPDATE SET applications = p.applications OPERATOR(pg_catalog.+) p_sign
-		RETURNING p.applications INTO n;
-		IF n OPERATOR(pg_catalog.=) 0 THEN
-			DELETE FROM ismap.stage_tally_provider p
-			WHERE p.year OPERATOR(pg_catalog.=) s.year AND p.stage OPERATOR(pg_catalog.=) s.stage AND p.csp_id OPERATOR(pg_catalog.=) p_csp;
-		END IF;
-	END LOOP;
+	INSERT INTO ismap.stage_tally AS t (year, stage, days, applications)
+	SELECT c.year, c.stage, c.days, pg_catalog.sum(c.sign)
+	FROM ROWS FROM (pg_catalog.unnest(p_year), pg_catalog.unnest(p_stage), pg_catalog.unnest(p_days),
+					pg_catalog.unnest(p_sign)) AS c(year, stage, days, sign)
+	GROUP BY c.year, c.stage, c.days
+	HAVING pg_catalog.sum(c.sign) OPERATOR(pg_catalog.<>) 0
+	ORDER BY c.stage, c.year, c.days
+	ON CONFLICT (year, stage, days) DO UPDATE SET applications = t.applications OPERATOR(pg_catalog.+) EXCLUDED.applications;
+	DELETE FROM ismap.stage_tally t
+	USING ROWS FROM (pg_catalog.unnest(p_year), pg_catalog.unnest(p_stage), pg_catalog.unnest(p_days)) AS c(year, stage, days)
+	WHERE t.year OPERATOR(pg_catalog.=) c.year AND t.stage OPERATOR(pg_catalog.=) c.stage
+	  AND t.days OPERATOR(pg_catalog.=) c.days AND t.applications OPERATOR(pg_catalog.=) 0;
+	INSERT INTO ismap.stage_tally_provider AS p (year, stage, csp_id, applications)
+	SELECT c.year, c.stage, c.csp_id, pg_catalog.sum(c.sign)
+	FROM ROWS FROM (pg_catalog.unnest(p_year), pg_catalog.unnest(p_stage), pg_catalog.unnest(p_csp),
+					pg_catalog.unnest(p_sign)) AS c(year, stage, csp_id, sign)
+	GROUP BY c.year, c.stage, c.csp_id
+	HAVING pg_catalog.sum(c.sign) OPERATOR(pg_catalog.<>) 0
+	ORDER BY c.stage, c.year, c.csp_id
+	ON CONFLICT (year, stage, csp_id) DO UPDATE SET applications = p.applications OPERATOR(pg_catalog.+) EXCLUDED.applications;
+	DELETE FROM ismap.stage_tally_provider p
+	USING ROWS FROM (pg_catalog.unnest(p_year), pg_catalog.unnest(p_stage), pg_catalog.unnest(p_csp)) AS c(year, stage, csp_id)
+	WHERE p.year OPERATOR(pg_catalog.=) c.year AND p.stage OPERATOR(pg_catalog.=) c.stage
+	  AND p.csp_id OPERATOR(pg_catalog.=) c.csp_id AND p.applications OPERATOR(pg_catalog.=) 0;
 END
 $$;
-COMMENT ON FUNCTION ismap_internal.stage_tally_add(pg_catalog.int8, pg_catalog.text, pg_catalog.date, pg_catalog.date, pg_catalog.date, pg_catalog.date, pg_catalog.int8) IS 'stage tallies: one application''s contribution, in (+1) or out (-1)';
+COMMENT ON FUNCTION ismap_internal.stage_tally_apply(pg_catalog.int4[], pg_catalog.text[], pg_catalog.int4[], pg_catalog.int8[], pg_catalog.int8[]) IS 'stage tallies: contributions (year, stage, days, provider, +1 or -1) counted in, each row written once, in one order of locks';
 
--- trigger on application: a decided application written, changed or
--- deleted (the WHEN clauses of the triggers call it for those only)
+-- trigger on application, per statement: the decided applications a
+-- statement inserted (+1) or deleted (-1), counted in at once.  A bulk
+-- load or a restore inserts thousands of decisions sharing a few bars in
+-- one statement: counted a row at a time, each update of a bar left a
+-- version that the next one stepped over until the transaction ended
+-- (quadratic: 10,000 decisions of one day took 3 s).
+CREATE FUNCTION ismap_internal.stage_tally_statement_trigger() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	y pg_catalog.int4[];
+	st pg_catalog.text[];
+	dd pg_catalog.int4[];
+	cs pg_catalog.int8[];
+	sg pg_catalog.int8[];
+BEGIN
+	-- the stages of the statement's rows (new_applications for an INSERT,
+	-- old_applications for a DELETE); only a decided one has any
+	EXECUTE pg_catalog.format(
+		'SELECT pg_catalog.array_agg(d.year), pg_catalog.array_agg(d.stage), pg_catalog.array_agg(d.days),
+				pg_catalog.array_agg(COALESCE(s.csp_id, 0)), pg_catalog.array_agg(%s::pg_catalog.int8)
+		 FROM %I a
+		 LEFT JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) a.service_id
+		 CROSS JOIN LATERAL ismap_internal.stage_tally_days(a.status, a.submitted_on, a.accepted_on,
+			a.review_started_on, a.decided_on) d',
+		CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END,
+		CASE TG_OP WHEN 'INSERT' THEN 'new_applications' ELSE 'old_applications' END)
+		INTO y, st, dd, cs, sg;
+	IF y IS NOT NULL THEN
+		PERFORM ismap_internal.stage_tally_apply(y, st, dd, cs, sg);
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.stage_tally_statement_trigger() IS 'trigger: the stage tallies of the decided applications a statement inserted or deleted, each count written once';
+
+-- trigger on application, per row: a decided application (before or
+-- after) updated; its old stages out, its new ones in, in one go (the
+-- WHEN clause of the trigger calls it for those only)
 CREATE FUNCTION ismap_internal.stage_tally_application_trigger() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+	y pg_catalog.int4[];
+	st pg_catalog.text[];
+	dd pg_catalog.int4[];
+	cs pg_catalog.int8[];
+	sg pg_catalog.int8[];
 BEGIN
-	IF TG_OP = 'UPDATE' AND OLD.service_id OPERATOR(pg_catalog.=) NEW.service_id AND OLD.status OPERATOR(pg_catalog.=) NEW.status
+	IF OLD.service_id OPERATOR(pg_catalog.=) NEW.service_id AND OLD.status OPERATOR(pg_catalog.=) NEW.status
 	   AND OLD.submitted_on OPERATOR(pg_catalog.=) NEW.submitted_on
 	   AND OLD.accepted_on IS NOT DISTINCT FROM NEW.accepted_on
 	   AND OLD.review_started_on IS NOT DISTINCT FROM NEW.review_started_on
 	   AND OLD.decided_on IS NOT DISTINCT FROM NEW.decided_on THEN
 		RETURN NULL;
 	END IF;
-	IF TG_OP IN ('UPDATE', 'DELETE') THEN
-		PERFORM ismap_internal.stage_tally_add(
-			COALESCE((SELECT s.csp_id FROM ismap.service s WHERE s.service_id OPERATOR(pg_catalog.=) OLD.service_id), 0),
-			OLD.status, OLD.submitted_on, OLD.accepted_on, OLD.review_started_on, OLD.decided_on, -1);
-	END IF;
-	IF TG_OP IN ('UPDATE', 'INSERT') THEN
-		PERFORM ismap_internal.stage_tally_add(
-			COALESCE((SELECT s.csp_id FROM ismap.service s WHERE s.service_id OPERATOR(pg_catalog.=) NEW.service_id), 0),
-			NEW.status, NEW.submitted_on, NEW.accepted_on, NEW.review_started_on, NEW.decided_on, 1);
-	END IF;
-	RETURN NULL;
-END
-$$;
-COMMENT ON FUNCTION ismap_internal.stage_tally_application_trigger() IS 'trigger: the stage tallies of a decided application written, changed or deleted';
-
--- trigger on application, per statement: the decided applications a
--- statement inserted (+1) or deleted (-1), every bar and provider count
--- written once with the statement's sum.  A bulk load or a restore
--- inserts thousands of decisions sharing a few bars in one statement:
--- counted a row at a time, each update of a bar left a version that the
--- next one stepped over until the transaction ended (quadratic: 10,000
--- decisions of one day took 3 s).  The same order of locks as
--- stage_tally_add: the bars by stage, then the provider rows by stage.
-CREATE FUNCTION ismap_internal.stage_tally_statement_trigger() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	sign pg_catalog.int8 := CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END;
-	y pg_catalog.int4[];
-	st pg_catalog.text[];
-	dd pg_catalog.int4[];
-	cs pg_catalog.int8[];
-BEGIN
-	-- the stages of the statement's rows (new_applications for an INSERT,
-	-- old_applications for a DELETE); only a decided one has any
-	EXECUTE pg_catalog.format(
-		'SELECT pg_catalog.array_agg(d.year), pg_catalog.array_agg(d.stage), pg_catalog.array_agg(d.days),
-				pg_catalog.array_agg(COALESCE(s.csp_id, 0))
-		 FROM %I a
-		 LEFT JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) a.service_id
-		 CROSS JOIN LATERAL ismap_internal.stage_tally_days(a.status, a.submitted_on, a.accepted_on,
-			a.review_started_on, a.decided_on) d',
-		CASE TG_OP WHEN 'INSERT' THEN 'new_applications' ELSE 'old_applications' END)
-		INTO y, st, dd, cs;
-	IF y IS NULL THEN
-		RETURN NULL;
-	END IF;
-	INSERT INTO ismap.stage_tally AS t (year, stage, days, applications)
-	SELECT c.year, c.stage, c.days, pg_catalog.count(*) OPERATOR(pg_catalog.*) sign
-	FROM ROWS FROM (pg_catalog.unnest(y), pg_catalog.unnest(st), pg_catalog.unnest(dd)) AS c(year, stage, days)
-	GROUP BY c.year, c.stage, c.days
-	ORDER BY c.stage, c.year, c.days
-	ON CONFLICT (year, stage, days) DO UPDATE SET applications = t.applications OPERATOR(pg_catalog.+) EXCLUDED.applications;
-	IF sign OPERATOR(pg_catalog.<) 0 THEN
-		DELETE FROM ismap.stage_tally t
-		USING (SELECT DISTINCT c.year, c.stage, c.days FROM ROWS FROM (pg_catalog.unnest(y), pg_catalog.unnest(st), pg_catalog.unnest(dd)) AS c(year, stage, days)) c
-		WHERE t.year OPERATOR(pg_catalog.=) c.year AND t.stage OPERATOR(pg_catalog.=) c.stage
-		  AND t.days OPERATOR(pg_catalog.=) c.days AND t.applications OPERATOR(pg_catalog.=) 0;
-	END IF;
-	INSERT INTO ismap.stage_tally_provider AS p (year, stage, csp_id, applications)
-	SELECT c.year, c.stage, c.csp_id, pg_catalog.count(*) OPERATOR(pg_catalog.*) sign
-	FROM ROWS FROM (pg_catalog.unnest(y), pg_catalog.unnest(st), pg_catalog.unnest(cs)) AS c(year, stage, csp_id)
-	GROUP BY c.year, c.stage, c.csp_id
-	ORDER BY c.stage, c.year, c.csp_id
-	ON CONFLICT (year, stage, csp_id) DO UPDATE SET applications = p.applications OPERATOR(pg_catalog.+) EXCLUDED.applications;
-	IF sign OPERATOR(pg_catalog.<) 0 THEN
-		DELETE FROM ismap.stage_tally_provider p
-		USING (SELECT DISTINCT c.year, c.stage, c.csp_id FROM ROWS FROM (pg_catalog.unnest(y), pg_catalog.unnest(st), pg_catalog.unnest(cs)) AS c(year, stage, csp_id)) c
-		WHERE p.year OPERATOR(pg_catalog.=) c.year AND p.stage OPERATOR(pg_catalog.=) c.stage
-		  AND p.csp_id OPERATOR(pg_catalog.=) c.csp_id AND p.applications OPERATOR(pg_catalog.=) 0;
+	SELECT pg_catalog.array_agg(d.year), pg_catalog.array_agg(d.stage), pg_catalog.array_agg(d.days),
+		   pg_catalog.array_agg(COALESCE((SELECT s.csp_id FROM ismap.service s WHERE s.service_id OPERATOR(pg_catalog.=) v.service_id), 0)),
+		   pg_catalog.array_agg(v.sign)
+	INTO y, st, dd, cs, sg
+	FROM (VALUES (OLD.service_id, OLD.status, OLD.submitted_on, OLD.accepted_on, OLD.review_started_on, OLD.decided_on, -1::pg_catalog.int8),
+				 (NEW.service_id, NEW.status, NEW.submitted_on, NEW.accepted_on, NEW.review_started_on, NEW.decided_on, 1::pg_catalog.int8))
+		 AS v(service_id, status, submitted_on, accepted_on, review_started_on, decided_on, sign)
+	CROSS JOIN LATERAL ismap_internal.stage_tally_days(v.status, v.submitted_on, v.accepted_on, v.review_started_on, v.decided_on) d;
+	IF y IS NOT NULL THEN
+		PERFORM ismap_internal.stage_tally_apply(y, st, dd, cs, sg);
 	END IF;
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION ismap_internal.stage_tally_statement_trigger() IS 'trigger: the stage tallies of the decided applications a statement inserted or deleted, each count written once';
+COMMENT ON FUNCTION ismap_internal.stage_tally_application_trigger() IS 'trigger: the stage tallies of a decided application updated (its old stages out, its new ones in)';
 
 -- trigger on service: a service moved to another provider moves its
 -- decided applications' counts from the old provider to the new one; a
@@ -215,17 +199,25 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	a record;
+	y pg_catalog.int4[];
+	st pg_catalog.text[];
+	dd pg_catalog.int4[];
+	cs pg_catalog.int8[];
+	sg pg_catalog.int8[];
 BEGIN
-	FOR a IN SELECT ap.status, ap.submitted_on, ap.accepted_on, ap.review_started_on, ap.decided_on
-			 FROM ismap.application ap
-			 WHERE ap.service_id OPERATOR(pg_catalog.=) NEW.service_id
-			   AND ap.status OPERATOR(pg_catalog.=) ANY (ARRAY['approved', 'rejected'])
-			 ORDER BY ap.application_id LOOP
-		PERFORM ismap_internal.stage_tally_add(CASE WHEN TG_OP = 'INSERT' THEN 0 ELSE OLD.csp_id END,
-			a.status, a.submitted_on, a.accepted_on, a.review_started_on, a.decided_on, -1);
-		PERFORM ismap_internal.stage_tally_add(NEW.csp_id, a.status, a.submitted_on, a.accepted_on, a.review_started_on, a.decided_on, 1);
-	END LOOP;
+	SELECT pg_catalog.array_agg(d.year), pg_catalog.array_agg(d.stage), pg_catalog.array_agg(d.days),
+		   pg_catalog.array_agg(m.csp_id), pg_catalog.array_agg(m.sign)
+	INTO y, st, dd, cs, sg
+	FROM ismap.application ap
+	CROSS JOIN LATERAL ismap_internal.stage_tally_days(ap.status, ap.submitted_on, ap.accepted_on,
+		ap.review_started_on, ap.decided_on) d
+	CROSS JOIN (VALUES (CASE WHEN TG_OP = 'INSERT' THEN 0 ELSE OLD.csp_id END, -1::pg_catalog.int8),
+					   (NEW.csp_id, 1::pg_catalog.int8)) AS m(csp_id, sign)
+	WHERE ap.service_id OPERATOR(pg_catalog.=) NEW.service_id
+	  AND ap.status OPERATOR(pg_catalog.=) ANY (ARRAY['approved', 'rejected']);
+	IF y IS NOT NULL THEN
+		PERFORM ismap_internal.stage_tally_apply(y, st, dd, cs, sg);
+	END IF;
 	RETURN NULL;
 END
 $$;
