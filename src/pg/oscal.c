@@ -237,9 +237,44 @@ read_and_walk(const char *buf, size_t len, const oscal_catalog_cb *ccb,
 /*
  * The accessors of the core's JSON walk over a jsonb value.  A node is a
  * JsonbValue: a scalar, or jbvBinary for an object or array (the root, and
- * whatever findJsonbValueFromContainer and getIthJsonbValueFromContainer
- * return, palloc'd in the import's memory context).
+ * the members and elements found in a container).  The walk asks for tens
+ * of thousands of them (rev4: a member or element for every key of every
+ * part), and keeps some for as long as it walks a subtree (the params in
+ * scope), so they are taken from blocks of a context of their own, without
+ * a chunk header each, and that context goes as a whole once the walk is
+ * over: the records hold copies of every string, never a node.  Its memory
+ * is then there again for the writes (a fresh backend pays a page fault
+ * for every page it touches first).
  */
+#define JB_NODES_PER_BLOCK 1024
+
+typedef struct jb_nodes
+{
+	MemoryContext cxt;
+	JsonbValue *next;			/* the free slots of the current block */
+	int			left;
+} jb_nodes;
+
+static JsonbValue *
+jb_node(jb_nodes *a)
+{
+	if (a->left == 0)
+	{
+		a->next = MemoryContextAlloc(a->cxt, sizeof(JsonbValue) * JB_NODES_PER_BLOCK);
+		a->left = JB_NODES_PER_BLOCK;
+	}
+	a->left--;
+	return a->next++;
+}
+
+/* the last node taken, unused after all */
+static void
+jb_node_unget(jb_nodes *a)
+{
+	a->left++;
+	a->next--;
+}
+
 static oscal_jkind
 jb_kind(void *ctx, const void *node)
 {
@@ -266,14 +301,17 @@ static const void *
 jb_member(void *ctx, const void *object, const char *key)
 {
 	const JsonbValue *v = object;
-	JsonbValue	k;
+	JsonbValue *res;
 
 	if (v->type != jbvBinary || !JsonContainerIsObject(v->val.binary.data))
 		return NULL;
-	k.type = jbvString;
-	k.val.string.val = (char *) key;
-	k.val.string.len = strlen(key);
-	return findJsonbValueFromContainer(v->val.binary.data, JB_FOBJECT, &k);
+	res = jb_node(ctx);
+	if (getKeyJsonValueFromContainer(v->val.binary.data, key, (int) strlen(key), res) == NULL)
+	{
+		jb_node_unget(ctx);
+		return NULL;
+	}
+	return res;
 }
 
 static int
@@ -286,14 +324,57 @@ jb_length(void *ctx, const void *array)
 	return (int) JsonContainerSize(v->val.binary.data);
 }
 
+/*
+ * Element i of an array, as getIthJsonbValueFromContainer gives it (its
+ * fillJsonbValue is static to jsonb_util.c) but into a node of ours.
+ */
 static const void *
 jb_element(void *ctx, const void *array, int i)
 {
 	const JsonbValue *v = array;
+	JsonbContainer *c;
+	uint32		n;
+	char	   *base;
+	uint32		off;
+	JEntry		e;
+	JsonbValue *res;
 
-	if (v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data))
+	if (v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data) || i < 0)
 		return NULL;
-	return getIthJsonbValueFromContainer(v->val.binary.data, (uint32) i);
+	c = v->val.binary.data;
+	n = JsonContainerSize(c);
+	if ((uint32) i >= n)
+		return NULL;
+	base = (char *) &c->children[n];
+	off = getJsonbOffset(c, i);
+	e = c->children[i];
+	res = jb_node(ctx);
+	if (JBE_ISNULL(e))
+		res->type = jbvNull;
+	else if (JBE_ISSTRING(e))
+	{
+		res->type = jbvString;
+		res->val.string.val = base + off;
+		res->val.string.len = (int) getJsonbLength(c, i);
+	}
+	else if (JBE_ISNUMERIC(e))
+	{
+		res->type = jbvNumeric;
+		res->val.numeric = (Numeric) (base + INTALIGN(off));
+	}
+	else if (JBE_ISBOOL_TRUE(e) || JBE_ISBOOL_FALSE(e))
+	{
+		res->type = jbvBool;
+		res->val.boolean = JBE_ISBOOL_TRUE(e);
+	}
+	else
+	{
+		Assert(JBE_ISCONTAINER(e));
+		res->type = jbvBinary;
+		res->val.binary.data = (JsonbContainer *) (base + INTALIGN(off));
+		res->val.binary.len = (int) (getJsonbLength(c, i) - (INTALIGN(off) - off));
+	}
+	return res;
 }
 
 static const char *
@@ -323,9 +404,6 @@ jb_tick(void *ctx)
 	CHECK_FOR_INTERRUPTS();
 	return 0;
 }
-
-static const oscal_jops jsonb_ops = {jb_kind, jb_member, jb_length, jb_element,
-jb_string, jb_tick, NULL};
 
 /*
  * The jsonb argument after the size cap, which is checked on the raw
@@ -357,17 +435,25 @@ json_walk(Jsonb *jb, const oscal_catalog_cb *ccb, const oscal_profile_cb *pcb,
 	oscal_alloc al = {pg_oscal_alloc, CurrentMemoryContext};
 	oscal_error err;
 	oscal_status s;
+	jb_nodes	nodes;
+	oscal_jops	ops = {jb_kind, jb_member, jb_length, jb_element, jb_string, jb_tick, &nodes};
 
+	/* blocks of 32 kB, below malloc's mmap threshold: freed for reuse */
+	nodes.cxt = AllocSetContextCreate(CurrentMemoryContext, "OSCAL JSON nodes",
+									  ALLOCSET_DEFAULT_SIZES);
+	nodes.next = NULL;
+	nodes.left = 0;
 	root.type = jbvBinary;
 	root.val.binary.data = &jb->root;
 	root.val.binary.len = VARSIZE(jb) - VARHDRSZ;
 	st->json = true;
 	if (ccb)
-		s = oscal_json_walk_catalog(&jsonb_ops, &root, &lim, &al, ccb, st, counts, &err);
+		s = oscal_json_walk_catalog(&ops, &root, &lim, &al, ccb, st, counts, &err);
 	else
-		s = oscal_json_walk_profile(&jsonb_ops, &root, &lim, &al, pcb, st, &err);
+		s = oscal_json_walk_profile(&ops, &root, &lim, &al, pcb, st, &err);
 	if (s != OSCAL_OK)
 		ismap_oscal_json_error(&err, ccb ? "catalog" : "profile");
+	MemoryContextDelete(nodes.cxt);
 }
 
 static char *
@@ -454,22 +540,80 @@ utf8_text(const char *s)
 	return CStringGetTextDatum(pg_any_to_server(s, strlen(s), PG_UTF8));
 }
 
+/*
+ * The strings as a text[] (NULL for a NULL pointer): in a UTF-8 database
+ * the array is built in place, each string copied once, as
+ * construct_md_array would lay it out (4-byte headers, int alignment).
+ */
 static Datum
 text_array(const char **vals, int n)
 {
-	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
-	bool	   *nulls = palloc(sizeof(bool) * Max(n, 1));
+	Datum	   *d;
+	bool	   *nulls;
 	int			dims[1] = {n};
 	int			lbs[1] = {1};
 	int			i;
+	size_t	   *lens;
+	Size		nbytes = 0;
+	int			dataoffset;
+	bool		hasnull = false;
+	ArrayType  *a;
+	char	   *p;
+	bits8	   *bitmap;
 
+	if (GetDatabaseEncoding() != PG_UTF8 || n == 0)
+	{
+		d = palloc(sizeof(Datum) * Max(n, 1));
+		nulls = palloc(sizeof(bool) * Max(n, 1));
+		for (i = 0; i < n; i++)
+		{
+			nulls[i] = vals[i] == NULL;
+			d[i] = nulls[i] ? (Datum) 0 : utf8_text(vals[i]);
+		}
+		return PointerGetDatum(construct_md_array(d, nulls, 1, dims, lbs, TEXTOID,
+												  -1, false, TYPALIGN_INT));
+	}
+	lens = palloc(sizeof(size_t) * n);
 	for (i = 0; i < n; i++)
 	{
-		nulls[i] = vals[i] == NULL;
-		d[i] = nulls[i] ? (Datum) 0 : utf8_text(vals[i]);
+		if (vals[i] == NULL)
+		{
+			hasnull = true;
+			continue;
+		}
+		lens[i] = strlen(vals[i]);
+		if (lens[i] > MaxAllocSize - VARHDRSZ)
+			elog(ERROR, "string too long for an array element");
+		nbytes = INTALIGN(nbytes + VARHDRSZ + lens[i]);
+		if (!AllocSizeIsValid(nbytes))
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("array size exceeds the maximum allowed (%d)",
+							(int) MaxAllocSize)));
 	}
-	return PointerGetDatum(construct_md_array(d, nulls, 1, dims, lbs, TEXTOID,
-											  -1, false, TYPALIGN_INT));
+	dataoffset = hasnull ? ARR_OVERHEAD_WITHNULLS(1, n) : 0;
+	nbytes += hasnull ? dataoffset : ARR_OVERHEAD_NONULLS(1);
+	a = (ArrayType *) palloc0(nbytes);
+	SET_VARSIZE(a, nbytes);
+	a->ndim = 1;
+	a->dataoffset = dataoffset;
+	a->elemtype = TEXTOID;
+	memcpy(ARR_DIMS(a), dims, sizeof(int));
+	memcpy(ARR_LBOUND(a), lbs, sizeof(int));
+	p = ARR_DATA_PTR(a);
+	bitmap = ARR_NULLBITMAP(a);
+	for (i = 0; i < n; i++)
+	{
+		if (vals[i] == NULL)
+			continue;
+		if (bitmap)
+			bitmap[i / 8] |= (bits8) (1 << (i % 8));
+		SET_VARSIZE(p, VARHDRSZ + lens[i]);
+		memcpy(p + VARHDRSZ, vals[i], lens[i]);
+		p += INTALIGN(VARHDRSZ + lens[i]);
+	}
+	pfree(lens);
+	return PointerGetDatum(a);
 }
 
 static Datum
@@ -506,6 +650,27 @@ spi_exec(const char *sql, int nargs, Oid *types, Datum *values,
 
 	if (rc != expect)
 		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+}
+
+/*
+ * The same for the statements that take the document's rows as arrays: a
+ * generic plan, so that the planner does not fold the arrays into constants
+ * of the plan (a copy of every string; the plan's shape does not depend on
+ * them).
+ */
+static void
+spi_exec_rows(const char *sql, int nargs, Oid *types, Datum *values,
+			  const char *nulls, int expect)
+{
+	SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, types, CURSOR_OPT_GENERIC_PLAN);
+	int			rc;
+
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare_cursor failed: %s", SPI_result_code_string(SPI_result));
+	rc = SPI_execute_plan(plan, values, nulls, false, 0);
+	if (rc != expect)
+		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+	SPI_freeplan(plan);
 }
 
 /*
@@ -685,7 +850,7 @@ write_catalog(const char *fw, walk_state *st, const char *sha)
 	v[3] = text_array(a3, ng);
 	v[4] = text_array(a4, ng);
 	v[5] = int4_array(o, ng);
-	spi_exec(upsert(fresh, "INSERT INTO ismap.control_group AS g (framework_id, group_id, parent_group_id, title, class, sort_order)"
+	spi_exec_rows(upsert(fresh, "INSERT INTO ismap.control_group AS g (framework_id, group_id, parent_group_id, title, class, sort_order)"
 			 " SELECT $1, u.* FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6)) AS u"
 			 " ON CONFLICT (framework_id, group_id) DO UPDATE SET parent_group_id = EXCLUDED.parent_group_id,"
 			 " title = EXCLUDED.title, class = EXCLUDED.class, sort_order = EXCLUDED.sort_order"
@@ -734,10 +899,10 @@ write_catalog(const char *fw, walk_state *st, const char *sha)
 	v[9] = bool_array(wd, nc);
 	v[10] = int4_array(o, nc);
 	if (!fresh)
-		spi_exec("DELETE FROM ismap.control c WHERE c.framework_id OPERATOR(pg_catalog.=) $1"
+		spi_exec_rows("DELETE FROM ismap.control c WHERE c.framework_id OPERATOR(pg_catalog.=) $1"
 				 " AND NOT c.control_id OPERATOR(ismap.=) ANY (SELECT pg_catalog.unnest($2::ismap.ctrlid[]))",
 				 2, types, v, NULL, SPI_OK_DELETE);
-	spi_exec(upsert(fresh, "INSERT INTO ismap.control AS c (framework_id, control_id, label, title, statement, parent_id,"
+	spi_exec_rows(upsert(fresh, "INSERT INTO ismap.control AS c (framework_id, control_id, label, title, statement, parent_id,"
 			 " class, group_id, sort_id, withdrawn, sort_order)"
 			 " SELECT $1, u.id::ismap.ctrlid, u.label, u.title, u.statement, u.parent::ismap.ctrlid,"
 			 " u.class, u.grp, u.sort_id, u.withdrawn, u.ord"
@@ -805,10 +970,10 @@ write_catalog(const char *fw, walk_state *st, const char *sha)
 	v[7] = text_array(a7, np);
 	v[8] = int4_array(o, np);
 	if (!fresh)
-		spi_exec("DELETE FROM ismap.control_param p WHERE p.framework_id OPERATOR(pg_catalog.=) $1"
+		spi_exec_rows("DELETE FROM ismap.control_param p WHERE p.framework_id OPERATOR(pg_catalog.=) $1"
 				 " AND NOT p.param_id OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2))",
 				 2, types, v, NULL, SPI_OK_DELETE);
-	spi_exec(upsert(fresh, "INSERT INTO ismap.control_param AS p (framework_id, param_id, control_id, group_id, label,"
+	spi_exec_rows(upsert(fresh, "INSERT INTO ismap.control_param AS p (framework_id, param_id, control_id, group_id, label,"
 			 " how_many, choices, value, sort_order)"
 			 " SELECT $1, u.id, u.ctl::ismap.ctrlid, u.grp, u.label, u.how_many,"
 			 " pg_catalog.string_to_array(u.choices, E'\\x1f'), u.value, u.ord"
@@ -830,7 +995,7 @@ write_catalog(const char *fw, walk_state *st, const char *sha)
 	types[1] = TEXTARRAYOID;
 	v[1] = text_array(a1, ng);
 	if (!fresh)
-		spi_exec("DELETE FROM ismap.control_group g WHERE g.framework_id OPERATOR(pg_catalog.=) $1"
+		spi_exec_rows("DELETE FROM ismap.control_group g WHERE g.framework_id OPERATOR(pg_catalog.=) $1"
 				 " AND NOT g.group_id OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2))",
 				 2, types, v, NULL, SPI_OK_DELETE);
 	if (fresh)
