@@ -25891,6 +25891,16 @@ CREATE TRIGGER stage_tally_delete AFTER DELETE ON ismap.application
 ALTER TABLE ismap.application ENABLE ALWAYS TRIGGER stage_tally;
 ALTER TABLE ismap.application ENABLE ALWAYS TRIGGER stage_tally_delete;
 DROP FUNCTION ismap_internal.stage_tally_add(pg_catalog.int8, pg_catalog.text, pg_catalog.date, pg_catalog.date, pg_catalog.date, pg_catalog.date, pg_catalog.int8);
+-- ==== The event log's actor as text: 64 bytes less per event (issue 18, speed) ====
+-- A name takes 64 bytes in every row; the check from the seal
+-- (verify_event_chain, the analyst cookbook's query 15) reads every page of
+-- the log, about 11 % of them for the actor alone.  The hashes do not
+-- change (the digest reads the actor as text either way).  The log is
+-- rewritten, so every event gets a new ctid: the seals' fingerprints no
+-- longer match, and verify_event_chain() checks every hash (and still
+-- finds the chain intact) until the chain job seals again.
+ALTER TABLE ismap.registry_event ALTER COLUMN actor TYPE pg_catalog.text;
+ALTER TABLE ismap_internal.pending_event ALTER COLUMN actor TYPE pg_catalog.text;
 
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,

@@ -69,9 +69,12 @@ enum
 /* the seed of the fingerprint's row hashes ("seal") */
 #define FP_SEED UINT64CONST(0x7365616c)
 
-/* the events after a given one, to recompute their hashes */
+/*
+ * the events after a given one, to recompute their hashes; actor as text
+ * (a name before 0.3.0: the library may meet either during an upgrade)
+ */
 static const char *const check_query =
-"SELECT event_id, occurred_at, kind, registration_id, service_id, payload, actor, prev_hash, hash, xmin, ctid"
+"SELECT event_id, occurred_at, kind, registration_id, service_id, payload, actor::pg_catalog.text, prev_hash, hash, xmin, ctid"
 " FROM ismap.registry_event WHERE event_id > $1 ORDER BY event_id";
 
 /* the fingerprint of the events up to the seal, and whether the sealed
@@ -300,8 +303,10 @@ check_row(ChainPass *p, TupleTableSlot *slot)
 	}
 	if (!nulls[EV_ACTOR])
 	{
+		text	   *actor = DatumGetTextPP(values[EV_ACTOR]);
+
 		append_sep(buf);
-		appendStringInfoString(buf, NameStr(*DatumGetName(values[EV_ACTOR])));
+		appendBinaryStringInfo(buf, VARDATA_ANY(actor), VARSIZE_ANY_EXHDR(actor));
 	}
 
 	/* convert_to(..., 'UTF8') */

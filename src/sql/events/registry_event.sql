@@ -5,7 +5,10 @@ CREATE TABLE ismap.registry_event (
 	registration_id	pg_catalog.int8,
 	service_id		pg_catalog.int8,
 	payload			pg_catalog.jsonb NOT NULL,
-	actor			pg_catalog.name NOT NULL,
+	-- text, not name: a name takes 64 bytes in every row, and the check
+	-- from the seal reads every page of the log (docs/benchmarks.md,
+	-- "Query 15 and the registry view")
+	actor			pg_catalog.text NOT NULL,
 	prev_hash		pg_catalog.bytea,
 	hash			pg_catalog.bytea NOT NULL
 );
@@ -49,7 +52,7 @@ CREATE TABLE ismap_internal.pending_event (
 	registration_id	pg_catalog.int8,
 	service_id		pg_catalog.int8,
 	payload			pg_catalog.jsonb NOT NULL,
-	actor			pg_catalog.name NOT NULL
+	actor			pg_catalog.text NOT NULL
 );
 COMMENT ON TABLE ismap_internal.pending_event IS 'events reported outside the chain lock (a provider''s change report, a dependency change), each fixed when reported; chained in pending_id order by the next append and by the changes job, then deleted';
 SELECT pg_catalog.pg_extension_config_dump('ismap_internal.pending_event', '');
