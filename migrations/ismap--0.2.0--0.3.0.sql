@@ -25901,6 +25901,235 @@ DROP FUNCTION ismap_internal.stage_tally_add(pg_catalog.int8, pg_catalog.text, p
 -- finds the chain intact) until the chain job seals again.
 ALTER TABLE ismap.registry_event ALTER COLUMN actor TYPE pg_catalog.text;
 ALTER TABLE ismap_internal.pending_event ALTER COLUMN actor TYPE pg_catalog.text;
+-- ==== The reader-safe threshold written once; both forms of agency_reliance count their pairs in one function ====
+-- The one rule of the reader-safe aggregates (docs/security.md,
+-- "Reader-safe aggregates"): a group is shown only when it holds at least 5
+-- members (services, applications, agencies' systems) from at least 3
+-- owners (providers, agencies); a smaller group is left out, not rounded.
+-- Every aggregate that shows what the reader may not read asks this
+-- function, so the numbers are written here only.
+--
+-- One SELECT without a SET clause, every operator schema-qualified, so that
+-- the planner inlines it into the aggregate's query (the two comparisons,
+-- not a call per group).  In ismap_internal: nobody but the owner calls
+-- it, nor the internal parts of the aggregates that use it.
+CREATE FUNCTION ismap_internal.reader_group_shown(p_members pg_catalog.int8, p_owners pg_catalog.int8)
+RETURNS pg_catalog.bool
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT p_members OPERATOR(pg_catalog.>=) 5 AND p_owners OPERATOR(pg_catalog.>=) 3
+$$;
+COMMENT ON FUNCTION ismap_internal.reader_group_shown(pg_catalog.int8, pg_catalog.int8) IS 'the threshold of the reader-safe aggregates: true when a group of p_members members (services, applications, systems) from p_owners owners (providers, agencies) may be shown (at least 5 from at least 3)';
+
+-- the four aggregates ask it
+CREATE OR REPLACE FUNCTION ismap.ineffective_control_counts()
+RETURNS TABLE (year pg_catalog.int4, framework_id pg_catalog.text, control_id ismap.ctrlid, title pg_catalog.text,
+			   services pg_catalog.int8, providers pg_catalog.int8)
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT t.year, t.framework_id, t.control_id, c.title, t.services, t.providers
+	FROM ismap.control_tally t
+	JOIN ismap.control c ON c.framework_id OPERATOR(pg_catalog.=) t.framework_id AND c.control_id OPERATOR(ismap.=) t.control_id
+	-- the registrations of the year that had to state the control
+	CROSS JOIN LATERAL (
+		SELECT COALESCE(pg_catalog.sum(l.registrations), 0) AS registrations FROM ismap.level_tally l
+		WHERE l.year OPERATOR(pg_catalog.=) t.year AND l.framework_id OPERATOR(pg_catalog.=) t.framework_id
+		  AND l.level OPERATOR(pg_catalog.>=) (
+			SELECT pg_catalog.min(b.level) FROM ismap.baseline b
+			JOIN ismap.baseline_control bc ON bc.baseline_id OPERATOR(pg_catalog.=) b.baseline_id
+			WHERE b.framework_id OPERATOR(pg_catalog.=) t.framework_id AND bc.control_id OPERATOR(ismap.=) t.control_id)) due
+	WHERE t.year OPERATOR(pg_catalog.<) pg_catalog.date_part('year', CURRENT_DATE)::pg_catalog.int4
+	  AND ismap_internal.reader_group_shown(t.services, t.providers)
+	  -- and the rest of those due (not found ineffective) at least the
+	  -- threshold's 5 members: a group of its own, whose owners are not counted
+	  AND due.registrations OPERATOR(pg_catalog.-) t.excluded OPERATOR(pg_catalog.-) t.registrations OPERATOR(pg_catalog.>=) 5
+	ORDER BY t.year, t.services DESC, t.framework_id, t.control_id
+$$;
+COMMENT ON FUNCTION ismap.ineffective_control_counts() IS 'per calendar year that has ended and control, the registered services whose registration''s audit found it ineffective, and their providers; only groups of at least 5 services from at least 3 providers, with at least 5 of the year''s registrations due to state the control not found ineffective (the rest is left out), so every role may run it';
+REVOKE EXECUTE ON FUNCTION ismap.ineffective_control_counts() FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION ismap.control_exclusion_counts()
+RETURNS TABLE (framework_id pg_catalog.text, control_id ismap.ctrlid, title pg_catalog.text,
+			   services pg_catalog.int8, providers pg_catalog.int8)
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT si.framework_id, si.control_id, c.title, pg_catalog.count(DISTINCT r.service_id),
+		   pg_catalog.count(DISTINCT s.csp_id)
+	FROM ismap.statement_item si
+	JOIN ismap.registration r ON r.audit_id OPERATOR(pg_catalog.=) si.audit_id AND r.status OPERATOR(pg_catalog.=) 'active'
+	JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) r.service_id
+	JOIN ismap.control c ON c.framework_id OPERATOR(pg_catalog.=) si.framework_id AND c.control_id OPERATOR(ismap.=) si.control_id
+	WHERE NOT si.selected
+	GROUP BY si.framework_id, si.control_id, c.title
+	HAVING ismap_internal.reader_group_shown(pg_catalog.count(DISTINCT r.service_id), pg_catalog.count(DISTINCT s.csp_id))
+	ORDER BY 4 DESC, si.framework_id, si.control_id
+$$;
+COMMENT ON FUNCTION ismap.control_exclusion_counts() IS 'per control, the services registered now whose statement leaves it out, and their providers (no reasons); only groups of at least 5 services from at least 3 providers, so every role may run it';
+REVOKE EXECUTE ON FUNCTION ismap.control_exclusion_counts() FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION ismap.application_stage_medians()
+RETURNS TABLE (year pg_catalog.int4, stage pg_catalog.text, applications pg_catalog.int8, median_days pg_catalog.float8)
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH bars AS (
+		SELECT t.year, t.stage, t.days,
+			   pg_catalog.sum(t.applications) OVER (PARTITION BY t.year, t.stage ORDER BY t.days) AS upto,
+			   pg_catalog.sum(t.applications) OVER (PARTITION BY t.year, t.stage) AS total
+		FROM ismap.stage_tally t
+	), groups AS (
+		SELECT b.year, b.stage, b.total,
+			   pg_catalog.floor((b.total OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 2) AS lo_row,
+			   pg_catalog.ceil((b.total OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 2) AS hi_row
+		FROM bars b
+		GROUP BY b.year, b.stage, b.total
+		-- the threshold (ismap_internal.reader_group_shown): the group's
+		-- applications, and its providers counted up to 3 (3 rows of the
+		-- group; a row counts at least one application), which is all the
+		-- threshold asks (were it to ask for more, this would show nothing,
+		-- never too much); the providers are counted only for a group whose
+		-- applications pass (that test comes first)
+		HAVING ismap_internal.reader_group_shown(b.total::pg_catalog.int8, (
+			SELECT pg_catalog.count(*) FROM (
+				SELECT FROM ismap.stage_tally_provider p
+				WHERE p.year OPERATOR(pg_catalog.=) b.year AND p.stage OPERATOR(pg_catalog.=) b.stage
+				LIMIT 3) three))
+	)
+	SELECT g.year, g.stage, g.total::pg_catalog.int8,
+		   m.lo::pg_catalog.float8 OPERATOR(pg_catalog.+) ((m.hi OPERATOR(pg_catalog.-) m.lo)::pg_catalog.float8
+			   OPERATOR(pg_catalog.*) (g.hi_row OPERATOR(pg_catalog.-) g.lo_row)::pg_catalog.float8 OPERATOR(pg_catalog./) 2.0::pg_catalog.float8)
+	FROM groups g
+	CROSS JOIN LATERAL (
+		SELECT pg_catalog.min(b.days) FILTER (WHERE b.upto OPERATOR(pg_catalog.>) g.lo_row) AS lo,
+			   pg_catalog.min(b.days) FILTER (WHERE b.upto OPERATOR(pg_catalog.>) g.hi_row) AS hi
+		FROM bars b
+		WHERE b.year OPERATOR(pg_catalog.=) g.year AND b.stage OPERATOR(pg_catalog.=) g.stage) m
+	ORDER BY 1, pg_catalog.array_position(ARRAY['acceptance', 'accepted', 'review', 'total'], g.stage)
+$$;
+COMMENT ON FUNCTION ismap.application_stage_medians() IS 'per year of decision and stage (acceptance, accepted, review, total) the number of decided applications and the median days; only groups of at least 5 applications from at least 3 providers (the rest is left out), so every role may run it';
+REVOKE EXECUTE ON FUNCTION ismap.application_stage_medians() FROM PUBLIC;
+
+-- How many agencies' systems rely on each registered service: they procure
+-- it, or a service that runs on it (the cascade's dependencies, not the
+-- self-assessed ones), in a procurement in use today.  Which agency uses
+-- what is the agencies' business; the count of at least 5 systems from at
+-- least 3 agencies is not.
+--
+-- Both forms of ismap.agency_reliance below find the (service, system)
+-- pairs of reliance, each by its own walk, and hand them to this one
+-- function, which counts and applies the threshold: the rows of the two
+-- forms are made in one place.  The pairs are made distinct here (a system
+-- counts once for a service, whatever the walk found), so a service's
+-- systems are the sum of its per-agency counts and its agencies the number
+-- of those: two hashed groupings, no count(DISTINCT) sort; the groups are
+-- of services (a service has at most one active registration, and an
+-- active number one service), and only the groups kept look up their
+-- registration and name.  The pairs come as two arrays of the same length
+-- (the i-th service with the i-th system; a pair with a NULL counts
+-- nothing).  PL/pgSQL planned afresh for each call (a custom plan): the
+-- planner sees how many pairs there are, and hashes the thousands of the
+-- whole list as it looks up the few hundred of query 16 (as SQL, a
+-- generic plan would guess 10 pairs and look up each of them).  In
+-- ismap_internal: no role may call it, so nobody hands it pairs of their
+-- own; the two forms are what every role runs.
+CREATE FUNCTION ismap_internal.agency_reliance_of(p_service_ids pg_catalog.int8[], p_system_ids pg_catalog.int8[])
+RETURNS TABLE (registration_number pg_catalog.text, service_name pg_catalog.text,
+			   systems pg_catalog.int8, agencies pg_catalog.int8)
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+SET plan_cache_mode = force_custom_plan
+AS $$
+BEGIN
+	RETURN QUERY
+	WITH relied AS (
+		SELECT DISTINCT t.service_id, t.system_id
+		FROM ROWS FROM (pg_catalog.unnest(p_service_ids), pg_catalog.unnest(p_system_ids)) t(service_id, system_id)
+	),
+	per_agency AS (
+		SELECT u.service_id, sys.org_id, pg_catalog.count(*) AS systems
+		FROM relied u
+		JOIN ismap.information_system sys ON sys.system_id OPERATOR(pg_catalog.=) u.system_id
+		GROUP BY u.service_id, sys.org_id
+	),
+	counted AS (
+		SELECT a.service_id, pg_catalog.sum(a.systems)::pg_catalog.int8 AS systems, pg_catalog.count(*) AS agencies
+		FROM per_agency a
+		GROUP BY a.service_id
+		HAVING ismap_internal.reader_group_shown(pg_catalog.sum(a.systems)::pg_catalog.int8, pg_catalog.count(*))
+	)
+	SELECT r.registration_number, s.name, c.systems, c.agencies
+	FROM counted c
+	JOIN ismap.registration r ON r.service_id OPERATOR(pg_catalog.=) c.service_id AND r.status OPERATOR(pg_catalog.=) 'active'
+	JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) c.service_id
+	ORDER BY 3 DESC, 1;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.agency_reliance_of(pg_catalog.int8[], pg_catalog.int8[]) IS 'the rows of agency_reliance for the (service, system) pairs given (the i-th elements of the two arrays), counted and cut at the reader-safe threshold; the one definition both forms of ismap.agency_reliance read';
+
+-- Every service: up from every procurement in use today, along the
+-- services it runs on.
+CREATE OR REPLACE FUNCTION ismap.agency_reliance()
+RETURNS TABLE (registration_number pg_catalog.text, service_name pg_catalog.text,
+			   systems pg_catalog.int8, agencies pg_catalog.int8)
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH RECURSIVE relied(system_id, service_id) AS (
+		SELECT p.system_id, p.service_id FROM ismap.procurement p
+		WHERE p.from_date OPERATOR(pg_catalog.<=) CURRENT_DATE
+		  AND (p.until_date IS NULL OR p.until_date OPERATOR(pg_catalog.>=) CURRENT_DATE)
+		UNION
+		SELECT u.system_id, d.base_service_id FROM relied u
+		JOIN ismap.service_dependency d ON d.service_id OPERATOR(pg_catalog.=) u.service_id
+			AND d.self_assessed_audit_id IS NULL
+	)
+	SELECT x.registration_number, x.service_name, x.systems, x.agencies
+	FROM (SELECT pg_catalog.array_agg(u.service_id) AS services, pg_catalog.array_agg(u.system_id) AS systems
+		  FROM relied u) p
+	CROSS JOIN LATERAL ismap_internal.agency_reliance_of(p.services, p.systems) x
+$$;
+COMMENT ON FUNCTION ismap.agency_reliance() IS 'per active registration, the agencies'' systems that procure the service or one built on it (procurements in use today) and their agencies; only groups of at least 5 systems from at least 3 agencies, so every role may run it';
+REVOKE EXECUTE ON FUNCTION ismap.agency_reliance() FROM PUBLIC;
+
+-- The same rows for the services named, each exactly as agency_reliance()
+-- gives it: the argument chooses which services' rows come back, never
+-- which systems count (every system that relies on a named service counts,
+-- whoever asks), so it tells nothing the rows of agency_reliance() do not.
+-- It walks down from each named service to the services built on it
+-- (the same dependencies, not the self-assessed ones), then to their
+-- procurements in use today, instead of up from every procurement: the
+-- cookbook's query 16 asks it of the services a delisting would reach.
+-- The pairs (named service, system) go to the same count as
+-- agency_reliance()'s.
+CREATE OR REPLACE FUNCTION ismap.agency_reliance(p_service_ids pg_catalog.int8[])
+RETURNS TABLE (registration_number pg_catalog.text, service_name pg_catalog.text,
+			   systems pg_catalog.int8, agencies pg_catalog.int8)
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH RECURSIVE below(target, service_id) AS (
+		SELECT DISTINCT t.id, t.id FROM pg_catalog.unnest(p_service_ids) t(id) WHERE t.id IS NOT NULL
+		UNION
+		-- by the index of base services, a lookup per service reached
+		-- (OFFSET 0 keeps it one: a join would hash every dependency)
+		SELECT b.target, d.service_id FROM below b
+		CROSS JOIN LATERAL (SELECT d.service_id FROM ismap.service_dependency d
+							WHERE d.base_service_id OPERATOR(pg_catalog.=) b.service_id
+							  AND d.self_assessed_audit_id IS NULL
+							OFFSET 0) d
+	)
+	SELECT x.registration_number, x.service_name, x.systems, x.agencies
+	FROM (SELECT pg_catalog.array_agg(b.target) AS services, pg_catalog.array_agg(p.system_id) AS systems
+		  FROM below b
+		  JOIN ismap.procurement p ON p.service_id OPERATOR(pg_catalog.=) b.service_id
+		  WHERE p.from_date OPERATOR(pg_catalog.<=) CURRENT_DATE
+			AND (p.until_date IS NULL OR p.until_date OPERATOR(pg_catalog.>=) CURRENT_DATE)) p
+	CROSS JOIN LATERAL ismap_internal.agency_reliance_of(p.services, p.systems) x
+$$;
+COMMENT ON FUNCTION ismap.agency_reliance(pg_catalog.int8[]) IS 'the rows of agency_reliance() for the services named (each row as agency_reliance() gives it: the argument chooses services, not the systems counted), found by walking down from each service to the services built on it';
+REVOKE EXECUTE ON FUNCTION ismap.agency_reliance(pg_catalog.int8[]) FROM PUBLIC;
 
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,

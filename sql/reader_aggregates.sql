@@ -279,6 +279,118 @@ SELECT * FROM rel;
 SELECT * FROM rel_named;
 RESET ROLE;
 ROLLBACK;
+
+-------------------------------------------------------------------------------
+-- agency_reliance's two forms count in one place
+-- (ismap_internal.agency_reliance_of): at the threshold's edges (4 and 5
+-- systems of 3 agencies, 5 systems of 2 and of 3 agencies), through a
+-- platform, with a system that procures a service and its platform
+-- counted once; the two forms compared as the reader on every service,
+-- named all at once and one by one
+-------------------------------------------------------------------------------
+BEGIN;
+ALTER TABLE procurement DISABLE TRIGGER USER;
+DELETE FROM procurement;
+INSERT INTO organization (name) SELECT 'Edge agency ' || a FROM generate_series(1, 3) a;
+INSERT INTO information_system (org_id, name, business_function, availability)
+SELECT o.org_id, o.name || ' system ' || i, 'records', 1
+FROM organization o, generate_series(1, 6) i WHERE o.name LIKE 'Edge agency %';
+-- the systems: agency 1, 2 or 3 and the system's number there
+CREATE TEMP TABLE esys AS
+SELECT s.system_id, right(o.name, 1)::int AS a, row_number() OVER (PARTITION BY o.org_id ORDER BY s.system_id) AS i
+FROM information_system s JOIN organization o USING (org_id) WHERE o.name LIKE 'Edge agency %';
+-- registered services that no service runs on, and whose platforms (up
+-- the chain) are not the service and platform of above: each shows its own
+-- procurements only; and that service and platform
+CREATE TEMP TABLE picks AS
+WITH RECURSIVE up(service_id, base_service_id) AS (
+	SELECT d.service_id, d.base_service_id FROM service_dependency d WHERE d.self_assessed_audit_id IS NULL
+	UNION
+	SELECT u.service_id, d.base_service_id FROM up u
+	JOIN service_dependency d ON d.service_id = u.base_service_id AND d.self_assessed_audit_id IS NULL)
+SELECT tag, service_id FROM (
+	SELECT s.service_id, row_number() OVER (ORDER BY s.service_id) AS k FROM service s
+	WHERE EXISTS (SELECT 1 FROM registration r WHERE r.service_id = s.service_id AND r.status = 'active')
+	  AND s.service_id NOT IN (:svc, :platform)
+	  AND NOT EXISTS (SELECT 1 FROM up WHERE up.base_service_id = s.service_id)
+	  AND NOT EXISTS (SELECT 1 FROM up WHERE up.service_id = s.service_id AND up.base_service_id IN (:svc, :platform))) s
+JOIN (VALUES (1, 's4a3'), (2, 's5a3'), (3, 's5a2'), (4, 's6a3')) t(k, tag) USING (k)
+UNION ALL VALUES ('svc', :svc), ('platform', :platform);
+SELECT count(*) AS picks, count(DISTINCT service_id) AS distinct_services FROM picks;
+-- what each procures: (tag, agency, systems 1..n of it)
+INSERT INTO procurement (system_id, service_id, from_date)
+SELECT e.system_id, p.service_id, DATE '2024-01-01'
+FROM (VALUES ('s4a3', 1, 2), ('s4a3', 2, 1), ('s4a3', 3, 1),
+			 ('s5a3', 1, 3), ('s5a3', 2, 1), ('s5a3', 3, 1),
+			 ('s5a2', 1, 3), ('s5a2', 2, 2),
+			 ('s6a3', 1, 2), ('s6a3', 2, 2), ('s6a3', 3, 2),
+			 -- the service: 4 systems of 3 agencies; its platform those
+			 -- and 2 of its own, one of which also procures the service
+			 ('svc', 1, 2), ('svc', 2, 1), ('svc', 3, 1),
+			 ('platform', 1, 3)) w(tag, a, n)
+JOIN picks p USING (tag) JOIN esys e ON e.a = w.a AND e.i <= w.n
+WHERE NOT (w.tag = 'platform' AND e.i = 2);
+GRANT SELECT ON picks TO agg_reader;
+SET ROLE agg_reader;
+-- per service: the row of agency_reliance(), of agency_reliance(ARRAY[it])
+-- and of agency_reliance(every pick); the edges: 4 systems are too few, 2
+-- agencies too few, the platform's 5 are its 2 and the service's 4 with the
+-- system that procures both counted once
+SELECT p.tag, w.systems, w.agencies,
+	   (SELECT row(n.systems, n.agencies) FROM agency_reliance(ARRAY[p.service_id]) n) AS named_alone,
+	   (SELECT row(n.systems, n.agencies) FROM agency_reliance(ARRAY(SELECT service_id FROM picks)) n
+		WHERE n.registration_number = r.registration_number) AS named_with_all
+FROM picks p
+JOIN registration r ON r.service_id = p.service_id AND r.status = 'active'
+LEFT JOIN agency_reliance() w ON w.registration_number = r.registration_number
+ORDER BY p.tag;
+-- every registered service: the whole list, the list of every service
+-- named at once, and each service named alone, row for row the same
+CREATE TEMP VIEW every_service AS SELECT DISTINCT service_id FROM registration;
+SELECT (SELECT count(*) FROM agency_reliance()) AS rows_whole,
+	   (SELECT count(*) FROM ((SELECT * FROM agency_reliance()
+							   EXCEPT ALL SELECT * FROM agency_reliance(ARRAY(SELECT service_id FROM every_service)))
+							  UNION ALL (SELECT * FROM agency_reliance(ARRAY(SELECT service_id FROM every_service))
+							   EXCEPT ALL SELECT * FROM agency_reliance())) d) AS differing_named_at_once,
+	   (SELECT count(*) FROM ((SELECT * FROM agency_reliance()
+							   EXCEPT ALL SELECT x.* FROM every_service e, agency_reliance(ARRAY[e.service_id]) x)
+							  UNION ALL (SELECT x.* FROM every_service e, agency_reliance(ARRAY[e.service_id]) x
+							   EXCEPT ALL SELECT * FROM agency_reliance())) d) AS differing_one_by_one;
+-- and in the same order
+SELECT array_agg(x.registration_number ORDER BY o) = (SELECT array_agg(registration_number) FROM agency_reliance()) AS same_order
+FROM agency_reliance(ARRAY(SELECT service_id FROM every_service)) WITH ORDINALITY x(registration_number, service_name, systems, agencies, o);
+RESET ROLE;
+-- the threshold is the count's own, not its callers': handed the pairs of
+-- 4 systems (one of them five times over), even the owner gets no row;
+-- a 5th system of a 3rd agency makes the row
+SELECT count(*) AS rows_of_4 FROM ismap_internal.agency_reliance_of(
+	array_fill((SELECT service_id FROM picks WHERE tag = 's4a3'), ARRAY[8]),
+	ARRAY(SELECT system_id FROM esys, generate_series(1, 5) WHERE a = 1 AND i = 1)
+	  || ARRAY(SELECT system_id FROM esys WHERE (a, i) IN ((1, 2), (2, 1), (3, 1)) ORDER BY system_id));
+SELECT systems, agencies FROM ismap_internal.agency_reliance_of(
+	array_fill((SELECT service_id FROM picks WHERE tag = 's4a3'), ARRAY[5]),
+	ARRAY(SELECT system_id FROM esys WHERE (a, i) IN ((1, 1), (1, 2), (2, 1), (3, 1), (3, 2)) ORDER BY system_id));
+ROLLBACK;
+
+-- the count and the threshold are the owner's: no role may call them, so
+-- nobody hands the count pairs of their own to read a group below the
+-- threshold (42501: no privilege on schema ismap_internal, nor on them)
+SELECT p.oid::regprocedure AS internal, r.rolname,
+	   has_function_privilege(r.rolname, p.oid, 'EXECUTE') AS may_execute
+FROM pg_proc p, (VALUES ('ismap_reader'), ('ismap_csp'), ('ismap_agency'), ('public')) r(rolname)
+WHERE p.oid IN ('ismap_internal.agency_reliance_of(bigint[],bigint[])'::regprocedure,
+				'ismap_internal.reader_group_shown(bigint,bigint)'::regprocedure)
+ORDER BY p.proname, r.rolname;
+SET ROLE agg_reader;
+SELECT * FROM ismap_internal.agency_reliance_of(ARRAY[1, 1]::bigint[], ARRAY[1, 2]::bigint[]);
+\echo :LAST_ERROR_SQLSTATE
+SELECT ismap_internal.reader_group_shown(1, 1);
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+SET ROLE agg_competitor;
+SELECT * FROM ismap_internal.agency_reliance_of(ARRAY[1]::bigint[], ARRAY[1]::bigint[]);
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
 DROP OWNED BY agg_reader;
 DROP OWNED BY agg_competitor;
 DROP ROLE agg_reader;

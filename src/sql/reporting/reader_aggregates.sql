@@ -8,7 +8,8 @@
 -- and shows a group only when it is large enough to hide its members: the
 -- k-anonymity threshold is 5 (at least 5 services, or 5 systems, from at
 -- least 3 providers, or 3 agencies); a smaller group is left out, not
--- rounded.  The same rule as application_stage_medians.
+-- rounded.  The same rule as application_stage_medians, written once:
+-- ismap_internal.reader_group_shown (reporting/reader_threshold.sql).
 -------------------------------------------------------------------------------
 
 -- The controls audits found ineffective, per year of registration.  Only
@@ -42,8 +43,9 @@ AS $$
 			JOIN ismap.baseline_control bc ON bc.baseline_id OPERATOR(pg_catalog.=) b.baseline_id
 			WHERE b.framework_id OPERATOR(pg_catalog.=) t.framework_id AND bc.control_id OPERATOR(ismap.=) t.control_id)) due
 	WHERE t.year OPERATOR(pg_catalog.<) pg_catalog.date_part('year', CURRENT_DATE)::pg_catalog.int4
-	  AND t.services OPERATOR(pg_catalog.>=) 5
-	  AND t.providers OPERATOR(pg_catalog.>=) 3
+	  AND ismap_internal.reader_group_shown(t.services, t.providers)
+	  -- and the rest of those due (not found ineffective) at least the
+	  -- threshold's 5 members: a group of its own, whose owners are not counted
 	  AND due.registrations OPERATOR(pg_catalog.-) t.excluded OPERATOR(pg_catalog.-) t.registrations OPERATOR(pg_catalog.>=) 5
 	ORDER BY t.year, t.services DESC, t.framework_id, t.control_id
 $$;
@@ -68,8 +70,7 @@ AS $$
 	JOIN ismap.control c ON c.framework_id OPERATOR(pg_catalog.=) si.framework_id AND c.control_id OPERATOR(ismap.=) si.control_id
 	WHERE NOT si.selected
 	GROUP BY si.framework_id, si.control_id, c.title
-	HAVING pg_catalog.count(DISTINCT r.service_id) OPERATOR(pg_catalog.>=) 5
-	   AND pg_catalog.count(DISTINCT s.csp_id) OPERATOR(pg_catalog.>=) 3
+	HAVING ismap_internal.reader_group_shown(pg_catalog.count(DISTINCT r.service_id), pg_catalog.count(DISTINCT s.csp_id))
 	ORDER BY 4 DESC, si.framework_id, si.control_id
 $$;
 COMMENT ON FUNCTION ismap.control_exclusion_counts() IS 'per control, the services registered now whose statement leaves it out, and their providers (no reasons); only groups of at least 5 services from at least 3 providers, so every role may run it';
@@ -79,12 +80,61 @@ REVOKE EXECUTE ON FUNCTION ismap.control_exclusion_counts() FROM PUBLIC;
 -- it, or a service that runs on it (the cascade's dependencies, not the
 -- self-assessed ones), in a procurement in use today.  Which agency uses
 -- what is the agencies' business; the count of at least 5 systems from at
--- least 3 agencies is not.  The pairs of relied are distinct (UNION), so a
--- service's systems are the sum of its per-agency counts and its agencies
--- the number of those: two hashed groupings, no count(DISTINCT) sort; the
--- groups are of services (a service has at most one active registration,
--- and an active number one service), and only the groups kept look up
--- their registration and name.
+-- least 3 agencies is not.
+--
+-- Both forms of ismap.agency_reliance below find the (service, system)
+-- pairs of reliance, each by its own walk, and hand them to this one
+-- function, which counts and applies the threshold: the rows of the two
+-- forms are made in one place.  The pairs are made distinct here (a system
+-- counts once for a service, whatever the walk found), so a service's
+-- systems are the sum of its per-agency counts and its agencies the number
+-- of those: two hashed groupings, no count(DISTINCT) sort; the groups are
+-- of services (a service has at most one active registration, and an
+-- active number one service), and only the groups kept look up their
+-- registration and name.  The pairs come as two arrays of the same length
+-- (the i-th service with the i-th system; a pair with a NULL counts
+-- nothing).  PL/pgSQL planned afresh for each call (a custom plan): the
+-- planner sees how many pairs there are, and hashes the thousands of the
+-- whole list as it looks up the few hundred of query 16 (as SQL, a
+-- generic plan would guess 10 pairs and look up each of them).  In
+-- ismap_internal: no role may call it, so nobody hands it pairs of their
+-- own; the two forms are what every role runs.
+CREATE FUNCTION ismap_internal.agency_reliance_of(p_service_ids pg_catalog.int8[], p_system_ids pg_catalog.int8[])
+RETURNS TABLE (registration_number pg_catalog.text, service_name pg_catalog.text,
+			   systems pg_catalog.int8, agencies pg_catalog.int8)
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+SET plan_cache_mode = force_custom_plan
+AS $$
+BEGIN
+	RETURN QUERY
+	WITH relied AS (
+		SELECT DISTINCT t.service_id, t.system_id
+		FROM ROWS FROM (pg_catalog.unnest(p_service_ids), pg_catalog.unnest(p_system_ids)) t(service_id, system_id)
+	),
+	per_agency AS (
+		SELECT u.service_id, sys.org_id, pg_catalog.count(*) AS systems
+		FROM relied u
+		JOIN ismap.information_system sys ON sys.system_id OPERATOR(pg_catalog.=) u.system_id
+		GROUP BY u.service_id, sys.org_id
+	),
+	counted AS (
+		SELECT a.service_id, pg_catalog.sum(a.systems)::pg_catalog.int8 AS systems, pg_catalog.count(*) AS agencies
+		FROM per_agency a
+		GROUP BY a.service_id
+		HAVING ismap_internal.reader_group_shown(pg_catalog.sum(a.systems)::pg_catalog.int8, pg_catalog.count(*))
+	)
+	SELECT r.registration_number, s.name, c.systems, c.agencies
+	FROM counted c
+	JOIN ismap.registration r ON r.service_id OPERATOR(pg_catalog.=) c.service_id AND r.status OPERATOR(pg_catalog.=) 'active'
+	JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) c.service_id
+	ORDER BY 3 DESC, 1;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.agency_reliance_of(pg_catalog.int8[], pg_catalog.int8[]) IS 'the rows of agency_reliance for the (service, system) pairs given (the i-th elements of the two arrays), counted and cut at the reader-safe threshold; the one definition both forms of ismap.agency_reliance read';
+
+-- Every service: up from every procurement in use today, along the
+-- services it runs on.
 CREATE FUNCTION ismap.agency_reliance()
 RETURNS TABLE (registration_number pg_catalog.text, service_name pg_catalog.text,
 			   systems pg_catalog.int8, agencies pg_catalog.int8)
@@ -99,25 +149,11 @@ AS $$
 		SELECT u.system_id, d.base_service_id FROM relied u
 		JOIN ismap.service_dependency d ON d.service_id OPERATOR(pg_catalog.=) u.service_id
 			AND d.self_assessed_audit_id IS NULL
-	),
-	per_agency AS (
-		SELECT u.service_id, sys.org_id, pg_catalog.count(*) AS systems
-		FROM relied u
-		JOIN ismap.information_system sys ON sys.system_id OPERATOR(pg_catalog.=) u.system_id
-		GROUP BY u.service_id, sys.org_id
-	),
-	counted AS (
-		SELECT a.service_id, pg_catalog.sum(a.systems)::pg_catalog.int8 AS systems, pg_catalog.count(*) AS agencies
-		FROM per_agency a
-		GROUP BY a.service_id
-		HAVING pg_catalog.sum(a.systems) OPERATOR(pg_catalog.>=) 5
-		   AND pg_catalog.count(*) OPERATOR(pg_catalog.>=) 3
 	)
-	SELECT r.registration_number, s.name, c.systems, c.agencies
-	FROM counted c
-	JOIN ismap.registration r ON r.service_id OPERATOR(pg_catalog.=) c.service_id AND r.status OPERATOR(pg_catalog.=) 'active'
-	JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) c.service_id
-	ORDER BY 3 DESC, 1
+	SELECT x.registration_number, x.service_name, x.systems, x.agencies
+	FROM (SELECT pg_catalog.array_agg(u.service_id) AS services, pg_catalog.array_agg(u.system_id) AS systems
+		  FROM relied u) p
+	CROSS JOIN LATERAL ismap_internal.agency_reliance_of(p.services, p.systems) x
 $$;
 COMMENT ON FUNCTION ismap.agency_reliance() IS 'per active registration, the agencies'' systems that procure the service or one built on it (procurements in use today) and their agencies; only groups of at least 5 systems from at least 3 agencies, so every role may run it';
 REVOKE EXECUTE ON FUNCTION ismap.agency_reliance() FROM PUBLIC;
@@ -130,6 +166,8 @@ REVOKE EXECUTE ON FUNCTION ismap.agency_reliance() FROM PUBLIC;
 -- (the same dependencies, not the self-assessed ones), then to their
 -- procurements in use today, instead of up from every procurement: the
 -- cookbook's query 16 asks it of the services a delisting would reach.
+-- The pairs (named service, system) go to the same count as
+-- agency_reliance()'s.
 CREATE FUNCTION ismap.agency_reliance(p_service_ids pg_catalog.int8[])
 RETURNS TABLE (registration_number pg_catalog.text, service_name pg_catalog.text,
 			   systems pg_catalog.int8, agencies pg_catalog.int8)
@@ -146,32 +184,14 @@ AS $$
 							WHERE d.base_service_id OPERATOR(pg_catalog.=) b.service_id
 							  AND d.self_assessed_audit_id IS NULL
 							OFFSET 0) d
-	),
-	relied AS (
-		SELECT DISTINCT b.target AS service_id, p.system_id
-		FROM below b
-		JOIN ismap.procurement p ON p.service_id OPERATOR(pg_catalog.=) b.service_id
-		WHERE p.from_date OPERATOR(pg_catalog.<=) CURRENT_DATE
-		  AND (p.until_date IS NULL OR p.until_date OPERATOR(pg_catalog.>=) CURRENT_DATE)
-	),
-	per_agency AS (
-		SELECT u.service_id, sys.org_id, pg_catalog.count(*) AS systems
-		FROM relied u
-		JOIN ismap.information_system sys ON sys.system_id OPERATOR(pg_catalog.=) u.system_id
-		GROUP BY u.service_id, sys.org_id
-	),
-	counted AS (
-		SELECT a.service_id, pg_catalog.sum(a.systems)::pg_catalog.int8 AS systems, pg_catalog.count(*) AS agencies
-		FROM per_agency a
-		GROUP BY a.service_id
-		HAVING pg_catalog.sum(a.systems) OPERATOR(pg_catalog.>=) 5
-		   AND pg_catalog.count(*) OPERATOR(pg_catalog.>=) 3
 	)
-	SELECT r.registration_number, s.name, c.systems, c.agencies
-	FROM counted c
-	JOIN ismap.registration r ON r.service_id OPERATOR(pg_catalog.=) c.service_id AND r.status OPERATOR(pg_catalog.=) 'active'
-	JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) c.service_id
-	ORDER BY 3 DESC, 1
+	SELECT x.registration_number, x.service_name, x.systems, x.agencies
+	FROM (SELECT pg_catalog.array_agg(b.target) AS services, pg_catalog.array_agg(p.system_id) AS systems
+		  FROM below b
+		  JOIN ismap.procurement p ON p.service_id OPERATOR(pg_catalog.=) b.service_id
+		  WHERE p.from_date OPERATOR(pg_catalog.<=) CURRENT_DATE
+			AND (p.until_date IS NULL OR p.until_date OPERATOR(pg_catalog.>=) CURRENT_DATE)) p
+	CROSS JOIN LATERAL ismap_internal.agency_reliance_of(p.services, p.systems) x
 $$;
 COMMENT ON FUNCTION ismap.agency_reliance(pg_catalog.int8[]) IS 'the rows of agency_reliance() for the services named (each row as agency_reliance() gives it: the argument chooses services, not the systems counted), found by walking down from each service to the services built on it';
 REVOKE EXECUTE ON FUNCTION ismap.agency_reliance(pg_catalog.int8[]) FROM PUBLIC;

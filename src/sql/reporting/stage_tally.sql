@@ -324,7 +324,17 @@ AS $$
 			   pg_catalog.ceil((b.total OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 2) AS hi_row
 		FROM bars b
 		GROUP BY b.year, b.stage, b.total
-		HAVING b.total OPERATOR(pg_catalog.>=) 5
+		-- the threshold (ismap_internal.reader_group_shown): the group's
+		-- applications, and its providers counted up to 3 (3 rows of the
+		-- group; a row counts at least one application), which is all the
+		-- threshold asks (were it to ask for more, this would show nothing,
+		-- never too much); the providers are counted only for a group whose
+		-- applications pass (that test comes first)
+		HAVING ismap_internal.reader_group_shown(b.total::pg_catalog.int8, (
+			SELECT pg_catalog.count(*) FROM (
+				SELECT FROM ismap.stage_tally_provider p
+				WHERE p.year OPERATOR(pg_catalog.=) b.year AND p.stage OPERATOR(pg_catalog.=) b.stage
+				LIMIT 3) three))
 	)
 	SELECT g.year, g.stage, g.total::pg_catalog.int8,
 		   m.lo::pg_catalog.float8 OPERATOR(pg_catalog.+) ((m.hi OPERATOR(pg_catalog.-) m.lo)::pg_catalog.float8
@@ -335,12 +345,6 @@ AS $$
 			   pg_catalog.min(b.days) FILTER (WHERE b.upto OPERATOR(pg_catalog.>) g.hi_row) AS hi
 		FROM bars b
 		WHERE b.year OPERATOR(pg_catalog.=) g.year AND b.stage OPERATOR(pg_catalog.=) g.stage) m
-	-- at least 3 providers: 3 rows of the group (a row counts at least one
-	-- application)
-	WHERE (SELECT pg_catalog.count(*) FROM (
-			SELECT FROM ismap.stage_tally_provider p
-			WHERE p.year OPERATOR(pg_catalog.=) g.year AND p.stage OPERATOR(pg_catalog.=) g.stage
-			LIMIT 3) three) OPERATOR(pg_catalog.=) 3
 	ORDER BY 1, pg_catalog.array_position(ARRAY['acceptance', 'accepted', 'review', 'total'], g.stage)
 $$;
 COMMENT ON FUNCTION ismap.application_stage_medians() IS 'per year of decision and stage (acceptance, accepted, review, total) the number of decided applications and the median days; only groups of at least 5 applications from at least 3 providers (the rest is left out), so every role may run it';
