@@ -25752,10 +25752,13 @@ BEGIN
 	HAVING pg_catalog.sum(c.sign) OPERATOR(pg_catalog.<>) 0
 	ORDER BY c.stage, c.year, c.days
 	ON CONFLICT (year, stage, days) DO UPDATE SET applications = t.applications OPERATOR(pg_catalog.+) EXCLUDED.applications;
-	DELETE FROM ismap.stage_tally t
-	USING ROWS FROM (pg_catalog.unnest(p_year), pg_catalog.unnest(p_stage), pg_catalog.unnest(p_days)) AS c(year, stage, days)
-	WHERE t.year OPERATOR(pg_catalog.=) c.year AND t.stage OPERATOR(pg_catalog.=) c.stage
-	  AND t.days OPERATOR(pg_catalog.=) c.days AND t.applications OPERATOR(pg_catalog.=) 0;
+	-- only a contribution out can leave a row at zero
+	IF -1 OPERATOR(pg_catalog.=) ANY (p_sign) THEN
+		DELETE FROM ismap.stage_tally t
+		USING ROWS FROM (pg_catalog.unnest(p_year), pg_catalog.unnest(p_stage), pg_catalog.unnest(p_days)) AS c(year, stage, days)
+		WHERE t.year OPERATOR(pg_catalog.=) c.year AND t.stage OPERATOR(pg_catalog.=) c.stage
+		  AND t.days OPERATOR(pg_catalog.=) c.days AND t.applications OPERATOR(pg_catalog.=) 0;
+	END IF;
 	INSERT INTO ismap.stage_tally_provider AS p (year, stage, csp_id, applications)
 	SELECT c.year, c.stage, c.csp_id, pg_catalog.sum(c.sign)
 	FROM ROWS FROM (pg_catalog.unnest(p_year), pg_catalog.unnest(p_stage), pg_catalog.unnest(p_csp),
@@ -25764,10 +25767,12 @@ BEGIN
 	HAVING pg_catalog.sum(c.sign) OPERATOR(pg_catalog.<>) 0
 	ORDER BY c.stage, c.year, c.csp_id
 	ON CONFLICT (year, stage, csp_id) DO UPDATE SET applications = p.applications OPERATOR(pg_catalog.+) EXCLUDED.applications;
-	DELETE FROM ismap.stage_tally_provider p
-	USING ROWS FROM (pg_catalog.unnest(p_year), pg_catalog.unnest(p_stage), pg_catalog.unnest(p_csp)) AS c(year, stage, csp_id)
-	WHERE p.year OPERATOR(pg_catalog.=) c.year AND p.stage OPERATOR(pg_catalog.=) c.stage
-	  AND p.csp_id OPERATOR(pg_catalog.=) c.csp_id AND p.applications OPERATOR(pg_catalog.=) 0;
+	IF -1 OPERATOR(pg_catalog.=) ANY (p_sign) THEN
+		DELETE FROM ismap.stage_tally_provider p
+		USING ROWS FROM (pg_catalog.unnest(p_year), pg_catalog.unnest(p_stage), pg_catalog.unnest(p_csp)) AS c(year, stage, csp_id)
+		WHERE p.year OPERATOR(pg_catalog.=) c.year AND p.stage OPERATOR(pg_catalog.=) c.stage
+		  AND p.csp_id OPERATOR(pg_catalog.=) c.csp_id AND p.applications OPERATOR(pg_catalog.=) 0;
+	END IF;
 END
 $$;
 COMMENT ON FUNCTION ismap_internal.stage_tally_apply(pg_catalog.int4[], pg_catalog.text[], pg_catalog.int4[], pg_catalog.int8[], pg_catalog.int8[]) IS 'stage tallies: contributions (year, stage, days, provider, +1 or -1) counted in, each row written once, in one order of locks';
