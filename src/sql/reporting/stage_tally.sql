@@ -79,8 +79,8 @@ COMMENT ON FUNCTION ismap_internal.stage_tally_days(pg_catalog.text, pg_catalog.
 -- (a statement's inserted or deleted applications, an update of one, a
 -- service's change of provider) comes through here, so the rows are
 -- locked in one order: the bars by stage, year and days, then the
--- provider rows by stage, year and provider; two writers of one statement
--- each wait for each other instead of deadlocking.
+-- provider rows by stage, year and provider: two transactions writing
+-- one such statement each wait for each other instead of deadlocking.
 CREATE FUNCTION ismap_internal.stage_tally_apply(p_year pg_catalog.int4[], p_stage pg_catalog.text[],
 	p_days pg_catalog.int4[], p_csp pg_catalog.int8[], p_sign pg_catalog.int8[]) RETURNS void
 LANGUAGE plpgsql
