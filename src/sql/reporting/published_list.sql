@@ -106,16 +106,16 @@ BEGIN
 	IF from_date = to_date THEN
 		RETURN;
 	END IF;
-	-- the numbers of the registrations on exactly one of the two lists
+	-- the numbers of the registrations whose days listed begin or end
+	-- between the two days: every one on exactly one of the lists among
+	-- them (which of them is on which list, published_list says below;
+	-- a number on both with the same row is no change)
 	SELECT pg_catalog.array_agg(DISTINCT l.registration_number) INTO numbers
-	FROM ismap.registry_listing l,
-		 LATERAL (SELECT pg_catalog.daterange(l.registered_on,
-			GREATEST(l.registered_on, LEAST(l.valid_until + 1, l.ended_on))) AS days) d
+	FROM ismap.registry_listing l
 	WHERE l.program = published_list_changes.program
 	  AND (l.registered_on > from_date AND l.registered_on <= to_date
 		   OR GREATEST(l.registered_on, LEAST(l.valid_until + 1, l.ended_on)) > from_date
-			  AND GREATEST(l.registered_on, LEAST(l.valid_until + 1, l.ended_on)) <= to_date)
-	  AND (d.days @> from_date) <> (d.days @> to_date);
+			  AND GREATEST(l.registered_on, LEAST(l.valid_until + 1, l.ended_on)) <= to_date);
 	IF numbers IS NULL THEN
 		RETURN;
 	END IF;
