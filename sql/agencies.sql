@@ -173,8 +173,13 @@ SELECT procurement_id, system_id, service_id, from_date, until_date FROM procure
 
 -------------------------------------------------------------------------------
 -- the agencies' notices: the platform is delisted (and with it service 11),
--- the jobs write one notice per procurement in use, once
+-- the jobs write one notice per procurement in use, once, and one for a
+-- procurement recorded ahead of its start (procurement 10: system 3 plans
+-- to use service 11 from 2025-10-01, on the registration now in force)
 -------------------------------------------------------------------------------
+INSERT INTO procurement (procurement_id, system_id, service_id, from_date) VALUES (10, 3, 11, '2025-10-01');
+SELECT p.procurement_id, r.registration_number FROM procurement p JOIN registration r USING (registration_id) WHERE p.procurement_id = 10;
+SELECT org_id, system_id, service_id, depth FROM agency_impact(10) WHERE system_id = 3 ORDER BY service_id;
 SELECT registration_number, status, ended_on FROM delist(10, 'audit findings not remediated', '2025-09-01') ORDER BY 1;
 SELECT action, object_id, detail FROM run_job('cascade', '2025-09-02');
 SELECT action, object_id, detail FROM run_job('cascade', '2025-09-03');
@@ -274,3 +279,21 @@ SELECT count(*) AS again_cascade FROM run_job('cascade', '2026-11-16') WHERE act
 SELECT count(*) AS exemptions_seen FROM ismap.platform_exemption;
 SELECT ismap.platform_exemption(31, 30, '2099-12-31', 'self-service');
 \echo :LAST_ERROR_SQLSTATE
+
+\c - postgres
+SET search_path = ismap, public;
+\set VERBOSITY terse
+-- a procurement yet to begin is not told of an event of a registration
+-- before the one it rests on: service 12 is registered again on
+-- 2026-12-01, system 3's use of it ends with the old registration and
+-- begins again on the new one from 2027-01-01; the old expiry
+-- (2026-08-01) is no notice for that use
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start, period_end, report_date, scope)
+VALUES (40, 12, 1, 1, 1, 'ismap', '2025-08-01', '2026-07-31', '2026-08-15', 'scope 12');
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected) VALUES (40, 'ismap', '5.1.1', true);
+INSERT INTO audit_result (audit_id, control_id, result, rationale) VALUES (40, '5.1.1', 'effective', 'audit 40 finding');
+INSERT INTO application (application_id, service_id, audit_id, requested_level, submitted_on) VALUES (40, 12, 40, 1, '2026-08-20');
+SELECT r.registration_number, r.registered_on FROM register(40, '2026-12-01') r;
+UPDATE procurement SET until_date = '2026-07-31' WHERE procurement_id = 6;
+INSERT INTO procurement (procurement_id, system_id, service_id, from_date) VALUES (11, 3, 12, '2027-01-01');
+SELECT count(*) AS notices_of_the_old_expiry FROM run_job('cascade', '2026-12-02') WHERE action = 'agency_notice' AND object_id = 11;

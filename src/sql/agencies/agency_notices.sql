@@ -7,7 +7,9 @@
 -- its renewal), was delisted (by the registrar or the cascade) or was
 -- suspended, or its platform is registered at a lower level than it
 -- (platform level drift), or it was renewed at a level below the one the
--- procuring system needs, while the procurement was in use.  Called by the cascade and
+-- procuring system needs, while the procurement was in use or before a
+-- planned one begins (a procurement is recorded ahead of its from_date
+-- when the service is eligible on that day).  Called by the cascade and
 -- changes jobs; the notice ledger makes every run after the first write
 -- nothing.  Driven by the procurements, which are few beside the
 -- registrations.
@@ -54,8 +56,16 @@ AS $$
 			  AND EXISTS (SELECT 1 FROM ismap.registration o
 						  WHERE o.service_id = r.service_id AND o.registration_id <> r.registration_id
 							AND o.ended_on = r.registered_on)) e
-		WHERE e.occasion <= d AND p.from_date <= e.occasion
+		WHERE e.occasion <= d
 		  AND (p.until_date IS NULL OR p.until_date >= e.occasion)
+		  -- in use on the day of the event, or yet to begin and resting on
+		  -- the registration it concerns or a later one of the service (a
+		  -- use planned on a registration that then ended, was suspended or
+		  -- renewed below the system's level is reached too; an event of a
+		  -- registration before the one it rests on is not its business)
+		  AND (p.from_date <= e.occasion
+			   OR r.registered_on >= (SELECT pr.registered_on FROM ismap.registration pr
+									  WHERE pr.registration_id = p.registration_id))
 	),
 	fresh AS (
 		SELECT ev.*, pg_catalog.format('agency %s, system %s, procurement %s: service %s (%s) %s on %s: %s',
@@ -76,5 +86,5 @@ AS $$
 	SELECT 'agency_notice', f.procurement_id, f.what_text FROM fresh f WHERE dry
 	ORDER BY 2, 3
 $$;
-COMMENT ON FUNCTION ismap_internal.agency_notices(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'used by the cascade and changes jobs: one agency_notice per procurement in use when its service''s registration expired, was delisted or suspended, or it was renewed below the level the system needs, or its platform came to be registered at a lower level (on or before d), once';
+COMMENT ON FUNCTION ismap_internal.agency_notices(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'used by the cascade and changes jobs: one agency_notice per procurement in use (or yet to begin on that registration or a later one) when its service''s registration expired, was delisted or suspended, or it was renewed below the level the system needs, or its platform came to be registered at a lower level (on or before d), once';
 REVOKE EXECUTE ON FUNCTION ismap_internal.agency_notices(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;

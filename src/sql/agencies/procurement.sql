@@ -132,7 +132,9 @@ CREATE TRIGGER procurement_check BEFORE INSERT OR UPDATE ON ismap.procurement
 -- What a delisting or suspension of a service would reach at the
 -- agencies: the registrations of ismap.delisting_impact (the same walk:
 -- this joins its rows, it does not walk again), each with the
--- procurements in use of the service it ends.  Read with the caller's
+-- procurements of the service it ends that have not ended before today:
+-- in use, or recorded ahead of their start (a planned use is reached too,
+-- as the agencies' notices reach it).  Read with the caller's
 -- rights: an agency sees its own systems only.
 CREATE FUNCTION ismap.agency_impact(p_service_id pg_catalog.int8)
 RETURNS TABLE (org_id pg_catalog.int8, system_id pg_catalog.int8, service_id pg_catalog.int8,
@@ -147,4 +149,4 @@ AS $$
 	JOIN ismap.information_system s ON s.system_id = p.system_id
 	ORDER BY s.org_id, p.system_id, i.depth, i.service_id
 $$;
-COMMENT ON FUNCTION ismap.agency_impact(pg_catalog.int8) IS 'the agencies and systems a delisting or suspension of the service would reach, through the cascade of ismap.delisting_impact (depth, chain of base services); only procurements in use today';
+COMMENT ON FUNCTION ismap.agency_impact(pg_catalog.int8) IS 'the agencies and systems a delisting or suspension of the service would reach, through the cascade of ismap.delisting_impact (depth, chain of base services); the procurements not ended before today (in use, or yet to begin)';
