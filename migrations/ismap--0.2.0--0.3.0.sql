@@ -26227,6 +26227,269 @@ REVOKE EXECUTE ON FUNCTION ismap_internal.agency_notices(pg_catalog.date, pg_cat
 -- agency_impact said "in use today"; it has always read the procurements not ended before today
 COMMENT ON FUNCTION ismap.agency_impact(pg_catalog.int8) IS 'the agencies and systems a delisting or suspension of the service would reach, through the cascade of ismap.delisting_impact (depth, chain of base services); the procurements not ended before today (in use, or yet to begin)';
 
+-- ==== One definition of the days a registration is listed: ismap.listed_days (the list, its matrices and changes, dependency_dot, the listing's indexes) ====
+-- The days a registration is on the published list: from its
+-- registration day to its last day of validity, and no longer from the day
+-- it ended (an end on or before the registration day makes it empty); the
+-- list of a day is the registrations whose days contain it.  The one
+-- definition of "on the list that day": the published list, its matrices
+-- and changes, the listing's indexes, dependency_dot's status of a day
+-- and the analyst cookbook (query 13) all call it.  An SQL function
+-- without a SET clause, every name schema-qualified, so that the planner
+-- inlines it: a query's call and an index's expression become the same
+-- expression, and the index serves the query.
+CREATE FUNCTION ismap.listed_days(registered_on pg_catalog.date, valid_until pg_catalog.date, ended_on pg_catalog.date)
+RETURNS pg_catalog.daterange
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT pg_catalog.daterange(registered_on,
+		GREATEST(registered_on, LEAST(valid_until OPERATOR(pg_catalog.+) 1, ended_on)))
+$$;
+COMMENT ON FUNCTION ismap.listed_days(pg_catalog.date, pg_catalog.date, pg_catalog.date) IS 'the days a registration is on the published list: [registered_on, the earlier of valid_until + 1 and ended_on); empty when it ended on or before its registration day';
+
+-- the listing's two indexes of the days listed, on the function (the same expression once inlined)
+DROP INDEX ismap.registry_listing_listed_idx;
+CREATE INDEX registry_listing_listed_idx ON ismap.registry_listing USING gist
+	(ismap.listed_days(registered_on, valid_until, ended_on))
+	INCLUDE (registration_number, service_name, level, registered_on, valid_until, ended_on);
+DROP INDEX ismap.registry_listing_listed_until_idx;
+CREATE INDEX registry_listing_listed_until_idx ON ismap.registry_listing
+	((pg_catalog.upper(ismap.listed_days(registered_on, valid_until, ended_on))));
+
+CREATE OR REPLACE FUNCTION ismap.published_list(as_of pg_catalog.date DEFAULT CURRENT_DATE, program pg_catalog.text DEFAULT 'ISMAP')
+RETURNS TABLE (registration_number pg_catalog.text, service_name pg_catalog.text, csp_name pg_catalog.text,
+	corporate_number pg_catalog.text, level pg_catalog.text, delivery_models pg_catalog.text,
+	deployment_models pg_catalog.text, scope pg_catalog.text, platforms pg_catalog.text, regions pg_catalog.text,
+	governing_law pg_catalog.text, jurisdiction pg_catalog.text, capital_disclosure pg_catalog.text,
+	third_party_tests pg_catalog.text, audit_body pg_catalog.text, period_start pg_catalog.text,
+	period_end pg_catalog.text, control_standard pg_catalog.text, registered_on pg_catalog.text,
+	valid_until pg_catalog.text)
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+AS $$
+	-- the program compared through COALESCE: a NULL one must reach
+	-- published_list_day (and its error), not empty the list while planning
+	SELECT l.registration_number, l.service_name, l.csp_name, l.corporate_number, l.list_level,
+		   l.list_delivery_models, l.list_deployment_models, l.scope, l.list_platforms, l.list_regions,
+		   l.governing_law, l.jurisdiction, l.capital_disclosure, l.list_third_party_tests,
+		   l.audit_body, l.list_period_start, l.list_period_end, l.list_control_standard,
+		   pg_catalog.to_char(l.registered_on, 'YYYY-MM-DD'), pg_catalog.to_char(l.valid_until, 'YYYY-MM-DD')
+	FROM ismap.registry_listing l
+	WHERE ismap.listed_days(l.registered_on, l.valid_until, l.ended_on)
+			OPERATOR(pg_catalog.@>) ismap.published_list_day(published_list.as_of, published_list.program)
+	  AND l.program OPERATOR(pg_catalog.=) COALESCE(published_list.program, '')
+	ORDER BY l.registration_number COLLATE pg_catalog."C"
+$$;
+COMMENT ON FUNCTION ismap.published_list(pg_catalog.date, pg_catalog.text) IS 'the published list of a program (ISMAP, ISMAP-LIU) as it stood on a day: the registrations in force with their registered content, text columns, in registration number order';
+
+CREATE OR REPLACE FUNCTION ismap.published_list_changes(from_date pg_catalog.date, to_date pg_catalog.date, program pg_catalog.text DEFAULT 'ISMAP')
+RETURNS TABLE (change pg_catalog.text, registration_number pg_catalog.text, service_name pg_catalog.text,
+	changed_columns pg_catalog.text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+-- the rows of two lists over a long interval, sorted and hashed in memory
+SET work_mem = '64MB'
+AS $$
+DECLARE
+	numbers pg_catalog.text[];
+BEGIN
+	IF from_date IS NULL OR to_date IS NULL THEN
+		RAISE EXCEPTION 'the dates of the lists must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF from_date > to_date THEN
+		RAISE EXCEPTION 'from_date % is after to_date %', pg_catalog.to_char(from_date, 'YYYY-MM-DD'),
+			pg_catalog.to_char(to_date, 'YYYY-MM-DD') USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- the program checked as the list checks it (22023), also when no row differs
+	PERFORM ismap.published_list_day(to_date, program);
+	-- one day's list is one list (both would be read in the one snapshot)
+	IF from_date = to_date THEN
+		RETURN;
+	END IF;
+	-- the numbers of the registrations whose days listed begin or end
+	-- between the two days: every one on exactly one of the lists among
+	-- them (which of them is on which list, published_list says below;
+	-- a number on both with the same row is no change)
+	SELECT pg_catalog.array_agg(DISTINCT l.registration_number) INTO numbers
+	FROM ismap.registry_listing l
+	WHERE l.program = published_list_changes.program
+	  AND (l.registered_on > from_date AND l.registered_on <= to_date
+		   OR upper(ismap.listed_days(l.registered_on, l.valid_until, l.ended_on)) > from_date
+			  AND upper(ismap.listed_days(l.registered_on, l.valid_until, l.ended_on)) <= to_date);
+	IF numbers IS NULL THEN
+		RETURN;
+	END IF;
+	-- their rows on both lists, compared as rows (column by column); only a
+	-- changed one is taken apart, to name the columns that differ
+	RETURN QUERY
+	WITH a AS (SELECT l.registration_number AS k, l FROM ismap.published_list(from_date, program) l
+			   WHERE l.registration_number = ANY (numbers)),
+		 b AS (SELECT l.registration_number AS k, l FROM ismap.published_list(to_date, program) l
+			   WHERE l.registration_number = ANY (numbers))
+	SELECT CASE WHEN a.k IS NULL THEN 'added' WHEN b.k IS NULL THEN 'removed' ELSE 'changed' END,
+		   COALESCE(b.k, a.k),
+		   COALESCE((b.l).service_name, (a.l).service_name),
+		   CASE WHEN a.k IS NOT NULL AND b.k IS NOT NULL THEN
+			   (SELECT pg_catalog.string_agg(lb.column_name, ', ' ORDER BY lb.ord)
+				FROM ismap.published_list_labels('en') WITH ORDINALITY AS lb(column_name, label, ord)
+				WHERE pg_catalog.to_jsonb(a.l)->lb.column_name IS DISTINCT FROM pg_catalog.to_jsonb(b.l)->lb.column_name) END
+	FROM a FULL JOIN b ON a.k = b.k
+	WHERE a.k IS NULL OR b.k IS NULL OR a.l IS DISTINCT FROM b.l
+	ORDER BY COALESCE(b.k, a.k) COLLATE "C", 1;
+END
+$$;
+COMMENT ON FUNCTION ismap.published_list_changes(pg_catalog.date, pg_catalog.date, pg_catalog.text) IS 'what changed in a program''s published list between two days: added, removed or changed registrations (with the columns that changed)';
+
+CREATE OR REPLACE FUNCTION ismap.published_crm(as_of pg_catalog.date DEFAULT CURRENT_DATE, program pg_catalog.text DEFAULT 'ISMAP')
+RETURNS TABLE (registration_number pg_catalog.text, control_id pg_catalog.text, responsibility pg_catalog.text,
+	platform pg_catalog.text, platform_registration_number pg_catalog.text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	-- the arguments checked as the list checks them (22004, 22023)
+	PERFORM ismap.published_list_day(as_of, program);
+	RETURN QUERY
+	SELECT l.registration_number, m->>'control_id', m->>'responsibility', m->>'platform',
+		   m->>'platform_registration_number'
+	FROM ismap.registry_listing l
+	JOIN ismap.registered_content c ON c.registration_id = l.registration_id
+	CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(c.responsibility_matrix) WITH ORDINALITY AS x(m, o)
+	WHERE ismap.listed_days(l.registered_on, l.valid_until, l.ended_on) @> published_crm.as_of
+	  AND l.program = published_crm.program
+	ORDER BY l.registration_number COLLATE "C", x.o;
+END
+$$;
+COMMENT ON FUNCTION ismap.published_crm(pg_catalog.date, pg_catalog.text) IS 'the customer responsibility matrix of each registration on a program''s published list of a day: registration number, control, responsibility (provider, customer, shared, inherited), the platform and its registration number for an inherited control; in number, then control order';
+
+CREATE OR REPLACE FUNCTION ismap.published_crm_csv(as_of pg_catalog.date DEFAULT CURRENT_DATE, program pg_catalog.text DEFAULT 'ISMAP')
+RETURNS TABLE (registration_number pg_catalog.text, csv pg_catalog.text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+-- one process, no JIT: some thousand rows by key are over before either
+-- pays off; the texts (megabytes) are returned from memory
+SET max_parallel_workers_per_gather = 0
+SET jit = off
+SET work_mem = '64MB'
+AS $$
+BEGIN
+	PERFORM ismap.published_list_day(as_of, program);
+	-- the listing's narrow rows sorted first, then each one's text by key
+	-- in that order (OFFSET 0: a lookup per row, not a join of the whole
+	-- registered_content and a sort of the texts)
+	RETURN QUERY
+	SELECT l.registration_number, c.crm_csv
+	FROM (SELECT l.registration_id, l.registration_number
+		  FROM ismap.registry_listing l
+		  WHERE ismap.listed_days(l.registered_on, l.valid_until, l.ended_on) @> published_crm_csv.as_of
+			AND l.program = published_crm_csv.program
+		  ORDER BY l.registration_number COLLATE "C") l
+	CROSS JOIN LATERAL (SELECT c.crm_csv FROM ismap.registered_content c
+						WHERE c.registration_id = l.registration_id OFFSET 0) c
+	ORDER BY l.registration_number COLLATE "C";
+END
+$$;
+COMMENT ON FUNCTION ismap.published_crm_csv(pg_catalog.date, pg_catalog.text) IS 'the customer responsibility matrix of each registration on a program''s published list of a day as the lines of its crm/<registration_number>.csv (what ismap-jobs publish writes below the header), in number order';
+
+CREATE OR REPLACE FUNCTION ismap.dependency_dot(p_service_id pg_catalog.int8 DEFAULT NULL, p_as_of pg_catalog.date DEFAULT CURRENT_DATE,
+	p_active_only pg_catalog.bool DEFAULT false) RETURNS pg_catalog.text
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH RECURSIVE
+	up (service_id, via) AS (
+		SELECT p_service_id, ARRAY[p_service_id]
+		WHERE p_service_id IS NOT NULL
+		UNION ALL
+		SELECT d.base_service_id, up.via OPERATOR(pg_catalog.||) d.base_service_id
+		FROM up JOIN ismap.service_dependency d ON d.service_id = up.service_id
+		WHERE d.base_service_id <> ALL (up.via)
+	),
+	down (service_id, via) AS (
+		SELECT p_service_id, ARRAY[p_service_id]
+		WHERE p_service_id IS NOT NULL
+		UNION ALL
+		SELECT d.service_id, down.via OPERATOR(pg_catalog.||) d.service_id
+		FROM down JOIN ismap.service_dependency d ON d.base_service_id = down.service_id
+		WHERE d.service_id <> ALL (down.via)
+	),
+	picked AS (
+		SELECT s.service_id FROM ismap.service s WHERE p_service_id IS NULL
+		UNION SELECT service_id FROM up
+		UNION SELECT service_id FROM down
+	),
+	-- each service's newest registration made by the day, and its status
+	-- that day; the name it was registered with
+	node0 AS (
+		SELECT s.service_id, COALESCE(c.service_name, s.name) AS name, r.registration_number,
+			   CASE WHEN r.registration_id IS NULL THEN 'unregistered'
+					WHEN ismap.listed_days(r.registered_on, r.valid_until, r.ended_on) @> p_as_of
+						THEN CASE WHEN r.status = 'suspended' AND p_as_of >= CURRENT_DATE THEN 'suspended' ELSE 'active' END
+					WHEN r.ended_on IS NOT NULL AND r.ended_on <= p_as_of AND r.status = 'delisted' THEN 'delisted'
+					ELSE 'expired' END AS status
+		FROM picked p
+		JOIN ismap.service s ON s.service_id = p.service_id
+		LEFT JOIN LATERAL (
+			SELECT x.registration_id, x.registration_number, x.registered_on, x.valid_until, x.ended_on, x.status
+			FROM ismap.registration x
+			WHERE x.service_id = s.service_id AND x.registered_on <= p_as_of
+			ORDER BY x.registered_on DESC, x.registration_id DESC
+			LIMIT 1) r ON true
+		LEFT JOIN ismap.registered_content c ON c.registration_id = r.registration_id
+	),
+	node AS (
+		SELECT n.* FROM node0 n
+		WHERE NOT p_active_only OR n.status = ANY (ARRAY['active', 'suspended'])
+	),
+	edge AS (
+		SELECT d.service_id, d.base_service_id, d.self_assessed_audit_id
+		FROM ismap.service_dependency d
+		WHERE d.service_id IN (SELECT service_id FROM node) AND d.base_service_id IN (SELECT service_id FROM node)
+	),
+	-- services nothing shown runs on, spread over six ranks
+	leaf AS (
+		SELECT n.service_id, (pg_catalog.row_number() OVER (ORDER BY n.service_id) - 1) % 6 + 1 AS minlen
+		FROM node n
+		WHERE NOT EXISTS (SELECT 1 FROM edge e WHERE e.base_service_id = n.service_id)
+		  AND EXISTS (SELECT 1 FROM edge e WHERE e.service_id = n.service_id)
+	)
+	SELECT 'digraph ismap_dependencies {' OPERATOR(pg_catalog.||) E'\n'
+		OPERATOR(pg_catalog.||) pg_catalog.format(
+			E'  graph [label="%s", labelloc=t, fontsize=20, fontname="Noto Sans CJK JP", rankdir=BT, newrank=true, ranksep=0.5, nodesep=0.12];\n',
+			pg_catalog.format('ISMAP platform dependencies as of %s (%s services%s)',
+				pg_catalog.to_char(p_as_of, 'YYYY-MM-DD'), (SELECT pg_catalog.count(*) FROM node),
+				CASE WHEN p_active_only THEN ', registered only' ELSE '' END))
+		OPERATOR(pg_catalog.||) E'  node [shape=box, style="rounded,filled", fontname="Noto Sans CJK JP", fontsize=10];\n'
+		OPERATOR(pg_catalog.||) E'  edge [color="#555555", arrowsize=0.6];\n'
+		OPERATOR(pg_catalog.||) E'  subgraph cluster_legend {\n    label="status"; fontsize=12; style=rounded; color="#999999";\n'
+		OPERATOR(pg_catalog.||) E'    legend_active [label="active", fillcolor="#c8e6c9"];\n'
+		OPERATOR(pg_catalog.||) E'    legend_suspended [label="suspended", fillcolor="#fff59d"];\n'
+		OPERATOR(pg_catalog.||) E'    legend_expired [label="expired", fillcolor="#e0e0e0"];\n'
+		OPERATOR(pg_catalog.||) E'    legend_delisted [label="delisted", fillcolor="#ef9a9a"];\n'
+		OPERATOR(pg_catalog.||) E'    legend_unregistered [label="not registered", fillcolor="#ffffff"];\n'
+		OPERATOR(pg_catalog.||) E'    legend_active -> legend_suspended -> legend_expired -> legend_delisted -> legend_unregistered [style=invis];\n  }\n'
+		OPERATOR(pg_catalog.||) COALESCE((
+			SELECT pg_catalog.string_agg(pg_catalog.format('  s%s [label="%s\n%s", fillcolor="%s"];',
+				n.service_id,
+				pg_catalog.replace(pg_catalog.replace(n.name, '\', '\\'), '"', '\"'),
+				CASE WHEN n.registration_number IS NULL THEN 'not registered'
+					 ELSE n.registration_number OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) n.status END,
+				CASE n.status WHEN 'active' THEN '#c8e6c9' WHEN 'suspended' THEN '#fff59d'
+					 WHEN 'delisted' THEN '#ef9a9a' WHEN 'expired' THEN '#e0e0e0' ELSE '#ffffff' END),
+				E'\n' ORDER BY n.service_id) OPERATOR(pg_catalog.||) E'\n'
+			FROM node n), '')
+		OPERATOR(pg_catalog.||) COALESCE((
+			SELECT pg_catalog.string_agg(pg_catalog.format('  s%s -> s%s%s;', e.service_id, e.base_service_id,
+				CASE WHEN e.self_assessed_audit_id IS NOT NULL OR l.minlen > 1 THEN
+					' [' OPERATOR(pg_catalog.||) pg_catalog.concat_ws(', ',
+						CASE WHEN e.self_assessed_audit_id IS NOT NULL THEN 'style=dashed, label="self-assessed"' END,
+						CASE WHEN l.minlen > 1 THEN 'minlen=' OPERATOR(pg_catalog.||) l.minlen END) OPERATOR(pg_catalog.||) ']'
+					ELSE '' END),
+				E'\n' ORDER BY e.service_id, e.base_service_id) OPERATOR(pg_catalog.||) E'\n'
+			FROM edge e LEFT JOIN leaf l ON l.service_id = e.service_id), '')
+		OPERATOR(pg_catalog.||) '}' OPERATOR(pg_catalog.||) E'\n'
+$$;
+COMMENT ON FUNCTION ismap.dependency_dot(pg_catalog.int8, pg_catalog.date, pg_catalog.bool) IS 'Graphviz DOT of services and the platforms they run on (all services, or those connected to one), coloured by their status on a day, with a title, a legend and a layout readable at hundreds of services; only the services registered that day with p_active_only';
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

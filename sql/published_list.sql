@@ -291,6 +291,24 @@ WHERE c.crm_csv IS DISTINCT FROM ismap_internal.crm_csv(c.registration_number, c
 UPDATE registered_content SET crm_csv = '' WHERE registration_id = (SELECT min(registration_id) FROM registered_content);
 \echo :LAST_ERROR_SQLSTATE
 
+-- the days listed: to the day after the last day of validity, or to the
+-- day it ended if earlier; empty when it ended on or before its
+-- registration day; the list, its changes and matrices find the day's
+-- rows through the listing's index of it (the function inlined)
+SELECT listed_days('2025-04-01', '2026-03-31', NULL) AS valid, listed_days('2025-04-01', '2026-03-31', '2025-10-01') AS ended,
+	   listed_days('2025-04-01', '2026-03-31', '2025-04-01') AS ended_that_day, listed_days('2025-04-01', '2026-03-31', '2025-03-01') AS ended_before;
+CREATE FUNCTION pg_temp.plan_of(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE l text;
+BEGIN
+	FOR l IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP RETURN NEXT l; END LOOP;
+END $$;
+SET enable_seqscan = off;
+SELECT count(*) FILTER (WHERE plan LIKE '%registry_listing_listed_idx%') AS plans_on_the_index
+FROM (VALUES ('SELECT * FROM ismap.published_list(''2025-07-01'')'),
+			 ('SELECT * FROM ismap.registry r WHERE ismap.listed_days(r.registered_on, r.valid_until, r.ended_on) @> DATE ''2025-07-01''')) q(sql),
+	 LATERAL (SELECT string_agg(e, ' ') AS plan FROM pg_temp.plan_of(q.sql) e) x;
+RESET enable_seqscan;
+
 -- bad arguments
 SELECT * FROM published_list(NULL);
 \echo :LAST_ERROR_SQLSTATE

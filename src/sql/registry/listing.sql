@@ -59,22 +59,38 @@ CREATE INDEX registry_listing_active_valid_until_idx ON ismap.registry_listing (
 	WHERE status OPERATOR(pg_catalog.=) 'active';
 CREATE INDEX registry_listing_service_idx ON ismap.registry_listing (service_id);
 CREATE INDEX registry_listing_csp_idx ON ismap.registry_listing (csp_id);
--- the days each registration is on the published list: from its
+-- The days a registration is on the published list: from its
 -- registration day to its last day of validity, and no longer from the day
--- it ended (an end before the registration day makes it empty); the list
--- of a day is the rows whose range contains the day.  It carries the
--- number, service name, level and the three dates as well, so that a
--- day's list of those (the analyst cookbook's query 13) is read from the
--- index alone, not from the wide rows scattered over the listing.
+-- it ended (an end on or before the registration day makes it empty); the
+-- list of a day is the registrations whose days contain it.  The one
+-- definition of "on the list that day": the published list, its matrices
+-- and changes, the listing's indexes, dependency_dot's status of a day
+-- and the analyst cookbook (query 13) all call it.  An SQL function
+-- without a SET clause, every name schema-qualified, so that the planner
+-- inlines it: a query's call and an index's expression become the same
+-- expression, and the index serves the query.
+CREATE FUNCTION ismap.listed_days(registered_on pg_catalog.date, valid_until pg_catalog.date, ended_on pg_catalog.date)
+RETURNS pg_catalog.daterange
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT pg_catalog.daterange(registered_on,
+		GREATEST(registered_on, LEAST(valid_until OPERATOR(pg_catalog.+) 1, ended_on)))
+$$;
+COMMENT ON FUNCTION ismap.listed_days(pg_catalog.date, pg_catalog.date, pg_catalog.date) IS 'the days a registration is on the published list: [registered_on, the earlier of valid_until + 1 and ended_on); empty when it ended on or before its registration day';
+
+-- the days listed, indexed: the list of a day is an index scan.  It
+-- carries the number, service name, level and the three dates as well, so
+-- that a day's list of those (the analyst cookbook's query 13) is read
+-- from the index alone, not from the wide rows scattered over the listing.
 CREATE INDEX registry_listing_listed_idx ON ismap.registry_listing USING gist
-	(pg_catalog.daterange(registered_on, GREATEST(registered_on, LEAST(valid_until OPERATOR(pg_catalog.+) 1, ended_on))))
+	(ismap.listed_days(registered_on, valid_until, ended_on))
 	INCLUDE (registration_number, service_name, level, registered_on, valid_until, ended_on);
 -- where the days listed begin and end, and the numbers: what changed
 -- between two days' lists is found from the rows whose days listed begin
 -- or end between them (published_list_changes), not from both lists whole
 CREATE INDEX registry_listing_listed_from_idx ON ismap.registry_listing (registered_on);
 CREATE INDEX registry_listing_listed_until_idx ON ismap.registry_listing
-	((GREATEST(registered_on, LEAST(valid_until OPERATOR(pg_catalog.+) 1, ended_on))));
+	((pg_catalog.upper(ismap.listed_days(registered_on, valid_until, ended_on))));
 CREATE INDEX registry_listing_number_idx ON ismap.registry_listing (registration_number);
 COMMENT ON COLUMN ismap.registry_listing.list_platforms IS 'the platforms as the published list shows them: "name (registration number)", or "self-assessed platform" for one not registered that day, joined with '', '' (NULL: none); each list_ column and program, governing_law, jurisdiction and capital_disclosure hold the published list''s text of the registered content, formatted when the row is written';
 

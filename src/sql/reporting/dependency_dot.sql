@@ -42,7 +42,7 @@ AS $$
 	node0 AS (
 		SELECT s.service_id, COALESCE(c.service_name, s.name) AS name, r.registration_number,
 			   CASE WHEN r.registration_id IS NULL THEN 'unregistered'
-					WHEN r.valid_until >= p_as_of AND (r.ended_on IS NULL OR r.ended_on > p_as_of)
+					WHEN ismap.listed_days(r.registered_on, r.valid_until, r.ended_on) @> p_as_of
 						THEN CASE WHEN r.status = 'suspended' AND p_as_of >= CURRENT_DATE THEN 'suspended' ELSE 'active' END
 					WHEN r.ended_on IS NOT NULL AND r.ended_on <= p_as_of AND r.status = 'delisted' THEN 'delisted'
 					ELSE 'expired' END AS status

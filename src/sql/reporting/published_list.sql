@@ -62,7 +62,7 @@ AS $$
 		   l.audit_body, l.list_period_start, l.list_period_end, l.list_control_standard,
 		   pg_catalog.to_char(l.registered_on, 'YYYY-MM-DD'), pg_catalog.to_char(l.valid_until, 'YYYY-MM-DD')
 	FROM ismap.registry_listing l
-	WHERE pg_catalog.daterange(l.registered_on, GREATEST(l.registered_on, LEAST(l.valid_until OPERATOR(pg_catalog.+) 1, l.ended_on)))
+	WHERE ismap.listed_days(l.registered_on, l.valid_until, l.ended_on)
 			OPERATOR(pg_catalog.@>) ismap.published_list_day(published_list.as_of, published_list.program)
 	  AND l.program OPERATOR(pg_catalog.=) COALESCE(published_list.program, '')
 	ORDER BY l.registration_number COLLATE pg_catalog."C"
@@ -114,8 +114,8 @@ BEGIN
 	FROM ismap.registry_listing l
 	WHERE l.program = published_list_changes.program
 	  AND (l.registered_on > from_date AND l.registered_on <= to_date
-		   OR GREATEST(l.registered_on, LEAST(l.valid_until + 1, l.ended_on)) > from_date
-			  AND GREATEST(l.registered_on, LEAST(l.valid_until + 1, l.ended_on)) <= to_date);
+		   OR upper(ismap.listed_days(l.registered_on, l.valid_until, l.ended_on)) > from_date
+			  AND upper(ismap.listed_days(l.registered_on, l.valid_until, l.ended_on)) <= to_date);
 	IF numbers IS NULL THEN
 		RETURN;
 	END IF;
@@ -185,10 +185,10 @@ COMMENT ON FUNCTION ismap.published_list_labels(pg_catalog.text) IS 'the column 
 -- statement, who does it (provider, customer, shared, inherited) and, for
 -- an inherited one, the platform service and its registration number, as
 -- registered_content froze them; in registration number, then control
--- order.  The same registrations as published_list of the day (keep the
--- two conditions in step; sql/published_list.sql compares them: both read
--- the days listed from the published listing and its GiST index, the
--- matrix from registered_content by key).  ismap-jobs publish writes one
+-- order.  The same registrations as published_list of the day (both
+-- find them by ismap.listed_days in the published listing and its GiST
+-- index; sql/published_list.sql compares them), the matrix from
+-- registered_content by key.  ismap-jobs publish writes one
 -- crm/<registration_number>.csv per registration.
 CREATE FUNCTION ismap.published_crm(as_of pg_catalog.date DEFAULT CURRENT_DATE, program pg_catalog.text DEFAULT 'ISMAP')
 RETURNS TABLE (registration_number pg_catalog.text, control_id pg_catalog.text, responsibility pg_catalog.text,
@@ -205,8 +205,7 @@ BEGIN
 	FROM ismap.registry_listing l
 	JOIN ismap.registered_content c ON c.registration_id = l.registration_id
 	CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(c.responsibility_matrix) WITH ORDINALITY AS x(m, o)
-	WHERE pg_catalog.daterange(l.registered_on, GREATEST(l.registered_on, LEAST(l.valid_until + 1, l.ended_on)))
-			@> published_crm.as_of
+	WHERE ismap.listed_days(l.registered_on, l.valid_until, l.ended_on) @> published_crm.as_of
 	  AND l.program = published_crm.program
 	ORDER BY l.registration_number COLLATE "C", x.o;
 END
@@ -219,7 +218,7 @@ COMMENT ON FUNCTION ismap.published_crm(pg_catalog.date, pg_catalog.text) IS 'th
 -- crm_csv, formatted when the content was frozen).  One row per listed
 -- registration (an empty text for an empty matrix), so that the job reads
 -- some thousand texts instead of a row per control.  The registrations of
--- the day as published_crm finds them (keep the conditions in step;
+-- the day as published_crm finds them (ismap.listed_days;
 -- sql/published_list.sql compares the three functions every day).
 CREATE FUNCTION ismap.published_crm_csv(as_of pg_catalog.date DEFAULT CURRENT_DATE, program pg_catalog.text DEFAULT 'ISMAP')
 RETURNS TABLE (registration_number pg_catalog.text, csv pg_catalog.text)
@@ -240,8 +239,7 @@ BEGIN
 	SELECT l.registration_number, c.crm_csv
 	FROM (SELECT l.registration_id, l.registration_number
 		  FROM ismap.registry_listing l
-		  WHERE pg_catalog.daterange(l.registered_on, GREATEST(l.registered_on, LEAST(l.valid_until + 1, l.ended_on)))
-				@> published_crm_csv.as_of
+		  WHERE ismap.listed_days(l.registered_on, l.valid_until, l.ended_on) @> published_crm_csv.as_of
 			AND l.program = published_crm_csv.program
 		  ORDER BY l.registration_number COLLATE "C") l
 	CROSS JOIN LATERAL (SELECT c.crm_csv FROM ismap.registered_content c
