@@ -26490,6 +26490,100 @@ AS $$
 $$;
 COMMENT ON FUNCTION ismap.dependency_dot(pg_catalog.int8, pg_catalog.date, pg_catalog.bool) IS 'Graphviz DOT of services and the platforms they run on (all services, or those connected to one), coloured by their status on a day, with a title, a legend and a layout readable at hundreds of services; only the services registered that day with p_active_only';
 
+-- ==== One definition of a listing row: ismap.registry_listing_source, which the refresh writes and the staleness check compares ====
+-- The listing's rows as the registrations and their registered content
+-- make them: the one definition of a listing row (what was registered,
+-- the registration's number, level, dates and end, and the published
+-- list's text of it), which refresh_registry_listing writes and
+-- registry_listing_stale compares with what is stored.  An SQL function
+-- without a SET clause, every name schema-qualified, so that the planner
+-- inlines it: the writer's condition on the registrations named reaches
+-- the registrations' primary key, the comparison reads both tables once.
+-- It reads only public rows and runs with the caller's rights.
+CREATE FUNCTION ismap.registry_listing_source()
+RETURNS SETOF ismap.registry_listing
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT r.registration_id, r.registration_number, c.service_id, c.service_name, c.csp_id, c.csp_name,
+		   c.corporate_number, r.level, c.delivery_models, c.deployment_models, c.scope, r.registered_on,
+		   r.valid_until, r.status, r.ended_on, r.end_reason, c.audit_body_id, c.audit_body, r.audit_id,
+		   c.program, c.level::pg_catalog.text,
+		   pg_catalog.array_to_string(c.delivery_models, ', '), pg_catalog.array_to_string(c.deployment_models, ', '),
+		   (SELECT pg_catalog.string_agg(CASE WHEN p OPERATOR(pg_catalog.->>) 'registration_number' IS NOT NULL
+					THEN pg_catalog.format('%s (%s)', p OPERATOR(pg_catalog.->>) 'name', p OPERATOR(pg_catalog.->>) 'registration_number')
+					ELSE 'self-assessed platform' END, ', ' ORDER BY o)
+			FROM pg_catalog.jsonb_array_elements(c.platforms) WITH ORDINALITY AS x(p, o)),
+		   pg_catalog.array_to_string(c.regions, ', '), c.governing_law, c.jurisdiction, c.capital_disclosure,
+		   (SELECT pg_catalog.string_agg(pg_catalog.concat_ws(' ', t OPERATOR(pg_catalog.->>) 'kind',
+					t OPERATOR(pg_catalog.->>) 'performed_on', t OPERATOR(pg_catalog.->>) 'performed_by'), ', ' ORDER BY o)
+			FROM pg_catalog.jsonb_array_elements(c.third_party_tests) WITH ORDINALITY AS y(t, o)),
+		   pg_catalog.to_char(c.period_start, 'YYYY-MM-DD'), pg_catalog.to_char(c.period_end, 'YYYY-MM-DD'),
+		   pg_catalog.concat_ws(' ', c.framework_id, c.framework_version)
+	FROM ismap.registration r
+	JOIN ismap.registered_content c ON c.registration_id OPERATOR(pg_catalog.=) r.registration_id
+$$;
+COMMENT ON FUNCTION ismap.registry_listing_source() IS 'the published listing''s rows as the registrations and their registered content make them (what refresh_registry_listing writes and registry_listing_stale compares); one row per registration with content';
+
+CREATE OR REPLACE FUNCTION ismap.refresh_registry_listing(p_registration_ids pg_catalog.int8[] DEFAULT NULL)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	ids pg_catalog.int8[] := p_registration_ids;
+	written pg_catalog.int8;
+	removed pg_catalog.int8 := 0;
+BEGIN
+	-- one shape of query, so that a cached plan serves the triggers' calls
+	IF ids IS NULL THEN
+		ids := ARRAY(SELECT r.registration_id FROM ismap.registration r);
+	END IF;
+	-- what was registered never changes: nothing to wait for or lock
+	INSERT INTO ismap.registry_listing AS l
+	SELECT s.* FROM ismap.registry_listing_source() s
+	WHERE s.registration_id OPERATOR(pg_catalog.=) ANY (ids)
+	ON CONFLICT (registration_id) DO UPDATE SET
+		registration_number = EXCLUDED.registration_number, service_id = EXCLUDED.service_id,
+		service_name = EXCLUDED.service_name, csp_id = EXCLUDED.csp_id, csp_name = EXCLUDED.csp_name,
+		corporate_number = EXCLUDED.corporate_number, level = EXCLUDED.level,
+		delivery_models = EXCLUDED.delivery_models, deployment_models = EXCLUDED.deployment_models,
+		scope = EXCLUDED.scope, registered_on = EXCLUDED.registered_on, valid_until = EXCLUDED.valid_until,
+		status = EXCLUDED.status, ended_on = EXCLUDED.ended_on, end_reason = EXCLUDED.end_reason,
+		audit_body_id = EXCLUDED.audit_body_id, audit_body = EXCLUDED.audit_body, audit_id = EXCLUDED.audit_id,
+		program = EXCLUDED.program, list_level = EXCLUDED.list_level,
+		list_delivery_models = EXCLUDED.list_delivery_models, list_deployment_models = EXCLUDED.list_deployment_models,
+		list_platforms = EXCLUDED.list_platforms, list_regions = EXCLUDED.list_regions,
+		governing_law = EXCLUDED.governing_law, jurisdiction = EXCLUDED.jurisdiction,
+		capital_disclosure = EXCLUDED.capital_disclosure, list_third_party_tests = EXCLUDED.list_third_party_tests,
+		list_period_start = EXCLUDED.list_period_start, list_period_end = EXCLUDED.list_period_end,
+		list_control_standard = EXCLUDED.list_control_standard
+	WHERE l IS DISTINCT FROM EXCLUDED;
+	GET DIAGNOSTICS written = ROW_COUNT;
+	DELETE FROM ismap.registry_listing l
+	WHERE (p_registration_ids IS NULL OR l.registration_id OPERATOR(pg_catalog.=) ANY (p_registration_ids))
+	  AND NOT EXISTS (SELECT FROM ismap.registration r
+					  WHERE r.registration_id OPERATOR(pg_catalog.=) l.registration_id);
+	GET DIAGNOSTICS removed = ROW_COUNT;
+	RETURN written OPERATOR(pg_catalog.+) removed;
+END
+$$;
+COMMENT ON FUNCTION ismap.refresh_registry_listing(pg_catalog.int8[]) IS 'writes the published listing''s rows of the registrations named (NULL: all) afresh; returns the rows written or removed';
+
+CREATE OR REPLACE FUNCTION ismap.registry_listing_stale() RETURNS SETOF pg_catalog.int8
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT d.registration_id FROM (
+		SELECT * FROM ismap.registry_listing_source()
+		EXCEPT ALL
+		SELECT * FROM ismap.registry_listing) d
+	UNION
+	SELECT l.registration_id FROM ismap.registry_listing l
+	WHERE NOT EXISTS (SELECT FROM ismap.registration r
+					  WHERE r.registration_id OPERATOR(pg_catalog.=) l.registration_id)
+$$;
+COMMENT ON FUNCTION ismap.registry_listing_stale() IS 'the registrations whose published listing row is missing, differs from the registration and its registered content, or has no registration (what refresh_registry_listing would write)';
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

@@ -94,6 +94,39 @@ CREATE INDEX registry_listing_listed_until_idx ON ismap.registry_listing
 CREATE INDEX registry_listing_number_idx ON ismap.registry_listing (registration_number);
 COMMENT ON COLUMN ismap.registry_listing.list_platforms IS 'the platforms as the published list shows them: "name (registration number)", or "self-assessed platform" for one not registered that day, joined with '', '' (NULL: none); each list_ column and program, governing_law, jurisdiction and capital_disclosure hold the published list''s text of the registered content, formatted when the row is written';
 
+-- The listing's rows as the registrations and their registered content
+-- make them: the one definition of a listing row (what was registered,
+-- the registration's number, level, dates and end, and the published
+-- list's text of it), which refresh_registry_listing writes and
+-- registry_listing_stale compares with what is stored.  An SQL function
+-- without a SET clause, every name schema-qualified, so that the planner
+-- inlines it: the writer's condition on the registrations named reaches
+-- the registrations' primary key, the comparison reads both tables once.
+-- It reads only public rows and runs with the caller's rights.
+CREATE FUNCTION ismap.registry_listing_source()
+RETURNS SETOF ismap.registry_listing
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT r.registration_id, r.registration_number, c.service_id, c.service_name, c.csp_id, c.csp_name,
+		   c.corporate_number, r.level, c.delivery_models, c.deployment_models, c.scope, r.registered_on,
+		   r.valid_until, r.status, r.ended_on, r.end_reason, c.audit_body_id, c.audit_body, r.audit_id,
+		   c.program, c.level::pg_catalog.text,
+		   pg_catalog.array_to_string(c.delivery_models, ', '), pg_catalog.array_to_string(c.deployment_models, ', '),
+		   (SELECT pg_catalog.string_agg(CASE WHEN p OPERATOR(pg_catalog.->>) 'registration_number' IS NOT NULL
+					THEN pg_catalog.format('%s (%s)', p OPERATOR(pg_catalog.->>) 'name', p OPERATOR(pg_catalog.->>) 'registration_number')
+					ELSE 'self-assessed platform' END, ', ' ORDER BY o)
+			FROM pg_catalog.jsonb_array_elements(c.platforms) WITH ORDINALITY AS x(p, o)),
+		   pg_catalog.array_to_string(c.regions, ', '), c.governing_law, c.jurisdiction, c.capital_disclosure,
+		   (SELECT pg_catalog.string_agg(pg_catalog.concat_ws(' ', t OPERATOR(pg_catalog.->>) 'kind',
+					t OPERATOR(pg_catalog.->>) 'performed_on', t OPERATOR(pg_catalog.->>) 'performed_by'), ', ' ORDER BY o)
+			FROM pg_catalog.jsonb_array_elements(c.third_party_tests) WITH ORDINALITY AS y(t, o)),
+		   pg_catalog.to_char(c.period_start, 'YYYY-MM-DD'), pg_catalog.to_char(c.period_end, 'YYYY-MM-DD'),
+		   pg_catalog.concat_ws(' ', c.framework_id, c.framework_version)
+	FROM ismap.registration r
+	JOIN ismap.registered_content c ON c.registration_id OPERATOR(pg_catalog.=) r.registration_id
+$$;
+COMMENT ON FUNCTION ismap.registry_listing_source() IS 'the published listing''s rows as the registrations and their registered content make them (what refresh_registry_listing writes and registry_listing_stale compares); one row per registration with content';
+
 -- The listing's rows of the registrations named, or of every registration
 -- (NULL), written afresh from the registrations and their registered
 -- content (a registration without content gets no row); a named row whose registration
@@ -117,30 +150,8 @@ BEGIN
 	END IF;
 	-- what was registered never changes: nothing to wait for or lock
 	INSERT INTO ismap.registry_listing AS l
-		(registration_id, registration_number, service_id, service_name, csp_id, csp_name,
-		 corporate_number, level, delivery_models, deployment_models, scope, registered_on,
-		 valid_until, status, ended_on, end_reason, audit_body_id, audit_body, audit_id,
-		 program, list_level, list_delivery_models, list_deployment_models, list_platforms, list_regions,
-		 governing_law, jurisdiction, capital_disclosure, list_third_party_tests, list_period_start,
-		 list_period_end, list_control_standard)
-	SELECT r.registration_id, r.registration_number, c.service_id, c.service_name, c.csp_id, c.csp_name,
-		   c.corporate_number, r.level, c.delivery_models, c.deployment_models, c.scope, r.registered_on,
-		   r.valid_until, r.status, r.ended_on, r.end_reason, c.audit_body_id, c.audit_body, r.audit_id,
-		   c.program, c.level::pg_catalog.text,
-		   pg_catalog.array_to_string(c.delivery_models, ', '), pg_catalog.array_to_string(c.deployment_models, ', '),
-		   (SELECT pg_catalog.string_agg(CASE WHEN p OPERATOR(pg_catalog.->>) 'registration_number' IS NOT NULL
-					THEN pg_catalog.format('%s (%s)', p OPERATOR(pg_catalog.->>) 'name', p OPERATOR(pg_catalog.->>) 'registration_number')
-					ELSE 'self-assessed platform' END, ', ' ORDER BY o)
-			FROM pg_catalog.jsonb_array_elements(c.platforms) WITH ORDINALITY AS x(p, o)),
-		   pg_catalog.array_to_string(c.regions, ', '), c.governing_law, c.jurisdiction, c.capital_disclosure,
-		   (SELECT pg_catalog.string_agg(pg_catalog.concat_ws(' ', t OPERATOR(pg_catalog.->>) 'kind',
-					t OPERATOR(pg_catalog.->>) 'performed_on', t OPERATOR(pg_catalog.->>) 'performed_by'), ', ' ORDER BY o)
-			FROM pg_catalog.jsonb_array_elements(c.third_party_tests) WITH ORDINALITY AS y(t, o)),
-		   pg_catalog.to_char(c.period_start, 'YYYY-MM-DD'), pg_catalog.to_char(c.period_end, 'YYYY-MM-DD'),
-		   pg_catalog.concat_ws(' ', c.framework_id, c.framework_version)
-	FROM ismap.registration r
-	JOIN ismap.registered_content c ON c.registration_id OPERATOR(pg_catalog.=) r.registration_id
-	WHERE r.registration_id OPERATOR(pg_catalog.=) ANY (ids)
+	SELECT s.* FROM ismap.registry_listing_source() s
+	WHERE s.registration_id OPERATOR(pg_catalog.=) ANY (ids)
 	ON CONFLICT (registration_id) DO UPDATE SET
 		registration_number = EXCLUDED.registration_number, service_id = EXCLUDED.service_id,
 		service_name = EXCLUDED.service_name, csp_id = EXCLUDED.csp_id, csp_name = EXCLUDED.csp_name,
@@ -177,23 +188,7 @@ LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT d.registration_id FROM (
-		SELECT r.registration_id, r.registration_number, c.service_id, c.service_name, c.csp_id, c.csp_name,
-			   c.corporate_number, r.level, c.delivery_models, c.deployment_models, c.scope, r.registered_on,
-			   r.valid_until, r.status, r.ended_on, r.end_reason, c.audit_body_id, c.audit_body, r.audit_id,
-			   c.program, c.level::pg_catalog.text,
-			   pg_catalog.array_to_string(c.delivery_models, ', '), pg_catalog.array_to_string(c.deployment_models, ', '),
-			   (SELECT pg_catalog.string_agg(CASE WHEN p OPERATOR(pg_catalog.->>) 'registration_number' IS NOT NULL
-						THEN pg_catalog.format('%s (%s)', p OPERATOR(pg_catalog.->>) 'name', p OPERATOR(pg_catalog.->>) 'registration_number')
-						ELSE 'self-assessed platform' END, ', ' ORDER BY o)
-				FROM pg_catalog.jsonb_array_elements(c.platforms) WITH ORDINALITY AS x(p, o)),
-			   pg_catalog.array_to_string(c.regions, ', '), c.governing_law, c.jurisdiction, c.capital_disclosure,
-			   (SELECT pg_catalog.string_agg(pg_catalog.concat_ws(' ', t OPERATOR(pg_catalog.->>) 'kind',
-						t OPERATOR(pg_catalog.->>) 'performed_on', t OPERATOR(pg_catalog.->>) 'performed_by'), ', ' ORDER BY o)
-				FROM pg_catalog.jsonb_array_elements(c.third_party_tests) WITH ORDINALITY AS y(t, o)),
-			   pg_catalog.to_char(c.period_start, 'YYYY-MM-DD'), pg_catalog.to_char(c.period_end, 'YYYY-MM-DD'),
-			   pg_catalog.concat_ws(' ', c.framework_id, c.framework_version)
-		FROM ismap.registration r
-		JOIN ismap.registered_content c ON c.registration_id OPERATOR(pg_catalog.=) r.registration_id
+		SELECT * FROM ismap.registry_listing_source()
 		EXCEPT ALL
 		SELECT * FROM ismap.registry_listing) d
 	UNION
