@@ -297,3 +297,32 @@ SELECT r.registration_number, r.registered_on FROM register(40, '2026-12-01') r;
 UPDATE procurement SET until_date = '2026-07-31' WHERE procurement_id = 6;
 INSERT INTO procurement (procurement_id, system_id, service_id, from_date) VALUES (11, 3, 12, '2027-01-01');
 SELECT count(*) AS notices_of_the_old_expiry FROM run_job('cascade', '2026-12-02') WHERE action = 'agency_notice' AND object_id = 11;
+
+-- the renewal chain: system 3's planned use (procurement 11, from
+-- 2027-01-01) rests on registration C25-0003-1 of 2026-12-01, which its
+-- renewal replaces on 2026-12-03; the renewal is delisted on 2026-12-05,
+-- before the use begins: the planned use is told, once.  System 4 plans
+-- a use from 2027-02-01 whose registration was lost in a restore (NULL):
+-- it rests on the service's latest registration made by its from_date,
+-- and is told too.  A use that ended (2026-12-04) before the delisting
+-- is not told.
+INSERT INTO information_system (system_id, org_id, name, business_function, availability) VALUES (4, 1, 'intranet', 'publishing', 1);
+INSERT INTO system_asset (system_id, asset_id, org_id) VALUES (4, 3, 1);
+INSERT INTO procurement (procurement_id, system_id, service_id, from_date) VALUES (12, 4, 12, '2027-02-01');
+INSERT INTO procurement (procurement_id, system_id, service_id, from_date, until_date) VALUES (13, 4, 12, '2026-12-04', '2026-12-04');
+SET session_replication_role = replica;
+UPDATE procurement SET registration_id = NULL WHERE procurement_id = 12;
+RESET session_replication_role;
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id, period_start, period_end, report_date, scope)
+VALUES (41, 12, 1, 1, 1, 'ismap', '2025-12-01', '2026-11-30', '2026-12-02', 'scope 12');
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected) VALUES (41, 'ismap', '5.1.1', true);
+INSERT INTO audit_result (audit_id, control_id, result, rationale) VALUES (41, '5.1.1', 'effective', 'audit 41 finding');
+INSERT INTO application (application_id, service_id, audit_id, requested_level, kind, submitted_on) VALUES (41, 12, 41, 1, 'renewal', '2026-12-02');
+SELECT r.registration_number, r.registered_on FROM register(41, '2026-12-03') r;
+SELECT count(*) AS renewal_is_no_notice FROM run_job('cascade', '2026-12-03') WHERE action = 'agency_notice';
+SELECT org_id, system_id, service_id, depth FROM agency_impact(12) ORDER BY 1, 2;
+SELECT registration_number, status, ended_on FROM delist(12, 'renewal audit withdrawn', '2026-12-05') ORDER BY 1;
+SELECT action, object_id, detail FROM run_job('cascade', '2026-12-06');
+SELECT count(*) AS again_cascade FROM run_job('cascade', '2026-12-07') WHERE action = 'agency_notice';
+SELECT count(*) AS again_changes FROM run_job('changes', '2026-12-07') WHERE action = 'agency_notice';
+SELECT kind, object_id, occasion FROM notice WHERE kind = 'agency_notice' AND object_id >= 11 ORDER BY 2, 3;

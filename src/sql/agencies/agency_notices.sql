@@ -62,10 +62,15 @@ AS $$
 		  -- the registration it concerns or a later one of the service (a
 		  -- use planned on a registration that then ended, was suspended or
 		  -- renewed below the system's level is reached too; an event of a
-		  -- registration before the one it rests on is not its business)
+		  -- registration before the one it rests on is not its business).
+		  -- A procurement without its registration (restored so) rests on
+		  -- the service's latest registration made by its from_date
 		  AND (p.from_date <= e.occasion
-			   OR r.registered_on >= (SELECT pr.registered_on FROM ismap.registration pr
-									  WHERE pr.registration_id = p.registration_id))
+			   OR r.registered_on >= COALESCE((SELECT pr.registered_on FROM ismap.registration pr
+											   WHERE pr.registration_id = p.registration_id),
+											  (SELECT pg_catalog.max(pr.registered_on) FROM ismap.registration pr
+											   WHERE p.registration_id IS NULL AND pr.service_id = p.service_id
+												 AND pr.registered_on <= p.from_date)))
 	),
 	fresh AS (
 		SELECT ev.*, pg_catalog.format('agency %s, system %s, procurement %s: service %s (%s) %s on %s: %s',
