@@ -26689,6 +26689,14 @@ BEGIN
 END
 $$;
 
+-- listed_days is the expression of the listing's indexes, and reads
+-- nothing: PUBLIC executes it, as it does the types' functions.  The
+-- planner inlines an SQL function only for a role that may execute it, and
+-- a session keeps the index's expression as the first role that planned on
+-- the listing inlined it (or not): were a role without it ever first, the
+-- index would stop serving the list for every role of that session
+GRANT EXECUTE ON FUNCTION ismap.listed_days(pg_catalog.date, pg_catalog.date, pg_catalog.date) TO PUBLIC;
+
 -- The roles, grants and policies are made at install too: then they are
 -- part of what CREATE EXTENSION builds, so a restore (which re-runs it)
 -- brings them back, and pg_dump needs to carry only later changes.  Roles

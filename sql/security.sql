@@ -18,8 +18,9 @@ SET search_path = ismap, public;
 \set SHOW_CONTEXT never
 
 -- PUBLIC: no schema usage, and no function beyond what the types need
+-- and listed_days, the listing's index expression
 SELECT has_schema_privilege('public', 'ismap', 'USAGE') AS public_usage;
-SELECT count(*) AS public_functions_beyond_types
+SELECT string_agg(p.oid::regprocedure::text, ' ') AS public_functions_beyond_types
 FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'ismap'
 WHERE has_function_privilege('public', p.oid, 'EXECUTE')
