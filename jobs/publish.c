@@ -14,7 +14,10 @@
  * (DIR.new-<pid>); only when every file is complete does it replace DIR,
  * with renameat2(RENAME_EXCHANGE) when DIR exists (a reader sees the old
  * set or the new one, never a mix), then the old set is removed.  On any
- * error the sibling is removed and DIR is left as it was.
+ * error the sibling is removed and DIR is left as it was.  A DIR that is a
+ * symbolic link is refused (the exchange would swap the link); removing a
+ * set never follows one; the sets a killed run left (DIR.new-<pid> of a
+ * process gone) are removed by the next successful run.
  *
  * Everything is read inside the job's transaction, in one snapshot (the
  * caller begins it REPEATABLE READ), so the files and the run recorded in
@@ -30,7 +33,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -146,16 +151,27 @@ close_file(FILE *f, const char *name, char *err, size_t errsize)
 }
 
 /*
- * HTML text and attribute values.  The runs between the characters to
- * escape go out in one fwrite each: a list of 20,000 rows is some ten
- * megabytes per file, too many for a call per byte.
+ * HTML and XML (timeline.svg) text and attribute values.  The runs between
+ * the characters to escape go out in one fwrite each: a list of 20,000
+ * rows is some ten megabytes per file, too many for a call per byte.  A
+ * character that XML 1.0 does not allow at all — a C0 control other than
+ * tab, line feed and carriage return, or the noncharacters U+FFFE and
+ * U+FFFF (EF BF BE, EF BF BF), which a text of the server may hold — is
+ * written as U+FFFD: one such character in a name would otherwise make
+ * the whole timeline.svg unreadable (an XML parse error) and is a parse
+ * error in HTML too.  The other files (list.csv, list.json) keep the text
+ * as it is.
  */
+static const char markup_special[] = "&<>\"'\xEF"
+	"\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
+	"\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f";
+
 static void
 html_text(FILE *f, const char *s)
 {
 	for (;;)
 	{
-		size_t		n = strcspn(s, "&<>\"'");
+		size_t		n = strcspn(s, markup_special);
 
 		if (n > 0)
 			fwrite(s, 1, n, f);
@@ -176,12 +192,56 @@ html_text(FILE *f, const char *s)
 			case '"':
 				fputs("&quot;", f);
 				break;
-			default:			/* ' */
+			case '\'':
 				fputs("&#39;", f);
+				break;
+			case '\xEF':
+				/* U+F000..U+FFFF: only U+FFFE and U+FFFF are replaced */
+				if ((unsigned char) s[1] == 0xBF && ((unsigned char) s[2] == 0xBE || (unsigned char) s[2] == 0xBF))
+				{
+					fputs("\xEF\xBF\xBD", f);
+					s += 2;
+				}
+				else
+					fputc(*s, f);
+				break;
+			default:			/* a C0 control */
+				fputs("\xEF\xBF\xBD", f);
 				break;
 		}
 		s++;
 	}
+}
+
+/*
+ * The text of a workbook cell: libxlsxwriter writes C0 controls as
+ * _xHHHH_ but U+FFFE and U+FFFF as they are, which leaves the sheet's XML
+ * ill-formed (a spreadsheet reports the file as damaged); those two become
+ * U+FFFD.  S itself when it holds neither, else a copy in *BUF.
+ */
+static const char *
+xlsx_text(const char *s, char **buf, size_t *cap)
+{
+	size_t		len;
+	char	   *p;
+
+	if (strstr(s, "\xEF\xBF\xBE") == NULL && strstr(s, "\xEF\xBF\xBF") == NULL)
+		return s;
+	len = strlen(s) + 1;
+	if (*cap < len)
+	{
+		char	   *grown = realloc(*buf, len);
+
+		if (grown == NULL)
+			return "\xEF\xBF\xBD";
+		*buf = grown;
+		*cap = len;
+	}
+	memcpy(*buf, s, len);
+	for (p = *buf; (p = strstr(p, "\xEF\xBF")) != NULL; p += 3)
+		if ((unsigned char) p[2] == 0xBE || (unsigned char) p[2] == 0xBF)
+			p[2] = (char) 0xBD;
+	return *buf;
 }
 
 /* a CSV field (RFC 4180): quoted when it holds a separator, quote or line break */
@@ -190,14 +250,17 @@ csv_field(FILE *f, const char *s)
 {
 	const char *q;
 
-	if (strpbrk(s, ",\"\r\n") == NULL && s[0] != '=' && s[0] != '+' && s[0] != '-' && s[0] != '@')
+	/* what a spreadsheet may read as the start of a formula (OWASP's list) */
+	bool		formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+
+	if (strpbrk(s, ",\"\r\n") == NULL && !formula)
 	{
 		fputs(s, f);
 		return;
 	}
 	fputc('"', f);
 	/* a leading formula character is kept as text by a leading quote mark */
-	if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')
+	if (formula)
 		fputc('\'', f);
 	/* each quote doubled: the text up to and including it, then one more */
 	while ((q = strchr(s, '"')) != NULL)
@@ -334,6 +397,8 @@ write_xlsx(const char *dir, const PubList *l, const char *program, char *err, si
 	lxw_format *head;
 	lxw_error	rc;
 	int			n = PQntuples(l->rows);
+	char	   *text = NULL;	/* a cell's text made fit for XML (xlsx_text) */
+	size_t		textcap = 0;
 
 	/*
 	 * constant_memory: each row goes out to the sheet as it is written, its
@@ -357,14 +422,16 @@ write_xlsx(const char *dir, const PubList *l, const char *program, char *err, si
 	format_set_bg_color(head, 0xE8EEF6);
 	for (int c = 0; c < l->ncols; c++)
 	{
-		worksheet_write_string(ws, 0, (lxw_col_t) c, l->labels_ja[c], head);
+		worksheet_write_string(ws, 0, (lxw_col_t) c, xlsx_text(l->labels_ja[c], &text, &textcap), head);
 		worksheet_set_column(ws, (lxw_col_t) c, (lxw_col_t) c, c == 1 || c == 7 ? 36 : 18, NULL);
 	}
 	for (int r = 0; r < n; r++)
 		for (int c = 0; c < l->ncols; c++)
-			worksheet_write_string(ws, (lxw_row_t) (r + 1), (lxw_col_t) c, PQgetvalue(l->rows, r, c), NULL);
+			worksheet_write_string(ws, (lxw_row_t) (r + 1), (lxw_col_t) c,
+								   xlsx_text(PQgetvalue(l->rows, r, c), &text, &textcap), NULL);
 	worksheet_freeze_panes(ws, 1, 0);
 	worksheet_autofilter(ws, 0, 0, (lxw_row_t) n, (lxw_col_t) (l->ncols - 1));
+	free(text);
 	rc = workbook_close(wb);
 	if (rc != LXW_NO_ERROR)
 	{
@@ -556,7 +623,9 @@ crm_name_ok(const char *number)
  * time (on a file system mounted with discard, each freed block is
  * trimmed: milliseconds a file); a second link to the old file and the
  * removal of the first cost a directory entry each.  The old file is taken
- * only when it is a regular file of ours, writable by nobody else, and
+ * only when it is a regular file of ours with no other link (another name
+ * for it elsewhere would be a way to change the publication), writable by
+ * nobody else, and
  * holds exactly the bytes this set needs (read and compared); the link is
  * made to the file opened and compared (through /proc/self/fd), not to
  * whatever the name may point at by then.  Anything else (no such file,
@@ -580,7 +649,7 @@ reuse_crm_file(int livefd, int dirfd, const char *name, const char *lines, size_
 	fd = openat(livefd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != crm_euid ||
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 || st.st_uid != crm_euid ||
 		(st.st_mode & (S_IWGRP | S_IWOTH)) != 0 || (size_t) st.st_size != want)
 	{
 		close(fd);
@@ -894,64 +963,208 @@ finish_set(PGconn *conn, PubSet *set, const char *as_of, const char *prev, const
 	return ok;
 }
 
-/* remove a directory tree we wrote (two levels: files and liu/) */
-static void
-remove_tree(const char *dir)
+/*
+ * Remove NAME in the directory PARENT (an open descriptor): a directory
+ * with everything in it, anything else unlinked; true when it is gone.  A
+ * symbolic link is never followed, neither at the top nor below (each
+ * directory is opened with O_NOFOLLOW relative to its parent's
+ * descriptor): a link planted at the staging name, or in the set being
+ * removed, goes as a link and the tree it points at stays.  A directory of
+ * ours made read-only (chmod a-w DIR) is made writable again first: the
+ * set belongs to the job.  A set is two levels deep (liu/crm/); anything
+ * deeper than 16 is left.
+ */
+static bool
+remove_at(int parent, const char *name, int depth)
 {
-	DIR		   *d = opendir(dir);
+	int			fd;
+	DIR		   *d;
 	struct dirent *e;
-	char		path[4096];
+	struct stat st;
+	bool		all = true;
 
-	if (d == NULL)
-		return;
+	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+	{
+		/* not a directory (or a link to one): the name alone goes */
+		if (errno == ENOTDIR || errno == ELOOP)
+			return unlinkat(parent, name, 0) == 0;
+		return errno == ENOENT;
+	}
+	if (fstat(fd, &st) == 0 && st.st_uid == geteuid() && (st.st_mode & S_IRWXU) != S_IRWXU)
+		(void) fchmod(fd, (st.st_mode & 07777) | S_IRWXU);
+	if (depth > 16 || (d = fdopendir(fd)) == NULL)
+	{
+		close(fd);
+		return false;
+	}
 	while ((e = readdir(d)) != NULL)
 	{
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		/*
-		 * A file (or a symbolic link: never followed) goes with one
-		 * unlinkat, without a stat first: a set has thousands of crm
-		 * files.  A directory refuses it (EISDIR) and is emptied first.
+		 * A file (or a symbolic link) goes with one unlinkat, without a
+		 * stat first: a set has thousands of crm files.  A directory
+		 * refuses it (EISDIR) and is emptied first.
 		 */
 		if (e->d_type != DT_DIR && unlinkat(dirfd(d), e->d_name, 0) == 0)
 			continue;
 		if (e->d_type == DT_DIR || errno == EISDIR)
-		{
-			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-			remove_tree(path);
-		}
+			all = remove_at(dirfd(d), e->d_name, depth + 1) && all;
+		else
+			all = false;
 	}
 	closedir(d);
-	rmdir(dir);
+	return unlinkat(parent, name, AT_REMOVEDIR) == 0 && all;
+}
+
+/* PATH without its trailing slashes, split into its directory and its last name */
+static bool
+split_path(const char *path, char *dir, size_t dirsize, char *base, size_t basesize)
+{
+	char		trimmed[4096];
+	char	   *slash;
+
+	if (snprintf(trimmed, sizeof(trimmed), "%s", path) >= (int) sizeof(trimmed))
+		return false;
+	while (strlen(trimmed) > 1 && trimmed[strlen(trimmed) - 1] == '/')
+		trimmed[strlen(trimmed) - 1] = '\0';
+	slash = strrchr(trimmed, '/');
+	if (slash == NULL)
+	{
+		snprintf(dir, dirsize, ".");
+		snprintf(base, basesize, "%s", trimmed);
+	}
+	else
+	{
+		snprintf(base, basesize, "%s", slash + 1);
+		if (slash == trimmed)
+			snprintf(dir, dirsize, "/");
+		else
+		{
+			*slash = '\0';
+			snprintf(dir, dirsize, "%s", trimmed);
+		}
+	}
+	return true;
+}
+
+/* remove a tree we wrote (the staged set, or the old set after the swap); true when it is gone */
+static bool
+remove_tree(const char *path)
+{
+	char		dir[4096],
+				base[NAME_MAX + 1];
+	int			fd;
+	bool		gone;
+
+	if (!split_path(path, dir, sizeof(dir), base, sizeof(base)) || base[0] == '\0' ||
+		strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || strcmp(base, "/") == 0)
+		return false;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	gone = remove_at(fd, base, 0);
+	close(fd);
+	return gone;
+}
+
+/*
+ * The staged sets that runs killed before their swap left beside DIR
+ * (DIR.new-<pid>): directories of ours whose process is gone.  Called
+ * once the job holds its lock, so no other publish of this database is
+ * writing one; a staged set of a live process (another database's
+ * publish to the same DIR, or a process of another pid namespace) stays.
+ */
+static void
+remove_leftovers(const char *out)
+{
+	char		dir[4096],
+				base[NAME_MAX + 1];
+	size_t		blen;
+	int			fd;
+	DIR		   *d;
+	struct dirent *e;
+
+	if (!split_path(out, dir, sizeof(dir), base, sizeof(base)))
+		return;
+	blen = strlen(base);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if ((d = fdopendir(fd)) == NULL)
+	{
+		close(fd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL)
+	{
+		const char *p = e->d_name + blen + 5;
+		char	   *end;
+		long		pid;
+		struct stat st;
+
+		if (strncmp(e->d_name, base, blen) != 0 || strncmp(e->d_name + blen, ".new-", 5) != 0 ||
+			*p < '1' || *p > '9')
+			continue;
+		errno = 0;
+		pid = strtol(p, &end, 10);
+		if (errno != 0 || *end != '\0' || pid <= 0 || pid == (long) getpid() || (pid_t) pid != pid)
+			continue;
+		if (kill((pid_t) pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) ||
+			st.st_uid != geteuid())
+			continue;
+		remove_at(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
 }
 
 bool
 publish_check_out(const char *out, char *err, size_t errsize)
 {
 	struct stat st;
-	char		parent[4096];
-	char	   *slash;
+	char		parent[4096],
+				base[NAME_MAX + 1],
+				trimmed[4096];
 
 	if (out == NULL || out[0] == '\0')
 	{
 		snprintf(err, errsize, _("publish needs --out DIR"));
 		return false;
 	}
-	if (stat(out, &st) == 0 && !S_ISDIR(st.st_mode))
+	/*
+	 * room for the longest name of the staged set
+	 * (DIR.new-<pid>/liu/crm/<number>.csv) in the job's buffers, and for
+	 * ".new-<pid>" after DIR's last name
+	 */
+	if (strlen(out) > sizeof(trimmed) - 80 ||
+		!split_path(out, parent, sizeof(parent), base, sizeof(base)) ||
+		strlen(base) + sizeof(".new-2147483647") - 1 > NAME_MAX)
+	{
+		snprintf(err, errsize, _("output path \"%s\" is too long"), out);
+		return false;
+	}
+	snprintf(trimmed, sizeof(trimmed), "%s", out);
+	while (strlen(trimmed) > 1 && trimmed[strlen(trimmed) - 1] == '/')
+		trimmed[strlen(trimmed) - 1] = '\0';
+	if (lstat(trimmed, &st) == 0 && S_ISLNK(st.st_mode))
+	{
+		/* the swap would replace the link, and the set it points at would go */
+		snprintf(err, errsize, _("output path \"%s\" is a symbolic link"), out);
+		return false;
+	}
+	if (stat(trimmed, &st) == 0 && !S_ISDIR(st.st_mode))
 	{
 		snprintf(err, errsize, _("output path \"%s\" exists and is not a directory"), out);
 		return false;
 	}
-	snprintf(parent, sizeof(parent), "%s", out);
-	while (strlen(parent) > 1 && parent[strlen(parent) - 1] == '/')
-		parent[strlen(parent) - 1] = '\0';
-	slash = strrchr(parent, '/');
-	if (slash == NULL)
-		snprintf(parent, sizeof(parent), ".");
-	else if (slash == parent)
-		parent[1] = '\0';
-	else
-		*slash = '\0';
+	if (base[0] == '\0' || strcmp(base, "/") == 0 || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+	{
+		snprintf(err, errsize, _("output path \"%s\" does not name a directory of its own"), out);
+		return false;
+	}
 	if (stat(parent, &st) != 0 || !S_ISDIR(st.st_mode))
 	{
 		snprintf(err, errsize, _("directory \"%s\" of the output path does not exist"), parent);
@@ -1043,8 +1256,14 @@ publish_swap(const char *staged, const char *out, char *err, size_t errsize)
 	snprintf(trimmed, sizeof(trimmed), "%s", out);
 	while (strlen(trimmed) > 1 && trimmed[strlen(trimmed) - 1] == '/')
 		trimmed[strlen(trimmed) - 1] = '\0';
-	if (stat(trimmed, &st) == 0)
+	if (lstat(trimmed, &st) == 0)
 	{
+		if (S_ISLNK(st.st_mode))
+		{
+			snprintf(err, errsize, _("output path \"%s\" is a symbolic link"), trimmed);
+			remove_tree(staged);
+			return false;
+		}
 		if (!S_ISDIR(st.st_mode))
 		{
 			snprintf(err, errsize, _("output path \"%s\" exists and is not a directory"), trimmed);
@@ -1058,7 +1277,10 @@ publish_swap(const char *staged, const char *out, char *err, size_t errsize)
 			remove_tree(staged);
 			return false;
 		}
-		remove_tree(staged);	/* now the old set */
+		/* now the old set: the publication is in place whatever is left of it */
+		if (!remove_tree(staged))
+			log_warning("the previous set could not be removed entirely: what is left of it is in \"%s\"", staged);
+		remove_leftovers(trimmed);
 		return true;
 	}
 	if (rename(staged, trimmed) != 0)
@@ -1067,6 +1289,7 @@ publish_swap(const char *staged, const char *out, char *err, size_t errsize)
 		remove_tree(staged);
 		return false;
 	}
+	remove_leftovers(trimmed);
 	return true;
 }
 

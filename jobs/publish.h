@@ -14,7 +14,7 @@
 /* the name of the job whose run writes files */
 #define PUBLISH_JOB "publish"
 
-/* can DIR be published to (not an existing non-directory, parent writable)? */
+/* can DIR be published to (not an existing non-directory nor a symbolic link, its name not too long, parent writable)? */
 bool		publish_check_out(const char *out, char *err, size_t errsize);
 
 /*
