@@ -214,31 +214,60 @@ html_text(FILE *f, const char *s)
 }
 
 /*
- * The text of a workbook cell: libxlsxwriter writes C0 controls as
+ * The text of a workbook cell.  libxlsxwriter writes C0 controls as
  * _xHHHH_ but U+FFFE and U+FFFF as they are, which leaves the sheet's XML
- * ill-formed (a spreadsheet reports the file as damaged); those two become
- * U+FFFD.  S itself when it holds neither, else a copy in *BUF.
+ * ill-formed (a spreadsheet reports the file as damaged): those two become
+ * U+FFFD.  A cell holds at most 32,767 characters (UTF-16 units, as Excel
+ * counts them; libxlsxwriter refuses a longer text and the cell would be
+ * missing): a longer text is cut to 32,766 and ends in U+2026 (…).  S
+ * itself when neither applies, else a copy in *BUF; NULL when no memory.
  */
+#define XLSX_CELL_MAX 32767
+
 static const char *
 xlsx_text(const char *s, char **buf, size_t *cap)
 {
-	size_t		len;
+	size_t		len = strlen(s),
+				keep = len,
+				units = 0;
 	char	   *p;
+	bool		cut = false;
 
-	if (strstr(s, "\xEF\xBF\xBE") == NULL && strstr(s, "\xEF\xBF\xBF") == NULL)
-		return s;
-	len = strlen(s) + 1;
-	if (*cap < len)
+	/* a character is at most 2 units and 4 bytes: short texts fit */
+	if (len > XLSX_CELL_MAX)
 	{
-		char	   *grown = realloc(*buf, len);
+		for (const unsigned char *u = (const unsigned char *) s; *u; u++)
+		{
+			if ((*u & 0xC0) == 0x80)
+				continue;		/* a continuation byte */
+			units += *u >= 0xF0 ? 2 : 1;
+			if (units > XLSX_CELL_MAX - 1 && !cut)
+			{
+				keep = (const char *) u - s;	/* this character starts past the room */
+				cut = true;
+			}
+		}
+		cut = units > XLSX_CELL_MAX;
+		if (!cut)
+			keep = len;
+	}
+	if (!cut && strstr(s, "\xEF\xBF\xBE") == NULL && strstr(s, "\xEF\xBF\xBF") == NULL)
+		return s;
+	if (*cap < keep + 4)
+	{
+		char	   *grown = realloc(*buf, keep + 4);
 
 		if (grown == NULL)
-			return "\xEF\xBF\xBD";
+			return NULL;
 		*buf = grown;
-		*cap = len;
+		*cap = keep + 4;
 	}
-	memcpy(*buf, s, len);
-	for (p = *buf; (p = strstr(p, "\xEF\xBF")) != NULL; p += 3)
+	memcpy(*buf, s, keep);
+	if (cut)
+		memcpy(*buf + keep, "\xE2\x80\xA6", 4);	/* …, and the terminator */
+	else
+		(*buf)[keep] = '\0';
+	for (p = *buf; (p = strstr(p, "\xEF\xBF")) != NULL; p += 2)
 		if ((unsigned char) p[2] == 0xBE || (unsigned char) p[2] == 0xBF)
 			p[2] = (char) 0xBD;
 	return *buf;
@@ -395,7 +424,7 @@ write_xlsx(const char *dir, const PubList *l, const char *program, char *err, si
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
 	lxw_format *head;
-	lxw_error	rc;
+	lxw_error	rc = LXW_NO_ERROR;
 	int			n = PQntuples(l->rows);
 	char	   *text = NULL;	/* a cell's text made fit for XML (xlsx_text) */
 	size_t		textcap = 0;
@@ -420,18 +449,31 @@ write_xlsx(const char *dir, const PubList *l, const char *program, char *err, si
 	head = workbook_add_format(wb);
 	format_set_bold(head);
 	format_set_bg_color(head, 0xE8EEF6);
-	for (int c = 0; c < l->ncols; c++)
+	/* a cell refused would be missing from the sheet: the job fails instead */
+	for (int c = 0; c < l->ncols && rc == LXW_NO_ERROR; c++)
 	{
-		worksheet_write_string(ws, 0, (lxw_col_t) c, xlsx_text(l->labels_ja[c], &text, &textcap), head);
+		const char *t = xlsx_text(l->labels_ja[c], &text, &textcap);
+
+		rc = t == NULL ? LXW_ERROR_MEMORY_MALLOC_FAILED : worksheet_write_string(ws, 0, (lxw_col_t) c, t, head);
 		worksheet_set_column(ws, (lxw_col_t) c, (lxw_col_t) c, c == 1 || c == 7 ? 36 : 18, NULL);
 	}
-	for (int r = 0; r < n; r++)
-		for (int c = 0; c < l->ncols; c++)
-			worksheet_write_string(ws, (lxw_row_t) (r + 1), (lxw_col_t) c,
-								   xlsx_text(PQgetvalue(l->rows, r, c), &text, &textcap), NULL);
+	for (int r = 0; r < n && rc == LXW_NO_ERROR; r++)
+		for (int c = 0; c < l->ncols && rc == LXW_NO_ERROR; c++)
+		{
+			const char *t = xlsx_text(PQgetvalue(l->rows, r, c), &text, &textcap);
+
+			rc = t == NULL ? LXW_ERROR_MEMORY_MALLOC_FAILED :
+				worksheet_write_string(ws, (lxw_row_t) (r + 1), (lxw_col_t) c, t, NULL);
+		}
+	free(text);
+	if (rc != LXW_NO_ERROR)
+	{
+		snprintf(err, errsize, _("could not write file \"%s\": %s"), path, lxw_strerror(rc));
+		workbook_close(wb);
+		return false;
+	}
 	worksheet_freeze_panes(ws, 1, 0);
 	worksheet_autofilter(ws, 0, 0, (lxw_row_t) n, (lxw_col_t) (l->ncols - 1));
-	free(text);
 	rc = workbook_close(wb);
 	if (rc != LXW_NO_ERROR)
 	{
