@@ -817,8 +817,7 @@ crm_drain(PGconn *conn)
 static bool
 write_crm(PGconn *conn, const char *dir, const char *live, const PubList *l, char *err, size_t errsize)
 {
-	char		sub[4096],
-				livecrm[4096];
+	char		sub[4096];
 	PGresult   *res = NULL;
 	int			numcol = PQfnumber(l->rows, "registration_number");
 	int			nlist = PQntuples(l->rows);
@@ -843,8 +842,18 @@ write_crm(PGconn *conn, const char *dir, const char *live, const PubList *l, cha
 		return false;
 	}
 	/* the live set's files, if any, to take over where unchanged */
-	snprintf(livecrm, sizeof(livecrm), "%s/crm", live);
-	livefd = open(livecrm, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/*
+	 * neither the set (liu/ of DIR) nor its crm/ followed if a link: a
+	 * file taken over from where it pointed would stay linked there
+	 */
+	livefd = open(live, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (livefd >= 0)
+	{
+		int			setfd = livefd;
+
+		livefd = openat(setfd, "crm", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(setfd);
+	}
 	crm_euid = geteuid();
 
 	/* the list's registrations and the matrices' rows go in step */
