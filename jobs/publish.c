@@ -279,8 +279,11 @@ csv_field(FILE *f, const char *s)
 {
 	const char *q;
 
-	/* what a spreadsheet may read as the start of a formula (OWASP's list) */
-	bool		formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+	/*
+	 * what a spreadsheet may read as the start of a formula: the same rule
+	 * as ismap_internal.csv_field, which wrote the crm files' lines
+	 */
+	bool		formula = s[0] != '\0' && strchr("=+-@", s[0]) != NULL;
 
 	if (strpbrk(s, ",\"\r\n") == NULL && !formula)
 	{
@@ -1081,6 +1084,9 @@ split_path(const char *path, char *dir, size_t dirsize, char *base, size_t bases
 	while (strlen(trimmed) > 1 && trimmed[strlen(trimmed) - 1] == '/')
 		trimmed[strlen(trimmed) - 1] = '\0';
 	slash = strrchr(trimmed, '/');
+	/* a name cut short could be another file's */
+	if (strlen(slash == NULL ? trimmed : slash + 1) >= basesize || strlen(trimmed) >= dirsize)
+		return false;
 	if (slash == NULL)
 	{
 		snprintf(dir, dirsize, ".");
@@ -1125,7 +1131,9 @@ remove_tree(const char *path)
  * (DIR.new-<pid>): directories of ours whose process is gone.  Called
  * once the job holds its lock, so no other publish of this database is
  * writing one; a staged set of a live process (another database's
- * publish to the same DIR, or a process of another pid namespace) stays.
+ * publish to the same DIR) stays.  The process is looked for on this
+ * machine, in this pid namespace: a run of another machine or container
+ * writing into the same directory is not seen.
  */
 static void
 remove_leftovers(const char *out)
