@@ -373,3 +373,35 @@ SELECT service_id, governing_law FROM service_disclosure ORDER BY 1;
 UPDATE service_disclosure SET governing_law = 'changed' WHERE service_id = 3;
 RESET ROLE;
 SELECT governing_law FROM service_disclosure WHERE service_id = 3;
+
+-- nor through the planner's statistics: ANALYZE samples every row, and the
+-- planner reads a column's most common values and histogram with a
+-- leakproof operator (text =, <) for any role that may select from the
+-- table, row-level security or not, so an EXPLAIN's estimate would tell a
+-- reader how many unregistered services disclose a law it guesses (and a
+-- range scan, their laws' letters).  The disclosure's items keep no
+-- statistics: the planner never needs them (a disclosure is found by its
+-- service)
+BEGIN;
+INSERT INTO service (service_id, csp_id, name, scope, delivery_models, deployment_models)
+SELECT 100 + i, 1, 'U hidden ' || i, 'U scope', '{SaaS}', '{public}' FROM generate_series(1, 40) i;
+INSERT INTO service_disclosure (service_id, regions, governing_law, jurisdiction, capital_disclosure, third_party_tests)
+SELECT 100 + i, '{KY}', 'Cayman law', 'Grand Court', 'parent in KY', '[]' FROM generate_series(1, 40) i;
+ANALYZE service_disclosure;
+SELECT a.attname, a.attstattarget, EXISTS (SELECT FROM pg_statistic s WHERE s.starelid = a.attrelid AND s.staattnum = a.attnum) AS has_statistics
+FROM pg_attribute a WHERE a.attrelid = 'service_disclosure'::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum;
+CREATE FUNCTION pg_temp.estimate(q text) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE p jsonb;
+BEGIN
+	EXECUTE 'EXPLAIN (FORMAT JSON) ' || q INTO p;
+	RETURN (p->0->'Plan'->>'Plan Rows')::float8;
+END
+$$;
+SET ROLE pl_reader;
+SELECT count(*) AS cayman_seen FROM service_disclosure WHERE governing_law = 'Cayman law';
+SELECT pg_temp.estimate($$SELECT * FROM service_disclosure WHERE governing_law = 'Cayman law'$$)
+	 = pg_temp.estimate($$SELECT * FROM service_disclosure WHERE governing_law = 'no such law'$$) AS law_estimates_alike,
+	   pg_temp.estimate($$SELECT * FROM service_disclosure WHERE jurisdiction >= 'G' AND jurisdiction < 'H'$$)
+	 = pg_temp.estimate($$SELECT * FROM service_disclosure WHERE jurisdiction >= 'X' AND jurisdiction < 'Y'$$) AS court_estimates_alike;
+RESET ROLE;
+ROLLBACK;

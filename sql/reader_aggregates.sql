@@ -372,6 +372,33 @@ SELECT systems, agencies FROM ismap_internal.agency_reliance_of(
 	ARRAY(SELECT system_id FROM esys WHERE (a, i) IN ((1, 1), (1, 2), (2, 1), (3, 1), (3, 2)) ORDER BY system_id));
 ROLLBACK;
 
+-------------------------------------------------------------------------------
+-- the moment of a decision: application_stage_medians() shows no year
+-- still running.  Its groups would grow by one the day an application is
+-- decided, and a rejection is not public: a reader comparing the answers
+-- of two days would see an application decided with no registration
+-- beside it (a rejection), and from the medians' shift its stages' days;
+-- a provider its competitor's.  A third of the decided applications are
+-- moved into this year (their dates shifted alike): none of them shows
+-------------------------------------------------------------------------------
+BEGIN;
+UPDATE application a SET submitted_on = a.submitted_on + m.d, accepted_on = a.accepted_on + m.d,
+       review_started_on = a.review_started_on + m.d, decided_on = a.decided_on + m.d
+FROM (SELECT application_id, date_trunc('year', current_date)::date - date_trunc('year', decided_on)::date AS d
+      FROM application WHERE status = 'approved' AND application_id % 3 = 0) m
+WHERE a.application_id = m.application_id;
+SELECT count(*) >= 20 AS enough_moved, count(DISTINCT s.csp_id) >= 3 AS enough_providers
+FROM application a JOIN service s USING (service_id)
+WHERE date_part('year', a.decided_on) = date_part('year', current_date);
+SET ROLE agg_reader;
+SELECT count(*) AS rows_of_this_year FROM application_stage_medians() WHERE year >= date_part('year', current_date);
+SELECT count(*) > 0 AS earlier_years_shown FROM application_stage_medians();
+RESET ROLE;
+SET ROLE agg_competitor;
+SELECT count(*) AS rows_of_this_year FROM application_stage_medians() WHERE year >= date_part('year', current_date);
+RESET ROLE;
+ROLLBACK;
+
 -- the count and the threshold are the owner's: no role may call them, so
 -- nobody hands the count pairs of their own to read a group below the
 -- threshold (42501: no privilege on schema ismap_internal, nor on them)
