@@ -26666,6 +26666,76 @@ $$;
 COMMENT ON FUNCTION ismap_internal.agency_notices(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'used by the cascade and changes jobs: one agency_notice per procurement in use (or yet to begin on that registration or a later one) when its service''s registration expired, was delisted or suspended, or it was renewed below the level the system needs, or its platform came to be registered at a lower level (on or before d), once';
 REVOKE EXECUTE ON FUNCTION ismap_internal.agency_notices(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
 
+-- ==== Confidentiality: application_stage_medians shows only years that have ended; the disclosure keeps no statistics of its items ====
+-- The reader-safe aggregate of the timelines: per year of decision and
+-- stage the median days, over decided (approved or rejected)
+-- applications.  The owner's rights (the reader sees no application), so
+-- it shows only groups that reveal no single provider's applications: at
+-- least 5 applications from at least 3 providers; smaller groups are left
+-- out, not rounded.  Only calendar years that have ended: a year still
+-- running would grow by one application the day one is decided, and a
+-- rejection is not public (an application decided with no registration
+-- beside it would be one, and the medians' shift would tell its days).
+-- It reads the stage tallies (a few hundred bars, and up to 3 provider
+-- rows per group), not the applications: percentile_cont(0.5) of a group
+-- of N is its bars' days at rows floor((N-1)/2) and ceil((N-1)/2),
+-- interpolated.
+CREATE OR REPLACE FUNCTION ismap.application_stage_medians()
+RETURNS TABLE (year pg_catalog.int4, stage pg_catalog.text, applications pg_catalog.int8, median_days pg_catalog.float8)
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH bars AS (
+		SELECT t.year, t.stage, t.days,
+			   pg_catalog.sum(t.applications) OVER (PARTITION BY t.year, t.stage ORDER BY t.days) AS upto,
+			   pg_catalog.sum(t.applications) OVER (PARTITION BY t.year, t.stage) AS total
+		FROM ismap.stage_tally t
+		WHERE t.year OPERATOR(pg_catalog.<) pg_catalog.date_part('year', CURRENT_DATE)::pg_catalog.int4
+	), groups AS (
+		SELECT b.year, b.stage, b.total,
+			   pg_catalog.floor((b.total OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 2) AS lo_row,
+			   pg_catalog.ceil((b.total OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 2) AS hi_row
+		FROM bars b
+		GROUP BY b.year, b.stage, b.total
+		-- the threshold (ismap_internal.reader_group_shown): the group's
+		-- applications, and its providers counted up to 3 (3 rows of the
+		-- group; a row counts at least one application), which is all the
+		-- threshold asks (were it to ask for more, this would show nothing,
+		-- never too much); the providers are counted only for a group whose
+		-- applications pass (that test comes first)
+		HAVING ismap_internal.reader_group_shown(b.total::pg_catalog.int8, (
+			SELECT pg_catalog.count(*) FROM (
+				SELECT FROM ismap.stage_tally_provider p
+				WHERE p.year OPERATOR(pg_catalog.=) b.year AND p.stage OPERATOR(pg_catalog.=) b.stage
+				LIMIT 3) three))
+	)
+	SELECT g.year, g.stage, g.total::pg_catalog.int8,
+		   m.lo::pg_catalog.float8 OPERATOR(pg_catalog.+) ((m.hi OPERATOR(pg_catalog.-) m.lo)::pg_catalog.float8
+			   OPERATOR(pg_catalog.*) (g.hi_row OPERATOR(pg_catalog.-) g.lo_row)::pg_catalog.float8 OPERATOR(pg_catalog./) 2.0::pg_catalog.float8)
+	FROM groups g
+	CROSS JOIN LATERAL (
+		SELECT pg_catalog.min(b.days) FILTER (WHERE b.upto OPERATOR(pg_catalog.>) g.lo_row) AS lo,
+			   pg_catalog.min(b.days) FILTER (WHERE b.upto OPERATOR(pg_catalog.>) g.hi_row) AS hi
+		FROM bars b
+		WHERE b.year OPERATOR(pg_catalog.=) g.year AND b.stage OPERATOR(pg_catalog.=) g.stage) m
+	ORDER BY 1, pg_catalog.array_position(ARRAY['acceptance', 'accepted', 'review', 'total'], g.stage)
+$$;
+COMMENT ON FUNCTION ismap.application_stage_medians() IS 'per calendar year of decision that has ended and stage (acceptance, accepted, review, total) the number of decided applications and the median days; only groups of at least 5 applications from at least 3 providers (the rest is left out), so every role may run it';
+REVOKE EXECUTE ON FUNCTION ismap.application_stage_medians() FROM PUBLIC;
+
+-- No statistics of what is disclosed: ANALYZE samples every row, and the
+-- planner reads a column's most common values and histogram through a
+-- leakproof operator (text =, <) for any role that may select from the
+-- table, row-level security or not, so an EXPLAIN's row estimate would
+-- tell a reader what unregistered services disclose (how many name a law
+-- it guesses; a range scan, the letters of their courts) and when they
+-- edited it.  The planner never needs them: a disclosure is found by its
+-- service (docs/security.md, side channels).
+ALTER TABLE ismap.service_disclosure ALTER COLUMN regions SET STATISTICS 0,
+	ALTER COLUMN governing_law SET STATISTICS 0, ALTER COLUMN jurisdiction SET STATISTICS 0,
+	ALTER COLUMN capital_disclosure SET STATISTICS 0, ALTER COLUMN third_party_tests SET STATISTICS 0,
+	ALTER COLUMN updated_at SET STATISTICS 0;
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).
