@@ -405,3 +405,32 @@ SELECT pg_temp.estimate($$SELECT * FROM service_disclosure WHERE governing_law =
 	 = pg_temp.estimate($$SELECT * FROM service_disclosure WHERE jurisdiction >= 'X' AND jurisdiction < 'Y'$$) AS court_estimates_alike;
 RESET ROLE;
 ROLLBACK;
+
+-- an audit body reads a disclosure of a service never registered only
+-- once its provider engaged it: filed an application on, or wrote its
+-- statement for, one of the body's audits of the service.  An auditor may
+-- record an audit of any service (the provider must still file on it):
+-- that alone must not open the service's disclosure to it
+SET client_min_messages = warning;
+\set logins 'pl_auditor'
+\i test/regress/logins.psql
+GRANT ismap_auditor TO pl_auditor;
+RESET client_min_messages;
+SELECT principal('pl_auditor', 1, NULL) IS NULL AS bound_as_auditor;
+SET ROLE pl_auditor;
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id,
+	period_start, period_end, report_date, scope)
+VALUES (9, 3, 1, 1, 1, 'ismap', '2025-04-01', '2026-03-31', '2026-05-15', 'U scope');
+SELECT service_id, governing_law FROM service_disclosure WHERE service_id = 3;
+RESET ROLE;
+-- the provider writes its statement for the audit: engaged
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected) VALUES (9, 'ismap', '5.1.1', true);
+SET ROLE pl_auditor;
+SELECT service_id, governing_law FROM service_disclosure WHERE service_id = 3;
+RESET ROLE;
+DELETE FROM statement_item WHERE audit_id = 9;
+-- or files on it
+INSERT INTO application (application_id, service_id, audit_id, requested_level, kind, submitted_on) VALUES (9, 3, 9, 1, 'new', '2026-05-20');
+SET ROLE pl_auditor;
+SELECT service_id, governing_law FROM service_disclosure WHERE service_id = 3;
+RESET ROLE;
