@@ -26983,6 +26983,75 @@ END
 $$;
 COMMENT ON FUNCTION ismap_internal.create_policies() IS 'superuser: (re)create the row-level policies of the ismap roles (called by create_roles)';
 
+-- ==== agency_reliance: an agency's own systems do not count toward the threshold it is shown (a member of the group) ====
+-- Both forms of ismap.agency_reliance below find the (service, system)
+-- pairs of reliance, each by its own walk, and hand them to this one
+-- function, which counts and applies the threshold: the rows of the two
+-- forms are made in one place.  The pairs are made distinct here (a system
+-- counts once for a service, whatever the walk found), so a service's
+-- systems are the sum of its per-agency counts and its agencies the number
+-- of those: two hashed groupings, no count(DISTINCT) sort; the groups are
+-- of services (a service has at most one active registration, and an
+-- active number one service), and only the groups kept look up their
+-- registration and name.  The pairs come as two arrays of the same length
+-- (the i-th service with the i-th system; a pair with a NULL counts
+-- nothing).  PL/pgSQL planned afresh for each call (a custom plan): the
+-- planner sees how many pairs there are, and hashes the thousands of the
+-- whole list as it looks up the few hundred of query 16 (as SQL, a
+-- generic plan would guess 10 pairs and look up each of them).  In
+-- ismap_internal: no role may call it, so nobody hands it pairs of their
+-- own; the two forms are what every role runs.
+--
+-- An agency is a member of the groups it counts in, and records its own
+-- procurements: were its systems counted toward the threshold, three of
+-- its own would lift a hidden group of two other agencies' systems to "5
+-- systems of 3 agencies" and tell it how many others rely on the service.
+-- So the threshold is met by the other agencies' systems alone: those of
+-- the agencies bound to the session's login or to the role it set (the
+-- caller, which a SECURITY DEFINER function sees only so: current_user is
+-- the owner here) are left out of the test, not of the figures shown.
+-- For every other role the set is empty and the rule is the one above.
+CREATE OR REPLACE FUNCTION ismap_internal.agency_reliance_of(p_service_ids pg_catalog.int8[], p_system_ids pg_catalog.int8[])
+RETURNS TABLE (registration_number pg_catalog.text, service_name pg_catalog.text,
+			   systems pg_catalog.int8, agencies pg_catalog.int8)
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+SET plan_cache_mode = force_custom_plan
+AS $$
+DECLARE
+	-- the caller's own agencies ('none' when no role was set: no role has that name)
+	own pg_catalog.int8[] := ARRAY(SELECT b.org_id FROM ismap.principal_binding b
+		WHERE b.org_id IS NOT NULL
+		  AND b.role_name OPERATOR(pg_catalog.=) ANY (ARRAY[SESSION_USER, pg_catalog.current_setting('role')::pg_catalog.name]));
+BEGIN
+	RETURN QUERY
+	WITH relied AS (
+		SELECT DISTINCT t.service_id, t.system_id
+		FROM ROWS FROM (pg_catalog.unnest(p_service_ids), pg_catalog.unnest(p_system_ids)) t(service_id, system_id)
+	),
+	per_agency AS (
+		SELECT u.service_id, sys.org_id, pg_catalog.count(*) AS systems
+		FROM relied u
+		JOIN ismap.information_system sys ON sys.system_id OPERATOR(pg_catalog.=) u.system_id
+		GROUP BY u.service_id, sys.org_id
+	),
+	counted AS (
+		SELECT a.service_id, pg_catalog.sum(a.systems)::pg_catalog.int8 AS systems, pg_catalog.count(*) AS agencies
+		FROM per_agency a
+		GROUP BY a.service_id
+		HAVING ismap_internal.reader_group_shown(
+			COALESCE(pg_catalog.sum(a.systems) FILTER (WHERE a.org_id OPERATOR(pg_catalog.<>) ALL (own)), 0)::pg_catalog.int8,
+			pg_catalog.count(*) FILTER (WHERE a.org_id OPERATOR(pg_catalog.<>) ALL (own)))
+	)
+	SELECT r.registration_number, s.name, c.systems, c.agencies
+	FROM counted c
+	JOIN ismap.registration r ON r.service_id OPERATOR(pg_catalog.=) c.service_id AND r.status OPERATOR(pg_catalog.=) 'active'
+	JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) c.service_id
+	ORDER BY 3 DESC, 1;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.agency_reliance_of(pg_catalog.int8[], pg_catalog.int8[]) IS 'the rows of agency_reliance for the (service, system) pairs given (the i-th elements of the two arrays), counted and cut at the reader-safe threshold; the one definition both forms of ismap.agency_reliance read';
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).
