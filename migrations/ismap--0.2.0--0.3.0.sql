@@ -26666,6 +26666,392 @@ $$;
 COMMENT ON FUNCTION ismap_internal.agency_notices(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) IS 'used by the cascade and changes jobs: one agency_notice per procurement in use (or yet to begin on that registration or a later one) when its service''s registration expired, was delisted or suspended, or it was renewed below the level the system needs, or its platform came to be registered at a lower level (on or before d), once';
 REVOKE EXECUTE ON FUNCTION ismap_internal.agency_notices(pg_catalog.date, pg_catalog.bool, pg_catalog.int8) FROM PUBLIC;
 
+-- ==== Confidentiality: application_stage_medians shows only years that have ended; the disclosure keeps no statistics of its items ====
+-- The reader-safe aggregate of the timelines: per year of decision and
+-- stage the median days, over decided (approved or rejected)
+-- applications.  The owner's rights (the reader sees no application), so
+-- it shows only groups that reveal no single provider's applications: at
+-- least 5 applications from at least 3 providers; smaller groups are left
+-- out, not rounded.  Only calendar years that have ended: a year still
+-- running would grow by one application the day one is decided, and a
+-- rejection is not public (an application decided with no registration
+-- beside it would be one, and the medians' shift would tell its days).
+-- It reads the stage tallies (a few hundred bars, and up to 3 provider
+-- rows per group), not the applications: percentile_cont(0.5) of a group
+-- of N is its bars' days at rows floor((N-1)/2) and ceil((N-1)/2),
+-- interpolated.
+CREATE OR REPLACE FUNCTION ismap.application_stage_medians()
+RETURNS TABLE (year pg_catalog.int4, stage pg_catalog.text, applications pg_catalog.int8, median_days pg_catalog.float8)
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH bars AS (
+		SELECT t.year, t.stage, t.days,
+			   pg_catalog.sum(t.applications) OVER (PARTITION BY t.year, t.stage ORDER BY t.days) AS upto,
+			   pg_catalog.sum(t.applications) OVER (PARTITION BY t.year, t.stage) AS total
+		FROM ismap.stage_tally t
+		WHERE t.year OPERATOR(pg_catalog.<) pg_catalog.date_part('year', CURRENT_DATE)::pg_catalog.int4
+	), groups AS (
+		SELECT b.year, b.stage, b.total,
+			   pg_catalog.floor((b.total OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 2) AS lo_row,
+			   pg_catalog.ceil((b.total OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 2) AS hi_row
+		FROM bars b
+		GROUP BY b.year, b.stage, b.total
+		-- the threshold (ismap_internal.reader_group_shown): the group's
+		-- applications, and its providers counted up to 3 (3 rows of the
+		-- group; a row counts at least one application), which is all the
+		-- threshold asks (were it to ask for more, this would show nothing,
+		-- never too much); the providers are counted only for a group whose
+		-- applications pass (that test comes first)
+		HAVING ismap_internal.reader_group_shown(b.total::pg_catalog.int8, (
+			SELECT pg_catalog.count(*) FROM (
+				SELECT FROM ismap.stage_tally_provider p
+				WHERE p.year OPERATOR(pg_catalog.=) b.year AND p.stage OPERATOR(pg_catalog.=) b.stage
+				LIMIT 3) three))
+	)
+	SELECT g.year, g.stage, g.total::pg_catalog.int8,
+		   m.lo::pg_catalog.float8 OPERATOR(pg_catalog.+) ((m.hi OPERATOR(pg_catalog.-) m.lo)::pg_catalog.float8
+			   OPERATOR(pg_catalog.*) (g.hi_row OPERATOR(pg_catalog.-) g.lo_row)::pg_catalog.float8 OPERATOR(pg_catalog./) 2.0::pg_catalog.float8)
+	FROM groups g
+	CROSS JOIN LATERAL (
+		SELECT pg_catalog.min(b.days) FILTER (WHERE b.upto OPERATOR(pg_catalog.>) g.lo_row) AS lo,
+			   pg_catalog.min(b.days) FILTER (WHERE b.upto OPERATOR(pg_catalog.>) g.hi_row) AS hi
+		FROM bars b
+		WHERE b.year OPERATOR(pg_catalog.=) g.year AND b.stage OPERATOR(pg_catalog.=) g.stage) m
+	ORDER BY 1, pg_catalog.array_position(ARRAY['acceptance', 'accepted', 'review', 'total'], g.stage)
+$$;
+COMMENT ON FUNCTION ismap.application_stage_medians() IS 'per calendar year of decision that has ended and stage (acceptance, accepted, review, total) the number of decided applications and the median days; only groups of at least 5 applications from at least 3 providers (the rest is left out), so every role may run it';
+REVOKE EXECUTE ON FUNCTION ismap.application_stage_medians() FROM PUBLIC;
+
+-- No statistics of what is disclosed: ANALYZE samples every row, and the
+-- planner reads a column's most common values and histogram through a
+-- leakproof operator (text =, <) for any role that may select from the
+-- table, row-level security or not, so an EXPLAIN's row estimate would
+-- tell a reader what unregistered services disclose (how many name a law
+-- it guesses; a range scan, the letters of their courts) and when they
+-- edited it.  The planner never needs them: a disclosure is found by its
+-- service (docs/security.md, side channels).
+ALTER TABLE ismap.service_disclosure ALTER COLUMN regions SET STATISTICS 0,
+	ALTER COLUMN governing_law SET STATISTICS 0, ALTER COLUMN jurisdiction SET STATISTICS 0,
+	ALTER COLUMN capital_disclosure SET STATISTICS 0, ALTER COLUMN third_party_tests SET STATISTICS 0,
+	ALTER COLUMN updated_at SET STATISTICS 0;
+
+-- ==== An audit body reads a disclosure of a service never registered only once its provider engaged it (an application or a statement on the body's audit) ====
+CREATE OR REPLACE FUNCTION ismap_internal.create_policies() RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p record;
+BEGIN
+	FOR p IN
+		SELECT pol.polname, c.relname FROM pg_catalog.pg_policy pol
+		JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
+		JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'ismap'
+	LOOP
+		EXECUTE pg_catalog.format('DROP POLICY %I ON ismap.%I', p.polname, p.relname);
+	END LOOP;
+
+	-- the owner's SECURITY DEFINER functions and the registrar and jobs see all
+	CREATE POLICY staff ON ismap.audit TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.statement_item TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.audit_result TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.control_test TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.application TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.auditor TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.auditor_qualification TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY staff ON ismap.principal_binding TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.statement_item TO %I USING (true)',
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.statement_item'::pg_catalog.regclass));
+	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.audit_result TO %I USING (true)',
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.audit_result'::pg_catalog.regclass));
+	EXECUTE pg_catalog.format('CREATE POLICY owner ON ismap.control_test TO %I USING (true)',
+		(SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = 'ismap.control_test'::pg_catalog.regclass));
+
+	-- What is public (docs/security.md): a service once registered (live or
+	-- ended), its platforms and its provider.  A service never registered
+	-- is seen by the registrar, its own provider and the audit bodies
+	-- auditing it (or a service built on it); its provider, until one of its
+	-- services is registered, by the registrar and the parties that see one
+	-- of them.  The batch jobs (the owner's rights) read what is public.  The
+	-- policies of service_dependency name registration and audit, not
+	-- service, so that service's may read them without recursion.
+	CREATE POLICY staff ON ismap.service FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY staff ON ismap.service_dependency FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY registrar ON ismap.csp TO ismap_registrar USING (true);
+	CREATE POLICY reviewer ON ismap.csp FOR SELECT TO ismap_reviewer USING (true);
+	CREATE POLICY published ON ismap.service FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
+		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service.service_id));
+	-- a dependency's published is whether its service has a registration,
+	-- kept by triggers (registry/dependency_published.sql): a column, not a
+	-- subquery run for every row read
+	CREATE POLICY published ON ismap.service_dependency FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
+		USING (published);
+	CREATE POLICY published ON ismap.csp FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
+		USING (EXISTS (SELECT 1 FROM ismap.service s WHERE s.csp_id = csp.csp_id));
+	CREATE POLICY own_services_read ON ismap.service FOR SELECT TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_read ON ismap.service_dependency FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_row_read ON ismap.csp FOR SELECT TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY audited ON ismap.service FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service.service_id)
+			OR EXISTS (SELECT 1 FROM ismap.service_dependency d JOIN ismap.audit a ON a.service_id = d.service_id
+					   WHERE d.base_service_id = service.service_id));
+	CREATE POLICY audited ON ismap.service_dependency FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service_dependency.service_id));
+
+	-- an auditor: its own body
+	CREATE POLICY own_body ON ismap.auditor TO ismap_auditor
+		USING (audit_body_id = ismap.principal_audit_body(current_user));
+	CREATE POLICY own_body ON ismap.auditor_qualification FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.auditor a WHERE a.auditor_id = auditor_qualification.auditor_id));
+	-- an additional audit supersedes only an open audit of its own body
+	CREATE POLICY own_body ON ismap.audit TO ismap_auditor
+		USING (audit_body_id = ismap.principal_audit_body(current_user))
+		WITH CHECK (audit_body_id = ismap.principal_audit_body(current_user)
+			AND (SELECT o.open FROM ismap.audit_party(audit_id) o) IS NOT false
+			AND (supersedes_audit_id IS NULL
+				OR (SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open
+					FROM ismap.audit_party(supersedes_audit_id) o) IS TRUE));
+	CREATE POLICY own_body ON ismap.application FOR SELECT TO ismap_auditor
+		USING ((SELECT o.audit_body_id FROM ismap.audit_party(audit_id) o) = ismap.principal_audit_body(current_user));
+	CREATE POLICY own_open_audit ON ismap.statement_item FOR SELECT TO ismap_auditor
+		USING ((SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY own_open_audit ON ismap.audit_result TO ismap_auditor
+		USING ((SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY own_open_audit ON ismap.control_test TO ismap_auditor
+		USING ((SELECT o.audit_body_id = ismap.principal_audit_body(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+
+	-- a provider: its own services, platforms, statements, applications;
+	-- it reads its own audits' results
+	CREATE POLICY own_row ON ismap.csp FOR UPDATE TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.service FOR INSERT TO ismap_csp
+		WITH CHECK (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_update ON ismap.service FOR UPDATE TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.service_dependency FOR INSERT TO ismap_csp
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_update ON ismap.service_dependency FOR UPDATE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_delete ON ismap.service_dependency FOR DELETE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	-- self_assessed_audit_id, granted to the registrar and the auditors, was
+	-- updatable through no policy: their updates changed nothing, silently
+	-- (M6).  The registrar records it; an auditor, with an audit of its own
+	-- body, on a dependency not already marked by another body's audit
+	-- (marking with another body's audit is refused: 42501)
+	CREATE POLICY staff_update ON ismap.service_dependency FOR UPDATE TO ismap_registrar USING (true);
+	CREATE POLICY own_audit ON ismap.service_dependency FOR UPDATE TO ismap_auditor
+		USING (self_assessed_audit_id IS NULL
+			OR (SELECT o.audit_body_id FROM ismap.audit_party(self_assessed_audit_id) o) = ismap.principal_audit_body(current_user))
+		WITH CHECK (self_assessed_audit_id IS NULL
+			OR (SELECT o.audit_body_id FROM ismap.audit_party(self_assessed_audit_id) o) = ismap.principal_audit_body(current_user));
+	CREATE POLICY own_audits ON ismap.audit FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
+	CREATE POLICY own_open_statement ON ismap.statement_item FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id = ismap.principal_csp(current_user) FROM ismap.audit_party(audit_id) o));
+	-- writes (a DELETE checks USING only) while the audit is open
+	CREATE POLICY own_open_statement_write ON ismap.statement_item FOR ALL TO ismap_csp
+		USING ((SELECT o.csp_id = ismap.principal_csp(current_user) AND o.open FROM ismap.audit_party(audit_id) o))
+		WITH CHECK ((SELECT o.csp_id = ismap.principal_csp(current_user) AND o.open FROM ismap.audit_party(audit_id) o));
+	CREATE POLICY own_results ON ismap.audit_result FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
+	CREATE POLICY own_tests ON ismap.control_test FOR SELECT TO ismap_csp
+		USING ((SELECT o.csp_id FROM ismap.audit_party(audit_id) o) = ismap.principal_csp(current_user));
+	CREATE POLICY own_applications ON ismap.application FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	-- a provider files applications (submitted) and withdraws them through
+	-- withdraw_application (dated today by the server's clock, M4); it
+	-- never decides (nor records acknowledgements, approve_application's)
+	CREATE POLICY file_own ON ismap.application FOR INSERT TO ismap_csp
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user) AND status = 'submitted'
+			AND submitted_on = CURRENT_DATE AND acknowledged IS NULL AND accepted_on IS NULL AND review_started_on IS NULL
+			AND (SELECT o.open FROM ismap.audit_party(audit_id) o));
+	-- review findings: the reviewer and the registrar see all; the
+	-- provider and the audit body those of the applications they see (both
+	-- parties read the whole exchange); everyone writes through the
+	-- review functions only
+	CREATE POLICY staff ON ismap.review_finding FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY party ON ismap.review_finding FOR SELECT TO ismap_auditor, ismap_csp
+		USING (EXISTS (SELECT 1 FROM ismap.application a WHERE a.application_id = review_finding.application_id));
+	-- remediation plans: the reviewer and the registrar; a provider those of
+	-- its own registrations; written through the remediation functions only
+	CREATE POLICY staff ON ismap.remediation FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY own_services ON ismap.remediation FOR SELECT TO ismap_csp
+		USING (ismap.service_csp((SELECT g.service_id FROM ismap.registration g
+								   WHERE g.registration_id = remediation.registration_id)) = ismap.principal_csp(current_user));
+	-- certifications: the provider writes its own (for itself or one of
+	-- its services); everyone reads them once the service is registered,
+	-- or, for a provider-wide one, once one of its services is; an audit
+	-- body those of the services it audits
+	CREATE POLICY staff ON ismap.certification FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY published ON ismap.certification FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
+		USING (EXISTS (SELECT 1 FROM ismap.registration r JOIN ismap.service s ON s.service_id = r.service_id
+					   WHERE r.service_id = certification.service_id
+						  OR (certification.service_id IS NULL AND s.csp_id = certification.csp_id)));
+	CREATE POLICY audited ON ismap.certification FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = certification.service_id));
+	CREATE POLICY own ON ismap.certification TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user))
+		WITH CHECK (csp_id = ismap.principal_csp(current_user)
+			AND (service_id IS NULL OR ismap.service_csp(service_id) = csp_id));
+	-- pre-consultations: the provider's own (opened for itself or one of
+	-- its services), the reviewer's and the registrar's; answered through
+	-- answer_consultation only
+	CREATE POLICY staff ON ismap.consultation FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY own ON ismap.consultation TO ismap_csp
+		USING (csp_id = ismap.principal_csp(current_user))
+		WITH CHECK (csp_id = ismap.principal_csp(current_user)
+			AND (service_id IS NULL OR ismap.service_csp(service_id) = csp_id));
+	CREATE POLICY own_binding ON ismap.principal_binding FOR SELECT TO ismap_auditor, ismap_csp, ismap_agency
+		USING (role_name = current_user);
+	-- a change report is its provider's, the registrar's and, for a service
+	-- its body audits, an auditor's (DESIGN 3.9: not public)
+	CREATE POLICY staff ON ismap.service_change TO ismap_registrar USING (true);
+	CREATE POLICY reviewer ON ismap.service_change FOR SELECT TO ismap_reviewer USING (true);
+	CREATE POLICY audited ON ismap.service_change FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service_change.service_id));
+	CREATE POLICY own_services ON ismap.service_change TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	-- the event log: the events of registrations are public (DESIGN 3.9);
+	-- change reports, their coverage, rejections and platform changes are
+	-- the registrar's, the provider's and the auditing body's.  The chain's
+	-- checks have the owner's rights and read every event.
+	CREATE POLICY staff ON ismap.registry_event FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY published ON ismap.registry_event FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
+		USING (kind = ANY (ARRAY['registered', 'reinstated', 'expired', 'delisted', 'suspended', 'changed']));
+	CREATE POLICY own_services ON ismap.registry_event FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY audited ON ismap.registry_event FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = registry_event.service_id));
+	-- an agency (DESIGN 3.14): its own systems' procurements; the package
+	-- (audit, statement, results) of the services they procure
+	CREATE POLICY staff ON ismap.procurement TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	CREATE POLICY own_systems ON ismap.procurement TO ismap_agency
+		USING (EXISTS (SELECT 1 FROM ismap.information_system s
+					   WHERE s.system_id = procurement.system_id AND s.org_id = ismap.principal_org(current_user)))
+		WITH CHECK (EXISTS (SELECT 1 FROM ismap.information_system s
+					   WHERE s.system_id = procurement.system_id AND s.org_id = ismap.principal_org(current_user)));
+	-- ISMAP-LIU assessments: the agency's own (written under the same
+	-- check), the provider's services', the registrar's all
+	CREATE POLICY staff ON ismap.liu_assessment FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY own_agency ON ismap.liu_assessment TO ismap_agency
+		USING (agency_id = ismap.principal_org(current_user))
+		WITH CHECK (agency_id = ismap.principal_org(current_user));
+	CREATE POLICY own_services ON ismap.liu_assessment FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY procured ON ismap.audit FOR SELECT TO ismap_agency
+		USING (ismap.agency_package_audit(current_user, audit_id));
+	CREATE POLICY procured ON ismap.statement_item FOR SELECT TO ismap_agency
+		USING (ismap.agency_package_audit(current_user, audit_id));
+	CREATE POLICY procured ON ismap.audit_result FOR SELECT TO ismap_agency
+		USING (ismap.agency_package_audit(current_user, audit_id));
+	-- and the remediation plans of those registrations (the package's POA&M)
+	CREATE POLICY procured ON ismap.remediation FOR SELECT TO ismap_agency
+		USING (ismap.agency_package_audit(current_user, (SELECT g.audit_id FROM ismap.registration g
+														 WHERE g.registration_id = remediation.registration_id)));
+	CREATE POLICY staff ON ismap.evidence TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
+	-- a disclosure is its provider's, the registrar's and the auditing
+	-- body's until the service is registered, then public (DESIGN 3.9, 3.12).
+	-- The auditing body: one the provider engaged, by filing an application
+	-- on or writing its statement for one of the body's audits of the
+	-- service (the auditor's own policies on application, audit and
+	-- statement_item narrow the subqueries to its body).  An audit alone is
+	-- not enough: an auditor may record an audit of any service
+	CREATE POLICY staff ON ismap.service_disclosure FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
+	CREATE POLICY audited ON ismap.service_disclosure FOR SELECT TO ismap_auditor
+		USING (EXISTS (SELECT 1 FROM ismap.application ap WHERE ap.service_id = service_disclosure.service_id)
+			OR EXISTS (SELECT 1 FROM ismap.statement_item si JOIN ismap.audit a ON a.audit_id = si.audit_id
+					   WHERE a.service_id = service_disclosure.service_id));
+	CREATE POLICY published ON ismap.service_disclosure FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
+		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service_disclosure.service_id));
+	CREATE POLICY own_services_read ON ismap.service_disclosure FOR SELECT TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.service_disclosure FOR INSERT TO ismap_csp
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services_update ON ismap.service_disclosure FOR UPDATE TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+	CREATE POLICY own_services ON ismap.evidence TO ismap_csp
+		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
+		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.create_policies() IS 'superuser: (re)create the row-level policies of the ismap roles (called by create_roles)';
+
+-- ==== agency_reliance: an agency's own systems do not count toward the threshold it is shown (a member of the group) ====
+-- Both forms of ismap.agency_reliance below find the (service, system)
+-- pairs of reliance, each by its own walk, and hand them to this one
+-- function, which counts and applies the threshold: the rows of the two
+-- forms are made in one place.  The pairs are made distinct here (a system
+-- counts once for a service, whatever the walk found), so a service's
+-- systems are the sum of its per-agency counts and its agencies the number
+-- of those: two hashed groupings, no count(DISTINCT) sort; the groups are
+-- of services (a service has at most one active registration, and an
+-- active number one service), and only the groups kept look up their
+-- registration and name.  The pairs come as two arrays of the same length
+-- (the i-th service with the i-th system; a pair with a NULL counts
+-- nothing).  PL/pgSQL planned afresh for each call (a custom plan): the
+-- planner sees how many pairs there are, and hashes the thousands of the
+-- whole list as it looks up the few hundred of query 16 (as SQL, a
+-- generic plan would guess 10 pairs and look up each of them).  In
+-- ismap_internal: no role may call it, so nobody hands it pairs of their
+-- own; the two forms are what every role runs.
+--
+-- An agency is a member of the groups it counts in, and records its own
+-- procurements: were its systems counted toward the threshold, three of
+-- its own would lift a hidden group of two other agencies' systems to "5
+-- systems of 3 agencies" and tell it how many others rely on the service.
+-- So the threshold is met by the other agencies' systems alone: those of
+-- the agencies bound to the session's login or to the role it set (the
+-- caller, which a SECURITY DEFINER function sees only so: current_user is
+-- the owner here) are left out of the test, not of the figures shown.
+-- For every other role the set is empty and the rule is the one above.
+CREATE OR REPLACE FUNCTION ismap_internal.agency_reliance_of(p_service_ids pg_catalog.int8[], p_system_ids pg_catalog.int8[])
+RETURNS TABLE (registration_number pg_catalog.text, service_name pg_catalog.text,
+			   systems pg_catalog.int8, agencies pg_catalog.int8)
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+SET plan_cache_mode = force_custom_plan
+AS $$
+DECLARE
+	-- the caller's own agencies ('none' when no role was set: no role has that name)
+	own pg_catalog.int8[] := ARRAY(SELECT b.org_id FROM ismap.principal_binding b
+		WHERE b.org_id IS NOT NULL
+		  AND b.role_name OPERATOR(pg_catalog.=) ANY (ARRAY[SESSION_USER, pg_catalog.current_setting('role')::pg_catalog.name]));
+BEGIN
+	RETURN QUERY
+	WITH relied AS (
+		SELECT DISTINCT t.service_id, t.system_id
+		FROM ROWS FROM (pg_catalog.unnest(p_service_ids), pg_catalog.unnest(p_system_ids)) t(service_id, system_id)
+	),
+	per_agency AS (
+		SELECT u.service_id, sys.org_id, pg_catalog.count(*) AS systems
+		FROM relied u
+		JOIN ismap.information_system sys ON sys.system_id OPERATOR(pg_catalog.=) u.system_id
+		GROUP BY u.service_id, sys.org_id
+	),
+	counted AS (
+		SELECT a.service_id, pg_catalog.sum(a.systems)::pg_catalog.int8 AS systems, pg_catalog.count(*) AS agencies
+		FROM per_agency a
+		GROUP BY a.service_id
+		HAVING ismap_internal.reader_group_shown(
+			COALESCE(pg_catalog.sum(a.systems) FILTER (WHERE a.org_id OPERATOR(pg_catalog.<>) ALL (own)), 0)::pg_catalog.int8,
+			pg_catalog.count(*) FILTER (WHERE a.org_id OPERATOR(pg_catalog.<>) ALL (own)))
+	)
+	SELECT r.registration_number, s.name, c.systems, c.agencies
+	FROM counted c
+	JOIN ismap.registration r ON r.service_id OPERATOR(pg_catalog.=) c.service_id AND r.status OPERATOR(pg_catalog.=) 'active'
+	JOIN ismap.service s ON s.service_id OPERATOR(pg_catalog.=) c.service_id
+	ORDER BY 3 DESC, 1;
+END
+$$;
+COMMENT ON FUNCTION ismap_internal.agency_reliance_of(pg_catalog.int8[], pg_catalog.int8[]) IS 'the rows of agency_reliance for the (service, system) pairs given (the i-th elements of the two arrays), counted and cut at the reader-safe threshold; the one definition both forms of ismap.agency_reliance read';
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

@@ -373,3 +373,64 @@ SELECT service_id, governing_law FROM service_disclosure ORDER BY 1;
 UPDATE service_disclosure SET governing_law = 'changed' WHERE service_id = 3;
 RESET ROLE;
 SELECT governing_law FROM service_disclosure WHERE service_id = 3;
+
+-- nor through the planner's statistics: ANALYZE samples every row, and the
+-- planner reads a column's most common values and histogram with a
+-- leakproof operator (text =, <) for any role that may select from the
+-- table, row-level security or not, so an EXPLAIN's estimate would tell a
+-- reader how many unregistered services disclose a law it guesses (and a
+-- range scan, their laws' letters).  The disclosure's items keep no
+-- statistics: the planner never needs them (a disclosure is found by its
+-- service)
+BEGIN;
+INSERT INTO service (service_id, csp_id, name, scope, delivery_models, deployment_models)
+SELECT 100 + i, 1, 'U hidden ' || i, 'U scope', '{SaaS}', '{public}' FROM generate_series(1, 40) i;
+INSERT INTO service_disclosure (service_id, regions, governing_law, jurisdiction, capital_disclosure, third_party_tests)
+SELECT 100 + i, '{KY}', 'Cayman law', 'Grand Court', 'parent in KY', '[]' FROM generate_series(1, 40) i;
+ANALYZE service_disclosure;
+SELECT a.attname, a.attstattarget, EXISTS (SELECT FROM pg_statistic s WHERE s.starelid = a.attrelid AND s.staattnum = a.attnum) AS has_statistics
+FROM pg_attribute a WHERE a.attrelid = 'service_disclosure'::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum;
+CREATE FUNCTION pg_temp.estimate(q text) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE p jsonb;
+BEGIN
+	EXECUTE 'EXPLAIN (FORMAT JSON) ' || q INTO p;
+	RETURN (p->0->'Plan'->>'Plan Rows')::float8;
+END
+$$;
+SET ROLE pl_reader;
+SELECT count(*) AS cayman_seen FROM service_disclosure WHERE governing_law = 'Cayman law';
+SELECT pg_temp.estimate($$SELECT * FROM service_disclosure WHERE governing_law = 'Cayman law'$$)
+	 = pg_temp.estimate($$SELECT * FROM service_disclosure WHERE governing_law = 'no such law'$$) AS law_estimates_alike,
+	   pg_temp.estimate($$SELECT * FROM service_disclosure WHERE jurisdiction >= 'G' AND jurisdiction < 'H'$$)
+	 = pg_temp.estimate($$SELECT * FROM service_disclosure WHERE jurisdiction >= 'X' AND jurisdiction < 'Y'$$) AS court_estimates_alike;
+RESET ROLE;
+ROLLBACK;
+
+-- an audit body reads a disclosure of a service never registered only
+-- once its provider engaged it: filed an application on, or wrote its
+-- statement for, one of the body's audits of the service.  An auditor may
+-- record an audit of any service (the provider must still file on it):
+-- that alone must not open the service's disclosure to it
+SET client_min_messages = warning;
+\set logins 'pl_auditor'
+\i test/regress/logins.psql
+GRANT ismap_auditor TO pl_auditor;
+RESET client_min_messages;
+SELECT principal('pl_auditor', 1, NULL) IS NULL AS bound_as_auditor;
+SET ROLE pl_auditor;
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id,
+	period_start, period_end, report_date, scope)
+VALUES (9, 3, 1, 1, 1, 'ismap', '2025-04-01', '2026-03-31', '2026-05-15', 'U scope');
+SELECT service_id, governing_law FROM service_disclosure WHERE service_id = 3;
+RESET ROLE;
+-- the provider writes its statement for the audit: engaged
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected) VALUES (9, 'ismap', '5.1.1', true);
+SET ROLE pl_auditor;
+SELECT service_id, governing_law FROM service_disclosure WHERE service_id = 3;
+RESET ROLE;
+DELETE FROM statement_item WHERE audit_id = 9;
+-- or files on it
+INSERT INTO application (application_id, service_id, audit_id, requested_level, kind, submitted_on) VALUES (9, 3, 9, 1, 'new', '2026-05-20');
+SET ROLE pl_auditor;
+SELECT service_id, governing_law FROM service_disclosure WHERE service_id = 3;
+RESET ROLE;

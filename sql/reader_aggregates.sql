@@ -372,6 +372,84 @@ SELECT systems, agencies FROM ismap_internal.agency_reliance_of(
 	ARRAY(SELECT system_id FROM esys WHERE (a, i) IN ((1, 1), (1, 2), (2, 1), (3, 1), (3, 2)) ORDER BY system_id));
 ROLLBACK;
 
+-------------------------------------------------------------------------------
+-- a member of the group: an agency records procurements of its own
+-- systems, which count toward agency_reliance's threshold.  Three of its
+-- own would lift a hidden group (one system of each of two other
+-- agencies) to "5 systems of 3 agencies" and tell it how many other
+-- systems and agencies rely on the service; the threshold is met, for an
+-- agency's session, by the other agencies' systems alone (the reader
+-- still sees the group; the insider once the others pass without it)
+-------------------------------------------------------------------------------
+SET client_min_messages = warning;
+\set logins 'agg_agency'
+\i test/regress/logins.psql
+GRANT ismap_agency TO agg_agency;
+RESET client_min_messages;
+BEGIN;
+ALTER TABLE procurement DISABLE TRIGGER USER;
+DELETE FROM procurement;
+INSERT INTO organization (name) VALUES ('Insider agency'), ('Fourth agency');
+INSERT INTO information_system (org_id, name, business_function, availability)
+SELECT o.org_id, o.name || ' system ' || i, 'records', 1
+FROM organization o, generate_series(1, 3) i WHERE o.name IN ('Insider agency', 'Fourth agency');
+SELECT org_id AS ins FROM organization WHERE name = 'Insider agency' \gset
+SELECT count(*) AS bound FROM (SELECT principal('agg_agency', p_org_id => :ins)) b;
+SELECT min(r.service_id) AS x FROM registration r WHERE r.status = 'active' \gset
+-- one system of each of two other agencies uses the service
+INSERT INTO procurement (system_id, service_id, from_date)
+SELECT min(s.system_id), :x, DATE '2024-01-01' FROM information_system s JOIN organization o USING (org_id)
+WHERE o.name NOT IN ('Insider agency', 'Fourth agency') GROUP BY s.org_id ORDER BY s.org_id LIMIT 2;
+SET ROLE agg_agency;
+SELECT count(*) AS rows_before FROM agency_reliance(ARRAY[:x]::bigint[]);
+INSERT INTO procurement (system_id, service_id, from_date)
+SELECT system_id, :x, current_date FROM information_system WHERE org_id = :ins;
+SELECT count(*) AS own_procurements FROM procurement;
+SELECT systems, agencies FROM agency_reliance(ARRAY[:x]::bigint[]);
+SELECT count(*) AS rows_of_the_service FROM agency_reliance() x
+JOIN registration r ON r.registration_number = x.registration_number AND r.status = 'active' WHERE r.service_id = :x;
+RESET ROLE;
+SET ROLE agg_reader;
+SELECT systems, agencies FROM agency_reliance(ARRAY[:x]::bigint[]);
+RESET ROLE;
+-- three systems of a fourth agency: the others (5 systems of 3 agencies)
+-- pass without the insider's, which then shows the whole group
+INSERT INTO procurement (system_id, service_id, from_date)
+SELECT s.system_id, :x, DATE '2024-01-01' FROM information_system s JOIN organization o USING (org_id) WHERE o.name = 'Fourth agency';
+SET ROLE agg_agency;
+SELECT systems, agencies FROM agency_reliance(ARRAY[:x]::bigint[]);
+RESET ROLE;
+ROLLBACK;
+DROP OWNED BY agg_agency;
+DROP ROLE agg_agency;
+
+-------------------------------------------------------------------------------
+-- the moment of a decision: application_stage_medians() shows no year
+-- still running.  Its groups would grow by one the day an application is
+-- decided, and a rejection is not public: a reader comparing the answers
+-- of two days would see an application decided with no registration
+-- beside it (a rejection), and from the medians' shift its stages' days;
+-- a provider its competitor's.  A third of the decided applications are
+-- moved into this year (their dates shifted alike): none of them shows
+-------------------------------------------------------------------------------
+BEGIN;
+UPDATE application a SET submitted_on = a.submitted_on + m.d, accepted_on = a.accepted_on + m.d,
+       review_started_on = a.review_started_on + m.d, decided_on = a.decided_on + m.d
+FROM (SELECT application_id, date_trunc('year', current_date)::date - date_trunc('year', decided_on)::date AS d
+      FROM application WHERE status = 'approved' AND application_id % 3 = 0) m
+WHERE a.application_id = m.application_id;
+SELECT count(*) >= 20 AS enough_moved, count(DISTINCT s.csp_id) >= 3 AS enough_providers
+FROM application a JOIN service s USING (service_id)
+WHERE date_part('year', a.decided_on) = date_part('year', current_date);
+SET ROLE agg_reader;
+SELECT count(*) AS rows_of_this_year FROM application_stage_medians() WHERE year >= date_part('year', current_date);
+SELECT count(*) > 0 AS earlier_years_shown FROM application_stage_medians();
+RESET ROLE;
+SET ROLE agg_competitor;
+SELECT count(*) AS rows_of_this_year FROM application_stage_medians() WHERE year >= date_part('year', current_date);
+RESET ROLE;
+ROLLBACK;
+
 -- the count and the threshold are the owner's: no role may call them, so
 -- nobody hands the count pairs of their own to read a group below the
 -- threshold (42501: no privilege on schema ismap_internal, nor on them)

@@ -25,6 +25,7 @@ CREATE TEMP VIEW direct_medians AS
 			   t.acceptance_days, t.accepted_days, t.review_days, t.total_days
 		FROM application_timeline t JOIN service s ON s.service_id = t.service_id
 		WHERE t.decided_on IS NOT NULL AND t.status IN ('approved', 'rejected')
+		  AND date_part('year', t.decided_on) < date_part('year', current_date)
 	), staged AS (
 		SELECT d.year, x.stage, x.days, d.csp_id
 		FROM decided d

@@ -51,6 +51,18 @@ COMMENT ON COLUMN ismap.service_disclosure.jurisdiction IS 'the court agreed for
 COMMENT ON COLUMN ismap.service_disclosure.capital_disclosure IS 'capital relationships and officers (parent companies, foreign capital, officers'' nationalities)';
 COMMENT ON COLUMN ismap.service_disclosure.third_party_tests IS 'penetration tests and vulnerability assessments by third parties: an array of {"kind": "penetration_test"|"vulnerability_assessment", "performed_by": text, "performed_on": "YYYY-MM-DD", "scope": text (optional)}; [] when there were none';
 SELECT pg_catalog.pg_extension_config_dump('ismap.service_disclosure', '');
+-- No statistics of what is disclosed: ANALYZE samples every row, and the
+-- planner reads a column's most common values and histogram through a
+-- leakproof operator (text =, <) for any role that may select from the
+-- table, row-level security or not, so an EXPLAIN's row estimate would
+-- tell a reader what unregistered services disclose (how many name a law
+-- it guesses; a range scan, the letters of their courts) and when they
+-- edited it.  The planner never needs them: a disclosure is found by its
+-- service (docs/security.md, side channels).
+ALTER TABLE ismap.service_disclosure ALTER COLUMN regions SET STATISTICS 0,
+	ALTER COLUMN governing_law SET STATISTICS 0, ALTER COLUMN jurisdiction SET STATISTICS 0,
+	ALTER COLUMN capital_disclosure SET STATISTICS 0, ALTER COLUMN third_party_tests SET STATISTICS 0,
+	ALTER COLUMN updated_at SET STATISTICS 0;
 
 -- A malformed item is refused naming the field (22023); a blank text is
 -- refused by the table's checks (23514).  Missing items are allowed: the

@@ -99,6 +99,16 @@ REVOKE EXECUTE ON FUNCTION ismap.control_exclusion_counts() FROM PUBLIC;
 -- generic plan would guess 10 pairs and look up each of them).  In
 -- ismap_internal: no role may call it, so nobody hands it pairs of their
 -- own; the two forms are what every role runs.
+--
+-- An agency is a member of the groups it counts in, and records its own
+-- procurements: were its systems counted toward the threshold, three of
+-- its own would lift a hidden group of two other agencies' systems to "5
+-- systems of 3 agencies" and tell it how many others rely on the service.
+-- So the threshold is met by the other agencies' systems alone: those of
+-- the agencies bound to the session's login or to the role it set (the
+-- caller, which a SECURITY DEFINER function sees only so: current_user is
+-- the owner here) are left out of the test, not of the figures shown.
+-- For every other role the set is empty and the rule is the one above.
 CREATE FUNCTION ismap_internal.agency_reliance_of(p_service_ids pg_catalog.int8[], p_system_ids pg_catalog.int8[])
 RETURNS TABLE (registration_number pg_catalog.text, service_name pg_catalog.text,
 			   systems pg_catalog.int8, agencies pg_catalog.int8)
@@ -106,6 +116,11 @@ LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 SET plan_cache_mode = force_custom_plan
 AS $$
+DECLARE
+	-- the caller's own agencies ('none' when no role was set: no role has that name)
+	own pg_catalog.int8[] := ARRAY(SELECT b.org_id FROM ismap.principal_binding b
+		WHERE b.org_id IS NOT NULL
+		  AND b.role_name OPERATOR(pg_catalog.=) ANY (ARRAY[SESSION_USER, pg_catalog.current_setting('role')::pg_catalog.name]));
 BEGIN
 	RETURN QUERY
 	WITH relied AS (
@@ -122,7 +137,9 @@ BEGIN
 		SELECT a.service_id, pg_catalog.sum(a.systems)::pg_catalog.int8 AS systems, pg_catalog.count(*) AS agencies
 		FROM per_agency a
 		GROUP BY a.service_id
-		HAVING ismap_internal.reader_group_shown(pg_catalog.sum(a.systems)::pg_catalog.int8, pg_catalog.count(*))
+		HAVING ismap_internal.reader_group_shown(
+			COALESCE(pg_catalog.sum(a.systems) FILTER (WHERE a.org_id OPERATOR(pg_catalog.<>) ALL (own)), 0)::pg_catalog.int8,
+			pg_catalog.count(*) FILTER (WHERE a.org_id OPERATOR(pg_catalog.<>) ALL (own)))
 	)
 	SELECT r.registration_number, s.name, c.systems, c.agencies
 	FROM counted c

@@ -309,10 +309,14 @@ ALTER TABLE ismap.service ENABLE ALWAYS TRIGGER stage_tally_insert;
 -- applications.  The owner's rights (the reader sees no application), so
 -- it shows only groups that reveal no single provider's applications: at
 -- least 5 applications from at least 3 providers; smaller groups are left
--- out, not rounded.  It reads the stage tallies (a few hundred bars, and
--- up to 3 provider rows per group), not the applications:
--- percentile_cont(0.5) of a group of N is its bars' days at rows
--- floor((N-1)/2) and ceil((N-1)/2), interpolated.
+-- out, not rounded.  Only calendar years that have ended: a year still
+-- running would grow by one application the day one is decided, and a
+-- rejection is not public (an application decided with no registration
+-- beside it would be one, and the medians' shift would tell its days).
+-- It reads the stage tallies (a few hundred bars, and up to 3 provider
+-- rows per group), not the applications: percentile_cont(0.5) of a group
+-- of N is its bars' days at rows floor((N-1)/2) and ceil((N-1)/2),
+-- interpolated.
 CREATE FUNCTION ismap.application_stage_medians()
 RETURNS TABLE (year pg_catalog.int4, stage pg_catalog.text, applications pg_catalog.int8, median_days pg_catalog.float8)
 LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
@@ -323,6 +327,7 @@ AS $$
 			   pg_catalog.sum(t.applications) OVER (PARTITION BY t.year, t.stage ORDER BY t.days) AS upto,
 			   pg_catalog.sum(t.applications) OVER (PARTITION BY t.year, t.stage) AS total
 		FROM ismap.stage_tally t
+		WHERE t.year OPERATOR(pg_catalog.<) pg_catalog.date_part('year', CURRENT_DATE)::pg_catalog.int4
 	), groups AS (
 		SELECT b.year, b.stage, b.total,
 			   pg_catalog.floor((b.total OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 2) AS lo_row,
@@ -352,5 +357,5 @@ AS $$
 		WHERE b.year OPERATOR(pg_catalog.=) g.year AND b.stage OPERATOR(pg_catalog.=) g.stage) m
 	ORDER BY 1, pg_catalog.array_position(ARRAY['acceptance', 'accepted', 'review', 'total'], g.stage)
 $$;
-COMMENT ON FUNCTION ismap.application_stage_medians() IS 'per year of decision and stage (acceptance, accepted, review, total) the number of decided applications and the median days; only groups of at least 5 applications from at least 3 providers (the rest is left out), so every role may run it';
+COMMENT ON FUNCTION ismap.application_stage_medians() IS 'per calendar year of decision that has ended and stage (acceptance, accepted, review, total) the number of decided applications and the median days; only groups of at least 5 applications from at least 3 providers (the rest is left out), so every role may run it';
 REVOKE EXECUTE ON FUNCTION ismap.application_stage_medians() FROM PUBLIC;

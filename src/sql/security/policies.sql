@@ -217,10 +217,17 @@ BEGIN
 														 WHERE g.registration_id = remediation.registration_id)));
 	CREATE POLICY staff ON ismap.evidence TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
 	-- a disclosure is its provider's, the registrar's and the auditing
-	-- body's until the service is registered, then public (DESIGN 3.9, 3.12)
+	-- body's until the service is registered, then public (DESIGN 3.9, 3.12).
+	-- The auditing body: one the provider engaged, by filing an application
+	-- on or writing its statement for one of the body's audits of the
+	-- service (the auditor's own policies on application, audit and
+	-- statement_item narrow the subqueries to its body).  An audit alone is
+	-- not enough: an auditor may record an audit of any service
 	CREATE POLICY staff ON ismap.service_disclosure FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
 	CREATE POLICY audited ON ismap.service_disclosure FOR SELECT TO ismap_auditor
-		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service_disclosure.service_id));
+		USING (EXISTS (SELECT 1 FROM ismap.application ap WHERE ap.service_id = service_disclosure.service_id)
+			OR EXISTS (SELECT 1 FROM ismap.statement_item si JOIN ismap.audit a ON a.audit_id = si.audit_id
+					   WHERE a.service_id = service_disclosure.service_id));
 	CREATE POLICY published ON ismap.service_disclosure FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
 		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service_disclosure.service_id));
 	CREATE POLICY own_services_read ON ismap.service_disclosure FOR SELECT TO ismap_csp
