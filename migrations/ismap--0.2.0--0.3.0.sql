@@ -27052,6 +27052,19 @@ END
 $$;
 COMMENT ON FUNCTION ismap_internal.agency_reliance_of(pg_catalog.int8[], pg_catalog.int8[]) IS 'the rows of agency_reliance for the (service, system) pairs given (the i-th elements of the two arrays), counted and cut at the reader-safe threshold; the one definition both forms of ismap.agency_reliance read';
 
+-- ==== Never-registered services and providers keep no planner statistics an EXPLAIN's estimate could read back (security.md, attempt 144) ====
+ALTER TABLE ismap.service ALTER COLUMN name SET STATISTICS 0, ALTER COLUMN scope SET STATISTICS 0,
+	ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ismap.csp ALTER COLUMN name SET STATISTICS 0, ALTER COLUMN corporate_number SET STATISTICS 0,
+	ALTER COLUMN address SET STATISTICS 0, ALTER COLUMN created_at SET STATISTICS 0;
+-- ANALYZE leaves a column's old statistics in place when it stops
+-- gathering them: those an earlier ANALYZE made go now
+DELETE FROM pg_catalog.pg_statistic s
+USING pg_catalog.pg_attribute a
+WHERE a.attrelid = s.starelid AND a.attnum = s.staattnum
+  AND ((s.starelid = 'ismap.service'::pg_catalog.regclass AND a.attname IN ('name', 'scope', 'created_at'))
+	OR (s.starelid = 'ismap.csp'::pg_catalog.regclass AND a.attname IN ('name', 'corporate_number', 'address', 'created_at')));
+
 -- ==== Grants (keep this section last) ====
 -- New functions get the grants a fresh install gives: PUBLIC loses EXECUTE,
 -- the roles get theirs from ismap.create_roles() (idempotent).

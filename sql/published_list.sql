@@ -387,7 +387,17 @@ INSERT INTO service (service_id, csp_id, name, scope, delivery_models, deploymen
 SELECT 100 + i, 1, 'U hidden ' || i, 'U scope', '{SaaS}', '{public}' FROM generate_series(1, 40) i;
 INSERT INTO service_disclosure (service_id, regions, governing_law, jurisdiction, capital_disclosure, third_party_tests)
 SELECT 100 + i, '{KY}', 'Cayman law', 'Grand Court', 'parent in KY', '[]' FROM generate_series(1, 40) i;
+INSERT INTO csp (csp_id, name, corporate_number)
+SELECT 200 + i, 'Hidden Provider ' || i, corporate_number_check_digit(pg_catalog.lpad((7000 + i)::text, 12, '0'))::text || pg_catalog.lpad((7000 + i)::text, 12, '0')
+FROM generate_series(1, 40) i;
 ANALYZE service_disclosure;
+-- (so do the names and scopes of services never registered, and the
+-- names and numbers of providers with nothing registered)
+ANALYZE service, csp;
+SELECT c.relname, a.attname, a.attstattarget, EXISTS (SELECT FROM pg_statistic s WHERE s.starelid = a.attrelid AND s.staattnum = a.attnum) AS has_statistics
+FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+WHERE a.attrelid IN ('service'::regclass, 'csp'::regclass) AND a.attname IN ('name', 'scope', 'corporate_number', 'address', 'created_at')
+ORDER BY 1, 2;
 SELECT a.attname, a.attstattarget, EXISTS (SELECT FROM pg_statistic s WHERE s.starelid = a.attrelid AND s.staattnum = a.attnum) AS has_statistics
 FROM pg_attribute a WHERE a.attrelid = 'service_disclosure'::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum;
 CREATE FUNCTION pg_temp.estimate(q text) RETURNS float8 LANGUAGE plpgsql AS $$
@@ -403,6 +413,13 @@ SELECT pg_temp.estimate($$SELECT * FROM service_disclosure WHERE governing_law =
 	 = pg_temp.estimate($$SELECT * FROM service_disclosure WHERE governing_law = 'no such law'$$) AS law_estimates_alike,
 	   pg_temp.estimate($$SELECT * FROM service_disclosure WHERE jurisdiction >= 'G' AND jurisdiction < 'H'$$)
 	 = pg_temp.estimate($$SELECT * FROM service_disclosure WHERE jurisdiction >= 'X' AND jurisdiction < 'Y'$$) AS court_estimates_alike;
+SELECT count(*) AS hidden_services_seen FROM service WHERE name >= 'U hidden' AND name < 'U hiddeo';
+SELECT pg_temp.estimate($$SELECT * FROM service WHERE name >= 'U hidden' AND name < 'U hiddeo'$$)
+	 = pg_temp.estimate($$SELECT * FROM service WHERE name >= 'Y none' AND name < 'Y nonf'$$) AS name_estimates_alike,
+	   pg_temp.estimate($$SELECT * FROM service WHERE scope = 'U scope'$$)
+	 = pg_temp.estimate($$SELECT * FROM service WHERE scope = 'no such scope'$$) AS scope_estimates_alike,
+	   pg_temp.estimate($$SELECT * FROM csp WHERE name >= 'Hidden' AND name < 'Hiddeo'$$)
+	 = pg_temp.estimate($$SELECT * FROM csp WHERE name >= 'Yz' AND name < 'Yzz'$$) AS provider_estimates_alike;
 RESET ROLE;
 ROLLBACK;
 

@@ -18,6 +18,11 @@ CREATE TABLE ismap.csp (
 	created_at			pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 COMMENT ON TABLE ismap.csp IS 'a cloud service provider, identified by its corporate number';
+-- A provider with nothing registered is hidden likewise (as service's
+-- name above): its name, corporate number, address and creation time keep
+-- no statistics an EXPLAIN's estimate could read back.
+ALTER TABLE ismap.csp ALTER COLUMN name SET STATISTICS 0, ALTER COLUMN corporate_number SET STATISTICS 0,
+	ALTER COLUMN address SET STATISTICS 0, ALTER COLUMN created_at SET STATISTICS 0;
 SELECT pg_catalog.pg_extension_config_dump('ismap.csp', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.csp_csp_id_seq', '');
 

@@ -35,6 +35,15 @@ CREATE TABLE ismap.service (
 	CONSTRAINT service_responsibility_shape CHECK (ismap.responsibility_is_valid(responsibility, delivery_models))
 );
 COMMENT ON TABLE ismap.service IS 'the unit of registration: a cloud service as its provider defines its scope (§3.3.4)';
+-- A service never registered is hidden from most roles (row-level
+-- security), but the planner reads a column's most common values and
+-- histogram with a leakproof operator (text =, <) for any role that may
+-- select from the table: an EXPLAIN's estimate of name >= 'x' AND name <
+-- 'y' would tell a reader how many hidden services bear such names, and
+-- range after range the names.  These columns keep no statistics: the
+-- planner finds services by key (docs/security.md, side channels).
+ALTER TABLE ismap.service ALTER COLUMN name SET STATISTICS 0, ALTER COLUMN scope SET STATISTICS 0,
+	ALTER COLUMN created_at SET STATISTICS 0;
 COMMENT ON COLUMN ismap.service.responsibility IS 'responsibility split per delivery model: {"IaaS": {"provider": [...], "customer": [...], "shared": [...]}, ...}; see docs/registry.md';
 SELECT pg_catalog.pg_extension_config_dump('ismap.service', '');
 SELECT pg_catalog.pg_extension_config_dump('ismap.service_service_id_seq', '');
