@@ -439,11 +439,16 @@ INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_
 	period_start, period_end, report_date, scope)
 VALUES (9, 3, 1, 1, 1, 'ismap', '2025-04-01', '2026-03-31', '2026-05-15', 'U scope');
 SELECT service_id, governing_law FROM service_disclosure WHERE service_id = 3;
+-- nor the service's own row (its name and scope), nor what it runs on:
+-- counting service ids up with audits would list every service never
+-- registered
+SELECT service_id, name FROM service WHERE service_id = 3;
 RESET ROLE;
 -- the provider writes its statement for the audit: engaged
 INSERT INTO statement_item (audit_id, framework_id, control_id, selected) VALUES (9, 'ismap', '5.1.1', true);
 SET ROLE pl_auditor;
 SELECT service_id, governing_law FROM service_disclosure WHERE service_id = 3;
+SELECT service_id, name FROM service WHERE service_id = 3;
 RESET ROLE;
 DELETE FROM statement_item WHERE audit_id = 9;
 -- or files on it

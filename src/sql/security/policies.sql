@@ -56,12 +56,26 @@ BEGIN
 		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
 	CREATE POLICY own_row_read ON ismap.csp FOR SELECT TO ismap_csp
 		USING (csp_id = ismap.principal_csp(current_user));
+	-- an auditing body reads a service (and what it runs on) once the
+	-- provider engaged it: filed an application on, or wrote its statement
+	-- for, one of the body's audits of the service (the auditor's own
+	-- policies on application, audit and statement_item narrow the
+	-- subqueries to its body).  An audit alone is not enough: an auditor
+	-- may record an audit of any service id, and would read the names and
+	-- scopes of services never registered by counting ids up
 	CREATE POLICY audited ON ismap.service FOR SELECT TO ismap_auditor
-		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service.service_id)
-			OR EXISTS (SELECT 1 FROM ismap.service_dependency d JOIN ismap.audit a ON a.service_id = d.service_id
-					   WHERE d.base_service_id = service.service_id));
+		USING (EXISTS (SELECT 1 FROM ismap.application ap WHERE ap.service_id = service.service_id)
+			OR EXISTS (SELECT 1 FROM ismap.statement_item si JOIN ismap.audit a ON a.audit_id = si.audit_id
+					   WHERE a.service_id = service.service_id)
+			OR EXISTS (SELECT 1 FROM ismap.service_dependency d
+					   WHERE d.base_service_id = service.service_id
+						 AND (EXISTS (SELECT 1 FROM ismap.application ap WHERE ap.service_id = d.service_id)
+							  OR EXISTS (SELECT 1 FROM ismap.statement_item si JOIN ismap.audit a ON a.audit_id = si.audit_id
+										 WHERE a.service_id = d.service_id))));
 	CREATE POLICY audited ON ismap.service_dependency FOR SELECT TO ismap_auditor
-		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service_dependency.service_id));
+		USING (EXISTS (SELECT 1 FROM ismap.application ap WHERE ap.service_id = service_dependency.service_id)
+			OR EXISTS (SELECT 1 FROM ismap.statement_item si JOIN ismap.audit a ON a.audit_id = si.audit_id
+					   WHERE a.service_id = service_dependency.service_id));
 
 	-- an auditor: its own body
 	CREATE POLICY own_body ON ismap.auditor TO ismap_auditor
