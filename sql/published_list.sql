@@ -456,3 +456,28 @@ INSERT INTO application (application_id, service_id, audit_id, requested_level, 
 SET ROLE pl_auditor;
 SELECT service_id, governing_law FROM service_disclosure WHERE service_id = 3;
 RESET ROLE;
+-- nor, of a registered service, what is not public: its change reports
+-- (the same rule: a second body's audit alone opens nothing; the
+-- provider's statement for that audit does)
+SET client_min_messages = warning;
+\set logins 'pl_auditor2'
+\i test/regress/logins.psql
+GRANT ismap_auditor TO pl_auditor2;
+RESET client_min_messages;
+INSERT INTO audit_body (audit_body_id, name, corporate_number) VALUES
+	(2, 'Body B', corporate_number_check_digit('010401000002')::text || '010401000002');
+INSERT INTO audit_body_selection (audit_body_id, valid_from, valid_until, status) VALUES (2, '2020-04-01', '2030-03-31', 'active');
+INSERT INTO auditor (auditor_id, audit_body_id, name, nationality, experience_years) VALUES (2, 2, 'Suzuki', 'JP', 10);
+SELECT principal('pl_auditor2', 2, NULL) IS NULL AS bound_as_second_body;
+INSERT INTO service_change (service_id, kind, effective_on, description, reported_by, reported_on)
+VALUES (1, 'architecture', '2026-05-10', 'moved its database', 'provider', '2026-05-10');
+SET ROLE pl_auditor2;
+INSERT INTO audit (audit_id, service_id, audit_body_id, lead_auditor_id, target_level, framework_id,
+	period_start, period_end, report_date, scope)
+VALUES (10, 1, 2, 2, 1, 'ismap', '2025-04-01', '2026-03-31', '2026-05-15', 'platform scope');
+SELECT count(*) AS change_reports_seen FROM service_change WHERE service_id = 1;
+RESET ROLE;
+INSERT INTO statement_item (audit_id, framework_id, control_id, selected) VALUES (10, 'ismap', '5.1.1', true);
+SET ROLE pl_auditor2;
+SELECT count(*) AS change_reports_seen FROM service_change WHERE service_id = 1;
+RESET ROLE;

@@ -1,3 +1,22 @@
+-- Whether a service's provider engaged the calling audit body: filed an
+-- application on, or wrote its statement for, one of the body's audits of
+-- the service.  Read with the caller's rights, so an auditor's own
+-- policies on application, audit and statement_item narrow the two
+-- subqueries to its body (for another role it tells what that role may see
+-- of them).  What an auditor reads of a service before it is registered,
+-- and of its private records (change reports, events, certificates),
+-- depends on it: an auditor may record an audit of any service id, and an
+-- audit alone opens nothing.  An SQL function without a SET clause, every
+-- name schema-qualified: the policies' planner inlines it.
+CREATE FUNCTION ismap.audit_body_engaged(p_service_id pg_catalog.int8) RETURNS pg_catalog.bool
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT EXISTS (SELECT 1 FROM ismap.application ap WHERE ap.service_id OPERATOR(pg_catalog.=) p_service_id)
+		OR EXISTS (SELECT 1 FROM ismap.statement_item si JOIN ismap.audit a ON a.audit_id OPERATOR(pg_catalog.=) si.audit_id
+				   WHERE a.service_id OPERATOR(pg_catalog.=) p_service_id)
+$$;
+COMMENT ON FUNCTION ismap.audit_body_engaged(pg_catalog.int8) IS 'whether the service''s provider engaged the calling audit body (an application on, or a statement for, one of its audits of the service, as the caller may see them); the condition of the auditor''s policies';
+
 CREATE FUNCTION ismap_internal.create_policies() RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -57,25 +76,16 @@ BEGIN
 	CREATE POLICY own_row_read ON ismap.csp FOR SELECT TO ismap_csp
 		USING (csp_id = ismap.principal_csp(current_user));
 	-- an auditing body reads a service (and what it runs on) once the
-	-- provider engaged it: filed an application on, or wrote its statement
-	-- for, one of the body's audits of the service (the auditor's own
-	-- policies on application, audit and statement_item narrow the
-	-- subqueries to its body).  An audit alone is not enough: an auditor
-	-- may record an audit of any service id, and would read the names and
-	-- scopes of services never registered by counting ids up
+	-- provider engaged it (ismap.audit_body_engaged): an audit alone is not
+	-- enough, an auditor may record an audit of any service id and would
+	-- read the names and scopes of services never registered by counting
+	-- ids up.  So for its change reports, events, certificates, disclosure
 	CREATE POLICY audited ON ismap.service FOR SELECT TO ismap_auditor
-		USING (EXISTS (SELECT 1 FROM ismap.application ap WHERE ap.service_id = service.service_id)
-			OR EXISTS (SELECT 1 FROM ismap.statement_item si JOIN ismap.audit a ON a.audit_id = si.audit_id
-					   WHERE a.service_id = service.service_id)
+		USING (ismap.audit_body_engaged(service.service_id)
 			OR EXISTS (SELECT 1 FROM ismap.service_dependency d
-					   WHERE d.base_service_id = service.service_id
-						 AND (EXISTS (SELECT 1 FROM ismap.application ap WHERE ap.service_id = d.service_id)
-							  OR EXISTS (SELECT 1 FROM ismap.statement_item si JOIN ismap.audit a ON a.audit_id = si.audit_id
-										 WHERE a.service_id = d.service_id))));
+					   WHERE d.base_service_id = service.service_id AND ismap.audit_body_engaged(d.service_id)));
 	CREATE POLICY audited ON ismap.service_dependency FOR SELECT TO ismap_auditor
-		USING (EXISTS (SELECT 1 FROM ismap.application ap WHERE ap.service_id = service_dependency.service_id)
-			OR EXISTS (SELECT 1 FROM ismap.statement_item si JOIN ismap.audit a ON a.audit_id = si.audit_id
-					   WHERE a.service_id = service_dependency.service_id));
+		USING (ismap.audit_body_engaged(service_dependency.service_id));
 
 	-- an auditor: its own body
 	CREATE POLICY own_body ON ismap.auditor TO ismap_auditor
@@ -161,14 +171,14 @@ BEGIN
 	-- certifications: the provider writes its own (for itself or one of
 	-- its services); everyone reads them once the service is registered,
 	-- or, for a provider-wide one, once one of its services is; an audit
-	-- body those of the services it audits
+	-- body those of the services whose provider engaged it
 	CREATE POLICY staff ON ismap.certification FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
 	CREATE POLICY published ON ismap.certification FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
 		USING (EXISTS (SELECT 1 FROM ismap.registration r JOIN ismap.service s ON s.service_id = r.service_id
 					   WHERE r.service_id = certification.service_id
 						  OR (certification.service_id IS NULL AND s.csp_id = certification.csp_id)));
 	CREATE POLICY audited ON ismap.certification FOR SELECT TO ismap_auditor
-		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = certification.service_id));
+		USING (ismap.audit_body_engaged(certification.service_id));
 	CREATE POLICY own ON ismap.certification TO ismap_csp
 		USING (csp_id = ismap.principal_csp(current_user))
 		WITH CHECK (csp_id = ismap.principal_csp(current_user)
@@ -184,11 +194,11 @@ BEGIN
 	CREATE POLICY own_binding ON ismap.principal_binding FOR SELECT TO ismap_auditor, ismap_csp, ismap_agency
 		USING (role_name = current_user);
 	-- a change report is its provider's, the registrar's and, for a service
-	-- its body audits, an auditor's (DESIGN 3.9: not public)
+	-- whose provider engaged its body, an auditor's (DESIGN 3.9: not public)
 	CREATE POLICY staff ON ismap.service_change TO ismap_registrar USING (true);
 	CREATE POLICY reviewer ON ismap.service_change FOR SELECT TO ismap_reviewer USING (true);
 	CREATE POLICY audited ON ismap.service_change FOR SELECT TO ismap_auditor
-		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = service_change.service_id));
+		USING (ismap.audit_body_engaged(service_change.service_id));
 	CREATE POLICY own_services ON ismap.service_change TO ismap_csp
 		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user))
 		WITH CHECK (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
@@ -202,7 +212,7 @@ BEGIN
 	CREATE POLICY own_services ON ismap.registry_event FOR SELECT TO ismap_csp
 		USING (ismap.service_csp(service_id) = ismap.principal_csp(current_user));
 	CREATE POLICY audited ON ismap.registry_event FOR SELECT TO ismap_auditor
-		USING (EXISTS (SELECT 1 FROM ismap.audit a WHERE a.service_id = registry_event.service_id));
+		USING (ismap.audit_body_engaged(registry_event.service_id));
 	-- an agency (DESIGN 3.14): its own systems' procurements; the package
 	-- (audit, statement, results) of the services they procure
 	CREATE POLICY staff ON ismap.procurement TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
@@ -232,16 +242,10 @@ BEGIN
 	CREATE POLICY staff ON ismap.evidence TO ismap_registrar, ismap_reviewer, ismap_jobs USING (true);
 	-- a disclosure is its provider's, the registrar's and the auditing
 	-- body's until the service is registered, then public (DESIGN 3.9, 3.12).
-	-- The auditing body: one the provider engaged, by filing an application
-	-- on or writing its statement for one of the body's audits of the
-	-- service (the auditor's own policies on application, audit and
-	-- statement_item narrow the subqueries to its body).  An audit alone is
-	-- not enough: an auditor may record an audit of any service
+	-- The auditing body: one the provider engaged (ismap.audit_body_engaged)
 	CREATE POLICY staff ON ismap.service_disclosure FOR SELECT TO ismap_registrar, ismap_reviewer USING (true);
 	CREATE POLICY audited ON ismap.service_disclosure FOR SELECT TO ismap_auditor
-		USING (EXISTS (SELECT 1 FROM ismap.application ap WHERE ap.service_id = service_disclosure.service_id)
-			OR EXISTS (SELECT 1 FROM ismap.statement_item si JOIN ismap.audit a ON a.audit_id = si.audit_id
-					   WHERE a.service_id = service_disclosure.service_id));
+		USING (ismap.audit_body_engaged(service_disclosure.service_id));
 	CREATE POLICY published ON ismap.service_disclosure FOR SELECT TO ismap_reader, ismap_auditor, ismap_csp, ismap_jobs, ismap_agency
 		USING (EXISTS (SELECT 1 FROM ismap.registration r WHERE r.service_id = service_disclosure.service_id));
 	CREATE POLICY own_services_read ON ismap.service_disclosure FOR SELECT TO ismap_csp

@@ -235,6 +235,9 @@ BEGIN
 	-- registrar, the reviewer, providers (their own) and agencies (what they
 	-- procure), by row-level security
 	REVOKE EXECUTE ON FUNCTION ismap.export_oscal_poam(pg_catalog.int8) FROM ismap_reader, ismap_auditor, ismap_jobs;
+	-- the auditor's policies' condition reads applications and statements:
+	-- the roles that may read them (by row-level security)
+	REVOKE EXECUTE ON FUNCTION ismap.audit_body_engaged(pg_catalog.int8) FROM ismap_reader, ismap_jobs, ismap_agency;
 
 	-- the policies' helpers run in the querying role's name: only the roles
 	-- whose policies call them get them
